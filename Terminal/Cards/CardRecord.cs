@@ -1,0 +1,61 @@
+namespace LeoCarte.Terminal.Cards
+{
+    /// <summary>
+    /// What the allowlist says of a card. ESUP-SGC states map onto these (issue 5): ENABLED → Active;
+    /// DISABLED → Lost, Stolen or BlockedOther (the card office's reason when known); RENEWED → Renewed;
+    /// CADUC → Expired; DESTROYED → BlockedOther; printed or encoded but never enabled → NotYetActivated.
+    /// Values are stored in flash: never renumber.
+    /// </summary>
+    public enum CardState : byte
+    {
+        Active = 0,
+        NotYetActivated = 1,
+        Lost = 2,
+        Stolen = 3,
+        Renewed = 4,
+        Expired = 5,
+        BlockedOther = 6,
+    }
+
+    /// <summary>
+    /// One allowlist entry as handed to the decision engine. A caller allocates one instance and passes it
+    /// to every lookup, which fills it in place (no allocation per tap).
+    /// </summary>
+    public sealed class CardRecord
+    {
+        /// <summary>The card's state on the platform.</summary>
+        public CardState State;
+
+        /// <summary>
+        /// The card holder (student) across renewed cards: per-holder rules such as one meal per service
+        /// count against this key, so a renewed card cannot buy a second meal.
+        /// </summary>
+        public int HolderKey;
+
+        /// <summary>Optional site-defined tariff category (0 = default).</summary>
+        public byte Category;
+
+        public void CopyFrom(CardRecord other)
+        {
+            State = other.State;
+            HolderKey = other.HolderKey;
+            Category = other.Category;
+        }
+    }
+
+    /// <summary>The read side of the allowlist, as the decision engine sees it.</summary>
+    public interface IAllowlist
+    {
+        /// <summary>Finds the card whose UID is uid[offset..offset+length); fills <paramref name="into"/> and returns true when listed.</summary>
+        bool TryFind(byte[] uid, int offset, int length, CardRecord into);
+
+        /// <summary>Version of the list in force; 0 when the terminal holds no list yet.</summary>
+        long Version { get; }
+
+        /// <summary>When the platform issued the list in force (UTC), for the staleness policy.</summary>
+        System.DateTime IssuedUtc { get; }
+
+        /// <summary>Number of cards in the list in force.</summary>
+        int Count { get; }
+    }
+}
