@@ -378,8 +378,14 @@ namespace LeoCarte.Terminal.Allowlist
 
             int slotBlockSize = (int)WireFormat.GetUInt32(header, TableFormat.OffsetBlockSize);
             int slotBlockCount = (int)WireFormat.GetUInt32(header, TableFormat.OffsetBlockCount);
+            int dataLength = files.Length(dataNames[slot]);
+            if (dataLength < 0 && slotBlockCount == 0)
+            {
+                dataLength = 0; // an empty list writes no block, hence no data file
+            }
+
             if (indexLength != TableFormat.HeaderSize + slotBlockCount * TableFormat.IndexEntrySize
-                || files.Length(dataNames[slot]) != slotBlockCount * slotBlockSize)
+                || dataLength != slotBlockCount * slotBlockSize)
             {
                 return null;
             }
