@@ -24,14 +24,26 @@ namespace LeoCarte.Terminal.Sync
 
         /// <summary>Short reason of the last rejection, for the heartbeat and the debug output (null after success).</summary>
         string LastError { get; }
+
+        /// <summary>
+        /// True after a rejection that a full snapshot would cure (a delta for another base version, or one that
+        /// removes a card we do not hold): the next request then asks for a snapshot (?have=0).
+        /// </summary>
+        bool NeedsSnapshot { get; }
     }
 
     /// <summary>Which records a journal batch holds.</summary>
     public sealed class JournalBatch
     {
-        /// <summary>Sequence number of the first and last record in the batch (0 when empty).</summary>
+        /// <summary>Sequence number of the first and last record in the buffer (0 when empty).</summary>
         public long FirstSequence;
         public long LastSequence;
+
+        /// <summary>
+        /// Last sequence the batch accounts for (≥ LastSequence): records the journal could not read back (flash
+        /// damage) are skipped, not left to block the upload forever. Acknowledged once LastSequence is.
+        /// </summary>
+        public long CoveredThroughSequence;
 
         /// <summary>Number of records in the batch.</summary>
         public int Count;
@@ -43,6 +55,7 @@ namespace LeoCarte.Terminal.Sync
         {
             FirstSequence = 0;
             LastSequence = 0;
+            CoveredThroughSequence = 0;
             Count = 0;
             Length = 0;
         }

@@ -202,7 +202,8 @@ namespace LeoCarte.Terminal.Sync
 
         private SyncStepResult StepListRequest()
         {
-            string path = string.Concat(options.ApiPrefix, "/terminals/", signer.TerminalId, "/list?have=" + list.CurrentVersion.ToString());
+            long have = list.NeedsSnapshot ? 0 : list.CurrentVersion;
+            string path = string.Concat(options.ApiPrefix, "/terminals/", signer.TerminalId, "/list?have=" + have.ToString());
             IHttpResponse response;
             TransportResult sent = Exchange("GET", path, null, 0, null, out response);
             if (sent != TransportResult.Ok)
@@ -315,6 +316,12 @@ namespace LeoCarte.Terminal.Sync
             journal.ReadBatch(uploadBuffer, 0, uploadBuffer.Length, batch);
             if (batch.Count == 0 || batch.Length == 0)
             {
+                if (batch.CoveredThroughSequence > 0)
+                {
+                    // Only unreadable records were pending: the journal reports them skipped; let it move past them.
+                    journal.Acknowledge(batch.CoveredThroughSequence);
+                }
+
                 phase = SyncPhase.Heartbeat;
                 return SyncStepResult.Working;
             }
@@ -341,11 +348,13 @@ namespace LeoCarte.Terminal.Sync
                 return Fail("journal: batch not acknowledged");
             }
 
-            // Never trim past what was sent, whatever the gateway says.
-            long upTo = acked > batch.LastSequence ? batch.LastSequence : acked;
+            // Never trim past what was sent, whatever the gateway says; once the whole batch is stored, also
+            // release the unreadable records the batch skipped.
+            long upTo = acked >= batch.LastSequence ? batch.CoveredThroughSequence : acked;
+
             journal.Acknowledge(upTo);
             statistics.BatchesUploaded++;
-            statistics.RecordsAcknowledged += upTo - batch.FirstSequence + 1;
+            statistics.RecordsAcknowledged += acked >= batch.LastSequence ? batch.Count : acked - batch.FirstSequence + 1;
             batchesThisCycle++;
             return SyncStepResult.Working;
         }
