@@ -1,0 +1,166 @@
+using LeoCarte.Terminal.Cards;
+using LeoCarte.Terminal.Storage;
+
+namespace LeoCarte.Terminal.Allowlist
+{
+    /// <summary>
+    /// Reads a flash table's entries in UID order, one block in RAM at a time: the old table during a delta
+    /// merge, and enumeration for diagnostics and tests. Never throws on corrupt data: <see cref="MoveNext"/>
+    /// returns false and <see cref="IsCorrupt"/> tells why it stopped. Storage exceptions do propagate.
+    /// </summary>
+    public sealed class TableCursor
+    {
+        private readonly EntryCodec codec = new EntryCodec();
+        private byte[] block;
+        private IFileStore files;
+        private string dataName;
+        private int blockSize;
+        private int blockCount;
+        private int blockIndex;
+        private int position;
+        private int remainingInBlock;
+
+        /// <summary>A cursor with no table: MoveNext returns false.</summary>
+        public TableCursor()
+        {
+            block = new byte[0];
+        }
+
+        /// <summary>True when MoveNext stopped on data that does not decode (flash corruption).</summary>
+        public bool IsCorrupt { get; private set; }
+
+        public CardState State
+        {
+            get { return codec.State; }
+        }
+
+        public int HolderKey
+        {
+            get { return codec.HolderKey; }
+        }
+
+        public byte Category
+        {
+            get { return codec.Category; }
+        }
+
+        /// <summary>Length of the current UID (4, 7 or 10).</summary>
+        public int UidLength
+        {
+            get { return codec.Key.Length; }
+        }
+
+        internal EntryKey Key
+        {
+            get { return codec.Key; }
+        }
+
+        /// <summary>Copies the current UID to into[offset..] and returns its length.</summary>
+        public int CopyUid(byte[] into, int offset)
+        {
+            System.Array.Copy(codec.Key.Bytes, 0, into, offset, codec.Key.Length);
+            return codec.Key.Length;
+        }
+
+        /// <summary>Fills a record with the current entry.</summary>
+        public void CopyRecord(CardRecord into)
+        {
+            into.State = codec.State;
+            into.HolderKey = codec.HolderKey;
+            into.Category = codec.Category;
+        }
+
+        internal void Open(IFileStore store, string data, int size, int count)
+        {
+            files = store;
+            dataName = data;
+            blockSize = size;
+            blockCount = count;
+            if (block.Length < size)
+            {
+                block = new byte[size];
+            }
+
+            blockIndex = -1;
+            remainingInBlock = 0;
+            IsCorrupt = false;
+            codec.Key.Clear();
+        }
+
+        /// <summary>Advances to the next entry; false at the end of the table or on corruption.</summary>
+        public bool MoveNext()
+        {
+            if (IsCorrupt || files == null)
+            {
+                return false;
+            }
+
+            while (remainingInBlock == 0)
+            {
+                if (blockIndex + 1 >= blockCount)
+                {
+                    return false;
+                }
+
+                blockIndex++;
+                if (files.Read(dataName, blockIndex * blockSize, block, 0, blockSize) != blockSize)
+                {
+                    IsCorrupt = true;
+                    return false;
+                }
+
+                remainingInBlock = WireFormat.GetUInt16(block, 0);
+                position = TableFormat.BlockHeaderSize;
+                if (remainingInBlock == 0)
+                {
+                    IsCorrupt = true;
+                    return false;
+                }
+
+                // The first entry of a block carries its full key; the previous block's last key must stay below it.
+                if (!AdvanceWithin(true))
+                {
+                    return false;
+                }
+
+                return true;
+            }
+
+            return AdvanceWithin(false);
+        }
+
+        private bool AdvanceWithin(bool firstOfBlock)
+        {
+            int size = EntryCodec.Measure(block, position, blockSize - position);
+            if (size <= 0 || position + size > blockSize)
+            {
+                IsCorrupt = true;
+                return false;
+            }
+
+            if (firstOfBlock)
+            {
+                // Decode from no key, then check the order against the previous block's last key.
+                EntryKey previousLast = scratchKey;
+                previousLast.CopyFrom(codec.Key);
+                codec.Key.Clear();
+                if (!codec.Decode(block, position, size, false) || (previousLast.Length != 0 && codec.Key.CompareTo(previousLast) <= 0))
+                {
+                    IsCorrupt = true;
+                    return false;
+                }
+            }
+            else if (!codec.Decode(block, position, size, false))
+            {
+                IsCorrupt = true;
+                return false;
+            }
+
+            position += size;
+            remainingInBlock--;
+            return true;
+        }
+
+        private readonly EntryKey scratchKey = new EntryKey();
+    }
+}
