@@ -38,7 +38,7 @@ public static class GatewayApp
         store.Initialize();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton<IListEncoder>(new AllowlistListEncoder(Convert.FromHexString(options.SiteKeyHex)));
+        builder.Services.AddSingleton<IListEncoder>(new AllowlistListEncoder(options.SiteId, Convert.FromHexString(options.SiteKeyHex)));
         builder.Services.AddSingleton<ListService>();
         builder.Services.AddSingleton<TerminalAuthenticator>();
         builder.Services.AddSingleton<ImportService>();

@@ -15,6 +15,9 @@ public sealed class GatewayOptions
     /// <summary>ADO.NET connection string, e.g. "Data Source=gateway.db" or "Host=db;Username=leocarte;Password=...;Database=leocarte".</summary>
     public string ConnectionString { get; set; } = "Data Source=gateway.db";
 
+    /// <summary>Site number written in every list; a terminal refuses lists for another site.</summary>
+    public uint SiteId { get; set; } = 1;
+
     /// <summary>Per-site list signing key, 64 hex digits; the same key is provisioned on the site's terminals.</summary>
     public string SiteKeyHex { get; set; }
 
