@@ -45,5 +45,7 @@ static GatewayOptions SampleOptions()
         options.ImportSource = Path.Combine(sample, options.ImportSource);
     }
 
+    // Keep the demo database beside the binaries, not in whatever folder the command was run from.
+    options.ConnectionString = "Data Source=" + Path.Combine(AppContext.BaseDirectory, "leocarte-gateway-sample.db");
     return options;
 }

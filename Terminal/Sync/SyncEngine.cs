@@ -134,6 +134,12 @@ namespace LeoCarte.Terminal.Sync
 
         public SyncPhase Phase => phase;
 
+        /// <summary>
+        /// Called when the gateway confirmed that the list in force is current (204, or a new list applied): the
+        /// decision engine's staleness clock (DecisionEngine.NoteListConfirmed) hangs here.
+        /// </summary>
+        public Action ListConfirmed;
+
         public SyncStatistics Statistics => statistics;
 
         public Backoff Backoff => backoff;
@@ -216,6 +222,11 @@ namespace LeoCarte.Terminal.Sync
             {
                 response.Close();
                 statistics.ListsUpToDate++;
+                if (ListConfirmed != null)
+                {
+                    ListConfirmed();
+                }
+
                 phase = SyncPhase.JournalUpload;
                 return SyncStepResult.Working;
             }
@@ -269,6 +280,10 @@ namespace LeoCarte.Terminal.Sync
                     if (list.Commit())
                     {
                         statistics.ListsApplied++;
+                        if (ListConfirmed != null)
+                        {
+                            ListConfirmed();
+                        }
                     }
                     else
                     {
