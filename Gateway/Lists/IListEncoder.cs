@@ -1,0 +1,18 @@
+using System;
+using System.Collections.Generic;
+using LeoCarte.Gateway.Storage;
+
+namespace LeoCarte.Gateway.Lists;
+
+/// <summary>
+/// Turns cards into the signed list bytes a terminal applies. The implementation is the allowlist's own
+/// encoder (Terminal/Allowlist, issue 4) so the gateway and the terminal can never disagree on the format.
+/// </summary>
+public interface IListEncoder
+{
+    /// <summary>A full list: every card of the version, signed with the site key.</summary>
+    byte[] Snapshot(long version, DateTime issuedUtc, IReadOnlyCollection<ListCard> cards);
+
+    /// <summary>The changes from <paramref name="fromVersion"/> to <paramref name="toVersion"/>, signed.</summary>
+    byte[] Delta(long fromVersion, long toVersion, DateTime issuedUtc, IReadOnlyCollection<ListCard> upserts, IReadOnlyCollection<string> removedCsns);
+}

@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Generic;
+using LeoCarte.Terminal.Cards;
+
+namespace LeoCarte.Gateway.Storage;
+
+/// <summary>A card as published in the list: UID in ESUP-SGC's csn form (lowercase hex, received order).</summary>
+public sealed record ListCard(string Csn, CardState State, int HolderKey, byte Category);
+
+/// <summary>One change of one version: State null = removed from the list.</summary>
+public sealed record ListChange(long Version, string Csn, CardState? State, int HolderKey, byte Category);
+
+/// <summary>A published list version.</summary>
+public sealed record ListVersionInfo(long Version, DateTime IssuedUtc, int CardCount, int ChangeCount, string Source);
+
+/// <summary>One import attempt, shown on the status page.</summary>
+public sealed record ImportRecord(DateTime AtUtc, string Source, bool Ok, string Message, long Version);
+
+/// <summary>A journal record as stored: raw 64 bytes plus the decoded fields the page shows.</summary>
+public sealed record StoredJournalRecord(string TerminalId, long Sequence, byte[] Raw, long TimeUnixMs, string Uid, bool Approved, int Reason, int AmountCents, long ListVersion);
+
+/// <summary>Outcome of storing one uploaded batch.</summary>
+public sealed record JournalStoreResult(int Inserted, int Duplicates, int Conflicts);
+
+/// <summary>What the terminals page shows per terminal.</summary>
+public sealed class TerminalRow
+{
+    public string TerminalId { get; set; }
+    public DateTime? LastHeartbeatUtc { get; set; }
+    public string Firmware { get; set; }
+    public long ListVersion { get; set; }
+    public long ListAgeSeconds { get; set; } = -1;
+    public int JournalDepth { get; set; }
+    public string ReaderHealth { get; set; }
+    public string ClockState { get; set; }
+    public long ClockSkewSeconds { get; set; }
+    public string LastError { get; set; }
+    public long JournalRecords { get; set; }
+    public long LastSequence { get; set; }
+    public int JournalConflicts { get; set; }
+}
+
+/// <summary>
+/// Everything the gateway keeps. Implemented once in SQL with two dialects: SQLite (embedded default, one
+/// instance) and PostgreSQL (several instances serving one fleet: version assignment under a row lock,
+/// imports under an advisory lock so only one instance imports at a time).
+/// </summary>
+public interface IGatewayStore : IDisposable
+{
+    void Initialize();
+
+    /// <summary>The latest version, or null before the first import.</summary>
+    ListVersionInfo CurrentVersion();
+
+    /// <summary>Cards of the current version, keyed by csn.</summary>
+    Dictionary<string, ListCard> CurrentCards();
+
+    /// <summary>Holder keys for these eppns, creating new ones (stable across imports and renewals).</summary>
+    Dictionary<string, int> HolderKeys(IEnumerable<string> eppns);
+
+    /// <summary>
+    /// Publishes version <paramref name="expectedPrevious"/>+1 with these changes and its signed snapshot, in one
+    /// transaction. Returns the new version, or -1 when another instance published first (caller retries).
+    /// </summary>
+    long Publish(long expectedPrevious, DateTime issuedUtc, IReadOnlyList<ListChange> changes, Func<long, IReadOnlyCollection<ListCard>, byte[]> snapshotForVersion, string source);
+
+    /// <summary>The signed snapshot bytes of a version (only the current one is guaranteed to be kept).</summary>
+    byte[] Snapshot(long version);
+
+    /// <summary>Changes of versions in (fromExclusive, toInclusive], ordered by version; null when they are no longer kept.</summary>
+    List<ListChange> Changes(long fromExclusive, long toInclusive);
+
+    void RecordImport(ImportRecord record);
+
+    List<ImportRecord> RecentImports(int count);
+
+    /// <summary>Stores a batch atomically, ignoring (terminal, sequence) pairs already held.</summary>
+    JournalStoreResult StoreJournal(string terminalId, IReadOnlyList<StoredJournalRecord> records);
+
+    long JournalCount(string terminalId);
+
+    void RecordHeartbeat(TerminalRow heartbeat);
+
+    List<TerminalRow> Terminals();
+}

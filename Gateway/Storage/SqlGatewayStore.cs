@@ -1,0 +1,422 @@
+using System;
+using System.Collections.Generic;
+using System.Data;
+using System.Data.Common;
+using System.Linq;
+using LeoCarte.Terminal.Cards;
+
+namespace LeoCarte.Gateway.Storage;
+
+/// <summary>
+/// <see cref="IGatewayStore"/> in plain SQL over ADO.NET, for SQLite (Microsoft.Data.Sqlite) and PostgreSQL
+/// (Npgsql). Both accept the same '@name' parameters and 'INSERT ... ON CONFLICT' upserts, so only the schema
+/// types and the locks differ (<see cref="SqlDialect"/>). Each call opens a pooled connection and, when it
+/// writes, runs in one transaction: a gateway killed at any instant leaves the previous version or the new
+/// one, and a journal batch entirely stored or not at all.
+/// </summary>
+public sealed class SqlGatewayStore : IGatewayStore
+{
+    private readonly SqlDialect dialect;
+    private readonly string connectionString;
+
+    /// <summary>How many versions of changes are kept for deltas; older terminals get a snapshot.</summary>
+    public int RetainedVersions { get; set; } = 200;
+
+    public SqlGatewayStore(SqlDialect dialect, string connectionString)
+    {
+        this.dialect = dialect;
+        this.connectionString = connectionString;
+    }
+
+    public string DialectName => dialect.Name;
+
+    public void Initialize()
+    {
+        using DbConnection connection = dialect.Open(connectionString);
+        foreach (string statement in dialect.Schema)
+        {
+            Execute(connection, null, statement);
+        }
+
+        Execute(connection, null, "INSERT INTO meta (key, value) VALUES ('current_version', 0) ON CONFLICT (key) DO NOTHING");
+        Execute(connection, null, "INSERT INTO meta (key, value) VALUES ('delta_floor', 0) ON CONFLICT (key) DO NOTHING");
+    }
+
+    public ListVersionInfo CurrentVersion()
+    {
+        using DbConnection connection = dialect.Open(connectionString);
+        using DbCommand command = Command(connection, null,
+            "SELECT v.version, v.issued_ms, v.card_count, v.change_count, v.source FROM list_versions v JOIN meta m ON m.key = 'current_version' AND v.version = m.value");
+        using DbDataReader reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            return null;
+        }
+
+        return new ListVersionInfo(reader.GetInt64(0), FromMs(reader.GetInt64(1)), reader.GetInt32(2), reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4));
+    }
+
+    public Dictionary<string, ListCard> CurrentCards()
+    {
+        using DbConnection connection = dialect.Open(connectionString);
+        return ReadCards(connection, null);
+    }
+
+    private static Dictionary<string, ListCard> ReadCards(DbConnection connection, DbTransaction transaction)
+    {
+        var cards = new Dictionary<string, ListCard>(StringComparer.Ordinal);
+        using DbCommand command = Command(connection, transaction, "SELECT csn, state, holder_key, category FROM cards");
+        using DbDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            string csn = reader.GetString(0);
+            cards[csn] = new ListCard(csn, (CardState)reader.GetInt32(1), reader.GetInt32(2), (byte)reader.GetInt32(3));
+        }
+
+        return cards;
+    }
+
+    public Dictionary<string, int> HolderKeys(IEnumerable<string> eppns)
+    {
+        var wanted = new HashSet<string>(eppns, StringComparer.Ordinal);
+        var keys = new Dictionary<string, int>(StringComparer.Ordinal);
+        using DbConnection connection = dialect.Open(connectionString);
+        using DbTransaction transaction = connection.BeginTransaction(dialect.WriteIsolation);
+        int next = 1;
+        using (DbCommand command = Command(connection, transaction, "SELECT eppn, holder_key FROM holders"))
+        using (DbDataReader reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                int key = reader.GetInt32(1);
+                if (wanted.Contains(reader.GetString(0)))
+                {
+                    keys[reader.GetString(0)] = key;
+                }
+
+                next = Math.Max(next, key + 1);
+            }
+        }
+
+        using (DbCommand insert = Command(connection, transaction, "INSERT INTO holders (eppn, holder_key) VALUES (@eppn, @key)"))
+        {
+            DbParameter eppnParameter = Add(insert, "@eppn", "");
+            DbParameter keyParameter = Add(insert, "@key", 0);
+            foreach (string eppn in wanted.Where(e => !keys.ContainsKey(e)).OrderBy(e => e, StringComparer.Ordinal))
+            {
+                eppnParameter.Value = eppn;
+                keyParameter.Value = next;
+                insert.ExecuteNonQuery();
+                keys[eppn] = next++;
+            }
+        }
+
+        transaction.Commit();
+        return keys;
+    }
+
+    public long Publish(long expectedPrevious, DateTime issuedUtc, IReadOnlyList<ListChange> changes, Func<long, IReadOnlyCollection<ListCard>, byte[]> snapshotForVersion, string source)
+    {
+        using DbConnection connection = dialect.Open(connectionString);
+        using DbTransaction transaction = connection.BeginTransaction(dialect.WriteIsolation);
+        long current = Convert.ToInt64(Scalar(connection, transaction, dialect.LockVersionRow));
+        if (current != expectedPrevious)
+        {
+            transaction.Rollback();
+            return -1;
+        }
+
+        long version = current + 1;
+        using (DbCommand insertChange = Command(connection, transaction,
+            "INSERT INTO list_changes (version, csn, state, holder_key, category) VALUES (@v, @csn, @state, @holder, @category)"))
+        using (DbCommand upsertCard = Command(connection, transaction,
+            "INSERT INTO cards (csn, state, holder_key, category, version) VALUES (@csn, @state, @holder, @category, @v) " +
+            "ON CONFLICT (csn) DO UPDATE SET state = excluded.state, holder_key = excluded.holder_key, category = excluded.category, version = excluded.version"))
+        using (DbCommand deleteCard = Command(connection, transaction, "DELETE FROM cards WHERE csn = @csn"))
+        {
+            var c = new[] { Add(insertChange, "@v", version), Add(insertChange, "@csn", ""), Add(insertChange, "@state", 0), Add(insertChange, "@holder", 0), Add(insertChange, "@category", 0) };
+            var u = new[] { Add(upsertCard, "@v", version), Add(upsertCard, "@csn", ""), Add(upsertCard, "@state", 0), Add(upsertCard, "@holder", 0), Add(upsertCard, "@category", 0) };
+            DbParameter d = Add(deleteCard, "@csn", "");
+            foreach (ListChange change in changes)
+            {
+                c[1].Value = change.Csn;
+                c[2].Value = change.State.HasValue ? (int)change.State.Value : -1;
+                c[3].Value = change.HolderKey;
+                c[4].Value = (int)change.Category;
+                insertChange.ExecuteNonQuery();
+                if (change.State.HasValue)
+                {
+                    u[1].Value = change.Csn;
+                    u[2].Value = (int)change.State.Value;
+                    u[3].Value = change.HolderKey;
+                    u[4].Value = (int)change.Category;
+                    upsertCard.ExecuteNonQuery();
+                }
+                else
+                {
+                    d.Value = change.Csn;
+                    deleteCard.ExecuteNonQuery();
+                }
+            }
+        }
+
+        Dictionary<string, ListCard> cards = ReadCards(connection, transaction);
+        byte[] snapshot = snapshotForVersion(version, cards.Values);
+
+        using (DbCommand insertVersion = Command(connection, transaction,
+            "INSERT INTO list_versions (version, issued_ms, card_count, change_count, source, snapshot) VALUES (@v, @issued, @count, @changes, @source, @snapshot)"))
+        {
+            Add(insertVersion, "@v", version);
+            Add(insertVersion, "@issued", ToMs(issuedUtc));
+            Add(insertVersion, "@count", cards.Count);
+            Add(insertVersion, "@changes", changes.Count);
+            Add(insertVersion, "@source", (object)source ?? DBNull.Value);
+            Add(insertVersion, "@snapshot", snapshot);
+            insertVersion.ExecuteNonQuery();
+        }
+
+        // Only the current snapshot is served; deltas are built from the retained changes.
+        Execute(connection, transaction, "UPDATE list_versions SET snapshot = NULL WHERE version < @v", ("@v", version));
+        long floor = version - RetainedVersions;
+        if (floor > 0)
+        {
+            Execute(connection, transaction, "DELETE FROM list_changes WHERE version <= @floor", ("@floor", floor));
+            Execute(connection, transaction, "UPDATE meta SET value = @floor WHERE key = 'delta_floor' AND value < @floor", ("@floor", floor));
+        }
+
+        Execute(connection, transaction, "UPDATE meta SET value = @v WHERE key = 'current_version'", ("@v", version));
+        transaction.Commit();
+        return version;
+    }
+
+    public byte[] Snapshot(long version)
+    {
+        using DbConnection connection = dialect.Open(connectionString);
+        object value = Scalar(connection, null, "SELECT snapshot FROM list_versions WHERE version = @v", ("@v", version));
+        return value as byte[];
+    }
+
+    public List<ListChange> Changes(long fromExclusive, long toInclusive)
+    {
+        using DbConnection connection = dialect.Open(connectionString);
+        long floor = Convert.ToInt64(Scalar(connection, null, "SELECT value FROM meta WHERE key = 'delta_floor'"));
+        if (fromExclusive < floor)
+        {
+            return null;
+        }
+
+        var changes = new List<ListChange>();
+        using DbCommand command = Command(connection, null,
+            "SELECT version, csn, state, holder_key, category FROM list_changes WHERE version > @from AND version <= @to ORDER BY version, csn");
+        Add(command, "@from", fromExclusive);
+        Add(command, "@to", toInclusive);
+        using DbDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            int state = reader.GetInt32(2);
+            changes.Add(new ListChange(reader.GetInt64(0), reader.GetString(1), state < 0 ? null : (CardState)state, reader.GetInt32(3), (byte)reader.GetInt32(4)));
+        }
+
+        return changes;
+    }
+
+    public void RecordImport(ImportRecord record)
+    {
+        using DbConnection connection = dialect.Open(connectionString);
+        Execute(connection, null, "INSERT INTO imports (at_ms, source, ok, message, version) VALUES (@at, @source, @ok, @message, @version)",
+            ("@at", ToMs(record.AtUtc)), ("@source", record.Source), ("@ok", record.Ok ? 1 : 0), ("@message", record.Message), ("@version", record.Version));
+    }
+
+    public List<ImportRecord> RecentImports(int count)
+    {
+        var list = new List<ImportRecord>();
+        using DbConnection connection = dialect.Open(connectionString);
+        using DbCommand command = Command(connection, null, "SELECT at_ms, source, ok, message, version FROM imports ORDER BY id DESC LIMIT @n");
+        Add(command, "@n", count);
+        using DbDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            list.Add(new ImportRecord(FromMs(reader.GetInt64(0)), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt32(2) != 0,
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetInt64(4)));
+        }
+
+        return list;
+    }
+
+    public JournalStoreResult StoreJournal(string terminalId, IReadOnlyList<StoredJournalRecord> records)
+    {
+        using DbConnection connection = dialect.Open(connectionString);
+        using DbTransaction transaction = connection.BeginTransaction(dialect.WriteIsolation);
+        int inserted = 0, duplicates = 0, conflicts = 0;
+        long now = ToMs(DateTime.UtcNow);
+        using DbCommand insert = Command(connection, transaction,
+            "INSERT INTO journal (terminal_id, sequence, received_ms, record, time_ms, uid, approved, reason, amount_cents, list_version) " +
+            "VALUES (@t, @seq, @now, @record, @time, @uid, @approved, @reason, @amount, @list) ON CONFLICT (terminal_id, sequence) DO NOTHING");
+        var p = new[]
+        {
+            Add(insert, "@t", terminalId), Add(insert, "@seq", 0L), Add(insert, "@now", now), Add(insert, "@record", Array.Empty<byte>()),
+            Add(insert, "@time", 0L), Add(insert, "@uid", ""), Add(insert, "@approved", 0), Add(insert, "@reason", 0), Add(insert, "@amount", 0), Add(insert, "@list", 0L),
+        };
+        using DbCommand existing = Command(connection, transaction, "SELECT record FROM journal WHERE terminal_id = @t AND sequence = @seq");
+        DbParameter et = Add(existing, "@t", terminalId);
+        DbParameter es = Add(existing, "@seq", 0L);
+        foreach (StoredJournalRecord r in records)
+        {
+            p[1].Value = r.Sequence;
+            p[3].Value = r.Raw;
+            p[4].Value = r.TimeUnixMs;
+            p[5].Value = r.Uid;
+            p[6].Value = r.Approved ? 1 : 0;
+            p[7].Value = r.Reason;
+            p[8].Value = r.AmountCents;
+            p[9].Value = r.ListVersion;
+            if (insert.ExecuteNonQuery() == 1)
+            {
+                inserted++;
+                continue;
+            }
+
+            es.Value = r.Sequence;
+            byte[] held = existing.ExecuteScalar() as byte[];
+            if (held != null && held.AsSpan().SequenceEqual(r.Raw))
+            {
+                duplicates++;
+            }
+            else
+            {
+                // Same (terminal, sequence), different bytes: the terminal reused a sequence (flash wiped?).
+                // Keep both for the operator; the first one stays authoritative.
+                conflicts++;
+                Execute(connection, transaction, "INSERT INTO journal_conflicts (terminal_id, sequence, received_ms, record) VALUES (@t, @seq, @now, @record)",
+                    ("@t", terminalId), ("@seq", r.Sequence), ("@now", now), ("@record", r.Raw));
+            }
+        }
+
+        transaction.Commit();
+        return new JournalStoreResult(inserted, duplicates, conflicts);
+    }
+
+    public long JournalCount(string terminalId)
+    {
+        using DbConnection connection = dialect.Open(connectionString);
+        return Convert.ToInt64(Scalar(connection, null, "SELECT COUNT(*) FROM journal WHERE terminal_id = @t", ("@t", terminalId)));
+    }
+
+    public void RecordHeartbeat(TerminalRow h)
+    {
+        using DbConnection connection = dialect.Open(connectionString);
+        Execute(connection, null,
+            "INSERT INTO terminals (terminal_id, heartbeat_ms, firmware, list_version, list_age_s, journal_depth, reader_health, clock_state, clock_skew_s, last_error) " +
+            "VALUES (@t, @hb, @fw, @lv, @age, @depth, @reader, @clock, @skew, @error) ON CONFLICT (terminal_id) DO UPDATE SET " +
+            "heartbeat_ms = excluded.heartbeat_ms, firmware = excluded.firmware, list_version = excluded.list_version, list_age_s = excluded.list_age_s, " +
+            "journal_depth = excluded.journal_depth, reader_health = excluded.reader_health, clock_state = excluded.clock_state, " +
+            "clock_skew_s = excluded.clock_skew_s, last_error = excluded.last_error",
+            ("@t", h.TerminalId), ("@hb", ToMs(h.LastHeartbeatUtc ?? DateTime.UtcNow)), ("@fw", (object)h.Firmware ?? DBNull.Value),
+            ("@lv", h.ListVersion), ("@age", h.ListAgeSeconds), ("@depth", h.JournalDepth), ("@reader", (object)h.ReaderHealth ?? DBNull.Value),
+            ("@clock", (object)h.ClockState ?? DBNull.Value), ("@skew", h.ClockSkewSeconds), ("@error", (object)h.LastError ?? DBNull.Value));
+    }
+
+    public List<TerminalRow> Terminals()
+    {
+        var rows = new Dictionary<string, TerminalRow>(StringComparer.Ordinal);
+        using DbConnection connection = dialect.Open(connectionString);
+        using (DbCommand command = Command(connection, null,
+            "SELECT terminal_id, heartbeat_ms, firmware, list_version, list_age_s, journal_depth, reader_health, clock_state, clock_skew_s, last_error FROM terminals"))
+        using (DbDataReader r = command.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                rows[r.GetString(0)] = new TerminalRow
+                {
+                    TerminalId = r.GetString(0),
+                    LastHeartbeatUtc = r.IsDBNull(1) ? null : FromMs(r.GetInt64(1)),
+                    Firmware = r.IsDBNull(2) ? null : r.GetString(2),
+                    ListVersion = r.IsDBNull(3) ? 0 : r.GetInt64(3),
+                    ListAgeSeconds = r.IsDBNull(4) ? -1 : r.GetInt64(4),
+                    JournalDepth = r.IsDBNull(5) ? 0 : r.GetInt32(5),
+                    ReaderHealth = r.IsDBNull(6) ? null : r.GetString(6),
+                    ClockState = r.IsDBNull(7) ? null : r.GetString(7),
+                    ClockSkewSeconds = r.IsDBNull(8) ? 0 : r.GetInt64(8),
+                    LastError = r.IsDBNull(9) ? null : r.GetString(9),
+                };
+            }
+        }
+
+        using (DbCommand command = Command(connection, null, "SELECT terminal_id, COUNT(*), MAX(sequence) FROM journal GROUP BY terminal_id"))
+        using (DbDataReader r = command.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                string id = r.GetString(0);
+                if (!rows.TryGetValue(id, out TerminalRow row))
+                {
+                    rows[id] = row = new TerminalRow { TerminalId = id };
+                }
+
+                row.JournalRecords = r.GetInt64(1);
+                row.LastSequence = r.GetInt64(2);
+            }
+        }
+
+        using (DbCommand command = Command(connection, null, "SELECT terminal_id, COUNT(*) FROM journal_conflicts GROUP BY terminal_id"))
+        using (DbDataReader r = command.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                if (rows.TryGetValue(r.GetString(0), out TerminalRow row))
+                {
+                    row.JournalConflicts = (int)r.GetInt64(1);
+                }
+            }
+        }
+
+        return rows.Values.OrderBy(r => r.TerminalId, StringComparer.Ordinal).ToList();
+    }
+
+    public void Dispose()
+    {
+    }
+
+    internal static long ToMs(DateTime utc) => (long)(utc.ToUniversalTime() - DateTime.UnixEpoch).TotalMilliseconds;
+
+    internal static DateTime FromMs(long ms) => DateTime.UnixEpoch.AddMilliseconds(ms);
+
+    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql)
+    {
+        DbCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static DbParameter Add(DbCommand command, string name, object value)
+    {
+        DbParameter parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    private static void Execute(DbConnection connection, DbTransaction transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        using DbCommand command = Command(connection, transaction, sql);
+        foreach (var (name, value) in parameters)
+        {
+            Add(command, name, value);
+        }
+
+        command.ExecuteNonQuery();
+    }
+
+    private static object Scalar(DbConnection connection, DbTransaction transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        using DbCommand command = Command(connection, transaction, sql);
+        foreach (var (name, value) in parameters)
+        {
+            Add(command, name, value);
+        }
+
+        return command.ExecuteScalar();
+    }
+}

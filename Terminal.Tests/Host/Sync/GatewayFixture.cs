@@ -1,0 +1,167 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading.Tasks;
+using LeoCarte.Gateway;
+using LeoCarte.Gateway.Import;
+using LeoCarte.Gateway.Lists;
+using LeoCarte.Gateway.Storage;
+using LeoCarte.HostAdapters;
+using LeoCarte.Terminal.Decisions;
+using LeoCarte.Terminal.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LeoCarte.Terminal.Tests.Host.Sync;
+
+/// <summary>
+/// A real gateway (Kestrel on 127.0.0.1, a free port, SQLite in a temp folder) and a host terminal talking to it
+/// over real HTTP. Stop/Start keep the database and the port, as a killed and restarted gateway process would.
+/// </summary>
+internal sealed class GatewayFixture : IAsyncDisposable
+{
+    public const string TerminalId = "RU-TEST-01";
+    public const uint SiteId = 14;
+    public static readonly byte[] SiteKey = Convert.FromHexString("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+    public static readonly byte[] TerminalSecret = Convert.FromHexString("5465726d696e616c2052552d544553542d3031207365637265742121212121ff");
+
+    private WebApplication app;
+
+    private GatewayFixture(string folder, int port)
+    {
+        Folder = folder;
+        Port = port;
+        ExportPath = Path.Combine(folder, "export.csv");
+        Options = new GatewayOptions
+        {
+            Database = "sqlite",
+            ConnectionString = "Data Source=" + Path.Combine(folder, "gateway.db"),
+            SiteId = SiteId,
+            SiteKeyHex = Convert.ToHexString(SiteKey),
+            Terminals = new Dictionary<string, string> { [TerminalId] = Convert.ToHexString(TerminalSecret) },
+            ImportSource = ExportPath,
+            ImportIntervalSeconds = 0,
+        };
+    }
+
+    public string Folder { get; }
+    public int Port { get; }
+    public string ExportPath { get; }
+    public GatewayOptions Options { get; }
+    public Uri BaseUri => new($"http://127.0.0.1:{Port}/");
+    public IServiceProvider Services => app.Services;
+    public ImportService Imports => app.Services.GetRequiredService<ImportService>();
+    public IGatewayStore Store => app.Services.GetRequiredService<IGatewayStore>();
+    public ListService Lists => app.Services.GetRequiredService<ListService>();
+
+    public static async Task<GatewayFixture> StartAsync(string exportText)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "leocarte-e2e-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var fixture = new GatewayFixture(folder, FreePort());
+        File.WriteAllText(fixture.ExportPath, exportText);
+        await fixture.StartAsync();
+        ImportOutcome first = await fixture.Imports.ImportNowAsync();
+        if (!first.Ok)
+        {
+            throw new InvalidOperationException(first.Message);
+        }
+
+        return fixture;
+    }
+
+    public async Task StartAsync()
+    {
+        app = GatewayApp.Build(Options, BaseUri.ToString().TrimEnd('/'), logging => logging.SetMinimumLevel(LogLevel.Warning));
+        await app.StartAsync();
+    }
+
+    /// <summary>The gateway goes away: listener closed, open connections cut.</summary>
+    public async Task StopAsync()
+    {
+        if (app != null)
+        {
+            using (var stopping = new System.Threading.CancellationTokenSource(TimeSpan.FromSeconds(2)))
+            {
+                await app.StopAsync(stopping.Token);
+            }
+
+            await app.DisposeAsync();
+            app = null;
+        }
+    }
+
+    public async Task<ImportOutcome> ImportAsync(string exportText)
+    {
+        File.WriteAllText(ExportPath, exportText);
+        return await Imports.ImportNowAsync();
+    }
+
+    public HostTerminal NewTerminal(IFileStore files, ManualClockHardware clock, int intervalSeconds = 60)
+    {
+        return new HostTerminal(
+            new HostTerminalOptions
+            {
+                TerminalId = TerminalId,
+                TerminalSecret = TerminalSecret,
+                GatewayUri = BaseUri,
+                SiteId = SiteId,
+                SiteKey = SiteKey,
+                Mode = TerminalMode.Vending,
+                Sync = new LeoCarte.Terminal.Sync.SyncOptions { IntervalSeconds = intervalSeconds, UploadBufferSize = 8 * 64 },
+                HttpTimeout = TimeSpan.FromSeconds(10),
+            },
+            files,
+            clock);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Folder, true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>An ESUP-SGC CSV export: the given cards plus <paramref name="filler"/> enabled cards.</summary>
+    public static string Export(int filler, params (string Csn, string Etat, string Motif)[] cards)
+    {
+        var text = new StringBuilder("id;csn;etat;dateEtat;eppn;motifDisable\n");
+        int id = 1;
+        foreach (var card in cards)
+        {
+            text.Append($"{id};{card.Csn};{card.Etat};2026-11-01 10:00:00;student{id}@unicaen.fr;{card.Motif}\n");
+            id++;
+        }
+
+        var random = new Random(filler);
+        for (int i = 0; i < filler; i++, id++)
+        {
+            byte[] uid = new byte[7];
+            random.NextBytes(uid);
+            uid[0] = 0x04;
+            uid[1] = 0xF0; // keeps filler UIDs apart from the named test cards
+            text.Append($"{id};{Convert.ToHexStringLower(uid)};ENABLED;2026-09-01 08:00:00;filler{i}@unicaen.fr;\n");
+        }
+
+        return text.ToString();
+    }
+}

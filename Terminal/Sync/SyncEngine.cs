@@ -1,0 +1,610 @@
+using System;
+using LeoCarte.Terminal.Cards;
+
+namespace LeoCarte.Terminal.Sync
+{
+    /// <summary>Where a sync cycle is.</summary>
+    public enum SyncPhase
+    {
+        /// <summary>Waiting for the next cycle (interval or backoff).</summary>
+        Idle = 0,
+        /// <summary>Asking the gateway for a list newer than ours.</summary>
+        ListRequest = 1,
+        /// <summary>Streaming the list body into the allowlist update, a few chunks per step.</summary>
+        ListDownload = 2,
+        /// <summary>Uploading journal batches, one per step.</summary>
+        JournalUpload = 3,
+        /// <summary>Sending the heartbeat.</summary>
+        Heartbeat = 4,
+    }
+
+    /// <summary>What one <see cref="SyncEngine.Step"/> did.</summary>
+    public enum SyncStepResult
+    {
+        /// <summary>Nothing due.</summary>
+        Idle = 0,
+        /// <summary>Did part of a cycle; call again.</summary>
+        Working = 1,
+        /// <summary>A cycle ended with every phase successful.</summary>
+        CycleCompleted = 2,
+        /// <summary>A cycle ended early or with a rejected list; the next one waits for the backoff delay.</summary>
+        CycleFailed = 3,
+        /// <summary>The network link is down; the Wi-Fi supervisor is retrying.</summary>
+        NoNetwork = 4,
+    }
+
+    /// <summary>Counters for the heartbeat, the debug output and tests.</summary>
+    public sealed class SyncStatistics
+    {
+        public int CyclesCompleted;
+        public int CyclesFailed;
+        public int ListsApplied;
+        public int ListsRejected;
+        public int ListsUpToDate;
+        public long ListBytesReceived;
+        public int BatchesUploaded;
+        public long RecordsAcknowledged;
+        public int HeartbeatsSent;
+        public int AuthenticationRetries;
+
+        /// <summary>Largest single chunk handed to the list sink (bounded by <see cref="SyncOptions.ChunkSize"/>).</summary>
+        public int LargestChunk;
+
+        /// <summary>Reason of the last failure (null after a clean cycle).</summary>
+        public string LastError;
+
+        /// <summary>Monotonic time of the last completed cycle, or -1.</summary>
+        public long LastSuccessMilliseconds = -1;
+    }
+
+    /// <summary>
+    /// The terminal's sync client (issue 5), as a state machine advanced by <see cref="Step"/>. One cycle:
+    /// (1) GET the list with ?have=current version: 204 = up to date, 200 = a delta or snapshot streamed chunk
+    /// by chunk into the allowlist update, which verifies and applies it atomically; (2) POST unacknowledged
+    /// journal batches, trimming only what the gateway acknowledges; (3) POST a heartbeat. A cycle runs at boot,
+    /// then every <see cref="SyncOptions.IntervalSeconds"/>; a failed cycle retries after an exponential backoff
+    /// with jitter. Every response's X-LeoCarte-Time header is offered to the clock.
+    ///
+    /// Each step does a bounded amount of work (one HTTP exchange, or a few chunks of a download) and allocates
+    /// nothing per chunk: the device runs Step in a loop on its sync thread, the host tests step it
+    /// deterministically. It never throws for network or data problems: they are result codes and
+    /// <see cref="SyncStatistics.LastError"/>.
+    /// </summary>
+    public sealed class SyncEngine
+    {
+        public const string TimeHeader = "X-LeoCarte-Time";
+        public const string ListVersionHeader = "X-LeoCarte-List-Version";
+
+        private readonly IHttpTransport transport;
+        private readonly RequestSigner signer;
+        private readonly SyncedClock clock;
+        private readonly IListUpdateSink list;
+        private readonly IAllowlist allowlist;
+        private readonly IJournalUploadSource journal;
+        private readonly WifiSupervisor wifi;
+        private readonly SyncOptions options;
+        private readonly ReaderHealthProvider readerHealth;
+        private readonly Backoff backoff;
+        private readonly SyncStatistics statistics = new SyncStatistics();
+
+        private readonly HttpRequest request = new HttpRequest();
+        private readonly byte[] chunk;
+        private readonly byte[] uploadBuffer;
+        private readonly byte[] smallBuffer = new byte[640];
+        private readonly JournalBatch batch = new JournalBatch();
+        private readonly long bootMilliseconds;
+
+        private SyncPhase phase = SyncPhase.Idle;
+        private bool due = true; // a sync at boot
+        private long nextDueMilliseconds;
+        private bool cycleHadError;
+        private IHttpResponse download;
+        private long downloadDeclaredLength;
+        private long downloadReceived;
+        private int batchesThisCycle;
+
+        public SyncEngine(
+            IHttpTransport transport,
+            RequestSigner signer,
+            SyncedClock clock,
+            IListUpdateSink list,
+            IAllowlist allowlist,
+            IJournalUploadSource journal,
+            WifiSupervisor wifi,
+            SyncOptions options,
+            ReaderHealthProvider readerHealth,
+            uint seed)
+        {
+            this.transport = transport;
+            this.signer = signer;
+            this.clock = clock;
+            this.list = list;
+            this.allowlist = allowlist;
+            this.journal = journal;
+            this.wifi = wifi;
+            this.options = options == null ? new SyncOptions() : options;
+            this.readerHealth = readerHealth;
+            backoff = new Backoff(seed);
+            backoff.BaseMilliseconds = this.options.RetryBaseMilliseconds;
+            backoff.MaxMilliseconds = this.options.RetryMaxMilliseconds;
+            chunk = new byte[this.options.ChunkSize];
+            uploadBuffer = new byte[this.options.UploadBufferSize];
+            bootMilliseconds = clock.MonotonicMilliseconds;
+        }
+
+        public SyncPhase Phase => phase;
+
+        /// <summary>
+        /// Called when the gateway confirmed that the list in force is current (204, or a new list applied): the
+        /// decision engine's staleness clock (DecisionEngine.NoteListConfirmed) hangs here.
+        /// </summary>
+        public Action ListConfirmed;
+
+        public SyncStatistics Statistics => statistics;
+
+        public Backoff Backoff => backoff;
+
+        /// <summary>Asks for a cycle as soon as possible (e.g. the journal is filling up, or a technician pressed "sync").</summary>
+        public void RequestSyncNow()
+        {
+            due = true;
+        }
+
+        /// <summary>Milliseconds until the next step has work (0 = call Step now). The device thread sleeps this long, capped.</summary>
+        public long MillisecondsUntilDue()
+        {
+            if (phase != SyncPhase.Idle || due)
+            {
+                return 0;
+            }
+
+            long wait = nextDueMilliseconds - clock.MonotonicMilliseconds;
+            return wait < 0 ? 0 : wait;
+        }
+
+        /// <summary>Advances the state machine by one bounded piece of work.</summary>
+        public SyncStepResult Step()
+        {
+            long now = clock.MonotonicMilliseconds;
+            switch (phase)
+            {
+                case SyncPhase.Idle:
+                    if (!due && now < nextDueMilliseconds)
+                    {
+                        return SyncStepResult.Idle;
+                    }
+
+                    if (wifi != null && !wifi.Step(now))
+                    {
+                        // Not a sync failure: the supervisor has its own backoff. Look again when it retries.
+                        long wait = wifi.MillisecondsUntilRetry(now);
+                        nextDueMilliseconds = now + (wait < 1000 ? 1000 : wait);
+                        due = false;
+                        statistics.LastError = "no network";
+                        return SyncStepResult.NoNetwork;
+                    }
+
+                    due = false;
+                    cycleHadError = false;
+                    batchesThisCycle = 0;
+                    phase = SyncPhase.ListRequest;
+                    return SyncStepResult.Working;
+
+                case SyncPhase.ListRequest:
+                    return StepListRequest();
+
+                case SyncPhase.ListDownload:
+                    return StepListDownload();
+
+                case SyncPhase.JournalUpload:
+                    return StepJournalUpload();
+
+                case SyncPhase.Heartbeat:
+                    return StepHeartbeat();
+            }
+
+            return SyncStepResult.Idle;
+        }
+
+        private SyncStepResult StepListRequest()
+        {
+            long have = list.NeedsSnapshot ? 0 : list.CurrentVersion;
+            string path = string.Concat(options.ApiPrefix, "/terminals/", signer.TerminalId, "/list?have=" + have.ToString());
+            IHttpResponse response;
+            TransportResult sent = Exchange("GET", path, null, 0, null, out response);
+            if (sent != TransportResult.Ok)
+            {
+                return Fail(string.Concat("list: ", TransportText(sent)));
+            }
+
+            int status = response.StatusCode;
+            if (status == 204)
+            {
+                response.Close();
+                statistics.ListsUpToDate++;
+                if (ListConfirmed != null)
+                {
+                    ListConfirmed();
+                }
+
+                phase = SyncPhase.JournalUpload;
+                return SyncStepResult.Working;
+            }
+
+            if (status != 200)
+            {
+                response.Close();
+                return Fail(string.Concat("list: HTTP ", status.ToString()));
+            }
+
+            if (response.ContentLength > options.MaxListBytes)
+            {
+                response.Close();
+                return RejectList("list: too large");
+            }
+
+            if (!list.Begin())
+            {
+                response.Close();
+                return RejectList(string.Concat("list: ", list.LastError));
+            }
+
+            download = response;
+            downloadDeclaredLength = response.ContentLength;
+            downloadReceived = 0;
+            phase = SyncPhase.ListDownload;
+            return SyncStepResult.Working;
+        }
+
+        private SyncStepResult StepListDownload()
+        {
+            for (int i = 0; i < options.ChunksPerStep; i++)
+            {
+                int read = download.Read(chunk, 0, chunk.Length);
+                if (read < 0)
+                {
+                    // Connection cut mid-body: nothing of it is applied, the current list stays.
+                    EndDownload(true);
+                    return Fail("list: download cut");
+                }
+
+                if (read == 0)
+                {
+                    bool complete = downloadDeclaredLength < 0 || downloadReceived == downloadDeclaredLength;
+                    EndDownload(!complete);
+                    if (!complete)
+                    {
+                        return Fail("list: truncated");
+                    }
+
+                    if (list.Commit())
+                    {
+                        statistics.ListsApplied++;
+                        if (ListConfirmed != null)
+                        {
+                            ListConfirmed();
+                        }
+                    }
+                    else
+                    {
+                        statistics.ListsRejected++;
+                        cycleHadError = true;
+                        statistics.LastError = string.Concat("list rejected: ", list.LastError);
+                    }
+
+                    phase = SyncPhase.JournalUpload;
+                    return SyncStepResult.Working;
+                }
+
+                downloadReceived += read;
+                statistics.ListBytesReceived += read;
+                if (read > statistics.LargestChunk)
+                {
+                    statistics.LargestChunk = read;
+                }
+
+                if (downloadReceived > options.MaxListBytes || (downloadDeclaredLength >= 0 && downloadReceived > downloadDeclaredLength))
+                {
+                    EndDownload(true);
+                    return RejectList("list: longer than declared or allowed");
+                }
+
+                if (!list.Write(chunk, 0, read))
+                {
+                    EndDownload(true);
+                    return RejectList(string.Concat("list: ", list.LastError));
+                }
+            }
+
+            return SyncStepResult.Working;
+        }
+
+        private SyncStepResult StepJournalUpload()
+        {
+            if (journal == null || batchesThisCycle >= options.MaxBatchesPerCycle)
+            {
+                phase = SyncPhase.Heartbeat;
+                return SyncStepResult.Working;
+            }
+
+            batch.Clear();
+            journal.ReadBatch(uploadBuffer, 0, uploadBuffer.Length, batch);
+            if (batch.Count == 0 || batch.Length == 0)
+            {
+                if (batch.CoveredThroughSequence > 0)
+                {
+                    // Only unreadable records were pending: the journal reports them skipped; let it move past them.
+                    journal.Acknowledge(batch.CoveredThroughSequence);
+                }
+
+                phase = SyncPhase.Heartbeat;
+                return SyncStepResult.Working;
+            }
+
+            string path = string.Concat(options.ApiPrefix, "/terminals/", signer.TerminalId, "/journal");
+            IHttpResponse response;
+            TransportResult sent = Exchange("POST", path, uploadBuffer, batch.Length, "application/vnd.leocarte.journal", out response);
+            if (sent != TransportResult.Ok)
+            {
+                return Fail(string.Concat("journal: ", TransportText(sent)));
+            }
+
+            int status = response.StatusCode;
+            int length = ReadSmallBody(response);
+            if (status != 200)
+            {
+                return Fail(string.Concat("journal: HTTP ", status.ToString()));
+            }
+
+            long acked = length <= 0 ? -1 : Ascii.FindJsonInteger(smallBuffer, 0, length, "ackedUpTo");
+            if (acked < batch.FirstSequence)
+            {
+                // The gateway stored nothing of this batch (or answered nonsense): keep every record, retry later.
+                return Fail("journal: batch not acknowledged");
+            }
+
+            // Never trim past what was sent, whatever the gateway says; once the whole batch is stored, also
+            // release the unreadable records the batch skipped.
+            long upTo = acked >= batch.LastSequence ? batch.CoveredThroughSequence : acked;
+
+            journal.Acknowledge(upTo);
+            statistics.BatchesUploaded++;
+            statistics.RecordsAcknowledged += acked >= batch.LastSequence ? batch.Count : acked - batch.FirstSequence + 1;
+            batchesThisCycle++;
+            return SyncStepResult.Working;
+        }
+
+        private SyncStepResult StepHeartbeat()
+        {
+            int length = BuildHeartbeat(smallBuffer);
+            if (length < 0)
+            {
+                return Fail("heartbeat: too long");
+            }
+
+            string path = string.Concat(options.ApiPrefix, "/terminals/", signer.TerminalId, "/heartbeat");
+            IHttpResponse response;
+            TransportResult sent = Exchange("POST", path, smallBuffer, length, "application/json", out response);
+            if (sent != TransportResult.Ok)
+            {
+                return Fail(string.Concat("heartbeat: ", TransportText(sent)));
+            }
+
+            int status = response.StatusCode;
+            response.Close();
+            if (status != 200 && status != 204)
+            {
+                return Fail(string.Concat("heartbeat: HTTP ", status.ToString()));
+            }
+
+            statistics.HeartbeatsSent++;
+            return EndCycle();
+        }
+
+        private SyncStepResult EndCycle()
+        {
+            phase = SyncPhase.Idle;
+            long now = clock.MonotonicMilliseconds;
+            if (cycleHadError)
+            {
+                statistics.CyclesFailed++;
+                nextDueMilliseconds = now + backoff.NextDelay();
+                return SyncStepResult.CycleFailed;
+            }
+
+            statistics.CyclesCompleted++;
+            statistics.LastError = null;
+            statistics.LastSuccessMilliseconds = now;
+            backoff.Reset();
+            nextDueMilliseconds = now + options.IntervalSeconds * 1000L;
+            return SyncStepResult.CycleCompleted;
+        }
+
+        private SyncStepResult RejectList(string reason)
+        {
+            // The list is refused but the link works: carry on with the journal and the heartbeat (which
+            // reports the rejection), and retry the list after the backoff delay rather than every interval.
+            statistics.ListsRejected++;
+            statistics.LastError = reason;
+            cycleHadError = true;
+            phase = SyncPhase.JournalUpload;
+            return SyncStepResult.Working;
+        }
+
+        private SyncStepResult Fail(string reason)
+        {
+            if (download != null)
+            {
+                EndDownload(true);
+            }
+
+            statistics.LastError = reason;
+            statistics.CyclesFailed++;
+            phase = SyncPhase.Idle;
+            nextDueMilliseconds = clock.MonotonicMilliseconds + backoff.NextDelay();
+            return SyncStepResult.CycleFailed;
+        }
+
+        private void EndDownload(bool abort)
+        {
+            if (download != null)
+            {
+                download.Close();
+                download = null;
+            }
+
+            if (abort)
+            {
+                list.Abort();
+            }
+        }
+
+        /// <summary>
+        /// Signs and sends one request. A 401 whose time header moved our clock (an unsynced terminal at boot
+        /// signs with a 1970 timestamp) is retried once at once with the corrected time.
+        /// </summary>
+        private TransportResult Exchange(string method, string path, byte[] body, int bodyLength, string contentType, out IHttpResponse response)
+        {
+            response = null;
+            for (int attempt = 0; attempt < 2; attempt++)
+            {
+                request.Reset(method, path);
+                if (body != null)
+                {
+                    request.SetBody(body, 0, bodyLength, contentType);
+                }
+
+                if (!signer.Sign(request, Ascii.ToUnixSeconds(clock.UtcNow)))
+                {
+                    return TransportResult.Failed;
+                }
+
+                TransportResult sent = transport.Send(request, out response);
+                if (sent != TransportResult.Ok)
+                {
+                    response = null;
+                    return sent;
+                }
+
+                bool clockMoved = clock.OfferGatewayTime(Ascii.ParseNonNegative(response.Header(TimeHeader)));
+                if (response.StatusCode != 401 || !clockMoved || attempt == 1)
+                {
+                    return TransportResult.Ok;
+                }
+
+                statistics.AuthenticationRetries++;
+                response.Close();
+                response = null;
+            }
+
+            return TransportResult.Failed;
+        }
+
+        /// <summary>Reads a short response body into <see cref="smallBuffer"/> and closes the response; returns its length or -1.</summary>
+        private int ReadSmallBody(IHttpResponse response)
+        {
+            int total = 0;
+            while (total < smallBuffer.Length)
+            {
+                int read = response.Read(smallBuffer, total, smallBuffer.Length - total);
+                if (read < 0)
+                {
+                    total = -1;
+                    break;
+                }
+
+                if (read == 0)
+                {
+                    break;
+                }
+
+                total += read;
+            }
+
+            response.Close();
+            return total;
+        }
+
+        private int BuildHeartbeat(byte[] buffer)
+        {
+            long listVersion = allowlist != null ? allowlist.Version : list.CurrentVersion;
+            long listAge = -1;
+            int listCount = -1;
+            if (allowlist != null)
+            {
+                listCount = allowlist.Count;
+                if (listVersion > 0 && clock.IsSynced)
+                {
+                    listAge = Ascii.ToUnixSeconds(clock.UtcNow) - Ascii.ToUnixSeconds(allowlist.IssuedUtc);
+                }
+            }
+
+            int p = Ascii.Write("{\"firmware\":", buffer, 0);
+            p = JsonString(LeoCarte.Terminal.App.FirmwareInfo.Version, buffer, p);
+            p = Ascii.Write(",\"listVersion\":", buffer, p);
+            p = Ascii.WriteInt64(listVersion, buffer, p);
+            p = Ascii.Write(",\"listAgeSeconds\":", buffer, p);
+            p = Ascii.WriteInt64(listAge, buffer, p);
+            p = Ascii.Write(",\"listCount\":", buffer, p);
+            p = Ascii.WriteInt64(listCount, buffer, p);
+            p = Ascii.Write(",\"journalDepth\":", buffer, p);
+            p = Ascii.WriteInt64(journal == null ? 0 : journal.PendingCount, buffer, p);
+            p = Ascii.Write(",\"readerHealth\":", buffer, p);
+            p = JsonString(readerHealth == null ? "unknown" : readerHealth(), buffer, p);
+            p = Ascii.Write(",\"clockSynced\":", buffer, p);
+            p = Ascii.Write(clock.IsSynced ? "true" : "false", buffer, p);
+            p = Ascii.Write(",\"clockState\":", buffer, p);
+            p = JsonString(clock.StateText, buffer, p);
+            p = Ascii.Write(",\"clockSkewSeconds\":", buffer, p);
+            p = Ascii.WriteInt64(clock.LastSkewSeconds, buffer, p);
+            p = Ascii.Write(",\"uptimeSeconds\":", buffer, p);
+            p = Ascii.WriteInt64((clock.MonotonicMilliseconds - bootMilliseconds) / 1000, buffer, p);
+            p = Ascii.Write(",\"lastError\":", buffer, p);
+            p = statistics.LastError == null ? Ascii.Write("null", buffer, p) : JsonString(statistics.LastError, buffer, p);
+            p = Ascii.Write("}", buffer, p);
+            return p;
+        }
+
+        /// <summary>Writes a JSON string, replacing anything outside printable ASCII, quotes and backslashes by '?'.</summary>
+        private static int JsonString(string text, byte[] buffer, int p)
+        {
+            if (p < 0 || text == null)
+            {
+                return p < 0 ? p : Ascii.Write("null", buffer, p);
+            }
+
+            int length = text.Length > 120 ? 120 : text.Length;
+            if (p + length + 2 > buffer.Length)
+            {
+                return -1;
+            }
+
+            buffer[p++] = (byte)'"';
+            for (int i = 0; i < length; i++)
+            {
+                char c = text[i];
+                buffer[p++] = c < 32 || c > 126 || c == '"' || c == '\\' ? (byte)'?' : (byte)c;
+            }
+
+            buffer[p++] = (byte)'"';
+            return p;
+        }
+
+        private static string TransportText(TransportResult result)
+        {
+            switch (result)
+            {
+                case TransportResult.NoNetwork:
+                    return "no network";
+                case TransportResult.ConnectFailed:
+                    return "connection failed";
+                case TransportResult.TlsFailed:
+                    return "TLS failed";
+                case TransportResult.Timeout:
+                    return "timeout";
+                default:
+                    return "transport failed";
+            }
+        }
+    }
+}
