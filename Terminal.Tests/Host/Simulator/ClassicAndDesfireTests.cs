@@ -195,6 +195,22 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
         }
 
         [TestMethod]
+        public void HardwareCrcOnShortFramesMakesThemGarbage()
+        {
+            var chip = Chip.New().Init();
+            chip.Sim.Field.Add(VirtualCard.Classic1K(Uid4));
+            chip.Write(Register.TxMode, 0x80);
+            Assert.IsTrue(chip.Reqa().TimedOut, "REQA + CRC is not a short frame");
+            chip.Write(Register.TxMode, 0x00);
+            Assert.AreEqual(2, chip.Reqa().Data.Length);
+            chip.Write(Register.TxMode, 0x80);
+            chip.Write(Register.RxMode, 0x80);
+            var select = chip.Transceive(new byte[] { 0x93, 0x70, 0xDE, 0xAD, 0xBE, 0xEF, 0xDE ^ 0xAD ^ 0xBE ^ 0xEF });
+            CollectionAssert.AreEqual(new byte[] { 0x08 }, select.Data, "SELECT with hardware CRC both ways: just the SAK");
+            Assert.AreEqual(0, select.Error);
+        }
+
+        [TestMethod]
         public void UltralightReadsFourPages()
         {
             var chip = Chip.New().Init();
