@@ -201,6 +201,12 @@ namespace LeoCarte.Simulator
             }
 
             List<bool[]> air = Faults.ToAir(answers);
+            if (TraceRf && frame != null && frame.BitCount > 0)
+            {
+                Trace("PCD→ " + frame + (Crypto1On ? " [Crypto1]" : ""));
+                foreach (var answer in answers) Trace("  PICC " + answer.Key.UidHex + " → " + answer.Value);
+            }
+
             long rxStart = txEnd + CostModel.FrameDelayNs;
             if (_command == Command.Transmit)
             {
@@ -246,6 +252,7 @@ namespace LeoCarte.Simulator
             Costs.RfAirNs += CostModel.RfFrameNs(longest);
 
             Decode(air, longest);
+            if (TraceRf) Trace("  PCD received " + _fifoCount + " FIFO bytes, ErrorReg " + _error.ToString("X2") + ", CollReg " + _coll.ToString("X2") + ", RxLastBits " + _rxLastBits);
             _comIrq |= RxIrq;
             if (_command == Command.Receive)
             {
@@ -501,5 +508,19 @@ namespace LeoCarte.Simulator
         }
 
         private Random _random => Faults.Random;
+
+        private void Trace(string line) =>
+            RfTrace.Add("t=" + (_now / 1e6).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) + "ms " + line);
+
+        /// <summary>
+        /// Overheating (§9.3.1.7 TempErr): the chip switches the antenna drivers off itself. Choice: TempErr stays
+        /// set until a reset; the antenna can be switched on again by the host.
+        /// </summary>
+        internal void Overheat()
+        {
+            SetError(TempErr);
+            _regs[Register.TxControl] &= 0xFC;
+            UpdateFieldPower();
+        }
     }
 }

@@ -131,6 +131,12 @@ namespace LeoCarte.Simulator
         /// <summary>Model clock, nanoseconds since construction.</summary>
         public long NowNs => _now;
 
+        /// <summary>When true, every RF frame both ways is logged in <see cref="RfTrace"/> (for debugging drivers).</summary>
+        public bool TraceRf { get; set; }
+
+        /// <summary>"t=1.234ms PCD→ 26(7 bits)" / "PICC→ 04 00 ..." lines while <see cref="TraceRf"/> is on.</summary>
+        public List<string> RfTrace { get; } = new List<string>();
+
         /// <summary>Raised before every SPI transfer (add or remove cards between transfers here).</summary>
         public event Action<Mfrc522Simulator> BeforeTransfer;
 
@@ -169,6 +175,7 @@ namespace LeoCarte.Simulator
                 throw new ArgumentException("tx and rx must hold length bytes.");
             }
 
+            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             Faults.BeforeTransfer(Costs.Transfers);
             BeforeTransfer?.Invoke(this);
 
@@ -214,6 +221,7 @@ namespace LeoCarte.Simulator
             }
 
             AdvanceTo(_now + cost - CostModel.TransferOverheadNs);
+            Costs.SimulatorAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         }
 
         private bool Reachable => _resetLineHigh && !Faults.ChipStalled && _now >= _startupDoneAt;
@@ -242,8 +250,10 @@ namespace LeoCarte.Simulator
         {
             get
             {
+                long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
                 Costs.GpioReads++;
                 AdvanceTo(_now + CostModel.GpioReadNs);
+                Costs.SimulatorAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
                 return _resetLineHigh && !Faults.ChipStalled && IrqPending();
             }
         }
@@ -253,9 +263,11 @@ namespace LeoCarte.Simulator
         public void Delay(int milliseconds)
         {
             if (milliseconds < 0) milliseconds = 0;
+            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             Costs.Delays++;
             Costs.DelayNs += milliseconds * 1_000_000L;
             AdvanceTo(_now + milliseconds * 1_000_000L);
+            Costs.SimulatorAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         }
 
         private bool IrqPending() =>

@@ -39,6 +39,12 @@ namespace LeoCarte.Simulator
         public long DelayNs;
         /// <summary>SPI time (transfer overhead + bits) spent, nanoseconds.</summary>
         public long SpiNs;
+        /// <summary>
+        /// Managed bytes the simulator itself allocated on the calling thread inside Transfer/IrqAsserted/Delay
+        /// (GC.GetAllocatedBytesForCurrentThread). A driver allocation benchmark subtracts it from its own
+        /// measurement so that only the driver's allocations remain.
+        /// </summary>
+        public long SimulatorAllocatedBytes;
         /// <summary>Transfers per register address (index = register 0x00..0x3F), reads and writes together.</summary>
         public readonly long[] TransfersPerRegister = new long[64];
         /// <summary>Chip commands started, by command code (index 0x0..0xF).</summary>
@@ -52,7 +58,7 @@ namespace LeoCarte.Simulator
         {
             Transfers = Bytes = ReadTransfers = WriteTransfers = RegisterReads = RegisterWrites = 0;
             FifoBytesWritten = FifoBytesRead = RfFramesSent = RfFramesReceived = RfAirNs = 0;
-            GpioReads = Delays = DelayNs = SpiNs = 0;
+            GpioReads = Delays = DelayNs = SpiNs = SimulatorAllocatedBytes = 0;
             Array.Clear(TransfersPerRegister);
             Array.Clear(CommandsStarted);
             _resetAtNs = _clock();

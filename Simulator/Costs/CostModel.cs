@@ -49,6 +49,14 @@ namespace LeoCarte.Simulator
         /// <summary>Duration of the digital self-test (AutoTestReg = 09h + CalcCRC); not in the datasheet, assumed.</summary>
         public long SelfTestNs { get; set; } = 100_000;
 
+        /// <summary>
+        /// Zero-time RF (frames, frame delays, authentication): every card answer is there at the next register
+        /// read. This reproduces the "register stub that answers every poll on the first read" used for the
+        /// reference driver figures in shared/design/reader-facts.md, so counts can be compared with that table.
+        /// SPI costs stay as in the default model.
+        /// </summary>
+        public static CostModel InstantRf() => new CostModel { RfBitNs = 0, FrameDelayNs = 0, ReaderGuardNs = 0, ClassicAuthNs = 0, SelfTestNs = 0 };
+
         /// <summary>SPI time for one transfer of <paramref name="bytes"/> bytes, overhead included.</summary>
         public long SpiTransferNs(int bytes) => TransferOverheadNs + bytes * 8L * 1_000_000_000L / SpiClockHz;
 

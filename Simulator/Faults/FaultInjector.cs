@@ -114,6 +114,13 @@ namespace LeoCarte.Simulator
             _chip.ClearAntennaBits();
         }
 
+        /// <summary>Overtemperature now: ErrorReg.TempErr set and the antenna drivers switched off by the chip.</summary>
+        public void Overheat()
+        {
+            Log.Add("overheat");
+            _chip.Overheat();
+        }
+
         public void DropAntennaAfterTransfers(long transfers) => _antennaDropAtTransfer = _chip.Costs.Transfers + transfers;
 
         // ---- hooks used by the chip model -----------------------------------------------------------------
