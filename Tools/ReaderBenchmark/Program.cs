@@ -16,12 +16,12 @@ namespace LeoCarte.Tools.ReaderBenchmark
             Console.WriteLine("modeled = simulator model clock (SPI transfers + bits, RF frames and frame delays, chip timer, GPIO reads);");
             Console.WriteLine("alloc = managed bytes allocated by the driver for the operation after warm-up (record/replay, simulator excluded)");
             Console.WriteLine();
-            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "| {0,-62} | {1,-17} | {2,2} | {3,9} | {4,6} | {5,11} | {6,9} | {7,9} | {8,5} | {9,6} |",
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "| {0,-62} | {1,-29} | {2,2} | {3,9} | {4,6} | {5,11} | {6,9} | {7,9} | {8,5} | {9,6} |",
                 "scenario", "driver", "ok", "transfers", "bytes", "modeled µs", "SPI µs", "RF µs", "GPIO", "alloc"));
-            Console.WriteLine("|" + new string('-', 64) + "|" + new string('-', 19) + "|----|-----------|--------|-------------|-----------|-----------|-------|--------|");
+            Console.WriteLine("|" + new string('-', 64) + "|" + new string('-', 31) + "|----|-----------|--------|-------------|-----------|-----------|-------|--------|");
             foreach (var row in rows)
             {
-                Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "| {0,-62} | {1,-17} | {2,2} | {3,9} | {4,6} | {5,11:0.0} | {6,9:0.0} | {7,9:0.0} | {8,5} | {9,6} |",
+                Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "| {0,-62} | {1,-29} | {2,2} | {3,9} | {4,6} | {5,11:0.0} | {6,9:0.0} | {7,9:0.0} | {8,5} | {9,6} |",
                     row.Scenario, row.Driver, row.Succeeded ? "ok" : "NO", row.Transfers, row.Bytes, row.ModeledNs / 1000.0,
                     row.SpiNs / 1000.0, row.RfAirNs / 1000.0, row.GpioReads, row.AllocatedBytes < 0 ? "n/a" : row.AllocatedBytes.ToString(CultureInfo.InvariantCulture)));
             }
@@ -34,7 +34,9 @@ namespace LeoCarte.Tools.ReaderBenchmark
 
             var ours = rows.Where(r => r.Driver == "ours").ToDictionary(r => r.Scenario);
             var polling = rows.Where(r => r.Driver == "ours, no IRQ line").ToDictionary(r => r.Scenario);
-            var binding = rows.Where(r => r.Driver.StartsWith("IoT")).ToDictionary(r => r.Scenario);
+            var binding = rows.Where(r => r.Driver == "IoT binding 4.2.0").ToDictionary(r => r.Scenario);
+            var instantBinding = rows.Where(r => r.Driver == "IoT binding 4.2.0, instant RF").ToDictionary(r => r.Scenario);
+            var instantOurs = rows.Where(r => r.Driver == "ours, instant RF").ToDictionary(r => r.Scenario);
             foreach (var key in binding.Keys)
             {
                 if (ours.TryGetValue(key, out var mine) && binding[key].Transfers > 0)
@@ -47,6 +49,15 @@ namespace LeoCarte.Tools.ReaderBenchmark
                 {
                     Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "ratio {0}: ours without IRQ line {1} / binding {2} transfers = {3:0.00}",
                         key, polled.Transfers, binding[key].Transfers, (double)polled.Transfers / binding[key].Transfers));
+                }
+            }
+
+            foreach (var key in instantBinding.Keys)
+            {
+                if (instantOurs.TryGetValue(key, out var mine))
+                {
+                    Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "ratio {0}, instant RF: ours {1} / binding {2} transfers = {3:0.00}",
+                        key, mine.Transfers, instantBinding[key].Transfers, (double)mine.Transfers / instantBinding[key].Transfers));
                 }
             }
 

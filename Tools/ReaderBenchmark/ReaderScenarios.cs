@@ -71,9 +71,32 @@ namespace LeoCarte.Tools.ReaderBenchmark
         [ThreadStatic]
         private static bool noIrqLine;
 
+        /// <summary>Whether the simulator runs with <see cref="CostModel.InstantRf"/> (answers at the next register read,
+        /// the conditions of the reference figures in shared/design/reader-facts.md).</summary>
+        [ThreadStatic]
+        private static bool instantRf;
+
         private static bool UseIrqLine => !noIrqLine;
 
-        private static string OursName => noIrqLine ? "ours, no IRQ line" : "ours";
+        private static string OursName => (noIrqLine ? "ours, no IRQ line" : "ours") + (instantRf ? ", instant RF" : "");
+
+        private static string BindingName => "IoT binding 4.2.0" + (instantRf ? ", instant RF" : "");
+
+        private static Mfrc522Simulator NewSimulator() => new Mfrc522Simulator(0x92, 1, instantRf ? CostModel.InstantRf() : null);
+
+        /// <summary>Runs <paramref name="scenario"/> on a simulator whose RF takes no time.</summary>
+        public static ScenarioCost WithInstantRf(Func<ScenarioCost> scenario)
+        {
+            instantRf = true;
+            try
+            {
+                return scenario();
+            }
+            finally
+            {
+                instantRf = false;
+            }
+        }
 
         /// <summary>Runs <paramref name="scenario"/> with our driver polling ComIrqReg instead of waiting on the IRQ line.</summary>
         public static ScenarioCost WithoutIrqLine(Func<ScenarioCost> scenario)
@@ -97,7 +120,7 @@ namespace LeoCarte.Tools.ReaderBenchmark
         public static ScenarioCost OursEmptyPollAverage()
         {
             const int polls = 100;
-            var sim = new Mfrc522Simulator();
+            var sim = NewSimulator();
             var recording = new RecordingBus(sim, sim);
             var ours = new Ours(recording, recording);
             ours.Reader.Start();
@@ -177,7 +200,7 @@ namespace LeoCarte.Tools.ReaderBenchmark
         private static ScenarioCost MeasureOurs(string name, Action<Mfrc522Simulator> addCards, OursOperation operation,
             Action<Ours> after = null, OursOperation before = null)
         {
-            var sim = new Mfrc522Simulator();
+            var sim = NewSimulator();
             var recording = new RecordingBus(sim, sim);
             var ours = new Ours(recording, recording);
             ours.Reader.Start();
@@ -268,7 +291,7 @@ namespace LeoCarte.Tools.ReaderBenchmark
             // The binding ends an unanswered wait on host wall-clock time, so an empty poll is not reproducible; the
             // card scenarios therefore start right after the card enters the field (no empty poll in between).
             bool emptyPollScenario = addCards == null;
-            var sim = new Mfrc522Simulator();
+            var sim = NewSimulator();
             var recording = new RecordingBus(sim, sim);
             var reader = new MfRc522(new BusSpiDevice(recording), -1, null, false);
             ScenarioCost cost = null;
@@ -293,7 +316,7 @@ namespace LeoCarte.Tools.ReaderBenchmark
                     name += " [threw " + e.GetType().Name + "]";
                 }
 
-                cost = Delta("IoT binding 4.2.0", name, ok, start, sim.Costs.Snapshot(), 1);
+                cost = Delta(BindingName, name, ok, start, sim.Costs.Snapshot(), 1);
 
                 // No HLTA between iterations: the binding waits for HLTA's (absent) answer on wall-clock time, which
                 // would make the run irreproducible; taking the card out of the field resets it just as well.
@@ -368,6 +391,11 @@ namespace LeoCarte.Tools.ReaderBenchmark
                 WithoutIrqLine(OursEmptyPoll),
                 WithoutIrqLine(() => OursDetectSelect(Uid7)),
                 WithoutIrqLine(OursDetectSelectAuthRead),
+                WithInstantRf(() => OursDetectSelect(Uid4)), WithInstantRf(() => BindingDetectSelect(Uid4)),
+                WithInstantRf(() => OursDetectSelect(Uid7)), WithInstantRf(() => BindingDetectSelect(Uid7)),
+                WithInstantRf(OursDetectSelectAuthRead), WithInstantRf(BindingDetectSelectAuthRead),
+                WithInstantRf(() => WithoutIrqLine(() => OursDetectSelect(Uid7))),
+                WithInstantRf(() => WithoutIrqLine(OursDetectSelectAuthRead)),
             };
         }
     }
