@@ -4,6 +4,7 @@ using System.Linq;
 using LeoCarte.Drivers.Iso14443;
 using LeoCarte.Drivers.Mfrc522;
 using LeoCarte.Drivers.Reader;
+using LeoCarte.Tools.ReaderBenchmark;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace LeoCarte.Terminal.Tests.Drivers;
