@@ -11,6 +11,7 @@ namespace LeoCarte.Terminal.Allowlist
     public sealed class TableCursor
     {
         private readonly EntryCodec codec = new EntryCodec();
+        private readonly EntryKey previousBlockLast = new EntryKey();
         private byte[] block;
         private IFileStore files;
         private string dataName;
@@ -95,7 +96,7 @@ namespace LeoCarte.Terminal.Allowlist
                 return false;
             }
 
-            while (remainingInBlock == 0)
+            if (remainingInBlock == 0)
             {
                 if (blockIndex + 1 >= blockCount)
                 {
@@ -118,12 +119,7 @@ namespace LeoCarte.Terminal.Allowlist
                 }
 
                 // The first entry of a block carries its full key; the previous block's last key must stay below it.
-                if (!AdvanceWithin(true))
-                {
-                    return false;
-                }
-
-                return true;
+                return AdvanceWithin(true);
             }
 
             return AdvanceWithin(false);
@@ -141,7 +137,7 @@ namespace LeoCarte.Terminal.Allowlist
             if (firstOfBlock)
             {
                 // Decode from no key, then check the order against the previous block's last key.
-                EntryKey previousLast = scratchKey;
+                EntryKey previousLast = previousBlockLast;
                 previousLast.CopyFrom(codec.Key);
                 codec.Key.Clear();
                 if (!codec.Decode(block, position, size, false) || (previousLast.Length != 0 && codec.Key.CompareTo(previousLast) <= 0))
@@ -160,7 +156,5 @@ namespace LeoCarte.Terminal.Allowlist
             remainingInBlock--;
             return true;
         }
-
-        private readonly EntryKey scratchKey = new EntryKey();
     }
 }
