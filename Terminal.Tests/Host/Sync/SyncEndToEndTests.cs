@@ -111,10 +111,10 @@ public class SyncEndToEndTests
         Advance(clock, terminal.Sync.MillisecondsUntilDue());
         Assert.AreEqual(SyncStepResult.CycleCompleted, terminal.StepUntilCycleEnds(), terminal.Sync.Statistics.LastError);
         Assert.AreEqual(2L, terminal.Allowlist.Version);
-        Assert.AreEqual(ReasonCode.Stolen, terminal.Tap(CardA).Reason);
         // The NoList denial (uploaded by the first good sync) and the approval (held through the outage).
         Assert.AreEqual(2L, gateway.Store.JournalCount(GatewayFixture.TerminalId));
         Assert.AreEqual(0, terminal.Journal.Depth);
+        Assert.AreEqual(ReasonCode.Stolen, terminal.Tap(CardA).Reason);
 
         // The list on flash survives a reboot of the terminal.
         var reopened = new AllowlistStore(flash);

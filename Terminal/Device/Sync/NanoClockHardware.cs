@@ -1,0 +1,84 @@
+// Device-only (nanoFramework.Networking.Sntp 1.6.42, nanoFramework.Runtime.Native 1.7.11): not part of the host
+// or conformance builds.
+using System;
+using nanoFramework.Networking;
+using nanoFramework.Runtime.Native;
+using LeoCarte.Terminal.Sync;
+
+namespace LeoCarte.Terminal.Device.Sync
+{
+    /// <summary>
+    /// The ESP32's clock for <see cref="SyncedClock"/>: DateTime.UtcNow (which SNTP sets), Rtc.SetSystemTime when
+    /// the gateway's time must be used, and Environment.TickCount64 as the monotonic tick (it does not move when
+    /// the wall clock is set).
+    /// </summary>
+    public sealed class NanoClockHardware : IClockHardware
+    {
+        public DateTime UtcNow => DateTime.UtcNow;
+
+        public long MonotonicMilliseconds => Environment.TickCount64;
+
+        public void SetUtc(DateTime utc)
+        {
+            Rtc.SetSystemTime(utc);
+        }
+    }
+
+    /// <summary>
+    /// SNTP through nanoFramework.Networking.Sntp: the native service re-syncs hourly once started. It has no
+    /// "time set" event, so <see cref="Poll"/> asks the clock to check the year (SyncedClock.ReportSntpTime) —
+    /// the sync thread calls it every loop until the clock is synced, then every hour.
+    /// </summary>
+    public sealed class SntpTimeSource
+    {
+        private const long RecheckMilliseconds = 3600L * 1000;
+        private readonly SyncedClock clock;
+        private long lastCheck = -RecheckMilliseconds;
+        private bool started;
+
+        /// <param name="server1">Primary NTP server (the campus one when the outside is firewalled), or null for the default pool.</param>
+        public SntpTimeSource(SyncedClock clock, string server1, string server2)
+        {
+            this.clock = clock;
+            if (server1 != null)
+            {
+                Sntp.Server1 = server1;
+            }
+
+            if (server2 != null)
+            {
+                Sntp.Server2 = server2;
+            }
+        }
+
+        /// <summary>Starts SNTP once the network is up, and reports its time to the clock when due.</summary>
+        public void Poll(bool networkUp, long nowMilliseconds)
+        {
+            if (!networkUp)
+            {
+                return;
+            }
+
+            try
+            {
+                if (!started)
+                {
+                    Sntp.Start();
+                    Sntp.UpdateNow();
+                    started = true;
+                }
+
+                bool due = !clock.IsSynced || clock.Source != ClockSource.Sntp || nowMilliseconds - lastCheck >= RecheckMilliseconds;
+                if (due)
+                {
+                    lastCheck = nowMilliseconds;
+                    clock.ReportSntpTime();
+                }
+            }
+            catch (Exception)
+            {
+                // SNTP blocked or no DNS: the gateway's time header keeps the clock usable.
+            }
+        }
+    }
+}
