@@ -67,6 +67,24 @@ namespace LeoCarte.Terminal.Config
             write("pins.mdb_rx = " + Pin(p.MdbRx));
         }
 
+        /// <summary>
+        /// Every error as "terminal.conf:7: wifi.password: expected ..." — the same form as the host validator, so a
+        /// technician can compare the serial output with the validator's report line by line.
+        /// </summary>
+        public static void WriteErrors(string fileName, ConfigErrors errors, LineWriter write)
+        {
+            for (int i = 0; i < errors.Count; i++)
+            {
+                ConfigError error = errors[i];
+                write(fileName + (error.Line > 0 ? ":" + error.Line.ToString() : "") + ": " + error.Field + ": expected " + error.Expected);
+            }
+
+            if (errors.Dropped > 0)
+            {
+                write(fileName + ": " + errors.Dropped.ToString() + " more error(s) not listed");
+            }
+        }
+
         /// <summary>The configuration file's spelling of a CSN form.</summary>
         public static string CsnFormName(CsnForm form)
         {

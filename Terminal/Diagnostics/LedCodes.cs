@@ -46,6 +46,13 @@ namespace LeoCarte.Terminal.Diagnostics
         /// <summary>The steps the app plays through GPIO, built once (no allocation while blinking).</summary>
         public readonly LedPattern Pattern;
 
+        /// <summary>
+        /// The same pattern in the app's <see cref="App.FeedbackPlayer"/> format — (duration ms, output mask)
+        /// pairs ending with 0, 0 — so the idle loop plays a fault code exactly like tap feedback, and replays it
+        /// whenever the player falls idle.
+        /// </summary>
+        public readonly int[] FeedbackSteps;
+
         public LedCode(FaultClass fault, bool fatal, int blinks, string name, string action)
         {
             Fault = fault;
@@ -54,6 +61,7 @@ namespace LeoCarte.Terminal.Diagnostics
             Name = name;
             Action = action;
             Pattern = fault == FaultClass.None ? LedPattern.Heartbeat() : LedPattern.Blinks(blinks, true, !fatal);
+            FeedbackSteps = Pattern.ToFeedbackSteps();
         }
 
         /// <summary>"red x3" or "red+green x2" or "green heartbeat".</summary>
@@ -114,6 +122,19 @@ namespace LeoCarte.Terminal.Diagnostics
         public int CountRedBlinks() => CountRises(Red);
 
         public int CountGreenBlinks() => CountRises(Green);
+
+        /// <summary>(duration, App.OutputSignal mask) pairs terminated by 0, 0: the FeedbackPlayer's pattern format.</summary>
+        public int[] ToFeedbackSteps()
+        {
+            var steps = new int[2 * DurationMs.Length + 2];
+            for (int i = 0; i < DurationMs.Length; i++)
+            {
+                steps[2 * i] = DurationMs[i];
+                steps[2 * i + 1] = (Red[i] ? App.OutputSignal.RedMask : 0) | (Green[i] ? App.OutputSignal.GreenMask : 0);
+            }
+
+            return steps; // the last pair stays 0, 0: end of pattern, LEDs off
+        }
 
         /// <summary><paramref name="count"/> blinks of the chosen LEDs, then the pause.</summary>
         public static LedPattern Blinks(int count, bool red, bool green)

@@ -96,6 +96,17 @@ namespace LeoCarte.Terminal.Diagnostics
         /// <summary>Why the device last started: "power-on", "watchdog", "software reboot", or null when unknown.</summary>
         public string LastResetReason;
 
+        /// <summary>Copies the configuration step's outcome (identity, mode, status, error count and first error).</summary>
+        public void SetConfiguration(ConfigurationStatus status, TerminalConfiguration config, ConfigErrors errors)
+        {
+            ConfigStatus = status;
+            TerminalId = config.TerminalId;
+            Mode = config.Mode;
+            ListMaxAgeHours = config.ListMaxAgeHours;
+            ConfigErrorCount = errors.Count + errors.Dropped;
+            FirstConfigError = errors.Count > 0 ? errors[0].ToString() : null;
+        }
+
         /// <summary>True when the list is older than <see cref="ListMaxAgeHours"/>.</summary>
         public bool ListIsStale => ListPresent && ListAgeMinutes != Unknown && ListAgeMinutes > (long)ListMaxAgeHours * 60;
 

@@ -200,3 +200,55 @@ namespace LeoCarte.Terminal.Tests.Diagnostics
         }
     }
 }
+
+namespace LeoCarte.Terminal.Tests.Diagnostics
+{
+    /// <summary>Fault codes played by the app's FeedbackPlayer, and the configuration step's report.</summary>
+    [TestClass]
+    public class LedCodePlaybackTests
+    {
+        [TestMethod]
+        [DataRow(4, 3)]   // reader missing: red x3
+        [DataRow(3, 2)]   // configuration missing: red x2
+        [DataRow(8, 2)]   // Wi-Fi down: red+green x1 = two rising edges
+        [DataRow(12, 10)] // journal nearly full: red+green x5
+        public void TheFeedbackPlayerBlinksACodeAndGoesDark(int faultClass, int risingEdges)
+        {
+            LedCode code = LedCodeTable.For((FaultClass)faultClass);
+            LeoCarte.Terminal.Tests.App.RecordingOutputs outputs = new LeoCarte.Terminal.Tests.App.RecordingOutputs();
+            LeoCarte.Terminal.App.FeedbackPlayer player = new LeoCarte.Terminal.App.FeedbackPlayer(outputs);
+            player.Play(code.FeedbackSteps, 0);
+            for (long t = 0; t <= code.Pattern.CycleMs; t += 50)
+            {
+                player.Step(t);
+                Assert.IsFalse(outputs.State[LeoCarte.Terminal.App.OutputSignal.Buzzer], "a fault code is silent");
+            }
+
+            Assert.AreEqual(risingEdges, outputs.RisingEdges);
+            Assert.IsFalse(player.IsPlaying, "one cycle, then the idle loop replays it");
+            Assert.IsFalse(outputs.State[LeoCarte.Terminal.App.OutputSignal.RedLed]);
+            Assert.IsFalse(outputs.State[LeoCarte.Terminal.App.OutputSignal.GreenLed]);
+        }
+
+        [TestMethod]
+        public void AnInvalidConfigurationFillsTheReportAndPrintsLikeTheValidator()
+        {
+            TerminalConfiguration config = new TerminalConfiguration();
+            ConfigErrors errors = new ConfigErrors();
+            byte[] bytes = LeoCarte.Terminal.Tests.Config.ConfigTestFiles.Bytes("[terminal]\nid = RU-1\nmode = buffet\n");
+            ConfigurationParser.Parse(bytes, bytes.Length, config, errors);
+            SelfTestReport report = SelfTestTests.Healthy();
+            report.SetConfiguration(ConfigurationStatus.Invalid, config, errors);
+            Assert.AreEqual(TerminalConfiguration.UnprovisionedId, report.TerminalId, "an invalid file names no terminal");
+            Assert.AreEqual(errors.Count, report.ConfigErrorCount);
+            Assert.AreEqual("line 3: terminal.mode: expected restaurant or vending", report.FirstConfigError);
+            Assert.AreEqual((int)FaultClass.ConfigInvalid, (int)FaultSelector.Worst(report));
+
+            ArrayList lines = new ArrayList();
+            ConfigurationPrinter.WriteErrors(TerminalConfiguration.FileName, errors, line => lines.Add(line));
+            Assert.AreEqual(errors.Count, lines.Count);
+            Assert.AreEqual("terminal.conf:3: terminal.mode: expected restaurant or vending", (string)lines[0]);
+            Assert.IsTrue(((string)lines[1]).StartsWith("terminal.conf: wifi.ssid: expected a value (required)"), (string)lines[1]);
+        }
+    }
+}
