@@ -24,11 +24,21 @@ namespace LeoCarte.Terminal.Device.Io
 
         public void Set(int signal, bool on)
         {
-            pins[signal].Write(on ? PinValue.High : PinValue.Low);
+            GpioPin pin = pins[signal];
+            if (pin != null)
+            {
+                pin.Write(on ? PinValue.High : PinValue.Low);
+            }
         }
 
+        /// <summary>Opens an output driven low, or returns null for an optional signal that is not wired ("none" in [pins]).</summary>
         private static GpioPin Open(GpioController controller, int pinNumber)
         {
+            if (pinNumber == PinAssignment.NotConnected)
+            {
+                return null;
+            }
+
             GpioPin pin = controller.OpenPin(pinNumber, PinMode.Output);
             pin.Write(PinValue.Low);
             return pin;

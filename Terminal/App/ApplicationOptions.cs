@@ -1,0 +1,50 @@
+namespace LeoCarte.Terminal.App
+{
+    /// <summary>
+    /// Settings of the application loop that the configuration file does not carry (compiled-in; the virtual
+    /// terminal and tests change them). Defaults are the device's.
+    /// </summary>
+    public sealed class ApplicationOptions
+    {
+        /// <summary>
+        /// Pause between two reader polls. 20 ms: an empty poll costs ≈ 1 ms of SPI, so the reader is busy ≈ 5 % of
+        /// the time, and a card waits 10 ms on average before it is seen (cost-model.md adds half the interval).
+        /// </summary>
+        public int PollIntervalMilliseconds = 20;
+
+        /// <summary>
+        /// Site number the allowlist must carry (the gateway's GatewayOptions.SiteId). The configuration file has
+        /// no field for it yet, so it is compiled in; the list's HMAC key (keys.list_key) is per site anyway.
+        /// </summary>
+        public uint ListSiteId = 1;
+
+        /// <summary>Price journaled for a restaurant meal (the window's price), in cents.</summary>
+        public int MealPriceCents = 100;
+
+        /// <summary>Credit of one sale on a pulse-credit vending machine, in cents, and the item code journaled.</summary>
+        public int VendPriceCents = 100;
+        public int VendItemCode = 1;
+
+        /// <summary>Journal records the terminal holds before it must upload (flash: 32 bytes each).</summary>
+        public int JournalCapacity = 4096;
+
+        /// <summary>A loop iteration longer than this counts as a stall; no iteration for this long reboots.</summary>
+        public int WatchdogStallMilliseconds = 1000;
+        public int WatchdogRebootMilliseconds = 30000;
+
+        /// <summary>Reader errors with a card in the field are journaled (ReaderError) at most this often.</summary>
+        public int ReaderErrorJournalMilliseconds = 2000;
+
+        /// <summary>Consecutive failed polls after which the display says the reader is out of service.</summary>
+        public int ReaderDownAfterErrors = 25;
+
+        /// <summary>How often the idle LED code is re-evaluated from the components' state.</summary>
+        public int StatusRefreshMilliseconds = 5000;
+
+        /// <summary>Seed of the sync backoff jitter (per terminal on the device: spreads a fleet's retries).</summary>
+        public uint SyncSeed = 1;
+
+        /// <summary>Sync options (interval from the configuration); null = defaults.</summary>
+        public LeoCarte.Terminal.Sync.SyncOptions Sync;
+    }
+}

@@ -1,0 +1,32 @@
+namespace LeoCarte.Terminal.App
+{
+    /// <summary>Counters of the tap loop since boot (for the debug output, the heartbeat's reader health and the virtual terminal's summary). Plain fields: no allocation.</summary>
+    public sealed class TapStatistics
+    {
+        /// <summary>Reasons counted per code (ReasonCode values are below this).</summary>
+        public const int ReasonSlots = 32;
+
+        public long Polls;
+        public int Taps;
+        public int Approved;
+        public int ApprovedOffline;
+        public int Denied;
+        public readonly int[] ByReason = new int[ReasonSlots];
+
+        /// <summary>Polls that found the last card still resting on the reader (never decided twice).</summary>
+        public long RestingPolls;
+        public int Removals;
+
+        public int ReaderErrors;
+        public int ReaderErrorsJournaled;
+        public int RefusedNotConfigured;
+        public int RefusedVendBusy;
+        public int VendRequests;
+
+        /// <summary>Loop iterations that threw (caught so the loop survives; should stay 0).</summary>
+        public int LoopExceptions;
+
+        /// <summary>Decisions that could not be journaled (journal full or storage error: nothing was charged).</summary>
+        public int Unjournaled;
+    }
+}
