@@ -288,6 +288,7 @@ namespace LeoCarte.Terminal.App
                     Say("storage: no valid allowlist in flash (waiting for the first sync)");
                 }
 
+                bool journalExisted = files.Length(journalSettings.FileName) >= 0;
                 JournalResult opened = journal.Open();
                 if (opened != JournalResult.Ok)
                 {
@@ -296,7 +297,7 @@ namespace LeoCarte.Terminal.App
                 }
                 else
                 {
-                    if (journal.TornTailBytesAtOpen > 0 || journal.HeaderRebuiltAtOpen)
+                    if (journal.TornTailBytesAtOpen > 0 || journal.InvalidSlotsAtOpen > 0 || (journalExisted && journal.HeaderRebuiltAtOpen))
                     {
                         storageRecoveries++;
                     }
