@@ -191,7 +191,7 @@ public static class LunchService
         o.WriteLine($"journal             {r.JournalRecords} records written, acknowledged up to {r.JournalAcknowledged}, pending {r.JournalPending}");
         o.WriteLine($"gateway             {r.GatewayRecords} records stored for {VirtualTerminalHost.TerminalId}; sync acknowledged {r.RecordsAcknowledgedBySync} records in {app.Sync.Statistics.BatchesUploaded} batches"
             + (r.GatewayRecords == r.JournalRecords && r.RecordsAcknowledgedBySync == r.JournalRecords ? " => every record exactly once" : " => MISMATCH"));
-        o.WriteLine($"sync                {app.Sync.Statistics.CyclesCompleted} cycles ok, {app.Sync.Statistics.CyclesFailed} failed (outage), lists applied {app.Sync.Statistics.ListsApplied}, list version {app.Allowlist.Version} ({app.Allowlist.Count} cards), Wi-Fi reconnects {app.Wifi.Reconnects}");
+        o.WriteLine($"sync                {app.Sync.Statistics.CyclesCompleted} cycles ok, {app.Sync.Statistics.CyclesFailed} failed, lists applied {app.Sync.Statistics.ListsApplied}, list version {app.Allowlist.Version} ({app.Allowlist.Count} cards), Wi-Fi reconnects {app.Wifi.Reconnects}");
         o.WriteLine($"checks              double tap charged once: {Yes(r.DoubleTapNotCharged)}; resting card decided once: {Yes(r.RestingCardDecidedOnce)}; card deactivated mid-service refused: {Yes(r.DeactivatedCardRefused)}");
         PrintCostFigure(host, r.Records, o);
     }

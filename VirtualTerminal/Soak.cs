@@ -38,6 +38,7 @@ public static class Soak
 
             var card = cards[random.Next(cards.Length)];
             int roll = random.Next(100);
+            bool faulted = roll < 10;
             if (roll < 3) { faults.CorruptCrcOfNextAnswers(1 + random.Next(2)); faultsInjected++; }
             else if (roll < 5) { faults.BitErrorInNextAnswers(1); faultsInjected++; }
             else if (roll < 6) { faults.SilenceNextFrames(1 + random.Next(3)); faultsInjected++; }
@@ -66,10 +67,10 @@ public static class Soak
                 host.Step();
             }
 
-            if (decided == before && !host.App.Reader.CardPresent)
+            if (decided == before && !faulted)
             {
-                // No decision and no reader error reported while a card sat there: count it, then check the
-                // reader comes back for the next card (a stuck state would repeat).
+                // A clean tap (no fault injected for it) that got neither a decision nor a reported read error:
+                // the loop or the reader is stuck (an earlier fault left a state nothing recovers from).
                 stuck++;
             }
 
@@ -81,6 +82,17 @@ public static class Soak
             }
         }
 
+        // The last word: after every fault, a clean tap of an enabled card must still be decided.
+        long beforeFinal = decided;
+        var probe = host.Population.Crowd[0];
+        host.Sim.Field.Add(probe.Card);
+        for (int i = 0; i < 25 && decided == beforeFinal; i++)
+        {
+            host.Step();
+        }
+
+        host.Sim.Field.Remove(probe.Card);
+        bool finalTapDecided = decided > beforeFinal;
         host.Wifi.Available = true;
         bool drained = host.DrainJournal(TimeSpan.FromHours(2));
         long endBytes = GC.GetTotalMemory(true);
@@ -88,9 +100,9 @@ public static class Soak
         long stored = host.GatewayStore.JournalCount(VirtualTerminalHost.TerminalId);
         Console.WriteLine($"taps {taps}, decisions+read errors reported {decided}, faults injected {faultsInjected}, wall {wall.Elapsed.TotalSeconds:0.0} s");
         Console.WriteLine($"host memory: after warm-up {warmupBytes / 1024} KB, at end {endBytes / 1024} KB (growth {(endBytes - warmupBytes) / 1024} KB)");
-        Console.WriteLine($"stuck states (card in the field, no decision or error within 25 polls): {stuck}; reader recoveries {app.Reader.Chip.Recoveries}; loop exceptions {app.Statistics.LoopExceptions}; watchdog stalls {app.Watchdog.Stalls}");
+        Console.WriteLine($"stuck states (a clean tap with no decision or error within 25 polls): {stuck}; final clean tap decided: {finalTapDecided}; reader recoveries {app.Reader.Chip.Recoveries}; loop exceptions {app.Statistics.LoopExceptions}; watchdog stalls {app.Watchdog.Stalls}");
         Console.WriteLine($"journal: {app.Journal.LastSequence} written, acknowledged {app.Journal.AcknowledgedSequence}, gateway stored {stored}, drained {drained}"
             + (stored == app.Journal.LastSequence && drained ? " => complete, exactly once" : " => INCOMPLETE"));
-        return stored == app.Journal.LastSequence && drained && app.Statistics.LoopExceptions == 0 ? 0 : 1;
+        return stored == app.Journal.LastSequence && drained && app.Statistics.LoopExceptions == 0 && stuck == 0 && finalTapDecided ? 0 : 1;
     }
 }
