@@ -1,0 +1,246 @@
+using System;
+using System.Linq;
+using LeoCarte.Terminal.App;
+using LeoCarte.Terminal.Config;
+using LeoCarte.Terminal.Decisions;
+using LeoCarte.Terminal.Diagnostics;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace LeoCarte.Terminal.Tests.Host.App;
+
+/// <summary>The application loop on the register-level simulator: boot, taps, feedback, journal, vend output, faults.</summary>
+[TestClass]
+public class TerminalApplicationTests
+{
+    [TestMethod]
+    public void Boot_FillsTheSelfTestFromTheComponents()
+    {
+        var rig = new AppRig();
+        SelfTestReport report = rig.App.RefreshReport();
+        Assert.AreEqual(ConfigurationStatus.Valid, report.ConfigStatus);
+        Assert.AreEqual("RU-CAEN-01", report.TerminalId);
+        Assert.AreEqual(CheckResult.Pass, report.Reader);
+        Assert.AreEqual(0x92, report.ReaderVersion);
+        Assert.AreEqual(CheckResult.Pass, report.ReaderSelfTest);
+        Assert.AreEqual(CheckResult.Pass, report.Antenna);
+        Assert.AreEqual(CheckResult.Pass, report.Storage);
+        Assert.IsTrue(report.ListPresent);
+        Assert.AreEqual(1L, report.ListVersion);
+        Assert.AreEqual(9, report.ListCardCount);
+        Assert.AreEqual(4096, report.JournalCapacity);
+        Assert.IsTrue(rig.Debug.Contains(SelfTestFormatter.Header), "the boot report is printed on the debug output");
+        Assert.IsTrue(rig.App.IsProvisioned);
+    }
+
+    [TestMethod]
+    public void Taps_ApproveAndDenyWithReasonFeedbackDisplayAndJournal()
+    {
+        var rig = new AppRig();
+        rig.Tap(AppRig.Enabled1);
+        Assert.AreEqual(1, rig.Decisions.Count);
+        Assert.IsTrue(rig.Decisions[0].Approved);
+        Assert.AreEqual(ReasonText.MealApprovedFrench, rig.Platform.Display.French);
+        Assert.AreEqual(1, rig.App.Statistics.ApprovedOffline, "no gateway: an offline approval (second beep)");
+        Assert.IsTrue(rig.Platform.Outputs.Rises[OutputSignal.GreenLed] >= 1);
+        long redBefore = rig.Platform.Outputs.Rises[OutputSignal.RedLed];
+
+        rig.Tap(AppRig.Lost);
+        rig.Tap(AppRig.Stolen);
+        rig.Tap(AppRig.Renewed);
+        rig.Tap(AppRig.RenewedNew);
+        rig.Tap(AppRig.Expired);
+        rig.Tap(AppRig.NotActivated);
+        rig.Tap(AppRig.Unknown);
+        rig.Tap(AppRig.Classic4);
+
+        CollectionAssert.AreEqual(
+            new[] { ReasonCode.Approved, ReasonCode.Lost, ReasonCode.Stolen, ReasonCode.Renewed, ReasonCode.Approved, ReasonCode.Expired, ReasonCode.NotYetActivated, ReasonCode.UnknownCard, ReasonCode.Approved },
+            rig.Decisions.Select(d => d.Reason).ToArray());
+        Assert.AreEqual(ReasonText.MealApprovedFrench, rig.Platform.Display.French);
+        Assert.IsTrue(rig.Platform.Outputs.Rises[OutputSignal.RedLed] >= redBefore + 6, "every denial lights red");
+        Assert.AreEqual(9L, rig.App.Journal.LastSequence, "every decision is journaled");
+        Assert.AreEqual(3, rig.App.Statistics.Approved);
+        Assert.AreEqual(6, rig.App.Statistics.Denied);
+        Assert.AreEqual(0, rig.App.Statistics.LoopExceptions);
+    }
+
+    [TestMethod]
+    public void RestingCard_IsDecidedOnceAndNotChargedTwice()
+    {
+        var rig = new AppRig();
+        rig.Present(500, AppRig.Card(AppRig.Enabled1)); // 10 s on the reader
+        Assert.AreEqual(1, rig.Decisions.Count);
+        Assert.IsTrue(rig.App.Statistics.RestingPolls > 400, "polls kept seeing the same card");
+        Assert.AreEqual(1L, rig.App.Journal.LastSequence);
+        Assert.AreEqual(1, rig.App.Statistics.Removals);
+    }
+
+    [TestMethod]
+    public void DoubleTap_SecondTapIsRepeatNotCharged_LaterTapIsMealAlreadyServed()
+    {
+        var rig = new AppRig();
+        rig.Tap(AppRig.Enabled1);
+        rig.Wait(TimeSpan.FromSeconds(2));
+        rig.Tap(AppRig.Enabled1);
+        rig.Wait(TimeSpan.FromSeconds(30));
+        rig.Tap(AppRig.Enabled1);
+        CollectionAssert.AreEqual(new[] { ReasonCode.Approved, ReasonCode.RepeatTap, ReasonCode.MealAlreadyServed }, rig.Decisions.Select(d => d.Reason).ToArray());
+        Assert.AreEqual(1, rig.App.Statistics.Approved);
+    }
+
+    [TestMethod]
+    public void TwoCardsAtOnce_ExactlyOneIsDecidedWhileTheyRest()
+    {
+        var rig = new AppRig();
+        rig.Present(100, AppRig.Card(AppRig.Enabled1), AppRig.Card(AppRig.Enabled2));
+        Assert.AreEqual(1, rig.Decisions.Count, "anticollision selects one card; the other is never charged by the same tap");
+        Assert.IsTrue(rig.Decisions[0].Approved);
+        Assert.AreEqual(1L, rig.App.Journal.LastSequence);
+    }
+
+    [TestMethod]
+    public void ReaderBrownOutAndStall_AreRecoveredAndTheNextTapIsDecided()
+    {
+        var rig = new AppRig();
+        rig.Sim.Faults.BrownOut();
+        rig.Steps(60); // the health check runs every 50 polls
+        Assert.IsTrue(rig.App.Reader.Chip.Recoveries >= 1, "brown-out detected and recovered");
+        rig.Tap(AppRig.Enabled1);
+        Assert.AreEqual(1, rig.Decisions.Count(d => d.Kind == TapKind.Decided));
+
+        rig.Sim.Faults.StallChip();
+        rig.Steps(30);
+        rig.Sim.Faults.ClearStall();
+        rig.Steps(60);
+        rig.Tap(AppRig.Enabled2);
+        Assert.AreEqual(2, rig.Decisions.Count(d => d.Kind == TapKind.Decided && d.Approved));
+        Assert.IsTrue(rig.App.Statistics.ReaderErrors > 0);
+        Assert.AreEqual(0, rig.App.Statistics.LoopExceptions);
+        StringAssert.Contains(rig.App.ReaderHealth(), "recoveries");
+    }
+
+    [TestMethod]
+    public void InvalidConfiguration_DeniesEverythingAndShowsTheLedCode()
+    {
+        string broken = "[terminal]\nid = RU-CAEN-01\nmode = restaurant\n[wifi]\nssid = x\n"; // required fields missing
+        var rig = new AppRig(configText: broken);
+        Assert.IsFalse(rig.App.IsProvisioned);
+        Assert.AreEqual(ConfigurationStatus.Invalid, rig.App.ConfigurationStatus);
+        Assert.IsNull(rig.App.Sync, "no sync without a valid configuration");
+        Assert.IsTrue(rig.Debug.Any(l => l.Contains("INVALID")), "the reason is on the debug output");
+        Assert.IsTrue(rig.Debug.Any(l => l.Contains("line 0") || l.Contains(": expected")), "each error is printed");
+
+        rig.Tap(AppRig.Enabled1);
+        Assert.AreEqual(TapKind.RefusedNotConfigured, rig.Decisions.Single().Kind);
+        Assert.AreEqual(0, rig.App.Statistics.Approved);
+        Assert.AreEqual(0L, rig.App.Journal.LastSequence, "nothing decided, nothing journaled");
+        Assert.AreEqual(AppText.NotConfiguredFrench, rig.Platform.Display.French);
+        Assert.AreEqual(FaultClass.ConfigInvalid, FaultSelector.Worst(rig.App.RefreshReport()));
+        Assert.AreEqual(FaultClass.ConfigInvalid, rig.App.ShownLedCode.Fault);
+    }
+
+    [TestMethod]
+    public void MissingConfiguration_DeniesEverything()
+    {
+        var rig = new AppRig(writeConfig: false);
+        Assert.AreEqual(ConfigurationStatus.Missing, rig.App.ConfigurationStatus);
+        rig.Tap(AppRig.Enabled1);
+        Assert.AreEqual(TapKind.RefusedNotConfigured, rig.Decisions.Single().Kind);
+        Assert.AreEqual(FaultClass.ConfigMissing, FaultSelector.Worst(rig.App.RefreshReport()));
+    }
+
+    [TestMethod]
+    public void NoList_DeniesWithNoListAndErrorPattern()
+    {
+        var rig = new AppRig(loadList: false);
+        rig.Tap(AppRig.Enabled1);
+        Assert.AreEqual(ReasonCode.NoList, rig.Decisions.Single().Reason);
+        Assert.AreEqual(FaultClass.NoList, FaultSelector.Worst(rig.App.RefreshReport()));
+    }
+
+    [TestMethod]
+    public void JournalFull_DeniesWithoutChargingAndKeepsEveryRecord()
+    {
+        var rig = new AppRig(journalCapacity: 3);
+        rig.Tap(AppRig.Enabled1);
+        rig.Tap(AppRig.Lost);
+        rig.Tap(AppRig.Enabled2);
+        rig.Tap(AppRig.Classic4);
+        rig.Tap(AppRig.RenewedNew);
+        CollectionAssert.AreEqual(
+            new[] { ReasonCode.Approved, ReasonCode.Lost, ReasonCode.Approved, ReasonCode.JournalFull, ReasonCode.JournalFull },
+            rig.Decisions.Select(d => d.Reason).ToArray());
+        Assert.AreEqual(3L, rig.App.Journal.LastSequence, "the three records awaiting upload are never overwritten");
+        Assert.AreEqual(2, rig.App.Statistics.Approved);
+        Assert.AreEqual(2, rig.App.Statistics.Unjournaled);
+        Assert.AreEqual(ReasonText.InFrench(ReasonCode.JournalFull), rig.Platform.Display.French);
+    }
+
+    [TestMethod]
+    public void Vending_PulsesOnlyForApprovedSales()
+    {
+        var rig = new AppRig(mode: "vending");
+        rig.Tap(AppRig.Enabled1);
+        rig.Steps(20);
+        Assert.IsTrue(rig.Decisions.Single().Approved);
+        Assert.AreEqual(1L, rig.App.Vend.PulsesEmitted, "one 100 ms pulse per approved sale (configuration [vend])");
+        Assert.AreEqual(1L, rig.Platform.Outputs.Rises[OutputSignal.VendPulse]);
+
+        rig.Tap(AppRig.Lost);
+        rig.Tap(AppRig.Unknown);
+        rig.Steps(20);
+        Assert.AreEqual(1L, rig.App.Vend.PulsesEmitted, "no credit for a denied sale");
+
+        rig.Wait(TimeSpan.FromSeconds(15));
+        rig.Tap(AppRig.Enabled2);
+        rig.Steps(20);
+        Assert.AreEqual(2L, rig.App.Vend.PulsesEmitted);
+        Assert.AreEqual(2, rig.App.Statistics.VendRequests);
+        Assert.IsFalse(rig.Platform.Outputs.State[OutputSignal.VendPulse], "the relay is released after the pulse");
+    }
+
+    [TestMethod]
+    public void Watchdog_CountsStallsAndRebootsThroughThePlatform()
+    {
+        var rig = new AppRig();
+        rig.Steps(5);
+        Assert.AreEqual(WatchdogVerdict.Alive, rig.App.CheckWatchdog());
+        rig.Sim.AdvanceTime(2_000_000_000); // the loop did not run for 2 s
+        Assert.AreEqual(WatchdogVerdict.Stalled, rig.App.CheckWatchdog());
+        rig.Step();
+        Assert.AreEqual(1, rig.App.Watchdog.Stalls);
+        Assert.AreEqual(0, rig.Platform.Reboots.Count);
+        rig.Sim.AdvanceTime(31_000_000_000);
+        Assert.AreEqual(WatchdogVerdict.Expired, rig.App.CheckWatchdog());
+        CollectionAssert.AreEqual(new[] { "watchdog" }, rig.Platform.Reboots);
+        StringAssert.Contains(rig.App.ReaderHealth(), "loop stalls");
+    }
+
+    [TestMethod]
+    public void TapLoop_AllocatesNothingPerPollOrTapOutsideTheSimulator()
+    {
+        var rig = new AppRig(fixedStore: true); // flash files in fixed buffers: the store itself never grows
+        var cards = new[] { AppRig.Card(AppRig.Enabled1), AppRig.Card(AppRig.Lost), AppRig.Card(AppRig.Unknown), AppRig.Card(AppRig.Classic4) };
+        rig.App.DecisionMade = null;
+        foreach (var card in cards)
+        {
+            rig.Present(10, card); // warm-up: first use of every path
+        }
+
+        long simulatorBefore = rig.Sim.Costs.SimulatorAllocatedBytes;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int round = 0; round < 20; round++)
+        {
+            foreach (var card in cards)
+            {
+                rig.Present(10, card);
+            }
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long simulator = rig.Sim.Costs.SimulatorAllocatedBytes - simulatorBefore;
+        Console.WriteLine($"80 taps, {rig.App.Statistics.Polls} polls: {allocated} bytes allocated on the thread, of which the simulator model {simulator}");
+        Assert.AreEqual(80 + 4, rig.App.Statistics.Taps);
+        Assert.AreEqual(0L, allocated - simulator, "the application core allocates nothing per poll or tap");
+    }
+}
