@@ -38,6 +38,9 @@ namespace LeoCarte.Terminal.App
         /// <summary>Consecutive failed polls after which the display says the reader is out of service.</summary>
         public int ReaderDownAfterErrors = 25;
 
+        /// <summary>How long a tap's message stays on the display once the card has left.</summary>
+        public int MessageHoldMilliseconds = 3000;
+
         /// <summary>How often the idle LED code is re-evaluated from the components' state.</summary>
         public int StatusRefreshMilliseconds = 5000;
 

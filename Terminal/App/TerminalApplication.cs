@@ -71,6 +71,8 @@ namespace LeoCarte.Terminal.App
         private long nextStatusRefresh;
         private int storageRecoveries;
         private long syncIntervalMilliseconds = 60000;
+        private bool messageHeld;
+        private long messageHeldUntil;
 
         public TerminalApplication(ITerminalPlatform platform, IFileStore files, IClockHardware clockHardware, LineWriter debug, ApplicationOptions options)
         {
@@ -367,6 +369,12 @@ namespace LeoCarte.Terminal.App
                     PlayStatusCode(now);
                 }
 
+                if (messageHeld && now >= messageHeldUntil && (reader == null || !reader.CardPresent))
+                {
+                    messageHeld = false;
+                    ShowIdle();
+                }
+
                 if (now >= nextStatusRefresh)
                 {
                     nextStatusRefresh = now + options.StatusRefreshMilliseconds;
@@ -402,13 +410,10 @@ namespace LeoCarte.Terminal.App
                     statistics.RestingPolls++;
                     return TapKind.Resting;
                 case CardEvent.CardRemoved:
+                    // The message stays until its hold time ends (Step puts the idle text back), so a student who
+                    // lifts the card at once can still read why.
                     consecutiveReaderErrors = 0;
                     statistics.Removals++;
-                    if (!feedback.IsPlaying || feedback.CurrentMask == 0)
-                    {
-                        ShowIdle();
-                    }
-
                     return TapKind.Removed;
                 case CardEvent.Error:
                     return ReaderError(now);
@@ -427,6 +432,7 @@ namespace LeoCarte.Terminal.App
                 statistics.RefusedNotConfigured++;
                 feedback.Play(FeedbackPlayer.Error, now);
                 display.Show(AppText.NotConfiguredFrench, AppText.NotConfiguredEnglish);
+                HoldMessage(now);
                 Notify(null, TapKind.RefusedNotConfigured);
                 return TapKind.RefusedNotConfigured;
             }
@@ -440,6 +446,7 @@ namespace LeoCarte.Terminal.App
                     statistics.RefusedVendBusy++;
                     feedback.Play(FeedbackPlayer.Denied, now);
                     display.Show(AppText.VendBusyFrench, AppText.VendBusyEnglish);
+                    HoldMessage(now);
                     Notify(null, TapKind.RefusedVendBusy);
                     return TapKind.RefusedVendBusy;
                 }
@@ -498,6 +505,7 @@ namespace LeoCarte.Terminal.App
             }
 
             display.Show(d.MessageFrench, d.MessageEnglish);
+            HoldMessage(now);
             if (sync != null && journal.IsOpen && journal.Depth * 5 >= journal.Capacity * 4)
             {
                 // 80 % of the journal awaits upload: ask the sync thread not to wait for its interval.
@@ -528,6 +536,7 @@ namespace LeoCarte.Terminal.App
             // journal the failure at most every few seconds so a noisy field cannot fill the journal.
             feedback.Play(FeedbackPlayer.Error, now);
             display.Show(AppText.ReaderErrorFrench, AppText.ReaderErrorEnglish);
+            HoldMessage(now);
             if (IsProvisioned && now - lastReaderErrorJournaled >= options.ReaderErrorJournalMilliseconds)
             {
                 lastReaderErrorJournaled = now;
@@ -550,6 +559,13 @@ namespace LeoCarte.Terminal.App
                 readerDownShown = false;
                 ShowIdle();
             }
+        }
+
+        /// <summary>Keeps a tap's message on the display for a few seconds, then the idle text comes back.</summary>
+        private void HoldMessage(long now)
+        {
+            messageHeld = true;
+            messageHeldUntil = now + options.MessageHoldMilliseconds;
         }
 
         private void Notify(Decision d, TapKind kind)

@@ -6,6 +6,7 @@ using LeoCarte.Simulator.Cards;
 using LeoCarte.Terminal.Allowlist;
 using LeoCarte.Terminal.App;
 using LeoCarte.Terminal.Cards;
+using CardState = LeoCarte.Terminal.Cards.CardState;
 using LeoCarte.Terminal.Config;
 using LeoCarte.Terminal.Decisions;
 using LeoCarte.Terminal.Storage;
