@@ -114,7 +114,7 @@ namespace LeoCarte.Simulator
         {
             Version = version;
             CostModel = costModel ?? new CostModel();
-            Field = new RfField();
+            Field = new RfField(() => _now);
             Costs = new CostCounters(() => _now);
             Faults = new FaultInjector(this, seed);
             ResetRegisters(clearInternalBuffer: true);
