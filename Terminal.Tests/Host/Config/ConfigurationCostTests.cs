@@ -30,6 +30,7 @@ public class ConfigurationCostTests
 
         var report = new SelfTestReport();
         int lines = 0;
+        SelfTestFormatter.Write(report, line => { }); // warm-up (LED table statics)
         before = GC.GetAllocatedBytesForCurrentThread();
         SelfTestFormatter.Write(report, line => lines++);
         long format = GC.GetAllocatedBytesForCurrentThread() - before;
