@@ -451,6 +451,14 @@ namespace LeoCarte.Simulator
                 Costs.RfFramesReceived += 2;
                 ScheduleCommandDone(Math.Max(0, start - _now) + CostModel.ClassicAuthNs, () =>
                 {
+                    if (!Field.Powered || !Field.Contains(authenticated) || !authenticated.CryptoSession)
+                    {
+                        // The card left (or lost power) during the three passes: no answer to the reader's token,
+                        // the command never ends and the TAuto timer fires.
+                        if (TAuto) StartTimer(_now);
+                        return;
+                    }
+
                     _regs[Register.Status2] |= MfCrypto1On;
                     _cryptoCard = authenticated;
                     _lastRxEndAt = _now;

@@ -52,6 +52,21 @@ namespace LeoCarte.Terminal.Config
         private const int PulseGapMs = 21;
         private const int FirstPin = 22; // pins.spi_bus .. pins.mdb_rx follow in PinAssignment order
 
+        // Pin indices relative to FirstPin (the order of the pins.* fields).
+        private const int PinBus = 0;
+        private const int PinSck = 1;
+        private const int PinMiso = 2;
+        private const int PinMosi = 3;
+        private const int PinCs = 4;
+        private const int PinRst = 5;
+        private const int PinIrq = 6;
+        private const int PinGreen = 7;
+        private const int PinRed = 8;
+        private const int PinBuzzer = 9;
+        private const int PinVend = 10;
+        private const int PinMdbTx = 11;
+        private const int PinMdbRx = 12;
+
         /// <summary>Every field as "section.key"; the index is the field id.</summary>
         public static readonly string[] Fields = new string[]
         {
@@ -486,7 +501,7 @@ namespace LeoCarte.Terminal.Config
                 CheckPinsDistinct();
                 if (_into.Mode == TerminalMode.Vending && _into.Pins.VendPulse == PinAssignment.NotConnected)
                 {
-                    _errors.Add(_lineOf[FirstPin + 10], Fields[FirstPin + 10], "a GPIO for the vend output when terminal.mode = vending");
+                    _errors.Add(_lineOf[FirstPin + PinVend], Fields[FirstPin + PinVend], "a GPIO for the vend output when terminal.mode = vending");
                 }
             }
 
@@ -989,7 +1004,7 @@ namespace LeoCarte.Terminal.Config
             {
                 int index = field - FirstPin;
                 int number;
-                if (index == 0)
+                if (index == PinBus)
                 {
                     // ESP32 has three general-purpose SPI hosts; nanoFramework numbers HSPI and VSPI as buses 1 and 2.
                     if (TryParseNumber(value, out number) && (number == 1 || number == 2))
@@ -1025,27 +1040,28 @@ namespace LeoCarte.Terminal.Config
             }
 
             /// <summary>Reader IRQ, buzzer, vend output and the MDB pair may be absent.</summary>
-            private static bool IsOptionalPin(int index) => index == 6 || index == 9 || index == 10 || index == 11 || index == 12;
+            private static bool IsOptionalPin(int index) =>
+                index == PinIrq || index == PinBuzzer || index == PinVend || index == PinMdbTx || index == PinMdbRx;
 
             /// <summary>MISO, reader IRQ and MDB RX are inputs: the input-only GPIO34..39 suit them.</summary>
-            private static bool IsInputPin(int index) => index == 2 || index == 6 || index == 12;
+            private static bool IsInputPin(int index) => index == PinMiso || index == PinIrq || index == PinMdbRx;
 
             private int GetPin(int index)
             {
                 PinAssignment p = _into.Pins;
                 switch (index)
                 {
-                    case 1: return p.SpiClock;
-                    case 2: return p.SpiMiso;
-                    case 3: return p.SpiMosi;
-                    case 4: return p.ReaderChipSelect;
-                    case 5: return p.ReaderReset;
-                    case 6: return p.ReaderIrq;
-                    case 7: return p.LedGreen;
-                    case 8: return p.LedRed;
-                    case 9: return p.Buzzer;
-                    case 10: return p.VendPulse;
-                    case 11: return p.MdbTx;
+                    case PinSck: return p.SpiClock;
+                    case PinMiso: return p.SpiMiso;
+                    case PinMosi: return p.SpiMosi;
+                    case PinCs: return p.ReaderChipSelect;
+                    case PinRst: return p.ReaderReset;
+                    case PinIrq: return p.ReaderIrq;
+                    case PinGreen: return p.LedGreen;
+                    case PinRed: return p.LedRed;
+                    case PinBuzzer: return p.Buzzer;
+                    case PinVend: return p.VendPulse;
+                    case PinMdbTx: return p.MdbTx;
                     default: return p.MdbRx;
                 }
             }
@@ -1055,27 +1071,26 @@ namespace LeoCarte.Terminal.Config
                 PinAssignment p = _into.Pins;
                 switch (index)
                 {
-                    case 1: p.SpiClock = gpio; break;
-                    case 2: p.SpiMiso = gpio; break;
-                    case 3: p.SpiMosi = gpio; break;
-                    case 4: p.ReaderChipSelect = gpio; break;
-                    case 5: p.ReaderReset = gpio; break;
-                    case 6: p.ReaderIrq = gpio; break;
-                    case 7: p.LedGreen = gpio; break;
-                    case 8: p.LedRed = gpio; break;
-                    case 9: p.Buzzer = gpio; break;
-                    case 10: p.VendPulse = gpio; break;
-                    case 11: p.MdbTx = gpio; break;
+                    case PinSck: p.SpiClock = gpio; break;
+                    case PinMiso: p.SpiMiso = gpio; break;
+                    case PinMosi: p.SpiMosi = gpio; break;
+                    case PinCs: p.ReaderChipSelect = gpio; break;
+                    case PinRst: p.ReaderReset = gpio; break;
+                    case PinIrq: p.ReaderIrq = gpio; break;
+                    case PinGreen: p.LedGreen = gpio; break;
+                    case PinRed: p.LedRed = gpio; break;
+                    case PinBuzzer: p.Buzzer = gpio; break;
+                    case PinVend: p.VendPulse = gpio; break;
+                    case PinMdbTx: p.MdbTx = gpio; break;
                     default: p.MdbRx = gpio; break;
                 }
             }
 
             private void CheckPinsDistinct()
             {
-                const int PinCount = 12;
-                for (int a = 1; a <= PinCount; a++)
+                for (int a = PinSck; a <= PinMdbRx; a++)
                 {
-                    for (int b = a + 1; b <= PinCount; b++)
+                    for (int b = a + 1; b <= PinMdbRx; b++)
                     {
                         int gpio = GetPin(a);
                         if (gpio == PinAssignment.NotConnected || gpio != GetPin(b))
