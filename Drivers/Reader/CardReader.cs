@@ -193,15 +193,27 @@ namespace LeoCarte.Drivers.Reader
 
         private CardEvent CheckResting(CardReadResult into)
         {
-            ReaderResult result = picc.WakeUpA(candidate);
-            if (result == ReaderResult.Ok)
+            ReaderResult result = CheckPresence();
+            if (result != ReaderResult.Ok && result != ReaderResult.ChipFault)
             {
-                result = picc.SelectKnownUid(current);
+                // A miss may be the reader's fault, not the card's: antenna bits lost or the chip reset by a
+                // brown-out also silence a resting card. One health read (1 transfer) tells them apart, so a
+                // reader glitch is repaired instead of being reported as a removal followed by a second tap.
+                if (chip.CheckHealth(classic.SessionOpen) != ReaderResult.Ok)
+                {
+                    if (chip.Recover() != ReaderResult.Ok)
+                    {
+                        recoveryNeeded = true;
+                        return Fail(into, ReaderResult.ChipFault);
+                    }
+
+                    pollsSinceHealthCheck = 0;
+                    result = CheckPresence();
+                }
             }
 
             if (result == ReaderResult.Ok)
             {
-                picc.Halt();
                 presenceMisses = 0;
                 into.SetCard(current, currentType);
                 return CardEvent.SameCardStillPresent;
@@ -223,6 +235,23 @@ namespace LeoCarte.Drivers.Reader
             presenceMisses = 0;
             Removals++;
             return CardEvent.CardRemoved;
+        }
+
+        /// <summary>WUPA, select by the known UID, HLTA: Ok only when the resting card is still the same one.</summary>
+        private ReaderResult CheckPresence()
+        {
+            ReaderResult result = picc.WakeUpA(candidate);
+            if (result == ReaderResult.Ok)
+            {
+                result = picc.SelectKnownUid(current);
+            }
+
+            if (result == ReaderResult.Ok)
+            {
+                picc.Halt();
+            }
+
+            return result;
         }
 
         /// <summary>
