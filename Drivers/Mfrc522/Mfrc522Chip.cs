@@ -556,7 +556,11 @@ namespace LeoCarte.Drivers.Mfrc522
         {
             long start = pins.MonotonicMilliseconds;
             long limit = (timeoutTicks * Mfrc522Options.TimerTickMicroseconds) / 1000 + 1 + options.WaitMarginMilliseconds;
-            for (int reads = 0; reads < options.MaxStatusReads; reads++)
+
+            // Without the IRQ line each check is one transfer (≥ one 50 µs tick on the device), so a long timer
+            // needs proportionally more reads before it can have fired; the wall-clock limit still bounds the wait.
+            int maxReads = options.MaxStatusReads + (irqLineUsable ? 0 : 4 * timeoutTicks);
+            for (int reads = 0; reads < maxReads; reads++)
             {
                 bool lineSeen = false;
                 if (irqLineUsable)
