@@ -154,12 +154,22 @@ namespace LeoCarte.Simulator
             byte[] data = DrainFifo();
             int txLastBits = _regs[Register.BitFraming] & 0x07;
             int bits = count == 0 ? 0 : (count - 1) * 8 + (txLastBits == 0 ? 8 : txLastBits);
-            if ((_regs[Register.TxMode] & 0x80) != 0 && txLastBits == 0 && count > 0)
+            if ((_regs[Register.TxMode] & 0x80) != 0 && count > 0)
             {
-                // TxCRCEn (§9.3.2.3): the chip appends CRC_A. Choice: ignored for frames ending in a partial byte.
-                var withCrc = new byte[count + 2];
+                // TxCRCEn (§9.3.2.3): the chip appends CRC_A after the data. Choice: also after a partial last byte
+                // (the CRC is computed over the FIFO bytes and its 16 bits follow the last valid bit), so a REQA or
+                // an anticollision frame sent with TxCRCEn on is garbage to the cards, as the standard frames have
+                // no CRC.
+                ushort crc = CrcA.Compute(data, 0, count);
+                var withCrc = new byte[count + 3];
                 Array.Copy(data, withCrc, count);
-                CrcA.Append(withCrc, 0, count);
+                for (int i = 0; i < 16; i++)
+                {
+                    int position = bits + i;
+                    if (((crc >> i) & 1) != 0) withCrc[position / 8] |= (byte)(1 << (position % 8));
+                    else withCrc[position / 8] &= (byte)~(1 << (position % 8));
+                }
+
                 data = withCrc;
                 bits += 16;
             }
@@ -441,6 +451,14 @@ namespace LeoCarte.Simulator
                 Costs.RfFramesReceived += 2;
                 ScheduleCommandDone(Math.Max(0, start - _now) + CostModel.ClassicAuthNs, () =>
                 {
+                    if (!Field.Powered || !Field.Contains(authenticated) || !authenticated.CryptoSession)
+                    {
+                        // The card left (or lost power) during the three passes: no answer to the reader's token,
+                        // the command never ends and the TAuto timer fires.
+                        if (TAuto) StartTimer(_now);
+                        return;
+                    }
+
                     _regs[Register.Status2] |= MfCrypto1On;
                     _cryptoCard = authenticated;
                     _lastRxEndAt = _now;

@@ -39,6 +39,9 @@ namespace LeoCarte.Simulator.Cards
         /// <summary>Application selected by SelectApplication (000000 = PICC level).</summary>
         public byte[] SelectedApplication { get; private set; } = new byte[3];
 
+        /// <summary>Choice: in the protocol state (after RATS) HLTA is ignored; DESELECT halts the card.</summary>
+        protected override bool AcceptsHlta => !_layer4;
+
         protected override void OnReset()
         {
             _layer4 = false;

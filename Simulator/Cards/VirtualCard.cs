@@ -192,7 +192,7 @@ namespace LeoCarte.Simulator.Cards
                     return ReceiveInReady(frame);
 
                 case CardState.Active:
-                    if (IsHlta(frame))
+                    if (IsHlta(frame) && AcceptsHlta)
                     {
                         // §6.4.3: HLTA puts an ACTIVE card to HALT; it does not answer.
                         EnterHalt();
@@ -204,6 +204,12 @@ namespace LeoCarte.Simulator.Cards
 
             return null;
         }
+
+        /// <summary>
+        /// False while the card is in the ISO/IEC 14443-4 protocol state: there only blocks are valid and an HLTA is
+        /// ignored like any invalid block (14443-4 §7.5.5); S(DESELECT) is the way to HALT.
+        /// </summary>
+        protected virtual bool AcceptsHlta => true;
 
         /// <summary>The AUTH request of an MFAuthent that this card is not the target of (its answer is lost).</summary>
         internal void ReceiveForAuthentication(ReaderFrame frame, bool understood) => Receive(frame, understood);

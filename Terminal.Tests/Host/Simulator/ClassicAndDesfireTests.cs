@@ -195,6 +195,22 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
         }
 
         [TestMethod]
+        public void HardwareCrcOnShortFramesMakesThemGarbage()
+        {
+            var chip = Chip.New().Init();
+            chip.Sim.Field.Add(VirtualCard.Classic1K(Uid4));
+            chip.Write(Register.TxMode, 0x80);
+            Assert.IsTrue(chip.Reqa().TimedOut, "REQA + CRC is not a short frame");
+            chip.Write(Register.TxMode, 0x00);
+            Assert.AreEqual(2, chip.Reqa().Data.Length);
+            chip.Write(Register.TxMode, 0x80);
+            chip.Write(Register.RxMode, 0x80);
+            var select = chip.Transceive(new byte[] { 0x93, 0x70, 0xDE, 0xAD, 0xBE, 0xEF, 0xDE ^ 0xAD ^ 0xBE ^ 0xEF });
+            CollectionAssert.AreEqual(new byte[] { 0x08 }, select.Data, "SELECT with hardware CRC both ways: just the SAK");
+            Assert.AreEqual(0, select.Error);
+        }
+
+        [TestMethod]
         public void UltralightReadsFourPages()
         {
             var chip = Chip.New().Init();
@@ -234,6 +250,59 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
             Assert.AreEqual(0xC2, deselect[0]);
             Assert.AreEqual(CardState.Halt, card.State);
             Assert.IsFalse(card.ProtocolActive);
+        }
+        [TestMethod]
+        public void DesfireInProtocolStateIgnoresHltaAndRequests()
+        {
+            var chip = Chip.New().Init();
+            var card = chip.Sim.Field.Add(VirtualCard.Desfire(Uid7));
+            chip.Reqa();
+            chip.Select(out _, out _);
+            chip.TransceiveWithCrc(0xE0, 0x50);
+            Assert.IsTrue(chip.Hlta().TimedOut);
+            Assert.IsTrue(chip.Wupa().TimedOut);
+            Assert.AreEqual(CardState.Active, card.State);
+            Assert.IsTrue(card.ProtocolActive);
+            var v1 = chip.TransceiveWithCrc(0x02, 0x60).Data;
+            Assert.AreEqual(0xAF, v1[1], "still talking ISO 14443-4");
+        }
+
+        [TestMethod]
+        public void Classic4KUsesSixteenBlockSectorsAbove128()
+        {
+            var chip = Chip.New().Init();
+            var card = chip.Sim.Field.Add(VirtualCard.Classic4K(Uid4));
+            Assert.AreEqual(256, card.BlockCount);
+            Assert.AreEqual(36, card.SectorOfBlock(200));
+            Assert.AreEqual(207, card.TrailerOfSector(36));
+            chip.Reqa();
+            chip.Select(out byte sak, out _);
+            Assert.AreEqual(0x18, sak);
+            Assert.IsTrue(chip.Authenticate(0x60, 200, Chip.DefaultKey, Uid4));
+            var data = new byte[16];
+            data[0] = 0x42;
+            Assert.AreEqual(ClassicCard.Ack, chip.TransceiveWithCrc(0xA0, 200).Data[0] & 0x0F);
+            Assert.AreEqual(ClassicCard.Ack, chip.TransceiveWithCrc(data).Data[0] & 0x0F);
+            Assert.AreEqual(0x42, chip.TransceiveWithCrc(0x30, 200).Data[0]);
+            Assert.AreEqual(ClassicCard.NakInvalidOperation, chip.TransceiveWithCrc(0x30, 208).Data[0] & 0x0F, "block 208 is in sector 37");
+        }
+
+        [TestMethod]
+        public void MalformedAccessBitsBlockTheSector()
+        {
+            var chip = Chip.New().Init();
+            var card = SelectedClassic(chip);
+            chip.Authenticate(0x60, 7, Chip.DefaultKey, Uid4);
+            var trailer = new byte[16];
+            Array.Copy(ClassicCard.TransportKey, trailer, 6);
+            trailer[6] = 0x00; trailer[7] = 0x00; trailer[8] = 0x00; // inverted copies do not match
+            Array.Copy(ClassicCard.TransportKey, 0, trailer, 10, 6);
+            Assert.AreEqual(ClassicCard.Ack, chip.TransceiveWithCrc(0xA0, 7).Data[0] & 0x0F);
+            Assert.AreEqual(ClassicCard.Ack, chip.TransceiveWithCrc(trailer).Data[0] & 0x0F);
+            chip.Write(Register.Status2, 0x00);
+            chip.Wupa();
+            chip.Select(out _, out _);
+            Assert.IsFalse(chip.Authenticate(0x60, 4, Chip.DefaultKey, Uid4), "blocked sector: authentication refused");
         }
     }
 }

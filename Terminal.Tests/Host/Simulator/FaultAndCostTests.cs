@@ -77,6 +77,19 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
         }
 
         [TestMethod]
+        public void CardRemovedDuringAuthenticationFailsIt()
+        {
+            var chip = Chip.New().Init();
+            var card = chip.Sim.Field.Add(VirtualCard.Classic1K(Uid4));
+            chip.Reqa();
+            chip.Select(out _, out _);
+            long removeAt = chip.Sim.Costs.Transfers + 8; // a few polls into MFAuthent
+            chip.Sim.BeforeTransfer += sim => { if (sim.Costs.Transfers == removeAt) sim.Field.Remove(card); };
+            Assert.IsFalse(chip.Authenticate(0x60, 4, Chip.DefaultKey, Uid4));
+            Assert.AreEqual(Mfrc522Simulator.TimerIrq, chip.Read(Register.ComIrq) & Mfrc522Simulator.TimerIrq);
+        }
+
+        [TestMethod]
         [DataRow((byte)0x00)]
         [DataRow((byte)0xFF)]
         public void StalledChipReadsConstantUntilHardReset(byte value)
