@@ -136,6 +136,14 @@ namespace LeoCarte.Drivers.Reader
                 }
             }
 
+            // A MIFARE session the application left open (or a Crypto1 the chip reports on) ends before the field
+            // is addressed again: a stale cipher would garble every frame to the next card (field failure of
+            // readers that "stop reading after hours"). One write, only when needed.
+            if (classic.SessionOpen || chip.Crypto1On)
+            {
+                classic.EndSession();
+            }
+
             return cardPresent ? CheckResting(into) : Detect(into);
         }
 

@@ -77,6 +77,25 @@ public class SimulatorCardReaderTests
     }
 
     [TestMethod]
+    public void ASessionLeftOpenByTheApplicationIsClosedByTheNextPoll()
+    {
+        var (sim, reader, result) = Rig();
+        var uid = VirtualCard.UidFromHex("a1b2c3d4");
+        sim.Field.Add(VirtualCard.Classic1K(uid));
+        Assert.AreEqual(CardEvent.NewCard, reader.Poll(result));
+        var card = new CardIdentity();
+        Assert.AreEqual(ReaderResult.Ok, reader.Picc.WakeUpA(card));
+        Array.Copy(uid, card.Uid, 4);
+        card.UidLength = 4;
+        Assert.AreEqual(ReaderResult.Ok, reader.Picc.SelectKnownUid(card));
+        Assert.AreEqual(ReaderResult.Ok, reader.Classic.Authenticate(MifareKeyType.KeyA, 4, ClassicCard.TransportKey, 0, card));
+        Assert.IsTrue(sim.Crypto1On);
+        reader.Poll(result);
+        Assert.IsFalse(sim.Crypto1On, "Crypto1 off before the field is addressed again");
+        Assert.IsFalse(reader.Classic.SessionOpen);
+    }
+
+    [TestMethod]
     public void TwoCardsTappedTogetherAreReportedOneAfterTheOther()
     {
         var (sim, reader, result) = Rig();
