@@ -114,7 +114,7 @@ namespace LeoCarte.Simulator
         {
             Version = version;
             CostModel = costModel ?? new CostModel();
-            Field = new RfField();
+            Field = new RfField(() => _now);
             Costs = new CostCounters(() => _now);
             Faults = new FaultInjector(this, seed);
             ResetRegisters(clearInternalBuffer: true);
@@ -155,8 +155,43 @@ namespace LeoCarte.Simulator
         /// <summary>A copy of the 25-byte internal buffer (Mem command, GenerateRandomID).</summary>
         public byte[] InternalBuffer => (byte[])_internalBuffer.Clone();
 
-        /// <summary>Electrical level of the IRQ pin: the pending interrupt, inverted when ComIEnReg.IRqInv is set.</summary>
-        public bool IrqPinHigh => IrqPending() ^ ((_regs[Register.ComIEn] & 0x80) != 0);
+        /// <summary>
+        /// Whether the board has a pull-up on IRQ (default true). With DivIEnReg.IRQPushPull = 0 (reset value) the
+        /// pin is open drain: the chip can only pull it low, a high level needs the pull-up.
+        /// </summary>
+        public bool IrqPullUpFitted { get; set; } = true;
+
+        /// <summary>
+        /// Electrical level of the IRQ pin (§9.3.1.3/§9.3.1.4): the pending interrupt, inverted when ComIEnReg.IRqInv
+        /// is set; in open-drain mode a "high" is only there with <see cref="IrqPullUpFitted"/> (else the line floats:
+        /// reported low).
+        /// </summary>
+        public bool IrqPinHigh
+        {
+            get
+            {
+                bool driveHigh = IrqPending() ^ ((_regs[Register.ComIEn] & 0x80) != 0);
+                bool pushPull = (_regs[Register.DivIEn] & 0x80) != 0;
+                return driveHigh && (pushPull || IrqPullUpFitted);
+            }
+        }
+
+        /// <summary>Readable dump of the chip and field state (registers, FIFO, clock, cards) for debugging.</summary>
+        public string Describe()
+        {
+            var sb = new System.Text.StringBuilder();
+            sb.Append("MFRC522 model v").Append(Version.ToString("X2")).Append(" t=").Append((_now / 1e6).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture))
+              .Append("ms command=").Append(ChipCommandNames.Name(_command)).Append(" antenna=").Append(AntennaOn ? "on" : "off")
+              .Append(" crypto1=").Append(Crypto1On ? "on" : "off").Append(" stalled=").Append(Faults.ChipStalled).AppendLine();
+            for (byte r = 0; r < 64; r++)
+            {
+                sb.Append(r.ToString("X2")).Append('=').Append(PeekRegister(r).ToString("X2")).Append(r % 16 == 15 ? "\n" : " ");
+            }
+
+            sb.Append("FIFO[").Append(_fifoCount).Append("] ").Append(Convert.ToHexString(_fifo, 0, _fifoCount)).AppendLine();
+            foreach (var card in Field.Cards) sb.Append("  ").Append(card).AppendLine();
+            return sb.ToString();
+        }
 
         /// <summary>Reads a register without side effects, cost or time (for tests and diagnostics).</summary>
         public byte PeekRegister(byte register) => ReadRegisterValue((byte)(register & 0x3F), peek: true);
@@ -254,6 +289,10 @@ namespace LeoCarte.Simulator
                 Costs.GpioReads++;
                 AdvanceTo(_now + CostModel.GpioReadNs);
                 Costs.SimulatorAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+                // Logical level as an adapter configured for the chip's polarity sees it; an open-drain active-high
+                // line without pull-up never shows the assertion.
+                bool openDrainActiveHigh = (_regs[Register.DivIEn] & 0x80) == 0 && (_regs[Register.ComIEn] & 0x80) == 0;
+                if (openDrainActiveHigh && !IrqPullUpFitted) return false;
                 return _resetLineHigh && !Faults.ChipStalled && IrqPending();
             }
         }

@@ -10,7 +10,8 @@ namespace LeoCarte.Simulator.Cards
     /// key against the trailer directly and does not cipher frames with Crypto1 (frames in a session are plain).
     /// What is modeled of Crypto1 is its state: a card in a session only understands the chip while
     /// Status2Reg.MFCrypto1On is set, and a card without a session only understands the chip while it is clear.
-    /// Value-block commands (INC/DEC/RESTORE/TRANSFER) are not modeled: they get NAK 4h.
+    /// Value blocks (MF1S50 §8.6.2.1, §9.4): INCREMENT C1h, DECREMENT C0h, RESTORE C2h (ACK, then a 4-byte operand
+    /// that is not acknowledged) into the card's transfer buffer, TRANSFER B0h writes it to a value block.
     /// </summary>
     public sealed class ClassicCard : VirtualCard
     {
@@ -23,6 +24,10 @@ namespace LeoCarte.Simulator.Cards
         public const byte CommandWrite = 0xA0;
         public const byte CommandAuthA = 0x60;
         public const byte CommandAuthB = 0x61;
+        public const byte CommandIncrement = 0xC1;
+        public const byte CommandDecrement = 0xC0;
+        public const byte CommandRestore = 0xC2;
+        public const byte CommandTransfer = 0xB0;
 
         /// <summary>Transport configuration: keys FFFFFFFFFFFFh, access bits FF 07 80 (MF1S50 §8.7.1), GPB 69h.</summary>
         public static readonly byte[] TransportKey = { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
@@ -35,6 +40,10 @@ namespace LeoCarte.Simulator.Cards
         private int _authSector = -1;
         private bool _authWithKeyB;
         private int _pendingWriteBlock = -1;
+        private int _pendingValueBlock = -1;
+        private byte _pendingValueCommand;
+        private bool _transferBufferValid;
+        private int _transferBuffer;
 
         internal ClassicCard(byte[] uid, Layout layout)
             : base(uid, AtqaFor(uid, layout), SakFor(layout), KindFor(layout))
@@ -165,6 +174,8 @@ namespace LeoCarte.Simulator.Cards
         // Data blocks, indexed by C1C2C3: read, write.
         private static readonly int[] DataRead = { Both, Both, Both, KeyB, Both, KeyB, Both, Never };
         private static readonly int[] DataWrite = { Both, Never, Never, KeyB, KeyB, Never, KeyB, Never };
+        private static readonly int[] DataIncrement = { Both, Never, Never, Never, Never, Never, KeyB, Never };
+        private static readonly int[] DataDecrementTransferRestore = { Both, Both, Never, Never, Never, Never, Both, Never };
         // Sector trailer, indexed by C1C2C3.
         private static readonly int[] TrailerKeyAWrite = { KeyA, KeyA, Never, KeyB, KeyB, Never, Never, Never };
         private static readonly int[] TrailerAccessRead = { KeyA, KeyA, KeyA, Both, Both, Both, Both, Both };
@@ -241,6 +252,8 @@ namespace LeoCarte.Simulator.Cards
             _authSector = sector;
             _authWithKeyB = keyCommand == CommandAuthB;
             _pendingWriteBlock = -1;
+            _pendingValueBlock = -1;
+            _transferBufferValid = false;
             Authentications++;
             return true;
         }
@@ -250,6 +263,8 @@ namespace LeoCarte.Simulator.Cards
             _authSector = -1;
             _authWithKeyB = false;
             _pendingWriteBlock = -1;
+            _pendingValueBlock = -1;
+            _transferBufferValid = false;
         }
 
         // ---- commands in ACTIVE state ----------------------------------------------------------------------
@@ -259,6 +274,11 @@ namespace LeoCarte.Simulator.Cards
             if (_pendingWriteBlock >= 0)
             {
                 return WriteSecondPart(frame);
+            }
+
+            if (_pendingValueBlock >= 0)
+            {
+                return ValueSecondPart(frame);
             }
 
             if (!frame.HasValidCrc)
@@ -294,9 +314,91 @@ namespace LeoCarte.Simulator.Cards
                 return CardAnswer.Nibble(Ack);
             }
 
-            // INC/DEC/RESTORE/TRANSFER and anything else: not modeled / not allowed.
+            if (frame.PayloadLength == 2 && command is CommandIncrement or CommandDecrement or CommandRestore)
+            {
+                int block = frame.Data[1];
+                int[] table = command == CommandIncrement ? DataIncrement : DataDecrementTransferRestore;
+                if (!InSession(block) || IsTrailer(block) || !Allowed(table, SectorOfBlock(block), AccessGroup(block)) || !TryReadValue(block, out _))
+                {
+                    Fallback();
+                    return CardAnswer.Nibble(NakInvalidOperation);
+                }
+
+                _pendingValueBlock = block;
+                _pendingValueCommand = command;
+                return CardAnswer.Nibble(Ack);
+            }
+
+            if (frame.PayloadLength == 2 && command == CommandTransfer)
+            {
+                int block = frame.Data[1];
+                if (!_transferBufferValid || !InSession(block) || IsTrailer(block) || block == 0
+                    || !Allowed(DataDecrementTransferRestore, SectorOfBlock(block), AccessGroup(block)))
+                {
+                    Fallback();
+                    return CardAnswer.Nibble(NakInvalidOperation);
+                }
+
+                WriteValue(block, _transferBuffer);
+                _transferBufferValid = false;
+                Writes++;
+                return CardAnswer.Nibble(Ack);
+            }
+
             Fallback();
             return CardAnswer.Nibble(NakInvalidOperation);
+        }
+
+        /// <summary>Second part of INC/DEC/RESTORE: the 4-byte operand; no answer on success (MF1S50 §9.4).</summary>
+        private CardAnswer ValueSecondPart(ReaderFrame frame)
+        {
+            int block = _pendingValueBlock;
+            _pendingValueBlock = -1;
+            if (!frame.HasValidCrc || frame.PayloadLength != 4)
+            {
+                Fallback();
+                return CardAnswer.Nibble(NakTransmissionError);
+            }
+
+            TryReadValue(block, out int value);
+            int operand = frame.Data[0] | (frame.Data[1] << 8) | (frame.Data[2] << 16) | (frame.Data[3] << 24);
+            _transferBuffer = _pendingValueCommand == CommandIncrement ? value + operand
+                : _pendingValueCommand == CommandDecrement ? value - operand
+                : value;
+            _transferBufferValid = true;
+            return null;
+        }
+
+        /// <summary>Value block format (MF1S50 §8.6.2.1): value, ~value, value (LSB first), then addr, ~addr, addr, ~addr.</summary>
+        public bool TryReadValue(int block, out int value)
+        {
+            int o = block * 16;
+            value = _memory[o] | (_memory[o + 1] << 8) | (_memory[o + 2] << 16) | (_memory[o + 3] << 24);
+            for (int i = 0; i < 4; i++)
+            {
+                if (_memory[o + i] != _memory[o + 8 + i] || _memory[o + i] != (byte)~_memory[o + 4 + i]) return false;
+            }
+
+            return _memory[o + 12] == _memory[o + 14] && _memory[o + 13] == _memory[o + 15] && _memory[o + 12] == (byte)~_memory[o + 13];
+        }
+
+        /// <summary>Writes a value block (test setup and TRANSFER); the address byte is kept when already valid.</summary>
+        public void WriteValue(int block, int value, byte? address = null)
+        {
+            int o = block * 16;
+            byte addr = address ?? (TryReadValue(block, out _) ? _memory[o + 12] : (byte)block);
+            for (int i = 0; i < 4; i++)
+            {
+                byte b = (byte)(value >> (8 * i));
+                _memory[o + i] = b;
+                _memory[o + 4 + i] = (byte)~b;
+                _memory[o + 8 + i] = b;
+            }
+
+            _memory[o + 12] = addr;
+            _memory[o + 13] = (byte)~addr;
+            _memory[o + 14] = addr;
+            _memory[o + 15] = (byte)~addr;
         }
 
         private bool InSession(int block) => block < BlockCount && SectorOfBlock(block) == _authSector;

@@ -77,6 +77,9 @@ namespace LeoCarte.Simulator.Cards
         /// <summary>True while a MIFARE Crypto1 session with the reader is open (the card expects ciphered frames).</summary>
         public bool CryptoSession { get; protected set; }
 
+        /// <summary>Model time at which the card last got power.</summary>
+        public long PoweredAtNs { get; private set; }
+
         /// <summary>Frames this card has seen while powered (for tests and fault injection).</summary>
         public long FramesReceived { get; private set; }
 
@@ -131,8 +134,9 @@ namespace LeoCarte.Simulator.Cards
         // ---- field interface -------------------------------------------------------------------------------
 
         /// <summary>Field switched on or card brought into a powered field: power-on reset into IDLE (§6.3.1).</summary>
-        internal void PowerOn()
+        internal void PowerOn(long nowNs)
         {
+            PoweredAtNs = nowNs;
             State = CardState.Idle;
             WokenFromHalt = false;
             _cascadeLevel = 1;

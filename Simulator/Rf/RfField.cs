@@ -12,6 +12,18 @@ namespace LeoCarte.Simulator.Rf
     public sealed class RfField
     {
         private readonly List<VirtualCard> _cards = new List<VirtualCard>();
+        private readonly Func<long> _clock;
+
+        internal RfField(Func<long> clock)
+        {
+            _clock = clock;
+        }
+
+        /// <summary>
+        /// Time a card needs after it gets power before it decodes frames (ISO/IEC 14443-3 allows up to 5 ms).
+        /// Default 0; frames arriving earlier are not received (the card stays IDLE).
+        /// </summary>
+        public long CardPowerUpNs { get; set; }
 
         /// <summary>True while the chip drives the antenna (TxControlReg Tx1RFEn or Tx2RFEn).</summary>
         public bool Powered { get; private set; }
@@ -26,7 +38,7 @@ namespace LeoCarte.Simulator.Rf
             if (card == null) throw new ArgumentNullException(nameof(card));
             if (_cards.Contains(card)) throw new InvalidOperationException("The card is already in the field.");
             _cards.Add(card);
-            if (Powered) card.PowerOn(); else card.PowerOff();
+            if (Powered) card.PowerOn(_clock()); else card.PowerOff();
             return card;
         }
 
@@ -53,7 +65,7 @@ namespace LeoCarte.Simulator.Rf
             Powered = on;
             foreach (var card in _cards)
             {
-                if (on) card.PowerOn(); else card.PowerOff();
+                if (on) card.PowerOn(_clock()); else card.PowerOff();
             }
         }
 
@@ -62,8 +74,10 @@ namespace LeoCarte.Simulator.Rf
         {
             var answers = new List<KeyValuePair<VirtualCard, CardAnswer>>();
             if (!Powered) return answers;
+            long now = _clock();
             foreach (var card in _cards.ToArray())
             {
+                if (card.State != CardState.PowerOff && now < card.PoweredAtNs + CardPowerUpNs) continue;
                 var answer = card.Receive(frame, understands(card));
                 if (answer != null) answers.Add(new KeyValuePair<VirtualCard, CardAnswer>(card, answer));
             }

@@ -139,6 +139,25 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
         }
 
         [TestMethod]
+        public void OpenDrainActiveHighIrqNeedsAPullUp()
+        {
+            var chip = Chip.New();
+            chip.Sim.IrqPullUpFitted = false;
+            chip.Write(Register.ComIEn, 0x20);            // active high, DivIEn.IRQPushPull = 0: open drain
+            chip.Write(Register.ComIrq, 0x80 | 0x20);
+            Assert.IsFalse(chip.Sim.IrqPinHigh, "the chip cannot drive the line high");
+            Assert.IsFalse(chip.Sim.IrqAsserted);
+            chip.Write(Register.DivIEn, 0x80);            // push-pull
+            Assert.IsTrue(chip.Sim.IrqPinHigh);
+            Assert.IsTrue(chip.Sim.IrqAsserted);
+            chip.Write(Register.DivIEn, 0x00);
+            chip.Write(Register.ComIEn, 0xA0);            // IRqInv: active low works in open drain
+            Assert.IsFalse(chip.Sim.IrqPinHigh);
+            Assert.IsTrue(chip.Sim.IrqAsserted);
+            StringAssert.Contains(chip.Sim.Describe(), "04=34"); // RxIRq + the reset IdleIRq and LoAlertIRq
+        }
+
+        [TestMethod]
         public void MfCrypto1OnCannotBeSetByTheHost()
         {
             var chip = Chip.New();

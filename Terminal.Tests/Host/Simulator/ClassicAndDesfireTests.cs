@@ -304,5 +304,33 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
             chip.Select(out _, out _);
             Assert.IsFalse(chip.Authenticate(0x60, 4, Chip.DefaultKey, Uid4), "blocked sector: authentication refused");
         }
+        [TestMethod]
+        public void ValueBlockIncrementDecrementTransfer()
+        {
+            var chip = Chip.New().Init();
+            var card = SelectedClassic(chip);
+            // Sector 1: block 4 as a value block (C1C2C3 = 110: INC with key B only, DEC/TRANSFER with A or B).
+            card.SetTrailer(1, ClassicCard.TransportKey, ClassicCard.EncodeAccessBits(6, 0, 0, 1), ClassicCard.TransportKey);
+            card.WriteValue(4, 100, 4);
+            chip.Authenticate(0x60, 4, Chip.DefaultKey, Uid4);
+            Assert.AreEqual(ClassicCard.Ack, chip.TransceiveWithCrc(0xC0, 0x04).Data[0] & 0x0F, "DECREMENT with key A");
+            Assert.IsTrue(chip.TransceiveWithCrc(30, 0, 0, 0).TimedOut, "the operand is not acknowledged");
+            Assert.AreEqual(ClassicCard.Ack, chip.TransceiveWithCrc(0xB0, 0x04).Data[0] & 0x0F, "TRANSFER");
+            Assert.IsTrue(card.TryReadValue(4, out int value));
+            Assert.AreEqual(70, value);
+            Assert.AreEqual(ClassicCard.NakInvalidOperation, chip.TransceiveWithCrc(0xC1, 0x04).Data[0] & 0x0F, "INCREMENT needs key B");
+        }
+
+        [TestMethod]
+        public void SlowCardPowerUpMissesAnEarlyRequest()
+        {
+            var chip = Chip.New();
+            chip.Sim.Field.CardPowerUpNs = 5_000_000;
+            chip.Sim.Field.Add(VirtualCard.Classic1K(Uid4));
+            chip.Init();
+            Assert.IsTrue(chip.Reqa().TimedOut, "REQA right after antenna on: the card is still powering up");
+            chip.Sim.Delay(5);
+            Assert.AreEqual(2, chip.Reqa().Data.Length);
+        }
     }
 }

@@ -193,5 +193,26 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
             Console.WriteLine(chip.Sim.CostModel);
             Console.WriteLine("REQA + ATQA: " + costs);
         }
+        [TestMethod]
+        [DataRow(4, 208, 2_400_000, 2_700_000)]
+        [DataRow(7, 387, 4_400_000, 4_800_000)]
+        public void RadioFloorOfDetectAndSelectMatchesReaderFacts(int uidSize, int airBits, long minNs, long maxNs)
+        {
+            // reader-facts.md: REQA/ATQA + ANTICOLLISION + SELECT per cascade level take ≈ 2.4 ms (4-byte UID)
+            // and ≈ 4.5 ms (7-byte) of air time including frame delays. Near-free SPI isolates the radio.
+            var costModel = new CostModel { TransferOverheadNs = 2_000, SpiClockHz = 1_000_000_000_000 };
+            var chip = new Chip(new Mfrc522Simulator(costModel: costModel)).Init();
+            byte[] uid = uidSize == 4 ? Uid4 : new byte[] { 0x04, 1, 2, 3, 4, 5, 6 };
+            chip.Sim.Field.Add(VirtualCard.Classic1K(uid));
+            chip.Sim.Costs.Reset();
+            chip.Reqa();
+            CollectionAssert.AreEqual(uid, chip.Select(out _, out _));
+            var cost = chip.Sim.Costs.Snapshot();
+            // Frames: REQA 7 bits, ATQA 2 bytes; per level 93 20 (2 bytes), UID CLn + BCC (5), SELECT (9), SAK (3);
+            // each with start and end bits and one parity bit per byte.
+            Assert.AreEqual(airBits * 9_440L, cost.RfAirNs);
+            Console.WriteLine($"{uidSize}-byte UID detect + select: air {cost.RfAirNs / 1e6:0.000} ms, with FDT and guard times {cost.ElapsedNs / 1e6:0.000} ms");
+            Assert.IsTrue(cost.ElapsedNs > minNs && cost.ElapsedNs < maxNs, "elapsed " + cost.ElapsedNs);
+        }
     }
 }
