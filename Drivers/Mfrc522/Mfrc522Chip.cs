@@ -88,6 +88,8 @@ namespace LeoCarte.Drivers.Mfrc522
         private readonly byte[] verifyRegisters = new byte[] { Register.TMode, Register.TPrescaler, Register.TxControl, Register.TxAsk, Register.Mode, Register.RfCfg, Register.ComIEn };
         private readonly byte[] verifyValues = new byte[7];
         private readonly byte[] zeros = new byte[25];
+        private readonly byte[] antennaRegisters = new byte[] { Register.TxControl, Register.Error };
+        private readonly byte[] antennaValues = new byte[2];
 
         // What the driver knows the chip's state to be; a register is written only when this says it differs.
         private int timerReload = -1;
@@ -368,6 +370,15 @@ namespace LeoCarte.Drivers.Mfrc522
             }
 
             return ReaderResult.Ok;
+        }
+
+        /// <summary>Reads TxControlReg and ErrorReg (one transfer): whether both antenna drivers are on, and whether
+        /// the chip reports overheating (ErrorReg.TempErr, §9.3.1.7, which switches the drivers off).</summary>
+        public bool ReadAntennaState(out bool overheated)
+        {
+            ReadRegisters(antennaRegisters, antennaRegisters.Length, antennaValues);
+            overheated = (antennaValues[1] & TempErr) != 0;
+            return (antennaValues[0] & AntennaBits) == AntennaBits;
         }
 
         /// <summary>Whether the last self-test found a published reference for the chip's version.</summary>

@@ -81,6 +81,50 @@ namespace LeoCarte.Drivers.Reader
             }
         }
 
+        /// <summary>
+        /// The boot diagnostics of hardware/diagnostics.md: initializes the chip, runs the digital self-test
+        /// (datasheet §16.1.1), checks the antenna drivers and copies the watchdog counters. Leaves the chip
+        /// initialized and ready to poll. Takes a few ms (reset waits); never throws.
+        /// </summary>
+        public void Diagnose(ReaderDiagnostics into)
+        {
+            into.Answered = false;
+            into.SelfTest = ReaderResult.ChipFault;
+            into.SelfTestHadReference = false;
+            into.AntennaOn = false;
+            into.Overheated = false;
+            try
+            {
+                ReaderResult init = chip.Initialize();
+                into.Version = chip.Version;
+                into.Kind = chip.Kind;
+                into.Answered = chip.Kind != ChipKind.Unreadable;
+                if (init == ReaderResult.Ok)
+                {
+                    into.SelfTest = chip.RunSelfTest(into.SelfTestOutput);
+                    into.SelfTestHadReference = chip.SelfTestHadReference;
+                    bool overheated;
+                    into.AntennaOn = chip.ReadAntennaState(out overheated);
+                    into.Overheated = overheated;
+                }
+
+                started = init == ReaderResult.Ok && into.SelfTest != ReaderResult.ChipFault;
+                recoveryNeeded = !started;
+            }
+            catch (Exception)
+            {
+                ExceptionsCaught++;
+                recoveryNeeded = true;
+            }
+
+            into.IrqLineUsable = chip.IrqLineUsable;
+            into.Recoveries = chip.Recoveries;
+            into.SoftResets = chip.SoftResets;
+            into.HardResets = chip.HardResets;
+            into.ChipFaults = chip.ChipFaults;
+            into.Crypto1Cleared = chip.Crypto1Cleared;
+        }
+
         /// <summary>One poll of the field; fills <paramref name="into"/> and returns its event.</summary>
         public CardEvent Poll(CardReadResult into)
         {

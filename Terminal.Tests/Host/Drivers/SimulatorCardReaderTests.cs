@@ -49,6 +49,46 @@ public class SimulatorCardReaderTests
     }
 
     [TestMethod]
+    [DataRow((byte)0x91, true)]
+    [DataRow((byte)0x92, true)]
+    [DataRow((byte)0x88, true)]
+    public void DiagnosticsReportAHealthyReader(byte version, bool healthy)
+    {
+        var sim = new Mfrc522Simulator(version);
+        var reader = new CardReader(sim, sim, null, null);
+        var diagnostics = new ReaderDiagnostics();
+        reader.Diagnose(diagnostics);
+        Assert.IsTrue(diagnostics.Answered);
+        Assert.AreEqual(version, diagnostics.Version);
+        Assert.AreEqual(ReaderResult.Ok, diagnostics.SelfTest);
+        Assert.IsTrue(diagnostics.SelfTestHadReference);
+        Assert.IsTrue(diagnostics.AntennaOn);
+        Assert.AreEqual(healthy, diagnostics.Healthy);
+        var result = new CardReadResult();
+        sim.Field.Add(VirtualCard.Classic1K(VirtualCard.UidFromHex("a1b2c3d4")));
+        Assert.AreEqual(CardEvent.NewCard, reader.Poll(result), "ready to poll after the diagnostics");
+    }
+
+    [TestMethod]
+    public void DiagnosticsTellAMissingReaderFromAnUnknownChip()
+    {
+        var sim = new Mfrc522Simulator();
+        sim.Faults.StallChip(0x00);
+        var reader = new CardReader(sim, sim, null, null);
+        var diagnostics = new ReaderDiagnostics();
+        reader.Diagnose(diagnostics);
+        Assert.IsFalse(diagnostics.Answered, "reader missing");
+        Assert.IsFalse(diagnostics.Healthy);
+
+        var unknown = new Mfrc522Simulator(0x90);
+        reader = new CardReader(unknown, unknown, null, null);
+        reader.Diagnose(diagnostics);
+        Assert.IsTrue(diagnostics.Answered);
+        Assert.AreEqual(ChipKind.Unknown, diagnostics.Kind);
+        Assert.IsFalse(diagnostics.Healthy, "unknown chip: replace the module");
+    }
+
+    [TestMethod]
     public void AtsIsReadWhenAsked()
     {
         var (sim, reader, result) = Rig(new CardReaderOptions { RequestAts = true });
