@@ -88,6 +88,8 @@ namespace LeoCarte.Drivers.Mfrc522
         private readonly byte[] verifyRegisters = new byte[] { Register.TMode, Register.TPrescaler, Register.TxControl, Register.TxAsk, Register.Mode, Register.RfCfg, Register.ComIEn };
         private readonly byte[] verifyValues = new byte[7];
         private readonly byte[] zeros = new byte[25];
+        private readonly byte[] antennaRegisters = new byte[] { Register.TxControl, Register.Error };
+        private readonly byte[] antennaValues = new byte[2];
 
         // What the driver knows the chip's state to be; a register is written only when this says it differs.
         private int timerReload = -1;
@@ -370,6 +372,15 @@ namespace LeoCarte.Drivers.Mfrc522
             return ReaderResult.Ok;
         }
 
+        /// <summary>Reads TxControlReg and ErrorReg (one transfer): whether both antenna drivers are on, and whether
+        /// the chip reports overheating (ErrorReg.TempErr, §9.3.1.7, which switches the drivers off).</summary>
+        public bool ReadAntennaState(out bool overheated)
+        {
+            ReadRegisters(antennaRegisters, antennaRegisters.Length, antennaValues);
+            overheated = (antennaValues[1] & TempErr) != 0;
+            return (antennaValues[0] & AntennaBits) == AntennaBits;
+        }
+
         /// <summary>Whether the last self-test found a published reference for the chip's version.</summary>
         public bool SelfTestHadReference { get; private set; }
 
@@ -556,7 +567,11 @@ namespace LeoCarte.Drivers.Mfrc522
         {
             long start = pins.MonotonicMilliseconds;
             long limit = (timeoutTicks * Mfrc522Options.TimerTickMicroseconds) / 1000 + 1 + options.WaitMarginMilliseconds;
-            for (int reads = 0; reads < options.MaxStatusReads; reads++)
+
+            // Without the IRQ line each check is one transfer (≥ one 50 µs tick on the device), so a long timer
+            // needs proportionally more reads before it can have fired; the wall-clock limit still bounds the wait.
+            int maxReads = options.MaxStatusReads + (irqLineUsable ? 0 : 4 * timeoutTicks);
+            for (int reads = 0; reads < maxReads; reads++)
             {
                 bool lineSeen = false;
                 if (irqLineUsable)

@@ -81,6 +81,50 @@ namespace LeoCarte.Drivers.Reader
             }
         }
 
+        /// <summary>
+        /// The boot diagnostics of hardware/diagnostics.md: initializes the chip, runs the digital self-test
+        /// (datasheet §16.1.1), checks the antenna drivers and copies the watchdog counters. Leaves the chip
+        /// initialized and ready to poll. Takes a few ms (reset waits); never throws.
+        /// </summary>
+        public void Diagnose(ReaderDiagnostics into)
+        {
+            into.Answered = false;
+            into.SelfTest = ReaderResult.ChipFault;
+            into.SelfTestHadReference = false;
+            into.AntennaOn = false;
+            into.Overheated = false;
+            try
+            {
+                ReaderResult init = chip.Initialize();
+                into.Version = chip.Version;
+                into.Kind = chip.Kind;
+                into.Answered = chip.Kind != ChipKind.Unreadable;
+                if (init == ReaderResult.Ok)
+                {
+                    into.SelfTest = chip.RunSelfTest(into.SelfTestOutput);
+                    into.SelfTestHadReference = chip.SelfTestHadReference;
+                    bool overheated;
+                    into.AntennaOn = chip.ReadAntennaState(out overheated);
+                    into.Overheated = overheated;
+                }
+
+                started = init == ReaderResult.Ok && into.SelfTest != ReaderResult.ChipFault;
+                recoveryNeeded = !started;
+            }
+            catch (Exception)
+            {
+                ExceptionsCaught++;
+                recoveryNeeded = true;
+            }
+
+            into.IrqLineUsable = chip.IrqLineUsable;
+            into.Recoveries = chip.Recoveries;
+            into.SoftResets = chip.SoftResets;
+            into.HardResets = chip.HardResets;
+            into.ChipFaults = chip.ChipFaults;
+            into.Crypto1Cleared = chip.Crypto1Cleared;
+        }
+
         /// <summary>One poll of the field; fills <paramref name="into"/> and returns its event.</summary>
         public CardEvent Poll(CardReadResult into)
         {
@@ -134,6 +178,14 @@ namespace LeoCarte.Drivers.Reader
                         return Fail(into, ReaderResult.ChipFault);
                     }
                 }
+            }
+
+            // A MIFARE session the application left open (or a Crypto1 the chip reports on) ends before the field
+            // is addressed again: a stale cipher would garble every frame to the next card (field failure of
+            // readers that "stop reading after hours"). One write, only when needed.
+            if (classic.SessionOpen || chip.Crypto1On)
+            {
+                classic.EndSession();
             }
 
             return cardPresent ? CheckResting(into) : Detect(into);
@@ -193,15 +245,27 @@ namespace LeoCarte.Drivers.Reader
 
         private CardEvent CheckResting(CardReadResult into)
         {
-            ReaderResult result = picc.WakeUpA(candidate);
-            if (result == ReaderResult.Ok)
+            ReaderResult result = CheckPresence();
+            if (result != ReaderResult.Ok && result != ReaderResult.ChipFault)
             {
-                result = picc.SelectKnownUid(current);
+                // A miss may be the reader's fault, not the card's: antenna bits lost or the chip reset by a
+                // brown-out also silence a resting card. One health read (1 transfer) tells them apart, so a
+                // reader glitch is repaired instead of being reported as a removal followed by a second tap.
+                if (chip.CheckHealth(classic.SessionOpen) != ReaderResult.Ok)
+                {
+                    if (chip.Recover() != ReaderResult.Ok)
+                    {
+                        recoveryNeeded = true;
+                        return Fail(into, ReaderResult.ChipFault);
+                    }
+
+                    pollsSinceHealthCheck = 0;
+                    result = CheckPresence();
+                }
             }
 
             if (result == ReaderResult.Ok)
             {
-                picc.Halt();
                 presenceMisses = 0;
                 into.SetCard(current, currentType);
                 return CardEvent.SameCardStillPresent;
@@ -223,6 +287,23 @@ namespace LeoCarte.Drivers.Reader
             presenceMisses = 0;
             Removals++;
             return CardEvent.CardRemoved;
+        }
+
+        /// <summary>WUPA, select by the known UID, HLTA: Ok only when the resting card is still the same one.</summary>
+        private ReaderResult CheckPresence()
+        {
+            ReaderResult result = picc.WakeUpA(candidate);
+            if (result == ReaderResult.Ok)
+            {
+                result = picc.SelectKnownUid(current);
+            }
+
+            if (result == ReaderResult.Ok)
+            {
+                picc.Halt();
+            }
+
+            return result;
         }
 
         /// <summary>

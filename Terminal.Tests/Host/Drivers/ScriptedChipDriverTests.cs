@@ -98,7 +98,22 @@ public class ScriptedChipDriverTests
         fake.TimerNeverFires = true;
         int before = fake.Transfers;
         Assert.AreEqual(ReaderResult.ChipFault, picc.RequestA(card), "a timer that never fires is a chip fault, not a hang");
-        Assert.IsTrue(fake.Transfers - before <= chip.Options.MaxStatusReads + 10);
+        Assert.IsTrue(fake.Transfers - before <= chip.Options.MaxStatusReads + 4 * chip.Options.ShortTimeoutTicks + 10);
+    }
+
+    [TestMethod]
+    public void LongTimeoutWithoutIrqLineEndsAsTimeoutNotChipFault()
+    {
+        var (fake, chip, _, _) = Rig(irq: false);
+        var answer = new byte[8];
+        long start = fake.NowMicroseconds;
+        fake.TimerNeverFires = true;
+        fake.OnTransmit = (_, _, _) => null;
+        // The fake's timer never fires: only the bounds end the wait, after the 10 ms timer plus the margin.
+        Assert.AreEqual(ReaderResult.ChipFault, chip.Transceive(new byte[] { 1 }, 0, 1, 0, 0, 200, answer, 0, 8));
+        Assert.IsTrue(fake.NowMicroseconds - start >= 10_000, "waited the whole timer before calling it a fault");
+        fake.TimerNeverFires = false;
+        Assert.AreEqual(ReaderResult.Timeout, chip.Transceive(new byte[] { 1 }, 0, 1, 0, 0, 200, answer, 0, 8));
     }
 
     [TestMethod]
