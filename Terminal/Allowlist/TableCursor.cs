@@ -4,11 +4,11 @@ using LeoCarte.Terminal.Storage;
 namespace LeoCarte.Terminal.Allowlist
 {
     /// <summary>
-    /// Reads a flash table's entries in UID order, one block in RAM at a time: the old table during a delta
-    /// merge, and enumeration for diagnostics and tests. Never throws on corrupt data: <see cref="MoveNext"/>
+    /// Reads a flash table's entries in UID order, one block in RAM at a time (under <see cref="AllowlistCursor"/>,
+    /// which merges in the overlay). Never throws on corrupt data: <see cref="MoveNext"/>
     /// returns false and <see cref="IsCorrupt"/> tells why it stopped. Storage exceptions do propagate.
     /// </summary>
-    public sealed class TableCursor
+    internal sealed class TableCursor
     {
         private readonly EntryCodec codec = new EntryCodec();
         private readonly EntryKey previousBlockLast = new EntryKey();
