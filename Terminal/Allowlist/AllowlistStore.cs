@@ -592,22 +592,68 @@ namespace LeoCarte.Terminal.Allowlist
                 return SearchAbsent;
             }
 
-            int remaining = WireFormat.GetUInt16(block, 0);
-            int position = TableFormat.BlockHeaderSize;
+            int first = TableFormat.BlockHeaderSize;
+            int end = WireFormat.GetUInt16(block, TableFormat.BlockOffsetEnd);
+            int restarts = block[TableFormat.BlockOffsetRestartCount];
+            if (WireFormat.GetUInt16(block, TableFormat.BlockOffsetCount) == 0 || end <= first || end > blockSize || restarts > TableFormat.RestartSlots)
+            {
+                CorruptBlockCount++;
+                return SearchAbsent;
+            }
+
+            int order = CompareFullKeyAt(first, end);
+            if (order == CorruptKey)
+            {
+                CorruptBlockCount++;
+                return SearchAbsent;
+            }
+
+            if (order > 0)
+            {
+                return SearchBeforeBlock;
+            }
+
+            // Binary search of the restart points (full keys at known offsets) for the last one <= target;
+            // then decode from it up to the next restart point.
+            int start = first, limit = end;
+            int lo = 0, hi = restarts - 1;
+            while (lo <= hi)
+            {
+                int mid = (lo + hi) >> 1;
+                int offset = WireFormat.GetUInt16(block, TableFormat.BlockOffsetRestarts + 2 * mid);
+                int restartOrder = offset > first && offset < end ? CompareFullKeyAt(offset, end) : CorruptKey;
+                if (restartOrder == CorruptKey)
+                {
+                    CorruptBlockCount++;
+                    return SearchAbsent;
+                }
+
+                if (restartOrder <= 0)
+                {
+                    start = offset;
+                    lo = mid + 1;
+                }
+                else
+                {
+                    limit = offset;
+                    hi = mid - 1;
+                }
+            }
+
             EntryCodec codec = lookupCodec;
             codec.Key.Clear();
-            bool first = true;
-            while (remaining > 0)
+            int position = start;
+            while (position < limit)
             {
-                int size = EntryCodec.Measure(block, position, blockSize - position);
-                if (size <= 0 || position + size > blockSize || !codec.Decode(block, position, size, false))
+                int size = EntryCodec.Measure(block, position, limit - position);
+                if (size <= 0 || position + size > limit || !codec.Decode(block, position, size, false))
                 {
                     CorruptBlockCount++;
                     return SearchAbsent;
                 }
 
                 LastLookupEntriesDecoded++;
-                int order = codec.Key.CompareTo(target);
+                order = codec.Key.CompareTo(target);
                 if (order == 0)
                 {
                     into.State = codec.State;
@@ -618,15 +664,33 @@ namespace LeoCarte.Terminal.Allowlist
 
                 if (order > 0)
                 {
-                    return first ? SearchBeforeBlock : SearchAbsent;
+                    return SearchAbsent;
                 }
 
-                first = false;
                 position += size;
-                remaining--;
             }
 
             return SearchAbsent;
+        }
+
+        private const int CorruptKey = 2;
+
+        /// <summary>Order (-1, 0, 1) of the full-key entry at block[offset] against the target, or CorruptKey.</summary>
+        private int CompareFullKeyAt(int offset, int end)
+        {
+            if (offset + 2 > end || ((block[offset] >> 3) & 7) != EntryCodec.FullKeyCode)
+            {
+                return CorruptKey;
+            }
+
+            int length = block[offset + 1];
+            if (!CardUid.IsValidLength(length) || offset + 2 + length > end)
+            {
+                return CorruptKey;
+            }
+
+            int order = CardUid.Compare(block, offset + 2, length, target.Bytes, 0, target.Length);
+            return order < 0 ? -1 : (order > 0 ? 1 : 0);
         }
 
         /// <summary>Reads and checks a slot; returns its index (header left in <see cref="header"/>) or null when not valid.</summary>

@@ -28,6 +28,8 @@ namespace LeoCarte.Terminal.Allowlist
         private ulong blockPrefix;
         private ulong lastBlockPrefix;
         private int blockCount;
+        private int restartCount;
+        private readonly int restartInterval;
         private int batchCount;
         private int entryCount;
 
@@ -35,6 +37,7 @@ namespace LeoCarte.Terminal.Allowlist
         {
             this.blockSize = blockSize;
             block = new byte[blockSize];
+            restartInterval = (blockSize - TableFormat.BlockHeaderSize) / (TableFormat.RestartSlots + 1);
         }
 
         public int EntryCount
@@ -60,6 +63,8 @@ namespace LeoCarte.Terminal.Allowlist
             blockUsed = TableFormat.BlockHeaderSize;
             blockEntries = 0;
             blockCount = 0;
+            restartCount = 0;
+            System.Array.Clear(block, 0, blockSize);
             batchCount = 0;
             entryCount = 0;
             lastBlockPrefix = 0;
@@ -75,11 +80,26 @@ namespace LeoCarte.Terminal.Allowlist
                 return ListUpdateResult.BadFormat;
             }
 
+            // Past the next restart threshold, this entry starts a restart point: written with its full key.
+            bool restart = blockEntries > 0 && restartCount < TableFormat.RestartSlots
+                && blockUsed >= TableFormat.BlockHeaderSize + (restartCount + 1) * restartInterval;
+            if (restart)
+            {
+                blockPrevious.Clear();
+            }
+
             int size = EntryCodec.Encode(entry, 0, blockPrevious, key.Bytes, 0, key.Length, state, holderKey, category, false);
             if (blockEntries > 0 && blockUsed + size > blockSize)
             {
                 FlushBlock();
+                restart = false;
                 size = EntryCodec.Encode(entry, 0, blockPrevious, key.Bytes, 0, key.Length, state, holderKey, category, false);
+            }
+
+            if (restart)
+            {
+                WireFormat.PutUInt16(block, TableFormat.BlockOffsetRestarts + 2 * restartCount, blockUsed);
+                restartCount++;
             }
 
             if (blockEntries == 0)
@@ -122,9 +142,13 @@ namespace LeoCarte.Terminal.Allowlist
 
         private void FlushBlock()
         {
-            WireFormat.PutUInt16(block, 0, blockEntries);
+            WireFormat.PutUInt16(block, TableFormat.BlockOffsetCount, blockEntries);
+            WireFormat.PutUInt16(block, TableFormat.BlockOffsetEnd, blockUsed);
+            block[TableFormat.BlockOffsetRestartCount] = (byte)restartCount;
             System.Array.Clear(block, blockUsed, blockSize - blockUsed);
             files.Append(dataName, block, 0, blockSize);
+            System.Array.Clear(block, 0, TableFormat.BlockHeaderSize);
+            restartCount = 0;
             WireFormat.PutUInt64(indexBatch, batchCount * TableFormat.IndexEntrySize, blockPrefix);
             batchCount++;
             if (batchCount == IndexBatchEntries)
