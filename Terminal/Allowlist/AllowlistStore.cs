@@ -187,8 +187,15 @@ namespace LeoCarte.Terminal.Allowlist
         /// <summary>Entries decoded by the last lookup (the managed compute a device measurement will cost).</summary>
         public int LastLookupEntriesDecoded { get; private set; }
 
-        /// <summary>Lookups that met undecodable flash data since construction (reported in diagnostics).</summary>
+        /// <summary>Lookups that met undecodable flash data or a failing read since construction (diagnostics).</summary>
         public int CorruptBlockCount { get; private set; }
+
+        /// <summary>
+        /// True when the last <see cref="TryFind"/> could not read or decode the flash it needed: its false then
+        /// means "storage fault", not "unknown card" (the decision engine can say so instead of refusing the card
+        /// as unknown).
+        /// </summary>
+        public bool LastLookupFailed { get; private set; }
 
         /// <summary>Block size this store uses for tables it writes.</summary>
         internal int NewTableBlockSize
@@ -341,6 +348,7 @@ namespace LeoCarte.Terminal.Allowlist
             {
                 LastLookupReads = 0;
                 LastLookupEntriesDecoded = 0;
+                LastLookupFailed = false;
                 if (uid == null || into == null || !CardUid.IsValidLength(length) || offset < 0 || offset + length > uid.Length || Version == 0)
                 {
                     return false;
@@ -351,11 +359,12 @@ namespace LeoCarte.Terminal.Allowlist
             }
         }
 
-        /// <summary>Whether <paramref name="key"/> is in the list in force (update-time checks of deltas).</summary>
+        /// <summary>Whether <paramref name="key"/> is in the list in force (update-time checks of deltas); check LastLookupFailed.</summary>
         internal bool Contains(EntryKey key, CardRecord scratch)
         {
             lock (sync)
             {
+                LastLookupFailed = false;
                 target.CopyFrom(key);
                 return FindTarget(scratch);
             }
@@ -586,9 +595,21 @@ namespace LeoCarte.Terminal.Allowlist
         private int SearchBlock(int blockNumber, CardRecord into)
         {
             LastLookupReads++;
-            if (files.Read(dataNames[activeSlot], blockNumber * blockSize, block, 0, blockSize) != blockSize)
+            int read;
+            try
+            {
+                read = files.Read(dataNames[activeSlot], blockNumber * blockSize, block, 0, blockSize);
+            }
+            catch (Exception)
+            {
+                // A flash driver fault must not escape the tap path: it is reported as a failed lookup.
+                read = -1;
+            }
+
+            if (read != blockSize)
             {
                 CorruptBlockCount++;
+                LastLookupFailed = true;
                 return SearchAbsent;
             }
 
@@ -598,6 +619,15 @@ namespace LeoCarte.Terminal.Allowlist
             if (WireFormat.GetUInt16(block, TableFormat.BlockOffsetCount) == 0 || end <= first || end > blockSize || restarts > TableFormat.RestartSlots)
             {
                 CorruptBlockCount++;
+                LastLookupFailed = true;
+                return SearchAbsent;
+            }
+
+            // Navigation (first key, restart offsets and keys) is checked before it steers the search.
+            if (!TableFormat.CheckNavigation(block, end, restarts))
+            {
+                CorruptBlockCount++;
+                LastLookupFailed = true;
                 return SearchAbsent;
             }
 
@@ -605,6 +635,7 @@ namespace LeoCarte.Terminal.Allowlist
             if (order == CorruptKey)
             {
                 CorruptBlockCount++;
+                LastLookupFailed = true;
                 return SearchAbsent;
             }
 
@@ -615,7 +646,7 @@ namespace LeoCarte.Terminal.Allowlist
 
             // Binary search of the restart points (full keys at known offsets) for the last one <= target;
             // then decode from it up to the next restart point.
-            int start = first, limit = end;
+            int start = first, limit = end, segment = 0;
             int lo = 0, hi = restarts - 1;
             while (lo <= hi)
             {
@@ -625,12 +656,14 @@ namespace LeoCarte.Terminal.Allowlist
                 if (restartOrder == CorruptKey)
                 {
                     CorruptBlockCount++;
+                    LastLookupFailed = true;
                     return SearchAbsent;
                 }
 
                 if (restartOrder <= 0)
                 {
                     start = offset;
+                    segment = mid + 1;
                     lo = mid + 1;
                 }
                 else
@@ -638,6 +671,14 @@ namespace LeoCarte.Terminal.Allowlist
                     limit = offset;
                     hi = mid - 1;
                 }
+            }
+
+            // Only the segment about to be decoded is checked: a few hundred bytes of CRC per lookup.
+            if (!TableFormat.CheckSegment(block, segment, start, limit))
+            {
+                CorruptBlockCount++;
+                LastLookupFailed = true;
+                return SearchAbsent;
             }
 
             EntryCodec codec = lookupCodec;
@@ -649,6 +690,7 @@ namespace LeoCarte.Terminal.Allowlist
                 if (size <= 0 || position + size > limit || !codec.Decode(block, position, size, false))
                 {
                     CorruptBlockCount++;
+                    LastLookupFailed = true;
                     return SearchAbsent;
                 }
 
@@ -724,6 +766,7 @@ namespace LeoCarte.Terminal.Allowlist
 
             ulong[] slotIndex = new ulong[slotBlockCount];
             byte[] chunk = new byte[256];
+            uint indexCrc = 0;
             int done = 0;
             while (done < slotBlockCount)
             {
@@ -739,6 +782,7 @@ namespace LeoCarte.Terminal.Allowlist
                     return null;
                 }
 
+                indexCrc = Crc32.Append(indexCrc, chunk, 0, bytes);
                 for (int i = 0; i < n; i++)
                 {
                     ulong prefix = WireFormat.GetUInt64(chunk, i * TableFormat.IndexEntrySize);
@@ -753,7 +797,7 @@ namespace LeoCarte.Terminal.Allowlist
                 done += n;
             }
 
-            return slotIndex;
+            return indexCrc == WireFormat.GetUInt32(header, TableFormat.OffsetIndexCrc) ? slotIndex : null;
         }
 
         private bool Adopt(int slot)

@@ -31,6 +31,7 @@ namespace LeoCarte.Terminal.Allowlist
         private int restartCount;
         private readonly int restartInterval;
         private int batchCount;
+        private uint indexCrc;
         private int entryCount;
 
         public TableWriter(int blockSize)
@@ -66,6 +67,7 @@ namespace LeoCarte.Terminal.Allowlist
             restartCount = 0;
             System.Array.Clear(block, 0, blockSize);
             batchCount = 0;
+            indexCrc = 0;
             entryCount = 0;
             lastBlockPrefix = 0;
             blockPrevious.Clear();
@@ -132,19 +134,24 @@ namespace LeoCarte.Terminal.Allowlist
 
             if (batchCount > 0)
             {
-                files.Append(indexName, indexBatch, 0, batchCount * TableFormat.IndexEntrySize);
-                batchCount = 0;
+                AppendIndexBatch();
             }
 
-            TableFormat.WriteHeader(header, siteId, version, issuedUnixSeconds, entryCount, blockSize, blockCount);
+            TableFormat.WriteHeader(header, siteId, version, issuedUnixSeconds, entryCount, blockSize, blockCount, indexCrc);
             files.Write(indexName, 0, header, 0, TableFormat.HeaderSize);
+        }
+
+        private void AppendIndexBatch()
+        {
+            int bytes = batchCount * TableFormat.IndexEntrySize;
+            files.Append(indexName, indexBatch, 0, bytes);
+            indexCrc = Crypto.Crc32.Append(indexCrc, indexBatch, 0, bytes);
+            batchCount = 0;
         }
 
         private void FlushBlock()
         {
-            WireFormat.PutUInt16(block, TableFormat.BlockOffsetCount, blockEntries);
-            WireFormat.PutUInt16(block, TableFormat.BlockOffsetEnd, blockUsed);
-            block[TableFormat.BlockOffsetRestartCount] = (byte)restartCount;
+            TableFormat.SealBlock(block, blockEntries, blockUsed, restartCount);
             System.Array.Clear(block, blockUsed, blockSize - blockUsed);
             files.Append(dataName, block, 0, blockSize);
             System.Array.Clear(block, 0, TableFormat.BlockHeaderSize);
@@ -153,8 +160,7 @@ namespace LeoCarte.Terminal.Allowlist
             batchCount++;
             if (batchCount == IndexBatchEntries)
             {
-                files.Append(indexName, indexBatch, 0, indexBatch.Length);
-                batchCount = 0;
+                AppendIndexBatch();
             }
 
             lastBlockPrefix = blockPrefix;
