@@ -34,6 +34,13 @@ public sealed class BenchmarkFigures
     public long SmallSnapshotApplyAllocatedExcludingIndex;
     public long DeltaApplyFlashBytesWritten;
     public int DeltaApplyWrites;
+    public int OverlayEntriesAfterDelta;
+    public int OverlayRamBytes;
+    public int OverlayCapacity;
+    public int LookupRamBytes;
+    public long CompactionFlashBytesWritten;
+    public int CompactionWrites;
+    public bool CompactedIntoTable;
     public bool LookupsCorrect;
 
     public const double FlashBytesPerCardTarget = 10;
@@ -47,7 +54,7 @@ public sealed class BenchmarkFigures
         LookupsCorrect
         && TableBytesPerCard <= FlashBytesPerCardTarget
         && TableFlashBytes <= FlashBytesTarget
-        && IndexRamBytes <= IndexRamTarget
+        && LookupRamBytes <= IndexRamTarget
         && MaxReadsPerLookup <= ReadsPerLookupTarget
         && AllocatedBytesForAllLookups == 0
         && SnapshotWireBytesPerCard <= SnapshotWirePerCardTarget
@@ -80,7 +87,7 @@ public static class AllowlistBenchmark
         f.SnapshotWireBytesPerCard = (double)snapshot.Length / cardCount;
 
         // Terminal side: stream it into flash.
-        var files = new FlashPartitionStore(4, 2 * 1024 * 1024);
+        var files = new FlashPartitionStore(6, 2 * 1024 * 1024);
         var store = new AllowlistStore(files);
         store.Open();
         var update = new ListUpdate(store, Site, key);
@@ -184,11 +191,134 @@ public static class AllowlistBenchmark
         f.MeanEntriesDecoded = (double)decoded / probes.Count;
         f.LookupsCorrect = correct;
 
-        // A delta of 100 changes as a card office produces them: cards reported lost or stolen, renewals
-        // (old card marked renewed + new card added for the same holder), new students, purged cards.
-        var changes = new List<ListEntry>();
+        // Deltas of 100 changes as a card office produces them. The first fits in the RAM overlay (a small
+        // overlay file is written); the second overflows it and is compacted with the table into a new table.
         var touched = new HashSet<int>();
         int nextHolder = 10 * cardCount;
+        var changes = Changes(entries, touched, random, ref nextHolder);
+        byte[] delta = ListBuilder.BuildDelta(Site, 1001, 1000, 1_767_225_660, changes.ToArray(), key);
+        f.DeltaChanges = changes.Count;
+        f.DeltaWireBytes = delta.Length;
+        f.DeltaWireBytesPerChange = (double)delta.Length / changes.Count;
+        files.ResetCounters();
+        result = Feed(update, delta);
+        if (result != ListUpdateResult.Ok)
+        {
+            throw new InvalidOperationException("delta refused: " + result);
+        }
+
+        f.DeltaApplyFlashBytesWritten = files.BytesWritten;
+        f.DeltaApplyWrites = files.WriteCount;
+        f.OverlayEntriesAfterDelta = store.OverlayCount;
+        f.OverlayRamBytes = store.OverlayBytes;
+        f.OverlayCapacity = store.OverlayCapacity;
+        f.LookupRamBytes = store.LookupRamBytes;
+        f.LookupsCorrect &= CheckChanges(store, changes, record);
+
+        // Lookups with the overlay in force: still no allocation, at most 2 reads.
+        long allocatedWithOverlay = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20_000; i++)
+        {
+            byte[] uid = i < changes.Count ? changes[i].Uid : probes[i];
+            store.TryFind(uid, 0, uid.Length, record);
+            f.MaxReadsPerLookup = Math.Max(f.MaxReadsPerLookup, store.LastLookupReads);
+        }
+
+        f.AllocatedBytesForAllLookups += GC.GetAllocatedBytesForCurrentThread() - allocatedWithOverlay;
+        f.Lookups += 20_000;
+
+        var moreChanges = Changes(entries, touched, random, ref nextHolder);
+        byte[] secondDelta = ListBuilder.BuildDelta(Site, 1002, 1001, 1_767_225_720, moreChanges.ToArray(), key);
+        files.ResetCounters();
+        result = Feed(update, secondDelta);
+        if (result != ListUpdateResult.Ok)
+        {
+            throw new InvalidOperationException("second delta refused: " + result);
+        }
+
+        f.CompactionFlashBytesWritten = files.BytesWritten;
+        f.CompactionWrites = files.WriteCount;
+        f.CompactedIntoTable = store.TableVersion == 1002 && store.OverlayCount == 0;
+        f.LookupsCorrect &= CheckChanges(store, moreChanges, record) && f.CompactedIntoTable;
+
+        Print(f, output);
+        if (blockSizeTradeoff)
+        {
+            PrintBlockSizeTradeoff(snapshot, entries, key, output);
+        }
+        return f;
+    }
+
+    /// <summary>
+    /// Bytes a snapshot apply allocates besides the new table's RAM index (minimum over 3 runs on fresh stores);
+    /// <paramref name="total"/> includes the index. Equal for lists of different sizes when update memory does
+    /// not grow with the list.
+    /// </summary>
+    private static long MeasureApply(byte[] list, byte[] key, out long total)
+    {
+        long best = long.MaxValue;
+        total = 0;
+        for (int run = 0; run < 3; run++)
+        {
+            var files = new FlashPartitionStore(6, 2 * 1024 * 1024);
+            var store = new AllowlistStore(files);
+            store.Open();
+            var update = new ListUpdate(store, Site, key);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            if (Feed(update, list) != ListUpdateResult.Ok)
+            {
+                throw new InvalidOperationException("snapshot refused");
+            }
+
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (allocated - store.IndexBytes < best)
+            {
+                best = allocated - store.IndexBytes;
+                total = allocated;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Flash, RAM index and per-lookup decoding work for other block sizes (AllowlistStore's constructor parameter).</summary>
+    private static void PrintBlockSizeTradeoff(byte[] snapshot, ListEntry[] entries, byte[] key, TextWriter o)
+    {
+        o.WriteLine();
+        o.WriteLine("block size trade-off (listed cards only)");
+        o.WriteLine("  block   flash bytes/card   block index bytes   reads max   entries decoded mean/max");
+        var record = new CardRecord();
+        foreach (int blockSize in new[] { 512, 1024, 2048, 4096 })
+        {
+            var files = new FlashPartitionStore(6, 2 * 1024 * 1024);
+            var store = new AllowlistStore(files, "allow", blockSize);
+            store.Open();
+            if (Feed(new ListUpdate(store, Site, key), snapshot) != ListUpdateResult.Ok)
+            {
+                throw new InvalidOperationException("snapshot refused");
+            }
+
+            long decoded = 0;
+            int maxDecoded = 0, maxReads = 0;
+            foreach (var e in entries)
+            {
+                store.TryFind(e.Uid, 0, e.Uid.Length, record);
+                decoded += store.LastLookupEntriesDecoded;
+                maxDecoded = Math.Max(maxDecoded, store.LastLookupEntriesDecoded);
+                maxReads = Math.Max(maxReads, store.LastLookupReads);
+            }
+
+            o.WriteLine($"  {blockSize,5}   {(double)files.TotalBytes / entries.Length,16:F2}   {store.IndexBytes,17:N0}   {maxReads,9}   {(double)decoded / entries.Length,10:F1} / {maxDecoded}");
+        }
+    }
+
+    /// <summary>
+    /// About 100 changes: cards reported lost or stolen, renewals (old card marked renewed + new card added for
+    /// the same holder), new students, purged cards.
+    /// </summary>
+    private static List<ListEntry> Changes(ListEntry[] entries, HashSet<int> touched, Random random, ref int nextHolder)
+    {
+        var changes = new List<ListEntry>();
         while (changes.Count < 100)
         {
             int i = random.Next(entries.Length);
@@ -219,94 +349,19 @@ public static class AllowlistBenchmark
             }
         }
 
-        byte[] delta = ListBuilder.BuildDelta(Site, 1001, 1000, 1_767_225_660, changes.ToArray(), key);
-        f.DeltaChanges = changes.Count;
-        f.DeltaWireBytes = delta.Length;
-        f.DeltaWireBytesPerChange = (double)delta.Length / changes.Count;
-        files.ResetCounters();
-        result = Feed(update, delta);
-        if (result != ListUpdateResult.Ok)
-        {
-            throw new InvalidOperationException("delta refused: " + result);
-        }
+        return changes;
+    }
 
-        f.DeltaApplyFlashBytesWritten = files.BytesWritten;
-        f.DeltaApplyWrites = files.WriteCount;
+    private static bool CheckChanges(AllowlistStore store, List<ListEntry> changes, CardRecord record)
+    {
+        bool ok = true;
         foreach (var c in changes)
         {
             bool present = store.TryFind(c.Uid, 0, c.Uid.Length, record);
-            f.LookupsCorrect &= c.IsRemoval ? !present : present && record.State == c.State && record.HolderKey == c.HolderKey;
+            ok &= c.IsRemoval ? !present : present && record.State == c.State && record.HolderKey == c.HolderKey;
         }
 
-        Print(f, output);
-        if (blockSizeTradeoff)
-        {
-            PrintBlockSizeTradeoff(snapshot, entries, key, output);
-        }
-        return f;
-    }
-
-    /// <summary>
-    /// Bytes a snapshot apply allocates besides the new table's RAM index (minimum over 3 runs on fresh stores);
-    /// <paramref name="total"/> includes the index. Equal for lists of different sizes when update memory does
-    /// not grow with the list.
-    /// </summary>
-    private static long MeasureApply(byte[] list, byte[] key, out long total)
-    {
-        long best = long.MaxValue;
-        total = 0;
-        for (int run = 0; run < 3; run++)
-        {
-            var files = new FlashPartitionStore(4, 2 * 1024 * 1024);
-            var store = new AllowlistStore(files);
-            store.Open();
-            var update = new ListUpdate(store, Site, key);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            if (Feed(update, list) != ListUpdateResult.Ok)
-            {
-                throw new InvalidOperationException("snapshot refused");
-            }
-
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            if (allocated - store.IndexBytes < best)
-            {
-                best = allocated - store.IndexBytes;
-                total = allocated;
-            }
-        }
-
-        return best;
-    }
-
-    /// <summary>Flash, RAM index and per-lookup decoding work for other block sizes (AllowlistStore's constructor parameter).</summary>
-    private static void PrintBlockSizeTradeoff(byte[] snapshot, ListEntry[] entries, byte[] key, TextWriter o)
-    {
-        o.WriteLine();
-        o.WriteLine("block size trade-off (listed cards only)");
-        o.WriteLine("  block   flash bytes/card   RAM index bytes   reads max   entries decoded mean/max");
-        var record = new CardRecord();
-        foreach (int blockSize in new[] { 512, 1024, 2048, 4096 })
-        {
-            var files = new FlashPartitionStore(4, 2 * 1024 * 1024);
-            var store = new AllowlistStore(files, "allow", blockSize);
-            store.Open();
-            if (Feed(new ListUpdate(store, Site, key), snapshot) != ListUpdateResult.Ok)
-            {
-                throw new InvalidOperationException("snapshot refused");
-            }
-
-            long decoded = 0;
-            int maxDecoded = 0, maxReads = 0;
-            foreach (var e in entries)
-            {
-                store.TryFind(e.Uid, 0, e.Uid.Length, record);
-                decoded += store.LastLookupEntriesDecoded;
-                maxDecoded = Math.Max(maxDecoded, store.LastLookupEntriesDecoded);
-                maxReads = Math.Max(maxReads, store.LastLookupReads);
-            }
-
-            o.WriteLine($"  {blockSize,5}   {(double)files.TotalBytes / entries.Length,16:F2}   {store.IndexBytes,15:N0}   {maxReads,9}   {(double)decoded / entries.Length,10:F1} / {maxDecoded}");
-        }
+        return ok;
     }
 
     private static ListUpdateResult Feed(ListUpdate update, byte[] list)
@@ -396,10 +451,10 @@ public static class AllowlistBenchmark
         o.WriteLine($"  total flash bytes        {f.TableFlashBytes,12:N0}   target <= {BenchmarkFigures.FlashBytesTarget:N0}   {Mark(f.TableFlashBytes <= BenchmarkFigures.FlashBytesTarget)}");
         o.WriteLine($"  bytes per card           {f.TableBytesPerCard,12:F2}   target <= {BenchmarkFigures.FlashBytesPerCardTarget}   {Mark(f.TableBytesPerCard <= BenchmarkFigures.FlashBytesPerCardTarget)}");
         o.WriteLine($"  blocks                   {f.Blocks,12:N0}   x {f.BlockSize} bytes");
-        o.WriteLine($"  RAM index bytes          {f.IndexRamBytes,12:N0}   target <= {BenchmarkFigures.IndexRamTarget:N0}   {Mark(f.IndexRamBytes <= BenchmarkFigures.IndexRamTarget)}   (+ one {f.BlockBufferBytes}-byte block buffer)");
+        o.WriteLine($"  RAM index bytes          {f.LookupRamBytes,12:N0}   target <= {BenchmarkFigures.IndexRamTarget:N0}   {Mark(f.LookupRamBytes <= BenchmarkFigures.IndexRamTarget)}   = block index {f.IndexRamBytes:N0} + overlay {f.OverlayRamBytes:N0} ({f.OverlayCapacity} changes x 17); + one {f.BlockBufferBytes}-byte block buffer");
         o.WriteLine();
-        o.WriteLine($"lookups: {f.Lookups:N0} ({f.Cards:N0} listed + {f.Lookups - f.Cards:N0} unknown, half of them one bit off a listed UID); answers correct: {(f.LookupsCorrect ? "yes" : "NO")}");
-        o.WriteLine($"  storage reads per lookup max {f.MaxReadsPerLookup}, mean {f.MeanReadsPerLookup:F4}   target <= {BenchmarkFigures.ReadsPerLookupTarget}   {Mark(f.MaxReadsPerLookup <= BenchmarkFigures.ReadsPerLookupTarget)}");
+        o.WriteLine($"lookups: {f.Lookups:N0} ({f.Cards:N0} listed + {f.Lookups - f.Cards - 20_000:N0} unknown, half of them one bit off a listed UID, + 20,000 with a 100-change overlay in force); answers correct: {(f.LookupsCorrect ? "yes" : "NO")}");
+        o.WriteLine($"  storage reads per lookup max {f.MaxReadsPerLookup}, mean {f.MeanReadsPerLookup:F4} (over the first 200,000)   target <= {BenchmarkFigures.ReadsPerLookupTarget}   {Mark(f.MaxReadsPerLookup <= BenchmarkFigures.ReadsPerLookupTarget)}");
         o.WriteLine($"  allocated bytes per lookup   {(double)f.AllocatedBytesForAllLookups / f.Lookups:F3} ({f.AllocatedBytesForAllLookups} bytes over all lookups)   target 0   {Mark(f.AllocatedBytesForAllLookups == 0)}");
         o.WriteLine($"  entries decoded per lookup   max {f.MaxEntriesDecoded}, mean {f.MeanEntriesDecoded:F1}   (managed compute, not modeled)");
         o.WriteLine($"  modeled lookup latency       max {f.MaxReadsPerLookup * StorageReadMs:F1} ms, mean {f.MeanReadsPerLookup * StorageReadMs:F3} ms   ({StorageReadMs} ms per storage read)");
@@ -411,7 +466,8 @@ public static class AllowlistBenchmark
         o.WriteLine("update apply (terminal)");
         o.WriteLine($"  snapshot apply allocated {f.SnapshotApplyAllocatedBytes,12:N0} bytes in total = new RAM index {f.IndexRamBytes:N0} + {f.SnapshotApplyAllocatedExcludingIndex:N0} other");
         o.WriteLine($"  same for {f.SmallSnapshotCards:N0} cards         other = {f.SmallSnapshotApplyAllocatedExcludingIndex:N0} bytes   (independent of list size: {(f.SmallSnapshotApplyAllocatedExcludingIndex == f.SnapshotApplyAllocatedExcludingIndex ? "yes" : "NO")})");
-        o.WriteLine($"  delta apply flash writes {f.DeltaApplyWrites,12:N0} calls, {f.DeltaApplyFlashBytesWritten:N0} bytes (the merged table is rewritten to the other slot)");
+        o.WriteLine($"  delta into the overlay   {f.DeltaApplyWrites,12:N0} flash writes, {f.DeltaApplyFlashBytesWritten:N0} bytes ({f.OverlayEntriesAfterDelta} changes now in the overlay)");
+        o.WriteLine($"  delta compacting         {f.CompactionWrites,12:N0} flash writes, {f.CompactionFlashBytesWritten:N0} bytes (overlay full: table + overlay + delta rewritten to the other slot: {(f.CompactedIntoTable ? "yes" : "NO")})");
         o.WriteLine();
         o.WriteLine(f.MeetsTargets ? "all targets met" : "TARGETS MISSED");
     }

@@ -15,28 +15,67 @@ namespace LeoCarte.Terminal.Tests.Allowlist;
 [TestClass]
 public class AllowlistCrashTests
 {
-    private const int BlockSize = 64;
+    private const int BlockSize = 128;
 
     private static readonly int[] TornVariants = { 0, -1, 1000 };
 
     [TestMethod]
-    public void SnapshotOverSnapshotSurvivesAPowerCutAtEveryWrite()
+    public void SnapshotOverTableAndOverlaySurvivesAPowerCutAtEveryWrite()
     {
-        var oldEntries = AllowlistTestData.Population(120, 11);
-        var newEntries = AllowlistTestData.Population(150, 12);
-        var oldList = ListBuilder.BuildSnapshot(AllowlistTestData.Site, 1, 1000, oldEntries, AllowlistTestData.Key);
-        var newList = ListBuilder.BuildSnapshot(AllowlistTestData.Site, 2, 2000, newEntries, AllowlistTestData.Key);
-        Run("snapshot over snapshot", oldList, oldEntries, newList, newEntries);
+        // Table v1 with an overlay v2 in force, replaced by snapshot v3 (new table, overlay files dropped).
+        var v1 = AllowlistTestData.Population(120, 11);
+        var v2 = AllowlistRandomTests.Mutate(v1, new Random(13), 20);
+        var v3 = AllowlistTestData.Population(150, 12);
+        var setup = new[]
+        {
+            ListBuilder.BuildSnapshot(AllowlistTestData.Site, 1, 1000, v1, AllowlistTestData.Key),
+            ListBuilder.BuildDelta(AllowlistTestData.Site, 2, 1, 1500, ListBuilder.ComputeDelta(v1, v2), AllowlistTestData.Key),
+        };
+        var newList = ListBuilder.BuildSnapshot(AllowlistTestData.Site, 3, 2000, v3, AllowlistTestData.Key);
+        Run("snapshot over table + overlay", setup, v2, newList, v3);
     }
 
     [TestMethod]
-    public void DeltaSurvivesAPowerCutAtEveryWrite()
+    public void DeltaIntoTheOverlaySurvivesAPowerCutAtEveryWrite()
     {
-        var oldEntries = AllowlistTestData.Population(150, 21);
-        var newEntries = AllowlistRandomTests.Mutate(oldEntries, new Random(22), 40);
+        // Table v7 with an overlay v8 in force, then delta v9 merged into a new overlay file.
+        var v7 = AllowlistTestData.Population(150, 21);
+        var v8 = AllowlistRandomTests.Mutate(v7, new Random(22), 30);
+        var v9 = AllowlistRandomTests.Mutate(v8, new Random(23), 40);
+        var setup = new[]
+        {
+            ListBuilder.BuildSnapshot(AllowlistTestData.Site, 7, 1000, v7, AllowlistTestData.Key),
+            ListBuilder.BuildDelta(AllowlistTestData.Site, 8, 7, 1500, ListBuilder.ComputeDelta(v7, v8), AllowlistTestData.Key),
+        };
+        var delta = ListBuilder.BuildDelta(AllowlistTestData.Site, 9, 8, 2000, ListBuilder.ComputeDelta(v8, v9), AllowlistTestData.Key);
+        Run("delta into overlay", setup, v8, delta, v9, overlayCapacity: 192, expectTableRewrite: false);
+    }
+
+    [TestMethod]
+    public void DeltaOverflowingTheOverlayRewritesTheTableAndSurvivesAPowerCutAtEveryWrite()
+    {
+        // Table v7 with an overlay v8 (30 changes) in force; delta v9 (40 changes) does not fit a 64-entry
+        // overlay, so table + overlay + delta are merged into a new table in the other slot.
+        var v7 = AllowlistTestData.Population(150, 24);
+        var v8 = AllowlistRandomTests.Mutate(v7, new Random(25), 30);
+        var v9 = AllowlistRandomTests.Mutate(v8, new Random(26), 40);
+        var setup = new[]
+        {
+            ListBuilder.BuildSnapshot(AllowlistTestData.Site, 7, 1000, v7, AllowlistTestData.Key),
+            ListBuilder.BuildDelta(AllowlistTestData.Site, 8, 7, 1500, ListBuilder.ComputeDelta(v7, v8), AllowlistTestData.Key),
+        };
+        var delta = ListBuilder.BuildDelta(AllowlistTestData.Site, 9, 8, 2000, ListBuilder.ComputeDelta(v8, v9), AllowlistTestData.Key);
+        Run("delta rewriting the table", setup, v8, delta, v9, overlayCapacity: 64, expectTableRewrite: true);
+    }
+
+    [TestMethod]
+    public void DeltaWithoutOverlaySurvivesAPowerCutAtEveryWrite()
+    {
+        var oldEntries = AllowlistTestData.Population(150, 27);
+        var newEntries = AllowlistRandomTests.Mutate(oldEntries, new Random(28), 40);
         var oldList = ListBuilder.BuildSnapshot(AllowlistTestData.Site, 7, 1000, oldEntries, AllowlistTestData.Key);
         var delta = ListBuilder.BuildDelta(AllowlistTestData.Site, 8, 7, 2000, ListBuilder.ComputeDelta(oldEntries, newEntries), AllowlistTestData.Key);
-        Run("delta", oldList, oldEntries, delta, newEntries);
+        Run("delta, overlay disabled", new[] { oldList }, oldEntries, delta, newEntries, overlayCapacity: 0, expectTableRewrite: true);
     }
 
     [TestMethod]
@@ -44,21 +83,25 @@ public class AllowlistCrashTests
     {
         var newEntries = AllowlistTestData.Population(100, 31);
         var newList = ListBuilder.BuildSnapshot(AllowlistTestData.Site, 1, 1000, newEntries, AllowlistTestData.Key);
-        Run("first snapshot", null, Array.Empty<ListEntry>(), newList, newEntries);
+        Run("first snapshot", Array.Empty<byte[]>(), Array.Empty<ListEntry>(), newList, newEntries);
     }
 
-    private static void Run(string name, byte[] oldList, ListEntry[] oldEntries, byte[] newList, ListEntry[] newEntries)
+    private static void Run(string name, byte[][] setupLists, ListEntry[] oldEntries, byte[] newList, ListEntry[] newEntries,
+        int overlayCapacity = AllowlistStore.DefaultOverlayCapacity, bool expectTableRewrite = true)
     {
         var oldSorted = ListBuilder.SortedCopy(oldEntries);
         var newSorted = ListBuilder.SortedCopy(newEntries);
-        long oldVersion = oldList == null ? 0 : System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(oldList.AsSpan(12));
+        long oldVersion = setupLists.Length == 0 ? 0 : System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(setupLists[^1].AsSpan(12));
+        Capacity = overlayCapacity;
 
         // Writes an uninterrupted update makes.
-        var probe = Prepare(oldList, false, out var probeStore, out _);
+        var probe = Prepare(setupLists, false, out var probeStore, out _);
+        long tableBefore = probeStore.TableVersion;
         probe.ResetCounters();
         Assert.AreEqual(ListUpdateResult.Ok, AllowlistTestData.Apply(new ListUpdate(probeStore, AllowlistTestData.Site, AllowlistTestData.Key), newList, 37));
         int writes = probe.WriteCount;
-        Assert.IsTrue(writes > 10, "the update spans many writes");
+        Assert.AreEqual(expectTableRewrite, probeStore.TableVersion != tableBefore, "update path");
+        Assert.IsTrue(writes >= (expectTableRewrite ? 10 : 3), "the update spans several writes");
 
         int cuts = 0, sawOld = 0, sawNew = 0, recoveryCuts = 0;
         foreach (bool nonAtomicReplace in new[] { false, true })
@@ -67,7 +110,7 @@ public class AllowlistCrashTests
             {
                 for (int k = 0; k <= writes; k++)
                 {
-                    var files = Prepare(oldList, nonAtomicReplace, out var store, out var fileStore);
+                    var files = Prepare(setupLists, nonAtomicReplace, out var store, out var fileStore);
                     files.TornBytesKept = torn;
                     files.CutPowerAfterWrites(k);
                     var result = AllowlistTestData.Apply(new ListUpdate(store, AllowlistTestData.Site, AllowlistTestData.Key), newList, 37);
@@ -79,7 +122,7 @@ public class AllowlistCrashTests
                     // Recovery itself may be cut: at each of its writes, then recovered again.
                     var probeRecovery = files.WriteCount;
                     var afterCut = Snapshot(files);
-                    var reopened = new AllowlistStore(fileStore, "allow", BlockSize);
+                    var reopened = new AllowlistStore(fileStore, "allow", BlockSize, Capacity);
                     reopened.Open();
                     int recoveryWrites = files.WriteCount - probeRecovery;
                     bool isNew = Verify(reopened, oldSorted, oldVersion, newSorted, name, k);
@@ -97,9 +140,9 @@ public class AllowlistCrashTests
                         var again = Restore(afterCut, torn);
                         IFileStore againStore = nonAtomicReplace ? new AllowlistTestData.NonAtomicReplaceStore(again) : again;
                         again.CutPowerAfterWrites(j);
-                        new AllowlistStore(againStore, "allow", BlockSize).Open();
+                        new AllowlistStore(againStore, "allow", BlockSize, Capacity).Open();
                         again.Reboot();
-                        var recovered = new AllowlistStore(againStore, "allow", BlockSize);
+                        var recovered = new AllowlistStore(againStore, "allow", BlockSize, Capacity);
                         recovered.Open();
                         Assert.AreEqual(isNew, Verify(recovered, oldSorted, oldVersion, newSorted, name, k), "recovery cut must not change the outcome");
                         recoveryCuts++;
@@ -118,19 +161,22 @@ public class AllowlistCrashTests
         }
 
         Assert.IsTrue(sawOld > 0 && sawNew > 0, "both outcomes occur");
-        Console.WriteLine($"crash test {name}: {writes} writes per update, {cuts} power cuts (x3 torn-write variants x atomic/non-atomic Replace), " +
-            $"{recoveryCuts} cuts during recovery; outcome old list {sawOld}, new list {sawNew}, mixed 0");
+        Console.WriteLine($"crash test {name}: {writes} writes per update, {cuts} power cuts (every write x 3 torn-write variants x atomic/non-atomic Replace), " +
+            $"{recoveryCuts} cuts during recovery; outcome old list {sawOld}, new list {sawNew}, mixed none (each outcome checked entry by entry)");
     }
 
-    private static MemoryFileStore Prepare(byte[] oldList, bool nonAtomicReplace, out AllowlistStore store, out IFileStore fileStore)
+    [ThreadStatic]
+    private static int Capacity;
+
+    private static MemoryFileStore Prepare(byte[][] setupLists, bool nonAtomicReplace, out AllowlistStore store, out IFileStore fileStore)
     {
         var files = new MemoryFileStore();
         fileStore = nonAtomicReplace ? new AllowlistTestData.NonAtomicReplaceStore(files) : files;
-        store = new AllowlistStore(fileStore, "allow", BlockSize);
+        store = new AllowlistStore(fileStore, "allow", BlockSize, Capacity);
         store.Open();
-        if (oldList != null)
+        foreach (var list in setupLists)
         {
-            Assert.AreEqual(ListUpdateResult.Ok, AllowlistTestData.Apply(new ListUpdate(store, AllowlistTestData.Site, AllowlistTestData.Key), oldList, 50));
+            Assert.AreEqual(ListUpdateResult.Ok, AllowlistTestData.Apply(new ListUpdate(store, AllowlistTestData.Site, AllowlistTestData.Key), list, 50));
         }
 
         return files;
@@ -161,7 +207,7 @@ public class AllowlistCrashTests
 
     private static (string Name, byte[] Data)[] Snapshot(MemoryFileStore files)
     {
-        var names = new[] { "allow-a.idx", "allow-a.dat", "allow-b.idx", "allow-b.dat" };
+        var names = new[] { "allow-a.idx", "allow-a.dat", "allow-b.idx", "allow-b.dat", "allow.ov0", "allow.ov1" };
         var copy = new (string, byte[])[names.Length];
         for (int i = 0; i < names.Length; i++)
         {
