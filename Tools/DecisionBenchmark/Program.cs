@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using LeoCarte.Terminal.Allowlist;
 using LeoCarte.Terminal.Cards;
 using LeoCarte.Terminal.Decisions;
 using LeoCarte.Terminal.Journal;
@@ -36,6 +37,9 @@ public static class Program
         Allocation(TerminalMode.Vending);
         Console.WriteLine();
         StorageCallsPerTap();
+        Console.WriteLine();
+        FlashAllowlistTaps(100_000, 600);
+        FlashAllowlistTaps(100_000, 100_000);
         Console.WriteLine();
         Recovery(4096);
         Upload(4096);
@@ -158,6 +162,81 @@ public static class Program
     }
 
     private static void Measure(FixedFileStore store, string label, Func<JournalResult> action) => Measure(store, label, () => (object)action());
+
+    /// <summary>Whole taps over the real flash allowlist (AllowlistStore) on the same store as journal and counters.</summary>
+    private static void FlashAllowlistTaps(int cards, int customers)
+    {
+        var store = new FixedFileStore();
+        store.PreCreate("journal", "journal.ack", "counters", "list.seen");
+        var clock = new TestClock(TestTerminal.LunchUtc);
+        var list = new AllowlistStore(store);
+        list.Open();
+        var entries = new ListEntry[cards];
+        for (int i = 0; i < cards; i++)
+        {
+            entries[i] = new ListEntry(TestTerminal.Uid7(i), i % 50 == 0 ? CardState.Lost : CardState.Active, 1_000_000 + i, 0);
+        }
+
+        byte[] key = new byte[32];
+        long issued = (TestTerminal.LunchUtc.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerSecond;
+        byte[] snapshot = ListBuilder.BuildSnapshot(1, 1, issued, entries, key);
+        var update = new ListUpdate(list, 1, key);
+        update.Begin();
+        update.Write(snapshot, 0, snapshot.Length);
+        ListUpdateResult applied = update.Commit();
+        var journal = new TransactionJournal(store, new JournalSettings { Capacity = 16384 });
+        journal.Open();
+        var settings = new DecisionSettings { Mode = TerminalMode.Vending };
+        settings.Vending.CardDailyCapCents = 0;
+        settings.Vending.TerminalDailyCapCents = 0;
+        var engine = new DecisionEngine(list, clock, journal, store, settings);
+        engine.Start();
+        var random = new Random(1);
+        var uid = new byte[7];
+        int maxReads = 0, reads = 0, writes = 0, approvals = 0, taps = 0;
+        void Run(int count, bool measure)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                int pick = random.Next(customers + customers / 20); // 1 in 21 unknown
+                int n = pick < customers ? pick * (cards / customers) : cards + pick;
+                uid[0] = 0x04; // same bytes as TestTerminal.Uid7(n), written in place: the loop itself allocates nothing
+                uid[1] = (byte)(n >> 16);
+                uid[2] = (byte)(n >> 8);
+                uid[3] = (byte)n;
+                uid[4] = 0x5A;
+                uid[5] = 0x6B;
+                uid[6] = 0x80;
+                store.ResetCounters();
+                Decision d = engine.DecideSale(uid, 0, 7, 130, 4);
+                clock.Advance(3);
+                if (measure)
+                {
+                    taps++;
+                    reads += store.ReadCount;
+                    writes += store.WriteCount;
+                    maxReads = Math.Max(maxReads, store.ReadCount);
+                    approvals += d.Approved ? 1 : 0;
+                }
+
+                if (journal.Depth > 8000)
+                {
+                    journal.Acknowledge(journal.LastSequence);
+                }
+            }
+        }
+
+        Run(200, false);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Run(5000, true);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        double readsPerTap = (double)reads / taps;
+        double writesPerTap = (double)writes / taps;
+        Console.WriteLine($"whole taps over the flash allowlist ({cards} cards, snapshot {snapshot.Length} B, {applied}): {taps} vending taps by {customers} different card holders in one day, {approvals} approved; counters: {engine.Counters.HoldersInTable} holders in RAM, overflowed {engine.Counters.Overflowed}, flash scans {engine.Counters.FlashScans}");
+        Console.WriteLine($"  allocated bytes per tap (lookup + decision + counters + journal): {(double)allocated / taps:0.###}");
+        Console.WriteLine($"  storage per tap: {readsPerTap:0.###} reads (max {maxReads}), {writesPerTap:0.###} writes; modeled storage time per tap {readsPerTap * FlashReadMs + writesPerTap * FlashWriteMs:0.00} ms (approved: {maxReads * FlashReadMs + 2 * FlashWriteMs:0.0} ms worst case)");
+        Console.WriteLine("  (add the reader's modeled time from the virtual terminal / reader benchmark for tap-to-decision)");
+    }
 
     private static void Recovery(int capacity)
     {

@@ -366,6 +366,36 @@ namespace LeoCarte.Terminal.Tests.Decisions
         }
 
         [TestMethod]
+        public void HoldersBeyondTheRamTableAreStillCountedFromFlash()
+        {
+            TestTerminal t = new TestTerminal(TerminalMode.Restaurant, 256);
+            t.Settings.CounterTableSlots = 16; // 12 holders in RAM, the rest in flash only
+            Assert.IsTrue(t.Boot());
+            for (int i = 0; i < 40; i++)
+            {
+                byte[] uid = TestTerminal.Uid7(600 + i);
+                t.List.Add(uid, CardState.Active, 6000 + i);
+                Assert.IsTrue(t.Tap(uid).Approved, "holder " + i);
+                t.Clock.Advance(11);
+            }
+
+            Assert.IsTrue(t.Engine.Counters.Overflowed);
+            Assert.AreEqual(12, t.Engine.Counters.HoldersInTable);
+            for (int pass = 0; pass < 2; pass++)
+            {
+                for (int i = 0; i < 40; i++)
+                {
+                    Assert.AreEqual((int)ReasonCode.MealAlreadyServed, (int)t.Tap(TestTerminal.Uid7(600 + i)).Reason, "pass " + pass + " holder " + i);
+                    t.Clock.Advance(11);
+                }
+
+                Assert.IsTrue(t.Boot(), "and again after a reboot");
+            }
+
+            Assert.AreEqual(40, t.Engine.Counters.Entries);
+        }
+
+        [TestMethod]
         public void SettingsValidationNamesTheProblem()
         {
             DecisionSettings settings = new DecisionSettings();
