@@ -396,6 +396,52 @@ namespace LeoCarte.Terminal.Tests.Decisions
         }
 
         [TestMethod]
+        public void LastJournalSlotsAreKeptForApprovals()
+        {
+            TestTerminal t = new TestTerminal(TerminalMode.Restaurant, 8);
+            t.Settings.JournalSlotsReservedForApprovals = 3;
+            byte[] stolen = TestTerminal.Uid7(50);
+            t.List.Add(stolen, CardState.Stolen, 5000);
+            for (int i = 0; i < 10; i++)
+            {
+                Decision denied = t.Tap(stolen);
+                Assert.AreEqual((int)ReasonCode.Stolen, (int)denied.Reason);
+                Assert.AreEqual(i < 5, denied.Journaled, "denial " + i);
+            }
+
+            Assert.AreEqual(5, t.Journal.Depth);
+            Assert.AreEqual(5, t.Engine.DenialsNotJournaled);
+            for (int i = 0; i < 3; i++)
+            {
+                byte[] uid = TestTerminal.Uid7(51 + i);
+                t.List.Add(uid, CardState.Active, 5001 + i);
+                Assert.IsTrue(t.Tap(uid).Approved, "approval " + i + " still has a slot");
+            }
+
+            Assert.IsTrue(t.Journal.IsFull);
+        }
+
+        [TestMethod]
+        public void PreparePeriodOpensTheServiceBeforeTheFirstTap()
+        {
+            TestTerminal t = new TestTerminal(TerminalMode.Restaurant, 64);
+            t.Clock.Now = new DateTime(2026, 11, 26, 10, 10, 0); // 11:10 Paris: before lunch
+            t.Engine.PreparePeriod();
+            Assert.AreEqual(PeriodLedger.NoPeriod, t.Engine.Counters.PeriodKey);
+            t.Clock.Advance(10 * 60); // 11:20
+            t.Engine.PreparePeriod();
+            Assert.IsTrue(t.Engine.Counters.PeriodKey > 0);
+            byte[] uid = TestTerminal.Uid7(60);
+            t.List.Add(uid, CardState.Active, 6060);
+            t.Store.ResetCounters();
+            Assert.IsTrue(t.Tap(uid).Approved);
+            Assert.AreEqual(2, t.Store.WriteCount, "counter entry + journal record only");
+            t.Store.ResetCounters();
+            t.Engine.PreparePeriod();
+            Assert.AreEqual(0, t.Store.WriteCount, "nothing to do within the same service");
+        }
+
+        [TestMethod]
         public void SettingsValidationNamesTheProblem()
         {
             DecisionSettings settings = new DecisionSettings();
