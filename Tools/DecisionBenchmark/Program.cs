@@ -116,7 +116,7 @@ public static class Program
         t.List.Add(stolen, CardState.Stolen, 3);
 
         Console.WriteLine("storage calls per tap (decision + counters + journal; allowlist lookup excluded):");
-        Console.WriteLine($"  {"case",-62} {"reads",5} {"writes",6} {"bytes written",13} {"modeled ms",10}");
+        Console.WriteLine($"  {"case",-62} {"reads",5} {"writes",6} {"length",6} {"bytes written",13} {"modeled ms",10}");
         Measure(store, "first approval of a service (new period)", () => t.Tap(a));
         t.Clock.Advance(30);
         Measure(store, "approved meal", () => t.Tap(b));
@@ -146,7 +146,10 @@ public static class Program
 
         byte[] late = TestTerminal.Uid7(999);
         o.List.Add(late, CardState.Active, 999);
-        Measure(ostore, "approved, RAM table overflowed (40 holders, 16 slots)", () => small.Decide(late, 0, late.Length, 0, 0));
+        Measure(ostore, "new holder, RAM table overflowed (40 holders, 16 slots)", () => small.Decide(late, 0, late.Length, 0, 0));
+        byte[] flashOnly = TestTerminal.Uid7(139);
+        o.Clock.Advance(30);
+        Measure(ostore, "flash-only holder again (log scan of 41 entries)", () => small.Decide(flashOnly, 0, flashOnly.Length, 0, 0));
 
         Console.WriteLine($"  journal bytes per record: {JournalRecord.Size} (flash and wire); counter bytes per approval: {PeriodLedger.EntrySize}; flash per approved meal: {JournalRecord.Size + PeriodLedger.EntrySize} B, per denial: {JournalRecord.Size} B");
         Console.WriteLine($"  modeled tap storage time incl. allowlist ({AllowlistReadsPerLookup} reads): approved {AllowlistReadsPerLookup * FlashReadMs + 2 * FlashWriteMs:0.0} ms, denied {AllowlistReadsPerLookup * FlashReadMs + FlashWriteMs:0.0} ms");
@@ -158,7 +161,7 @@ public static class Program
         object result = action();
         string outcome = result is Decision d ? $" [{d.Reason}]" : string.Empty;
         double modeled = store.ReadCount * FlashReadMs + store.WriteCount * FlashWriteMs;
-        Console.WriteLine($"  {label + outcome,-62} {store.ReadCount,5} {store.WriteCount,6} {store.BytesWritten,13} {modeled,10:0.0}");
+        Console.WriteLine($"  {label + outcome,-62} {store.ReadCount,5} {store.WriteCount,6} {store.LengthCount,6} {store.BytesWritten,13} {modeled,10:0.0}");
     }
 
     private static void Measure(FixedFileStore store, string label, Func<JournalResult> action) => Measure(store, label, () => (object)action());
@@ -193,7 +196,7 @@ public static class Program
         engine.Start();
         var random = new Random(1);
         var uid = new byte[7];
-        int maxReads = 0, reads = 0, writes = 0, approvals = 0, taps = 0;
+        int maxReads = 0, reads = 0, writes = 0, lengths = 0, approvals = 0, taps = 0;
         void Run(int count, bool measure)
         {
             for (int i = 0; i < count; i++)
@@ -215,6 +218,7 @@ public static class Program
                     taps++;
                     reads += store.ReadCount;
                     writes += store.WriteCount;
+                    lengths += store.LengthCount;
                     maxReads = Math.Max(maxReads, store.ReadCount);
                     approvals += d.Approved ? 1 : 0;
                 }
@@ -234,7 +238,7 @@ public static class Program
         double writesPerTap = (double)writes / taps;
         Console.WriteLine($"whole taps over the flash allowlist ({cards} cards, snapshot {snapshot.Length} B, {applied}): {taps} vending taps by {customers} different card holders in one day, {approvals} approved; counters: {engine.Counters.HoldersInTable} holders in RAM, overflowed {engine.Counters.Overflowed}, flash scans {engine.Counters.FlashScans}");
         Console.WriteLine($"  allocated bytes per tap (lookup + decision + counters + journal): {(double)allocated / taps:0.###}");
-        Console.WriteLine($"  storage per tap: {readsPerTap:0.###} reads (max {maxReads}), {writesPerTap:0.###} writes; modeled storage time per tap {readsPerTap * FlashReadMs + writesPerTap * FlashWriteMs:0.00} ms (approved: {maxReads * FlashReadMs + 2 * FlashWriteMs:0.0} ms worst case)");
+        Console.WriteLine($"  storage per tap: {readsPerTap:0.###} reads (max {maxReads}), {writesPerTap:0.###} writes, {(double)lengths / taps:0.###} length queries; modeled storage time per tap {readsPerTap * FlashReadMs + writesPerTap * FlashWriteMs:0.00} ms (approved: {maxReads * FlashReadMs + 2 * FlashWriteMs:0.0} ms worst case)");
         Console.WriteLine("  (add the reader's modeled time from the virtual terminal / reader benchmark for tap-to-decision)");
     }
 
