@@ -227,7 +227,8 @@ namespace LeoCarte.Terminal.Decisions
                     d.ItemCode = itemCode;
                 }
 
-                if (uid == null || length < 1 || length > JournalRecord.MaxUidLength || offset < 0 || offset > uid.Length - length)
+                // ISO/IEC 14443-3 UID sizes: single (4), double (7) or triple (10) bytes; anything else is a bad read.
+                if (uid == null || (length != 4 && length != 7 && length != 10) || offset < 0 || offset > uid.Length - length)
                 {
                     return Deny(ReasonCode.ReaderError);
                 }

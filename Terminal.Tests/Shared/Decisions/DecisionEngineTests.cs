@@ -99,6 +99,8 @@ namespace LeoCarte.Terminal.Tests.Decisions
             Assert.AreEqual((int)ReasonCode.ReaderError, (int)t.Engine.Decide(new byte[11], 0, 11, 0, 0).Reason);
             Assert.AreEqual((int)ReasonCode.ReaderError, (int)t.Engine.Decide(new byte[4], 2, 4, 0, 0).Reason);
             Assert.AreEqual((int)ReasonCode.ReaderError, (int)t.Engine.Decide(new byte[4], 0, 0, 0, 0).Reason);
+            Assert.AreEqual((int)ReasonCode.ReaderError, (int)t.Engine.Decide(new byte[5], 0, 5, 0, 0).Reason, "not a 14443-3 UID size");
+            Assert.AreEqual((int)ReasonCode.UnknownCard, (int)t.Engine.Decide(new byte[12], 2, 10, 0, 0).Reason, "triple-size UID at an offset");
         }
 
         [TestMethod]
