@@ -1,4 +1,5 @@
 using System;
+using LeoCarte.Terminal.Crypto;
 
 namespace LeoCarte.Terminal.Journal
 {

@@ -1,4 +1,5 @@
 using System;
+using LeoCarte.Terminal.Crypto;
 using LeoCarte.Terminal.Storage;
 
 namespace LeoCarte.Terminal.Journal

@@ -4,6 +4,7 @@ using nanoFramework.TestFramework;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 #endif
 using System;
+using LeoCarte.Terminal.Crypto;
 using LeoCarte.Terminal.Journal;
 using LeoCarte.Terminal.Storage;
 
