@@ -1,4 +1,5 @@
 using System;
+using LeoCarte.Terminal.Crypto;
 using LeoCarte.Terminal.Journal;
 using LeoCarte.Terminal.Storage;
 
@@ -11,13 +12,15 @@ namespace LeoCarte.Terminal.Decisions
     /// Flash (little-endian): a 16-byte header {"LCCT", period key int32, reserved int32, CRC-32 of bytes 0..11}
     /// then 16-byte entries {holder key int32, amount cents int32, journal sequence uint32, CRC-32 of bytes 0..11}.
     /// An approval appends one entry (one storage write) BEFORE its journal record; at boot, <see cref="Load"/> drops a
-    /// torn entry and any entry whose sequence the journal does not hold (power cut between the two writes), so the
-    /// counters and the journal agree exactly: a journaled meal is always counted, an unjournaled one never.
+    /// torn entry and the newest entry when its sequence is the journal's next one (power cut between the two
+    /// writes), so the counters and the journal agree exactly: a journaled meal is always counted, an unjournaled
+    /// one never.
     /// A new period truncates the file then writes a new header (a cut between leaves an empty file: no period).
     ///
     /// RAM: open addressing (linear probing) over holder keys, power-of-two slots, 10 bytes per slot, filled to ¾ at
-    /// most. Holders beyond that stay in flash only and are found by scanning the log (<see cref="Overflowed"/>):
-    /// correct, only slower, never an under-count. Zero allocation per lookup or add.
+    /// most. Holders beyond that stay in flash only (<see cref="Overflowed"/>): a 1 KB bit filter tells which holders
+    /// may have flash-only entries, and only those lookups scan the log — correct, only slower, never an
+    /// under-count. Zero allocation per lookup or add.
     /// </summary>
     public sealed class PeriodLedger
     {
@@ -34,6 +37,7 @@ namespace LeoCarte.Terminal.Decisions
         public const int UnknownPeriod = -1;
 
         private const int ScanEntries = 16;
+        private const int OverflowFilterBits = 8192;
 
         private readonly IFileStore store;
         private readonly string fileName;
@@ -43,6 +47,12 @@ namespace LeoCarte.Terminal.Decisions
         private readonly int mask;
         private readonly int maxHolders;
         private readonly byte[] entry = new byte[EntrySize];
+
+        /// <summary>
+        /// One bit per hash bucket of the holders counted in flash only (after overflow): a clear bit proves a holder
+        /// has no flash-only entry, so most lookups of new holders skip the log scan. 1 KB.
+        /// </summary>
+        private readonly byte[] overflowFilter = new byte[OverflowFilterBits / 8];
         private readonly byte[] scan = new byte[ScanEntries * EntrySize];
 
         private int appendPosition;
@@ -83,6 +93,9 @@ namespace LeoCarte.Terminal.Decisions
         /// <summary>True when some holder of this period is only in flash (RAM table at ¾): lookups of unknown holders scan the log.</summary>
         public bool Overflowed { get; private set; }
 
+        /// <summary>Lookups that had to scan the flash log (overflow, holder possibly flash-only) since construction.</summary>
+        public int FlashScans { get; private set; }
+
         /// <summary>Slots in the RAM table.</summary>
         public int TableSlots
         {
@@ -96,8 +109,9 @@ namespace LeoCarte.Terminal.Decisions
         public int UncommittedEntriesDropped { get; private set; }
 
         /// <summary>
-        /// Boot: rebuilds the table from flash, keeping only entries whose journal sequence is at most
-        /// <paramref name="journalLastSequence"/>. Storage exceptions propagate (the caller reports a storage error).
+        /// Boot: rebuilds the table from flash, dropping the newest entry when its journal sequence is
+        /// <paramref name="journalLastSequence"/> + 1 (its record was never written). Storage exceptions propagate
+        /// (the caller reports a storage error).
         /// </summary>
         public void Load(long journalLastSequence)
         {
@@ -128,11 +142,19 @@ namespace LeoCarte.Terminal.Decisions
                 return;
             }
 
-            uint committed = (uint)journalLastSequence;
+            // Only the newest entry can be uncommitted: an approval writes its entry, then its journal record, one
+            // decision at a time. So the newest valid entry is cut exactly when its sequence is the journal's next
+            // one (the record never made it). Any other entry is kept, even one ahead of the journal (a journal lost
+            // or reset under the counters): over-counting is safe, forgetting a served meal is not.
+            uint inFlight = (uint)journalLastSequence + 1;
             int entriesInFile = (length - HeaderSize) / EntrySize;
-            int cutAt = -1;
             int trailingDamagedFrom = -1;
-            for (int first = 0; first < entriesInFile && cutAt < 0; first += ScanEntries)
+            bool pending = false;
+            int pendingHolder = 0;
+            int pendingAmount = 0;
+            uint pendingSequence = 0;
+            int pendingPosition = 0;
+            for (int first = 0; first < entriesInFile; first += ScanEntries)
             {
                 int count = entriesInFile - first < ScanEntries ? entriesInFile - first : ScanEntries;
                 int got = store.Read(fileName, HeaderSize + first * EntrySize, scan, 0, count * EntrySize) / EntrySize;
@@ -152,27 +174,33 @@ namespace LeoCarte.Terminal.Decisions
                     }
 
                     trailingDamagedFrom = -1;
-
-                    // Serial-number comparison (RFC 1982) on the low 32 bits of the journal sequence.
-                    uint sequence = LittleEndian.ReadUInt32(scan, at + 8);
-                    if ((int)(sequence - committed) > 0)
+                    if (pending)
                     {
-                        cutAt = position;
-                        break;
+                        Count(pendingHolder, pendingAmount);
                     }
 
-                    Count(LittleEndian.ReadInt32(scan, at), LittleEndian.ReadInt32(scan, at + 4));
+                    // One entry behind: the newest valid entry is judged after the scan.
+                    pending = true;
+                    pendingHolder = LittleEndian.ReadInt32(scan, at);
+                    pendingAmount = LittleEndian.ReadInt32(scan, at + 4);
+                    pendingSequence = LittleEndian.ReadUInt32(scan, at + 8);
+                    pendingPosition = position;
                 }
             }
 
-            if (cutAt >= 0)
+            if (pending && pendingSequence == inFlight)
             {
-                UncommittedEntriesDropped = (length - cutAt) / EntrySize;
-                store.Truncate(fileName, cutAt);
-                appendPosition = cutAt;
+                UncommittedEntriesDropped = 1;
+                store.Truncate(fileName, pendingPosition);
+                appendPosition = pendingPosition;
             }
             else
             {
+                if (pending)
+                {
+                    Count(pendingHolder, pendingAmount);
+                }
+
                 // Damaged entries at the end (a torn append) are overwritten by the next entry.
                 appendPosition = trailingDamagedFrom >= 0 ? trailingDamagedFrom : HeaderSize + entriesInFile * EntrySize;
             }
@@ -227,6 +255,14 @@ namespace LeoCarte.Terminal.Decisions
             {
                 return;
             }
+
+            int bit = FilterBit(holder);
+            if ((overflowFilter[bit >> 3] & (1 << (bit & 7))) == 0)
+            {
+                return;
+            }
+
+            FlashScans++;
 
             int end = appendPosition;
             for (int position = HeaderSize; position < end; position += ScanEntries * EntrySize)
@@ -311,6 +347,8 @@ namespace LeoCarte.Terminal.Decisions
                 if (HoldersInTable >= maxHolders)
                 {
                     Overflowed = true;
+                    int bit = FilterBit(holder);
+                    overflowFilter[bit >> 3] |= (byte)(1 << (bit & 7));
                     return -2;
                 }
 
@@ -327,6 +365,11 @@ namespace LeoCarte.Terminal.Decisions
 
             amounts[slot] += amountCents;
             return slot;
+        }
+
+        private static int FilterBit(int holder)
+        {
+            return (int)(((uint)holder * 0x85EBCA6Bu) >> 19);
         }
 
         /// <summary>The slot holding <paramref name="holder"/>, or the empty slot where it would go.</summary>
@@ -346,6 +389,7 @@ namespace LeoCarte.Terminal.Decisions
             Array.Clear(keys, 0, keys.Length);
             Array.Clear(amounts, 0, amounts.Length);
             Array.Clear(counts, 0, counts.Length);
+            Array.Clear(overflowFilter, 0, overflowFilter.Length);
             HoldersInTable = 0;
             Entries = 0;
             TotalAmount = 0;

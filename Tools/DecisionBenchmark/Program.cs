@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using LeoCarte.Terminal.Allowlist;
 using LeoCarte.Terminal.Cards;
 using LeoCarte.Terminal.Decisions;
 using LeoCarte.Terminal.Journal;
@@ -36,6 +37,9 @@ public static class Program
         Allocation(TerminalMode.Vending);
         Console.WriteLine();
         StorageCallsPerTap();
+        Console.WriteLine();
+        FlashAllowlistTaps(100_000, 600);
+        FlashAllowlistTaps(100_000, 100_000);
         Console.WriteLine();
         Recovery(4096);
         Upload(4096);
@@ -112,7 +116,7 @@ public static class Program
         t.List.Add(stolen, CardState.Stolen, 3);
 
         Console.WriteLine("storage calls per tap (decision + counters + journal; allowlist lookup excluded):");
-        Console.WriteLine($"  {"case",-62} {"reads",5} {"writes",6} {"bytes written",13} {"modeled ms",10}");
+        Console.WriteLine($"  {"case",-62} {"reads",5} {"writes",6} {"length",6} {"bytes written",13} {"modeled ms",10}");
         Measure(store, "first approval of a service (new period)", () => t.Tap(a));
         t.Clock.Advance(30);
         Measure(store, "approved meal", () => t.Tap(b));
@@ -142,7 +146,10 @@ public static class Program
 
         byte[] late = TestTerminal.Uid7(999);
         o.List.Add(late, CardState.Active, 999);
-        Measure(ostore, "approved, RAM table overflowed (40 holders, 16 slots)", () => small.Decide(late, 0, late.Length, 0, 0));
+        Measure(ostore, "new holder, RAM table overflowed (40 holders, 16 slots)", () => small.Decide(late, 0, late.Length, 0, 0));
+        byte[] flashOnly = TestTerminal.Uid7(139);
+        o.Clock.Advance(30);
+        Measure(ostore, "flash-only holder again (log scan of 41 entries)", () => small.Decide(flashOnly, 0, flashOnly.Length, 0, 0));
 
         Console.WriteLine($"  journal bytes per record: {JournalRecord.Size} (flash and wire); counter bytes per approval: {PeriodLedger.EntrySize}; flash per approved meal: {JournalRecord.Size + PeriodLedger.EntrySize} B, per denial: {JournalRecord.Size} B");
         Console.WriteLine($"  modeled tap storage time incl. allowlist ({AllowlistReadsPerLookup} reads): approved {AllowlistReadsPerLookup * FlashReadMs + 2 * FlashWriteMs:0.0} ms, denied {AllowlistReadsPerLookup * FlashReadMs + FlashWriteMs:0.0} ms");
@@ -154,10 +161,86 @@ public static class Program
         object result = action();
         string outcome = result is Decision d ? $" [{d.Reason}]" : string.Empty;
         double modeled = store.ReadCount * FlashReadMs + store.WriteCount * FlashWriteMs;
-        Console.WriteLine($"  {label + outcome,-62} {store.ReadCount,5} {store.WriteCount,6} {store.BytesWritten,13} {modeled,10:0.0}");
+        Console.WriteLine($"  {label + outcome,-62} {store.ReadCount,5} {store.WriteCount,6} {store.LengthCount,6} {store.BytesWritten,13} {modeled,10:0.0}");
     }
 
     private static void Measure(FixedFileStore store, string label, Func<JournalResult> action) => Measure(store, label, () => (object)action());
+
+    /// <summary>Whole taps over the real flash allowlist (AllowlistStore) on the same store as journal and counters.</summary>
+    private static void FlashAllowlistTaps(int cards, int customers)
+    {
+        var store = new FixedFileStore();
+        store.PreCreate("journal", "journal.ack", "counters", "list.seen");
+        var clock = new TestClock(TestTerminal.LunchUtc);
+        var list = new AllowlistStore(store);
+        list.Open();
+        var entries = new ListEntry[cards];
+        for (int i = 0; i < cards; i++)
+        {
+            entries[i] = new ListEntry(TestTerminal.Uid7(i), i % 50 == 0 ? CardState.Lost : CardState.Active, 1_000_000 + i, 0);
+        }
+
+        byte[] key = new byte[32];
+        long issued = (TestTerminal.LunchUtc.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerSecond;
+        byte[] snapshot = ListBuilder.BuildSnapshot(1, 1, issued, entries, key);
+        var update = new ListUpdate(list, 1, key);
+        update.Begin();
+        update.Write(snapshot, 0, snapshot.Length);
+        ListUpdateResult applied = update.Commit();
+        var journal = new TransactionJournal(store, new JournalSettings { Capacity = 16384 });
+        journal.Open();
+        var settings = new DecisionSettings { Mode = TerminalMode.Vending };
+        settings.Vending.CardDailyCapCents = 0;
+        settings.Vending.TerminalDailyCapCents = 0;
+        var engine = new DecisionEngine(list, clock, journal, store, settings);
+        engine.Start();
+        var random = new Random(1);
+        var uid = new byte[7];
+        int maxReads = 0, reads = 0, writes = 0, lengths = 0, approvals = 0, taps = 0;
+        void Run(int count, bool measure)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                int pick = random.Next(customers + customers / 20); // 1 in 21 unknown
+                int n = pick < customers ? pick * (cards / customers) : cards + pick;
+                uid[0] = 0x04; // same bytes as TestTerminal.Uid7(n), written in place: the loop itself allocates nothing
+                uid[1] = (byte)(n >> 16);
+                uid[2] = (byte)(n >> 8);
+                uid[3] = (byte)n;
+                uid[4] = 0x5A;
+                uid[5] = 0x6B;
+                uid[6] = 0x80;
+                store.ResetCounters();
+                Decision d = engine.DecideSale(uid, 0, 7, 130, 4);
+                clock.Advance(3);
+                if (measure)
+                {
+                    taps++;
+                    reads += store.ReadCount;
+                    writes += store.WriteCount;
+                    lengths += store.LengthCount;
+                    maxReads = Math.Max(maxReads, store.ReadCount);
+                    approvals += d.Approved ? 1 : 0;
+                }
+
+                if (journal.Depth > 8000)
+                {
+                    journal.Acknowledge(journal.LastSequence);
+                }
+            }
+        }
+
+        Run(200, false);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Run(5000, true);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        double readsPerTap = (double)reads / taps;
+        double writesPerTap = (double)writes / taps;
+        Console.WriteLine($"whole taps over the flash allowlist ({cards} cards, snapshot {snapshot.Length} B, {applied}): {taps} vending taps by {customers} different card holders in one day, {approvals} approved; counters: {engine.Counters.HoldersInTable} holders in RAM, overflowed {engine.Counters.Overflowed}, flash scans {engine.Counters.FlashScans}");
+        Console.WriteLine($"  allocated bytes per tap (lookup + decision + counters + journal): {(double)allocated / taps:0.###}");
+        Console.WriteLine($"  storage per tap: {readsPerTap:0.###} reads (max {maxReads}), {writesPerTap:0.###} writes, {(double)lengths / taps:0.###} length queries; modeled storage time per tap {readsPerTap * FlashReadMs + writesPerTap * FlashWriteMs:0.00} ms (approved: {maxReads * FlashReadMs + 2 * FlashWriteMs:0.0} ms worst case)");
+        Console.WriteLine("  (add the reader's modeled time from the virtual terminal / reader benchmark for tap-to-decision)");
+    }
 
     private static void Recovery(int capacity)
     {

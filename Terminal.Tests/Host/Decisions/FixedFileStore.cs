@@ -6,13 +6,13 @@ namespace LeoCarte.Terminal.Tests.Host.Decisions;
 
 /// <summary>
 /// Host-only <see cref="IFileStore"/> for allocation measurements and the decision benchmark: every file gets a
-/// fixed 1 MB buffer when first written, and no call allocates afterwards (MemoryFileStore enumerates an ArrayList
+/// fixed 2 MB buffer when first written, and no call allocates afterwards (MemoryFileStore enumerates an ArrayList
 /// per call, which allocates an enumerator and would hide the engine's own figure). Counts calls like MemoryFileStore.
 /// No power-cut injection: crash tests use MemoryFileStore.
 /// </summary>
 public sealed class FixedFileStore : IFileStore
 {
-    private const int FileCapacity = 1 << 20;
+    private const int FileCapacity = 2 << 20;
 
     private sealed class FileData
     {

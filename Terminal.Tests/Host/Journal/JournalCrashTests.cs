@@ -61,6 +61,7 @@ public class JournalCrashTests
             outcome.InFlightSequence = journal.NextSequence;
             outcome.InFlightBytes = new byte[JournalRecord.Size];
             record.Sequence = outcome.InFlightSequence;
+            record.JournalId = journal.JournalId;
             record.Encode(outcome.InFlightBytes, 0);
             JournalResult result = journal.Append(record);
             if (result == JournalResult.Full)
@@ -171,4 +172,44 @@ public class JournalCrashTests
         TestContext.WriteLine($"journal crash cases: {cases} (writes per workload {totalWrites} × {TornAmounts.Length} torn sizes); torn in-flight records dropped {tornRecordsDropped}, whole in-flight records kept {inFlightSurvived}");
         Assert.AreEqual(TornAmounts.Length * (totalWrites + 1), cases);
     }
+
+    [TestMethod]
+    public void PowerCutWhileAdoptingANewCapacityKeepsSequencesGoing()
+    {
+        int cases = 0;
+        foreach (int torn in TornAmounts)
+        {
+            for (int k = 0; k <= 2; k++)
+            {
+                var store = new MemoryFileStore { TornBytesKept = torn };
+                var journal = new TransactionJournal(store, new JournalSettings { Capacity = 4 });
+                journal.Open();
+                for (int n = 1; n <= 6; n++)
+                {
+                    journal.Append(RecordFor(n));
+                    journal.Acknowledge(journal.LastSequence);
+                }
+
+                // Reboot with a bigger configured capacity: header rewrite then truncate (two writes), cut at k.
+                store.CutPowerAfterWrites(k);
+                new TransactionJournal(store, new JournalSettings { Capacity = 10 }).Open();
+                store.Reboot();
+                var again = new TransactionJournal(store, new JournalSettings { Capacity = 10 });
+                Assert.AreEqual(JournalResult.Ok, again.Open());
+                Assert.AreEqual(10, again.Capacity, $"k={k} torn={torn}");
+                Assert.AreEqual(6L, again.LastSequence, $"k={k} torn={torn}");
+                Assert.AreEqual(0, again.Depth);
+                JournalRecord next = RecordFor(7);
+                Assert.AreEqual(JournalResult.Ok, again.Append(next));
+                Assert.AreEqual(7L, next.Sequence);
+                var third = new TransactionJournal(store, new JournalSettings { Capacity = 10 });
+                Assert.AreEqual(JournalResult.Ok, third.Open());
+                Assert.AreEqual(7L, third.LastSequence, $"k={k} torn={torn}: after a second reboot");
+                cases++;
+            }
+        }
+
+        TestContext.WriteLine($"capacity change crash cases: {cases}");
+    }
 }
+

@@ -183,6 +183,7 @@ namespace LeoCarte.Terminal.Tests.Decisions
             List = new TestAllowlist(LunchUtc.AddHours(-1));
             Settings = new DecisionSettings();
             Settings.Mode = mode;
+            Settings.JournalSlotsReservedForApprovals = 0; // journal every denial (tests of the reserve set it)
             JournalSettings = new JournalSettings();
             JournalSettings.Capacity = journalCapacity;
             Boot();
