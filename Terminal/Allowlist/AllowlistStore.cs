@@ -1,15 +1,19 @@
 using System;
 using LeoCarte.Terminal.Cards;
+using LeoCarte.Terminal.Crypto;
 using LeoCarte.Terminal.Storage;
 
 namespace LeoCarte.Terminal.Allowlist
 {
     /// <summary>
-    /// The allowlist in force: a sorted, delta-coded table in flash (two slots, A and B) and a RAM index of one
-    /// 8-byte prefix per block, so a lookup is a binary search in RAM plus one block read (two in the rare
-    /// case of 10-byte UIDs straddling a block boundary) and allocates nothing. Updates arrive through
-    /// <see cref="ListUpdate"/>, which writes the other slot and switches only after verifying it.
-    /// At boot, <see cref="Open"/> takes the valid slot with the highest version (FORMAT.md, "Recovery").
+    /// The allowlist in force: a sorted, delta-coded table in flash (two slots, A and B) with a RAM index of one
+    /// 8-byte prefix per block, plus a small RAM overlay of the changes applied since the table was written
+    /// (kept in flash in one of two overlay files). A lookup is a binary search of the overlay, then of the
+    /// index, plus one block read (two in the rare case of 10-byte UIDs straddling a block boundary), and
+    /// allocates nothing. Updates arrive through <see cref="ListUpdate"/>: a small delta writes a new overlay
+    /// file, a snapshot or a delta that would overflow the overlay writes a new table in the other slot; either
+    /// is switched to only after verification. At boot, <see cref="Open"/> takes the valid table and overlay
+    /// with the highest version (FORMAT.md, "Atomic update and recovery").
     /// Thread-safe between one tap thread (lookups) and one sync thread (one update at a time).
     /// </summary>
     public sealed class AllowlistStore : IAllowlist
@@ -17,10 +21,15 @@ namespace LeoCarte.Terminal.Allowlist
         /// <summary>Block size of the tables this store writes: 2 KB keeps the 100,000-card index near 3.5 KB.</summary>
         public const int DefaultBlockSize = 2048;
 
+        /// <summary>Overlay entries kept in RAM (17 bytes each): 192 keeps index + overlay under 8 KB at 100,000 cards.</summary>
+        public const int DefaultOverlayCapacity = 192;
+
         private readonly object sync = new object();
         private readonly IFileStore files;
         private readonly string[] indexNames = new string[2];
         private readonly string[] dataNames = new string[2];
+        private readonly string[] overlayNames = new string[2];
+        private readonly Overlay overlay;
         private readonly int newTableBlockSize;
         private readonly EntryCodec lookupCodec = new EntryCodec();
         private readonly EntryKey target = new EntryKey();
@@ -28,24 +37,35 @@ namespace LeoCarte.Terminal.Allowlist
         private byte[] block = new byte[0];
 
         private int activeSlot = -1;
-        private long version;
-        private long issuedUnixSeconds;
+        private long tableVersion;
+        private long tableIssued;
+        private int tableCount;
+        private int activeOverlay = -1;
+        private long overlayVersion;
+        private long overlayIssued;
+        private int overlayListCount;
         private uint siteId;
-        private int count;
         private int blockSize;
         private int blockCount;
         private ulong[] index = new ulong[0];
 
         /// <summary>A store over <paramref name="store"/> with files "allow-a.idx/.dat" and "allow-b.idx/.dat".</summary>
         public AllowlistStore(IFileStore store)
-            : this(store, "allow", DefaultBlockSize)
+            : this(store, "allow", DefaultBlockSize, DefaultOverlayCapacity)
+        {
+        }
+
+        /// <summary>A store with the default overlay capacity.</summary>
+        public AllowlistStore(IFileStore store, string namePrefix, int blockSize)
+            : this(store, namePrefix, blockSize, DefaultOverlayCapacity)
         {
         }
 
         /// <param name="store">Flash files.</param>
         /// <param name="namePrefix">File name prefix of the two slots.</param>
         /// <param name="blockSize">Block size of tables written by updates (64..16384); tests use small blocks.</param>
-        public AllowlistStore(IFileStore store, string namePrefix, int blockSize)
+        /// <param name="overlayCapacity">Changes held in the RAM overlay before a delta rewrites the table (0 = always rewrite).</param>
+        public AllowlistStore(IFileStore store, string namePrefix, int blockSize, int overlayCapacity)
         {
             if (store == null)
             {
@@ -57,6 +77,14 @@ namespace LeoCarte.Terminal.Allowlist
                 throw new ArgumentOutOfRangeException("blockSize");
             }
 
+            if (overlayCapacity < 0 || overlayCapacity > 4096)
+            {
+                throw new ArgumentOutOfRangeException("overlayCapacity");
+            }
+
+            overlay = new Overlay(overlayCapacity);
+            overlayNames[0] = namePrefix + ".ov0";
+            overlayNames[1] = namePrefix + ".ov1";
             files = store;
             newTableBlockSize = blockSize;
             indexNames[0] = namePrefix + "-a.idx";
@@ -65,25 +93,54 @@ namespace LeoCarte.Terminal.Allowlist
             dataNames[1] = namePrefix + "-b.dat";
         }
 
-        /// <summary>Version in force; 0 when no list.</summary>
+        /// <summary>Version in force (the overlay's when one is in force); 0 when no list.</summary>
         public long Version
         {
-            get { return version; }
+            get { return activeOverlay >= 0 ? overlayVersion : tableVersion; }
         }
 
         public DateTime IssuedUtc
         {
-            get { return version == 0 ? DateTime.MinValue : WireFormat.FromUnixSeconds(issuedUnixSeconds); }
+            get { return Version == 0 ? DateTime.MinValue : WireFormat.FromUnixSeconds(IssuedUnixSeconds); }
         }
 
         public long IssuedUnixSeconds
         {
-            get { return issuedUnixSeconds; }
+            get { return activeOverlay >= 0 ? overlayIssued : tableIssued; }
         }
 
         public int Count
         {
-            get { return count; }
+            get { return activeOverlay >= 0 ? overlayListCount : tableCount; }
+        }
+
+        /// <summary>Version of the flash table under the overlay.</summary>
+        public long TableVersion
+        {
+            get { return tableVersion; }
+        }
+
+        /// <summary>Changes held in the overlay.</summary>
+        public int OverlayCount
+        {
+            get { return overlay.Count; }
+        }
+
+        public int OverlayCapacity
+        {
+            get { return overlay.Capacity; }
+        }
+
+        /// <summary>RAM of the overlay arrays (fixed by the capacity).</summary>
+        public int OverlayBytes
+        {
+            get { return overlay.Bytes; }
+        }
+
+        /// <summary>RAM a lookup searches: block index plus overlay.</summary>
+        public int LookupRamBytes
+        {
+            get { return IndexBytes + OverlayBytes; }
         }
 
         /// <summary>Site of the list in force (0 when none).</summary>
@@ -109,10 +166,19 @@ namespace LeoCarte.Terminal.Allowlist
             get { return blockCount * TableFormat.IndexEntrySize; }
         }
 
-        /// <summary>Flash bytes of the table in force (index file plus data file).</summary>
+        /// <summary>Flash bytes of the list in force (table index and data files, overlay file).</summary>
         public int FlashBytes
         {
-            get { return version == 0 ? 0 : TableFormat.HeaderSize + IndexBytes + blockCount * blockSize; }
+            get
+            {
+                if (Version == 0)
+                {
+                    return 0;
+                }
+
+                int overlayFile = activeOverlay >= 0 ? files.Length(overlayNames[activeOverlay]) : 0;
+                return TableFormat.HeaderSize + IndexBytes + blockCount * blockSize + (overlayFile > 0 ? overlayFile : 0);
+            }
         }
 
         /// <summary>Storage reads the last <see cref="TryFind"/> made (0, 1 or 2).</summary>
@@ -140,6 +206,22 @@ namespace LeoCarte.Terminal.Allowlist
             get { return activeSlot; }
         }
 
+        internal Overlay CurrentOverlay
+        {
+            get { return overlay; }
+        }
+
+        /// <summary>The overlay file an overlay update writes: the one not in force.</summary>
+        internal int OverlayTarget
+        {
+            get { return activeOverlay == 0 ? 1 : 0; }
+        }
+
+        internal string OverlayName(int file)
+        {
+            return overlayNames[file];
+        }
+
         internal string IndexName(int slot)
         {
             return indexNames[slot];
@@ -159,14 +241,53 @@ namespace LeoCarte.Terminal.Allowlist
             try
             {
                 long[] versions = new long[2];
-                ulong[][] indexes = new ulong[2][];
                 for (int slot = 0; slot < 2; slot++)
                 {
-                    indexes[slot] = ReadSlot(slot);
-                    versions[slot] = indexes[slot] == null ? 0 : WireFormat.GetInt64(header, TableFormat.OffsetVersion);
+                    versions[slot] = ReadSlot(slot) == null ? 0 : WireFormat.GetInt64(header, TableFormat.OffsetVersion);
                 }
 
-                int best = versions[0] == 0 && versions[1] == 0 ? -1 : (versions[1] > versions[0] ? 1 : 0);
+                long[] overlayTables = new long[2];
+                long[] overlayVersions = new long[2];
+                for (int file = 0; file < 2; file++)
+                {
+                    byte[] content = ReadOverlayFile(file);
+                    if (content != null)
+                    {
+                        int trailer = content.Length - OverlayFormat.TrailerSize;
+                        overlayTables[file] = WireFormat.GetInt64(content, trailer + OverlayFormat.OffsetTableVersion);
+                        overlayVersions[file] = WireFormat.GetInt64(content, trailer + OverlayFormat.OffsetVersion);
+                    }
+                }
+
+                // The effective version of a slot is its table's, or that of a valid overlay written over it.
+                int best = -1, bestOverlay = -1;
+                long bestVersion = 0;
+                for (int slot = 0; slot < 2; slot++)
+                {
+                    if (versions[slot] == 0)
+                    {
+                        continue;
+                    }
+
+                    long effective = versions[slot];
+                    int withOverlay = -1;
+                    for (int file = 0; file < 2; file++)
+                    {
+                        if (overlayTables[file] == versions[slot] && overlayVersions[file] > effective)
+                        {
+                            effective = overlayVersions[file];
+                            withOverlay = file;
+                        }
+                    }
+
+                    if (effective > bestVersion)
+                    {
+                        bestVersion = effective;
+                        best = slot;
+                        bestOverlay = withOverlay;
+                    }
+                }
+
                 if (best >= 0 && !Adopt(best))
                 {
                     best = -1;
@@ -178,6 +299,12 @@ namespace LeoCarte.Terminal.Allowlist
                     {
                         Clear();
                     }
+
+                    bestOverlay = -1;
+                }
+                else if (bestOverlay >= 0 && !AdoptOverlay(bestOverlay))
+                {
+                    bestOverlay = -1;
                 }
 
                 for (int slot = 0; slot < 2; slot++)
@@ -188,11 +315,19 @@ namespace LeoCarte.Terminal.Allowlist
                     }
                 }
 
+                for (int file = 0; file < 2; file++)
+                {
+                    if (file != bestOverlay && files.Length(overlayNames[file]) >= 0)
+                    {
+                        files.Delete(overlayNames[file]);
+                    }
+                }
+
                 return best >= 0;
             }
             catch (Exception)
             {
-                return version != 0;
+                return Version != 0;
             }
         }
 
@@ -206,73 +341,99 @@ namespace LeoCarte.Terminal.Allowlist
             {
                 LastLookupReads = 0;
                 LastLookupEntriesDecoded = 0;
-                if (uid == null || into == null || !CardUid.IsValidLength(length) || offset < 0 || offset + length > uid.Length || blockCount == 0)
+                if (uid == null || into == null || !CardUid.IsValidLength(length) || offset < 0 || offset + length > uid.Length || Version == 0)
                 {
                     return false;
                 }
 
                 target.Set(uid, offset, length);
-                ulong prefix = target.IndexPrefix;
+                return FindTarget(into);
+            }
+        }
 
-                // Last block whose first prefix is <= the target's.
-                int lo = 0, hi = blockCount - 1, found = -1;
-                while (lo <= hi)
-                {
-                    int mid = (lo + hi) >> 1;
-                    if (index[mid] <= prefix)
-                    {
-                        found = mid;
-                        lo = mid + 1;
-                    }
-                    else
-                    {
-                        hi = mid - 1;
-                    }
-                }
+        /// <summary>Whether <paramref name="key"/> is in the list in force (update-time checks of deltas).</summary>
+        internal bool Contains(EntryKey key, CardRecord scratch)
+        {
+            lock (sync)
+            {
+                target.CopyFrom(key);
+                return FindTarget(scratch);
+            }
+        }
 
-                if (found < 0)
+        /// <summary>Looks <see cref="target"/> up: the overlay first (changes since the table), then the table.</summary>
+        private bool FindTarget(CardRecord into)
+        {
+            int changed = overlay.Find(target);
+            if (changed >= 0)
+            {
+                if (overlay.IsRemoved(changed))
                 {
                     return false;
                 }
 
-                int outcome = SearchBlock(found, into);
-                if (outcome == SearchBeforeBlock && found > 0)
-                {
-                    // Same 7-byte prefix as this block's first key but below it: only the previous block can hold it.
-                    outcome = SearchBlock(found - 1, into);
-                }
-
-                return outcome == SearchFound;
-            }
-        }
-
-        /// <summary>A cursor over the table in force, for diagnostics, exports and tests (allocates one block buffer).</summary>
-        public TableCursor OpenCursor()
-        {
-            TableCursor cursor = new TableCursor();
-            lock (sync)
-            {
-                if (activeSlot >= 0)
-                {
-                    cursor.Open(files, dataNames[activeSlot], blockSize, blockCount);
-                }
+                overlay.Fill(changed, into);
+                return true;
             }
 
-            return cursor;
-        }
-
-        /// <summary>Opens <paramref name="cursor"/> on the table in force (no allocation when its buffer is big enough).</summary>
-        internal void OpenCursor(TableCursor cursor)
-        {
-            lock (sync)
+            if (blockCount == 0)
             {
-                if (activeSlot >= 0)
+                return false;
+            }
+
+            ulong prefix = target.IndexPrefix;
+
+            // Last block whose first prefix is <= the target's.
+            int lo = 0, hi = blockCount - 1, found = -1;
+            while (lo <= hi)
+            {
+                int mid = (lo + hi) >> 1;
+                if (index[mid] <= prefix)
                 {
-                    cursor.Open(files, dataNames[activeSlot], blockSize, blockCount);
+                    found = mid;
+                    lo = mid + 1;
                 }
                 else
                 {
-                    cursor.Open(files, dataNames[0], TableFormat.MinBlockSize, 0);
+                    hi = mid - 1;
+                }
+            }
+
+            if (found < 0)
+            {
+                return false;
+            }
+
+            int outcome = SearchBlock(found, into);
+            if (outcome == SearchBeforeBlock && found > 0)
+            {
+                // Same 7-byte prefix as this block's first key but below it: only the previous block can hold it.
+                outcome = SearchBlock(found - 1, into);
+            }
+
+            return outcome == SearchFound;
+        }
+
+        /// <summary>A cursor over the list in force, for diagnostics, exports and tests (allocates one block buffer).</summary>
+        public AllowlistCursor OpenCursor()
+        {
+            AllowlistCursor cursor = new AllowlistCursor();
+            OpenCursor(cursor);
+            return cursor;
+        }
+
+        /// <summary>Opens <paramref name="cursor"/> on the list in force (no allocation when its buffer is big enough).</summary>
+        internal void OpenCursor(AllowlistCursor cursor)
+        {
+            lock (sync)
+            {
+                if (activeSlot >= 0)
+                {
+                    cursor.Open(files, dataNames[activeSlot], blockSize, blockCount, overlay);
+                }
+                else
+                {
+                    cursor.Open(files, dataNames[0], TableFormat.MinBlockSize, 0, null);
                 }
             }
         }
@@ -288,13 +449,120 @@ namespace LeoCarte.Terminal.Allowlist
             try
             {
                 DeleteSlot(1 - slot);
+                for (int file = 0; file < 2; file++)
+                {
+                    if (files.Length(overlayNames[file]) >= 0)
+                    {
+                        files.Delete(overlayNames[file]);
+                    }
+                }
             }
             catch (Exception)
             {
-                // The stale slot has a lower version: boot recovery deletes it later.
+                // The stale slot and overlays belong to an older table: boot recovery deletes them later.
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// Makes a freshly written overlay file the one in force: checks it whole (CRC, trailer, entries), then
+        /// loads it into the RAM overlay under the lookup lock. False (nothing changed) when it does not read back valid.
+        /// </summary>
+        internal bool AdoptOverlay(int file)
+        {
+            byte[] content = ReadOverlayFile(file);
+            if (content == null)
+            {
+                return false;
+            }
+
+            int trailer = content.Length - OverlayFormat.TrailerSize;
+            if (WireFormat.GetInt64(content, trailer + OverlayFormat.OffsetTableVersion) != tableVersion || activeSlot < 0)
+            {
+                return false;
+            }
+
+            int entries = (int)WireFormat.GetUInt32(content, trailer + OverlayFormat.OffsetEntryCount);
+            EntryCodec codec = new EntryCodec();
+            if (!DecodeOverlay(content, trailer, entries, codec, false))
+            {
+                return false;
+            }
+
+            lock (sync)
+            {
+                DecodeOverlay(content, trailer, entries, codec, true);
+                activeOverlay = file;
+                overlayVersion = WireFormat.GetInt64(content, trailer + OverlayFormat.OffsetVersion);
+                overlayIssued = WireFormat.GetInt64(content, trailer + OverlayFormat.OffsetIssued);
+                overlayListCount = (int)WireFormat.GetUInt32(content, trailer + OverlayFormat.OffsetListCount);
+            }
+
+            return true;
+        }
+
+        /// <summary>Decodes the overlay file's entries: a validating pass (load false), then the loading pass.</summary>
+        private bool DecodeOverlay(byte[] content, int length, int entries, EntryCodec codec, bool load)
+        {
+            if (entries > overlay.Capacity)
+            {
+                return false;
+            }
+
+            if (load)
+            {
+                overlay.Clear();
+            }
+
+            codec.Key.Clear();
+            int position = 0;
+            for (int i = 0; i < entries; i++)
+            {
+                int size = EntryCodec.Measure(content, position, length - position);
+                if (size <= 0 || position + size > length || !codec.Decode(content, position, size, true))
+                {
+                    return false;
+                }
+
+                if (load)
+                {
+                    overlay.Append(codec.Key, codec.IsRemoval ? Overlay.Removed : (int)codec.State, codec.HolderKey, codec.Category);
+                }
+
+                position += size;
+            }
+
+            return position == length;
+        }
+
+        /// <summary>An overlay file's bytes when its length, trailer and CRC are intact; else null.</summary>
+        private byte[] ReadOverlayFile(int file)
+        {
+            int length = files.Length(overlayNames[file]);
+            if (length < OverlayFormat.TrailerSize || length > OverlayFormat.TrailerSize + overlay.Capacity * EntryCodec.MaxEntrySize)
+            {
+                return null;
+            }
+
+            byte[] content = new byte[length];
+            if (files.Read(overlayNames[file], 0, content, 0, length) != length)
+            {
+                return null;
+            }
+
+            int trailer = length - OverlayFormat.TrailerSize;
+            if (WireFormat.GetUInt32(content, trailer + OverlayFormat.OffsetMagic) != OverlayFormat.Magic
+                || WireFormat.GetUInt16(content, trailer + OverlayFormat.OffsetFormatVersion) != OverlayFormat.FormatVersion
+                || WireFormat.GetUInt16(content, trailer + OverlayFormat.OffsetTrailerSize) != OverlayFormat.TrailerSize
+                || WireFormat.GetUInt32(content, trailer + OverlayFormat.OffsetEntriesLength) != (uint)trailer
+                || WireFormat.GetUInt32(content, trailer + OverlayFormat.OffsetCrc) != Crc32.Compute(content, 0, trailer + OverlayFormat.OffsetCrc)
+                || WireFormat.GetInt64(content, trailer + OverlayFormat.OffsetVersion) <= WireFormat.GetInt64(content, trailer + OverlayFormat.OffsetTableVersion))
+            {
+                return null;
+            }
+
+            return content;
         }
 
         /// <summary>Deletes a slot, commit record (index file) first so it can never look valid over a partial data file.</summary>
@@ -378,8 +646,14 @@ namespace LeoCarte.Terminal.Allowlist
 
             int slotBlockSize = (int)WireFormat.GetUInt32(header, TableFormat.OffsetBlockSize);
             int slotBlockCount = (int)WireFormat.GetUInt32(header, TableFormat.OffsetBlockCount);
+            int dataLength = files.Length(dataNames[slot]);
+            if (dataLength < 0 && slotBlockCount == 0)
+            {
+                dataLength = 0; // an empty list writes no block, hence no data file
+            }
+
             if (indexLength != TableFormat.HeaderSize + slotBlockCount * TableFormat.IndexEntrySize
-                || files.Length(dataNames[slot]) != slotBlockCount * slotBlockSize)
+                || dataLength != slotBlockCount * slotBlockSize)
             {
                 return null;
             }
@@ -434,9 +708,11 @@ namespace LeoCarte.Terminal.Allowlist
                 index = slotIndex;
                 activeSlot = slot;
                 siteId = WireFormat.GetUInt32(header, TableFormat.OffsetSiteId);
-                version = WireFormat.GetInt64(header, TableFormat.OffsetVersion);
-                issuedUnixSeconds = WireFormat.GetInt64(header, TableFormat.OffsetIssued);
-                count = (int)WireFormat.GetUInt32(header, TableFormat.OffsetCount);
+                tableVersion = WireFormat.GetInt64(header, TableFormat.OffsetVersion);
+                tableIssued = WireFormat.GetInt64(header, TableFormat.OffsetIssued);
+                tableCount = (int)WireFormat.GetUInt32(header, TableFormat.OffsetCount);
+                overlay.Clear();
+                activeOverlay = -1;
                 blockSize = slotBlockSize;
                 blockCount = slotIndex.Length;
             }
@@ -447,10 +723,12 @@ namespace LeoCarte.Terminal.Allowlist
         private void Clear()
         {
             activeSlot = -1;
-            version = 0;
-            issuedUnixSeconds = 0;
+            tableVersion = 0;
+            tableIssued = 0;
+            tableCount = 0;
+            activeOverlay = -1;
+            overlay.Clear();
             siteId = 0;
-            count = 0;
             blockSize = 0;
             blockCount = 0;
             index = new ulong[0];

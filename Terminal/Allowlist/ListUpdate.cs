@@ -1,4 +1,5 @@
 using System;
+using LeoCarte.Terminal.Cards;
 using LeoCarte.Terminal.Crypto;
 
 namespace LeoCarte.Terminal.Allowlist
@@ -30,7 +31,12 @@ namespace LeoCarte.Terminal.Allowlist
         private readonly byte[] entryBytes = new byte[EntryCodec.MaxEntrySize];
         private readonly EntryCodec wire = new EntryCodec();
         private readonly TableWriter writer;
-        private readonly TableCursor old = new TableCursor();
+        private readonly AllowlistCursor old = new AllowlistCursor();
+        private readonly CardRecord scratchRecord = new CardRecord();
+        private readonly EntryKey overlayKey = new EntryKey();
+        private readonly EntryKey overlayPrevious = new EntryKey();
+        private readonly byte[] overlayBuffer = new byte[256];
+        private readonly byte[] overlayTrailer = new byte[OverlayFormat.TrailerSize];
 
         private int phase;
         private ListUpdateResult failure;
@@ -41,6 +47,17 @@ namespace LeoCarte.Terminal.Allowlist
         private int targetSlot;
         private long versionAtBegin;
         private bool slotTouched;
+
+        // Overlay mode: a small delta merged with the RAM overlay into a new overlay file.
+        private bool overlayMode;
+        private int overlayFile;
+        private bool overlayTouched;
+        private int overlayIndex;
+        private int overlayFill;
+        private int overlayEntries;
+        private int overlayLength;
+        private uint overlayCrc;
+        private int listCount;
 
         /// <param name="store">The store to update.</param>
         /// <param name="siteId">This terminal's site: lists for other sites are refused.</param>
@@ -89,6 +106,8 @@ namespace LeoCarte.Terminal.Allowlist
             entriesSeen = 0;
             oldHasCurrent = false;
             slotTouched = false;
+            overlayMode = false;
+            overlayTouched = false;
             Kind = 0;
             ListVersion = 0;
             BaseVersion = 0;
@@ -162,6 +181,11 @@ namespace LeoCarte.Terminal.Allowlist
 
             try
             {
+                if (overlayMode)
+                {
+                    return CommitOverlay();
+                }
+
                 if (Kind == ListKind.Delta)
                 {
                     while (oldHasCurrent)
@@ -356,6 +380,30 @@ namespace LeoCarte.Terminal.Allowlist
                 return ListUpdateResult.BaseMismatch;
             }
 
+            wire.Key.Clear();
+            filled = 0;
+            entrySize = 0;
+            phase = DeclaredCount == 0 ? PhaseTag : PhaseBody;
+
+            // A delta that fits in the overlay with the changes already there is written as a new overlay file
+            // (a few KB); a snapshot, or a delta that would overflow it, as a new table in the other slot.
+            Overlay current = store.CurrentOverlay;
+            if (Kind == ListKind.Delta && store.ActiveSlot >= 0 && current.Count + DeclaredCount <= current.Capacity)
+            {
+                overlayMode = true;
+                overlayFile = store.OverlayTarget;
+                overlayTouched = true;
+                store.Files.Delete(store.OverlayName(overlayFile));
+                overlayIndex = 0;
+                overlayFill = 0;
+                overlayEntries = 0;
+                overlayLength = 0;
+                overlayCrc = 0;
+                overlayPrevious.Clear();
+                listCount = store.Count;
+                return ListUpdateResult.Ok;
+            }
+
             targetSlot = store.ActiveSlot == 0 ? 1 : 0;
             slotTouched = true;
             writer.Start(store.Files, store.IndexName(targetSlot), store.DataName(targetSlot));
@@ -369,10 +417,6 @@ namespace LeoCarte.Terminal.Allowlist
                 }
             }
 
-            wire.Key.Clear();
-            filled = 0;
-            entrySize = 0;
-            phase = DeclaredCount == 0 ? PhaseTag : PhaseBody;
             return ListUpdateResult.Ok;
         }
 
@@ -386,6 +430,11 @@ namespace LeoCarte.Terminal.Allowlist
             if (Kind == ListKind.Snapshot)
             {
                 return writer.Add(wire.Key, wire.State, wire.HolderKey, wire.Category);
+            }
+
+            if (overlayMode)
+            {
+                return ApplyToOverlay();
             }
 
             // Delta: merge with the table in force, both in UID order.
@@ -416,6 +465,98 @@ namespace LeoCarte.Terminal.Allowlist
             return writer.Add(wire.Key, wire.State, wire.HolderKey, wire.Category);
         }
 
+        private ListUpdateResult ApplyToOverlay()
+        {
+            bool present = store.Contains(wire.Key, scratchRecord);
+            if (wire.IsRemoval)
+            {
+                if (!present)
+                {
+                    return ListUpdateResult.BadDelta;
+                }
+
+                listCount--;
+            }
+            else if (!present)
+            {
+                listCount++;
+            }
+
+            // Merge: overlay entries below this key are kept, an overlay entry for this key is replaced.
+            Overlay current = store.CurrentOverlay;
+            while (overlayIndex < current.Count && current.CompareAt(overlayIndex, wire.Key) < 0)
+            {
+                CopyOverlayEntry(overlayIndex++);
+            }
+
+            if (overlayIndex < current.Count && current.CompareAt(overlayIndex, wire.Key) == 0)
+            {
+                overlayIndex++;
+            }
+
+            EmitOverlay(wire.Key, wire.IsRemoval ? Overlay.Removed : (int)wire.State, wire.HolderKey, wire.Category);
+            return ListUpdateResult.Ok;
+        }
+
+        private void CopyOverlayEntry(int index)
+        {
+            Overlay current = store.CurrentOverlay;
+            current.CopyKey(index, overlayKey);
+            EmitOverlay(overlayKey, current.StateAt(index), current.HolderAt(index), current.CategoryAt(index));
+        }
+
+        private void EmitOverlay(EntryKey key, int state, int holderKey, byte category)
+        {
+            if (overlayFill + EntryCodec.MaxEntrySize > overlayBuffer.Length)
+            {
+                FlushOverlay();
+            }
+
+            bool removal = state == Overlay.Removed;
+            int size = EntryCodec.Encode(overlayBuffer, overlayFill, overlayPrevious, key.Bytes, 0, key.Length,
+                removal ? CardState.Active : (CardState)state, holderKey, category, removal);
+            overlayFill += size;
+            overlayEntries++;
+            overlayPrevious.CopyFrom(key);
+        }
+
+        private void FlushOverlay()
+        {
+            if (overlayFill == 0)
+            {
+                return;
+            }
+
+            store.Files.Append(store.OverlayName(overlayFile), overlayBuffer, 0, overlayFill);
+            overlayCrc = Crc32.Append(overlayCrc, overlayBuffer, 0, overlayFill);
+            overlayLength += overlayFill;
+            overlayFill = 0;
+        }
+
+        /// <summary>Completes the overlay file; its trailer (with the CRC of the whole file) is the commit point.</summary>
+        private ListUpdateResult CommitOverlay()
+        {
+            Overlay current = store.CurrentOverlay;
+            while (overlayIndex < current.Count)
+            {
+                CopyOverlayEntry(overlayIndex++);
+            }
+
+            FlushOverlay();
+            OverlayFormat.WriteTrailer(overlayTrailer, store.TableVersion, ListVersion, WireFormat.GetInt64(headerBytes, WireFormat.OffsetIssued), listCount, overlayEntries, overlayLength);
+            overlayCrc = Crc32.Append(overlayCrc, overlayTrailer, 0, OverlayFormat.OffsetCrc);
+            WireFormat.PutUInt32(overlayTrailer, OverlayFormat.OffsetCrc, overlayCrc);
+            store.Files.Append(store.OverlayName(overlayFile), overlayTrailer, 0, OverlayFormat.TrailerSize);
+            if (!store.AdoptOverlay(overlayFile))
+            {
+                return Fail(ListUpdateResult.StorageError);
+            }
+
+            overlayTouched = false;
+            phase = PhaseIdle;
+            return ListUpdateResult.Ok;
+        }
+
         private ListUpdateResult CopyOld()
         {
             ListUpdateResult added = writer.Add(old.Key, old.State, old.HolderKey, old.Category);
@@ -438,6 +579,19 @@ namespace LeoCarte.Terminal.Allowlist
 
         private void DiscardTarget()
         {
+            if (overlayTouched)
+            {
+                overlayTouched = false;
+                try
+                {
+                    store.Files.Delete(store.OverlayName(overlayFile));
+                }
+                catch (Exception)
+                {
+                    // An overlay file without its trailer is ignored and deleted at boot.
+                }
+            }
+
             if (!slotTouched)
             {
                 return;

@@ -4,13 +4,14 @@ using LeoCarte.Terminal.Storage;
 namespace LeoCarte.Terminal.Allowlist
 {
     /// <summary>
-    /// Reads a flash table's entries in UID order, one block in RAM at a time: the old table during a delta
-    /// merge, and enumeration for diagnostics and tests. Never throws on corrupt data: <see cref="MoveNext"/>
+    /// Reads a flash table's entries in UID order, one block in RAM at a time (under <see cref="AllowlistCursor"/>,
+    /// which merges in the overlay). Never throws on corrupt data: <see cref="MoveNext"/>
     /// returns false and <see cref="IsCorrupt"/> tells why it stopped. Storage exceptions do propagate.
     /// </summary>
-    public sealed class TableCursor
+    internal sealed class TableCursor
     {
         private readonly EntryCodec codec = new EntryCodec();
+        private readonly EntryKey previousBlockLast = new EntryKey();
         private byte[] block;
         private IFileStore files;
         private string dataName;
@@ -95,7 +96,7 @@ namespace LeoCarte.Terminal.Allowlist
                 return false;
             }
 
-            while (remainingInBlock == 0)
+            if (remainingInBlock == 0)
             {
                 if (blockIndex + 1 >= blockCount)
                 {
@@ -118,12 +119,7 @@ namespace LeoCarte.Terminal.Allowlist
                 }
 
                 // The first entry of a block carries its full key; the previous block's last key must stay below it.
-                if (!AdvanceWithin(true))
-                {
-                    return false;
-                }
-
-                return true;
+                return AdvanceWithin(true);
             }
 
             return AdvanceWithin(false);
@@ -141,7 +137,7 @@ namespace LeoCarte.Terminal.Allowlist
             if (firstOfBlock)
             {
                 // Decode from no key, then check the order against the previous block's last key.
-                EntryKey previousLast = scratchKey;
+                EntryKey previousLast = previousBlockLast;
                 previousLast.CopyFrom(codec.Key);
                 codec.Key.Clear();
                 if (!codec.Decode(block, position, size, false) || (previousLast.Length != 0 && codec.Key.CompareTo(previousLast) <= 0))
@@ -160,7 +156,5 @@ namespace LeoCarte.Terminal.Allowlist
             remainingInBlock--;
             return true;
         }
-
-        private readonly EntryKey scratchKey = new EntryKey();
     }
 }

@@ -10,7 +10,16 @@ namespace LeoCarte.Terminal.Crypto
 
         public static uint Compute(byte[] data, int offset, int count)
         {
-            uint crc = 0xFFFFFFFF;
+            return Append(0, data, offset, count);
+        }
+
+        /// <summary>
+        /// The CRC of (the data whose CRC is <paramref name="crc"/>) followed by data[offset..+count), as zlib's
+        /// crc32(crc, buf, len): lets a record be checksummed as it is written in pieces. Start with 0.
+        /// </summary>
+        public static uint Append(uint crc, byte[] data, int offset, int count)
+        {
+            crc ^= 0xFFFFFFFF;
             for (int i = 0; i < count; i++)
             {
                 crc = Table[(crc ^ data[offset + i]) & 0xFF] ^ (crc >> 8);
