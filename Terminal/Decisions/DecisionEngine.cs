@@ -74,6 +74,47 @@ namespace LeoCarte.Terminal.Decisions
             get { lock (sync) { return started; } }
         }
 
+        /// <summary>Denials not journaled because the journal's last free slots are kept for approvals (since construction).</summary>
+        public int DenialsNotJournaled { get; private set; }
+
+        /// <summary>
+        /// Idle-time housekeeping for the tap loop: when the synced clock has entered a new counter period (a service
+        /// window opened, a new day began), starts it now so the first tap of the period does not pay the two extra
+        /// storage writes. Does nothing outside service windows or with an unsynced clock. Never throws.
+        /// </summary>
+        public void PreparePeriod()
+        {
+            lock (sync)
+            {
+                if (!started || !clock.IsSynced)
+                {
+                    return;
+                }
+
+                DateTime local = LocalTime.FromUtc(clock.UtcNow, settings.LocalTime);
+                int periodKey;
+                if (settings.Mode == TerminalMode.Vending)
+                {
+                    periodKey = LocalTime.DayNumber(local);
+                }
+                else
+                {
+                    int window = WindowAt(LocalTime.MinuteOfDay(local));
+                    if (window < 0)
+                    {
+                        return;
+                    }
+
+                    periodKey = LocalTime.DayNumber(local) * DecisionSettings.MaxServiceWindows + window;
+                }
+
+                if (ledger.PeriodKey != periodKey && ledger.PeriodKey != PeriodLedger.UnknownPeriod)
+                {
+                    EnterPeriod(periodKey);
+                }
+            }
+        }
+
         /// <summary>The counters of the current period (diagnostics, heartbeat, tests).</summary>
         public PeriodLedger Counters
         {
@@ -186,7 +227,8 @@ namespace LeoCarte.Terminal.Decisions
                     d.ItemCode = itemCode;
                 }
 
-                if (uid == null || length < 1 || length > JournalRecord.MaxUidLength || offset < 0 || offset > uid.Length - length)
+                // ISO/IEC 14443-3 UID sizes: single (4), double (7) or triple (10) bytes; anything else is a bad read.
+                if (uid == null || (length != 4 && length != 7 && length != 10) || offset < 0 || offset > uid.Length - length)
                 {
                     return Deny(ReasonCode.ReaderError);
                 }
@@ -248,16 +290,7 @@ namespace LeoCarte.Terminal.Decisions
             if (d.ClockSynced)
             {
                 DateTime local = LocalTime.FromUtc(d.TimeUtc, settings.LocalTime);
-                int minute = LocalTime.MinuteOfDay(local);
-                windowIndex = -1;
-                for (int i = 0; i < windows.Length; i++)
-                {
-                    if (minute >= windows[i].StartMinute && minute < windows[i].EndMinute)
-                    {
-                        windowIndex = i;
-                        break;
-                    }
-                }
+                windowIndex = WindowAt(LocalTime.MinuteOfDay(local));
 
                 if (windowIndex < 0)
                 {
@@ -349,6 +382,21 @@ namespace LeoCarte.Terminal.Decisions
             }
 
             return Approve(d, priceCents, monotonic);
+        }
+
+        /// <summary>Index of the service window containing <paramref name="minuteOfDay"/>, or -1.</summary>
+        private int WindowAt(int minuteOfDay)
+        {
+            ServiceWindow[] windows = settings.Restaurant.Windows;
+            for (int i = 0; i < windows.Length; i++)
+            {
+                if (minuteOfDay >= windows[i].StartMinute && minuteOfDay < windows[i].EndMinute)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
         }
 
         /// <summary>Switches the counters to <paramref name="periodKey"/> (adopting unknown-period counters); false on a storage failure.</summary>
@@ -451,6 +499,14 @@ namespace LeoCarte.Terminal.Decisions
             Decision d = DenyUnjournaled(reason);
             if (!started)
             {
+                return d;
+            }
+
+            // Keep the last slots for approvals (money): a flood of denials (a card left on the reader, a broken
+            // card tapped again and again) must not be what blocks sales. Denials beyond are shown, not journaled.
+            if (journal.Capacity - journal.Depth <= settings.JournalSlotsReservedForApprovals)
+            {
+                DenialsNotJournaled++;
                 return d;
             }
 

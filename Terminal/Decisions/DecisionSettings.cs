@@ -116,6 +116,12 @@ namespace LeoCarte.Terminal.Decisions
         /// </summary>
         public bool DecideWithUnsyncedClock = true;
 
+        /// <summary>
+        /// Journal slots kept for approvals: when only this many are free, denials are shown but not journaled, so
+        /// a flood of denials cannot be what stops sales. 0 journals every denial until the journal is full.
+        /// </summary>
+        public int JournalSlotsReservedForApprovals = 16;
+
         /// <summary>Holders tracked in RAM per period (open addressing, 9 bytes each); beyond ¾ of it, lookups fall back to scanning flash.</summary>
         public int CounterTableSlots = 1024;
 
@@ -146,6 +152,11 @@ namespace LeoCarte.Terminal.Decisions
             if (RepeatTapSeconds < 0 || RepeatTapSeconds > 3600)
             {
                 return "decision settings: repeat-tap interval must be 0..3600 s";
+            }
+
+            if (JournalSlotsReservedForApprovals < 0)
+            {
+                return "decision settings: journal slots reserved for approvals must not be negative";
             }
 
             if (CounterTableSlots < 16 || CounterTableSlots > 65536)

@@ -16,8 +16,9 @@ namespace LeoCarte.Terminal.Decisions
     /// A new period truncates the file then writes a new header (a cut between leaves an empty file: no period).
     ///
     /// RAM: open addressing (linear probing) over holder keys, power-of-two slots, 10 bytes per slot, filled to ¾ at
-    /// most. Holders beyond that stay in flash only and are found by scanning the log (<see cref="Overflowed"/>):
-    /// correct, only slower, never an under-count. Zero allocation per lookup or add.
+    /// most. Holders beyond that stay in flash only (<see cref="Overflowed"/>): a 1 KB bit filter tells which holders
+    /// may have flash-only entries, and only those lookups scan the log — correct, only slower, never an
+    /// under-count. Zero allocation per lookup or add.
     /// </summary>
     public sealed class PeriodLedger
     {
@@ -34,6 +35,7 @@ namespace LeoCarte.Terminal.Decisions
         public const int UnknownPeriod = -1;
 
         private const int ScanEntries = 16;
+        private const int OverflowFilterBits = 8192;
 
         private readonly IFileStore store;
         private readonly string fileName;
@@ -43,6 +45,12 @@ namespace LeoCarte.Terminal.Decisions
         private readonly int mask;
         private readonly int maxHolders;
         private readonly byte[] entry = new byte[EntrySize];
+
+        /// <summary>
+        /// One bit per hash bucket of the holders counted in flash only (after overflow): a clear bit proves a holder
+        /// has no flash-only entry, so most lookups of new holders skip the log scan. 1 KB.
+        /// </summary>
+        private readonly byte[] overflowFilter = new byte[OverflowFilterBits / 8];
         private readonly byte[] scan = new byte[ScanEntries * EntrySize];
 
         private int appendPosition;
@@ -82,6 +90,9 @@ namespace LeoCarte.Terminal.Decisions
 
         /// <summary>True when some holder of this period is only in flash (RAM table at ¾): lookups of unknown holders scan the log.</summary>
         public bool Overflowed { get; private set; }
+
+        /// <summary>Lookups that had to scan the flash log (overflow, holder possibly flash-only) since construction.</summary>
+        public int FlashScans { get; private set; }
 
         /// <summary>Slots in the RAM table.</summary>
         public int TableSlots
@@ -228,6 +239,14 @@ namespace LeoCarte.Terminal.Decisions
                 return;
             }
 
+            int bit = FilterBit(holder);
+            if ((overflowFilter[bit >> 3] & (1 << (bit & 7))) == 0)
+            {
+                return;
+            }
+
+            FlashScans++;
+
             int end = appendPosition;
             for (int position = HeaderSize; position < end; position += ScanEntries * EntrySize)
             {
@@ -311,6 +330,8 @@ namespace LeoCarte.Terminal.Decisions
                 if (HoldersInTable >= maxHolders)
                 {
                     Overflowed = true;
+                    int bit = FilterBit(holder);
+                    overflowFilter[bit >> 3] |= (byte)(1 << (bit & 7));
                     return -2;
                 }
 
@@ -327,6 +348,11 @@ namespace LeoCarte.Terminal.Decisions
 
             amounts[slot] += amountCents;
             return slot;
+        }
+
+        private static int FilterBit(int holder)
+        {
+            return (int)(((uint)holder * 0x85EBCA6Bu) >> 19);
         }
 
         /// <summary>The slot holding <paramref name="holder"/>, or the empty slot where it would go.</summary>
@@ -346,6 +372,7 @@ namespace LeoCarte.Terminal.Decisions
             Array.Clear(keys, 0, keys.Length);
             Array.Clear(amounts, 0, amounts.Length);
             Array.Clear(counts, 0, counts.Length);
+            Array.Clear(overflowFilter, 0, overflowFilter.Length);
             HoldersInTable = 0;
             Entries = 0;
             TotalAmount = 0;

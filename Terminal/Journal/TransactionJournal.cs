@@ -214,9 +214,12 @@ namespace LeoCarte.Terminal.Journal
                 coveredThroughSequence = sequence - 1;
                 int maxRecords = maxBytes / RecordSize;
                 int written = 0;
+
+                // Bound the work of one call when many slots are unreadable; the caller continues from coveredThrough.
+                long scanLimit = sequence + (maxRecords < 64 ? 256 : 4L * maxRecords);
                 try
                 {
-                    while (written < maxRecords && sequence <= lastSequence)
+                    while (written < maxRecords && sequence <= lastSequence && sequence < scanLimit)
                     {
                         int slot = SlotIndex(sequence);
                         long run = capacity - slot;
@@ -403,6 +406,14 @@ namespace LeoCarte.Terminal.Journal
             if (capacity != configuredCapacity && lastSequence == acknowledgedSequence)
             {
                 capacity = configuredCapacity;
+                StartFresh(lastSequence, length);
+                return;
+            }
+
+            if (lastSequence == acknowledgedSequence && SlotPosition(lastSequence + 1) > length)
+            {
+                // Nothing pending and the next slot lies past the end of the file (the acknowledged pointer ran
+                // ahead of the ring, e.g. an older journal file): restart the ring there rather than pad the gap.
                 StartFresh(lastSequence, length);
                 return;
             }

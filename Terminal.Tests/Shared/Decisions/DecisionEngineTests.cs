@@ -99,6 +99,8 @@ namespace LeoCarte.Terminal.Tests.Decisions
             Assert.AreEqual((int)ReasonCode.ReaderError, (int)t.Engine.Decide(new byte[11], 0, 11, 0, 0).Reason);
             Assert.AreEqual((int)ReasonCode.ReaderError, (int)t.Engine.Decide(new byte[4], 2, 4, 0, 0).Reason);
             Assert.AreEqual((int)ReasonCode.ReaderError, (int)t.Engine.Decide(new byte[4], 0, 0, 0, 0).Reason);
+            Assert.AreEqual((int)ReasonCode.ReaderError, (int)t.Engine.Decide(new byte[5], 0, 5, 0, 0).Reason, "not a 14443-3 UID size");
+            Assert.AreEqual((int)ReasonCode.UnknownCard, (int)t.Engine.Decide(new byte[12], 2, 10, 0, 0).Reason, "triple-size UID at an offset");
         }
 
         [TestMethod]
@@ -363,6 +365,82 @@ namespace LeoCarte.Terminal.Tests.Decisions
             Assert.AreEqual(3, t.Engine.Counters.Entries);
             t.Journal.Acknowledge(3);
             Assert.IsTrue(t.Tap(late).Approved);
+        }
+
+        [TestMethod]
+        public void HoldersBeyondTheRamTableAreStillCountedFromFlash()
+        {
+            TestTerminal t = new TestTerminal(TerminalMode.Restaurant, 256);
+            t.Settings.CounterTableSlots = 16; // 12 holders in RAM, the rest in flash only
+            Assert.IsTrue(t.Boot());
+            for (int i = 0; i < 40; i++)
+            {
+                byte[] uid = TestTerminal.Uid7(600 + i);
+                t.List.Add(uid, CardState.Active, 6000 + i);
+                Assert.IsTrue(t.Tap(uid).Approved, "holder " + i);
+                t.Clock.Advance(11);
+            }
+
+            Assert.IsTrue(t.Engine.Counters.Overflowed);
+            Assert.AreEqual(12, t.Engine.Counters.HoldersInTable);
+            for (int pass = 0; pass < 2; pass++)
+            {
+                for (int i = 0; i < 40; i++)
+                {
+                    Assert.AreEqual((int)ReasonCode.MealAlreadyServed, (int)t.Tap(TestTerminal.Uid7(600 + i)).Reason, "pass " + pass + " holder " + i);
+                    t.Clock.Advance(11);
+                }
+
+                Assert.IsTrue(t.Boot(), "and again after a reboot");
+            }
+
+            Assert.AreEqual(40, t.Engine.Counters.Entries);
+        }
+
+        [TestMethod]
+        public void LastJournalSlotsAreKeptForApprovals()
+        {
+            TestTerminal t = new TestTerminal(TerminalMode.Restaurant, 8);
+            t.Settings.JournalSlotsReservedForApprovals = 3;
+            byte[] stolen = TestTerminal.Uid7(50);
+            t.List.Add(stolen, CardState.Stolen, 5000);
+            for (int i = 0; i < 10; i++)
+            {
+                Decision denied = t.Tap(stolen);
+                Assert.AreEqual((int)ReasonCode.Stolen, (int)denied.Reason);
+                Assert.AreEqual(i < 5, denied.Journaled, "denial " + i);
+            }
+
+            Assert.AreEqual(5, t.Journal.Depth);
+            Assert.AreEqual(5, t.Engine.DenialsNotJournaled);
+            for (int i = 0; i < 3; i++)
+            {
+                byte[] uid = TestTerminal.Uid7(51 + i);
+                t.List.Add(uid, CardState.Active, 5001 + i);
+                Assert.IsTrue(t.Tap(uid).Approved, "approval " + i + " still has a slot");
+            }
+
+            Assert.IsTrue(t.Journal.IsFull);
+        }
+
+        [TestMethod]
+        public void PreparePeriodOpensTheServiceBeforeTheFirstTap()
+        {
+            TestTerminal t = new TestTerminal(TerminalMode.Restaurant, 64);
+            t.Clock.Now = new DateTime(2026, 11, 26, 10, 10, 0); // 11:10 Paris: before lunch
+            t.Engine.PreparePeriod();
+            Assert.AreEqual(PeriodLedger.NoPeriod, t.Engine.Counters.PeriodKey);
+            t.Clock.Advance(10 * 60); // 11:20
+            t.Engine.PreparePeriod();
+            Assert.IsTrue(t.Engine.Counters.PeriodKey > 0);
+            byte[] uid = TestTerminal.Uid7(60);
+            t.List.Add(uid, CardState.Active, 6060);
+            t.Store.ResetCounters();
+            Assert.IsTrue(t.Tap(uid).Approved);
+            Assert.AreEqual(2, t.Store.WriteCount, "counter entry + journal record only");
+            t.Store.ResetCounters();
+            t.Engine.PreparePeriod();
+            Assert.AreEqual(0, t.Store.WriteCount, "nothing to do within the same service");
         }
 
         [TestMethod]

@@ -55,10 +55,10 @@ namespace LeoCarte.Terminal.Tests.Decisions
     /// </summary>
     public sealed class TestAllowlist : IAllowlist
     {
-        private readonly byte[][] uids = new byte[64][];
-        private readonly CardState[] states = new CardState[64];
-        private readonly int[] holders = new int[64];
-        private readonly byte[] categories = new byte[64];
+        private byte[][] uids = new byte[64][];
+        private CardState[] states = new CardState[64];
+        private int[] holders = new int[64];
+        private byte[] categories = new byte[64];
         private int count;
 
         public long ListVersion = 1;
@@ -96,6 +96,11 @@ namespace LeoCarte.Terminal.Tests.Decisions
                 }
             }
 
+            if (count == uids.Length)
+            {
+                Grow();
+            }
+
             uids[count] = uid;
             states[count] = state;
             holders[count] = holder;
@@ -116,6 +121,23 @@ namespace LeoCarte.Terminal.Tests.Decisions
             }
 
             return false;
+        }
+
+        private void Grow()
+        {
+            int size = uids.Length * 2;
+            byte[][] newUids = new byte[size][];
+            CardState[] newStates = new CardState[size];
+            int[] newHolders = new int[size];
+            byte[] newCategories = new byte[size];
+            Array.Copy(uids, newUids, count);
+            Array.Copy(states, newStates, count);
+            Array.Copy(holders, newHolders, count);
+            Array.Copy(categories, newCategories, count);
+            uids = newUids;
+            states = newStates;
+            holders = newHolders;
+            categories = newCategories;
         }
 
         private static bool Same(byte[] a, byte[] b, int offset, int length)
@@ -161,6 +183,7 @@ namespace LeoCarte.Terminal.Tests.Decisions
             List = new TestAllowlist(LunchUtc.AddHours(-1));
             Settings = new DecisionSettings();
             Settings.Mode = mode;
+            Settings.JournalSlotsReservedForApprovals = 0; // journal every denial (tests of the reserve set it)
             JournalSettings = new JournalSettings();
             JournalSettings.Capacity = journalCapacity;
             Boot();
