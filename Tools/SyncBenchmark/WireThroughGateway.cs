@@ -55,7 +55,7 @@ internal static partial class WireMeasurement
             app.StopAsync().GetAwaiter().GetResult();
             app.DisposeAsync().GetAwaiter().GetResult();
 
-            Console.WriteLine($"through the gateway (HTTP/1.1 on loopback, every byte of the TCP stream counted; import {first.Message}; then {second.Message}):");
+            Console.WriteLine($"through the gateway (HTTP/1.1 on loopback, every byte of the TCP stream counted; the 100,000-card export imported as version {first.Version}, the changed one: {second.Message}):");
             Console.WriteLine($"  snapshot GET  : request {snapshot.sent,5} B, response {snapshot.received,9:N0} B (status {snapshot.status}, body {snapshot.body:N0} B) = {(snapshot.sent + snapshot.received) / 100_000.0:F2} bytes/card on the wire");
             Console.WriteLine($"  delta GET     : request {delta.sent,5} B, response {delta.received,9:N0} B (status {delta.status}, body {delta.body:N0} B) = {(delta.sent + delta.received) / 100.0:F2} bytes/changed card on the wire");
             Console.WriteLine($"  up-to-date GET: request {upToDate.sent,5} B, response {upToDate.received,9:N0} B (status {upToDate.status}) — the cost of a sync with nothing new");
