@@ -61,7 +61,7 @@ namespace nanoFramework.TestFramework
 
     public static class CollectionAssert
     {
-        public static void AreEqual(Array expected, Array actual, string message = "") => throw new NotSupportedException("API surface for compile checks only");
-        public static void AreNotEqual(Array notExpected, Array actual, string message = "") => throw new NotSupportedException("API surface for compile checks only");
+        public static void AreEqual(System.Collections.ICollection expected, System.Collections.ICollection actual, string message = "") => throw new NotSupportedException("API surface for compile checks only");
+        public static void AreNotEqual(System.Collections.ICollection notExpected, System.Collections.ICollection actual, string message = "") => throw new NotSupportedException("API surface for compile checks only");
     }
 }

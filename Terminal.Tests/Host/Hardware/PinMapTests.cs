@@ -44,6 +44,8 @@ public class PinMapTests
             ["LED_RED"] = defaults.LedRed,
             ["BUZZER"] = defaults.Buzzer,
             ["VEND_PULSE"] = defaults.VendPulse,
+            ["MDB_TX"] = defaults.MdbTx,
+            ["MDB_RX"] = defaults.MdbRx,
         };
         foreach (var pair in expected)
         {
@@ -65,5 +67,47 @@ public class PinMapTests
             Assert.IsFalse(pair.Value is >= 6 and <= 11 or 16 or 17, pair.Key + " uses a flash/PSRAM pin");
             Assert.IsTrue(used.Add(pair.Value), pair.Key + " shares GPIO " + pair.Value);
         }
+    }
+
+    [TestMethod]
+    public void OutputsAvoidInputOnlyPinsAndTheFirmwareAgreesWhichPinsAreReserved()
+    {
+        var inputs = new HashSet<string> { "SPI_MISO", "READER_IRQ", "MDB_RX" };
+        foreach (var pair in ReadPinTable())
+        {
+            Assert.IsFalse(PinAssignment.IsReserved(pair.Value), pair.Key + " is on a pin the firmware rejects");
+            if (!inputs.Contains(pair.Key))
+            {
+                Assert.IsFalse(PinAssignment.IsInputOnly(pair.Value), pair.Key + " drives an input-only GPIO");
+            }
+        }
+
+        // The strapping pins stay free: GPIO12 high at reset selects 1.8 V flash and the board does not boot.
+        foreach (int strapping in new[] { 0, 2, 12, 15 })
+        {
+            Assert.IsFalse(ReadPinTable().ContainsValue(strapping), "GPIO" + strapping + " is a boot strapping pin");
+        }
+    }
+
+    [TestMethod]
+    public void TheWiringDiagramShowsEverySignalOnItsGpio()
+    {
+        string svg = File.ReadAllText(Path.Combine(ConformanceCheckerTests.Metadata("RepoRoot"), "hardware", "wiring.svg"));
+        foreach (var pair in ReadPinTable())
+        {
+            Assert.IsTrue(Regex.IsMatch(svg, @"GPIO" + pair.Value + @"\b"), "wiring.svg labels GPIO" + pair.Value + " (" + pair.Key + ")");
+        }
+    }
+
+    [TestMethod]
+    public void TheConfigurationDefaultsAreTheDocumentedWiring()
+    {
+        var fromFile = TerminalConfiguration.Defaults().Pins;
+        var table = ReadPinTable();
+        Assert.AreEqual(table["LED_RED"], fromFile.LedRed);
+        Assert.AreEqual(table["MDB_RX"], fromFile.MdbRx);
+        var copy = PinAssignment.Defaults().Copy();
+        Assert.AreEqual(table["VEND_PULSE"], copy.VendPulse);
+        Assert.AreEqual(table["READER_CS"], copy.ReaderChipSelect);
     }
 }
