@@ -33,6 +33,38 @@ namespace LeoCarte.Terminal.Device.Sync
 
         /// <summary>Seed for the backoff jitter: something that differs per terminal (e.g. a hash of the MAC address).</summary>
         public uint JitterSeed = 1;
+
+        /// <summary>
+        /// Settings from the terminal configuration (terminal.conf, issue 6). The configuration names the site in
+        /// words (terminal.site) but lists carry a numeric site id, so the caller passes it until the
+        /// configuration has a field for it. The CA comes from gateway.ca_certificate (a file-based CA must be
+        /// read by the caller into CaCertificatePem first).
+        /// </summary>
+        public static DeviceSyncSettings FromConfiguration(LeoCarte.Terminal.Config.TerminalConfiguration configuration, uint siteId, uint jitterSeed)
+        {
+            DeviceSyncSettings settings = new DeviceSyncSettings();
+            settings.WifiSsid = configuration.WifiSsid;
+            settings.WifiPassword = configuration.WifiPassword;
+            settings.GatewayBaseAddress = TrimSlash(configuration.GatewayUrl);
+            settings.GatewayCaPem = configuration.CaCertificatePem;
+            settings.TerminalId = configuration.TerminalId;
+            settings.TerminalSecret = configuration.TerminalSecret;
+            settings.SiteId = siteId;
+            settings.SiteKey = configuration.ListKey;
+            settings.NtpServer1 = configuration.NtpServer;
+            if (configuration.SyncIntervalSeconds > 0)
+            {
+                settings.Sync.IntervalSeconds = configuration.SyncIntervalSeconds;
+            }
+
+            settings.JitterSeed = jitterSeed;
+            return settings;
+        }
+
+        private static string TrimSlash(string url)
+        {
+            return url != null && url.Length > 0 && url[url.Length - 1] == '/' ? url.Substring(0, url.Length - 1) : url;
+        }
     }
 
     /// <summary>
