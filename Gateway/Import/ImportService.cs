@@ -93,6 +93,10 @@ public sealed class ImportService : BackgroundService
         {
             return new ImportOutcome(false, "malformed export, " + e.Message, store.CurrentVersion()?.Version ?? 0, 0, e.Line);
         }
+        catch (System.Data.Common.DbException e)
+        {
+            return new ImportOutcome(false, "database error, previous version kept: " + e.Message, 0, 0, 0);
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

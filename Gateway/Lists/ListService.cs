@@ -36,7 +36,9 @@ public sealed class ListService
 {
     private readonly IGatewayStore store;
     private readonly IListEncoder encoder;
-    private readonly ConcurrentDictionary<long, byte[]> deltaCache = new();
+    // Keyed by (have, current version): a request racing an import can never file a delta to the previous
+    // version under the new one.
+    private readonly ConcurrentDictionary<(long Have, long Version), byte[]> deltaCache = new();
     private readonly object importLock = new();
     private long cachedVersion = -1;
     private byte[] cachedSnapshot;
@@ -69,7 +71,7 @@ public sealed class ListService
         byte[] snapshot = SnapshotOf(current);
         if (have > 0)
         {
-            byte[] delta = deltaCache.GetOrAdd(have, h => BuildDelta(h, current));
+            byte[] delta = deltaCache.GetOrAdd((have, current.Version), key => BuildDelta(key.Have, current));
             if (delta != null && delta.Length < snapshot.Length)
             {
                 return new ListAnswer(ListAnswerKind.Delta, current.Version, delta);

@@ -79,6 +79,23 @@ public sealed class SqlGatewayStore : IGatewayStore
     public Dictionary<string, int> HolderKeys(IEnumerable<string> eppns)
     {
         var wanted = new HashSet<string>(eppns, StringComparer.Ordinal);
+
+        // Two gateway instances (PostgreSQL) may hand out the same next key at once: the unique constraints
+        // refuse the second, which then re-reads and tries again.
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return HolderKeysOnce(wanted);
+            }
+            catch (DbException) when (attempt < 5)
+            {
+            }
+        }
+    }
+
+    private Dictionary<string, int> HolderKeysOnce(HashSet<string> wanted)
+    {
         var keys = new Dictionary<string, int>(StringComparer.Ordinal);
         using DbConnection connection = dialect.Open(connectionString);
         using DbTransaction transaction = connection.BeginTransaction(dialect.WriteIsolation);

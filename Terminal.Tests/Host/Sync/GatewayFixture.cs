@@ -46,7 +46,26 @@ internal sealed class GatewayFixture : IAsyncDisposable
             ImportSource = ExportPath,
             ImportIntervalSeconds = 0,
         };
+
+        // LEOCARTE_TEST_POSTGRES set: the same scenarios on PostgreSQL, in a schema of their own.
+        string postgres = Environment.GetEnvironmentVariable("LEOCARTE_TEST_POSTGRES");
+        if (!string.IsNullOrEmpty(postgres))
+        {
+            PostgresSchema = "leocarte_e2e_" + Guid.NewGuid().ToString("N")[..12];
+            using (var connection = new Npgsql.NpgsqlConnection(postgres))
+            {
+                connection.Open();
+                using var command = new Npgsql.NpgsqlCommand($"CREATE SCHEMA {PostgresSchema}", connection);
+                command.ExecuteNonQuery();
+            }
+
+            Options.Database = "postgres";
+            Options.ConnectionString = new Npgsql.NpgsqlConnectionStringBuilder(postgres) { SearchPath = PostgresSchema }.ConnectionString;
+        }
     }
+
+    /// <summary>The PostgreSQL schema the run uses, or null on SQLite.</summary>
+    public string PostgresSchema { get; }
 
     public string Folder { get; }
     public int Port { get; }
@@ -123,6 +142,15 @@ internal sealed class GatewayFixture : IAsyncDisposable
     {
         await StopAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (PostgresSchema != null)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            using var connection = new Npgsql.NpgsqlConnection(Environment.GetEnvironmentVariable("LEOCARTE_TEST_POSTGRES"));
+            connection.Open();
+            using var command = new Npgsql.NpgsqlCommand($"DROP SCHEMA {PostgresSchema} CASCADE", connection);
+            command.ExecuteNonQuery();
+        }
+
         try
         {
             Directory.Delete(Folder, true);
