@@ -379,6 +379,11 @@ namespace LeoCarte.Terminal.App
                 {
                     nextStatusRefresh = now + options.StatusRefreshMilliseconds;
                     RefreshReport();
+                    if (reader == null || !reader.CardPresent)
+                    {
+                        // Idle housekeeping: a new service window or day starts its counters now, not on the first tap.
+                        decisions.PreparePeriod();
+                    }
                 }
             }
             catch (Exception)

@@ -163,16 +163,17 @@ public class TerminalApplicationTests
     {
         var rig = new AppRig(journalCapacity: 3);
         rig.Tap(AppRig.Enabled1);
-        rig.Tap(AppRig.Lost);
         rig.Tap(AppRig.Enabled2);
         rig.Tap(AppRig.Classic4);
         rig.Tap(AppRig.RenewedNew);
+        rig.Tap(AppRig.Lost);
         CollectionAssert.AreEqual(
-            new[] { ReasonCode.Approved, ReasonCode.Lost, ReasonCode.Approved, ReasonCode.JournalFull, ReasonCode.JournalFull },
+            new[] { ReasonCode.Approved, ReasonCode.Approved, ReasonCode.Approved, ReasonCode.JournalFull, ReasonCode.JournalFull },
             rig.Decisions.Select(d => d.Reason).ToArray());
         Assert.AreEqual(3L, rig.App.Journal.LastSequence, "the three records awaiting upload are never overwritten");
-        Assert.AreEqual(2, rig.App.Statistics.Approved);
+        Assert.AreEqual(3, rig.App.Statistics.Approved);
         Assert.AreEqual(2, rig.App.Statistics.Unjournaled);
+        Assert.IsTrue(rig.App.RefreshReport().JournalNearlyFull);
         Assert.AreEqual(ReasonText.InFrench(ReasonCode.JournalFull), rig.Platform.Display.French);
     }
 
