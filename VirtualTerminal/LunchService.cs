@@ -43,6 +43,7 @@ public static class LunchService
     public static LunchServiceResult Run(VirtualTerminalHost host, TextWriter output, int seed, int crowd = int.MaxValue)
     {
         var taps = new TapDriver(host, output, seed);
+        host.Options.SyncEcho = output;
         Population people = host.Population;
         Random random = taps.Random;
         var events = new List<(TimeSpan At, string Title, Action Act)>();

@@ -40,6 +40,9 @@ public sealed class VirtualTerminalOptions
     /// <summary>A configuration file to use instead of the generated one (the technician's file; "{gateway}" is replaced by the gateway URL).</summary>
     public string ConfigurationText { get; set; }
 
+    /// <summary>Where sync events worth seeing (a list applied, a journal backlog uploaded, the link lost) are printed; null = nowhere.</summary>
+    public TextWriter SyncEcho { get; set; }
+
     /// <summary>Echo the terminal's debug output (boot lines, self-test) to this writer; null = keep it in <see cref="VirtualTerminalHost.DebugLines"/> only.</summary>
     public TextWriter DebugEcho { get; set; }
 }
@@ -273,20 +276,42 @@ public sealed class VirtualTerminalHost : IDisposable
             lastSntpReport = now;
         }
 
+        var stats = sync.Statistics;
+        int listsBefore = stats.ListsApplied;
+        long ackedBefore = stats.RecordsAcknowledged;
         for (int i = 0; i < 100_000; i++)
         {
             if (sync.MillisecondsUntilDue() > 0)
             {
-                return;
+                break;
             }
 
             var result = sync.Step();
+            if (result == LeoCarte.Terminal.Sync.SyncStepResult.NoNetwork && !reportedNoNetwork)
+            {
+                reportedNoNetwork = true;
+                Options.SyncEcho?.WriteLine($"{LocalNow:HH:mm:ss.fff}     sync: no network, deciding offline from list version {App.Allowlist.Version}; Wi-Fi retried with backoff");
+            }
+
             if (result != LeoCarte.Terminal.Sync.SyncStepResult.Working && sync.MillisecondsUntilDue() > 0)
             {
-                return;
+                break;
             }
         }
+
+        if (stats.ListsApplied != listsBefore)
+        {
+            Options.SyncEcho?.WriteLine($"{LocalNow:HH:mm:ss.fff}     sync: list version {App.Allowlist.Version} applied ({App.Allowlist.Count} cards)");
+        }
+
+        if (stats.RecordsAcknowledged - ackedBefore > 20 || (reportedNoNetwork && Wifi.IsUp && stats.RecordsAcknowledged != ackedBefore))
+        {
+            reportedNoNetwork = false;
+            Options.SyncEcho?.WriteLine($"{LocalNow:HH:mm:ss.fff}     sync: {stats.RecordsAcknowledged - ackedBefore} journal records uploaded and acknowledged, {App.Journal.Depth} pending");
+        }
     }
+
+    private bool reportedNoNetwork;
 
     /// <summary>Runs sync cycles (modeled time passing) until the journal is empty or <paramref name="limit"/> passes.</summary>
     public bool DrainJournal(TimeSpan limit)
