@@ -40,6 +40,12 @@ public sealed class VirtualTerminalOptions
     /// <summary>A configuration file to use instead of the generated one (the technician's file; "{gateway}" is replaced by the gateway URL).</summary>
     public string ConfigurationText { get; set; }
 
+    /// <summary>
+    /// Wrap the flash store in a LockedFileStore, as a terminal whose sync runs on another thread must
+    /// (see <see cref="StartSyncThread"/>); the device's FlashFileStore locks by itself.
+    /// </summary>
+    public bool LockedStore { get; set; }
+
     /// <summary>Where sync events worth seeing (a list applied, a journal backlog uploaded, the link lost) are printed; null = nowhere.</summary>
     public TextWriter SyncEcho { get; set; }
 
@@ -168,7 +174,7 @@ public sealed class VirtualTerminalHost : IDisposable
             SyncSeed = (uint)Options.Seed,
             WatchdogStallMilliseconds = 1000,
         };
-        App = new TerminalApplication(Platform, Files, ClockHardware, line =>
+        App = new TerminalApplication(Platform, Options.LockedStore ? new LockedFileStore(Files) : Files, ClockHardware, line =>
         {
             DebugLines.Add(line);
             Options.DebugEcho?.WriteLine(line);
@@ -264,7 +270,7 @@ public sealed class VirtualTerminalHost : IDisposable
     public void PumpSync()
     {
         var sync = App.Sync;
-        if (sync == null)
+        if (sync == null || syncThread != null)
         {
             return;
         }
@@ -312,6 +318,48 @@ public sealed class VirtualTerminalHost : IDisposable
     }
 
     private bool reportedNoNetwork;
+
+    private Thread syncThread;
+    private volatile bool syncThreadStop;
+
+    /// <summary>Sync errors the background thread caught (should stay 0).</summary>
+    public int SyncThreadExceptions { get; private set; }
+
+    /// <summary>
+    /// Runs the sync engine on its own thread, as the device does (Terminal/Device/Sync/SyncThread), instead of
+    /// inline between polls: the tap loop and the sync share the allowlist, journal, decision engine and file
+    /// store concurrently. Requires <see cref="VirtualTerminalOptions.LockedStore"/>.
+    /// </summary>
+    public void StartSyncThread()
+    {
+        syncThreadStop = false;
+        syncThread = new Thread(() =>
+        {
+            while (!syncThreadStop)
+            {
+                try
+                {
+                    var result = App.Sync.Step();
+                    if (result != LeoCarte.Terminal.Sync.SyncStepResult.Working)
+                    {
+                        Thread.Sleep(1);
+                    }
+                }
+                catch (Exception)
+                {
+                    SyncThreadExceptions++;
+                }
+            }
+        }) { IsBackground = true, Name = "sync" };
+        syncThread.Start();
+    }
+
+    public void StopSyncThread()
+    {
+        syncThreadStop = true;
+        syncThread?.Join();
+        syncThread = null;
+    }
 
     /// <summary>Runs sync cycles (modeled time passing) until the journal is empty or <paramref name="limit"/> passes.</summary>
     public bool DrainJournal(TimeSpan limit)

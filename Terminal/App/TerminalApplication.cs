@@ -71,6 +71,7 @@ namespace LeoCarte.Terminal.App
         private long nextStatusRefresh;
         private int storageRecoveries;
         private long syncIntervalMilliseconds = 60000;
+        private bool configStoreFailed;
         private bool messageHeld;
         private long messageHeldUntil;
 
@@ -161,6 +162,7 @@ namespace LeoCarte.Terminal.App
                 configuration.ResetToDefaults();
                 configStatus = ConfigurationStatus.Missing;
                 storageOk = false;
+                configStoreFailed = true;
                 Say("configuration: flash store unreadable");
                 return;
             }
@@ -268,7 +270,7 @@ namespace LeoCarte.Terminal.App
 
         private void StartStorage()
         {
-            storageOk = true;
+            storageOk = !configStoreFailed;
             JournalSettings journalSettings = new JournalSettings();
             journalSettings.Capacity = options.JournalCapacity;
             allowlist = new AllowlistStore(files);
@@ -641,7 +643,9 @@ namespace LeoCarte.Terminal.App
             }
             else
             {
-                report.Wifi = wifi.State == LinkState.Up || link.IsUp ? CheckResult.Pass : (wifi.ConnectAttempts > 0 ? CheckResult.Fail : CheckResult.NotRun);
+                // The supervisor's state, as the sync thread last saw it: asking the interface here would allocate
+                // (NetworkInterface.GetAllNetworkInterfaces on the device) in the tap thread.
+                report.Wifi = wifi.State == LinkState.Up ? CheckResult.Pass : (wifi.ConnectAttempts > 0 ? CheckResult.Fail : CheckResult.NotRun);
             }
 
             report.WifiSsid = configuration.WifiSsid;
