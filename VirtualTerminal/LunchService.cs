@@ -193,6 +193,12 @@ public static class LunchService
         o.WriteLine($"gateway             {r.GatewayRecords} records stored for {VirtualTerminalHost.TerminalId}; sync acknowledged {r.RecordsAcknowledgedBySync} records in {app.Sync.Statistics.BatchesUploaded} batches"
             + (r.GatewayRecords == r.JournalRecords && r.RecordsAcknowledgedBySync == r.JournalRecords ? " => every record exactly once" : " => MISMATCH"));
         o.WriteLine($"sync                {app.Sync.Statistics.CyclesCompleted} cycles ok, {app.Sync.Statistics.CyclesFailed} failed, lists applied {app.Sync.Statistics.ListsApplied}, list version {app.Allowlist.Version} ({app.Allowlist.Count} cards), Wi-Fi reconnects {app.Wifi.Reconnects}");
+        var row = host.GatewayStore.Terminals().FirstOrDefault(t => t.TerminalId == VirtualTerminalHost.TerminalId);
+        if (row != null)
+        {
+            o.WriteLine($"gateway status page {row.TerminalId}: list version {row.ListVersion}, journal depth {row.JournalDepth}, firmware {row.Firmware}, clock {row.ClockState}, reader \"{row.ReaderHealth}\"");
+        }
+
         o.WriteLine($"checks              double tap charged once: {Yes(r.DoubleTapNotCharged)}; resting card decided once: {Yes(r.RestingCardDecidedOnce)}; card deactivated mid-service refused: {Yes(r.DeactivatedCardRefused)}");
         PrintCostFigure(host, r.Records, o);
     }

@@ -67,7 +67,8 @@ namespace LeoCarte.Terminal.App
         private bool storageOk;
         private int consecutiveReaderErrors;
         private bool readerDownShown;
-        private long lastReaderErrorJournaled = long.MinValue;
+        private bool readerErrorJournaled;
+        private long lastReaderErrorJournaled;
         private long nextStatusRefresh;
         private int storageRecoveries;
         private long syncIntervalMilliseconds = 60000;
@@ -544,8 +545,9 @@ namespace LeoCarte.Terminal.App
             feedback.Play(FeedbackPlayer.Error, now);
             display.Show(AppText.ReaderErrorFrench, AppText.ReaderErrorEnglish);
             HoldMessage(now);
-            if (IsProvisioned && now - lastReaderErrorJournaled >= options.ReaderErrorJournalMilliseconds)
+            if (IsProvisioned && (!readerErrorJournaled || now - lastReaderErrorJournaled >= options.ReaderErrorJournalMilliseconds))
             {
+                readerErrorJournaled = true;
                 lastReaderErrorJournaled = now;
                 Decision d = decisions.DecideReaderError();
                 if (d.Journaled)

@@ -120,6 +120,26 @@ public class TerminalApplicationTests
     }
 
     [TestMethod]
+    public void GarbledReads_AskForTheCardAgainAndAreJournaledAtMostEveryTwoSeconds()
+    {
+        var rig = new AppRig();
+        rig.Sim.Faults.CorruptCrcOfNextAnswers(1000);
+        rig.Present(150, AppRig.Card(AppRig.Enabled1)); // 3 s of a card whose every answer has a bad CRC_A
+        Assert.IsTrue(rig.App.Statistics.ReaderErrors >= 10);
+        Assert.AreEqual(0, rig.App.Statistics.Approved, "a card that cannot be read is never charged");
+        Assert.AreEqual(AppText.ReaderErrorFrench, rig.Platform.Display.French);
+        int journaled = rig.App.Statistics.ReaderErrorsJournaled;
+        Assert.IsTrue(journaled >= 1 && journaled <= 2, "rate-limited: " + journaled);
+        Assert.AreEqual((long)journaled, rig.App.Journal.LastSequence);
+        Assert.IsTrue(rig.Decisions.All(d => d.Kind == TapKind.ReaderError && d.Reason == ReasonCode.ReaderError));
+
+        rig.Sim.Faults.ClearAll();
+        rig.Wait(TimeSpan.FromSeconds(4));
+        rig.Tap(AppRig.Enabled1);
+        Assert.IsTrue(rig.Decisions.Last().Approved, "presented again without noise, the card is read and approved");
+    }
+
+    [TestMethod]
     public void InvalidConfiguration_DeniesEverythingAndShowsTheLedCode()
     {
         string broken = "[terminal]\nid = RU-CAEN-01\nmode = restaurant\n[wifi]\nssid = x\n"; // required fields missing
