@@ -25,6 +25,8 @@ public sealed class LunchServiceResult
     public bool DeactivatedCardRefused;
     public bool DoubleTapNotCharged;
     public bool RestingCardDecidedOnce;
+    public bool SeveralCardsRefusedThenDecided;
+    public int RefusedNotDecided;
     public int ReaderRecoveries;
     public int WatchdogStalls;
     public int LoopExceptions;
@@ -61,6 +63,7 @@ public static class LunchService
         bool deactivatedRefused = false;
         int doubleTapStart = 0;
         int restingStart = 0;
+        int severalStart = 0;
 
         At(11, 31, 0, "double tap: alice taps, lifts her card and taps again 2 s later", () =>
         {
@@ -74,7 +77,13 @@ public static class LunchService
             restingStart = taps.Records.Count;
             taps.Present(TimeSpan.FromSeconds(45), bruno);
         });
-        At(11, 47, 0, "two cards at once: lea's wallet holds her LéoCarte and a bank card", () => taps.Present(TimeSpan.FromSeconds(1.5), lea, bank));
+        At(11, 47, 0, "two cards at once: lea holds her wallet (LéoCarte + bank card) to the reader, then her LéoCarte alone", () =>
+        {
+            severalStart = taps.Records.Count;
+            taps.Present(TimeSpan.FromSeconds(1.5), lea, bank);
+            host.Idle(TimeSpan.FromSeconds(3));
+            taps.Tap(lea);
+        });
         At(11, 52, 0, "an old MIFARE Classic campus card (4-byte UID)", () => taps.Tap(karim));
         At(11, 58, 0, "a noisy read: the first answers arrive with a bad CRC", () =>
         {
@@ -155,6 +164,9 @@ public static class LunchService
             DeactivatedCardRefused = deactivatedRefused,
             DoubleTapNotCharged = taps.Records.Skip(doubleTapStart).Take(2).Count(r => r.Csn == alice.Csn && r.Approved) == 1
                 && taps.Records.Skip(doubleTapStart).Take(2).Any(r => r.Csn == alice.Csn && r.Reason == ReasonCode.RepeatTap),
+            SeveralCardsRefusedThenDecided = taps.Records.Skip(severalStart).Take(2).Select(r => r.Kind).SequenceEqual(new[] { Terminal.App.TapKind.RefusedSeveralCards, Terminal.App.TapKind.Decided })
+                && taps.Records[severalStart + 1].Approved,
+            RefusedNotDecided = app.Statistics.RefusedSeveralCards + app.Statistics.RefusedNotConfigured + app.Statistics.RefusedVendBusy,
             RestingCardDecidedOnce = taps.Records.Skip(restingStart).Count(r => r.Csn == bruno.Csn) == 1 && taps.RestingPolls > 1000,
             ReaderRecoveries = app.Reader.Chip.Recoveries,
             WatchdogStalls = app.Watchdog.Stalls,
@@ -181,7 +193,7 @@ public static class LunchService
         var app = host.App;
         o.WriteLine();
         o.WriteLine("==== lunch service summary ====");
-        o.WriteLine($"taps decided        {r.Decisions}   approved {r.Approved} (of which offline {r.ApprovedOffline}), denied {r.Denied}");
+        o.WriteLine($"taps decided        {r.Decisions}   approved {r.Approved} (of which offline {r.ApprovedOffline}), denied {r.Denied}; refused before deciding {r.RefusedNotDecided} (several cards at once {app.Statistics.RefusedSeveralCards})");
         foreach (var pair in r.DeniedByReason.OrderByDescending(p => p.Value))
         {
             o.WriteLine($"  denied {pair.Key,-20} {pair.Value,4}  {ReasonText.InFrench(pair.Key)} | {ReasonText.InEnglish(pair.Key)}");
@@ -199,7 +211,7 @@ public static class LunchService
             o.WriteLine($"gateway status page {row.TerminalId}: list version {row.ListVersion}, journal depth {row.JournalDepth}, firmware {row.Firmware}, clock {row.ClockState}, reader \"{row.ReaderHealth}\"");
         }
 
-        o.WriteLine($"checks              double tap charged once: {Yes(r.DoubleTapNotCharged)}; resting card decided once: {Yes(r.RestingCardDecidedOnce)}; card deactivated mid-service refused: {Yes(r.DeactivatedCardRefused)}");
+        o.WriteLine($"checks              double tap charged once: {Yes(r.DoubleTapNotCharged)}; resting card decided once: {Yes(r.RestingCardDecidedOnce)}; card deactivated mid-service refused: {Yes(r.DeactivatedCardRefused)}; wallet refused, then the card alone decided: {Yes(r.SeveralCardsRefusedThenDecided)}");
         PrintCostFigure(host, r.Records, o);
     }
 

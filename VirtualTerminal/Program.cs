@@ -108,6 +108,6 @@ switch (mode)
         Console.WriteLine();
         Console.WriteLine($"wall time {wall.Elapsed.TotalSeconds:0.0} s for {host.LocalNow - (host.LocalNow.Date + options.BootLocalTime):hh\\:mm\\:ss} of modeled service");
         bool exactlyOnce = result.GatewayRecords == result.JournalRecords && result.RecordsAcknowledgedBySync == result.JournalRecords && result.JournalPending == 0;
-        return exactlyOnce && result.DeactivatedCardRefused && result.DoubleTapNotCharged && result.RestingCardDecidedOnce ? 0 : 1;
+        return exactlyOnce && result.DeactivatedCardRefused && result.DoubleTapNotCharged && result.RestingCardDecidedOnce && result.SeveralCardsRefusedThenDecided ? 0 : 1;
     }
 }

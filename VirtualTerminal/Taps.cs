@@ -169,6 +169,7 @@ public sealed class TapDriver
         {
             TapKind.RefusedNotConfigured => "REFUSED (not configured)",
             TapKind.RefusedVendBusy => "REFUSED (vend busy)",
+            TapKind.RefusedSeveralCards => "REFUSED (several cards)",
             TapKind.ReaderError => "READ ERROR",
             _ => r.Approved ? (r.Offline ? "APPROVED offline" : "APPROVED") : "DENIED " + r.Reason,
         };

@@ -115,5 +115,8 @@ namespace LeoCarte.Terminal.App
 
         /// <summary>The reader reported an error (noise, collision, chip fault being recovered).</summary>
         ReaderError = 6,
+
+        /// <summary>A tap refused before deciding: several cards answered at once (a wallet); present one card.</summary>
+        RefusedSeveralCards = 7,
     }
 }

@@ -12,6 +12,9 @@ namespace LeoCarte.Terminal.App
         public const string VendBusyFrench = "Distribution en cours, patientez";
         public const string VendBusyEnglish = "Vending in progress, please wait";
 
+        public const string SeveralCardsFrench = "Plusieurs cartes : présentez une seule carte";
+        public const string SeveralCardsEnglish = "Several cards: present one card only";
+
         public const string ReaderErrorFrench = "Erreur de lecture, présentez à nouveau la carte";
         public const string ReaderErrorEnglish = "Read error, present the card again";
 

@@ -21,6 +21,9 @@ namespace LeoCarte.Terminal.App
         public int ReaderErrorsJournaled;
         public int RefusedNotConfigured;
         public int RefusedVendBusy;
+
+        /// <summary>Taps refused because several cards answered at once (nothing decided, nothing charged).</summary>
+        public int RefusedSeveralCards;
         public int VendRequests;
 
         /// <summary>Loop iterations that threw (caught so the loop survives; should stay 0).</summary>

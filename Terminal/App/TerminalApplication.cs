@@ -406,12 +406,18 @@ namespace LeoCarte.Terminal.App
                 return TapKind.None;
             }
 
+            int collisionsBefore = reader.Picc.CollisionsResolved;
             CardEvent e = reader.Poll(read);
             switch (e)
             {
                 case CardEvent.NewCard:
                     consecutiveReaderErrors = 0;
                     ClearReaderDown();
+                    if (reader.Picc.CollisionsResolved != collisionsBefore)
+                    {
+                        return RefuseSeveralCards(now);
+                    }
+
                     return Tap(now);
                 case CardEvent.SameCardStillPresent:
                     consecutiveReaderErrors = 0;
@@ -475,6 +481,23 @@ namespace LeoCarte.Terminal.App
             Conclude(d, now);
             Notify(d, TapKind.Decided);
             return TapKind.Decided;
+        }
+
+        /// <summary>
+        /// Anticollision had to separate several cards (ISO/IEC 14443-3 §6.5.3: a bit collision during SELECT) — a
+        /// wallet held to the reader. Deciding for whichever card the anticollision happened to select could charge
+        /// the wrong card (a friend's LéoCarte), so nothing is decided: the student is asked to present one card.
+        /// The selected card stays "present" until the cards leave, so the same wallet is not decided a poll later.
+        /// </summary>
+        private TapKind RefuseSeveralCards(long now)
+        {
+            statistics.Taps++;
+            statistics.RefusedSeveralCards++;
+            feedback.Play(FeedbackPlayer.Denied, now);
+            display.Show(AppText.SeveralCardsFrench, AppText.SeveralCardsEnglish);
+            HoldMessage(now);
+            Notify(null, TapKind.RefusedSeveralCards);
+            return TapKind.RefusedSeveralCards;
         }
 
         private void Conclude(Decision d, long now)

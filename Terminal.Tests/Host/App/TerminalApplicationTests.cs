@@ -89,12 +89,17 @@ public class TerminalApplicationTests
     }
 
     [TestMethod]
-    public void TwoCardsAtOnce_ExactlyOneIsDecidedWhileTheyRest()
+    public void TwoCardsAtOnce_NothingIsChargedUntilOneCardIsPresented()
     {
         var rig = new AppRig();
         rig.Present(100, AppRig.Card(AppRig.Enabled1), AppRig.Card(AppRig.Enabled2));
-        Assert.AreEqual(1, rig.Decisions.Count, "anticollision selects one card; the other is never charged by the same tap");
-        Assert.IsTrue(rig.Decisions[0].Approved);
+        Assert.AreEqual(TapKind.RefusedSeveralCards, rig.Decisions.Single().Kind, "one refusal for the whole time the wallet rests");
+        Assert.AreEqual(AppText.SeveralCardsFrench, rig.Platform.Display.French);
+        Assert.AreEqual(0, rig.App.Statistics.Approved);
+        Assert.AreEqual(0L, rig.App.Journal.LastSequence, "nothing decided, nothing charged");
+
+        rig.Tap(AppRig.Enabled2);
+        Assert.IsTrue(rig.Decisions.Last().Approved, "the card presented alone is decided");
         Assert.AreEqual(1L, rig.App.Journal.LastSequence);
     }
 

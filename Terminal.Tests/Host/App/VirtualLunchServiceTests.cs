@@ -35,6 +35,7 @@ public class VirtualLunchServiceTests
         Assert.IsTrue(result.DeactivatedCardRefused, "the card deactivated at the card office mid-service is refused after the next sync");
         Assert.IsTrue(result.DoubleTapNotCharged);
         Assert.IsTrue(result.RestingCardDecidedOnce);
+        Assert.IsTrue(result.SeveralCardsRefusedThenDecided, "the wallet is refused, the card presented alone is decided");
         Assert.IsTrue(result.ReaderRecoveries >= 1, "the brown-out was recovered");
         Assert.AreEqual(0, result.LoopExceptions);
 
