@@ -1,0 +1,81 @@
+#if NANOFRAMEWORK
+using nanoFramework.TestFramework;
+#else
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+#endif
+using LeoCarte.Terminal.Allowlist;
+using LeoCarte.Terminal.Cards;
+using LeoCarte.Terminal.Crypto;
+using LeoCarte.Terminal.Tests.Support;
+
+namespace LeoCarte.Terminal.Tests.Allowlist
+{
+    /// <summary>The wire bytes exactly as FORMAT.md documents them (the gateway engineer codes against that page).</summary>
+    [TestClass]
+    public class WireFormatTests
+    {
+        [TestMethod]
+        public void SnapshotBytesMatchTheDocumentedLayout()
+        {
+            ByteArraySink sink = new ByteArraySink();
+            byte[] key = AllowlistUpdateTests.Key();
+            ListEncoder encoder = new ListEncoder(sink, key);
+            encoder.BeginSnapshot(0x0102, 7, 1767225600, 3);
+            encoder.Add(new byte[] { 0x04, 0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf0 }, 0, 7, CardState.Active, 5, 0);
+            encoder.Add(new byte[] { 0x04, 0xa1, 0xb2, 0xc3, 0xd4, 0xe7, 0x02 }, 0, 7, CardState.Active, 70000, 0);
+            encoder.Add(new byte[] { 0x04, 0xa1, 0xb2, 0xc3, 0xd4, 0xe7, 0x03 }, 0, 7, CardState.Stolen, -2, 9);
+            encoder.Finish();
+            byte[] list = sink.ToArray();
+
+            byte[] header = new byte[]
+            {
+                0x4C, 0x43, 0x41, 0x4C, 1, 1, 0, 0, 0, 0, 0x01, 0x02,
+                0, 0, 0, 0, 0, 0, 0, 7,
+                0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 0x69, 0x55, 0xB9, 0x00,
+                0, 0, 0, 3,
+            };
+            Expect.Bytes(header, list, 0, 40);
+
+            byte[] entries = new byte[]
+            {
+                0x30, 7, 0x04, 0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf0, 0x00, 0x00, 0x05, // full key, holder 5
+                0x08, 0x01, 0x12, 0x01, 0x11, 0x70,                                 // FORMAT.md example
+                0xC3, 0x01, 0xFF, 0xFF, 0xFF, 0xFE, 0x09,                           // Stolen, delta 1, holder -2 (4 bytes), category 9
+            };
+            Expect.Bytes(entries, list, 40, entries.Length);
+            Assert.AreEqual(40 + entries.Length + 32, list.Length);
+
+            byte[] tag = new byte[32];
+            HmacSha256.Compute(key, list, 0, list.Length - 32, tag, 0);
+            Expect.Bytes(tag, list, list.Length - 32, 32);
+        }
+
+        [TestMethod]
+        public void DeltaRemovalIsATagAndAKeyOnly()
+        {
+            ByteArraySink sink = new ByteArraySink();
+            ListEncoder encoder = new ListEncoder(sink, AllowlistUpdateTests.Key());
+            encoder.BeginDelta(1, 9, 8, 0, 2);
+            encoder.AddRemoval(new byte[] { 1, 2, 3, 4 }, 0, 4);
+            encoder.Add(new byte[] { 1, 2, 3, 6 }, 0, 4, CardState.Renewed, 1, 0);
+            encoder.Finish();
+            byte[] list = sink.ToArray();
+            Assert.AreEqual(2, (int)list[5]);
+            Assert.AreEqual(8L, (long)list[27]);
+            Expect.Bytes(new byte[] { 0x37, 4, 1, 2, 3, 4, 0x04, 0x02, 0, 0, 1 }, list, 40, 11);
+        }
+
+        [TestMethod]
+        public void EncoderRefusesProgrammingErrors()
+        {
+            ListEncoder encoder = new ListEncoder(new ByteArraySink(), AllowlistUpdateTests.Key());
+            encoder.BeginSnapshot(1, 1, 0, 2);
+            encoder.Add(new byte[] { 1, 2, 3, 4 }, 0, 4, CardState.Active, 1, 0);
+            Expect.Throws(typeof(System.ArgumentException), () => encoder.Add(new byte[] { 1, 2, 3, 4 }, 0, 4, CardState.Active, 1, 0));
+            Expect.Throws(typeof(System.ArgumentException), () => encoder.Add(new byte[] { 1, 2, 3, 4, 5 }, 0, 5, CardState.Active, 1, 0));
+            Expect.Throws(typeof(System.InvalidOperationException), () => encoder.AddRemoval(new byte[] { 1, 2, 3, 5 }, 0, 4));
+            Expect.Throws(typeof(System.InvalidOperationException), () => encoder.Finish());
+        }
+    }
+}
