@@ -34,6 +34,7 @@ namespace LeoCarte.Drivers.Reader
         private bool cardPresent;
         private int presenceMisses;
         private int pollsSinceHealthCheck;
+        private int recoveriesAtPollStart;
 
         public CardReader(IRegisterBus bus, IReaderPins pins, Mfrc522Options chipOptions, CardReaderOptions readerOptions)
         {
@@ -155,6 +156,7 @@ namespace LeoCarte.Drivers.Reader
 
         private CardEvent PollOnce(CardReadResult into)
         {
+            recoveriesAtPollStart = chip.Recoveries;
             if (!started || recoveryNeeded || chip.ConsecutiveChipFaults >= chip.Options.FaultsBeforeRecovery)
             {
                 ReaderResult recovered = started ? chip.Recover() : Start();
@@ -277,6 +279,15 @@ namespace LeoCarte.Drivers.Reader
             }
 
             into.SetCard(current, currentType);
+
+            // A reset in this poll switched the field off and on: the resting card is still powering up
+            // (ISO/IEC 14443-2 gives it up to 5 ms), so its silence now says nothing about its presence.
+            if (chip.Recoveries != recoveriesAtPollStart)
+            {
+                into.PresenceUncertain = true;
+                return CardEvent.SameCardStillPresent;
+            }
+
             if (++presenceMisses < options.MissesBeforeRemoval)
             {
                 into.PresenceUncertain = true;
