@@ -1,0 +1,643 @@
+using System;
+using LeoCarte.Terminal.Cards;
+using LeoCarte.Terminal.Journal;
+using LeoCarte.Terminal.Storage;
+using LeoCarte.Terminal.Time;
+
+namespace LeoCarte.Terminal.Decisions
+{
+    /// <summary>
+    /// Decides a tap offline: (card read, allowlist, clock, mode, counters) → approve or deny with a reason, and
+    /// records it. Every decision, approved or denied, is journaled when the journal can take it; an approval is
+    /// reported only once both its counter entry and its journal record are durable.
+    ///
+    /// Order of the checks (the first that fails gives the reason): reader error; storage not started; journal
+    /// full; no list; unknown card; card state (not activated, lost, stolen, renewed, expired, blocked); same card
+    /// approved again within <see cref="DecisionSettings.RepeatTapSeconds"/>; list too old; clock not set (if the
+    /// policy demands a synced clock); then the mode: restaurant (outside service hours, meal already served to
+    /// this holder in this window) or vending (invalid sale, card daily cap, terminal daily cap).
+    ///
+    /// Commit order of an approval (crash safety, see PeriodLedger and TransactionJournal): 1. counter entry tagged
+    /// with the journal sequence the record will get; 2. journal record. A power cut between them leaves a newest
+    /// counter entry whose sequence is the journal's next one, which <see cref="Start"/> drops at boot. So after any crash, a meal
+    /// is counted exactly when it is journaled: a journaled meal is never served twice, an unjournaled one never
+    /// blocks the student.
+    ///
+    /// Threads: the tap loop calls Decide*; the sync client may call <see cref="NoteListConfirmed"/> concurrently.
+    /// Zero allocation per decision (host benchmark: Tools/DecisionBenchmark).
+    /// </summary>
+    public sealed class DecisionEngine
+    {
+        private const long MillisecondsPerMinute = 60000;
+
+        /// <summary>Persist the list confirmation time at most this often (flash wear: ≤ 144 writes a day).</summary>
+        private const long ConfirmationPersistTicks = 10 * TimeSpan.TicksPerMinute;
+
+        private readonly object sync = new object();
+        private readonly IAllowlist allowlist;
+        private readonly IClock clock;
+        private readonly TransactionJournal journal;
+        private readonly DecisionSettings settings;
+        private readonly PeriodLedger ledger;
+        private readonly DualSlotValue confirmation;
+        private readonly Decision decision = new Decision();
+        private readonly JournalRecord record = new JournalRecord();
+        private readonly byte[] lastApprovedUid = new byte[JournalRecord.MaxUidLength];
+
+        private bool started;
+        private long startMonotonic;
+        private bool confirmedSinceBoot;
+        private long confirmedMonotonic;
+        private long persistedConfirmationTicks;
+        private int lastApprovedUidLength;
+        private long lastApprovedMonotonic;
+
+        public DecisionEngine(IAllowlist allowlist, IClock clock, TransactionJournal journal, IFileStore store, DecisionSettings settings)
+        {
+            this.allowlist = allowlist;
+            this.clock = clock;
+            this.journal = journal;
+            this.settings = settings;
+            ledger = new PeriodLedger(store, settings.CounterFileName, settings.CounterTableSlots);
+            confirmation = new DualSlotValue(store, settings.ConfirmationFileName);
+        }
+
+        /// <summary>Mode the engine decides for.</summary>
+        public TerminalMode Mode
+        {
+            get { return settings.Mode; }
+        }
+
+        /// <summary>True once <see cref="Start"/> succeeded.</summary>
+        public bool IsStarted
+        {
+            get { lock (sync) { return started; } }
+        }
+
+        /// <summary>Denials not journaled because the journal's last free slots are kept for approvals (since construction).</summary>
+        public int DenialsNotJournaled { get; private set; }
+
+        /// <summary>
+        /// Idle-time housekeeping for the tap loop: when the synced clock has entered a new counter period (a service
+        /// window opened, a new day began), starts it now so the first tap of the period does not pay the two extra
+        /// storage writes. Does nothing outside service windows or with an unsynced clock. Never throws.
+        /// </summary>
+        public void PreparePeriod()
+        {
+            lock (sync)
+            {
+                if (!started || !clock.IsSynced)
+                {
+                    return;
+                }
+
+                DateTime local = LocalTime.FromUtc(clock.UtcNow, settings.LocalTime);
+                int periodKey;
+                if (settings.Mode == TerminalMode.Vending)
+                {
+                    periodKey = LocalTime.DayNumber(local);
+                }
+                else
+                {
+                    int window = WindowAt(LocalTime.MinuteOfDay(local));
+                    if (window < 0)
+                    {
+                        return;
+                    }
+
+                    periodKey = LocalTime.DayNumber(local) * DecisionSettings.MaxServiceWindows + window;
+                }
+
+                if (ledger.PeriodKey != periodKey && ledger.PeriodKey != PeriodLedger.UnknownPeriod)
+                {
+                    EnterPeriod(periodKey);
+                }
+            }
+        }
+
+        /// <summary>The counters of the current period (diagnostics, heartbeat, tests).</summary>
+        public PeriodLedger Counters
+        {
+            get { return ledger; }
+        }
+
+        /// <summary>
+        /// Boot, after <see cref="TransactionJournal.Open"/>: restores the counters (dropping the one entry whose
+        /// journal record never reached flash) and the last list confirmation time. False on a storage failure: every decision is then a
+        /// StorageError denial until a later Start succeeds.
+        /// </summary>
+        public bool Start()
+        {
+            lock (sync)
+            {
+                started = false;
+                startMonotonic = clock.MonotonicMilliseconds;
+                confirmedSinceBoot = false;
+                lastApprovedUidLength = 0;
+                if (!journal.IsOpen)
+                {
+                    return false;
+                }
+
+                try
+                {
+                    ledger.Load(journal.LastSequence);
+                    persistedConfirmationTicks = confirmation.Load(0);
+                }
+                catch (Exception)
+                {
+                    return false;
+                }
+
+                started = true;
+                return true;
+            }
+        }
+
+        /// <summary>
+        /// The sync client reached the platform and the list in force is current (a new version was applied or the
+        /// gateway said none is newer). Resets the staleness clock; persisted at most every 10 minutes.
+        /// </summary>
+        public void NoteListConfirmed()
+        {
+            lock (sync)
+            {
+                confirmedSinceBoot = true;
+                confirmedMonotonic = clock.MonotonicMilliseconds;
+                if (!clock.IsSynced)
+                {
+                    return;
+                }
+
+                long nowTicks = clock.UtcNow.Ticks;
+                if (nowTicks - persistedConfirmationTicks < ConfirmationPersistTicks)
+                {
+                    return;
+                }
+
+                try
+                {
+                    confirmation.Store(nowTicks);
+                    persistedConfirmationTicks = nowTicks;
+                }
+                catch (Exception)
+                {
+                    // Only the after-reboot staleness estimate suffers; the next confirmation retries.
+                }
+            }
+        }
+
+        /// <summary>Restaurant tap: one subsidised meal per holder per service window.</summary>
+        public Decision DecideMeal(byte[] uid, int offset, int length)
+        {
+            return Decide(uid, offset, length, 0, 0);
+        }
+
+        /// <summary>Vending sale request: <paramref name="priceCents"/> for <paramref name="itemCode"/>.</summary>
+        public Decision DecideSale(byte[] uid, int offset, int length, int priceCents, int itemCode)
+        {
+            return Decide(uid, offset, length, priceCents, itemCode);
+        }
+
+        /// <summary>The reader could not read the card reliably: a journaled ReaderError denial (UID length 0).</summary>
+        public Decision DecideReaderError()
+        {
+            return Decide(null, 0, 0, 0, 0);
+        }
+
+        /// <summary>
+        /// Decides for the card whose UID is uid[offset..offset+length) (4, 7 or 10 bytes; anything else is a reader
+        /// error). In restaurant mode price and item are ignored (the service window sets the price). Returns the
+        /// engine's reused <see cref="Decision"/>. Never throws.
+        /// </summary>
+        public Decision Decide(byte[] uid, int offset, int length, int priceCents, int itemCode)
+        {
+            lock (sync)
+            {
+                Decision d = decision;
+                d.Reset();
+                d.Mode = settings.Mode;
+                d.TimeUtc = clock.UtcNow;
+                d.ClockSynced = clock.IsSynced;
+                long monotonic = clock.MonotonicMilliseconds;
+                d.ListVersion = allowlist.Version;
+                if (settings.Mode == TerminalMode.Vending)
+                {
+                    d.RequestedCents = priceCents;
+                    d.ItemCode = itemCode;
+                }
+
+                // ISO/IEC 14443-3 UID sizes: single (4), double (7) or triple (10) bytes; anything else is a bad read.
+                if (uid == null || (length != 4 && length != 7 && length != 10) || offset < 0 || offset > uid.Length - length)
+                {
+                    return Deny(ReasonCode.ReaderError);
+                }
+
+                Array.Copy(uid, offset, d.Uid, 0, length);
+                d.UidLength = length;
+
+                if (!started)
+                {
+                    return DenyUnjournaled(ReasonCode.StorageError);
+                }
+
+                if (journal.IsFull)
+                {
+                    return DenyUnjournaled(ReasonCode.JournalFull);
+                }
+
+                if (d.ListVersion == 0)
+                {
+                    return Deny(ReasonCode.NoList);
+                }
+
+                if (!allowlist.TryFind(uid, offset, length, d.Card))
+                {
+                    return Deny(ReasonCode.UnknownCard);
+                }
+
+                d.CardListed = true;
+                ReasonCode stateReason = ReasonForState(d.Card.State);
+                if (stateReason != ReasonCode.Approved)
+                {
+                    return Deny(stateReason);
+                }
+
+                if (IsRepeatTap(d, monotonic))
+                {
+                    return Deny(ReasonCode.RepeatTap);
+                }
+
+                if (ListTooOld(d.TimeUtc, d.ClockSynced, monotonic))
+                {
+                    return Deny(ReasonCode.ListTooOld);
+                }
+
+                if (!d.ClockSynced && !settings.DecideWithUnsyncedClock)
+                {
+                    return Deny(ReasonCode.ClockNotSet);
+                }
+
+                return settings.Mode == TerminalMode.Restaurant ? DecideRestaurant(d, monotonic) : DecideVending(d, monotonic, priceCents);
+            }
+        }
+
+        private Decision DecideRestaurant(Decision d, long monotonic)
+        {
+            ServiceWindow[] windows = settings.Restaurant.Windows;
+            int periodKey;
+            int windowIndex;
+            if (d.ClockSynced)
+            {
+                DateTime local = LocalTime.FromUtc(d.TimeUtc, settings.LocalTime);
+                windowIndex = WindowAt(LocalTime.MinuteOfDay(local));
+
+                if (windowIndex < 0)
+                {
+                    return Deny(ReasonCode.OutsideServiceHours);
+                }
+
+                periodKey = LocalTime.DayNumber(local) * DecisionSettings.MaxServiceWindows + windowIndex;
+            }
+            else
+            {
+                // Untrusted clock: stay in the period persisted before the reboot (counters are never reset on an
+                // untrusted clock), or count in an unknown period adopted by the first synced window.
+                periodKey = ledger.PeriodKey != PeriodLedger.NoPeriod ? ledger.PeriodKey : PeriodLedger.UnknownPeriod;
+                windowIndex = periodKey > 0 ? periodKey % DecisionSettings.MaxServiceWindows : 0;
+                if (windowIndex >= windows.Length)
+                {
+                    windowIndex = 0;
+                }
+            }
+
+            ServiceWindow window = windows[windowIndex];
+            d.ServiceName = window.Name;
+            d.ItemCode = windowIndex + 1;
+            d.RequestedCents = window.MealPriceCents;
+            d.PeriodKey = periodKey;
+            if (!EnterPeriod(periodKey))
+            {
+                return Deny(ReasonCode.StorageError);
+            }
+
+            int count;
+            long amount;
+            if (!LookupHolder(d.Card.HolderKey, out count, out amount))
+            {
+                return Deny(ReasonCode.StorageError);
+            }
+
+            if (count > 0)
+            {
+                return Deny(ReasonCode.MealAlreadyServed);
+            }
+
+            return Approve(d, window.MealPriceCents, monotonic);
+        }
+
+        private Decision DecideVending(Decision d, long monotonic, int priceCents)
+        {
+            VendingSettings vending = settings.Vending;
+            if (priceCents <= 0 || priceCents > vending.MaxPriceCents)
+            {
+                return Deny(ReasonCode.InvalidSale);
+            }
+
+            int periodKey;
+            if (d.ClockSynced)
+            {
+                periodKey = LocalTime.DayNumber(LocalTime.FromUtc(d.TimeUtc, settings.LocalTime));
+            }
+            else
+            {
+                periodKey = ledger.PeriodKey != PeriodLedger.NoPeriod ? ledger.PeriodKey : PeriodLedger.UnknownPeriod;
+            }
+
+            d.PeriodKey = periodKey;
+            if (!EnterPeriod(periodKey))
+            {
+                return Deny(ReasonCode.StorageError);
+            }
+
+            bool online = confirmedSinceBoot && monotonic - confirmedMonotonic <= vending.OnlineWithinSeconds * 1000L;
+            if (!vending.CapsOnlyWhenOffline || !online)
+            {
+                int count;
+                long spent;
+                if (!LookupHolder(d.Card.HolderKey, out count, out spent))
+                {
+                    return Deny(ReasonCode.StorageError);
+                }
+
+                if (vending.CardDailyCapCents > 0 && spent + priceCents > vending.CardDailyCapCents)
+                {
+                    return Deny(ReasonCode.CardCapReached);
+                }
+
+                if (vending.TerminalDailyCapCents > 0 && ledger.TotalAmount + priceCents > vending.TerminalDailyCapCents)
+                {
+                    return Deny(ReasonCode.TerminalCapReached);
+                }
+            }
+
+            return Approve(d, priceCents, monotonic);
+        }
+
+        /// <summary>Index of the service window containing <paramref name="minuteOfDay"/>, or -1.</summary>
+        private int WindowAt(int minuteOfDay)
+        {
+            ServiceWindow[] windows = settings.Restaurant.Windows;
+            for (int i = 0; i < windows.Length; i++)
+            {
+                if (minuteOfDay >= windows[i].StartMinute && minuteOfDay < windows[i].EndMinute)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        /// <summary>Switches the counters to <paramref name="periodKey"/> (adopting unknown-period counters); false on a storage failure.</summary>
+        private bool EnterPeriod(int periodKey)
+        {
+            if (ledger.PeriodKey == periodKey)
+            {
+                return true;
+            }
+
+            try
+            {
+                if (ledger.PeriodKey == PeriodLedger.UnknownPeriod && periodKey > 0)
+                {
+                    ledger.AdoptPeriod(periodKey);
+                }
+                else
+                {
+                    ledger.BeginPeriod(periodKey);
+                }
+
+                return true;
+            }
+            catch (Exception)
+            {
+                return false;
+            }
+        }
+
+        private bool LookupHolder(int holder, out int count, out long amount)
+        {
+            try
+            {
+                ledger.Lookup(holder, out count, out amount);
+                return true;
+            }
+            catch (Exception)
+            {
+                count = 0;
+                amount = 0;
+                return false;
+            }
+        }
+
+        private Decision Approve(Decision d, int amountCents, long monotonic)
+        {
+            long sequence = journal.NextSequence;
+            try
+            {
+                ledger.Add(d.Card.HolderKey, amountCents, sequence);
+            }
+            catch (Exception)
+            {
+                return Deny(ReasonCode.StorageError);
+            }
+
+            d.Approved = true;
+            d.Reason = ReasonCode.Approved;
+            d.AmountCents = amountCents;
+            FillRecord(d);
+            JournalResult result = journal.Append(record);
+            if (result != JournalResult.Ok)
+            {
+                try
+                {
+                    ledger.RemoveLast();
+                }
+                catch (Exception)
+                {
+                    // RAM is rolled back; boot recovery drops the flash entry unless its sequence gets reused.
+                }
+
+                d.Approved = false;
+                d.AmountCents = 0;
+                return DenyUnjournaled(result == JournalResult.Full ? ReasonCode.JournalFull : ReasonCode.StorageError);
+            }
+
+            d.Journaled = true;
+            d.JournalSequence = record.Sequence;
+            if (settings.Mode == TerminalMode.Restaurant)
+            {
+                d.MessageFrench = ReasonText.MealApprovedFrench;
+                d.MessageEnglish = ReasonText.MealApprovedEnglish;
+            }
+            else
+            {
+                d.MessageFrench = ReasonText.InFrench(ReasonCode.Approved);
+                d.MessageEnglish = ReasonText.InEnglish(ReasonCode.Approved);
+            }
+
+            Array.Copy(d.Uid, lastApprovedUid, JournalRecord.MaxUidLength);
+            lastApprovedUidLength = d.UidLength;
+            lastApprovedMonotonic = monotonic;
+            return d;
+        }
+
+        /// <summary>A denial, journaled when the journal takes it.</summary>
+        private Decision Deny(ReasonCode reason)
+        {
+            Decision d = DenyUnjournaled(reason);
+            if (!started)
+            {
+                return d;
+            }
+
+            // Keep the last slots for approvals (money): a flood of denials (a card left on the reader, a broken
+            // card tapped again and again) must not be what blocks sales. Denials beyond are shown, not journaled.
+            if (journal.Capacity - journal.Depth <= settings.JournalSlotsReservedForApprovals)
+            {
+                DenialsNotJournaled++;
+                return d;
+            }
+
+            FillRecord(d);
+            if (journal.Append(record) == JournalResult.Ok)
+            {
+                d.Journaled = true;
+                d.JournalSequence = record.Sequence;
+            }
+
+            return d;
+        }
+
+        private Decision DenyUnjournaled(ReasonCode reason)
+        {
+            Decision d = decision;
+            d.Approved = false;
+            d.Reason = reason;
+            d.AmountCents = 0;
+            d.MessageFrench = ReasonText.InFrench(reason);
+            d.MessageEnglish = ReasonText.InEnglish(reason);
+            return d;
+        }
+
+        private void FillRecord(Decision d)
+        {
+            JournalRecord r = record;
+            r.Clear();
+            r.TimeUtc = d.TimeUtc;
+            r.ClockSynced = d.ClockSynced;
+            r.Approved = d.Approved;
+            r.CardListed = d.CardListed;
+            r.Reason = (byte)d.Reason;
+            r.Mode = (byte)d.Mode;
+            Array.Copy(d.Uid, r.Uid, JournalRecord.MaxUidLength);
+            r.UidLength = d.UidLength;
+            r.Category = d.CardListed ? d.Card.Category : (byte)0;
+            r.HolderKey = d.CardListed ? d.Card.HolderKey : 0;
+            r.ListVersion = d.ListVersion;
+            r.AmountCents = d.Approved ? d.AmountCents : d.RequestedCents;
+            r.ItemCode = d.ItemCode;
+            r.PeriodKey = d.PeriodKey;
+        }
+
+        private bool IsRepeatTap(Decision d, long monotonic)
+        {
+            if (settings.RepeatTapSeconds <= 0 || lastApprovedUidLength != d.UidLength || lastApprovedUidLength == 0)
+            {
+                return false;
+            }
+
+            if (monotonic - lastApprovedMonotonic >= settings.RepeatTapSeconds * 1000L)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < d.UidLength; i++)
+            {
+                if (lastApprovedUid[i] != d.Uid[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>The staleness policy (see <see cref="StalenessPolicy"/>).</summary>
+        private bool ListTooOld(DateTime nowUtc, bool synced, long monotonic)
+        {
+            StalenessPolicy policy = settings.Staleness;
+            if (policy.MaxHoursSinceIssued > 0 && synced && nowUtc.Ticks - allowlist.IssuedUtc.Ticks > policy.MaxHoursSinceIssued * TimeSpan.TicksPerHour)
+            {
+                return true;
+            }
+
+            if (policy.MaxMinutesWithoutConfirmation <= 0)
+            {
+                return false;
+            }
+
+            long limitMilliseconds = policy.MaxMinutesWithoutConfirmation * MillisecondsPerMinute;
+            long ageMilliseconds;
+            if (confirmedSinceBoot)
+            {
+                // Monotonic: immune to the wall clock being set or jumping.
+                ageMilliseconds = monotonic - confirmedMonotonic;
+            }
+            else if (synced)
+            {
+                long confirmedTicks = allowlist.IssuedUtc.Ticks;
+                if (persistedConfirmationTicks > confirmedTicks)
+                {
+                    confirmedTicks = persistedConfirmationTicks;
+                }
+
+                ageMilliseconds = (nowUtc.Ticks - confirmedTicks) / TimeSpan.TicksPerMillisecond;
+            }
+            else
+            {
+                if (!policy.TrustUnknownAgeAfterBoot)
+                {
+                    return true;
+                }
+
+                // Age unknown: the time since boot is a lower bound of it.
+                ageMilliseconds = monotonic - startMonotonic;
+            }
+
+            return ageMilliseconds > limitMilliseconds;
+        }
+
+        private static ReasonCode ReasonForState(CardState state)
+        {
+            switch (state)
+            {
+                case CardState.Active:
+                    return ReasonCode.Approved;
+                case CardState.NotYetActivated:
+                    return ReasonCode.NotYetActivated;
+                case CardState.Lost:
+                    return ReasonCode.Lost;
+                case CardState.Stolen:
+                    return ReasonCode.Stolen;
+                case CardState.Renewed:
+                    return ReasonCode.Renewed;
+                case CardState.Expired:
+                    return ReasonCode.Expired;
+                default:
+                    return ReasonCode.Blocked;
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+namespace LeoCarte.Terminal.Decisions
+{
+    /// <summary>
+    /// Why a tap was approved or denied. Journaled as one byte and uploaded to the platform: never renumber,
+    /// only append. <see cref="ReasonText"/> holds the French and English display messages.
+    /// </summary>
+    public enum ReasonCode : byte
+    {
+        Approved = 0,
+
+        /// <summary>The UID is not in the allowlist (never enabled, or not a LéoCarte).</summary>
+        UnknownCard = 1,
+
+        /// <summary>Listed but not activated yet on the platform.</summary>
+        NotYetActivated = 2,
+
+        /// <summary>Deactivated by the card office: declared lost.</summary>
+        Lost = 3,
+
+        /// <summary>Deactivated by the card office: declared stolen.</summary>
+        Stolen = 4,
+
+        /// <summary>An old card replaced by a renewed one.</summary>
+        Renewed = 5,
+
+        Expired = 6,
+
+        /// <summary>Blocked for another reason (destroyed, disabled without a known reason).</summary>
+        Blocked = 7,
+
+        /// <summary>The staleness policy no longer trusts the list: the terminal could not refresh it for too long.</summary>
+        ListTooOld = 8,
+
+        /// <summary>The terminal holds no allowlist yet (first sync not done).</summary>
+        NoList = 9,
+
+        /// <summary>Vending: the card holder's daily offline spending cap would be exceeded.</summary>
+        CardCapReached = 10,
+
+        /// <summary>Vending: the terminal's daily offline spending cap would be exceeded.</summary>
+        TerminalCapReached = 11,
+
+        /// <summary>Restaurant: this holder already had the subsidised meal in this service window.</summary>
+        MealAlreadyServed = 12,
+
+        /// <summary>Same card approved again within the repeat-tap interval: not charged twice.</summary>
+        RepeatTap = 13,
+
+        /// <summary>Every journal slot holds a record the platform has not acknowledged: nothing more can be recorded.</summary>
+        JournalFull = 14,
+
+        /// <summary>The card could not be read reliably (collision, CRC, timeout).</summary>
+        ReaderError = 15,
+
+        /// <summary>Restaurant: the tap is outside every configured service window.</summary>
+        OutsideServiceHours = 16,
+
+        /// <summary>The policy requires a synced clock and the clock is not synced.</summary>
+        ClockNotSet = 17,
+
+        /// <summary>Vending: the sale request is malformed (price not positive or above the configured maximum).</summary>
+        InvalidSale = 18,
+
+        /// <summary>Flash storage failed while recording the decision; nothing was charged.</summary>
+        StorageError = 19,
+    }
+}

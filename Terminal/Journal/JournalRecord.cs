@@ -1,0 +1,235 @@
+using System;
+using LeoCarte.Terminal.Crypto;
+
+namespace LeoCarte.Terminal.Journal
+{
+    /// <summary>
+    /// One decision as journaled in flash and uploaded to the platform. The flash bytes and the wire bytes are the
+    /// same 64-byte little-endian record (Terminal/Journal/FORMAT.md), so the sync client uploads raw records and
+    /// the gateway checks each record's CRC-32 itself. A caller keeps one instance and reuses it: encoding and
+    /// decoding allocate nothing.
+    /// </summary>
+    public sealed class JournalRecord
+    {
+        /// <summary>Bytes per record, in flash and on the wire.</summary>
+        public const int Size = 64;
+
+        /// <summary>Record layout version, byte 0 of every record; a reader rejects versions it does not know.</summary>
+        public const byte FormatVersion = 1;
+
+        /// <summary>Longest UID a record holds (ISO/IEC 14443-3 triple-size UID).</summary>
+        public const int MaxUidLength = 10;
+
+        public const int FlagApproved = 0x01;
+        public const int FlagClockSynced = 0x02;
+        public const int FlagCardListed = 0x04;
+
+        // Field offsets (FORMAT.md).
+        private const int OffsetVersion = 0;
+        private const int OffsetFlags = 1;
+        private const int OffsetReason = 2;
+        private const int OffsetMode = 3;
+        private const int OffsetSequence = 4;
+        private const int OffsetTime = 12;
+        private const int OffsetUidLength = 20;
+        private const int OffsetUid = 21;
+        private const int OffsetCategory = 31;
+        private const int OffsetListVersion = 32;
+        private const int OffsetAmount = 40;
+        private const int OffsetItem = 44;
+        private const int OffsetHolder = 48;
+        private const int OffsetPeriod = 52;
+        private const int OffsetJournalId = 56;
+        private const int OffsetCrc = 60;
+
+        /// <summary>.NET ticks of 1970-01-01T00:00:00Z.</summary>
+        private const long UnixEpochTicks = 621355968000000000L;
+
+        /// <summary>Journal sequence number: 1, 2, 3 … per terminal, never reused.</summary>
+        public long Sequence;
+
+        /// <summary>Decision time, milliseconds since 1970-01-01 UTC, as the terminal's clock read it.</summary>
+        public long UnixMilliseconds;
+
+        /// <summary>True when <see cref="UnixMilliseconds"/> came from a synced clock (SNTP or gateway).</summary>
+        public bool ClockSynced;
+
+        public bool Approved;
+
+        /// <summary>True when the card was found in the allowlist (then <see cref="HolderKey"/> and <see cref="Category"/> are meaningful).</summary>
+        public bool CardListed;
+
+        /// <summary>Decision reason code (LeoCarte.Terminal.Decisions.ReasonCode; 0 = approved).</summary>
+        public byte Reason;
+
+        /// <summary>Terminal mode at the decision (LeoCarte.Terminal.Decisions.TerminalMode).</summary>
+        public byte Mode;
+
+        public int UidLength;
+
+        /// <summary>UID bytes in received order; bytes past <see cref="UidLength"/> are zero.</summary>
+        public readonly byte[] Uid = new byte[MaxUidLength];
+
+        public byte Category;
+
+        /// <summary>Allowlist version in force at the decision (0 = none).</summary>
+        public long ListVersion;
+
+        /// <summary>Amount charged in euro cents (0 on a denial).</summary>
+        public int AmountCents;
+
+        /// <summary>Vending item code, or the service-window index + 1 in restaurant mode.</summary>
+        public int ItemCode;
+
+        public int HolderKey;
+
+        /// <summary>Counter period the decision counted against (service window or day), 0 when none.</summary>
+        public int PeriodKey;
+
+        /// <summary>
+        /// Random non-zero identity of the journal that holds the record, set by the journal on append. A terminal
+        /// whose flash was wiped starts again at sequence 1 under a new journal id, so the platform deduplicates on
+        /// (terminal id, journal id, sequence) and never mistakes new transactions for old ones.
+        /// </summary>
+        public int JournalId;
+
+        public DateTime TimeUtc
+        {
+            get { return new DateTime(UnixEpochTicks + UnixMilliseconds * TimeSpan.TicksPerMillisecond, DateTimeKind.Utc); }
+            set { UnixMilliseconds = (value.Ticks - UnixEpochTicks) / TimeSpan.TicksPerMillisecond; }
+        }
+
+        /// <summary>Sets the UID from uid[offset..offset+length), keeping at most <see cref="MaxUidLength"/> bytes.</summary>
+        public void SetUid(byte[] uid, int offset, int length)
+        {
+            if (uid == null || length < 0)
+            {
+                length = 0;
+            }
+
+            if (length > MaxUidLength)
+            {
+                length = MaxUidLength;
+            }
+
+            Array.Clear(Uid, 0, MaxUidLength);
+            if (length > 0)
+            {
+                Array.Copy(uid, offset, Uid, 0, length);
+            }
+
+            UidLength = length;
+        }
+
+        public void Clear()
+        {
+            Sequence = 0;
+            UnixMilliseconds = 0;
+            ClockSynced = false;
+            Approved = false;
+            CardListed = false;
+            Reason = 0;
+            Mode = 0;
+            UidLength = 0;
+            Array.Clear(Uid, 0, MaxUidLength);
+            Category = 0;
+            ListVersion = 0;
+            AmountCents = 0;
+            ItemCode = 0;
+            HolderKey = 0;
+            PeriodKey = 0;
+            JournalId = 0;
+        }
+
+        /// <summary>Writes the 64-byte record, CRC included, at buffer[offset].</summary>
+        public void Encode(byte[] buffer, int offset)
+        {
+            buffer[offset + OffsetVersion] = FormatVersion;
+            int flags = (Approved ? FlagApproved : 0) | (ClockSynced ? FlagClockSynced : 0) | (CardListed ? FlagCardListed : 0);
+            buffer[offset + OffsetFlags] = (byte)flags;
+            buffer[offset + OffsetReason] = Reason;
+            buffer[offset + OffsetMode] = Mode;
+            LittleEndian.WriteInt64(buffer, offset + OffsetSequence, Sequence);
+            LittleEndian.WriteInt64(buffer, offset + OffsetTime, UnixMilliseconds);
+            int uidLength = UidLength < 0 ? 0 : (UidLength > MaxUidLength ? MaxUidLength : UidLength);
+            buffer[offset + OffsetUidLength] = (byte)uidLength;
+            for (int i = 0; i < MaxUidLength; i++)
+            {
+                buffer[offset + OffsetUid + i] = i < uidLength ? Uid[i] : (byte)0;
+            }
+
+            buffer[offset + OffsetCategory] = Category;
+            LittleEndian.WriteInt64(buffer, offset + OffsetListVersion, ListVersion);
+            LittleEndian.WriteInt32(buffer, offset + OffsetAmount, AmountCents);
+            LittleEndian.WriteInt32(buffer, offset + OffsetItem, ItemCode);
+            LittleEndian.WriteInt32(buffer, offset + OffsetHolder, HolderKey);
+            LittleEndian.WriteInt32(buffer, offset + OffsetPeriod, PeriodKey);
+            LittleEndian.WriteInt32(buffer, offset + OffsetJournalId, JournalId);
+            LittleEndian.WriteUInt32(buffer, offset + OffsetCrc, Crc32.Compute(buffer, offset, OffsetCrc));
+        }
+
+        /// <summary>
+        /// True when buffer[offset..offset+64) is a well-formed record: known version, CRC-32 matching, UID length
+        /// at most 10 and flags within the defined bits. Never throws for any content; false when the buffer is too short.
+        /// </summary>
+        public static bool IsValid(byte[] buffer, int offset, int count)
+        {
+            if (buffer == null || offset < 0 || count < Size || offset > buffer.Length - Size)
+            {
+                return false;
+            }
+
+            if (buffer[offset + OffsetVersion] != FormatVersion || buffer[offset + OffsetUidLength] > MaxUidLength)
+            {
+                return false;
+            }
+
+            if ((buffer[offset + OffsetFlags] & ~(FlagApproved | FlagClockSynced | FlagCardListed)) != 0)
+            {
+                return false;
+            }
+
+            return LittleEndian.ReadUInt32(buffer, offset + OffsetCrc) == Crc32.Compute(buffer, offset, OffsetCrc);
+        }
+
+        /// <summary>The journal id field of the record at buffer[offset] (no validation).</summary>
+        public static int ReadJournalId(byte[] buffer, int offset)
+        {
+            return LittleEndian.ReadInt32(buffer, offset + OffsetJournalId);
+        }
+
+        /// <summary>The sequence number field of the record at buffer[offset] (no validation).</summary>
+        public static long ReadSequence(byte[] buffer, int offset)
+        {
+            return LittleEndian.ReadInt64(buffer, offset + OffsetSequence);
+        }
+
+        /// <summary>Fills this instance from the record at buffer[offset]; false (and this instance unchanged) when the bytes are not a valid record.</summary>
+        public bool Decode(byte[] buffer, int offset, int count)
+        {
+            if (!IsValid(buffer, offset, count))
+            {
+                return false;
+            }
+
+            int flags = buffer[offset + OffsetFlags];
+            Approved = (flags & FlagApproved) != 0;
+            ClockSynced = (flags & FlagClockSynced) != 0;
+            CardListed = (flags & FlagCardListed) != 0;
+            Reason = buffer[offset + OffsetReason];
+            Mode = buffer[offset + OffsetMode];
+            Sequence = LittleEndian.ReadInt64(buffer, offset + OffsetSequence);
+            UnixMilliseconds = LittleEndian.ReadInt64(buffer, offset + OffsetTime);
+            UidLength = buffer[offset + OffsetUidLength];
+            Array.Copy(buffer, offset + OffsetUid, Uid, 0, MaxUidLength);
+            Category = buffer[offset + OffsetCategory];
+            ListVersion = LittleEndian.ReadInt64(buffer, offset + OffsetListVersion);
+            AmountCents = LittleEndian.ReadInt32(buffer, offset + OffsetAmount);
+            ItemCode = LittleEndian.ReadInt32(buffer, offset + OffsetItem);
+            HolderKey = LittleEndian.ReadInt32(buffer, offset + OffsetHolder);
+            PeriodKey = LittleEndian.ReadInt32(buffer, offset + OffsetPeriod);
+            JournalId = LittleEndian.ReadInt32(buffer, offset + OffsetJournalId);
+            return true;
+        }
+    }
+}
