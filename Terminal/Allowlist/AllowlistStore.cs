@@ -187,8 +187,15 @@ namespace LeoCarte.Terminal.Allowlist
         /// <summary>Entries decoded by the last lookup (the managed compute a device measurement will cost).</summary>
         public int LastLookupEntriesDecoded { get; private set; }
 
-        /// <summary>Lookups that met undecodable flash data since construction (reported in diagnostics).</summary>
+        /// <summary>Lookups that met undecodable flash data or a failing read since construction (diagnostics).</summary>
         public int CorruptBlockCount { get; private set; }
+
+        /// <summary>
+        /// True when the last <see cref="TryFind"/> could not read or decode the flash it needed: its false then
+        /// means "storage fault", not "unknown card" (the decision engine can say so instead of refusing the card
+        /// as unknown).
+        /// </summary>
+        public bool LastLookupFailed { get; private set; }
 
         /// <summary>Block size this store uses for tables it writes.</summary>
         internal int NewTableBlockSize
@@ -341,6 +348,7 @@ namespace LeoCarte.Terminal.Allowlist
             {
                 LastLookupReads = 0;
                 LastLookupEntriesDecoded = 0;
+                LastLookupFailed = false;
                 if (uid == null || into == null || !CardUid.IsValidLength(length) || offset < 0 || offset + length > uid.Length || Version == 0)
                 {
                     return false;
@@ -351,11 +359,12 @@ namespace LeoCarte.Terminal.Allowlist
             }
         }
 
-        /// <summary>Whether <paramref name="key"/> is in the list in force (update-time checks of deltas).</summary>
+        /// <summary>Whether <paramref name="key"/> is in the list in force (update-time checks of deltas); check LastLookupFailed.</summary>
         internal bool Contains(EntryKey key, CardRecord scratch)
         {
             lock (sync)
             {
+                LastLookupFailed = false;
                 target.CopyFrom(key);
                 return FindTarget(scratch);
             }
@@ -586,28 +595,107 @@ namespace LeoCarte.Terminal.Allowlist
         private int SearchBlock(int blockNumber, CardRecord into)
         {
             LastLookupReads++;
-            if (files.Read(dataNames[activeSlot], blockNumber * blockSize, block, 0, blockSize) != blockSize)
+            int read;
+            try
+            {
+                read = files.Read(dataNames[activeSlot], blockNumber * blockSize, block, 0, blockSize);
+            }
+            catch (Exception)
+            {
+                // A flash driver fault must not escape the tap path: it is reported as a failed lookup.
+                read = -1;
+            }
+
+            if (read != blockSize)
             {
                 CorruptBlockCount++;
+                LastLookupFailed = true;
                 return SearchAbsent;
             }
 
-            int remaining = WireFormat.GetUInt16(block, 0);
-            int position = TableFormat.BlockHeaderSize;
-            EntryCodec codec = lookupCodec;
-            codec.Key.Clear();
-            bool first = true;
-            while (remaining > 0)
+            int first = TableFormat.BlockHeaderSize;
+            int end = WireFormat.GetUInt16(block, TableFormat.BlockOffsetEnd);
+            int restarts = block[TableFormat.BlockOffsetRestartCount];
+            if (WireFormat.GetUInt16(block, TableFormat.BlockOffsetCount) == 0 || end <= first || end > blockSize || restarts > TableFormat.RestartSlots)
             {
-                int size = EntryCodec.Measure(block, position, blockSize - position);
-                if (size <= 0 || position + size > blockSize || !codec.Decode(block, position, size, false))
+                CorruptBlockCount++;
+                LastLookupFailed = true;
+                return SearchAbsent;
+            }
+
+            // Navigation (first key, restart offsets and keys) is checked before it steers the search.
+            if (!TableFormat.CheckNavigation(block, end, restarts))
+            {
+                CorruptBlockCount++;
+                LastLookupFailed = true;
+                return SearchAbsent;
+            }
+
+            int order = CompareFullKeyAt(first, end);
+            if (order == CorruptKey)
+            {
+                CorruptBlockCount++;
+                LastLookupFailed = true;
+                return SearchAbsent;
+            }
+
+            if (order > 0)
+            {
+                return SearchBeforeBlock;
+            }
+
+            // Binary search of the restart points (full keys at known offsets) for the last one <= target;
+            // then decode from it up to the next restart point.
+            int start = first, limit = end, segment = 0;
+            int lo = 0, hi = restarts - 1;
+            while (lo <= hi)
+            {
+                int mid = (lo + hi) >> 1;
+                int offset = WireFormat.GetUInt16(block, TableFormat.BlockOffsetRestarts + 2 * mid);
+                int restartOrder = offset > first && offset < end ? CompareFullKeyAt(offset, end) : CorruptKey;
+                if (restartOrder == CorruptKey)
                 {
                     CorruptBlockCount++;
+                    LastLookupFailed = true;
+                    return SearchAbsent;
+                }
+
+                if (restartOrder <= 0)
+                {
+                    start = offset;
+                    segment = mid + 1;
+                    lo = mid + 1;
+                }
+                else
+                {
+                    limit = offset;
+                    hi = mid - 1;
+                }
+            }
+
+            // Only the segment about to be decoded is checked: a few hundred bytes of CRC per lookup.
+            if (!TableFormat.CheckSegment(block, segment, start, limit))
+            {
+                CorruptBlockCount++;
+                LastLookupFailed = true;
+                return SearchAbsent;
+            }
+
+            EntryCodec codec = lookupCodec;
+            codec.Key.Clear();
+            int position = start;
+            while (position < limit)
+            {
+                int size = EntryCodec.Measure(block, position, limit - position);
+                if (size <= 0 || position + size > limit || !codec.Decode(block, position, size, false))
+                {
+                    CorruptBlockCount++;
+                    LastLookupFailed = true;
                     return SearchAbsent;
                 }
 
                 LastLookupEntriesDecoded++;
-                int order = codec.Key.CompareTo(target);
+                order = codec.Key.CompareTo(target);
                 if (order == 0)
                 {
                     into.State = codec.State;
@@ -618,15 +706,33 @@ namespace LeoCarte.Terminal.Allowlist
 
                 if (order > 0)
                 {
-                    return first ? SearchBeforeBlock : SearchAbsent;
+                    return SearchAbsent;
                 }
 
-                first = false;
                 position += size;
-                remaining--;
             }
 
             return SearchAbsent;
+        }
+
+        private const int CorruptKey = 2;
+
+        /// <summary>Order (-1, 0, 1) of the full-key entry at block[offset] against the target, or CorruptKey.</summary>
+        private int CompareFullKeyAt(int offset, int end)
+        {
+            if (offset + 2 > end || ((block[offset] >> 3) & 7) != EntryCodec.FullKeyCode)
+            {
+                return CorruptKey;
+            }
+
+            int length = block[offset + 1];
+            if (!CardUid.IsValidLength(length) || offset + 2 + length > end)
+            {
+                return CorruptKey;
+            }
+
+            int order = CardUid.Compare(block, offset + 2, length, target.Bytes, 0, target.Length);
+            return order < 0 ? -1 : (order > 0 ? 1 : 0);
         }
 
         /// <summary>Reads and checks a slot; returns its index (header left in <see cref="header"/>) or null when not valid.</summary>
@@ -660,6 +766,7 @@ namespace LeoCarte.Terminal.Allowlist
 
             ulong[] slotIndex = new ulong[slotBlockCount];
             byte[] chunk = new byte[256];
+            uint indexCrc = 0;
             int done = 0;
             while (done < slotBlockCount)
             {
@@ -675,6 +782,7 @@ namespace LeoCarte.Terminal.Allowlist
                     return null;
                 }
 
+                indexCrc = Crc32.Append(indexCrc, chunk, 0, bytes);
                 for (int i = 0; i < n; i++)
                 {
                     ulong prefix = WireFormat.GetUInt64(chunk, i * TableFormat.IndexEntrySize);
@@ -689,7 +797,7 @@ namespace LeoCarte.Terminal.Allowlist
                 done += n;
             }
 
-            return slotIndex;
+            return indexCrc == WireFormat.GetUInt32(header, TableFormat.OffsetIndexCrc) ? slotIndex : null;
         }
 
         private bool Adopt(int slot)

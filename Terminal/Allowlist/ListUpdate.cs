@@ -468,6 +468,11 @@ namespace LeoCarte.Terminal.Allowlist
         private ListUpdateResult ApplyToOverlay()
         {
             bool present = store.Contains(wire.Key, scratchRecord);
+            if (store.LastLookupFailed)
+            {
+                return ListUpdateResult.StorageError;
+            }
+
             if (wire.IsRemoval)
             {
                 if (!present)

@@ -20,6 +20,7 @@ namespace LeoCarte.Terminal.Allowlist
         private int blockIndex;
         private int position;
         private int remainingInBlock;
+        private int blockEnd;
 
         /// <summary>A cursor with no table: MoveNext returns false.</summary>
         public TableCursor()
@@ -110,9 +111,12 @@ namespace LeoCarte.Terminal.Allowlist
                     return false;
                 }
 
-                remainingInBlock = WireFormat.GetUInt16(block, 0);
+                // The whole block is checked (header and every segment CRC) before any entry is used: a table
+                // being compacted must not carry decayed flash into the next one.
+                blockEnd = TableFormat.CheckBlock(block, blockSize);
+                remainingInBlock = WireFormat.GetUInt16(block, TableFormat.BlockOffsetCount);
                 position = TableFormat.BlockHeaderSize;
-                if (remainingInBlock == 0)
+                if (blockEnd < 0)
                 {
                     IsCorrupt = true;
                     return false;
@@ -127,8 +131,8 @@ namespace LeoCarte.Terminal.Allowlist
 
         private bool AdvanceWithin(bool firstOfBlock)
         {
-            int size = EntryCodec.Measure(block, position, blockSize - position);
-            if (size <= 0 || position + size > blockSize)
+            int size = EntryCodec.Measure(block, position, blockEnd - position);
+            if (size <= 0 || position + size > blockEnd)
             {
                 IsCorrupt = true;
                 return false;
@@ -154,6 +158,13 @@ namespace LeoCarte.Terminal.Allowlist
 
             position += size;
             remainingInBlock--;
+            if ((remainingInBlock == 0) != (position == blockEnd))
+            {
+                // The entry count and the end of entries disagree.
+                IsCorrupt = true;
+                return false;
+            }
+
             return true;
         }
     }

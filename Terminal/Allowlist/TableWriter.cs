@@ -28,13 +28,17 @@ namespace LeoCarte.Terminal.Allowlist
         private ulong blockPrefix;
         private ulong lastBlockPrefix;
         private int blockCount;
+        private int restartCount;
+        private readonly int restartInterval;
         private int batchCount;
+        private uint indexCrc;
         private int entryCount;
 
         public TableWriter(int blockSize)
         {
             this.blockSize = blockSize;
             block = new byte[blockSize];
+            restartInterval = (blockSize - TableFormat.BlockHeaderSize) / (TableFormat.RestartSlots + 1);
         }
 
         public int EntryCount
@@ -60,7 +64,10 @@ namespace LeoCarte.Terminal.Allowlist
             blockUsed = TableFormat.BlockHeaderSize;
             blockEntries = 0;
             blockCount = 0;
+            restartCount = 0;
+            System.Array.Clear(block, 0, blockSize);
             batchCount = 0;
+            indexCrc = 0;
             entryCount = 0;
             lastBlockPrefix = 0;
             blockPrevious.Clear();
@@ -75,11 +82,26 @@ namespace LeoCarte.Terminal.Allowlist
                 return ListUpdateResult.BadFormat;
             }
 
+            // Past the next restart threshold, this entry starts a restart point: written with its full key.
+            bool restart = blockEntries > 0 && restartCount < TableFormat.RestartSlots
+                && blockUsed >= TableFormat.BlockHeaderSize + (restartCount + 1) * restartInterval;
+            if (restart)
+            {
+                blockPrevious.Clear();
+            }
+
             int size = EntryCodec.Encode(entry, 0, blockPrevious, key.Bytes, 0, key.Length, state, holderKey, category, false);
             if (blockEntries > 0 && blockUsed + size > blockSize)
             {
                 FlushBlock();
+                restart = false;
                 size = EntryCodec.Encode(entry, 0, blockPrevious, key.Bytes, 0, key.Length, state, holderKey, category, false);
+            }
+
+            if (restart)
+            {
+                WireFormat.PutUInt16(block, TableFormat.BlockOffsetRestarts + 2 * restartCount, blockUsed);
+                restartCount++;
             }
 
             if (blockEntries == 0)
@@ -112,25 +134,33 @@ namespace LeoCarte.Terminal.Allowlist
 
             if (batchCount > 0)
             {
-                files.Append(indexName, indexBatch, 0, batchCount * TableFormat.IndexEntrySize);
-                batchCount = 0;
+                AppendIndexBatch();
             }
 
-            TableFormat.WriteHeader(header, siteId, version, issuedUnixSeconds, entryCount, blockSize, blockCount);
+            TableFormat.WriteHeader(header, siteId, version, issuedUnixSeconds, entryCount, blockSize, blockCount, indexCrc);
             files.Write(indexName, 0, header, 0, TableFormat.HeaderSize);
+        }
+
+        private void AppendIndexBatch()
+        {
+            int bytes = batchCount * TableFormat.IndexEntrySize;
+            files.Append(indexName, indexBatch, 0, bytes);
+            indexCrc = Crypto.Crc32.Append(indexCrc, indexBatch, 0, bytes);
+            batchCount = 0;
         }
 
         private void FlushBlock()
         {
-            WireFormat.PutUInt16(block, 0, blockEntries);
+            TableFormat.SealBlock(block, blockEntries, blockUsed, restartCount);
             System.Array.Clear(block, blockUsed, blockSize - blockUsed);
             files.Append(dataName, block, 0, blockSize);
+            System.Array.Clear(block, 0, TableFormat.BlockHeaderSize);
+            restartCount = 0;
             WireFormat.PutUInt64(indexBatch, batchCount * TableFormat.IndexEntrySize, blockPrefix);
             batchCount++;
             if (batchCount == IndexBatchEntries)
             {
-                files.Append(indexName, indexBatch, 0, indexBatch.Length);
-                batchCount = 0;
+                AppendIndexBatch();
             }
 
             lastBlockPrefix = blockPrefix;

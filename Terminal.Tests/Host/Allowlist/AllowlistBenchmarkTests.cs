@@ -27,6 +27,7 @@ public class AllowlistBenchmarkTests
         Assert.AreEqual(f.SmallSnapshotApplyAllocatedExcludingIndex, f.SnapshotApplyAllocatedExcludingIndex, "update memory independent of list size");
         Assert.IsTrue(f.DeltaApplyFlashBytesWritten < 2_000, $"a 100-change delta goes to the overlay: {f.DeltaApplyFlashBytesWritten} bytes written");
         Assert.IsTrue(f.CompactedIntoTable, "an overflowing delta compacts into a new table");
+        Assert.IsTrue(f.MaxEntriesDecoded <= 64, $"restart points bound the decoding per lookup: {f.MaxEntriesDecoded}");
         Assert.IsTrue(f.MeetsTargets);
     }
 }

@@ -15,7 +15,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist;
 [TestClass]
 public class AllowlistCrashTests
 {
-    private const int BlockSize = 64;
+    private const int BlockSize = 128;
 
     private static readonly int[] TornVariants = { 0, -1, 1000 };
 

@@ -175,8 +175,8 @@ public class AllowlistFuzzTests
         var index = files.Snapshot(slot + ".idx");
         var random = new Random(72);
         var record = new CardRecord();
-        int cases = 0, opened = 0, lookups = 0;
-        for (int t = 0; t < 600; t++)
+        int cases = 0, opened = 0, lookups = 0, found = 0, failed = 0;
+        for (int t = 0; t < 2000; t++)
         {
             var d = (byte[])data.Clone();
             var x = (byte[])index.Clone();
@@ -190,15 +190,37 @@ public class AllowlistFuzzTests
             var corrupted = new MemoryFileStore();
             corrupted.Append(slot + ".dat", d, 0, d.Length);
             corrupted.Append(slot + ".idx", x, 0, x.Length);
-            var reopened = new AllowlistStore(corrupted, "allow", 64);
+            var reopened = new AllowlistStore(corrupted, "allow", 128);
             if (reopened.Open())
             {
                 opened++;
                 foreach (var e in entries)
                 {
-                    reopened.TryFind(e.Uid, 0, e.Uid.Length, record);
+                    // Decayed flash never answers wrongly: the exact record, or a lookup reported as failed.
+                    if (reopened.TryFind(e.Uid, 0, e.Uid.Length, record))
+                    {
+                        Assert.IsTrue(record.State == e.State && record.HolderKey == e.HolderKey && record.Category == e.Category, $"case {t}: wrong record");
+                        found++;
+                    }
+                    else
+                    {
+                        Assert.IsTrue(reopened.LastLookupFailed, $"case {t}: a listed card silently missing");
+                        failed++;
+                    }
+
                     Assert.IsTrue(reopened.LastLookupReads <= 2);
                     lookups++;
+                }
+
+                for (int u = 0; u < 50; u++)
+                {
+                    var unknown = (byte[])entries[random.Next(entries.Length)].Uid.Clone();
+                    unknown[random.Next(unknown.Length)] ^= (byte)(1 << random.Next(8));
+                    if (Array.FindIndex(entries, x => x.Uid.AsSpan().SequenceEqual(unknown)) < 0)
+                    {
+                        Assert.IsFalse(reopened.TryFind(unknown, 0, unknown.Length, record), $"case {t}: unknown card accepted");
+                        lookups++;
+                    }
                 }
 
                 var cursor = reopened.OpenCursor();
@@ -212,13 +234,14 @@ public class AllowlistFuzzTests
             cases++;
         }
 
-        Console.WriteLine($"fuzz flash table: {cases} corrupted tables, {opened} still opened (index intact), {lookups} lookups without exception");
+        Console.WriteLine($"fuzz flash table: {cases} corrupted tables, {opened} still opened (index intact), {lookups} lookups without exception: " +
+            $"listed cards found with their exact record {found}, reported as failed lookups {failed}, wrong answers 0");
     }
 
     private static (MemoryFileStore, AllowlistStore, ListUpdate) Fixture(byte[] baseList)
     {
         var files = new MemoryFileStore();
-        var store = new AllowlistStore(files, "allow", 64);
+        var store = new AllowlistStore(files, "allow", 128);
         store.Open();
         var update = new ListUpdate(store, AllowlistTestData.Site, AllowlistTestData.Key);
         Assert.AreEqual(ListUpdateResult.Ok, AllowlistTestData.Apply(update, baseList, 64));

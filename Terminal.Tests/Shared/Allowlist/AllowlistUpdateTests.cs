@@ -30,7 +30,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
         public void SnapshotIsFoundCardByCard()
         {
             MemoryFileStore files = new MemoryFileStore();
-            AllowlistStore store = new AllowlistStore(files, "t", 64);
+            AllowlistStore store = new AllowlistStore(files, "t", 128);
             store.Open();
             ListEntry[] entries = Sample(60, 1);
             byte[] list = ListBuilder.BuildSnapshot(Site, 5, Issued, entries, Key());
@@ -57,7 +57,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
             Assert.IsFalse(store.TryFind(entries[7].Uid, 0, 5, record));
 
             // A reboot finds the same list.
-            AllowlistStore reopened = new AllowlistStore(files, "t", 64);
+            AllowlistStore reopened = new AllowlistStore(files, "t", 128);
             Assert.IsTrue(reopened.Open());
             Assert.AreEqual(5L, reopened.Version);
             Assert.IsTrue(reopened.TryFind(entries[59].Uid, 0, entries[59].Uid.Length, record));
@@ -66,7 +66,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
         [TestMethod]
         public void DeltaAddsChangesAndRemoves()
         {
-            AllowlistStore store = new AllowlistStore(new MemoryFileStore(), "t", 64);
+            AllowlistStore store = new AllowlistStore(new MemoryFileStore(), "t", 128);
             store.Open();
             ListEntry[] entries = Sample(30, 2);
             Assert.AreEqual((int)ListUpdateResult.Ok, (int)Feed(store, ListBuilder.BuildSnapshot(Site, 1, Issued, entries, Key()), 1000));
@@ -96,7 +96,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
         [TestMethod]
         public void ReplaysAndWrongBasesAreRefusedAndTheListKept()
         {
-            AllowlistStore store = new AllowlistStore(new MemoryFileStore(), "t", 64);
+            AllowlistStore store = new AllowlistStore(new MemoryFileStore(), "t", 128);
             store.Open();
             ListEntry[] entries = Sample(10, 3);
             byte[] v3 = ListBuilder.BuildSnapshot(Site, 3, Issued, entries, Key());
@@ -124,7 +124,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
         [TestMethod]
         public void TruncatedCorruptAndForeignStreamsAreRefused()
         {
-            AllowlistStore store = new AllowlistStore(new MemoryFileStore(), "t", 64);
+            AllowlistStore store = new AllowlistStore(new MemoryFileStore(), "t", 128);
             store.Open();
             byte[] list = ListBuilder.BuildSnapshot(Site, 1, Issued, Sample(10, 4), Key());
 
@@ -151,7 +151,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
         [TestMethod]
         public void UpdateApiMisuseGetsResultCodes()
         {
-            AllowlistStore store = new AllowlistStore(new MemoryFileStore(), "t", 64);
+            AllowlistStore store = new AllowlistStore(new MemoryFileStore(), "t", 128);
             store.Open();
             ListUpdate update = new ListUpdate(store, Site, Key());
             byte[] list = ListBuilder.BuildSnapshot(Site, 1, Issued, Sample(3, 5), Key());
@@ -170,7 +170,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
         [TestMethod]
         public void EmptyListIsAValidVersion()
         {
-            AllowlistStore store = new AllowlistStore(new MemoryFileStore(), "t", 64);
+            AllowlistStore store = new AllowlistStore(new MemoryFileStore(), "t", 128);
             store.Open();
             Assert.AreEqual((int)ListUpdateResult.Ok, (int)Feed(store, ListBuilder.BuildSnapshot(Site, 1, Issued, new ListEntry[0], Key()), 3));
             Assert.AreEqual(1L, store.Version);

@@ -19,7 +19,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
         public void SmallDeltasStayInTheOverlayAndSurviveAReboot()
         {
             MemoryFileStore files = new MemoryFileStore();
-            AllowlistStore store = new AllowlistStore(files, "t", 64, 8);
+            AllowlistStore store = new AllowlistStore(files, "t", 128, 8);
             store.Open();
             ListEntry[] entries = AllowlistUpdateTests.Sample(30, 11);
             Assert.AreEqual((int)ListUpdateResult.Ok, (int)AllowlistUpdateTests.Feed(store, ListBuilder.BuildSnapshot(Site, 1, 100, entries, AllowlistUpdateTests.Key()), 50));
@@ -57,7 +57,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
             ListEntry[] again = new ListEntry[] { ListEntry.Removal(entries[3].Uid) };
             Assert.AreEqual((int)ListUpdateResult.BadDelta, (int)AllowlistUpdateTests.Feed(store, ListBuilder.BuildDelta(Site, 4, 3, 400, again, AllowlistUpdateTests.Key()), 7));
 
-            AllowlistStore rebooted = new AllowlistStore(files, "t", 64, 8);
+            AllowlistStore rebooted = new AllowlistStore(files, "t", 128, 8);
             Assert.IsTrue(rebooted.Open());
             Assert.AreEqual(3L, rebooted.Version);
             Assert.AreEqual(1L, rebooted.TableVersion);
@@ -70,7 +70,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
         public void ADeltaThatOverflowsTheOverlayIsCompactedIntoANewTable()
         {
             MemoryFileStore files = new MemoryFileStore();
-            AllowlistStore store = new AllowlistStore(files, "t", 64, 4);
+            AllowlistStore store = new AllowlistStore(files, "t", 128, 4);
             store.Open();
             ListEntry[] entries = AllowlistUpdateTests.Sample(20, 12);
             Assert.AreEqual((int)ListUpdateResult.Ok, (int)AllowlistUpdateTests.Feed(store, ListBuilder.BuildSnapshot(Site, 10, 100, entries, AllowlistUpdateTests.Key()), 50));
@@ -103,7 +103,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
         public void ACorruptOverlayFileFallsBackToTheTable()
         {
             MemoryFileStore files = new MemoryFileStore();
-            AllowlistStore store = new AllowlistStore(files, "t", 64, 8);
+            AllowlistStore store = new AllowlistStore(files, "t", 128, 8);
             store.Open();
             ListEntry[] entries = AllowlistUpdateTests.Sample(10, 13);
             Assert.AreEqual((int)ListUpdateResult.Ok, (int)AllowlistUpdateTests.Feed(store, ListBuilder.BuildSnapshot(Site, 1, 100, entries, AllowlistUpdateTests.Key()), 50));
@@ -119,7 +119,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
                 byte[] corrupt = (byte[])overlay.Clone();
                 corrupt[i] ^= 0x20;
                 copy.Append(name, corrupt, 0, corrupt.Length);
-                AllowlistStore reopened = new AllowlistStore(copy, "t", 64, 8);
+                AllowlistStore reopened = new AllowlistStore(copy, "t", 128, 8);
                 Assert.IsTrue(reopened.Open());
                 Assert.AreEqual(1L, reopened.Version, "byte " + i);
                 Assert.IsTrue(reopened.TryFind(entries[0].Uid, 0, entries[0].Uid.Length, new CardRecord()));

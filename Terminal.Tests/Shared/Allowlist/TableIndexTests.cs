@@ -20,7 +20,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
         [TestMethod]
         public void TenByteUidsStraddlingABlockBoundaryTakeTwoReads()
         {
-            // 64-byte blocks hold four 15-byte entries: Q01, P01, P02, P03 | P04, P05, P06.
+            // 116-byte blocks (55-byte block header) hold four 15-byte entries: Q01, P01, P02, P03 | P04, P05, P06.
             ListEntry[] entries = new ListEntry[7];
             entries[0] = new ListEntry(Uid10(0x03, 1), CardState.Active, 1, 0);
             for (int i = 1; i < 7; i++)
@@ -29,7 +29,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
             }
 
             MemoryFileStore files = new MemoryFileStore();
-            AllowlistStore store = new AllowlistStore(files, "t", 64);
+            AllowlistStore store = new AllowlistStore(files, "t", 116);
             store.Open();
             byte[] list = ListBuilder.BuildSnapshot(76, 1, 0, entries, AllowlistUpdateTests.Key());
             ListUpdate update = new ListUpdate(store, 76, AllowlistUpdateTests.Key());
@@ -73,7 +73,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
                 entries[i] = new ListEntry(Uid10(0x04, (byte)i), CardState.Active, i, 0);
             }
 
-            AllowlistStore store = new AllowlistStore(new MemoryFileStore(), "t", 64);
+            AllowlistStore store = new AllowlistStore(new MemoryFileStore(), "t", 116);
             store.Open();
             byte[] list = ListBuilder.BuildSnapshot(76, 1, 0, entries, AllowlistUpdateTests.Key());
             ListUpdate update = new ListUpdate(store, 76, AllowlistUpdateTests.Key());
