@@ -18,8 +18,8 @@ namespace LeoCarte.Terminal.Decisions
     /// this holder in this window) or vending (invalid sale, card daily cap, terminal daily cap).
     ///
     /// Commit order of an approval (crash safety, see PeriodLedger and TransactionJournal): 1. counter entry tagged
-    /// with the journal sequence the record will get; 2. journal record. A power cut between them leaves a counter
-    /// entry whose sequence the journal lacks, which <see cref="Start"/> drops at boot. So after any crash, a meal
+    /// with the journal sequence the record will get; 2. journal record. A power cut between them leaves a newest
+    /// counter entry whose sequence is the journal's next one, which <see cref="Start"/> drops at boot. So after any crash, a meal
     /// is counted exactly when it is journaled: a journaled meal is never served twice, an unjournaled one never
     /// blocks the student.
     ///
@@ -122,8 +122,8 @@ namespace LeoCarte.Terminal.Decisions
         }
 
         /// <summary>
-        /// Boot, after <see cref="TransactionJournal.Open"/>: restores the counters (dropping entries the journal does
-        /// not hold) and the last list confirmation time. False on a storage failure: every decision is then a
+        /// Boot, after <see cref="TransactionJournal.Open"/>: restores the counters (dropping the one entry whose
+        /// journal record never reached flash) and the last list confirmation time. False on a storage failure: every decision is then a
         /// StorageError denial until a later Start succeeds.
         /// </summary>
         public bool Start()

@@ -1,4 +1,5 @@
 using System;
+using LeoCarte.Terminal.Crypto;
 using LeoCarte.Terminal.Journal;
 using LeoCarte.Terminal.Storage;
 
@@ -11,8 +12,9 @@ namespace LeoCarte.Terminal.Decisions
     /// Flash (little-endian): a 16-byte header {"LCCT", period key int32, reserved int32, CRC-32 of bytes 0..11}
     /// then 16-byte entries {holder key int32, amount cents int32, journal sequence uint32, CRC-32 of bytes 0..11}.
     /// An approval appends one entry (one storage write) BEFORE its journal record; at boot, <see cref="Load"/> drops a
-    /// torn entry and any entry whose sequence the journal does not hold (power cut between the two writes), so the
-    /// counters and the journal agree exactly: a journaled meal is always counted, an unjournaled one never.
+    /// torn entry and the newest entry when its sequence is the journal's next one (power cut between the two
+    /// writes), so the counters and the journal agree exactly: a journaled meal is always counted, an unjournaled
+    /// one never.
     /// A new period truncates the file then writes a new header (a cut between leaves an empty file: no period).
     ///
     /// RAM: open addressing (linear probing) over holder keys, power-of-two slots, 10 bytes per slot, filled to ¾ at
@@ -107,8 +109,9 @@ namespace LeoCarte.Terminal.Decisions
         public int UncommittedEntriesDropped { get; private set; }
 
         /// <summary>
-        /// Boot: rebuilds the table from flash, keeping only entries whose journal sequence is at most
-        /// <paramref name="journalLastSequence"/>. Storage exceptions propagate (the caller reports a storage error).
+        /// Boot: rebuilds the table from flash, dropping the newest entry when its journal sequence is
+        /// <paramref name="journalLastSequence"/> + 1 (its record was never written). Storage exceptions propagate
+        /// (the caller reports a storage error).
         /// </summary>
         public void Load(long journalLastSequence)
         {
@@ -139,11 +142,19 @@ namespace LeoCarte.Terminal.Decisions
                 return;
             }
 
-            uint committed = (uint)journalLastSequence;
+            // Only the newest entry can be uncommitted: an approval writes its entry, then its journal record, one
+            // decision at a time. So the newest valid entry is cut exactly when its sequence is the journal's next
+            // one (the record never made it). Any other entry is kept, even one ahead of the journal (a journal lost
+            // or reset under the counters): over-counting is safe, forgetting a served meal is not.
+            uint inFlight = (uint)journalLastSequence + 1;
             int entriesInFile = (length - HeaderSize) / EntrySize;
-            int cutAt = -1;
             int trailingDamagedFrom = -1;
-            for (int first = 0; first < entriesInFile && cutAt < 0; first += ScanEntries)
+            bool pending = false;
+            int pendingHolder = 0;
+            int pendingAmount = 0;
+            uint pendingSequence = 0;
+            int pendingPosition = 0;
+            for (int first = 0; first < entriesInFile; first += ScanEntries)
             {
                 int count = entriesInFile - first < ScanEntries ? entriesInFile - first : ScanEntries;
                 int got = store.Read(fileName, HeaderSize + first * EntrySize, scan, 0, count * EntrySize) / EntrySize;
@@ -163,27 +174,33 @@ namespace LeoCarte.Terminal.Decisions
                     }
 
                     trailingDamagedFrom = -1;
-
-                    // Serial-number comparison (RFC 1982) on the low 32 bits of the journal sequence.
-                    uint sequence = LittleEndian.ReadUInt32(scan, at + 8);
-                    if ((int)(sequence - committed) > 0)
+                    if (pending)
                     {
-                        cutAt = position;
-                        break;
+                        Count(pendingHolder, pendingAmount);
                     }
 
-                    Count(LittleEndian.ReadInt32(scan, at), LittleEndian.ReadInt32(scan, at + 4));
+                    // One entry behind: the newest valid entry is judged after the scan.
+                    pending = true;
+                    pendingHolder = LittleEndian.ReadInt32(scan, at);
+                    pendingAmount = LittleEndian.ReadInt32(scan, at + 4);
+                    pendingSequence = LittleEndian.ReadUInt32(scan, at + 8);
+                    pendingPosition = position;
                 }
             }
 
-            if (cutAt >= 0)
+            if (pending && pendingSequence == inFlight)
             {
-                UncommittedEntriesDropped = (length - cutAt) / EntrySize;
-                store.Truncate(fileName, cutAt);
-                appendPosition = cutAt;
+                UncommittedEntriesDropped = 1;
+                store.Truncate(fileName, pendingPosition);
+                appendPosition = pendingPosition;
             }
             else
             {
+                if (pending)
+                {
+                    Count(pendingHolder, pendingAmount);
+                }
+
                 // Damaged entries at the end (a torn append) are overwritten by the next entry.
                 appendPosition = trailingDamagedFrom >= 0 ? trailingDamagedFrom : HeaderSize + entriesInFile * EntrySize;
             }

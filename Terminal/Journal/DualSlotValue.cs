@@ -1,3 +1,4 @@
+using LeoCarte.Terminal.Crypto;
 using LeoCarte.Terminal.Storage;
 
 namespace LeoCarte.Terminal.Journal

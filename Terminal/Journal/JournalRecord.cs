@@ -1,4 +1,5 @@
 using System;
+using LeoCarte.Terminal.Crypto;
 
 namespace LeoCarte.Terminal.Journal
 {
@@ -38,7 +39,7 @@ namespace LeoCarte.Terminal.Journal
         private const int OffsetItem = 44;
         private const int OffsetHolder = 48;
         private const int OffsetPeriod = 52;
-        private const int OffsetReserved = 56;
+        private const int OffsetJournalId = 56;
         private const int OffsetCrc = 60;
 
         /// <summary>.NET ticks of 1970-01-01T00:00:00Z.</summary>
@@ -85,6 +86,13 @@ namespace LeoCarte.Terminal.Journal
         /// <summary>Counter period the decision counted against (service window or day), 0 when none.</summary>
         public int PeriodKey;
 
+        /// <summary>
+        /// Random non-zero identity of the journal that holds the record, set by the journal on append. A terminal
+        /// whose flash was wiped starts again at sequence 1 under a new journal id, so the platform deduplicates on
+        /// (terminal id, journal id, sequence) and never mistakes new transactions for old ones.
+        /// </summary>
+        public int JournalId;
+
         public DateTime TimeUtc
         {
             get { return new DateTime(UnixEpochTicks + UnixMilliseconds * TimeSpan.TicksPerMillisecond, DateTimeKind.Utc); }
@@ -130,6 +138,7 @@ namespace LeoCarte.Terminal.Journal
             ItemCode = 0;
             HolderKey = 0;
             PeriodKey = 0;
+            JournalId = 0;
         }
 
         /// <summary>Writes the 64-byte record, CRC included, at buffer[offset].</summary>
@@ -155,7 +164,7 @@ namespace LeoCarte.Terminal.Journal
             LittleEndian.WriteInt32(buffer, offset + OffsetItem, ItemCode);
             LittleEndian.WriteInt32(buffer, offset + OffsetHolder, HolderKey);
             LittleEndian.WriteInt32(buffer, offset + OffsetPeriod, PeriodKey);
-            LittleEndian.WriteInt32(buffer, offset + OffsetReserved, 0);
+            LittleEndian.WriteInt32(buffer, offset + OffsetJournalId, JournalId);
             LittleEndian.WriteUInt32(buffer, offset + OffsetCrc, Crc32.Compute(buffer, offset, OffsetCrc));
         }
 
@@ -181,6 +190,12 @@ namespace LeoCarte.Terminal.Journal
             }
 
             return LittleEndian.ReadUInt32(buffer, offset + OffsetCrc) == Crc32.Compute(buffer, offset, OffsetCrc);
+        }
+
+        /// <summary>The journal id field of the record at buffer[offset] (no validation).</summary>
+        public static int ReadJournalId(byte[] buffer, int offset)
+        {
+            return LittleEndian.ReadInt32(buffer, offset + OffsetJournalId);
         }
 
         /// <summary>The sequence number field of the record at buffer[offset] (no validation).</summary>
@@ -213,6 +228,7 @@ namespace LeoCarte.Terminal.Journal
             ItemCode = LittleEndian.ReadInt32(buffer, offset + OffsetItem);
             HolderKey = LittleEndian.ReadInt32(buffer, offset + OffsetHolder);
             PeriodKey = LittleEndian.ReadInt32(buffer, offset + OffsetPeriod);
+            JournalId = LittleEndian.ReadInt32(buffer, offset + OffsetJournalId);
             return true;
         }
     }

@@ -1,4 +1,5 @@
 using System;
+using LeoCarte.Terminal.Crypto;
 using LeoCarte.Terminal.Storage;
 
 namespace LeoCarte.Terminal.Journal
@@ -39,6 +40,7 @@ namespace LeoCarte.Terminal.Journal
         private long baseSequence;
         private long lastSequence;
         private long acknowledgedSequence;
+        private int journalId;
 
         /// <summary>Journal file length as this instance last wrote it; -1 when unknown (after a failed write).</summary>
         private int fileLength = -1;
@@ -79,6 +81,15 @@ namespace LeoCarte.Terminal.Journal
         public long AcknowledgedSequence
         {
             get { lock (sync) { return acknowledgedSequence; } }
+        }
+
+        /// <summary>
+        /// Random non-zero identity of this journal, written in its header and in every record: a journal created
+        /// afresh (wiped flash) gets a new one while its sequences restart, so the platform can tell them apart.
+        /// </summary>
+        public int JournalId
+        {
+            get { lock (sync) { return journalId; } }
         }
 
         /// <summary>Records waiting for acknowledgement.</summary>
@@ -155,6 +166,7 @@ namespace LeoCarte.Terminal.Journal
 
                 long sequence = lastSequence + 1;
                 record.Sequence = sequence;
+                record.JournalId = journalId;
                 record.Encode(recordBuffer, 0);
                 int position = SlotPosition(sequence);
                 try
@@ -335,6 +347,7 @@ namespace LeoCarte.Terminal.Journal
             TornTailBytesAtOpen = 0;
             HeaderRebuiltAtOpen = false;
             fileLength = -1;
+            journalId = 0;
 
             acknowledgedSequence = acknowledged.Load(0);
             if (acknowledgedSequence < 0)
@@ -367,6 +380,8 @@ namespace LeoCarte.Terminal.Journal
                     StartFresh(acknowledgedSequence, length);
                     return;
                 }
+
+                journalId = highestJournalId;
 
                 // The smallest positive base with the right residue, so no older unacknowledged record falls below it.
                 baseSequence = ((maxSequence - maxSlot - 1) % capacity) + 1;
@@ -421,9 +436,14 @@ namespace LeoCarte.Terminal.Journal
             fileLength = length;
         }
 
-        /// <summary>A new empty ring whose first record will be <paramref name="last"/> + 1.</summary>
+        /// <summary>A new empty ring whose first record will be <paramref name="last"/> + 1 (same journal id when one is known).</summary>
         private void StartFresh(long last, int currentLength)
         {
+            if (journalId == 0)
+            {
+                journalId = NewJournalId();
+            }
+
             if (capacity < 1 || capacity > JournalSettings.MaxCapacity)
             {
                 capacity = configuredCapacity;
@@ -452,6 +472,7 @@ namespace LeoCarte.Terminal.Journal
         {
             highest = 0;
             highestSlot = 0;
+            highestJournalId = 0;
             int valid = 0;
             for (int first = 0; first < slots; first += ScanRecords)
             {
@@ -481,11 +502,23 @@ namespace LeoCarte.Terminal.Journal
                     {
                         highest = sequence;
                         highestSlot = first + i;
+                        highestJournalId = JournalRecord.ReadJournalId(scanBuffer, at);
                     }
                 }
             }
 
             return valid;
+        }
+
+        /// <summary>Journal id of the highest record found by the last <see cref="ScanHighest"/>.</summary>
+        private int highestJournalId;
+
+        private static int NewJournalId()
+        {
+            // Random is seeded from the time on both runtimes; mixing in the tick count separates two journals
+            // created in the same second after a wipe. Zero is reserved for "unknown".
+            int id = new Random().Next() ^ (int)DateTime.UtcNow.Ticks ^ (int)(DateTime.UtcNow.Ticks >> 32);
+            return id == 0 ? 1 : id;
         }
 
         private int SlotIndex(long sequence)
@@ -544,6 +577,7 @@ namespace LeoCarte.Terminal.Journal
 
             capacity = headerCapacity;
             baseSequence = headerBase;
+            journalId = LittleEndian.ReadInt32(header, 20);
             return true;
         }
 
@@ -558,6 +592,7 @@ namespace LeoCarte.Terminal.Journal
             LittleEndian.WriteUInt16(header, 6, HeaderFormatVersion);
             LittleEndian.WriteInt32(header, 8, capacity);
             LittleEndian.WriteInt64(header, 12, baseSequence);
+            LittleEndian.WriteInt32(header, 20, journalId);
             LittleEndian.WriteUInt32(header, 28, Crc32.Compute(header, 0, 28));
             store.Write(fileName, 0, header, 0, HeaderSize);
         }

@@ -61,6 +61,7 @@ public class JournalCrashTests
             outcome.InFlightSequence = journal.NextSequence;
             outcome.InFlightBytes = new byte[JournalRecord.Size];
             record.Sequence = outcome.InFlightSequence;
+            record.JournalId = journal.JournalId;
             record.Encode(outcome.InFlightBytes, 0);
             JournalResult result = journal.Append(record);
             if (result == JournalResult.Full)

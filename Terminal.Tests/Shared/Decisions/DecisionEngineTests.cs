@@ -205,6 +205,26 @@ namespace LeoCarte.Terminal.Tests.Decisions
         }
 
         [TestMethod]
+        public void CountersOutliveALostJournal()
+        {
+            TestTerminal t = new TestTerminal(TerminalMode.Restaurant, 64);
+            for (int i = 0; i < 3; i++)
+            {
+                byte[] uid = TestTerminal.Uid7(70 + i);
+                t.List.Add(uid, CardState.Active, 7070 + i);
+                Assert.IsTrue(t.Tap(uid).Approved);
+            }
+
+            t.Store.Delete("journal");
+            t.Store.Delete("journal.ack");
+            Assert.IsTrue(t.Boot());
+            Assert.AreEqual(0L, t.Journal.LastSequence, "the journal starts again");
+            Assert.AreEqual(3, t.Engine.Counters.Entries, "served meals are not forgotten");
+            t.Clock.Advance(30);
+            Assert.AreEqual((int)ReasonCode.MealAlreadyServed, (int)t.Tap(TestTerminal.Uid7(71)).Reason);
+        }
+
+        [TestMethod]
         public void UnsyncedClockAfterRebootKeepsThePersistedService()
         {
             TestTerminal t = new TestTerminal(TerminalMode.Restaurant, 64);

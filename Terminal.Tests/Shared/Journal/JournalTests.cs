@@ -4,6 +4,7 @@ using nanoFramework.TestFramework;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 #endif
 using System;
+using LeoCarte.Terminal.Crypto;
 using LeoCarte.Terminal.Journal;
 using LeoCarte.Terminal.Storage;
 
@@ -281,6 +282,34 @@ namespace LeoCarte.Terminal.Tests.Journal
             TransactionJournal again = OpenJournal(store, 4);
             Assert.AreEqual(10L, again.LastSequence);
             Assert.AreEqual(4, again.Depth, "at most the ring's records are pending again (re-sent, deduplicated by the platform)");
+        }
+
+        [TestMethod]
+        public void JournalIdIsStampedOnRecordsAndSurvivesReopenCapacityChangeAndHeaderLoss()
+        {
+            MemoryFileStore store = new MemoryFileStore();
+            TransactionJournal journal = OpenJournal(store, 4);
+            int id = journal.JournalId;
+            Assert.AreNotEqual(0, id);
+            JournalRecord record = Sample(1);
+            journal.Append(record);
+            Assert.AreEqual(id, record.JournalId);
+            JournalRecord back = new JournalRecord();
+            Assert.IsTrue(journal.TryRead(1, back));
+            Assert.AreEqual(id, back.JournalId);
+
+            Assert.AreEqual(id, OpenJournal(store, 4).JournalId, "reopen");
+            byte[] zeros = new byte[TransactionJournal.HeaderSize];
+            store.Write("journal", 0, zeros, 0, zeros.Length);
+            TransactionJournal rebuilt = OpenJournal(store, 4);
+            Assert.IsTrue(rebuilt.HeaderRebuiltAtOpen);
+            Assert.AreEqual(id, rebuilt.JournalId, "header rebuilt from the records");
+            rebuilt.Acknowledge(1);
+            Assert.AreEqual(id, OpenJournal(store, 9).JournalId, "capacity change keeps the id");
+
+            MemoryFileStore wiped = new MemoryFileStore();
+            TransactionJournal fresh = OpenJournal(wiped, 4);
+            Assert.AreNotEqual(id, fresh.JournalId, "a wiped terminal gets a new journal id (1 in 2^32 chance of a clash)");
         }
 
         [TestMethod]
