@@ -36,6 +36,9 @@ namespace LeoCarte.Terminal.Allowlist
         private readonly byte[] header = new byte[TableFormat.HeaderSize];
         private byte[] block = new byte[0];
 
+        private int searchReads;
+        private int searchDecoded;
+        private bool searchFailed;
         private int activeSlot = -1;
         private long tableVersion;
         private long tableIssued;
@@ -346,27 +349,34 @@ namespace LeoCarte.Terminal.Allowlist
         {
             lock (sync)
             {
-                LastLookupReads = 0;
-                LastLookupEntriesDecoded = 0;
-                LastLookupFailed = false;
-                if (uid == null || into == null || !CardUid.IsValidLength(length) || offset < 0 || offset + length > uid.Length || Version == 0)
+                searchReads = 0;
+                searchDecoded = 0;
+                searchFailed = false;
+                bool found = false;
+                if (uid != null && into != null && CardUid.IsValidLength(length) && offset >= 0 && offset + length <= uid.Length && Version != 0)
                 {
-                    return false;
+                    target.Set(uid, offset, length);
+                    found = FindTarget(into);
                 }
 
-                target.Set(uid, offset, length);
-                return FindTarget(into);
+                // Published only by the tap path's own call, so an update checking a delta meanwhile cannot blur them.
+                LastLookupReads = searchReads;
+                LastLookupEntriesDecoded = searchDecoded;
+                LastLookupFailed = searchFailed;
+                return found;
             }
         }
 
-        /// <summary>Whether <paramref name="key"/> is in the list in force (update-time checks of deltas); check LastLookupFailed.</summary>
-        internal bool Contains(EntryKey key, CardRecord scratch)
+        /// <summary>Whether <paramref name="key"/> is in the list in force (update-time checks of deltas).</summary>
+        internal bool Contains(EntryKey key, CardRecord scratch, out bool failed)
         {
             lock (sync)
             {
-                LastLookupFailed = false;
+                searchFailed = false;
                 target.CopyFrom(key);
-                return FindTarget(scratch);
+                bool found = FindTarget(scratch);
+                failed = searchFailed;
+                return found;
             }
         }
 
@@ -594,7 +604,7 @@ namespace LeoCarte.Terminal.Allowlist
 
         private int SearchBlock(int blockNumber, CardRecord into)
         {
-            LastLookupReads++;
+            searchReads++;
             int read;
             try
             {
@@ -609,7 +619,7 @@ namespace LeoCarte.Terminal.Allowlist
             if (read != blockSize)
             {
                 CorruptBlockCount++;
-                LastLookupFailed = true;
+                searchFailed = true;
                 return SearchAbsent;
             }
 
@@ -619,7 +629,7 @@ namespace LeoCarte.Terminal.Allowlist
             if (WireFormat.GetUInt16(block, TableFormat.BlockOffsetCount) == 0 || end <= first || end > blockSize || restarts > TableFormat.RestartSlots)
             {
                 CorruptBlockCount++;
-                LastLookupFailed = true;
+                searchFailed = true;
                 return SearchAbsent;
             }
 
@@ -627,7 +637,7 @@ namespace LeoCarte.Terminal.Allowlist
             if (!TableFormat.CheckNavigation(block, end, restarts))
             {
                 CorruptBlockCount++;
-                LastLookupFailed = true;
+                searchFailed = true;
                 return SearchAbsent;
             }
 
@@ -635,7 +645,7 @@ namespace LeoCarte.Terminal.Allowlist
             if (order == CorruptKey)
             {
                 CorruptBlockCount++;
-                LastLookupFailed = true;
+                searchFailed = true;
                 return SearchAbsent;
             }
 
@@ -656,7 +666,7 @@ namespace LeoCarte.Terminal.Allowlist
                 if (restartOrder == CorruptKey)
                 {
                     CorruptBlockCount++;
-                    LastLookupFailed = true;
+                    searchFailed = true;
                     return SearchAbsent;
                 }
 
@@ -677,7 +687,7 @@ namespace LeoCarte.Terminal.Allowlist
             if (!TableFormat.CheckSegment(block, segment, start, limit))
             {
                 CorruptBlockCount++;
-                LastLookupFailed = true;
+                searchFailed = true;
                 return SearchAbsent;
             }
 
@@ -690,11 +700,11 @@ namespace LeoCarte.Terminal.Allowlist
                 if (size <= 0 || position + size > limit || !codec.Decode(block, position, size, false))
                 {
                     CorruptBlockCount++;
-                    LastLookupFailed = true;
+                    searchFailed = true;
                     return SearchAbsent;
                 }
 
-                LastLookupEntriesDecoded++;
+                searchDecoded++;
                 order = codec.Key.CompareTo(target);
                 if (order == 0)
                 {

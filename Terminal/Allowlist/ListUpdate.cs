@@ -467,8 +467,9 @@ namespace LeoCarte.Terminal.Allowlist
 
         private ListUpdateResult ApplyToOverlay()
         {
-            bool present = store.Contains(wire.Key, scratchRecord);
-            if (store.LastLookupFailed)
+            bool lookupFailed;
+            bool present = store.Contains(wire.Key, scratchRecord, out lookupFailed);
+            if (lookupFailed)
             {
                 return ListUpdateResult.StorageError;
             }

@@ -238,6 +238,57 @@ public class AllowlistFuzzTests
             $"listed cards found with their exact record {found}, reported as failed lookups {failed}, wrong answers 0");
     }
 
+    [TestMethod]
+    public void AFailingFlashReadIsAFailedLookupNotAnException()
+    {
+        var entries = AllowlistTestData.Population(50, 81);
+        var inner = new MemoryFileStore();
+        var files = new FailingReadStore(inner);
+        var store = new AllowlistStore(files, "allow", 128);
+        store.Open();
+        var update = new ListUpdate(store, AllowlistTestData.Site, AllowlistTestData.Key);
+        Assert.AreEqual(ListUpdateResult.Ok, AllowlistTestData.Apply(update, ListBuilder.BuildSnapshot(AllowlistTestData.Site, 1, 0, entries, AllowlistTestData.Key), 100));
+        var record = new CardRecord();
+        Assert.IsTrue(store.TryFind(entries[0].Uid, 0, entries[0].Uid.Length, record));
+        Assert.IsFalse(store.LastLookupFailed);
+
+        files.Failing = true;
+        Assert.IsFalse(store.TryFind(entries[0].Uid, 0, entries[0].Uid.Length, record));
+        Assert.IsTrue(store.LastLookupFailed, "reported as a storage fault, not an unknown card");
+
+        // A delta checked against the table while reads fail is refused as a storage error, the list kept.
+        var delta = ListBuilder.BuildDelta(AllowlistTestData.Site, 2, 1, 0, new[] { ListEntry.Removal(entries[1].Uid) }, AllowlistTestData.Key);
+        Assert.AreEqual(ListUpdateResult.StorageError, AllowlistTestData.Apply(update, delta, 100));
+        files.Failing = false;
+        Assert.AreEqual(1L, store.Version);
+        Assert.IsTrue(store.TryFind(entries[1].Uid, 0, entries[1].Uid.Length, record));
+        Assert.AreEqual(ListUpdateResult.Ok, AllowlistTestData.Apply(update, delta, 100));
+    }
+
+    private sealed class FailingReadStore : IFileStore
+    {
+        private readonly MemoryFileStore inner;
+
+        public FailingReadStore(MemoryFileStore inner) => this.inner = inner;
+
+        public bool Failing;
+
+        public int Length(string name) => inner.Length(name);
+
+        public int Read(string name, int position, byte[] buffer, int offset, int count)
+            => Failing && name.EndsWith(".dat", StringComparison.Ordinal) ? throw new System.IO.IOException("flash read fault") : inner.Read(name, position, buffer, offset, count);
+
+        public void Append(string name, byte[] data, int offset, int count) => inner.Append(name, data, offset, count);
+
+        public void Write(string name, int position, byte[] data, int offset, int count) => inner.Write(name, position, data, offset, count);
+
+        public void Truncate(string name, int length) => inner.Truncate(name, length);
+
+        public void Replace(string source, string target) => inner.Replace(source, target);
+
+        public void Delete(string name) => inner.Delete(name);
+    }
+
     private static (MemoryFileStore, AllowlistStore, ListUpdate) Fixture(byte[] baseList)
     {
         var files = new MemoryFileStore();

@@ -1,0 +1,69 @@
+namespace LeoCarte.Drivers.Iso14443
+{
+    /// <summary>
+    /// What ISO/IEC 14443-3 anticollision learns about one card: ATQA, UID (4, 7 or 10 bytes, in the order the
+    /// bytes are received, which is ESUP-SGC's CSN order) and the final SAK. Preallocated and reused.
+    /// </summary>
+    public sealed class CardIdentity
+    {
+        /// <summary>Longest UID of ISO/IEC 14443-3 (triple size, §6.5.4).</summary>
+        public const int MaxUidLength = 10;
+
+        public readonly byte[] Uid = new byte[MaxUidLength];
+
+        public int UidLength;
+
+        /// <summary>ATQA as a 16-bit value, first received byte in the low half (ISO/IEC 14443-3 §6.5.2).</summary>
+        public ushort Atqa;
+
+        /// <summary>True when several cards answered REQA/WUPA with different ATQA bits (a normal multi-card field).</summary>
+        public bool AtqaCollided;
+
+        /// <summary>SAK of the last cascade level (§6.5.3.4).</summary>
+        public byte Sak;
+
+        public void Clear()
+        {
+            for (int i = 0; i < MaxUidLength; i++)
+            {
+                Uid[i] = 0;
+            }
+
+            UidLength = 0;
+            Atqa = 0;
+            AtqaCollided = false;
+            Sak = 0;
+        }
+
+        public void CopyFrom(CardIdentity other)
+        {
+            for (int i = 0; i < MaxUidLength; i++)
+            {
+                Uid[i] = other.Uid[i];
+            }
+
+            UidLength = other.UidLength;
+            Atqa = other.Atqa;
+            AtqaCollided = other.AtqaCollided;
+            Sak = other.Sak;
+        }
+
+        public bool SameUid(CardIdentity other)
+        {
+            if (other.UidLength != UidLength)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < UidLength; i++)
+            {
+                if (other.Uid[i] != Uid[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}

@@ -1,0 +1,372 @@
+using LeoCarte.Drivers.Mfrc522;
+
+namespace LeoCarte.Drivers.Iso14443
+{
+    /// <summary>
+    /// ISO/IEC 14443-3 Type A card activation over the MFRC522 (REQA/WUPA, bit-level anticollision and select at
+    /// cascade levels 1..3, HLTA) and the ISO/IEC 14443-4 entry (RATS/ATS, S(DESELECT)).
+    /// <para>CRC_A: the anticollision phase (SELECT frames and their SAK) uses the software CRC_A, because the
+    /// chip's CRC must be off for REQA and ANTICOLLISION frames and toggling it on and off at each cascade level
+    /// would cost four register writes per level; the card session after select (RATS, MIFARE commands, HLTA)
+    /// runs with the chip's CRC (TxModeReg/RxModeReg), switched on once. The CalcCRC command is never used.</para>
+    /// No allocation after construction.
+    /// </summary>
+    public sealed class Iso14443TypeA
+    {
+        // ISO/IEC 14443-3 §6.3.1 command codes.
+        public const byte ReqA = 0x26;
+        public const byte WupA = 0x52;
+        public const byte HltA = 0x50;
+        public const byte Rats = 0xE0;
+        public const byte CascadeTag = 0x88;
+
+        /// <summary>S(DESELECT) without CID (ISO/IEC 14443-4 §7.1.1.3).</summary>
+        public const byte Deselect = 0xC2;
+
+        /// <summary>FSDI 5 = 64-byte frames: what the MFRC522 FIFO holds (ISO/IEC 14443-4 §5.1).</summary>
+        private const byte RatsParameter = 0x50;
+
+        // SELECT / ANTICOLLISION codes per cascade level: 0x93, 0x95, 0x97 (§6.5.3.1).
+        private const byte SelectLevel1 = 0x93;
+
+        private readonly Mfrc522Chip chip;
+        private readonly byte[] frame = new byte[16];
+        private readonly byte[] answer = new byte[Mfrc522Chip.FifoSize];
+
+        public Iso14443TypeA(Mfrc522Chip chip)
+        {
+            this.chip = chip;
+        }
+
+        public Mfrc522Chip Chip => chip;
+
+        /// <summary>Collisions resolved by anticollision since construction.</summary>
+        public int CollisionsResolved { get; private set; }
+
+        /// <summary>Anticollision/select exchanges of the last <see cref="Select"/>.</summary>
+        public int LastSelectExchanges { get; private set; }
+
+        /// <summary>REQA (§6.3.1): wakes cards in IDLE only. Ok when at least one card answered; a collision between
+        /// different ATQAs also means cards are present (<see cref="CardIdentity.AtqaCollided"/>).</summary>
+        public ReaderResult RequestA(CardIdentity card) => Request(ReqA, card);
+
+        /// <summary>WUPA (§6.3.1): wakes cards in IDLE and in HALT; the presence check of a resting, halted card.</summary>
+        public ReaderResult WakeUpA(CardIdentity card) => Request(WupA, card);
+
+        private ReaderResult Request(byte command, CardIdentity card)
+        {
+            card.Atqa = 0;
+            card.AtqaCollided = false;
+            chip.SetHardwareCrc(false);
+            frame[0] = command;
+
+            // A short frame: 7 data bits (§6.2.3.1).
+            ReaderResult result = chip.Transceive(frame, 0, 1, 7, 0, chip.Options.ShortTimeoutTicks, answer, 0, answer.Length);
+            if (result == ReaderResult.Collision)
+            {
+                card.AtqaCollided = true;
+                return ReaderResult.Ok;
+            }
+
+            if (result != ReaderResult.Ok)
+            {
+                return result;
+            }
+
+            if (chip.ResponseLength != 2 || chip.ResponseLastBits != 0)
+            {
+                return ReaderResult.Protocol;
+            }
+
+            card.Atqa = (ushort)(answer[0] | (answer[1] << 8));
+            return ReaderResult.Ok;
+        }
+
+        /// <summary>
+        /// Anticollision and select through all cascade levels (ISO/IEC 14443-3 §6.5.3, §6.5.4) after a REQA/WUPA
+        /// answered. Bit-level: when cards collide, the bits before the collision are kept, the colliding bit is
+        /// set to 1, and the next ANTICOLLISION frame carries the known bits with TxLastBits/RxAlign so only the
+        /// cards matching them answer. Checks BCC at each level and the SAK's CRC_A. Fills
+        /// <paramref name="card"/>'s UID (4, 7 or 10 bytes) and SAK; the card ends in ACTIVE state.
+        /// </summary>
+        public ReaderResult Select(CardIdentity card)
+        {
+            card.UidLength = 0;
+            card.Sak = 0;
+            LastSelectExchanges = 0;
+            chip.SetHardwareCrc(false);
+            int timeout = chip.Options.ShortTimeoutTicks;
+
+            for (int level = 0; level < 3; level++)
+            {
+                frame[0] = (byte)(SelectLevel1 + 2 * level);
+                for (int i = 2; i < 9; i++)
+                {
+                    frame[i] = 0;
+                }
+
+                int knownBits = 0;
+
+                // Each collision fixes at least one more bit, so 32 rounds plus the final one always suffice.
+                for (int round = 0; round <= 33 && knownBits < 40; round++)
+                {
+                    if (knownBits >= 32)
+                    {
+                        // All UID CLn bits are known (the last one was a collision we resolved): BCC follows.
+                        frame[6] = Bcc.Compute(frame, 2);
+                        knownBits = 40;
+                        break;
+                    }
+
+                    int fullBytes = knownBits / 8;
+                    int extraBits = knownBits % 8;
+                    int sendCount = 2 + fullBytes + (extraBits > 0 ? 1 : 0);
+
+                    // NVB (§6.5.3.2): high nibble = whole bytes sent including SEL and NVB, low nibble = extra bits.
+                    frame[1] = (byte)(((2 + fullBytes) << 4) | extraBits);
+                    LastSelectExchanges++;
+                    ReaderResult result = chip.Transceive(frame, 0, sendCount, extraBits, extraBits, timeout, answer, 0, answer.Length);
+                    if (result != ReaderResult.Ok && result != ReaderResult.Collision)
+                    {
+                        return result;
+                    }
+
+                    int received = chip.ResponseLength;
+                    int index = 2 + fullBytes;
+                    if (received < 1 || index + received > 7)
+                    {
+                        return ReaderResult.Protocol;
+                    }
+
+                    // The first received bit sits at bit RxAlign (= extraBits) of answer[0], the position it has in
+                    // the UID byte we sent partially; merge it with the bits we sent.
+                    int lowMask = (1 << extraBits) - 1;
+                    frame[index] = (byte)((frame[index] & lowMask) | (answer[0] & ~lowMask));
+                    for (int i = 1; i < received; i++)
+                    {
+                        frame[index + i] = answer[i];
+                    }
+
+                    if (result == ReaderResult.Collision)
+                    {
+                        int position = chip.CollisionPosition;
+                        int bit = fullBytes * 8 + position - 1;
+                        if (position == 0 || bit < knownBits || bit >= 32)
+                        {
+                            // No usable position, or no progress: refuse rather than loop.
+                            return ReaderResult.Collision;
+                        }
+
+                        int byteIndex = 2 + bit / 8;
+                        int bitInByte = bit % 8;
+                        frame[byteIndex] = (byte)((frame[byteIndex] & ((1 << bitInByte) - 1)) | (1 << bitInByte));
+                        for (int i = byteIndex + 1; i < 7; i++)
+                        {
+                            frame[i] = 0;
+                        }
+
+                        knownBits = bit + 1;
+                        CollisionsResolved++;
+                        continue;
+                    }
+
+                    if (received != 5 - fullBytes || chip.ResponseLastBits != 0)
+                    {
+                        return ReaderResult.Protocol;
+                    }
+
+                    knownBits = 40;
+                }
+
+                if (knownBits < 40)
+                {
+                    return ReaderResult.Protocol;
+                }
+
+                if (!Bcc.Check(frame, 2))
+                {
+                    return ReaderResult.Protocol;
+                }
+
+                ReaderResult selected = SendSelect(timeout);
+                if (selected != ReaderResult.Ok)
+                {
+                    return selected;
+                }
+
+                byte sak = answer[0];
+                if (!CardTypes.UidComplete(sak))
+                {
+                    if (frame[2] != CascadeTag || level == 2)
+                    {
+                        return ReaderResult.Protocol;
+                    }
+
+                    CopyUidPart(card, 3, 3);
+                    continue;
+                }
+
+                CopyUidPart(card, 2, 4);
+                card.Sak = sak;
+                return ReaderResult.Ok;
+            }
+
+            return ReaderResult.Protocol;
+        }
+
+        /// <summary>
+        /// Selects a card whose UID is already known, without anticollision: one SELECT per cascade level
+        /// (§6.5.3.3 allows a reader to send the complete UID CLn directly). Used after WUPA to check that the
+        /// card resting on the reader is still the same one; a different card stays silent (Timeout).
+        /// </summary>
+        public ReaderResult SelectKnownUid(CardIdentity card)
+        {
+            int levels = card.UidLength == 4 ? 1 : card.UidLength == 7 ? 2 : card.UidLength == 10 ? 3 : 0;
+            if (levels == 0)
+            {
+                return ReaderResult.InvalidArgument;
+            }
+
+            chip.SetHardwareCrc(false);
+            int timeout = chip.Options.ShortTimeoutTicks;
+            for (int level = 0; level < levels; level++)
+            {
+                frame[0] = (byte)(SelectLevel1 + 2 * level);
+                int source = 3 * level;
+                if (level < levels - 1)
+                {
+                    frame[2] = CascadeTag;
+                    frame[3] = card.Uid[source];
+                    frame[4] = card.Uid[source + 1];
+                    frame[5] = card.Uid[source + 2];
+                }
+                else
+                {
+                    frame[2] = card.Uid[source];
+                    frame[3] = card.Uid[source + 1];
+                    frame[4] = card.Uid[source + 2];
+                    frame[5] = card.Uid[source + 3];
+                }
+
+                frame[6] = Bcc.Compute(frame, 2);
+                ReaderResult result = SendSelect(timeout);
+                if (result != ReaderResult.Ok)
+                {
+                    return result;
+                }
+
+                bool lastLevel = level == levels - 1;
+                if (CardTypes.UidComplete(answer[0]) != lastLevel)
+                {
+                    return ReaderResult.Protocol;
+                }
+
+                if (lastLevel)
+                {
+                    card.Sak = answer[0];
+                }
+            }
+
+            return ReaderResult.Ok;
+        }
+
+        /// <summary>SELECT with NVB 0x70 over frame[0..7), CRC_A in software; checks the SAK's CRC_A (§6.5.3.4).</summary>
+        private ReaderResult SendSelect(int timeout)
+        {
+            frame[1] = 0x70;
+            CrcA.Append(frame, 0, 7);
+            LastSelectExchanges++;
+            ReaderResult result = chip.Transceive(frame, 0, 9, 0, 0, timeout, answer, 0, answer.Length);
+            if (result != ReaderResult.Ok)
+            {
+                return result;
+            }
+
+            if (chip.ResponseLength != 3 || chip.ResponseLastBits != 0)
+            {
+                return ReaderResult.Protocol;
+            }
+
+            return CrcA.Check(answer, 0, 3) ? ReaderResult.Ok : ReaderResult.Crc;
+        }
+
+        private void CopyUidPart(CardIdentity card, int frameOffset, int count)
+        {
+            for (int i = 0; i < count && card.UidLength < CardIdentity.MaxUidLength; i++)
+            {
+                card.Uid[card.UidLength++] = frame[frameOffset + i];
+            }
+        }
+
+        /// <summary>
+        /// HLTA (§6.3.3): puts the ACTIVE card in HALT, where only WUPA wakes it. Success is silence: a card that
+        /// answers within the timeout (1 ms) has not accepted it (Protocol).
+        /// </summary>
+        public ReaderResult Halt()
+        {
+            frame[0] = HltA;
+            frame[1] = 0x00;
+            int count = 2;
+            if (!chip.HardwareCrc)
+            {
+                CrcA.Append(frame, 0, 2);
+                count = 4;
+            }
+
+            ReaderResult result = chip.Transceive(frame, 0, count, 0, 0, chip.Options.ShortTimeoutTicks, answer, 0, answer.Length);
+            if (result == ReaderResult.Timeout)
+            {
+                return ReaderResult.Ok;
+            }
+
+            return result == ReaderResult.ChipFault ? result : ReaderResult.Protocol;
+        }
+
+        /// <summary>
+        /// RATS (ISO/IEC 14443-4 §5.6.1) with FSDI 5 and CID 0, on a selected card whose SAK says it is ISO/IEC
+        /// 14443-4 compliant; parses the ATS into <paramref name="ats"/>. The card then waits for ISO 14443-4 blocks;
+        /// end with <see cref="DeselectCard"/>.
+        /// </summary>
+        public ReaderResult RequestAts(AtsInfo ats)
+        {
+            ats.Clear();
+            chip.SetHardwareCrc(true);
+            frame[0] = Rats;
+            frame[1] = RatsParameter;
+            ReaderResult result = chip.Transceive(frame, 0, 2, 0, 0, chip.Options.MediumTimeoutTicks, answer, 0, answer.Length);
+            if (result != ReaderResult.Ok)
+            {
+                return result;
+            }
+
+            int length = chip.ResponseLength;
+            if (length < 1 || chip.ResponseLastBits != 0)
+            {
+                return ReaderResult.Protocol;
+            }
+
+            // The chip has checked CRC_A; accept the ATS with or without the two CRC bytes left in the FIFO.
+            int tl = answer[0];
+            if (tl != length && tl + 2 != length)
+            {
+                return ReaderResult.Protocol;
+            }
+
+            return ats.Parse(answer, 0, tl) ? ReaderResult.Ok : ReaderResult.Protocol;
+        }
+
+        /// <summary>S(DESELECT) (ISO/IEC 14443-4 §8): the ISO 14443-4 way to put a card in HALT.</summary>
+        public ReaderResult DeselectCard()
+        {
+            chip.SetHardwareCrc(true);
+            frame[0] = Deselect;
+            ReaderResult result = chip.Transceive(frame, 0, 1, 0, 0, chip.Options.MediumTimeoutTicks, answer, 0, answer.Length);
+            if (result != ReaderResult.Ok)
+            {
+                return result;
+            }
+
+            return chip.ResponseLength >= 1 && answer[0] == Deselect ? ReaderResult.Ok : ReaderResult.Protocol;
+        }
+    }
+}

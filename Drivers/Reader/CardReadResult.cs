@@ -1,0 +1,80 @@
+using LeoCarte.Drivers.Iso14443;
+using LeoCarte.Drivers.Mfrc522;
+
+namespace LeoCarte.Drivers.Reader
+{
+    /// <summary>
+    /// The answer of one poll, filled in place so the tap path allocates nothing: create one at start-up and pass
+    /// it to every <see cref="CardReader.Poll"/>.
+    /// </summary>
+    public sealed class CardReadResult
+    {
+        public CardEvent Event;
+
+        /// <summary>Ok unless <see cref="Event"/> is Error.</summary>
+        public ReaderResult Error;
+
+        /// <summary>UID bytes in received order (ESUP-SGC CSN order); valid for NewCard, SameCardStillPresent, CardRemoved.</summary>
+        public readonly byte[] Uid = new byte[CardIdentity.MaxUidLength];
+
+        public int UidLength;
+        public byte Sak;
+        public ushort Atqa;
+        public CardType Type;
+
+        /// <summary>ATS of an ISO 14443-4 card when <see cref="CardReaderOptions.RequestAts"/> is on.</summary>
+        public readonly AtsInfo Ats = new AtsInfo();
+
+        /// <summary>SameCardStillPresent although the last presence check missed (removal not yet confirmed).</summary>
+        public bool PresenceUncertain;
+
+        public void Reset()
+        {
+            Event = CardEvent.NoCard;
+            Error = ReaderResult.Ok;
+            for (int i = 0; i < Uid.Length; i++)
+            {
+                Uid[i] = 0;
+            }
+
+            UidLength = 0;
+            Sak = 0;
+            Atqa = 0;
+            Type = CardType.Unknown;
+            Ats.Clear();
+            PresenceUncertain = false;
+        }
+
+        internal void SetCard(CardIdentity card, CardType type)
+        {
+            for (int i = 0; i < card.UidLength; i++)
+            {
+                Uid[i] = card.Uid[i];
+            }
+
+            UidLength = card.UidLength;
+            Sak = card.Sak;
+            Atqa = card.Atqa;
+            Type = type;
+        }
+
+        /// <summary>True when the UID equals <paramref name="uid"/>[0..<paramref name="length"/>).</summary>
+        public bool UidEquals(byte[] uid, int length)
+        {
+            if (length != UidLength)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < length; i++)
+            {
+                if (uid[i] != Uid[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}
