@@ -264,20 +264,34 @@ namespace LeoCarte.Terminal.Allowlist
 
                     case PhaseBody:
                         {
-                            // Hash the run of body bytes this chunk holds in one call, then parse it byte by byte.
+                            // Hash the run of body bytes this chunk holds in one call, and parse it entry by entry.
                             int runStart = i;
                             ListUpdateResult result = ListUpdateResult.Ok;
                             while (i < end && phase == PhaseBody)
                             {
-                                entryBytes[filled++] = chunk[i++];
                                 if (entrySize == 0)
                                 {
+                                    // Tag (and length byte of a full key) one at a time until the size is known...
+                                    entryBytes[filled++] = chunk[i++];
                                     entrySize = EntryCodec.Measure(entryBytes, 0, filled);
                                     if (entrySize < 0)
                                     {
                                         result = ListUpdateResult.BadFormat;
                                         break;
                                     }
+                                }
+                                else
+                                {
+                                    // ...then the rest of the entry in one copy: per-entry, not per-byte, work on the device.
+                                    int take = entrySize - filled;
+                                    if (take > end - i)
+                                    {
+                                        take = end - i;
+                                    }
+
+                                    Array.Copy(chunk, i, entryBytes, filled, take);
+                                    filled += take;
+                                    i += take;
                                 }
 
                                 if (entrySize > 0 && filled == entrySize)

@@ -67,6 +67,26 @@ namespace LeoCarte.Terminal.Tests.Allowlist
         }
 
         [TestMethod]
+        public void HeaderReadsBackWhatTheBuilderWrote()
+        {
+            ListEntry[] changes = new ListEntry[] { ListEntry.Removal(new byte[] { 1, 2, 3, 4 }) };
+            byte[] delta = ListBuilder.BuildDelta(0x01020304, 42, 41, 1767225600, changes, AllowlistUpdateTests.Key());
+            ListHeader header = new ListHeader();
+            Assert.AreEqual((int)ListUpdateResult.Ok, (int)ListHeader.Read(delta, 0, delta.Length, header));
+            Assert.AreEqual((int)ListKind.Delta, (int)header.Kind);
+            Assert.AreEqual(0x01020304u, header.SiteId);
+            Assert.AreEqual(42L, header.Version);
+            Assert.AreEqual(41L, header.BaseVersion);
+            Assert.AreEqual(1767225600L, header.IssuedUnixSeconds);
+            Assert.AreEqual(1, header.EntryCount);
+            Assert.AreEqual((int)ListUpdateResult.Truncated, (int)ListHeader.Read(delta, 0, 39, header));
+            delta[5] = 3;
+            Assert.AreEqual((int)ListUpdateResult.BadFormat, (int)ListHeader.Read(delta, 0, delta.Length, header));
+            delta[0] = (byte)'<';
+            Assert.AreEqual((int)ListUpdateResult.BadMagic, (int)ListHeader.Read(delta, 0, delta.Length, header));
+        }
+
+        [TestMethod]
         public void EncoderRefusesProgrammingErrors()
         {
             ListEncoder encoder = new ListEncoder(new ByteArraySink(), AllowlistUpdateTests.Key());
