@@ -18,7 +18,8 @@ namespace LeoCarte.Gateway;
 /// <summary>Builds the gateway web application; used by Program (command line) and by the end-to-end tests (in-process, real Kestrel on 127.0.0.1).</summary>
 public static class GatewayApp
 {
-    public static WebApplication Build(GatewayOptions options, string url, Action<ILoggingBuilder> logging = null, string[] args = null)
+    public static WebApplication Build(GatewayOptions options, string url, Action<ILoggingBuilder> logging = null, string[] args = null,
+        System.Security.Cryptography.X509Certificates.X509Certificate2 tlsCertificate = null)
     {
         if (string.IsNullOrEmpty(options.SiteKeyHex) || options.SiteKeyHex.Length != 64)
         {
@@ -27,7 +28,20 @@ public static class GatewayApp
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args ?? Array.Empty<string>(), ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(url);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxJournalBatchBytes + 1024);
+        builder.WebHost.UseKestrelHttpsConfiguration(); // the slim builder leaves https:// URLs out unless asked
+        if (tlsCertificate == null && !string.IsNullOrEmpty(options.TlsCertificatePfx))
+        {
+            tlsCertificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(options.TlsCertificatePfx, options.TlsCertificatePassword);
+        }
+
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = options.MaxJournalBatchBytes + 1024;
+            if (tlsCertificate != null)
+            {
+                k.ConfigureHttpsDefaults(https => https.ServerCertificate = tlsCertificate);
+            }
+        });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         if (logging != null)
         {

@@ -36,6 +36,11 @@ public sealed class GatewayOptions
     /// <summary>Accepted difference between a request's timestamp and the gateway clock.</summary>
     public int MaxClockSkewSeconds { get; set; } = 300;
 
+    /// <summary>PKCS#12 file with the gateway's TLS certificate and key, for https:// URLs (issued by the CA the terminals pin).</summary>
+    public string TlsCertificatePfx { get; set; }
+
+    public string TlsCertificatePassword { get; set; }
+
     /// <summary>Largest accepted journal upload, in bytes.</summary>
     public int MaxJournalBatchBytes { get; set; } = 256 * 1024;
 

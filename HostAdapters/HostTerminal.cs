@@ -20,6 +20,9 @@ public sealed class HostTerminalOptions
     public TimeSpan HttpTimeout { get; set; } = TimeSpan.FromSeconds(10);
     public int JournalCapacity { get; set; } = 1024;
     public uint Seed { get; set; } = 1;
+
+    /// <summary>CA certificate the gateway's TLS certificate must chain to (https gateways); null for plain HTTP.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 PinnedCa { get; set; }
 }
 
 /// <summary>
@@ -43,7 +46,9 @@ public sealed class HostTerminal : IDisposable
         Decisions = new DecisionEngine(Allowlist, Clock, Journal, files, new DecisionSettings { Mode = options.Mode });
         Decisions.Start();
         ListSink = new AllowlistListSink(Allowlist, options.SiteId, options.SiteKey);
-        Transport = new HttpClientTransport(options.GatewayUri, options.HttpTimeout);
+        Transport = options.PinnedCa == null
+            ? new HttpClientTransport(options.GatewayUri, options.HttpTimeout)
+            : new HttpClientTransport(options.GatewayUri, options.HttpTimeout, options.PinnedCa);
         Sync = new SyncEngine(Transport, new RequestSigner(options.TerminalId, options.TerminalSecret, new PortableMessageHasher()), Clock, ListSink,
             Allowlist, new TransactionJournalSource(Journal), null, options.Sync, ReaderHealth, options.Seed);
         Sync.ListConfirmed = Decisions.NoteListConfirmed;

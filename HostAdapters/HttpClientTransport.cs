@@ -6,7 +6,9 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Threading.Tasks;
 using System.Net.Sockets;
+using System.Net.Security;
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using LeoCarte.Terminal.Sync;
 
 namespace LeoCarte.HostAdapters;
@@ -26,6 +28,35 @@ public sealed class HttpClientTransport : IHttpTransport, IDisposable
         client = handler == null ? new HttpClient() : new HttpClient(handler);
         client.BaseAddress = baseAddress;
         client.Timeout = timeout;
+    }
+
+    /// <summary>
+    /// HTTPS with the gateway's CA pinned, as the device does (nanoFramework HttpsAuthentCert +
+    /// CertificateRequired): the server certificate must chain to <paramref name="pinnedCa"/> alone — the
+    /// machine's trust store is ignored — and match the host name.
+    /// </summary>
+    public HttpClientTransport(Uri baseAddress, TimeSpan timeout, X509Certificate2 pinnedCa)
+        : this(baseAddress, timeout, PinnedHandler(pinnedCa))
+    {
+    }
+
+    private static HttpMessageHandler PinnedHandler(X509Certificate2 pinnedCa)
+    {
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
+        {
+            if (certificate == null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0 || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
+            {
+                return false;
+            }
+
+            using var pinned = new X509Chain();
+            pinned.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            pinned.ChainPolicy.CustomTrustStore.Add(pinnedCa);
+            pinned.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return pinned.Build(new X509Certificate2(certificate));
+        };
+        return handler;
     }
 
     /// <summary>Number of requests sent (for tests and the benchmark).</summary>

@@ -30,9 +30,11 @@ internal sealed class GatewayFixture : IAsyncDisposable
     public static readonly byte[] TerminalSecret = Convert.FromHexString("5465726d696e616c2052552d544553542d3031207365637265742121212121ff");
 
     private WebApplication app;
+    private readonly System.Security.Cryptography.X509Certificates.X509Certificate2 tlsCertificate;
 
-    private GatewayFixture(string folder, int port)
+    private GatewayFixture(string folder, int port, System.Security.Cryptography.X509Certificates.X509Certificate2 tlsCertificate = null)
     {
+        this.tlsCertificate = tlsCertificate;
         Folder = folder;
         Port = port;
         ExportPath = Path.Combine(folder, "export.csv");
@@ -71,17 +73,17 @@ internal sealed class GatewayFixture : IAsyncDisposable
     public int Port { get; }
     public string ExportPath { get; }
     public GatewayOptions Options { get; }
-    public Uri BaseUri => new($"http://127.0.0.1:{Port}/");
+    public Uri BaseUri => new($"{(tlsCertificate == null ? "http" : "https")}://127.0.0.1:{Port}/");
     public IServiceProvider Services => app.Services;
     public ImportService Imports => app.Services.GetRequiredService<ImportService>();
     public IGatewayStore Store => app.Services.GetRequiredService<IGatewayStore>();
     public ListService Lists => app.Services.GetRequiredService<ListService>();
 
-    public static async Task<GatewayFixture> StartAsync(string exportText)
+    public static async Task<GatewayFixture> StartAsync(string exportText, System.Security.Cryptography.X509Certificates.X509Certificate2 tlsCertificate = null)
     {
         string folder = Path.Combine(Path.GetTempPath(), "leocarte-e2e-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var fixture = new GatewayFixture(folder, FreePort());
+        var fixture = new GatewayFixture(folder, FreePort(), tlsCertificate);
         File.WriteAllText(fixture.ExportPath, exportText);
         await fixture.StartAsync();
         ImportOutcome first = await fixture.Imports.ImportNowAsync();
@@ -95,7 +97,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        app = GatewayApp.Build(Options, BaseUri.ToString().TrimEnd('/'), logging => logging.SetMinimumLevel(LogLevel.Warning));
+        app = GatewayApp.Build(Options, BaseUri.ToString().TrimEnd('/'), logging => logging.SetMinimumLevel(LogLevel.Warning), null, tlsCertificate);
         await app.StartAsync();
     }
 
@@ -120,7 +122,8 @@ internal sealed class GatewayFixture : IAsyncDisposable
         return await Imports.ImportNowAsync();
     }
 
-    public HostTerminal NewTerminal(IFileStore files, ManualClockHardware clock, int intervalSeconds = 60)
+    public HostTerminal NewTerminal(IFileStore files, ManualClockHardware clock, int intervalSeconds = 60,
+        System.Security.Cryptography.X509Certificates.X509Certificate2 pinnedCa = null)
     {
         return new HostTerminal(
             new HostTerminalOptions
@@ -133,6 +136,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
                 Mode = TerminalMode.Vending,
                 Sync = new LeoCarte.Terminal.Sync.SyncOptions { IntervalSeconds = intervalSeconds, UploadBufferSize = 8 * 64 },
                 HttpTimeout = TimeSpan.FromSeconds(10),
+                PinnedCa = pinnedCa,
             },
             files,
             clock);

@@ -173,6 +173,37 @@ public class SyncEndToEndTests
     }
 
     [TestMethod]
+    public async Task TerminalLosingPowerBeforeRecordingTheAcknowledgementResendsAndTheGatewayStoresOnce()
+    {
+        await using var gateway = await GatewayFixture.StartAsync(GatewayFixture.Export(20, (CsnA, "ENABLED", "")));
+        var clock = NowClock();
+        var flash = new MemoryFileStore();
+        var terminal = gateway.NewTerminal(flash, clock);
+        Assert.AreEqual(SyncStepResult.CycleCompleted, terminal.StepUntilCycleEnds());
+        TapUnknownCards(terminal, 6, 7);
+
+        // The list is current (204: no flash write), so the first write of the cycle is the journal's
+        // acknowledgement: power dies right there, after the gateway stored the batch.
+        flash.CutPowerAfterWrites(0);
+        Advance(clock, 60_000);
+        terminal.StepUntilCycleEnds();
+        Assert.IsTrue(flash.IsPoweredOff);
+        Assert.AreEqual(6L, gateway.Store.JournalCount(GatewayFixture.TerminalId));
+        terminal.Dispose();
+
+        // Reboot on the same flash: the records are still pending, go again, and are acknowledged.
+        flash.Reboot();
+        using var rebooted = gateway.NewTerminal(flash, clock);
+        Assert.AreEqual(6, rebooted.Journal.Depth);
+        Assert.AreEqual(SyncStepResult.CycleCompleted, rebooted.StepUntilCycleEnds(), rebooted.Sync.Statistics.LastError);
+        Assert.AreEqual(0, rebooted.Journal.Depth);
+        TerminalRow row = gateway.Store.Terminals().Single();
+        Assert.AreEqual(6L, row.JournalRecords);
+        Assert.AreEqual(6L, row.LastSequence);
+        Assert.AreEqual(0, row.JournalConflicts);
+    }
+
+    [TestMethod]
     [DataRow("corrupt", "BadSignature")]
     [DataRow("truncated", "Truncated")]
     [DataRow("replayed", "VersionNotNewer")]
