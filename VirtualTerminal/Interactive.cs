@@ -21,6 +21,7 @@ public static class Interactive
         Population people = host.Population;
         List<CampusCard> menu = people.Cards.Where(c => c.Card != null && !people.Crowd.Contains(c)).Concat(people.Crowd.Take(5)).ToList();
         var onReader = new List<CampusCard>();
+        long pulsesShown = 0;
         host.App.DecisionMade = (d, kind) =>
         {
             string line = d == null
@@ -46,7 +47,7 @@ public static class Interactive
             }
         }
 
-        Console.WriteLine($"LéoCarte virtual terminal {VirtualTerminalHost.TerminalId}, gateway {host.GatewayUrl}, list version {host.App.Allowlist.Version}");
+        Console.WriteLine($"LéoCarte virtual terminal {VirtualTerminalHost.TerminalId} ({host.App.Configuration.Mode.ToString().ToLowerInvariant()}), gateway {host.GatewayUrl}, list version {host.App.Allowlist.Version}");
         Console.WriteLine(Console.IsInputRedirected ? "(standard input is not a terminal: reading commands line by line)" : "Type a card number and Enter to tap it; r = remove, w = Wi-Fi off/on, s = self-test, l = list, q = quit.");
         List();
         while (true)
@@ -101,6 +102,11 @@ public static class Interactive
                     onReader.Add(card);
                     host.Sim.Field.Add(card.Card);
                     Run(TimeSpan.FromMilliseconds(300));
+                    if (host.App.Vend.PulsesEmitted != pulsesShown)
+                    {
+                        Console.WriteLine($"  vend output: {host.App.Vend.PulsesEmitted - pulsesShown} pulse(s) of {host.App.Configuration.VendPulseMilliseconds} ms sent to the machine");
+                        pulsesShown = host.App.Vend.PulsesEmitted;
+                    }
                 }
             }
             else if (input.Length == 0)

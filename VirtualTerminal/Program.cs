@@ -10,11 +10,12 @@ using LeoCarte.VirtualTerminal;
 //   dotnet run --project VirtualTerminal -- --interactive      tap virtual cards from the keyboard
 //   dotnet run --project VirtualTerminal -- --self-test        the boot self-test report (hardware/diagnostics.md)
 //   dotnet run --project VirtualTerminal -- --soak 100000      benchmark: random taps and faults, memory and journal
-// Options: --seed N, --quiet (summary only), --config FILE (a terminal.conf to boot with; "{gateway}" = gateway URL)
+// Options: --seed N, --quiet (summary only), --vending (interactive/self-test as a vending machine), --config FILE (a terminal.conf to boot with; "{gateway}" = gateway URL)
 int seed = 2026;
 string mode = "lunch";
 long soakTaps = 0;
 bool quiet = false;
+bool vending = false;
 string configFile = null;
 for (int i = 0; i < args.Length; i++)
 {
@@ -41,12 +42,15 @@ for (int i = 0; i < args.Length; i++)
         case "--quiet":
             quiet = true;
             break;
+        case "--vending":
+            vending = true;
+            break;
         case "--config" when i + 1 < args.Length:
             configFile = args[++i];
             break;
         case "--help":
         case "-h":
-            Console.WriteLine("usage: LeoCarte.VirtualTerminal [--interactive | --self-test | --soak N] [--seed N] [--quiet] [--config terminal.conf]");
+            Console.WriteLine("usage: LeoCarte.VirtualTerminal [--interactive | --self-test | --soak N] [--vending] [--seed N] [--quiet] [--config terminal.conf]");
             return 0;
         default:
             Console.Error.WriteLine($"unknown argument {args[i]} (try --help)");
@@ -58,7 +62,13 @@ var options = new VirtualTerminalOptions
 {
     Seed = seed,
     ConfigurationText = configFile == null ? null : File.ReadAllText(configFile),
+    Mode = vending ? "vending" : "restaurant",
 };
+if (vending && mode == "lunch")
+{
+    Console.Error.WriteLine("--vending applies to --interactive and --self-test (the lunch service is a restaurant till)");
+    return 2;
+}
 
 var wall = Stopwatch.StartNew();
 switch (mode)
@@ -77,7 +87,9 @@ switch (mode)
 
         host.PumpSync();
         Console.WriteLine();
-        Console.WriteLine("Self-test on demand after the first sync cycle:");
+        Console.WriteLine(host.App.Sync == null
+            ? "Self-test on demand (no sync: the terminal is not provisioned, every tap is refused):"
+            : "Self-test on demand after the first sync cycle:");
         host.App.PrintReport(line => Console.WriteLine("  " + line));
         return host.App.IsProvisioned ? 0 : 1;
     }
