@@ -61,6 +61,9 @@ public static class Soak
                 host.Sim.Field.Remove(card.Card);
             }
 
+            // A fault scheduled for this tap that did not fire (the tap ended first) must not land on the next,
+            // clean tap: clear what is left, so "stuck" below only counts taps that really had no fault.
+            faults.ClearAll();
             faults.ClearStall();
             for (int i = 0; i < 10 && host.App.Reader.CardPresent; i++)
             {
