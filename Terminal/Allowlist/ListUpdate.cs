@@ -22,11 +22,20 @@ namespace LeoCarte.Terminal.Allowlist
         private const int PhaseComplete = 4;
         private const int PhaseFailed = 5;
 
+        /// <summary>The body broke the format: the rest is only hashed, so Commit can tell forgery from a bad list.</summary>
+        private const int PhaseDraining = 6;
+
         private readonly AllowlistStore store;
         private readonly uint siteId;
         private readonly HmacSha256 mac = new HmacSha256();
         private readonly byte[] headerBytes = new byte[WireFormat.HeaderSize];
         private readonly byte[] tag = new byte[WireFormat.TagSize];
+
+        // The last 32 bytes received, not yet hashed: the HMAC always lags the stream by the tag's length, so
+        // it covers exactly "everything but the last 32 bytes" whatever the parser made of them.
+        private readonly byte[] window = new byte[WireFormat.TagSize];
+        private int windowFill;
+        private ListUpdateResult pendingFailure;
         private readonly byte[] expectedTag = new byte[WireFormat.TagSize];
         private readonly byte[] entryBytes = new byte[EntryCodec.MaxEntrySize];
         private readonly EntryCodec wire = new EntryCodec();
@@ -93,12 +102,14 @@ namespace LeoCarte.Terminal.Allowlist
         /// <summary>Starts receiving a list (abandoning any update in progress).</summary>
         public void Begin()
         {
-            if (phase != PhaseIdle && phase != PhaseComplete && phase != PhaseFailed)
+            if (phase != PhaseIdle)
             {
                 DiscardTarget();
             }
 
             mac.Restart();
+            windowFill = 0;
+            pendingFailure = ListUpdateResult.Ok;
             phase = PhaseHeader;
             failure = ListUpdateResult.Ok;
             filled = 0;
@@ -117,8 +128,11 @@ namespace LeoCarte.Terminal.Allowlist
         }
 
         /// <summary>
-        /// Feeds chunk[offset..+count). Returns Ok to continue, or the failure (then sticky: later calls and
-        /// Commit return it, and the partial slot is discarded).
+        /// Feeds chunk[offset..+count). Returns Ok to continue, or a failure that is already certain (then sticky:
+        /// later calls and Commit return it, and the partial slot is discarded): a header refusal (BadMagic,
+        /// BadFormat, WrongSite, VersionNotNewer, BaseMismatch) or StorageError. A body that breaks the format
+        /// keeps Write answering Ok until the end of the stream, so Commit can report BadSignature (corrupted or
+        /// forged) apart from BadFormat/BadDelta/LimitExceeded (an authentic list the terminal cannot apply).
         /// </summary>
         public ListUpdateResult Write(byte[] chunk, int offset, int count)
         {
@@ -139,6 +153,13 @@ namespace LeoCarte.Terminal.Allowlist
 
             try
             {
+                DelayedHash(chunk, offset, count);
+                BytesReceived += count;
+                if (phase == PhaseDraining)
+                {
+                    return ListUpdateResult.Ok;
+                }
+
                 return Consume(chunk, offset, count);
             }
             catch (Exception)
@@ -163,13 +184,24 @@ namespace LeoCarte.Terminal.Allowlist
                 return ListUpdateResult.NotStarted;
             }
 
-            if (phase != PhaseComplete)
+            if (phase == PhaseDraining)
             {
-                return Fail(ListUpdateResult.Truncated);
+                if (windowFill < WireFormat.TagSize)
+                {
+                    return Fail(ListUpdateResult.Truncated);
+                }
+
+                return Fail(TagMatches() ? pendingFailure : ListUpdateResult.BadSignature);
             }
 
-            mac.Final(expectedTag, 0);
-            if (!FixedTime.AreEqual(expectedTag, 0, tag, 0, WireFormat.TagSize))
+            if (phase != PhaseComplete)
+            {
+                // The structure wants more bytes. Usually the stream was cut (retry the download); if its last 32
+                // bytes are nevertheless a valid tag, it is an authentic list declaring more than it holds.
+                return Fail(TagMatches() ? ListUpdateResult.BadFormat : ListUpdateResult.Truncated);
+            }
+
+            if (!TagMatches())
             {
                 return Fail(ListUpdateResult.BadSignature);
             }
@@ -241,10 +273,8 @@ namespace LeoCarte.Terminal.Allowlist
                             }
 
                             Array.Copy(chunk, i, headerBytes, filled, take);
-                            mac.Update(chunk, i, take);
                             filled += take;
                             i += take;
-                            BytesReceived += take;
                             if (filled >= 4 && WireFormat.GetUInt32(headerBytes, WireFormat.OffsetMagic) != WireFormat.Magic)
                             {
                                 return Fail(ListUpdateResult.BadMagic);
@@ -264,8 +294,7 @@ namespace LeoCarte.Terminal.Allowlist
 
                     case PhaseBody:
                         {
-                            // Hash the run of body bytes this chunk holds in one call, and parse it entry by entry.
-                            int runStart = i;
+                            // Parse entry by entry (the bytes were hashed on arrival).
                             ListUpdateResult result = ListUpdateResult.Ok;
                             while (i < end && phase == PhaseBody)
                             {
@@ -312,11 +341,9 @@ namespace LeoCarte.Terminal.Allowlist
                                 }
                             }
 
-                            mac.Update(chunk, runStart, i - runStart);
-                            BytesReceived += i - runStart;
                             if (result != ListUpdateResult.Ok)
                             {
-                                return Fail(result);
+                                return Drain(result);
                             }
 
                             break;
@@ -333,7 +360,6 @@ namespace LeoCarte.Terminal.Allowlist
                             Array.Copy(chunk, i, tag, filled, take);
                             filled += take;
                             i += take;
-                            BytesReceived += take;
                             if (filled == WireFormat.TagSize)
                             {
                                 phase = PhaseComplete;
@@ -344,7 +370,7 @@ namespace LeoCarte.Terminal.Allowlist
 
                     default:
                         // Bytes after the tag: not a list this format produces.
-                        return Fail(ListUpdateResult.BadFormat);
+                        return Drain(ListUpdateResult.BadFormat);
                 }
             }
 
@@ -587,6 +613,69 @@ namespace LeoCarte.Terminal.Allowlist
 
             oldHasCurrent = old.MoveNext();
             return old.IsCorrupt ? ListUpdateResult.StorageError : ListUpdateResult.Ok;
+        }
+
+        /// <summary>
+        /// A structural failure in the body: drop the partial table and only hash the rest, so Commit reports
+        /// BadSignature when the tag does not match (corruption, forgery) and this failure when it does.
+        /// </summary>
+        private ListUpdateResult Drain(ListUpdateResult result)
+        {
+            if (result == ListUpdateResult.StorageError)
+            {
+                return Fail(result);
+            }
+
+            DiscardTarget();
+            pendingFailure = result;
+            phase = PhaseDraining;
+            return ListUpdateResult.Ok;
+        }
+
+        /// <summary>Hashes all but the last 32 bytes received so far; those wait in <see cref="window"/>.</summary>
+        private void DelayedHash(byte[] data, int offset, int count)
+        {
+            int total = windowFill + count;
+            if (total <= WireFormat.TagSize)
+            {
+                Array.Copy(data, offset, window, windowFill, count);
+                windowFill = total;
+                return;
+            }
+
+            int toHash = total - WireFormat.TagSize;
+            int fromWindow = toHash < windowFill ? toHash : windowFill;
+            if (fromWindow > 0)
+            {
+                mac.Update(window, 0, fromWindow);
+            }
+
+            int fromData = toHash - fromWindow;
+            if (fromData > 0)
+            {
+                mac.Update(data, offset, fromData);
+            }
+
+            int keep = windowFill - fromWindow;
+            for (int k = 0; k < keep; k++)
+            {
+                window[k] = window[fromWindow + k];
+            }
+
+            Array.Copy(data, offset + fromData, window, keep, count - fromData);
+            windowFill = WireFormat.TagSize;
+        }
+
+        /// <summary>True when the last 32 bytes are the HMAC-SHA256 of everything before them (constant-time compare).</summary>
+        private bool TagMatches()
+        {
+            if (windowFill < WireFormat.TagSize)
+            {
+                return false;
+            }
+
+            mac.Final(expectedTag, 0);
+            return FixedTime.AreEqual(expectedTag, 0, window, 0, WireFormat.TagSize);
         }
 
         private ListUpdateResult Fail(ListUpdateResult result)

@@ -63,6 +63,17 @@ public class AllowlistFuzzTests
             {
                 var flipped = (byte[])list.Clone();
                 flipped[bit / 8] ^= (byte)(1 << (bit % 8));
+                if (bit >= WireFormat.HeaderSize * 8)
+                {
+                    // Past the header, corruption is named as such (BadSignature), or as Truncated when it makes the
+                    // structure expect more bytes than came: both mean "fetch it again", never BadFormat/BadDelta.
+                    var bodyResult = Feed(update, flipped, bit);
+                    Assert.IsTrue(bodyResult == ListUpdateResult.BadSignature || bodyResult == ListUpdateResult.Truncated, $"{name} bit {bit}: {bodyResult}");
+                    counts[bodyResult] = counts.TryGetValue(bodyResult, out int b) ? b + 1 : 1;
+                    cases++;
+                    continue;
+                }
+
                 Expect(flipped, $"{name} bit {bit}", bit);
             }
 
