@@ -166,7 +166,7 @@ public static class TerminalApi
 
             previous = decoded.Sequence;
             byte[] raw = body.AsSpan(offset, JournalRecord.Size).ToArray();
-            records.Add(new StoredJournalRecord(id, decoded.Sequence, raw, decoded.UnixMilliseconds,
+            records.Add(new StoredJournalRecord(id, decoded.JournalId, decoded.Sequence, raw, decoded.UnixMilliseconds,
                 Convert.ToHexStringLower(decoded.Uid, 0, decoded.UidLength), decoded.Approved, decoded.Reason, decoded.AmountCents, decoded.ListVersion));
         }
 

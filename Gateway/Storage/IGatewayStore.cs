@@ -17,7 +17,12 @@ public sealed record ListVersionInfo(long Version, DateTime IssuedUtc, int CardC
 public sealed record ImportRecord(DateTime AtUtc, string Source, bool Ok, string Message, long Version);
 
 /// <summary>A journal record as stored: raw 64 bytes plus the decoded fields the page shows.</summary>
-public sealed record StoredJournalRecord(string TerminalId, long Sequence, byte[] Raw, long TimeUnixMs, string Uid, bool Approved, int Reason, int AmountCents, long ListVersion);
+/// <summary>
+/// One uploaded journal record. A record is identified by (terminal, journal id, sequence): the journal id is
+/// drawn at random when a terminal creates its journal, so a terminal whose flash was wiped (sequences back to 1)
+/// is not mistaken for one replaying old records (Terminal/Journal/FORMAT.md).
+/// </summary>
+public sealed record StoredJournalRecord(string TerminalId, int JournalId, long Sequence, byte[] Raw, long TimeUnixMs, string Uid, bool Approved, int Reason, int AmountCents, long ListVersion);
 
 /// <summary>Outcome of storing one uploaded batch.</summary>
 public sealed record JournalStoreResult(int Inserted, int Duplicates, int Conflicts);

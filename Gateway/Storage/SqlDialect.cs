@@ -29,8 +29,8 @@ public abstract class SqlDialect
         "CREATE TABLE IF NOT EXISTS holders (eppn TEXT PRIMARY KEY, holder_key INTEGER NOT NULL UNIQUE)",
         $"CREATE TABLE IF NOT EXISTS imports (id {autoId}, at_ms {bigint} NOT NULL, source TEXT, ok INTEGER NOT NULL, message TEXT, version {bigint} NOT NULL)",
         $"CREATE TABLE IF NOT EXISTS terminals (terminal_id TEXT PRIMARY KEY, heartbeat_ms {bigint}, firmware TEXT, list_version {bigint}, list_age_s {bigint}, journal_depth INTEGER, reader_health TEXT, clock_state TEXT, clock_skew_s {bigint}, last_error TEXT)",
-        $"CREATE TABLE IF NOT EXISTS journal (terminal_id TEXT NOT NULL, sequence {bigint} NOT NULL, received_ms {bigint} NOT NULL, record {blob} NOT NULL, time_ms {bigint}, uid TEXT, approved INTEGER, reason INTEGER, amount_cents INTEGER, list_version {bigint}, PRIMARY KEY (terminal_id, sequence))",
-        $"CREATE TABLE IF NOT EXISTS journal_conflicts (terminal_id TEXT NOT NULL, sequence {bigint} NOT NULL, received_ms {bigint} NOT NULL, record {blob} NOT NULL)",
+        $"CREATE TABLE IF NOT EXISTS journal (terminal_id TEXT NOT NULL, journal_id INTEGER NOT NULL, sequence {bigint} NOT NULL, received_ms {bigint} NOT NULL, record {blob} NOT NULL, time_ms {bigint}, uid TEXT, approved INTEGER, reason INTEGER, amount_cents INTEGER, list_version {bigint}, PRIMARY KEY (terminal_id, journal_id, sequence))",
+        $"CREATE TABLE IF NOT EXISTS journal_conflicts (terminal_id TEXT NOT NULL, journal_id INTEGER NOT NULL, sequence {bigint} NOT NULL, received_ms {bigint} NOT NULL, record {blob} NOT NULL)",
     };
 }
 

@@ -267,16 +267,17 @@ public sealed class SqlGatewayStore : IGatewayStore
         int inserted = 0, duplicates = 0, conflicts = 0;
         long now = ToMs(DateTime.UtcNow);
         using DbCommand insert = Command(connection, transaction,
-            "INSERT INTO journal (terminal_id, sequence, received_ms, record, time_ms, uid, approved, reason, amount_cents, list_version) " +
-            "VALUES (@t, @seq, @now, @record, @time, @uid, @approved, @reason, @amount, @list) ON CONFLICT (terminal_id, sequence) DO NOTHING");
+            "INSERT INTO journal (terminal_id, journal_id, sequence, received_ms, record, time_ms, uid, approved, reason, amount_cents, list_version) " +
+            "VALUES (@t, @jid, @seq, @now, @record, @time, @uid, @approved, @reason, @amount, @list) ON CONFLICT (terminal_id, journal_id, sequence) DO NOTHING");
         var p = new[]
         {
             Add(insert, "@t", terminalId), Add(insert, "@seq", 0L), Add(insert, "@now", now), Add(insert, "@record", Array.Empty<byte>()),
-            Add(insert, "@time", 0L), Add(insert, "@uid", ""), Add(insert, "@approved", 0), Add(insert, "@reason", 0), Add(insert, "@amount", 0), Add(insert, "@list", 0L),
+            Add(insert, "@time", 0L), Add(insert, "@uid", ""), Add(insert, "@approved", 0), Add(insert, "@reason", 0), Add(insert, "@amount", 0), Add(insert, "@list", 0L), Add(insert, "@jid", 0),
         };
-        using DbCommand existing = Command(connection, transaction, "SELECT record FROM journal WHERE terminal_id = @t AND sequence = @seq");
+        using DbCommand existing = Command(connection, transaction, "SELECT record FROM journal WHERE terminal_id = @t AND journal_id = @jid AND sequence = @seq");
         DbParameter et = Add(existing, "@t", terminalId);
         DbParameter es = Add(existing, "@seq", 0L);
+        DbParameter ej = Add(existing, "@jid", 0);
         foreach (StoredJournalRecord r in records)
         {
             p[1].Value = r.Sequence;
@@ -287,6 +288,7 @@ public sealed class SqlGatewayStore : IGatewayStore
             p[7].Value = r.Reason;
             p[8].Value = r.AmountCents;
             p[9].Value = r.ListVersion;
+            p[10].Value = r.JournalId;
             if (insert.ExecuteNonQuery() == 1)
             {
                 inserted++;
@@ -294,6 +296,7 @@ public sealed class SqlGatewayStore : IGatewayStore
             }
 
             es.Value = r.Sequence;
+            ej.Value = r.JournalId;
             byte[] held = existing.ExecuteScalar() as byte[];
             if (held != null && held.AsSpan().SequenceEqual(r.Raw))
             {
@@ -301,11 +304,11 @@ public sealed class SqlGatewayStore : IGatewayStore
             }
             else
             {
-                // Same (terminal, sequence), different bytes: the terminal reused a sequence (flash wiped?).
+                // Same (terminal, journal, sequence), different bytes: should never happen (a wiped terminal draws a new journal id).
                 // Keep both for the operator; the first one stays authoritative.
                 conflicts++;
-                Execute(connection, transaction, "INSERT INTO journal_conflicts (terminal_id, sequence, received_ms, record) VALUES (@t, @seq, @now, @record)",
-                    ("@t", terminalId), ("@seq", r.Sequence), ("@now", now), ("@record", r.Raw));
+                Execute(connection, transaction, "INSERT INTO journal_conflicts (terminal_id, journal_id, sequence, received_ms, record) VALUES (@t, @jid, @seq, @now, @record)",
+                    ("@t", terminalId), ("@jid", r.JournalId), ("@seq", r.Sequence), ("@now", now), ("@record", r.Raw));
             }
         }
 

@@ -332,7 +332,8 @@ namespace LeoCarte.Terminal.Cards
             return c == ' ' || c == '\t' || c == '\r' || c == '\n';
         }
 
-        private static int HexValue(char c)
+        /// <summary>Value of a hex digit (either case), or -1: the one hex-digit decoder of the terminal.</summary>
+        public static int HexValue(char c)
         {
             if (c >= '0' && c <= '9')
             {

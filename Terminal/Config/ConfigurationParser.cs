@@ -262,25 +262,7 @@ namespace LeoCarte.Terminal.Config
             return true;
         }
 
-        internal static int HexValue(char c)
-        {
-            if (c >= '0' && c <= '9')
-            {
-                return c - '0';
-            }
-
-            if (c >= 'a' && c <= 'f')
-            {
-                return c - 'a' + 10;
-            }
-
-            if (c >= 'A' && c <= 'F')
-            {
-                return c - 'A' + 10;
-            }
-
-            return -1;
-        }
+        internal static int HexValue(char c) => LeoCarte.Terminal.Cards.CsnText.HexValue(c);
 
         /// <summary>Hex digits only, an even count; null otherwise.</summary>
         internal static byte[] ParseHex(string text)

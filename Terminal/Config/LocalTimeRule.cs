@@ -1,4 +1,5 @@
 using System;
+using LeoCarte.Terminal.Time;
 
 namespace LeoCarte.Terminal.Config
 {
@@ -64,20 +65,9 @@ namespace LeoCarte.Terminal.Config
         }
 
         /// <summary>True from 01:00 UTC on the last Sunday of March until 01:00 UTC on the last Sunday of October.</summary>
-        public static bool IsEuropeanSummerTime(DateTime utc)
-        {
-            int year = utc.Year;
-            DateTime starts = LastSundayOf(year, 3).AddHours(1);
-            DateTime ends = LastSundayOf(year, 10).AddHours(1);
-            return utc >= starts && utc < ends;
-        }
+        public static bool IsEuropeanSummerTime(DateTime utc) => EuropeanSummerTime.IsInEffect(utc);
 
-        /// <summary>Midnight (UTC date) of the last Sunday of <paramref name="month"/>.</summary>
-        public static DateTime LastSundayOf(int year, int month)
-        {
-            var last = new DateTime(year, month, DateTime.DaysInMonth(year, month));
-            int back = (int)last.DayOfWeek; // Sunday = 0, so a month ending on a Sunday goes back 0 days
-            return last.AddDays(-back);
-        }
+        /// <summary>Midnight of the last Sunday of <paramref name="month"/>.</summary>
+        public static DateTime LastSundayOf(int year, int month) => EuropeanSummerTime.LastSundayOf(year, month);
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using LeoCarte.Terminal.Time;
 
 namespace LeoCarte.Terminal.Decisions
 {
@@ -17,25 +18,10 @@ namespace LeoCarte.Terminal.Decisions
             return new DateTime(utc.Ticks + offsetMinutes * TimeSpan.TicksPerMinute);
         }
 
-        /// <summary>
-        /// EU summer time (Directive 2000/84/EC art. 2–3): from 01:00 UTC on the last Sunday of March to 01:00 UTC on
-        /// the last Sunday of October, the same instant in every member state.
-        /// </summary>
+        /// <summary>EU summer time at <paramref name="utc"/> (<see cref="EuropeanSummerTime"/>).</summary>
         public static bool IsEuropeanSummerTime(DateTime utc)
         {
-            int month = utc.Month;
-            if (month < 3 || month > 10)
-            {
-                return false;
-            }
-
-            if (month > 3 && month < 10)
-            {
-                return true;
-            }
-
-            long switchTicks = LastSundayOneAmUtc(utc.Year, month);
-            return month == 3 ? utc.Ticks >= switchTicks : utc.Ticks < switchTicks;
+            return EuropeanSummerTime.IsInEffect(utc);
         }
 
         /// <summary>Days since 0001-01-01 of a local time: the key of a local day.</summary>
@@ -48,12 +34,6 @@ namespace LeoCarte.Terminal.Decisions
         public static int MinuteOfDay(DateTime local)
         {
             return (int)((local.Ticks % TimeSpan.TicksPerDay) / TimeSpan.TicksPerMinute);
-        }
-
-        private static long LastSundayOneAmUtc(int year, int month)
-        {
-            DateTime last = new DateTime(year, month, DateTime.DaysInMonth(year, month), 1, 0, 0);
-            return last.Ticks - (int)last.DayOfWeek * TimeSpan.TicksPerDay;
         }
     }
 }

@@ -67,9 +67,9 @@ namespace LeoCarte.Terminal.Storage
             get
             {
                 int total = 0;
-                foreach (Entry entry in files)
+                for (int i = 0; i < files.Count; i++)
                 {
-                    total += entry.Length;
+                    total += ((Entry)files[i]).Length;
                 }
 
                 return total;
@@ -260,8 +260,11 @@ namespace LeoCarte.Terminal.Storage
 
         private Entry Find(string name)
         {
-            foreach (Entry entry in files)
+            // Indexed, not foreach: an ArrayList enumerator is an allocation, and the zero-allocation
+            // benchmarks read through this store on every lookup.
+            for (int i = 0; i < files.Count; i++)
             {
+                Entry entry = (Entry)files[i];
                 if (entry.Name == name)
                 {
                     return entry;

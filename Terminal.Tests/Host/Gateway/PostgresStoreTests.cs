@@ -65,12 +65,12 @@ public class PostgresStoreTests
             Assert.AreEqual(ListAnswerKind.UpToDate, lists.GetList(2).Kind);
             Assert.AreEqual(1, store.Changes(1, 2).Count);
 
-            var records = Enumerable.Range(1, 5).Select(i => new StoredJournalRecord("T1", i, new byte[] { (byte)i }, 0, "04", true, 0, 100, 2)).ToList();
+            var records = Enumerable.Range(1, 5).Select(i => new StoredJournalRecord("T1", 7, i, new byte[] { (byte)i }, 0, "04", true, 0, 100, 2)).ToList();
             Assert.AreEqual(5, store.StoreJournal("T1", records).Inserted);
             JournalStoreResult again = store.StoreJournal("T1", records);
             Assert.AreEqual(0, again.Inserted);
             Assert.AreEqual(5, again.Duplicates);
-            Assert.AreEqual(1, store.StoreJournal("T1", new[] { new StoredJournalRecord("T1", 3, new byte[] { 99 }, 0, "04", true, 0, 100, 2) }).Conflicts);
+            Assert.AreEqual(1, store.StoreJournal("T1", new[] { new StoredJournalRecord("T1", 7, 3, new byte[] { 99 }, 0, "04", true, 0, 100, 2) }).Conflicts);
             Assert.AreEqual(5L, store.JournalCount("T1"));
 
             store.RecordHeartbeat(new TerminalRow { TerminalId = "T1", LastHeartbeatUtc = DateTime.UtcNow, ListVersion = 2, JournalDepth = 4, ClockState = "sntp" });
