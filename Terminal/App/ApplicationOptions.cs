@@ -12,12 +12,6 @@ namespace LeoCarte.Terminal.App
         /// </summary>
         public int PollIntervalMilliseconds = 20;
 
-        /// <summary>
-        /// Site number the allowlist must carry (the gateway's GatewayOptions.SiteId). The configuration file has
-        /// no field for it yet, so it is compiled in; the list's HMAC key (keys.list_key) is per site anyway.
-        /// </summary>
-        public uint ListSiteId = 1;
-
         /// <summary>Price journaled for a restaurant meal (the window's price), in cents.</summary>
         public int MealPriceCents = 100;
 

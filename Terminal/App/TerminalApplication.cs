@@ -340,7 +340,7 @@ namespace LeoCarte.Terminal.App
             link = platform.CreateNetworkLink(configuration);
             wifi = link == null ? null : new WifiSupervisor(link, options.SyncSeed);
             RequestSigner signer = new RequestSigner(configuration.TerminalId, configuration.TerminalSecret, new PortableMessageHasher());
-            AllowlistListSink sink = new AllowlistListSink(allowlist, options.ListSiteId, configuration.ListKey);
+            AllowlistListSink sink = new AllowlistListSink(allowlist, configuration.SiteId, configuration.ListKey);
             SyncOptions syncOptions = ConfigurationMapping.ToSyncOptions(configuration, options);
             syncIntervalMilliseconds = syncOptions.IntervalSeconds * 1000L;
             sync = new SyncEngine(transport, signer, clock, sink, allowlist, new TransactionJournalSource(journal), wifi,

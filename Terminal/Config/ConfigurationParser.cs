@@ -50,7 +50,8 @@ namespace LeoCarte.Terminal.Config
         private const int PulseMs = 19;
         private const int PulseCount = 20;
         private const int PulseGapMs = 21;
-        private const int FirstPin = 22; // pins.spi_bus .. pins.mdb_rx follow in PinAssignment order
+        private const int SiteIdField = 22;
+        private const int FirstPin = 23; // pins.spi_bus .. pins.mdb_rx follow in PinAssignment order
 
         // Pin indices relative to FirstPin (the order of the pins.* fields).
         private const int PinBus = 0;
@@ -80,6 +81,7 @@ namespace LeoCarte.Terminal.Config
             "limits.card_daily_offline_cap_cents", "limits.terminal_daily_offline_cap_cents",
             "limits.list_max_age_hours", "limits.double_tap_seconds",
             "vend.pulse_ms", "vend.pulse_count", "vend.pulse_gap_ms",
+            "keys.site_id",
             "pins.spi_bus", "pins.spi_sck", "pins.spi_miso", "pins.spi_mosi", "pins.reader_cs", "pins.reader_rst",
             "pins.reader_irq", "pins.led_green", "pins.led_red", "pins.buzzer", "pins.vend_pulse",
             "pins.mdb_tx", "pins.mdb_rx",
@@ -756,6 +758,14 @@ namespace LeoCarte.Terminal.Config
                         if (InRange(line, field, value, 10, 5000, "milliseconds", out number))
                         {
                             _into.VendPulseGapMilliseconds = number;
+                        }
+
+                        break;
+
+                    case SiteIdField:
+                        if (InRange(line, field, value, 1, 65535, "(the gateway's site number)", out number))
+                        {
+                            _into.SiteId = (uint)number;
                         }
 
                         break;

@@ -43,6 +43,7 @@ namespace LeoCarte.Terminal.Config
             write("gateway.sync_interval_seconds = " + config.SyncIntervalSeconds.ToString());
             write("keys.list_key = " + (config.ListKey == null ? "(none)" : Mask(config.ListKey.Length, "bytes")));
             write("keys.terminal_secret = " + (config.TerminalSecret == null ? "(none)" : Mask(config.TerminalSecret.Length, "bytes")));
+            write("keys.site_id = " + config.SiteId.ToString());
             write("card.csn_form = " + CsnFormName(config.CsnForm));
             write("limits.card_daily_offline_cap_cents = " + config.CardDailyOfflineCapCents.ToString() + "   (" + Euros(config.CardDailyOfflineCapCents) + ")");
             write("limits.terminal_daily_offline_cap_cents = " + config.TerminalDailyOfflineCapCents.ToString() + "   (" + Euros(config.TerminalDailyOfflineCapCents) + ")");

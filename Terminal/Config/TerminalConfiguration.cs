@@ -55,6 +55,9 @@ namespace LeoCarte.Terminal.Config
         /// <summary>Secret this terminal authenticates itself with to the gateway (32..64 bytes), or null.</summary>
         public byte[] TerminalSecret;
 
+        /// <summary>Site number every allowlist for this terminal carries in its signed header (the gateway's site id).</summary>
+        public uint SiteId;
+
         // [card]
         public CsnForm CsnForm;
 
@@ -102,9 +105,10 @@ namespace LeoCarte.Terminal.Config
             GatewayUrl = "";
             CaCertificatePem = null;
             CaCertificateFile = null;
-            SyncIntervalSeconds = 300;
+            SyncIntervalSeconds = 60;
             ListKey = null;
             TerminalSecret = null;
+            SiteId = 1;
             CsnForm = CsnForm.Hex;
             CardDailyOfflineCapCents = 1000;
             TerminalDailyOfflineCapCents = 100000;

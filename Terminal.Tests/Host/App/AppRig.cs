@@ -52,7 +52,7 @@ internal sealed class AppRig
         Files = fixedStore ? new LeoCarte.Terminal.Tests.Host.Decisions.FixedFileStore() : new MemoryFileStore();
         if (writeConfig)
         {
-            string text = configText ?? VirtualTerminalHost.ConfigurationText("http://127.0.0.1:9", Convert.ToHexString(ListKey), Secret, mode, 60);
+            string text = configText ?? VirtualTerminalHost.ConfigurationText("http://127.0.0.1:9", SiteId, Convert.ToHexString(ListKey), Secret, mode, 60);
             byte[] bytes = Encoding.UTF8.GetBytes(text);
             Files.Append(TerminalConfiguration.FileName, bytes, 0, bytes.Length);
         }
@@ -63,7 +63,7 @@ internal sealed class AppRig
         }
 
         Platform = new VirtualPlatform(Sim, new VirtualWifi(), _ => null);
-        App = new TerminalApplication(Platform, Files, clock, Debug.Add, new ApplicationOptions { ListSiteId = SiteId, JournalCapacity = journalCapacity });
+        App = new TerminalApplication(Platform, Files, clock, Debug.Add, new ApplicationOptions { JournalCapacity = journalCapacity });
         App.DecisionMade = (d, kind) => Decisions.Add((d, kind, d == null ? ReasonCode.ReaderError : d.Reason, d != null && d.Approved));
         App.Boot();
         App.Clock.ReportSntpTime();

@@ -12,6 +12,18 @@ namespace LeoCarte.Terminal.Tests.Config
     public class ConfigurationParserTests
     {
         [TestMethod]
+        public void SiteIdIsReadAndDefaultsToOne()
+        {
+            TerminalConfiguration config = new TerminalConfiguration();
+            ConfigErrors errors = new ConfigErrors();
+            Assert.IsTrue(ConfigTestFiles.Parse(ConfigTestFiles.Minimal(), config, errors), ConfigTestFiles.AllErrors(errors));
+            Assert.AreEqual(1L, (long)config.SiteId);
+            Assert.AreEqual(60, config.SyncIntervalSeconds, "a lost card stops paying within a minute by default");
+            Assert.IsTrue(ConfigTestFiles.Parse(ConfigTestFiles.Minimal() + "[keys]\nsite_id = 14\n", config, errors), ConfigTestFiles.AllErrors(errors));
+            Assert.AreEqual(14L, (long)config.SiteId);
+        }
+
+        [TestMethod]
         public void MinimalFileIsProvisionedAndKeepsTheSafeDefaultsForTheRest()
         {
             TerminalConfiguration config = new TerminalConfiguration();
@@ -127,6 +139,8 @@ namespace LeoCarte.Terminal.Tests.Config
         [DataRow("vend", "pulse_ms = 5", "vend.pulse_ms")]
         [DataRow("vend", "pulse_count = 0", "vend.pulse_count")]
         [DataRow("vend", "pulse_gap_ms = 5001", "vend.pulse_gap_ms")]
+        [DataRow("keys", "site_id = 0", "keys.site_id")]
+        [DataRow("keys", "site_id = 70000", "keys.site_id")]
         [DataRow("pins", "spi_bus = 3", "pins.spi_bus")]
         [DataRow("pins", "led_red = 7", "pins.led_red")]
         [DataRow("pins", "led_red = 16", "pins.led_red")]
