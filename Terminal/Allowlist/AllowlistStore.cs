@@ -200,6 +200,9 @@ namespace LeoCarte.Terminal.Allowlist
         /// </summary>
         public bool LastLookupFailed { get; private set; }
 
+        /// <summary>Version of the list the last <see cref="TryFind"/> searched, read under the same lock.</summary>
+        public long LastLookupVersion { get; private set; }
+
         /// <summary>Block size this store uses for tables it writes.</summary>
         internal int NewTableBlockSize
         {
@@ -363,6 +366,7 @@ namespace LeoCarte.Terminal.Allowlist
                 LastLookupReads = searchReads;
                 LastLookupEntriesDecoded = searchDecoded;
                 LastLookupFailed = searchFailed;
+                LastLookupVersion = Version;
                 return found;
             }
         }

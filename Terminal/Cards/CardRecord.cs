@@ -57,5 +57,14 @@ namespace LeoCarte.Terminal.Cards
 
         /// <summary>Number of cards in the list in force.</summary>
         int Count { get; }
+
+        /// <summary>
+        /// True when the last <see cref="TryFind"/> returned false because the flash could not be read or decoded,
+        /// not because the card is absent: the terminal then says "storage fault", never "unknown card".
+        /// </summary>
+        bool LastLookupFailed { get; }
+
+        /// <summary>Version of the list the last <see cref="TryFind"/> searched (a list switch may land just before).</summary>
+        long LastLookupVersion { get; }
     }
 }

@@ -251,9 +251,14 @@ namespace LeoCarte.Terminal.Decisions
                     return Deny(ReasonCode.NoList);
                 }
 
-                if (!allowlist.TryFind(uid, offset, length, d.Card))
+                bool listed = allowlist.TryFind(uid, offset, length, d.Card);
+
+                // The sync thread may switch lists between the version read above and the lookup: journal the
+                // version the lookup actually searched.
+                d.ListVersion = allowlist.LastLookupVersion;
+                if (!listed)
                 {
-                    return Deny(ReasonCode.UnknownCard);
+                    return Deny(allowlist.LastLookupFailed ? ReasonCode.StorageError : ReasonCode.UnknownCard);
                 }
 
                 d.CardListed = true;

@@ -91,6 +91,18 @@ namespace LeoCarte.Terminal.Tests.Decisions
         }
 
         [TestMethod]
+        public void AFlashFaultDuringTheLookupIsAStorageErrorNotAnUnknownCard()
+        {
+            TestTerminal t = new TestTerminal(TerminalMode.Restaurant, 64);
+            t.List.FailLookups = true;
+            Decision d = t.Tap(TestTerminal.Uid7(99));
+            Assert.IsFalse(d.Approved);
+            Assert.AreEqual((int)ReasonCode.StorageError, (int)d.Reason);
+            t.List.FailLookups = false;
+            Assert.AreEqual((int)ReasonCode.UnknownCard, (int)t.Tap(TestTerminal.Uid7(99)).Reason);
+        }
+
+        [TestMethod]
         public void BadReadsAreReaderErrors()
         {
             TestTerminal t = new TestTerminal(TerminalMode.Restaurant, 64);

@@ -84,6 +84,19 @@ namespace LeoCarte.Terminal.Tests.Decisions
             get { return count; }
         }
 
+        /// <summary>Set to make every lookup fail as a flash fault would.</summary>
+        public bool FailLookups;
+
+        public bool LastLookupFailed
+        {
+            get { return FailLookups; }
+        }
+
+        public long LastLookupVersion
+        {
+            get { return ListVersion; }
+        }
+
         public void Add(byte[] uid, CardState state, int holder)
         {
             for (int i = 0; i < count; i++)
@@ -109,6 +122,11 @@ namespace LeoCarte.Terminal.Tests.Decisions
 
         public bool TryFind(byte[] uid, int offset, int length, CardRecord into)
         {
+            if (FailLookups)
+            {
+                return false;
+            }
+
             for (int i = 0; i < count; i++)
             {
                 if (uids[i].Length == length && Same(uids[i], uid, offset, length))
