@@ -18,6 +18,16 @@ namespace LeoCarte.Gateway;
 /// <summary>Builds the gateway web application; used by Program (command line) and by the end-to-end tests (in-process, real Kestrel on 127.0.0.1).</summary>
 public static class GatewayApp
 {
+    /// <summary>A TCP port free on 127.0.0.1 now, for tests and the virtual terminal to start a gateway on.</summary>
+    public static int FreeLoopbackPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
     public static WebApplication Build(GatewayOptions options, string url, Action<ILoggingBuilder> logging = null, string[] args = null,
         System.Security.Cryptography.X509Certificates.X509Certificate2 tlsCertificate = null)
     {

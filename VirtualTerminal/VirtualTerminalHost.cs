@@ -123,7 +123,7 @@ public sealed class VirtualTerminalHost : IDisposable
         Population = Population.Build(File.ReadAllText(Path.Combine(sampleFolder, "esup-sgc-export.csv")), Options.Students, Options.Seed);
         File.WriteAllText(ExportPath, Population.ExportText());
 
-        Port = FreePort();
+        Port = LeoCarte.Gateway.GatewayApp.FreeLoopbackPort();
         GatewayOptions = new GatewayOptions
         {
             Database = "sqlite",
@@ -419,12 +419,4 @@ public sealed class VirtualTerminalHost : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

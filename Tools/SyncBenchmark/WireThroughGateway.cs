@@ -30,7 +30,7 @@ internal static partial class WireMeasurement
     {
         string folder = Path.Combine(Path.GetTempPath(), "leocarte-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        int port = FreePort();
+        int port = LeoCarte.Gateway.GatewayApp.FreeLoopbackPort();
         var options = new GatewayOptions
         {
             ConnectionString = "Data Source=" + Path.Combine(folder, "bench.db"),
@@ -126,12 +126,4 @@ internal static partial class WireMeasurement
         return csv.ToString();
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

@@ -83,7 +83,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
     {
         string folder = Path.Combine(Path.GetTempPath(), "leocarte-e2e-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var fixture = new GatewayFixture(folder, FreePort(), tlsCertificate);
+        var fixture = new GatewayFixture(folder, LeoCarte.Gateway.GatewayApp.FreeLoopbackPort(), tlsCertificate);
         File.WriteAllText(fixture.ExportPath, exportText);
         await fixture.StartAsync();
         ImportOutcome first = await fixture.Imports.ImportNowAsync();
@@ -164,14 +164,6 @@ internal sealed class GatewayFixture : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     /// <summary>An ESUP-SGC CSV export: the given cards plus <paramref name="filler"/> enabled cards.</summary>
     public static string Export(int filler, params (string Csn, string Etat, string Motif)[] cards)
