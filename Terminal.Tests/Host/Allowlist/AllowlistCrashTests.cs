@@ -39,33 +39,30 @@ public class AllowlistCrashTests
     public void DeltaIntoTheOverlaySurvivesAPowerCutAtEveryWrite()
     {
         // Table v7 with an overlay v8 in force, then delta v9 merged into a new overlay file.
-        var v7 = AllowlistTestData.Population(150, 21);
-        var v8 = AllowlistRandomTests.Mutate(v7, new Random(22), 30);
-        var v9 = AllowlistRandomTests.Mutate(v8, new Random(23), 40);
-        var setup = new[]
-        {
-            ListBuilder.BuildSnapshot(AllowlistTestData.Site, 7, 1000, v7, AllowlistTestData.Key),
-            ListBuilder.BuildDelta(AllowlistTestData.Site, 8, 7, 1500, ListBuilder.ComputeDelta(v7, v8), AllowlistTestData.Key),
-        };
-        var delta = ListBuilder.BuildDelta(AllowlistTestData.Site, 9, 8, 2000, ListBuilder.ComputeDelta(v8, v9), AllowlistTestData.Key);
-        Run("delta into overlay", setup, v8, delta, v9, overlayCapacity: 192, expectTableRewrite: false);
+        RunDeltaOverTableAndOverlay("delta into overlay", 21, overlayCapacity: 192, expectTableRewrite: false);
     }
 
     [TestMethod]
     public void DeltaOverflowingTheOverlayRewritesTheTableAndSurvivesAPowerCutAtEveryWrite()
     {
-        // Table v7 with an overlay v8 (30 changes) in force; delta v9 (40 changes) does not fit a 64-entry
-        // overlay, so table + overlay + delta are merged into a new table in the other slot.
-        var v7 = AllowlistTestData.Population(150, 24);
-        var v8 = AllowlistRandomTests.Mutate(v7, new Random(25), 30);
-        var v9 = AllowlistRandomTests.Mutate(v8, new Random(26), 40);
+        // Delta v9 (40 changes) does not fit a 64-entry overlay already holding v8's 30, so table + overlay +
+        // delta are merged into a new table in the other slot.
+        RunDeltaOverTableAndOverlay("delta rewriting the table", 24, overlayCapacity: 64, expectTableRewrite: true);
+    }
+
+    /// <summary>Table v7 with an overlay v8 (30 changes) in force, then a delta v9 of 40 changes cut at every write.</summary>
+    private static void RunDeltaOverTableAndOverlay(string label, int seed, int overlayCapacity, bool expectTableRewrite)
+    {
+        var v7 = AllowlistTestData.Population(150, seed);
+        var v8 = AllowlistRandomTests.Mutate(v7, new Random(seed + 1), 30);
+        var v9 = AllowlistRandomTests.Mutate(v8, new Random(seed + 2), 40);
         var setup = new[]
         {
             ListBuilder.BuildSnapshot(AllowlistTestData.Site, 7, 1000, v7, AllowlistTestData.Key),
             ListBuilder.BuildDelta(AllowlistTestData.Site, 8, 7, 1500, ListBuilder.ComputeDelta(v7, v8), AllowlistTestData.Key),
         };
         var delta = ListBuilder.BuildDelta(AllowlistTestData.Site, 9, 8, 2000, ListBuilder.ComputeDelta(v8, v9), AllowlistTestData.Key);
-        Run("delta rewriting the table", setup, v8, delta, v9, overlayCapacity: 64, expectTableRewrite: true);
+        Run(label, setup, v8, delta, v9, overlayCapacity: overlayCapacity, expectTableRewrite: expectTableRewrite);
     }
 
     [TestMethod]
