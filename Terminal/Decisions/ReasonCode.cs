@@ -63,5 +63,11 @@ namespace LeoCarte.Terminal.Decisions
 
         /// <summary>Flash storage failed while recording the decision; nothing was charged.</summary>
         StorageError = 19,
+
+        /// <summary>
+        /// Deactivated by the card office because the card is out of order (ESUP-SGC motif OUT_OF_ORDER): a
+        /// BlockedOther entry whose category is <see cref="LeoCarte.Terminal.Cards.BlockReason.OutOfOrder"/>.
+        /// </summary>
+        OutOfOrder = 20,
     }
 }

@@ -29,6 +29,7 @@ namespace LeoCarte.Terminal.Decisions
             "Horloge du terminal non réglée",
             "Vente invalide",
             "Erreur de mémoire du terminal",
+            "Carte hors service : adressez-vous au service carte",
         };
 
         private static readonly string[] English = new string[]
@@ -53,6 +54,7 @@ namespace LeoCarte.Terminal.Decisions
             "Terminal clock not set",
             "Invalid sale",
             "Terminal storage error",
+            "Card out of order: contact the card office",
         };
 
         /// <summary>Approval message in restaurant mode (the meal, not a payment, is what the student sees).</summary>
