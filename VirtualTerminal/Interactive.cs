@@ -8,11 +8,36 @@ namespace LeoCarte.VirtualTerminal;
 /// <summary>
 /// A person at the virtual till: numbered virtual cards; type a number (and Enter) to put that card on the
 /// reader, r to take the cards away, w to switch the Wi-Fi off/on, s for the self-test, l to list, q to quit.
+/// The card office's actions in ESUP-SGC: lost N, stolen N, enable N (reactivate), renew N (a new card is
+/// enabled, the old one disabled without motif); each is exported and imported by the gateway at once, and the
+/// till changes at its next sync (y = sync now, +M = let M minutes pass). The gateway's card-office page is
+/// on the printed URL (operator accueil / service-carte-demo).
 /// Reads whole lines from standard input, so it works the same from a keyboard, a pipe or a file
-/// (`printf '1\nr\n5\nr\nq\n' | dotnet run --project VirtualTerminal -- --interactive`).
+/// (`printf '1\nr\nlost 1\n+1\n1\nr\nq\n' | dotnet run --project VirtualTerminal -- --interactive`).
 /// </summary>
 public static class Interactive
 {
+    private static bool CardOfficeAction(string input, out string action, out int target)
+    {
+        action = null;
+        target = 0;
+        string[] words = input.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length != 2 || !int.TryParse(words[1], out target))
+        {
+            return false;
+        }
+
+        action = words[0] switch
+        {
+            "lost" or "perdue" => "lost",
+            "stolen" or "volee" or "volée" => "stolen",
+            "enable" or "reactivate" or "activer" => "enable",
+            "renew" or "renouveler" => "renew",
+            _ => null,
+        };
+        return action != null;
+    }
+
     public static int Run(VirtualTerminalOptions options)
     {
         options.BootLocalTime = new TimeSpan(12, 0, 0);
@@ -48,7 +73,9 @@ public static class Interactive
         }
 
         Console.WriteLine($"LéoCarte virtual terminal {VirtualTerminalHost.TerminalId} ({host.App.Configuration.Mode.ToString().ToLowerInvariant()}), gateway {host.GatewayUrl}, list version {host.App.Allowlist.Version}");
+        Console.WriteLine($"card office page: {host.GatewayUrl}/ (operator accueil, password service-carte-demo)");
         Console.WriteLine(Console.IsInputRedirected ? "(standard input is not a terminal: reading commands line by line)" : "Type a card number and Enter to tap it; r = remove, w = Wi-Fi off/on, s = self-test, l = list, q = quit.");
+        Console.WriteLine("Card office (ESUP-SGC): lost N, stolen N, enable N, renew N; y = sync now, +M = let M minutes pass.");
         List();
         while (true)
         {
@@ -113,9 +140,54 @@ public static class Interactive
             {
                 Run(TimeSpan.FromSeconds(1));
             }
+            else if (input == "y")
+            {
+                long version = host.App.Allowlist.Version;
+                host.App.Sync?.RequestSyncNow();
+                host.PumpSync();
+                Console.WriteLine(host.App.Allowlist.Version == version ? $"  synced: list version {version} is current" : $"  synced: list version {host.App.Allowlist.Version}");
+            }
+            else if (input.StartsWith('+') && int.TryParse(input.AsSpan(1), out int minutes) && minutes > 0 && minutes <= 24 * 60)
+            {
+                long version = host.App.Allowlist.Version;
+                host.Idle(TimeSpan.FromMinutes(minutes));
+                Console.WriteLine($"  {minutes} min later: {host.LocalNow:HH:mm:ss}, list version {host.App.Allowlist.Version}{(host.App.Allowlist.Version != version ? " (new list applied at a sync)" : "")}");
+            }
+            else if (CardOfficeAction(input, out string action, out int target))
+            {
+                if (target < 1 || target > menu.Count || menu[target - 1].Eppn == null)
+                {
+                    Console.WriteLine("  ? a card number from the list (l) that ESUP-SGC knows");
+                    continue;
+                }
+
+                CampusCard card = menu[target - 1];
+                LeoCarte.Gateway.Lists.ImportOutcome outcome;
+                switch (action)
+                {
+                    case "lost":
+                        outcome = host.CardOfficeSetsState(card.Csn, "DISABLED", "LOST");
+                        break;
+                    case "stolen":
+                        outcome = host.CardOfficeSetsState(card.Csn, "DISABLED", "THEFT");
+                        break;
+                    case "enable":
+                        outcome = host.CardOfficeSetsState(card.Csn, "ENABLED", null);
+                        break;
+                    default:
+                        CampusCard fresh = host.Population.Renew(card, host.LocalNow);
+                        menu.Add(fresh);
+                        outcome = host.CardOfficeExports();
+                        Console.WriteLine($"  card office: new card {menu.Count} ({fresh.Csn}) enabled for {card.Holder}; card {target} disabled (replaced)");
+                        break;
+                }
+
+                Console.WriteLine($"  card office ({action} {target}): gateway {outcome.Message}");
+                Console.WriteLine($"  the till applies it at its next sync (every {host.App.Configuration.SyncIntervalSeconds} s; y = sync now, +1 = one minute later)");
+            }
             else
             {
-                Console.WriteLine("  ? a card number, r, w, s, l or q");
+                Console.WriteLine("  ? a card number, r, w, s, l, q; lost N, stolen N, enable N, renew N; y (sync now), +M (M minutes pass)");
             }
         }
 
