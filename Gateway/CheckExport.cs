@@ -20,6 +20,7 @@ public static class CheckExport
     public static int Run(string source, GatewayOptions options, TextWriter output)
     {
         options ??= new GatewayOptions();
+        source = ResolvePath(source);
         byte[] bytes;
         try
         {
@@ -107,6 +108,21 @@ public static class CheckExport
                 output.WriteLine($"verdict: REFUSED: {report.HoldReason}");
                 return 1;
         }
+    }
+
+    /// <summary>
+    /// A relative file path as the user typed it: `dotnet run --project Gateway` may run in the project folder, so a
+    /// path relative to the shell's folder (PWD) is tried too.
+    /// </summary>
+    public static string ResolvePath(string source)
+    {
+        if (source.Contains("://", StringComparison.Ordinal) || Path.IsPathRooted(source) || File.Exists(source))
+        {
+            return source;
+        }
+
+        string shell = Environment.GetEnvironmentVariable("PWD");
+        return !string.IsNullOrEmpty(shell) && File.Exists(Path.Combine(shell, source)) ? Path.Combine(shell, source) : source;
     }
 
     /// <summary>The configured database when it exists (a missing SQLite file is not created); null otherwise.</summary>

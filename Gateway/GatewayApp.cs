@@ -44,6 +44,33 @@ public static class GatewayApp
         return false;
     }
 
+    /// <summary>Whether the port of an http(s)://host:port URL is already bound on that address (checked before Kestrel starts, so no stack trace is logged).</summary>
+    public static bool PortTaken(string url)
+    {
+        if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out Uri uri) || uri.Port <= 0)
+        {
+            return false;
+        }
+
+        IPAddress address = uri.Host == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(uri.Host.Trim('[', ']'), out IPAddress parsed) ? parsed : null;
+        if (address == null)
+        {
+            return false;
+        }
+
+        try
+        {
+            var probe = new System.Net.Sockets.TcpListener(address, uri.Port);
+            probe.Start();
+            probe.Stop();
+            return false;
+        }
+        catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+        {
+            return true;
+        }
+    }
+
     public static WebApplication Build(GatewayOptions options, string url, Action<ILoggingBuilder> logging = null, string[] args = null,
         System.Security.Cryptography.X509Certificates.X509Certificate2 tlsCertificate = null)
     {

@@ -27,7 +27,7 @@ for (int i = 0; i < args.Length; i++)
             options = SampleOptions();
             break;
         case "--config" when i + 1 < args.Length:
-            options = LoadOptions(args[++i]);
+            options = LoadOptions(CheckExport.ResolvePath(args[++i]));
             break;
         case "--urls" when i + 1 < args.Length:
             url = args[++i];
@@ -71,6 +71,12 @@ if (options == null)
     Console.Error.WriteLine("       LeoCarte.Gateway check-export FILE_OR_URL [--config gateway.json]");
     Console.Error.WriteLine("       LeoCarte.Gateway hash-password   (password on standard input)");
     return 2;
+}
+
+if (GatewayApp.PortTaken(url))
+{
+    Console.Error.WriteLine($"{url}: that port is already in use (another gateway running?); choose another with --urls http://127.0.0.1:5081");
+    return 3;
 }
 
 var app = GatewayApp.Build(options, url);

@@ -38,8 +38,11 @@ public static class Interactive
         return action != null;
     }
 
-    public static int Run(VirtualTerminalOptions options)
+    public static int Run(VirtualTerminalOptions options, System.IO.TextReader input = null, System.IO.TextWriter output = null)
     {
+        input ??= Console.In;
+        output ??= Console.Out;
+        bool redirected = input != Console.In || Console.IsInputRedirected;
         options.BootLocalTime = new TimeSpan(12, 0, 0);
         using var host = VirtualTerminalHost.Start(options);
         host.PumpSync();
@@ -52,14 +55,14 @@ public static class Interactive
             string line = d == null
                 ? $"{kind}: {host.Platform.Display.French} | {host.Platform.Display.English}"
                 : $"{(d.Approved ? "APPROVED" : "DENIED " + d.Reason)}: {d.MessageFrench} | {d.MessageEnglish}";
-            Console.WriteLine($"  {host.LocalNow:HH:mm:ss.fff}  {line}");
+            output.WriteLine($"  {host.LocalNow:HH:mm:ss.fff}  {line}");
         };
 
         void List()
         {
             for (int i = 0; i < menu.Count; i++)
             {
-                Console.WriteLine($"  {i + 1,2}  {menu[i].Csn,-14}  {menu[i].Holder,-28} {menu[i].Label}");
+                output.WriteLine($"  {i + 1,2}  {menu[i].Csn,-14}  {menu[i].Holder,-28} {menu[i].Label}");
             }
         }
 
@@ -72,28 +75,28 @@ public static class Interactive
             }
         }
 
-        Console.WriteLine($"LéoCarte virtual terminal {VirtualTerminalHost.TerminalId} ({host.App.Configuration.Mode.ToString().ToLowerInvariant()}), gateway {host.GatewayUrl}, list version {host.App.Allowlist.Version}");
-        Console.WriteLine($"card office page: {host.GatewayUrl}/ (operator accueil, password service-carte-demo)");
-        Console.WriteLine(Console.IsInputRedirected ? "(standard input is not a terminal: reading commands line by line)" : "Type a card number and Enter to tap it; r = remove, w = Wi-Fi off/on, s = self-test, l = list, q = quit.");
-        Console.WriteLine("Card office (ESUP-SGC): lost N, stolen N, enable N, renew N; y = sync now, +M = let M minutes pass.");
+        output.WriteLine($"LéoCarte virtual terminal {VirtualTerminalHost.TerminalId} ({host.App.Configuration.Mode.ToString().ToLowerInvariant()}), gateway {host.GatewayUrl}, list version {host.App.Allowlist.Version}");
+        output.WriteLine($"card office page: {host.GatewayUrl}/ (operator accueil, password service-carte-demo)");
+        output.WriteLine(redirected ? "(standard input is not a terminal: reading commands line by line)" : "Type a card number and Enter to tap it; r = remove, w = Wi-Fi off/on, s = self-test, l = list, q = quit.");
+        output.WriteLine("Card office (ESUP-SGC): lost N, stolen N, enable N, renew N; y = sync now, +M = let M minutes pass.");
         List();
         while (true)
         {
-            Console.Write($"[{host.LocalNow:HH:mm:ss} {(host.Wifi.Available ? "online" : "Wi-Fi OFF")}, on reader: {(onReader.Count == 0 ? "nothing" : string.Join(" + ", onReader.Select(c => c.Holder)))}]> ");
-            string input = Console.ReadLine();
-            if (input == null)
+            output.Write($"[{host.LocalNow:HH:mm:ss} {(host.Wifi.Available ? "online" : "Wi-Fi OFF")}, on reader: {(onReader.Count == 0 ? "nothing" : string.Join(" + ", onReader.Select(c => c.Holder)))}]> ");
+            string line = input.ReadLine();
+            if (line == null)
             {
-                Console.WriteLine();
+                output.WriteLine();
                 break;
             }
 
-            input = input.Trim().ToLowerInvariant();
-            if (input == "q")
+            string command = line.Trim().ToLowerInvariant();
+            if (command == "q")
             {
                 break;
             }
 
-            if (input == "r")
+            if (command == "r")
             {
                 foreach (var c in onReader)
                 {
@@ -102,27 +105,33 @@ public static class Interactive
 
                 onReader.Clear();
                 Run(TimeSpan.FromMilliseconds(200));
-                Console.WriteLine($"  card(s) removed: {host.Platform.Display.French}");
+                output.WriteLine($"  card(s) removed: {host.Platform.Display.French}");
             }
-            else if (input == "w")
+            else if (command == "w")
             {
                 host.Wifi.Available = !host.Wifi.Available;
-                Console.WriteLine($"  Wi-Fi {(host.Wifi.Available ? "back" : "off")}");
+                output.WriteLine($"  Wi-Fi {(host.Wifi.Available ? "back" : "off")}");
             }
-            else if (input == "s")
+            else if (command == "s")
             {
-                host.App.PrintReport(line => Console.WriteLine("  " + line));
+                host.App.PrintReport(line => output.WriteLine("  " + line));
             }
-            else if (input == "l")
+            else if (command == "l")
             {
                 List();
             }
-            else if (int.TryParse(input, out int number) && number >= 1 && number <= menu.Count)
+            else if (command.StartsWith('+') && int.TryParse(command.AsSpan(1), out int minutes) && minutes > 0 && minutes <= 24 * 60)
+            {
+                long version = host.App.Allowlist.Version;
+                host.Idle(TimeSpan.FromMinutes(minutes));
+                output.WriteLine($"  {minutes} min later: {host.LocalNow:HH:mm:ss}, list version {host.App.Allowlist.Version}{(host.App.Allowlist.Version != version ? " (new list applied at a sync)" : "")}");
+            }
+            else if (int.TryParse(command, out int number) && number >= 1 && number <= menu.Count)
             {
                 CampusCard card = menu[number - 1];
                 if (onReader.Contains(card))
                 {
-                    Console.WriteLine("  already on the reader (r to remove it)");
+                    output.WriteLine("  already on the reader (r to remove it)");
                 }
                 else
                 {
@@ -131,33 +140,27 @@ public static class Interactive
                     Run(TimeSpan.FromMilliseconds(300));
                     if (host.App.Vend.PulsesEmitted != pulsesShown)
                     {
-                        Console.WriteLine($"  vend output: {host.App.Vend.PulsesEmitted - pulsesShown} pulse(s) of {host.App.Configuration.VendPulseMilliseconds} ms sent to the machine");
+                        output.WriteLine($"  vend output: {host.App.Vend.PulsesEmitted - pulsesShown} pulse(s) of {host.App.Configuration.VendPulseMilliseconds} ms sent to the machine");
                         pulsesShown = host.App.Vend.PulsesEmitted;
                     }
                 }
             }
-            else if (input.Length == 0)
+            else if (command.Length == 0)
             {
                 Run(TimeSpan.FromSeconds(1));
             }
-            else if (input == "y")
+            else if (command == "y")
             {
                 long version = host.App.Allowlist.Version;
                 host.App.Sync?.RequestSyncNow();
                 host.PumpSync();
-                Console.WriteLine(host.App.Allowlist.Version == version ? $"  synced: list version {version} is current" : $"  synced: list version {host.App.Allowlist.Version}");
+                output.WriteLine(host.App.Allowlist.Version == version ? $"  synced: list version {version} is current" : $"  synced: list version {host.App.Allowlist.Version}");
             }
-            else if (input.StartsWith('+') && int.TryParse(input.AsSpan(1), out int minutes) && minutes > 0 && minutes <= 24 * 60)
-            {
-                long version = host.App.Allowlist.Version;
-                host.Idle(TimeSpan.FromMinutes(minutes));
-                Console.WriteLine($"  {minutes} min later: {host.LocalNow:HH:mm:ss}, list version {host.App.Allowlist.Version}{(host.App.Allowlist.Version != version ? " (new list applied at a sync)" : "")}");
-            }
-            else if (CardOfficeAction(input, out string action, out int target))
+            else if (CardOfficeAction(command, out string action, out int target))
             {
                 if (target < 1 || target > menu.Count || menu[target - 1].Eppn == null)
                 {
-                    Console.WriteLine("  ? a card number from the list (l) that ESUP-SGC knows");
+                    output.WriteLine("  ? a card number from the list (l) that ESUP-SGC knows");
                     continue;
                 }
 
@@ -178,20 +181,20 @@ public static class Interactive
                         CampusCard fresh = host.Population.Renew(card, host.LocalNow);
                         menu.Add(fresh);
                         outcome = host.CardOfficeExports();
-                        Console.WriteLine($"  card office: new card {menu.Count} ({fresh.Csn}) enabled for {card.Holder}; card {target} disabled (replaced)");
+                        output.WriteLine($"  card office: new card {menu.Count} ({fresh.Csn}) enabled for {card.Holder}; card {target} disabled (replaced)");
                         break;
                 }
 
-                Console.WriteLine($"  card office ({action} {target}): gateway {outcome.Message}");
-                Console.WriteLine($"  the till applies it at its next sync (every {host.App.Configuration.SyncIntervalSeconds} s; y = sync now, +1 = one minute later)");
+                output.WriteLine($"  card office ({action} {target}): gateway {outcome.Message}");
+                output.WriteLine($"  the till applies it at its next sync (every {host.App.Configuration.SyncIntervalSeconds} s; y = sync now, +1 = one minute later)");
             }
             else
             {
-                Console.WriteLine("  ? a card number, r, w, s, l, q; lost N, stolen N, enable N, renew N; y (sync now), +M (M minutes pass)");
+                output.WriteLine("  ? a card number, r, w, s, l, q; lost N, stolen N, enable N, renew N; y (sync now), +M (M minutes pass)");
             }
         }
 
-        Console.WriteLine($"journal: {host.App.Journal.LastSequence} records, {host.App.Journal.Depth} not yet uploaded");
+        output.WriteLine($"journal: {host.App.Journal.LastSequence} records, {host.App.Journal.Depth} not yet uploaded");
         return 0;
     }
 }

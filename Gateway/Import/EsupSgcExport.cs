@@ -107,6 +107,13 @@ public static class EsupSgcExport
         "REJECTED", "DISABLED", "CADUC", "DESTROYED", "RENEWED",
     };
 
+    private static readonly Dictionary<string, string> StateNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["NEW"] = "NEW", ["REQUEST_CHECKED"] = "REQUEST_CHECKED", ["CANCELED"] = "CANCELED", ["IN_PRINT"] = "IN_PRINT", ["PRINTED"] = "PRINTED",
+        ["IN_ENCODE"] = "IN_ENCODE", ["ENCODED"] = "ENCODED", ["ENABLED"] = "ENABLED", ["REJECTED"] = "REJECTED", ["DISABLED"] = "DISABLED",
+        ["CADUC"] = "CADUC", ["DESTROYED"] = "DESTROYED", ["RENEWED"] = "RENEWED",
+    };
+
     /// <summary>ESUP-SGC's Card.MotifDisable values.</summary>
     public static readonly string[] KnownMotifs = { "LOST", "THEFT", "OUT_OF_ORDER" };
 
@@ -291,6 +298,7 @@ public static class EsupSgcExport
         using CsvReader reader = CsvReader.Create(Encoding.UTF8.GetBytes(text), options);
         Dictionary<string, int> columns = MapHeader(reader.Headers, settings);
         int fieldCount = reader.Headers.Count;
+        int[] fieldColumn = Array.ConvertAll(Fields, f => columns.TryGetValue(f, out int i) ? i : -1);
         bool endsWithLineBreak = text.EndsWith('\n');
         int lastLine = 0;
         while (reader.Read())
@@ -298,11 +306,11 @@ public static class EsupSgcExport
             result.RowsRead++;
             int line = (int)reader.LineNumber;
             lastLine = line;
-            string Field(string name) => columns.TryGetValue(name, out int index) && index < reader.FieldCount ? reader.GetString(index) : null;
-            string eppnForRetention = Field("eppn");
-            string csnForRetention = NormalizeCsn(Field("csn"), out _);
-            if (malformed.TryGetValue(line, out CsvMalformedReason reason))
+            string Field(int field) => fieldColumn[field] >= 0 && fieldColumn[field] < reader.FieldCount ? reader.GetString(fieldColumn[field]) : null;
+            if (malformed.Count > 0 && malformed.TryGetValue(line, out CsvMalformedReason reason))
             {
+                string eppnForRetention = Field(4);
+                string csnForRetention = NormalizeCsn(Field(1), out _);
                 string why = reason switch
                 {
                     CsvMalformedReason.UnterminatedQuote => "a quoted field is never closed (the export ends inside it)",
@@ -321,11 +329,11 @@ public static class EsupSgcExport
 
             if (reader.FieldCount != fieldCount)
             {
-                SetAside(result, new RowIssue(line, null, $"{reader.FieldCount} fields where the header has {fieldCount}"), csnForRetention, eppnForRetention);
+                SetAside(result, new RowIssue(line, null, $"{reader.FieldCount} fields where the header has {fieldCount}"), NormalizeCsn(Field(1), out _), Field(4));
                 continue;
             }
 
-            Validate(result, line, Field("id"), Field("csn"), Field("etat"), Field("dateEtat"), Field("eppn"), Field("motifDisable"), jsonDates: false);
+            Validate(result, line, Field(0), Field(1), Field(2), Field(3), Field(4), Field(5), jsonDates: false);
         }
 
         if (!endsWithLineBreak && result.RowsRead > 0 && result.LooksCut == null)
@@ -485,8 +493,8 @@ public static class EsupSgcExport
             return;
         }
 
-        etat = etat?.Trim().ToUpperInvariant();
-        if (string.IsNullOrEmpty(etat) || Array.IndexOf(KnownStates, etat) < 0)
+        etat = etat == null ? null : StateNames.TryGetValue(etat.Trim(), out string known) ? known : etat.Trim();
+        if (string.IsNullOrEmpty(etat) || !StateNames.ContainsKey(etat))
         {
             SetAside(result, new RowIssue(line, "etat", string.IsNullOrEmpty(etat) ? "empty" : "not an ESUP-SGC card state", parsedId), csn, eppn);
             return;
@@ -538,6 +546,11 @@ public static class EsupSgcExport
     /// </summary>
     public static DateTime? ParseDate(string text, bool allowEpoch = true)
     {
+        if (TryParseLocalDateTime(text, out DateTime iso))
+        {
+            return iso;
+        }
+
         string[] formats =
         {
             "yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFF",
@@ -562,6 +575,87 @@ public static class EsupSgcExport
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Java's LocalDateTime.toString() (uuuu-MM-ddTHH:mm[:ss[.fraction of 1–9 digits]]), digit by digit: the form
+    /// of every csvSearch row, so it is read without trying a list of formats.
+    /// </summary>
+    private static bool TryParseLocalDateTime(string t, out DateTime value)
+    {
+        value = default;
+        if (t.Length < 16 || t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':')
+        {
+            return false;
+        }
+
+        int Digits(int at, int count)
+        {
+            int n = 0;
+            for (int i = at; i < at + count; i++)
+            {
+                int d = t[i] - '0';
+                if ((uint)d > 9)
+                {
+                    return -1;
+                }
+
+                n = n * 10 + d;
+            }
+
+            return n;
+        }
+
+        int year = Digits(0, 4), month = Digits(5, 2), day = Digits(8, 2), hour = Digits(11, 2), minute = Digits(14, 2), second = 0;
+        long ticks = 0;
+        if (t.Length > 16)
+        {
+            if (t.Length < 19 || t[16] != ':' || (second = Digits(17, 2)) < 0)
+            {
+                return false;
+            }
+
+            if (t.Length > 19)
+            {
+                int digits = t.Length - 20;
+                if (t[19] != '.' || digits < 1 || digits > 9)
+                {
+                    return false;
+                }
+
+                long fraction = 0;
+                for (int i = 20; i < t.Length; i++)
+                {
+                    int d = t[i] - '0';
+                    if ((uint)d > 9)
+                    {
+                        return false;
+                    }
+
+                    fraction = fraction * 10 + d;
+                }
+
+                for (int i = digits; i < 7; i++)
+                {
+                    fraction *= 10;
+                }
+
+                for (int i = 7; i < digits; i++)
+                {
+                    fraction /= 10; // below 100 ns: .NET ticks stop there
+                }
+
+                ticks = fraction;
+            }
+        }
+
+        if (year < 1 || month < 1 || month > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        value = new DateTime(year, month, day, hour, minute, second).AddTicks(ticks);
+        return true;
     }
 
     /// <summary>
@@ -605,7 +699,8 @@ public static class EsupSgcExport
     /// </summary>
     private static void SetAsideDuplicates(ExportReadResult result)
     {
-        var byCsn = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var firstRow = new Dictionary<string, int>(result.Cards.Count, StringComparer.Ordinal);
+        Dictionary<string, List<int>> byCsn = null;
         for (int i = 0; i < result.Cards.Count; i++)
         {
             string csn = result.Cards[i].Csn;
@@ -614,12 +709,23 @@ public static class EsupSgcExport
                 continue;
             }
 
+            if (firstRow.TryAdd(csn, i))
+            {
+                continue;
+            }
+
+            byCsn ??= new Dictionary<string, List<int>>(StringComparer.Ordinal);
             if (!byCsn.TryGetValue(csn, out List<int> rows))
             {
-                byCsn[csn] = rows = new List<int>(1);
+                byCsn[csn] = rows = new List<int> { firstRow[csn] };
             }
 
             rows.Add(i);
+        }
+
+        if (byCsn == null)
+        {
+            return;
         }
 
         var remove = new HashSet<int>();
