@@ -32,6 +32,7 @@ try
     text = null;
     Console.WriteLine($"export: {rows:N0} rows, {export.Length:N0} bytes ({(double)export.Length / rows:0.0} bytes/row), written as ESUP-SGC csvSearch writes it");
 
+    Measure("read, first call (JIT included)", () => EsupSgcExport.Read(export));
     ExportReadResult read = Measure("read (UTF-8 check, CsvHelper, row checks)", () => EsupSgcExport.Read(export));
     Console.WriteLine($"  {read.Cards.Count:N0} sound rows, {read.SetAside.Count} set aside, looks cut: {read.LooksCut ?? "no"}");
 
