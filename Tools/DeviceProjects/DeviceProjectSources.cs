@@ -15,16 +15,21 @@ namespace LeoCarte.Tools.DeviceProjects;
 public static class DeviceProjectSources
 {
     /// <summary>One device project: which folders' sources it compiles, and which it links from elsewhere.</summary>
-    public sealed record DeviceProject(string ProjectPath, string OwnFolder, string[] OwnExcludedFolders, string LinkedFolder, string[] LinkedExcludedFolders);
+    public sealed record DeviceProject(string ProjectPath, string OwnFolder, string[] OwnExcludedFolders, params LinkedSources[] Linked);
+
+    /// <summary>A folder whose sources a device project links (compiles without owning them), minus some subfolders.</summary>
+    public sealed record LinkedSources(string Folder, params string[] ExcludedFolders);
 
     /// <summary>The three device projects of LeoCarte.Terminal.sln.</summary>
     public static readonly DeviceProject[] Projects =
     {
-        new("Drivers/Drivers.nfproj", "Drivers", Array.Empty<string>(), null, Array.Empty<string>()),
-        new("Terminal/Terminal.nfproj", "Terminal", Array.Empty<string>(), null, Array.Empty<string>()),
-        // The device test assembly holds the shared tests and links the portable Terminal sources: a test
-        // assembly cannot reference an application (its entry point lives in Terminal/Device/).
-        new("Terminal.Tests/Terminal.Tests.nfproj", "Terminal.Tests", new[] { "Host" }, "Terminal", new[] { "Device", "Properties" }),
+        new("Drivers/Drivers.nfproj", "Drivers", Array.Empty<string>()),
+        new("Terminal/Terminal.nfproj", "Terminal", Array.Empty<string>()),
+        // The device test assembly holds the shared tests and links the portable Terminal sources (a test
+        // assembly cannot reference an application: its entry point lives in Terminal/Device/) and the
+        // portable support code the shared tests use but the device image leaves out (Terminal.Support/).
+        new("Terminal.Tests/Terminal.Tests.nfproj", "Terminal.Tests", new[] { "Host" },
+            new LinkedSources("Terminal", "Device", "Properties"), new LinkedSources("Terminal.Support")),
     };
 
     private static readonly XNamespace Msbuild = "http://schemas.microsoft.com/developer/msbuild/2003";
@@ -38,11 +43,11 @@ public static class DeviceProjectSources
             items.Add((file.Replace('/', '\\'), null));
         }
 
-        if (project.LinkedFolder != null)
+        foreach (var linked in project.Linked)
         {
-            foreach (var file in SourceFiles(repoRoot, project.LinkedFolder, project.LinkedExcludedFolders))
+            foreach (var file in SourceFiles(repoRoot, linked.Folder, linked.ExcludedFolders))
             {
-                string link = project.LinkedFolder + "\\" + file.Replace('/', '\\');
+                string link = linked.Folder + "\\" + file.Replace('/', '\\');
                 items.Add(("..\\" + link, link));
             }
         }
