@@ -154,7 +154,23 @@ namespace LeoCarte.Simulator
 
         // ---- hooks used by the chip model -----------------------------------------------------------------
 
-        internal void OnHardReset() => ChipStalled = false;
+        internal void OnHardReset()
+        {
+            if (!ChipDead) ChipStalled = false;
+        }
+
+        /// <summary>The chip is dead for good (unplugged module, broken MISO): reads return <paramref name="readValue"/>
+        /// and even a hard reset does not bring it back, until <see cref="Revive"/>.</summary>
+        public void KillChip(byte readValue = 0xFF)
+        {
+            ChipDead = true;
+            StallChip(readValue);
+        }
+
+        /// <summary>A dead chip answers again (module plugged back), after the next hard reset.</summary>
+        public void Revive() => ChipDead = false;
+
+        public bool ChipDead { get; private set; }
 
         internal void BeforeTransfer(long transferIndex)
         {
