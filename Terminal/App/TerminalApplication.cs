@@ -322,15 +322,16 @@ namespace LeoCarte.Terminal.App
                 return TapKind.None;
             }
 
-            int collisionsBefore = reader.Picc.CollisionsResolved;
             CardEvent e = reader.Poll(read);
             switch (e)
             {
                 case CardEvent.NewCard:
                     consecutiveReaderErrors = 0;
                     ClearReaderDown();
-                    if (reader.Picc.CollisionsResolved != collisionsBefore)
+                    if (read.SeveralCards)
                     {
+                        // A wallet: the reader confirmed another card in the field (a noise collision on one card is
+                        // not "several cards"). Nothing is decided while both are there.
                         return RefuseSeveralCards(now);
                     }
 
