@@ -121,6 +121,9 @@ public sealed class VendingMachineController
     public int SuccessfulVends { get; private set; }
     public long SuccessfulVendCents { get; private set; }
     public readonly List<(int Item, int PriceCents)> VendLog = new();
+    /// <summary>VEND SUCCESS the reader acknowledged (it has heard of the sale), in order.</summary>
+    public readonly List<(int Item, int PriceCents)> AcknowledgedSuccessLog = new();
+    public int UnacknowledgedSuccesses { get; private set; }
     public int FailedVends { get; private set; }
     public int DeniedVends { get; private set; }
     public int CancelledVends { get; private set; }
@@ -583,8 +586,12 @@ public sealed class VendingMachineController
             byte[] ack = Transact(0x13, 0x02, (byte)(item >> 8), (byte)item);
             if (ack == null)
             {
-                // The product dropped but the reader never acknowledged: the machine still records the sale.
-                ProtocolErrors++;
+                // The product dropped but the reader never acknowledged (it is off): the machine still records the sale.
+                UnacknowledgedSuccesses++;
+            }
+            else
+            {
+                AcknowledgedSuccessLog.Add((item, priceCents));
             }
 
             SuccessfulVends++;

@@ -53,8 +53,13 @@ public sealed class MdbRig : ICashlessObserver
     /// <summary>The terminal's side at time <paramref name="microseconds"/>: the link answers, the tap loop steps.</summary>
     public void RunTerminal(long microseconds)
     {
+        if (Terminal.Store.IsPoweredOff)
+        {
+            return; // the terminal is off: silence on the bus
+        }
+
         Link.Service(microseconds);
-        if (StepTerminal && !Terminal.Store.IsPoweredOff)
+        if (StepTerminal)
         {
             Terminal.Clock.Monotonic = 1000 + microseconds / 1000;
             Device.Step(Terminal.Clock.Monotonic);
@@ -80,6 +85,27 @@ public sealed class MdbRig : ICashlessObserver
     public void OnCashless(CashlessEvent e, Decision decision)
     {
         Events.Add(decision == null ? e.ToString() : $"{e} {decision.Reason} {decision.AmountCents}");
+    }
+
+    /// <summary>Charges uploaded so far (what the platform debits), in journal order; see <see cref="Upload"/>.</summary>
+    public readonly List<(int Item, int PriceCents, int Holder)> Uploaded = new();
+
+    /// <summary>Records uploaded, by reason code.</summary>
+    public readonly int[] UploadedByReason = new int[32];
+
+    /// <summary>What the sync client does: read every unacknowledged record, tally it, acknowledge.</summary>
+    public void Upload()
+    {
+        foreach (JournalRecord r in Records())
+        {
+            UploadedByReason[r.Reason]++;
+            if (r.Approved)
+            {
+                Uploaded.Add((r.ItemCode, r.AmountCents, r.HolderKey));
+            }
+        }
+
+        Terminal.Journal.Acknowledge(Terminal.Journal.LastSequence);
     }
 
     /// <summary>Journal records (sequence order) currently readable.</summary>
