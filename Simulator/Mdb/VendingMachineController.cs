@@ -150,6 +150,15 @@ public sealed class VendingMachineController
 
     private void Count(string fault) => Injected[fault] = Injected.GetValueOrDefault(fault) + 1;
 
+    /// <summary>Moves the machine's clock forward to <paramref name="microseconds"/> (after the terminal ran on its own, e.g. during a tap).</summary>
+    public void AdvanceTo(long microseconds)
+    {
+        if (microseconds > now)
+        {
+            now = microseconds;
+        }
+    }
+
     /// <summary>Advances time without bus traffic (the terminal's tap loop still runs).</summary>
     public void Wait(long microseconds)
     {

@@ -147,6 +147,13 @@ namespace LeoCarte.Terminal.Cashless
             get { lock (sync) { return vendItem; } }
         }
 
+        /// <summary>
+        /// The decision the last <see cref="PresentCard"/> got at the following <see cref="Step"/> (session opened or
+        /// refused; in always-idle mode the vend decision), null when the card was ignored (machine not taking cards).
+        /// The engine's reused object: read it before the next decision.
+        /// </summary>
+        public Decision LastCardDecision { get; private set; }
+
         public int Sessions { get; private set; }
         public int SessionsRefused { get; private set; }
         public int VendsAuthorized { get; private set; }
@@ -731,12 +738,13 @@ namespace LeoCarte.Terminal.Cashless
 
         private void DecideCard(long now)
         {
+            LastCardDecision = null;
             if (state == CashlessState.Vend && stage == StageAwaitCard)
             {
                 Array.Copy(cardUid, sessionUid, cardUidLength);
                 sessionUidLength = cardUidLength;
                 Sessions++;
-                DecideVend();
+                LastCardDecision = DecideVend();
                 return;
             }
 
@@ -747,6 +755,7 @@ namespace LeoCarte.Terminal.Cashless
             }
 
             Decision d = engine.OpenVendSession(cardUid, 0, cardUidLength);
+            LastCardDecision = d;
             if (!d.Approved)
             {
                 SessionsRefused++;
@@ -764,7 +773,7 @@ namespace LeoCarte.Terminal.Cashless
             Notify(CashlessEvent.SessionOpened, d);
         }
 
-        private void DecideVend()
+        private Decision DecideVend()
         {
             Decision d = engine.AuthorizeVend(sessionUid, 0, sessionUidLength, vendPriceCents, vendItem);
             if (d.Approved)
@@ -773,7 +782,7 @@ namespace LeoCarte.Terminal.Cashless
                 VendsAuthorized++;
                 Enqueue(AnswerVendApproved, vendPriceCents);
                 Notify(CashlessEvent.VendAuthorized, d);
-                return;
+                return d;
             }
 
             stage = StageNone;
@@ -781,6 +790,7 @@ namespace LeoCarte.Terminal.Cashless
             Enqueue(AnswerVendDenied, 0);
             SetState(CashlessState.SessionIdle);
             Notify(CashlessEvent.VendRefused, d);
+            return d;
         }
 
         private void RunTimeouts(long now)
