@@ -39,6 +39,7 @@ namespace LeoCarte.Drivers.Mdb
         private int expected;
         private bool collecting;
         private long lastWordMicroseconds;
+        private bool late;               // the block being answered arrived more than 5 ms ago: send nothing
 
         private int sentLength;          // the last data block sent (with CHK), for RET and re-sending
         private bool awaitingAck;        // data sent, the VMC's ACK/RET/NAK not seen yet
@@ -79,7 +80,7 @@ namespace LeoCarte.Drivers.Mdb
         /// <summary>Bus resets (breaks) seen.</summary>
         public int BusResets { get; private set; }
 
-        /// <summary>Blocks whose answer would have left later than 5 ms after the VMC's last byte (not sent: the VMC has timed out).</summary>
+        /// <summary>Blocks whose answer would have left later than 5 ms after the VMC's last byte (executed, answer kept, not sent).</summary>
         public int LateAnswers { get; private set; }
 
         /// <summary>True while a data block waits for the VMC's acknowledgement (sent, or to be sent again at the next POLL).</summary>
@@ -187,10 +188,14 @@ namespace LeoCarte.Drivers.Mdb
             }
 
             collecting = false;
-            if (now - at > ResponseLimitMicroseconds)
+
+            // Too late to answer (the VMC has timed out, §2.5): the block is still executed and its answer kept, but
+            // nothing is sent. The VMC repeats the command; the repeat is answered at once from what was kept (a data
+            // block at the next POLL, or the same answer to the same command) — cheap, so it meets the limit.
+            late = now - at > ResponseLimitMicroseconds;
+            if (late)
             {
                 LateAnswers++;
-                return;
             }
 
             if (MdbWord.Checksum(block, 0, count - 1) != block[count - 1])
@@ -203,6 +208,7 @@ namespace LeoCarte.Drivers.Mdb
 
             BlocksReceived++;
             OnBlock();
+            late = false;
         }
 
         private void Unknown()
@@ -219,10 +225,8 @@ namespace LeoCarte.Drivers.Mdb
                 previousLength = 0;
                 if (resendAtPoll)
                 {
-                    resendAtPoll = false;
                     DataResent++;
-                    awaitingAck = true;
-                    uart.Write(sent, 0, sentLength);
+                    SendData();
                     return;
                 }
 
@@ -235,9 +239,7 @@ namespace LeoCarte.Drivers.Mdb
                 RepeatedCommands++;
                 if (previousAnsweredWithData)
                 {
-                    resendAtPoll = false;
-                    awaitingAck = true;
-                    uart.Write(sent, 0, sentLength);
+                    SendData();
                 }
                 else if (previousAnswer == MdbWord.Ack)
                 {
@@ -291,6 +293,19 @@ namespace LeoCarte.Drivers.Mdb
 
             sent[length] = MdbWord.Checksum(sent, 0, length);
             sentLength = length + 1;
+            SendData();
+        }
+
+        /// <summary>Sends the kept data block, or keeps it for the next POLL when the answer would be late.</summary>
+        private void SendData()
+        {
+            if (late)
+            {
+                awaitingAck = false;
+                resendAtPoll = true;
+                return;
+            }
+
             awaitingAck = true;
             resendAtPoll = false;
             uart.Write(sent, 0, sentLength);
@@ -298,6 +313,11 @@ namespace LeoCarte.Drivers.Mdb
 
         private void SendSingle(byte value)
         {
+            if (late)
+            {
+                return;
+            }
+
             single[0] = value;
             uart.Write(single, 0, 1);
         }

@@ -365,6 +365,28 @@ public class CashlessConversationTests
     }
 
     [TestMethod]
+    public void LateAnswersAreKeptForTheRepeat()
+    {
+        // A terminal too slow for the 5 ms limit (GC pause, busy thread) still executes the command once; the VMC's
+        // repeat is answered at once from what was kept. VEND SUCCESS: charged once. POLL: the data at the next POLL.
+        MdbRig rig = Ready();
+        rig.Tap(MdbRig.Alice);
+        rig.Vmc.Faults = new MdbFaults { SlowTerminal = 1 };
+        Assert.IsNull(rig.Vmc.SendRaw(0x12), "BEGIN SESSION taken from the queue but too late to send");
+        rig.Vmc.Faults = new MdbFaults();
+        Assert.AreEqual("03 03 E8 FF FF FF FF 00 00 00", Hex(rig.Vmc.SendRaw(0x12)), "sent at the next POLL");
+        rig.Vmc.SendRaw(0x13, 0x00, 0, 100, 0, 5);
+        rig.Vmc.Poll();
+        rig.Vmc.Faults = new MdbFaults { SlowTerminal = 1 };
+        Assert.IsNull(rig.Vmc.SendRaw(0x13, 0x02, 0, 5));
+        rig.Vmc.Faults = new MdbFaults();
+        Assert.AreEqual(0, rig.Vmc.SendRaw(0x13, 0x02, 0, 5).Length, "the repeat is acknowledged");
+        Assert.AreEqual((1, 100L), rig.Charges(), "executed once");
+        Assert.AreEqual(40, rig.Link.RepeatedCommands);
+        Assert.AreEqual(80, rig.Link.LateAnswers, "40 POLLs and 40 VEND SUCCESS copies too late");
+    }
+
+    [TestMethod]
     public void AlwaysIdleChooseThenTap()
     {
         MdbRig rig = Ready(alwaysIdle: true);
