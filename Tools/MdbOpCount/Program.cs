@@ -81,6 +81,16 @@ namespace LeoCarte.Tools.MdbOpCount
                 Ack(uart, link);
                 Send(uart, link, Poll);
             }
+#elif MDB_EXPANSION_ID_REPEAT
+            for (int i = 0; i < Repetitions; i++)
+            {
+                // As above, plus the VMC repeating the request (its first answer was late): answered from what was kept.
+                Send(uart, link, ExpansionRequestId);
+                Ack(uart, link);
+                Send(uart, link, ExpansionRequestId);
+                Ack(uart, link);
+                Send(uart, link, Poll);
+            }
 #elif MDB_POLL_ONLY
             for (int i = 0; i < Repetitions; i++)
             {

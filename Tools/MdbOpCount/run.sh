@@ -27,9 +27,11 @@ poll=$(count MDB_POLL_IDLE)
 with_begin=$(count MDB_POLL_BEGIN_SESSION)
 without_begin=$(count MDB_SESSION_NO_BEGIN)
 expansion=$(count MDB_EXPANSION_ID)
+repeat=$(count MDB_EXPANSION_ID_REPEAT)
 step=$(count MDB_STEP_IDLE)
 echo "nanoCLR IL instructions (clr-opcount), $REPS repetitions each, setup baseline $base:"
 echo "  POLL → ACK (nothing to report), 2 words in, 1 out:          $(( (poll - base) / REPS ))"
 echo "  POLL → BEGIN SESSION (level 3, 11 bytes out):               $(( (with_begin - without_begin) / REPS ))"
 echo "  EXPANSION REQUEST ID → PERIPHERAL ID (32 words in, 35 out): $(( (expansion - poll) / REPS ))  (the longest exchange)"
+echo "  the same request repeated (answer kept, sent again):         $(( (repeat - expansion) / REPS ))"
 echo "  CashlessDevice.Step with nothing to do (tap loop tick):     $(( (step - base) / REPS ))"
