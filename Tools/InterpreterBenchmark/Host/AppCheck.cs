@@ -46,6 +46,12 @@ public static class AppCheck
 
         Check(firstDifference < 0 && decisions > 0, $"same {dotnet.Count} lines on nanoCLR and .NET ({decisions} decisions, boot self-test, summary)"
             + (firstDifference < 0 ? "" : $"; first difference at line {firstDifference + 1}:\n    .NET:    {At(dotnet, firstDifference)}\n    nanoCLR: {At(interpreted, firstDifference)}"));
+        // The virtual terminal adds CostModel.TapIlInstructions to its modeled tap-to-decision time: keep it true.
+        int tap = Benchmark.FirstApprovedTap(host);
+        IlFigure figure = Benchmark.StepFigure(host, new OpCounter(nano), "tap", tap);
+        long expected = LeoCarte.Simulator.CostModel.TapIlInstructions;
+        Check(Math.Abs(figure.Device - expected) <= expected / 20,
+            $"approved 7-byte tap on nanoCLR: {figure.Device:N0} IL instructions (CostModel.TapIlInstructions = {expected:N0}, within 5 %)");
         Console.WriteLine($"nano-app: {passed} passed, {failed} failed");
         return failed == 0 ? 0 : 1;
     }

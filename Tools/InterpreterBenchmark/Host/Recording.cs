@@ -140,10 +140,16 @@ public sealed class HostRuns
     public Mfrc522Simulator LunchSim { get; private set; }
     public CostModel CostModel => LunchSim.CostModel;
 
-    /// <summary>Per loop iteration: the bus position before it (index = iteration), and the simulator cost snapshot.</summary>
+    /// <summary>
+    /// Per script entry: the bus position before it (index = entry), what the chip cost during it (the poll pause
+    /// after the iteration excluded: <see cref="ChipNs"/>), and the flash reads and writes.
+    /// </summary>
     public List<(int Transfers, int Irq, int Clock)> StepMarks { get; } = new();
     public List<CostSnapshot> StepCosts { get; } = new();
     public List<(int Reads, int Writes)> StepStorage { get; } = new();
+
+    /// <summary>Modeled chip time of entry <paramref name="i"/> (SPI, RF, frame delays, IRQ reads), the pause after it excluded.</summary>
+    public long ChipNs(int i) => StepCosts[i].ElapsedNs - Script.PauseAfter(i) * 1_000_000L;
 
     public static HostRuns Record()
     {

@@ -320,6 +320,9 @@ namespace LeoCarte.NanoApp
             return -1;
         }
 
+        /// <summary>Milliseconds the script lets pass after entry <paramref name="i"/> (the poll pause, not part of the iteration's cost).</summary>
+        public int PauseAfter(int i) => advances[i];
+
         /// <summary>The card entering the field at entry <paramref name="i"/>, or -1.</summary>
         public int CardEnteringAt(int i) => actions[i] == ActEnter ? arguments[i] : -1;
 
