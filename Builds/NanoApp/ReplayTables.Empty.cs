@@ -11,6 +11,11 @@ namespace LeoCarte.NanoApp
             return new ReaderRecording(new byte[0], new byte[0], 0, new int[0], 0);
         }
 
+        public static ReaderRecording LunchInstantIrq()
+        {
+            return new ReaderRecording(new byte[0], new byte[0], 0, new int[0], 0);
+        }
+
         public static ReaderRecording Classic()
         {
             return new ReaderRecording(new byte[0], new byte[0], 0, new int[0], 0);

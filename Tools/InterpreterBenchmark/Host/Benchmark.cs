@@ -39,6 +39,12 @@ public sealed class IlFigure
     public long FakeInstructions;
     public string Note;
 
+    /// <summary>IL of the driver spinning on the IRQ line inside this operation (overlaps the chip wait already modeled).</summary>
+    public long SpinInstructions;
+
+    /// <summary>Device IL that adds to the tap time: the spinning excluded.</summary>
+    public long Additive => Device - SpinInstructions;
+
     /// <summary>The code that runs on the device: the operation minus the replayed chip (on the ESP32 the SPI adapter and a native call, already charged per transfer).</summary>
     public long Device => Instructions - FakeInstructions;
 }
@@ -63,7 +69,6 @@ public static class Benchmark
 
         var counter = new OpCounter(nano);
         long Count(int op, int a, int b = 0, int c = 0) => counter.Count(op, a, b, c);
-        long fakeZero = Count(NanoOp.FakeBus, 0);
         IlFigure Step(string name, int step) => StepFigure(host, counter, name, step);
 
         LunchScript script = host.Script;
@@ -99,7 +104,7 @@ public static class Benchmark
         {
             Name = "4-byte Classic read: detect + select + authenticate + read block (driver)",
             Instructions = classicRead,
-            FakeInstructions = Count(NanoOp.FakeBus, host.ClassicTransfers, classicIrq, classicClock) - fakeZero,
+            FakeInstructions = FakeCost(counter, host.ClassicTransfers, classicIrq, classicClock),
             Note = $"{host.ClassicTransfers} SPI transfers (fake estimated with the lunch's transfers)",
         });
 
@@ -134,20 +139,52 @@ public static class Benchmark
         return 0;
     }
 
+    /// <summary>While optimising: the loop iterations only (approved tap, empty poll, resting poll), a few runs.</summary>
+    public static int QuickTap(HostRuns host, NanoToolchain nano)
+    {
+        var counter = new OpCounter(nano);
+        int tap = FirstApprovedTap(host);
+        int resting = host.Script.FindStep(TapKind.Resting, tap);
+        int idle = host.Script.FindStep(TapKind.None, tap + 20);
+        foreach (var (name, step) in new[] { ("approved 7-byte tap", tap), ("resting poll", resting), ("empty poll", idle) })
+        {
+            IlFigure f = StepFigure(host, counter, name, step);
+            Console.WriteLine($"{name,-24} {f.Instructions,8:N0} IL, fake {f.FakeInstructions,7:N0}, device {f.Device,8:N0}, IRQ spinning {f.SpinInstructions,6:N0}, additive {f.Additive,8:N0}   {f.Note}");
+        }
+
+        long decide = counter.Count(NanoOp.ScriptDecide, tap, LunchScript.Alice, 1) - counter.Count(NanoOp.ScriptDecide, tap, LunchScript.Alice, 0);
+        Console.WriteLine($"{"decision engine alone",-24} {decide,8:N0} IL (DecideMeal of the same card at the same point: lookup, counters, journal)");
+        long lookup = (counter.Count(NanoOp.Lookup, 200, 300, 0) - counter.Count(NanoOp.Lookup, 0, 300, 0)) / 200;
+        long append = (counter.Count(NanoOp.JournalAppend, 100, 0, 0) - counter.Count(NanoOp.JournalAppend, 0, 0, 0)) / 100;
+        Console.WriteLine($"{"lookup (310 cards)",-24} {lookup,8:N0} IL; journal append {append:N0} IL");
+
+        return 0;
+    }
+
     /// <summary>The script entry of the first approved 7-byte tap (alice's).</summary>
     public static int FirstApprovedTap(HostRuns host) => host.Script.FindStep(TapKind.Decided, 0);
+
+    /// <summary>The replay fake's own IL for that many transfers, IRQ reads and clock reads (the loops that drive it subtracted).</summary>
+    public static long FakeCost(OpCounter counter, int transfers, int irqReads, int clockReads) =>
+        counter.Count(NanoOp.FakeBus, transfers, irqReads, clockReads) - counter.Count(NanoOp.FakeBusLoopsOnly, transfers, irqReads, clockReads);
 
     /// <summary>IL instructions of one loop iteration of the script (prefix S+1 minus prefix S) and of the replayed chip inside it.</summary>
     public static IlFigure StepFigure(HostRuns host, OpCounter counter, string name, int step)
     {
         var from = host.StepMarks[step];
         var to = host.StepMarks[step + 1];
-        long fake = counter.Count(NanoOp.FakeBus, to.Transfers - from.Transfers, to.Irq - from.Irq, to.Clock - from.Clock) - counter.Count(NanoOp.FakeBus, 0, 0, 0);
+        long fake = FakeCost(counter, to.Transfers - from.Transfers, to.Irq - from.Irq, to.Clock - from.Clock);
+        long device = counter.Count(NanoOp.ScriptPrefix, step + 1, 0, 0) - counter.Count(NanoOp.ScriptPrefix, step, 0, 0) - fake;
+        var instantFrom = host.Lunch.InstantMark(host.StepEvents[step]);
+        var instantTo = host.Lunch.InstantMark(host.StepEvents[step + 1]);
+        long instantFake = FakeCost(counter, to.Transfers - from.Transfers, instantTo.Irq - instantFrom.Irq, instantTo.Clock - instantFrom.Clock);
+        long instantDevice = counter.Count(NanoOp.ScriptPrefix, step + 1, 1, 0) - counter.Count(NanoOp.ScriptPrefix, step, 1, 0) - instantFake;
         return new IlFigure
         {
             Name = name,
-            Instructions = counter.Count(NanoOp.ScriptPrefix, step + 1, 0, 0) - counter.Count(NanoOp.ScriptPrefix, step, 0, 0),
+            Instructions = device + fake,
             FakeInstructions = fake,
+            SpinInstructions = device - instantDevice,
             Note = $"loop iteration {step}: {to.Transfers - from.Transfers} SPI transfers, {to.Irq - from.Irq} IRQ reads, {host.StepStorage[step].Reads} flash reads, {host.StepStorage[step].Writes} writes",
         };
     }

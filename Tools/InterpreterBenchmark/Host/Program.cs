@@ -19,6 +19,11 @@ public static class Program
         {
             HostRuns host = HostRuns.Record();
             nano.BuildApp(host.TablesSource());
+            if (args.Contains("--tap"))
+            {
+                return Benchmark.QuickTap(host, nano);
+            }
+
             return appCheck ? AppCheck.Run(host, nano, args.Contains("--verbose")) : Benchmark.Run(host, nano);
         }
         finally

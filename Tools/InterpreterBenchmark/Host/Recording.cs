@@ -19,6 +19,16 @@ public sealed class RecordingBus : IRegisterBus, IReaderPins
     public readonly List<int> ClockReads = new();
     public int TransferCount;
 
+    /// <summary>Every bus event in order: 'T' transfer, '0'/'1' IRQ read, 'C' clock read.</summary>
+    public readonly List<char> Events = new();
+
+    // The "instant IRQ" variant (see BuildInstantIrq): the same transfers, each wait's IRQ-line spin collapsed to
+    // the read that saw the line asserted.
+    public readonly List<byte> InstantIrqReads = new();
+    public readonly List<int> InstantClockReads = new();
+    private int[] instantIrqBefore;
+    private int[] instantClockBefore;
+
     public RecordingBus(Mfrc522Simulator sim) => this.sim = sim;
 
     public void Transfer(byte[] tx, byte[] rx, int length)
@@ -41,6 +51,7 @@ public sealed class RecordingBus : IRegisterBus, IReaderPins
         }
 
         TransferCount++;
+        Events.Add('T');
     }
 
     public void SetResetHigh(bool high) => sim.SetResetHigh(high);
@@ -51,6 +62,7 @@ public sealed class RecordingBus : IRegisterBus, IReaderPins
         {
             bool value = sim.IrqAsserted;
             IrqReads.Add(value ? (byte)1 : (byte)0);
+            Events.Add(value ? '1' : '0');
             return value;
         }
     }
@@ -61,6 +73,7 @@ public sealed class RecordingBus : IRegisterBus, IReaderPins
         {
             long value = sim.MonotonicMilliseconds;
             ClockReads.Add(checked((int)value));
+            Events.Add('C');
             return value;
         }
     }
@@ -69,6 +82,59 @@ public sealed class RecordingBus : IRegisterBus, IReaderPins
 
     /// <summary>Position in the tables now (to cost one loop iteration's share).</summary>
     public (int Transfers, int Irq, int Clock) Mark => (TransferCount, IrqReads.Count, ClockReads.Count);
+
+    public int EventCount => Events.Count;
+
+    /// <summary>
+    /// The driver spins on the IRQ line while the chip and the card work (Mfrc522Chip.WaitFor); on the ESP32 that
+    /// spinning overlaps the wait the cost model already charges (RF, frame delays, 25 µs per GPIO read), so its IL
+    /// must not be added to the tap time a second time. This variant answers every wait's first IRQ read with the
+    /// asserted line: between two transfers, a spin that ended with the line asserted loses its unasserted reads
+    /// and the clock reads taken inside it (a clock read right after an unasserted read); a spin that ended on the
+    /// time limit is kept as it was. The driver then issues exactly the same transfers, and the IL difference
+    /// between the two replays is the spinning.
+    /// </summary>
+    public void BuildInstantIrq()
+    {
+        instantIrqBefore = new int[Events.Count + 1];
+        instantClockBefore = new int[Events.Count + 1];
+        int irq = 0, clock = 0, e = 0, originalClock = 0;
+        while (e < Events.Count)
+        {
+            if (Events[e] == 'T')
+            {
+                instantIrqBefore[e] = irq;
+                instantClockBefore[e] = clock;
+                e++;
+                continue;
+            }
+
+            int end = e;
+            while (end < Events.Count && Events[end] != 'T') end++;
+            int lastIrq = -1;
+            for (int i = e; i < end; i++) if (Events[i] == '0' || Events[i] == '1') lastIrq = i;
+            bool collapse = lastIrq >= 0 && Events[lastIrq] == '1';
+            for (int i = e; i < end; i++)
+            {
+                instantIrqBefore[i] = irq;
+                instantClockBefore[i] = clock;
+                char ev = Events[i];
+                int clockValue = ev == 'C' ? ClockReads[originalClock++] : 0;
+                bool drop = collapse && (ev == '0' || (ev == 'C' && i > e && Events[i - 1] == '0'));
+                if (drop) continue;
+                if (ev == '0' || ev == '1') { InstantIrqReads.Add(ev == '1' ? (byte)1 : (byte)0); irq++; }
+                else if (ev == 'C') { InstantClockReads.Add(clockValue); clock++; }
+            }
+
+            e = end;
+        }
+
+        instantIrqBefore[Events.Count] = irq;
+        instantClockBefore[Events.Count] = clock;
+    }
+
+    /// <summary>IRQ and clock reads of the instant variant before event <paramref name="eventIndex"/>.</summary>
+    public (int Irq, int Clock) InstantMark(int eventIndex) => (instantIrqBefore[eventIndex], instantClockBefore[eventIndex]);
 
     /// <summary>The recording as a C# method returning a <see cref="ReaderRecording"/>.</summary>
     public void WriteMethod(StringBuilder sb, string name)
@@ -80,16 +146,33 @@ public sealed class RecordingBus : IRegisterBus, IReaderPins
         sb.AppendLine("        }");
         sb.AppendLine();
         Array(sb, "byte", name + "Transfers", Transfers.ConvertAll(b => (int)b));
+        Array(sb, "byte", name + "Irq", Bits(IrqReads));
+        Array(sb, "int", name + "Clock", ClockReads);
+        if (InstantIrqReads.Count > 0)
+        {
+            sb.Append("        public static ReaderRecording ").Append(name).AppendLine("InstantIrq()");
+            sb.AppendLine("        {");
+            sb.Append("            return new ReaderRecording(").Append(name).Append("Transfers, ").Append(name).Append("IrqInstant, ")
+              .Append(InstantIrqReads.Count.ToString(CultureInfo.InvariantCulture)).Append(", ").Append(name).Append("ClockInstant, ")
+              .Append(TransferCount.ToString(CultureInfo.InvariantCulture)).AppendLine(");");
+            sb.AppendLine("        }");
+            sb.AppendLine();
+            Array(sb, "byte", name + "IrqInstant", Bits(InstantIrqReads));
+            Array(sb, "int", name + "ClockInstant", InstantClockReads);
+        }
+    }
+
+    private static List<int> Bits(List<byte> reads)
+    {
         var bits = new List<int>();
-        for (int i = 0; i < IrqReads.Count; i += 8)
+        for (int i = 0; i < reads.Count; i += 8)
         {
             int b = 0;
-            for (int j = 0; j < 8 && i + j < IrqReads.Count; j++) b |= IrqReads[i + j] << j;
+            for (int j = 0; j < 8 && i + j < reads.Count; j++) b |= reads[i + j] << j;
             bits.Add(b);
         }
 
-        Array(sb, "byte", name + "Irq", bits);
-        Array(sb, "int", name + "Clock", ClockReads);
+        return bits;
     }
 
     private static void Array(StringBuilder sb, string type, string name, List<int> values)
@@ -145,6 +228,7 @@ public sealed class HostRuns
     /// after the iteration excluded: <see cref="ChipNs"/>), and the flash reads and writes.
     /// </summary>
     public List<(int Transfers, int Irq, int Clock)> StepMarks { get; } = new();
+    public List<int> StepEvents { get; } = new();
     public List<CostSnapshot> StepCosts { get; } = new();
     public List<(int Reads, int Writes)> StepStorage { get; } = new();
 
@@ -168,6 +252,7 @@ public sealed class HostRuns
         for (int i = 0; i < Script.StepCount; i++)
         {
             StepMarks.Add(Lunch.Mark);
+            StepEvents.Add(Lunch.EventCount);
             var before = LunchSim.Costs.Snapshot();
             int reads = Script.Files.ReadCount, writes = Script.Files.WriteCount;
             Script.Run(i + 1);
@@ -176,7 +261,9 @@ public sealed class HostRuns
         }
 
         StepMarks.Add(Lunch.Mark);
+        StepEvents.Add(Lunch.EventCount);
         Script.PrintSummary();
+        Lunch.BuildInstantIrq();
     }
 
     private void RecordClassic()

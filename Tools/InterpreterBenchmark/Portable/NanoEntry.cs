@@ -18,10 +18,10 @@ namespace LeoCarte.NanoApp
     /// </summary>
     public static class NanoOp
     {
-        /// <summary>The scripted lunch, printed, replay verified byte for byte (check A).</summary>
+        /// <summary>The scripted lunch, printed, replay verified byte for byte (check A); a = 1: with the IRQ spins collapsed.</summary>
         public const int Lunch = 0;
 
-        /// <summary>Boot, then the first a loop iterations of the lunch script, silent.</summary>
+        /// <summary>Boot, then the first a loop iterations of the lunch script, silent; b = 1: the IRQ line answers every wait at its first read (spinning removed).</summary>
         public const int ScriptPrefix = 1;
 
         /// <summary>Driver only: reader start (baseline); with a = 1 also a 4-byte Classic card's detect + select + authenticate + read of one block.</summary>
@@ -42,6 +42,12 @@ namespace LeoCarte.NanoApp
         /// <summary>Build a signed snapshot of a cards (baseline, b = 0), and with b = 1 also apply it to flash.</summary>
         public const int SnapshotApply = 7;
 
+        /// <summary>The same loops as <see cref="FakeBus"/> without calling the fake: its bookkeeping, subtracted from FakeBus.</summary>
+        public const int FakeBusLoopsOnly = 10;
+
+        /// <summary>Boot, the first a loop iterations, then (c = 1) the decision engine alone on card b (lookup, counters, journal).</summary>
+        public const int ScriptDecide = 9;
+
         /// <summary>The replay fake alone: a transfers, b IRQ reads, c clock reads (its own IL, subtracted from driver figures).</summary>
         public const int FakeBus = 8;
     }
@@ -52,15 +58,17 @@ namespace LeoCarte.NanoApp
         {
             switch (op)
             {
-                case NanoOp.Lunch: Lunch(); break;
-                case NanoOp.ScriptPrefix: ScriptPrefix(a); break;
+                case NanoOp.Lunch: Lunch(a != 0); break;
+                case NanoOp.ScriptPrefix: ScriptPrefix(a, b != 0); break;
                 case NanoOp.ClassicRead: ClassicRead(a); break;
                 case NanoOp.Lookup: Lookup(a, b); break;
                 case NanoOp.JournalAppend: JournalAppend(a); break;
                 case NanoOp.HmacChunk: Hmac(a, false); break;
                 case NanoOp.HmacWhole: Hmac(a, true); break;
                 case NanoOp.SnapshotApply: Snapshot(a, b); break;
-                case NanoOp.FakeBus: FakeBus(a, b, c); break;
+                case NanoOp.FakeBus: FakeBus(a, b, c, true); break;
+                case NanoOp.FakeBusLoopsOnly: FakeBus(a, b, c, false); break;
+                case NanoOp.ScriptDecide: ScriptDecide(a, b, c); break;
             }
 
             Console.WriteLine("nano-app: end of run " + op.ToString());
@@ -71,25 +79,38 @@ namespace LeoCarte.NanoApp
             Console.WriteLine(line);
         }
 
-        private static void Lunch()
+        private static void Lunch(bool instantIrq)
         {
-            var bus = new ReplayBus(ReplayTables.Lunch(), true);
+            ReaderRecording r = instantIrq ? ReplayTables.LunchInstantIrq() : ReplayTables.Lunch();
+            var bus = new ReplayBus(r, true);
             var script = new LunchScript(bus, bus, new ReplayedField(), Print);
             script.Boot();
             script.Run(int.MaxValue);
             script.PrintSummary();
-            ReaderRecording r = ReplayTables.Lunch();
             Console.WriteLine("replay: " + bus.TransfersReplayed.ToString() + " of " + r.TransferCount.ToString() + " recorded transfers, first divergence "
                 + bus.FirstDivergence.ToString() + ", overruns " + bus.Overruns.ToString() + ", IRQ reads " + bus.IrqReadsReplayed.ToString() + " of " + r.IrqReadCount.ToString()
                 + ", clock reads " + bus.ClockReadsReplayed.ToString() + " of " + r.ClockReads.Length.ToString());
         }
 
-        private static void ScriptPrefix(int steps)
+        private static void ScriptPrefix(int steps, bool instantIrq)
+        {
+            var bus = new ReplayBus(instantIrq ? ReplayTables.LunchInstantIrq() : ReplayTables.Lunch(), false);
+            var script = new LunchScript(bus, bus, new ReplayedField(), null);
+            script.Boot();
+            script.Run(steps);
+        }
+
+        private static void ScriptDecide(int steps, int card, int decide)
         {
             var bus = new ReplayBus(ReplayTables.Lunch(), false);
             var script = new LunchScript(bus, bus, new ReplayedField(), null);
             script.Boot();
             script.Run(steps);
+            if (decide != 0)
+            {
+                byte[] uid = LunchScript.CardUids[card];
+                script.App.Decisions.DecideMeal(uid, 0, uid.Length);
+            }
         }
 
         private static void ClassicRead(int reads)
@@ -183,7 +204,7 @@ namespace LeoCarte.NanoApp
             }
         }
 
-        private static void FakeBus(int transfers, int irqReads, int clockReads)
+        private static void FakeBus(int transfers, int irqReads, int clockReads, bool call)
         {
             var bus = new ReplayBus(ReplayTables.Lunch(), false);
             var tx = new byte[80];
@@ -195,17 +216,26 @@ namespace LeoCarte.NanoApp
                 int length = table[position];
                 tx[0] = table[position + 1];
                 position += 3 + ((tx[0] & 0x80) != 0 ? length : 0);
-                bus.Transfer(tx, rx, length);
+                if (call)
+                {
+                    bus.Transfer(tx, rx, length);
+                }
             }
 
             for (int i = 0; i < irqReads; i++)
             {
-                bool unused = bus.IrqAsserted;
+                if (call)
+                {
+                    bool unused = bus.IrqAsserted;
+                }
             }
 
             for (int i = 0; i < clockReads; i++)
             {
-                long unused = bus.MonotonicMilliseconds;
+                if (call)
+                {
+                    long unused = bus.MonotonicMilliseconds;
+                }
             }
         }
     }
