@@ -339,7 +339,8 @@ namespace LeoCarte.Terminal.App
 
             link = platform.CreateNetworkLink(configuration);
             wifi = link == null ? null : new WifiSupervisor(link, options.SyncSeed);
-            RequestSigner signer = new RequestSigner(configuration.TerminalId, configuration.TerminalSecret, new PortableMessageHasher());
+            IMessageHasher hasher = options.MessageHasher != null ? options.MessageHasher : new PortableMessageHasher();
+            RequestSigner signer = new RequestSigner(configuration.TerminalId, configuration.TerminalSecret, hasher);
             AllowlistListSink sink = new AllowlistListSink(allowlist, configuration.SiteId, configuration.ListKey);
             SyncOptions syncOptions = ConfigurationMapping.ToSyncOptions(configuration, options);
             syncIntervalMilliseconds = syncOptions.IntervalSeconds * 1000L;
