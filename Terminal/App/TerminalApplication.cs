@@ -2,6 +2,7 @@ using System;
 using LeoCarte.Drivers.Mfrc522;
 using LeoCarte.Drivers.Reader;
 using LeoCarte.Terminal.Allowlist;
+using LeoCarte.Terminal.Cashless;
 using LeoCarte.Terminal.Config;
 using LeoCarte.Terminal.Decisions;
 using LeoCarte.Terminal.Diagnostics;
@@ -109,6 +110,13 @@ namespace LeoCarte.Terminal.App
         public DecisionEngine Decisions => decisions;
         public FeedbackPlayer Feedback => feedback;
         public VendPulser Vend => vend;
+
+        /// <summary>
+        /// MDB cashless device #1 (Terminal/Cashless, hardware/mdb.md), attached after <see cref="Boot"/> on a vending
+        /// machine with an MDB controller: a tap then opens an MDB session and the machine's VEND commands decide and
+        /// charge, instead of a pulse train per tap. Null (the default): the pulse output.
+        /// </summary>
+        public CashlessDevice Cashless { get; set; }
         public IDisplay Display => display;
 
         /// <summary>The sync client, or null when the terminal cannot sync (not provisioned, no transport). Stepped by the sync thread.</summary>
@@ -282,6 +290,7 @@ namespace LeoCarte.Terminal.App
             {
                 feedback.Step(now);
                 vend.Step(now);
+                Cashless?.Step(now);
                 kind = PollOnce(now);
                 if (!feedback.IsPlaying)
                 {
@@ -322,15 +331,16 @@ namespace LeoCarte.Terminal.App
                 return TapKind.None;
             }
 
-            int collisionsBefore = reader.Picc.CollisionsResolved;
             CardEvent e = reader.Poll(read);
             switch (e)
             {
                 case CardEvent.NewCard:
                     consecutiveReaderErrors = 0;
                     ClearReaderDown();
-                    if (reader.Picc.CollisionsResolved != collisionsBefore)
+                    if (read.SeveralCards)
                     {
+                        // A wallet: the reader confirmed another card in the field (a noise collision on one card is
+                        // not "several cards"). Nothing is decided while both are there.
                         return RefuseSeveralCards(now);
                     }
 
@@ -368,7 +378,25 @@ namespace LeoCarte.Terminal.App
             }
 
             Decision d;
-            if (decisions.Mode == LeoCarte.Terminal.Decisions.TerminalMode.Vending)
+            CashlessDevice cashless = Cashless;
+            if (cashless != null && decisions.Mode == LeoCarte.Terminal.Decisions.TerminalMode.Vending)
+            {
+                // MDB: the tap opens a session (or, in always-idle mode, answers the machine's pending VEND REQUEST).
+                cashless.PresentCard(read.Uid, 0, read.UidLength);
+                cashless.Step(now);
+                d = cashless.LastCardDecision;
+                if (d == null)
+                {
+                    // The machine is not taking cards now (disabled, or a session is open): nothing decided.
+                    statistics.RefusedVendBusy++;
+                    feedback.Play(FeedbackPlayer.Denied, now);
+                    display.Show(AppText.VendBusyFrench, AppText.VendBusyEnglish);
+                    HoldMessage(now);
+                    Notify(null, TapKind.RefusedVendBusy);
+                    return TapKind.RefusedVendBusy;
+                }
+            }
+            else if (decisions.Mode == LeoCarte.Terminal.Decisions.TerminalMode.Vending)
             {
                 if (vend.IsBusy)
                 {
@@ -439,7 +467,7 @@ namespace LeoCarte.Terminal.App
                 }
 
                 feedback.Play(online ? FeedbackPlayer.Approved : FeedbackPlayer.ApprovedOffline, now);
-                if (d.Mode == LeoCarte.Terminal.Decisions.TerminalMode.Vending)
+                if (d.Mode == LeoCarte.Terminal.Decisions.TerminalMode.Vending && Cashless == null)
                 {
                     statistics.VendRequests++;
                     vend.Request(now);
