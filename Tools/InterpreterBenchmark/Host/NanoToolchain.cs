@@ -47,11 +47,16 @@ public sealed class NanoToolchain
     public static string FindRepoRoot() =>
         typeof(NanoToolchain).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "RepoRoot").Value;
 
-    /// <summary>../shared/nanoframework beside the repository (or $LEOCARTE_NANOFRAMEWORK), or null when absent.</summary>
+    /// <summary>$LEOCARTE_NANOFRAMEWORK, $NF_TOOLCHAIN or ../shared/nanoframework beside the repository; null when absent.</summary>
     public static NanoToolchain Find()
     {
         string repo = FindRepoRoot();
         string root = Environment.GetEnvironmentVariable("LEOCARTE_NANOFRAMEWORK");
+        if (string.IsNullOrEmpty(root))
+        {
+            root = Environment.GetEnvironmentVariable("NF_TOOLCHAIN"); // as .ci/run exports it
+        }
+
         if (string.IsNullOrEmpty(root))
         {
             // ../shared beside the clone; a git worktree one level deeper (e.g. wt/<branch>) finds it further up.
@@ -82,7 +87,7 @@ public sealed class NanoToolchain
         peFiles.Clear();
         peFiles.Add(Path.Combine(Root, "packages", "nanoFramework.CoreLibrary.1.17.11", "lib", "mscorlib.pe"));
         var hints = new List<string> { "-loadHints", "mscorlib", mscorlibDll };
-        foreach (string name in new[] { "LeoCarte.Drivers", "LeoCarte.Terminal.Core", "LeoCarte.NanoApp" })
+        foreach (string name in new[] { "LeoCarte.Drivers", "LeoCarte.Terminal.Core", "LeoCarte.Terminal.Support", "LeoCarte.NanoApp" })
         {
             peFiles.Add(Mdp(Path.Combine(output, name + ".dll"), hints));
             hints.AddRange(new[] { "-loadHints", name, Path.Combine(output, name + ".dll") });
