@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using LeoCarte.Simulator;
 using LeoCarte.Terminal;
+using LeoCarte.Simulator;
 using LeoCarte.Terminal.Decisions;
 
 namespace LeoCarte.VirtualTerminal;
