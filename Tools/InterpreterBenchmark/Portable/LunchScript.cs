@@ -1,5 +1,4 @@
 using System;
-using LeoCarte.Terminal;
 using LeoCarte.Drivers.Mfrc522;
 using LeoCarte.Terminal;
 using LeoCarte.Terminal.Allowlist;

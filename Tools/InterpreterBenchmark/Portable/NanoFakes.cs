@@ -1,5 +1,4 @@
 using System;
-using LeoCarte.Terminal;
 using LeoCarte.Drivers.Mfrc522;
 using LeoCarte.Drivers.Reader;
 using LeoCarte.Terminal;
