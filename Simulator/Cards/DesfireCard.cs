@@ -27,6 +27,7 @@ namespace LeoCarte.Simulator.Cards
             : base(uid7, 0x0344, 0x20, "MIFARE DESFire")
         {
             if (uid7.Length != 7) throw new ArgumentException("DESFire UIDs have 7 bytes.", nameof(uid7));
+            RealUid = (byte[])uid7.Clone();
         }
 
         /// <summary>The ATS bytes (without CRC) answered to RATS; TL first.</summary>
@@ -255,8 +256,28 @@ namespace LeoCarte.Simulator.Cards
         /// carry a signature replayed from a genuine card.</summary>
         public byte[] OriginalitySignature { get; set; } = new byte[56];
 
-        /// <summary>Answers with a fresh random 4-byte UID (08h + 3 random bytes) after each power-up (privacy mode).</summary>
+        /// <summary>Answers with a fresh random 4-byte UID (08h + 3 random bytes, ATQA 0304h) after each power-up
+        /// (privacy mode); GetVersion then reports zeros for the UID.</summary>
         public bool RandomUid { get; init; }
+
+        /// <summary>Seed of the random-ID draws (deterministic tests).</summary>
+        public int RandomSeed { get; init; } = 1;
+
+        /// <summary>The card's real 7-byte UID (what <see cref="VirtualCard.Uid"/> shows unless in random-ID mode).</summary>
+        public byte[] RealUid { get; }
+
+        private Random _idRandom;
+
+        protected override void OnPowerOn()
+        {
+            if (!RandomUid) return;
+            _idRandom ??= new Random(RandomSeed);
+            var id = new byte[4];
+            _idRandom.NextBytes(id);
+            id[0] = 0x08; // ISO/IEC 14443-3 §6.4.4: UID0 08h = random ID
+            Uid = id;
+            Atqa = 0x0304;
+        }
 
         /// <summary>Successful and failed authentications (for tests).</summary>
         public int Authentications { get; private set; }
@@ -342,7 +363,7 @@ namespace LeoCarte.Simulator.Cards
                 case 0xAF when _versionStep == 2:
                     _versionStep = 0;
                     var last = new byte[15];
-                    Array.Copy(Uid, 0, last, 1, 7);
+                    if (!RandomUid) Array.Copy(RealUid, 0, last, 1, 7);
                     last[8] = 0xBA; last[9] = 0x7C; last[10] = 0x00; last[11] = 0x00; last[12] = 0x00;
                     last[13] = 0x20; last[14] = 0x24;
                     return last;

@@ -156,6 +156,62 @@ public class DesfireOverIsoDepTests
     }
 
     [TestMethod]
+    public void EveryCloneOfAGenuineCardFailsTheAuthentication()
+    {
+        var genuine = Personalised(Uid);
+        var clones = new (string name, VirtualCard card, ReaderResult expected)[]
+        {
+            ("magic Classic with the DESFire's UID", CloneCards.MagicClassic(genuine), ReaderResult.Protocol),
+            ("Ultralight with the DESFire's UID", CloneCards.Ultralight(genuine), ReaderResult.Protocol),
+            ("DESFire with the copied UID, files and signature, not the keys", CloneCards.DesfireWithCopiedUid(genuine, replaySignature: true), ReaderResult.CardStatus),
+        };
+
+        foreach (var (name, card, expected) in clones)
+        {
+            var (_, reader, result) = Tapped(card);
+            Assert.IsTrue(result.UidEquals(Uid, 7), name + ": same UID as the genuine card");
+            var data = new byte[16];
+            Assert.AreEqual(expected, AuthenticateAndRead(reader, DiversifiedKey(Uid), data, 16), name);
+            CollectionAssert.AreEqual(new byte[16], data, name + ": nothing read");
+            Assert.AreEqual(CardType.MifareDesfire == result.Type, card is DesfireCard, name + ": type " + result.Type);
+            Assert.AreEqual(CardEvent.SameCardStillPresent, reader.Poll(result), name + ": still one tap, parked");
+        }
+
+        // The replayed signature is byte for byte the genuine one: only the AES proof tells them apart.
+        var replay = CloneCards.DesfireWithCopiedUid(genuine, replaySignature: true);
+        var (_, r2, _) = Tapped(replay);
+        Assert.AreEqual(ReaderResult.Ok, r2.OpenCardSession(new AtsInfo()));
+        var signature = new byte[56];
+        Assert.AreEqual(ReaderResult.Ok, r2.Desfire.ReadSignature(signature, 0));
+        CollectionAssert.AreEqual(genuine.OriginalitySignature, signature);
+        r2.CloseCardSession();
+
+        var (_, r3, _) = Tapped(genuine);
+        Assert.AreEqual(ReaderResult.Ok, AuthenticateAndRead(r3, DiversifiedKey(Uid), new byte[16], 16), "the genuine card passes");
+    }
+
+    [TestMethod]
+    public void ARandomIdCardShowsANewUidAtEveryTap()
+    {
+        var card = VirtualCard.DesfireRandomUid(Uid, seed: 3);
+        var (sim, reader, result) = Tapped(card);
+        Assert.AreEqual(4, result.UidLength);
+        Assert.AreEqual(0x08, result.Uid[0], "ISO/IEC 14443-3: UID0 08h is a random ID");
+        Assert.AreEqual(CardType.MifareDesfire, result.Type, "ATQA 0304h, SAK 20h");
+        string first = Convert.ToHexString(result.Uid, 0, 4);
+        sim.Field.Remove(card);
+        for (int i = 0; i < 3; i++) reader.Poll(result);
+        sim.Field.Add(card);
+        Assert.AreEqual(CardEvent.NewCard, reader.Poll(result));
+        Assert.AreNotEqual(first, Convert.ToHexString(result.Uid, 0, 4), "a new UID after the field was lost");
+        Assert.AreEqual(ReaderResult.Ok, reader.OpenCardSession(new AtsInfo()));
+        var version = new byte[28];
+        Assert.AreEqual(ReaderResult.Ok, reader.Desfire.GetVersion(version, 0));
+        CollectionAssert.AreEqual(new byte[7], version[14..21], "GetVersion hides the real UID");
+        reader.CloseCardSession();
+    }
+
+    [TestMethod]
     public void AKeyOfAnotherCardDoesNotOpenThisOne()
     {
         // Diversification: the key of card A (from a stolen terminal's memory, say) does not authenticate card B.
