@@ -10,13 +10,17 @@ using LeoCarte.VirtualTerminal;
 //   dotnet run --project VirtualTerminal -- --interactive      tap virtual cards from the keyboard
 //   dotnet run --project VirtualTerminal -- --self-test        the boot self-test report (hardware/diagnostics.md)
 //   dotnet run --project VirtualTerminal -- --soak 100000      benchmark: random taps and faults, memory and journal
-// Options: --seed N, --quiet (summary only), --vending (interactive/self-test as a vending machine), --config FILE (a terminal.conf to boot with; "{gateway}" = gateway URL)
+//   dotnet run --project VirtualTerminal -- --vending --mdb    a vending machine on MDB: sessions, vends, a jammed spiral, checks
+// Options: --seed N, --quiet (summary only), --vending (interactive/self-test as a vending machine), --config FILE (a terminal.conf to boot with; "{gateway}" = gateway URL),
+//          --port N (the in-process gateway's loopback port, e.g. to keep its card-office page at a known address)
 int seed = 2026;
 string mode = "lunch";
 long soakTaps = 0;
 bool quiet = false;
 bool vending = false;
+bool mdb = false;
 string configFile = null;
+int gatewayPort = 0;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -45,12 +49,19 @@ for (int i = 0; i < args.Length; i++)
         case "--vending":
             vending = true;
             break;
+        case "--mdb":
+            mdb = true;
+            break;
         case "--config" when i + 1 < args.Length:
             configFile = args[++i];
             break;
+        case "--port" when i + 1 < args.Length && int.TryParse(args[i + 1], out int p) && p > 0 && p < 65536:
+            gatewayPort = p;
+            i++;
+            break;
         case "--help":
         case "-h":
-            Console.WriteLine("usage: LeoCarte.VirtualTerminal [--interactive | --self-test | --soak N] [--vending] [--seed N] [--quiet] [--config terminal.conf]");
+            Console.WriteLine("usage: LeoCarte.VirtualTerminal [--interactive | --self-test | --soak N] [--vending [--mdb]] [--seed N] [--quiet] [--config terminal.conf] [--port N (the gateway's loopback port)]");
             return 0;
         default:
             Console.Error.WriteLine($"unknown argument {args[i]} (try --help)");
@@ -63,13 +74,37 @@ var options = new VirtualTerminalOptions
     Seed = seed,
     ConfigurationText = configFile == null ? null : File.ReadAllText(configFile),
     Mode = vending ? "vending" : "restaurant",
+    GatewayPort = gatewayPort,
 };
+if (mdb && !(vending && mode == "lunch"))
+{
+    Console.Error.WriteLine("--mdb goes with --vending alone: the vending machine run (dotnet run --project VirtualTerminal -- --vending --mdb)");
+    return 2;
+}
+
+if (mdb)
+{
+    return VendingService.Run(options, quiet ? TextWriter.Null : Console.Out, seed);
+}
+
 if (vending && mode == "lunch")
 {
     Console.Error.WriteLine("--vending applies to --interactive and --self-test (the lunch service is a restaurant till)");
     return 2;
 }
 
+try
+{
+    return Run();
+}
+catch (PortInUseException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 3;
+}
+
+int Run()
+{
 var wall = Stopwatch.StartNew();
 switch (mode)
 {
@@ -122,4 +157,5 @@ switch (mode)
         bool exactlyOnce = result.GatewayRecords == result.JournalRecords && result.RecordsAcknowledgedBySync == result.JournalRecords && result.JournalPending == 0;
         return exactlyOnce && result.DeactivatedCardRefused && result.DoubleTapNotCharged && result.RestingCardDecidedOnce && result.SeveralCardsRefusedThenDecided ? 0 : 1;
     }
+}
 }
