@@ -37,6 +37,7 @@ namespace LeoCarte.Drivers.Reader
         private bool recoveryNeeded;
         private bool cardPresent;
         private bool currentMayBeInProtocol;
+        private bool atqaPending;
         private int presenceMisses;
         private int uncertainPolls;
         private int pollsSinceHealthCheck;
@@ -369,8 +370,16 @@ namespace LeoCarte.Drivers.Reader
                 return result == ReaderResult.Timeout ? CardEvent.NoCard : Fail(into, result);
             }
 
-            CardType type = CardTypes.Decode(candidate.Sak, candidate.Atqa);
             bool collided = picc.LastSelectCollisions > 0 || candidate.AtqaCollided;
+            if (candidate.AtqaCollided)
+            {
+                // The ATQA was lost in a collision (two card families, or noise). If the confirmation below finds this
+                // card alone, its ATQA is read again (WUPA wakes it from HALT; it falls back on the release frame), so
+                // the card type is not decided on a missing ATQA. Only on this rare path.
+                atqaPending = true;
+            }
+
+            CardType type = CardTypes.Decode(candidate.Sak, candidate.Atqa);
             bool ratsSent = false;
             bool iso4Session = false;
             if (options.RequestAts && CardTypes.IsIso14443_4Compliant(candidate.Sak))
@@ -412,8 +421,25 @@ namespace LeoCarte.Drivers.Reader
                 if (!severalCards)
                 {
                     NoiseCollisionsDismissed++;
+                    if (atqaPending && picc.WakeUpA(probe) == ReaderResult.Ok && !probe.AtqaCollided)
+                    {
+                        candidate.Atqa = probe.Atqa;
+                        candidate.AtqaCollided = false;
+                        type = CardTypes.Decode(candidate.Sak, candidate.Atqa);
+                        if (iso4Session)
+                        {
+                            type = CardTypes.RefineWithAts(type, ats);
+                        }
+                    }
+
+                    if (atqaPending)
+                    {
+                        picc.ReleaseCards(); // READY* → HALT again
+                    }
                 }
             }
+
+            atqaPending = false;
 
             current.CopyFrom(candidate);
             currentType = type;
