@@ -28,6 +28,15 @@ namespace LeoCarte.Drivers.Reader
         /// <summary>SameCardStillPresent although the last presence check missed (removal not yet confirmed).</summary>
         public bool PresenceUncertain;
 
+        /// <summary>
+        /// NewCard, but anticollision had to separate several cards (a bit collision during SELECT, ISO/IEC 14443-3
+        /// §6.5.3): a wallet on the reader. The UID is the card the anticollision happened to select.
+        /// </summary>
+        public bool SeveralCards;
+
+        /// <summary>Where the poll failed when <see cref="Event"/> is Error; None otherwise.</summary>
+        public ReaderStep FailedStep;
+
         public void Reset()
         {
             Event = CardEvent.NoCard;
@@ -43,6 +52,8 @@ namespace LeoCarte.Drivers.Reader
             Type = CardType.Unknown;
             Ats.Clear();
             PresenceUncertain = false;
+            SeveralCards = false;
+            FailedStep = ReaderStep.None;
         }
 
         internal void SetCard(CardIdentity card, CardType type)

@@ -90,13 +90,21 @@ namespace LeoCarte.Drivers.Reader
         public void Diagnose(ReaderDiagnostics into)
         {
             into.Answered = false;
+            into.Initialization = ReaderResult.ChipFault;
             into.SelfTest = ReaderResult.ChipFault;
             into.SelfTestHadReference = false;
             into.AntennaOn = false;
             into.Overheated = false;
             try
             {
+                // As Start: a chip that fails its initialization gets a soft, then a hard reset (§8.8) first.
                 ReaderResult init = chip.Initialize();
+                if (init != ReaderResult.Ok)
+                {
+                    init = chip.Recover();
+                }
+
+                into.Initialization = init;
                 into.Version = chip.Version;
                 into.Kind = chip.Kind;
                 into.Answered = chip.Kind != ChipKind.Unreadable;
@@ -118,12 +126,24 @@ namespace LeoCarte.Drivers.Reader
                 recoveryNeeded = true;
             }
 
+            ReadHealth(into);
+        }
+
+        /// <summary>
+        /// The reader's running health for the heartbeat and the periodic report: counters only, no SPI transfer,
+        /// no allocation (safe from any thread; the values may be one poll old).
+        /// </summary>
+        public void ReadHealth(ReaderDiagnostics into)
+        {
             into.IrqLineUsable = chip.IrqLineUsable;
             into.Recoveries = chip.Recoveries;
             into.SoftResets = chip.SoftResets;
             into.HardResets = chip.HardResets;
             into.ChipFaults = chip.ChipFaults;
             into.Crypto1Cleared = chip.Crypto1Cleared;
+            into.Overheats = chip.Overheats;
+            into.Polls = Polls;
+            into.Errors = Errors;
         }
 
         /// <summary>One poll of the field; fills <paramref name="into"/> and returns its event.</summary>
@@ -142,6 +162,7 @@ namespace LeoCarte.Drivers.Reader
                 ExceptionsCaught++;
                 recoveryNeeded = true;
                 into.Error = ReaderResult.ChipFault;
+                into.FailedStep = ReaderStep.Bus;
                 result = CardEvent.Error;
             }
 
@@ -164,7 +185,7 @@ namespace LeoCarte.Drivers.Reader
                 recoveryNeeded = recovered != ReaderResult.Ok;
                 if (recoveryNeeded)
                 {
-                    return Fail(into, ReaderResult.ChipFault);
+                    return Fail(into, ReaderResult.ChipFault, ReaderStep.Recovery);
                 }
 
                 pollsSinceHealthCheck = 0;
@@ -177,7 +198,7 @@ namespace LeoCarte.Drivers.Reader
                     recoveryNeeded = chip.Recover() != ReaderResult.Ok;
                     if (recoveryNeeded)
                     {
-                        return Fail(into, ReaderResult.ChipFault);
+                        return Fail(into, ReaderResult.ChipFault, ReaderStep.HealthCheck);
                     }
                 }
             }
@@ -202,6 +223,7 @@ namespace LeoCarte.Drivers.Reader
                 return CardEvent.NoCard;
             }
 
+            int collisionsBefore = picc.CollisionsResolved;
             if (result == ReaderResult.Ok)
             {
                 result = picc.Select(candidate);
@@ -210,8 +232,10 @@ namespace LeoCarte.Drivers.Reader
             if (result != ReaderResult.Ok)
             {
                 // The card left mid-select (Timeout), or noise/collision: nothing is reported as a tap.
-                return result == ReaderResult.Timeout ? CardEvent.NoCard : Fail(into, result);
+                return result == ReaderResult.Timeout ? CardEvent.NoCard : Fail(into, result, ReaderStep.Select);
             }
+
+            bool severalCards = picc.CollisionsResolved != collisionsBefore;
 
             CardType type = CardTypes.Decode(candidate.Sak, candidate.Atqa);
             bool iso4Session = false;
@@ -242,6 +266,7 @@ namespace LeoCarte.Drivers.Reader
             presenceMisses = 0;
             NewCards++;
             into.SetCard(current, type);
+            into.SeveralCards = severalCards;
             return CardEvent.NewCard;
         }
 
@@ -258,7 +283,7 @@ namespace LeoCarte.Drivers.Reader
                     if (chip.Recover() != ReaderResult.Ok)
                     {
                         recoveryNeeded = true;
-                        return Fail(into, ReaderResult.ChipFault);
+                        return Fail(into, ReaderResult.ChipFault, ReaderStep.Recovery);
                     }
 
                     pollsSinceHealthCheck = 0;
@@ -275,7 +300,7 @@ namespace LeoCarte.Drivers.Reader
 
             if (result == ReaderResult.ChipFault)
             {
-                return Fail(into, result);
+                return Fail(into, result, ReaderStep.PresenceCheck);
             }
 
             into.SetCard(current, currentType);
@@ -367,9 +392,10 @@ namespace LeoCarte.Drivers.Reader
             target.Parse(ats.Raw, 0, ats.Length);
         }
 
-        private static CardEvent Fail(CardReadResult into, ReaderResult error)
+        private static CardEvent Fail(CardReadResult into, ReaderResult error, ReaderStep step)
         {
             into.Error = error;
+            into.FailedStep = step;
             return CardEvent.Error;
         }
     }

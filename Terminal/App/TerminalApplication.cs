@@ -46,7 +46,9 @@ namespace LeoCarte.Terminal.App
         private readonly SaleRequest sale = new SaleRequest();
         private readonly SelfTestReport report = new SelfTestReport();
         private readonly TapStatistics statistics = new TapStatistics();
-        private readonly byte[] selfTestOutput = new byte[Mfrc522Chip.FifoSize];
+        private readonly ReaderDiagnostics readerDiagnostics = new ReaderDiagnostics();
+        private readonly ReaderDiagnostics reportHealth = new ReaderDiagnostics();
+        private readonly ReaderDiagnostics heartbeatHealth = new ReaderDiagnostics();
 
         private ConfigurationStatus configStatus = ConfigurationStatus.Missing;
         private CardReader reader;
@@ -185,6 +187,7 @@ namespace LeoCarte.Terminal.App
             report.Reader = CheckResult.Fail;
             report.ReaderSelfTest = CheckResult.NotRun;
             report.Antenna = CheckResult.NotRun;
+            report.ReaderOverheated = false;
             try
             {
                 reader = platform.CreateReader(configuration);
@@ -200,41 +203,38 @@ namespace LeoCarte.Terminal.App
                 return;
             }
 
-            try
+            // The reader's own boot diagnostics (datasheet §16.1.1 self-test, antenna drivers, overheating): the
+            // application reads the reader through CardReader and ReaderDiagnostics only.
+            reader.Diagnose(readerDiagnostics);
+            report.ReaderVersion = readerDiagnostics.Answered ? readerDiagnostics.Version : SelfTestReport.Unknown;
+            report.ReaderName = readerDiagnostics.VersionName;
+            if (readerDiagnostics.Initialization != ReaderResult.Ok)
             {
-                ReaderResult started = reader.Start();
-                byte version = reader.Chip.Version;
-                report.ReaderVersion = version == 0 ? SelfTestReport.Unknown : version;
-                if (started != ReaderResult.Ok)
-                {
-                    Say("reader: no usable MFRC522 answer (" + ResultName(started) + ")");
-                    return;
-                }
-
-                report.Reader = CheckResult.Pass;
-                ReaderResult selfTest = reader.Chip.RunSelfTest(selfTestOutput);
-                if (selfTest == ReaderResult.Ok)
-                {
-                    report.ReaderSelfTest = CheckResult.Pass;
-                }
-                else if (selfTest == ReaderResult.Protocol && !reader.Chip.SelfTestHadReference)
-                {
-                    // A clone with no published reference: nothing to compare with, not a failure.
-                    report.ReaderSelfTest = CheckResult.NotRun;
-                }
-                else
-                {
-                    report.ReaderSelfTest = CheckResult.Fail;
-                }
-
-                // TxControlReg bits Tx1RFEn/Tx2RFEn (datasheet §9.3.2.5): both drivers must be on.
-                byte txControl = reader.Chip.ReadRegister(Register.TxControl);
-                report.Antenna = (txControl & 0x03) == 0x03 ? CheckResult.Pass : CheckResult.Fail;
+                Say("reader: no usable MFRC522 answer (" + ReaderResults.Name(readerDiagnostics.Initialization) + ")");
+                return;
             }
-            catch (Exception)
+
+            report.Reader = CheckResult.Pass;
+            if (readerDiagnostics.SelfTest == ReaderResult.Ok)
             {
-                report.Reader = CheckResult.Fail;
-                Say("reader: SPI failure during start");
+                report.ReaderSelfTest = CheckResult.Pass;
+            }
+            else if (readerDiagnostics.SelfTest == ReaderResult.Protocol && !readerDiagnostics.SelfTestHadReference)
+            {
+                // A clone with no published reference: nothing to compare with, not a failure.
+                report.ReaderSelfTest = CheckResult.NotRun;
+            }
+            else
+            {
+                report.ReaderSelfTest = CheckResult.Fail;
+            }
+
+            // TxControlReg Tx1RFEn/Tx2RFEn (datasheet §9.3.2.5) both on, and no ErrorReg.TempErr (§9.3.1.7).
+            report.ReaderOverheated = readerDiagnostics.Overheated;
+            report.Antenna = readerDiagnostics.AntennaOn && !readerDiagnostics.Overheated ? CheckResult.Pass : CheckResult.Fail;
+            if (readerDiagnostics.Overheated)
+            {
+                Say("reader: the chip reports overheating (antenna overloaded?): drivers switched off");
             }
         }
 
@@ -322,14 +322,13 @@ namespace LeoCarte.Terminal.App
                 return TapKind.None;
             }
 
-            int collisionsBefore = reader.Picc.CollisionsResolved;
             CardEvent e = reader.Poll(read);
             switch (e)
             {
                 case CardEvent.NewCard:
                     consecutiveReaderErrors = 0;
                     ClearReaderDown();
-                    if (reader.Picc.CollisionsResolved != collisionsBefore)
+                    if (read.SeveralCards)
                     {
                         return RefuseSeveralCards(now);
                     }
@@ -473,7 +472,8 @@ namespace LeoCarte.Terminal.App
                     readerDownShown = true;
                     feedback.Play(FeedbackPlayer.Error, now);
                     display.Show(AppText.ReaderDownFrench, AppText.ReaderDownEnglish);
-                    Say("reader: out of service after " + consecutiveReaderErrors.ToString() + " failed polls");
+                    Say("reader: out of service after " + consecutiveReaderErrors.ToString() + " failed polls (last at: "
+                        + ReaderSteps.Name(read.FailedStep) + ")");
                 }
 
                 return TapKind.ReaderError;
@@ -569,7 +569,15 @@ namespace LeoCarte.Terminal.App
             report.StorageFreeBytes = platform.StorageFreeBytes;
             report.LastResetReason = platform.LastResetReason;
             report.StorageRecoveries = storageRecoveries;
-            report.ReaderRecoveries = reader == null ? 0 : reader.Chip.Recoveries;
+            if (reader != null)
+            {
+                reader.ReadHealth(reportHealth);
+                report.ReaderRecoveries = reportHealth.Recoveries;
+            }
+            else
+            {
+                report.ReaderRecoveries = 0;
+            }
             report.ListMaxAgeHours = configuration.ListMaxAgeHours;
 
             if (link == null)
@@ -646,21 +654,29 @@ namespace LeoCarte.Terminal.App
         /// <summary>Reader health for the heartbeat (called on the sync thread; may allocate there).</summary>
         public string ReaderHealth()
         {
-            if (reader == null || report.Reader == CheckResult.Fail && reader.Chip.Recoveries == 0)
+            if (reader == null)
             {
                 return "failed: no reader";
             }
 
-            string counts = "polls " + reader.Polls.ToString() + ", errors " + reader.Errors.ToString()
-                + ", recoveries " + reader.Chip.Recoveries.ToString() + " (soft " + reader.Chip.SoftResets.ToString()
-                + ", hard " + reader.Chip.HardResets.ToString() + "), crypto1 cleared " + reader.Chip.Crypto1Cleared.ToString()
+            ReaderDiagnostics health = heartbeatHealth;
+            reader.ReadHealth(health);
+            if (report.Reader == CheckResult.Fail && health.Recoveries == 0)
+            {
+                return "failed: no reader";
+            }
+
+            string counts = "polls " + health.Polls.ToString() + ", errors " + health.Errors.ToString()
+                + ", recoveries " + health.Recoveries.ToString() + " (soft " + health.SoftResets.ToString()
+                + ", hard " + health.HardResets.ToString() + "), crypto1 cleared " + health.Crypto1Cleared.ToString()
+                + (health.Overheats > 0 ? ", overheated " + health.Overheats.ToString() : "")
                 + ", loop stalls " + (watchdog == null ? 0 : watchdog.Stalls).ToString();
             if (consecutiveReaderErrors >= options.ReaderDownAfterErrors)
             {
                 return "failed: " + counts;
             }
 
-            return reader.Chip.Recoveries > 0 || (watchdog != null && watchdog.Stalls > 0) ? "degraded: " + counts : "ok: " + counts;
+            return health.Recoveries > 0 || health.Overheats > 0 || (watchdog != null && watchdog.Stalls > 0) ? "degraded: " + counts : "ok: " + counts;
         }
 
         /// <summary>The watchdog timer's callback (device: every second on a timer thread). Reboots through the platform when the loop is dead.</summary>
@@ -692,17 +708,6 @@ namespace LeoCarte.Terminal.App
         private void WriteDebug(string line)
         {
             Say(line);
-        }
-
-        private static string ResultName(ReaderResult result)
-        {
-            switch (result)
-            {
-                case ReaderResult.Timeout: return "timeout";
-                case ReaderResult.ChipFault: return "chip fault";
-                case ReaderResult.Protocol: return "protocol";
-                default: return "error " + ((int)result).ToString();
-            }
         }
 
         private sealed class NoOutputs : IDigitalOutputs
