@@ -19,11 +19,16 @@ namespace LeoCarte.Drivers.Device
         private readonly GpioController controller;
         private readonly GpioPin resetPin;
         private readonly GpioPin irqPin;
+        private readonly int resetPinNumber;
+        private readonly int irqPinNumber;
+        private bool disposed;
 
         /// <param name="irqPinNumber">GPIO of the IRQ line, or -1 when it is not wired (the driver then polls
         /// ComIrqReg; set Mfrc522Options.UseIrqPin = false too).</param>
         public GpioReaderPins(int resetPinNumber, int irqPinNumber)
         {
+            this.resetPinNumber = resetPinNumber;
+            this.irqPinNumber = irqPinNumber;
             controller = new GpioController();
             resetPin = controller.OpenPin(resetPinNumber, PinMode.Output);
             resetPin.Write(PinValue.High);
@@ -48,9 +53,22 @@ namespace LeoCarte.Drivers.Device
             Thread.Sleep(milliseconds);
         }
 
+        /// <summary>Closes the reader's two pins, and only those. Not controller.Dispose(): in System.Device.Gpio
+        /// 1.1.62 every GpioController shares one static list of open pins (s_GpioPins) and Dispose closes all of
+        /// them — the LEDs, buzzer and vend output opened elsewhere would go dead.</summary>
         public void Dispose()
         {
-            controller.Dispose();
+            if (disposed)
+            {
+                return; // ClosePin throws for a pin that is not open
+            }
+
+            disposed = true;
+            controller.ClosePin(resetPinNumber);
+            if (irqPin != null)
+            {
+                controller.ClosePin(irqPinNumber);
+            }
         }
     }
 }

@@ -20,8 +20,9 @@ namespace LeoCarte.Drivers.Device
         private readonly SpiDevice device;
 
         /// <summary>
-        /// Routes the VSPI signals to the given GPIOs (ESP32 GPIO matrix) and opens the device with the chip
-        /// select driven by the SPI driver. Pin numbers come from Terminal/Config/PinAssignment (hardware/README.md).
+        /// Routes the bus's signals to the given GPIOs (ESP32 GPIO matrix) and opens the device with the chip
+        /// select driven by the SPI driver. nanoFramework's bus 1 is the ESP32's HSPI controller (SPI1_* pin
+        /// functions), bus 2 is VSPI (SPI2_*). Pin numbers come from Terminal/Config/PinAssignment (hardware/README.md).
         /// </summary>
         public SpiRegisterBus(int busId, int chipSelectPin, int clockPin, int misoPin, int mosiPin, int clockHz)
         {

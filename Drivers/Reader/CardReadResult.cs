@@ -28,10 +28,9 @@ namespace LeoCarte.Drivers.Reader
         /// <summary>SameCardStillPresent although the last presence check missed (removal not yet confirmed).</summary>
         public bool PresenceUncertain;
 
-        /// <summary>
-        /// NewCard, but anticollision had to separate several cards (a bit collision during SELECT, ISO/IEC 14443-3
-        /// §6.5.3): a wallet on the reader. The UID is the card the anticollision happened to select.
-        /// </summary>
+        /// <summary>NewCard, but other cards are in the field too (a wallet): the collision resolved during the select
+        /// was confirmed by another card answering after this one was halted. A collision that was RF noise on a
+        /// single card leaves this false. Decide nothing on such a tap.</summary>
         public bool SeveralCards;
 
         /// <summary>Where the poll failed when <see cref="Event"/> is Error; None otherwise.</summary>

@@ -2,6 +2,7 @@ using System;
 using LeoCarte.Drivers.Mfrc522;
 using LeoCarte.Drivers.Reader;
 using LeoCarte.Terminal.Allowlist;
+using LeoCarte.Terminal.Cashless;
 using LeoCarte.Terminal.Config;
 using LeoCarte.Terminal.Decisions;
 using LeoCarte.Terminal.Diagnostics;
@@ -37,6 +38,7 @@ namespace LeoCarte.Terminal.App
             {
                 feedback.Step(now);
                 vend.Step(now);
+                Cashless?.Step(now);
                 kind = PollOnce(now);
                 if (!feedback.IsPlaying)
                 {
@@ -85,6 +87,8 @@ namespace LeoCarte.Terminal.App
                     ClearReaderDown();
                     if (read.SeveralCards)
                     {
+                        // A wallet: the reader confirmed another card in the field (a noise collision on one card is
+                        // not "several cards"). Nothing is decided while both are there.
                         return RefuseSeveralCards(now);
                     }
 
@@ -122,7 +126,25 @@ namespace LeoCarte.Terminal.App
             }
 
             Decision d;
-            if (decisions.Mode == LeoCarte.Terminal.Decisions.TerminalMode.Vending)
+            CashlessDevice cashless = Cashless;
+            if (cashless != null && decisions.Mode == LeoCarte.Terminal.Decisions.TerminalMode.Vending)
+            {
+                // MDB: the tap opens a session (or, in always-idle mode, answers the machine's pending VEND REQUEST).
+                cashless.PresentCard(read.Uid, 0, read.UidLength);
+                cashless.Step(now);
+                d = cashless.LastCardDecision;
+                if (d == null)
+                {
+                    // The machine is not taking cards now (disabled, or a session is open): nothing decided.
+                    statistics.RefusedVendBusy++;
+                    feedback.Play(FeedbackPlayer.Denied, now);
+                    display.Show(AppText.VendBusyFrench, AppText.VendBusyEnglish);
+                    HoldMessage(now);
+                    Notify(null, TapKind.RefusedVendBusy);
+                    return TapKind.RefusedVendBusy;
+                }
+            }
+            else if (decisions.Mode == LeoCarte.Terminal.Decisions.TerminalMode.Vending)
             {
                 if (vend.IsBusy)
                 {
@@ -193,7 +215,7 @@ namespace LeoCarte.Terminal.App
                 }
 
                 feedback.Play(online ? FeedbackPlayer.Approved : FeedbackPlayer.ApprovedOffline, now);
-                if (d.Mode == LeoCarte.Terminal.Decisions.TerminalMode.Vending)
+                if (d.Mode == LeoCarte.Terminal.Decisions.TerminalMode.Vending && Cashless == null)
                 {
                     statistics.VendRequests++;
                     vend.Request(now);

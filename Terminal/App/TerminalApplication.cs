@@ -2,6 +2,7 @@ using System;
 using LeoCarte.Drivers.Mfrc522;
 using LeoCarte.Drivers.Reader;
 using LeoCarte.Terminal.Allowlist;
+using LeoCarte.Terminal.Cashless;
 using LeoCarte.Terminal.Config;
 using LeoCarte.Terminal.Decisions;
 using LeoCarte.Terminal.Diagnostics;
@@ -115,6 +116,13 @@ namespace LeoCarte.Terminal.App
         public DecisionEngine Decisions => decisions;
         public FeedbackPlayer Feedback => feedback;
         public VendPulser Vend => vend;
+
+        /// <summary>
+        /// MDB cashless device #1 (Terminal/Cashless, hardware/mdb.md), attached after <see cref="Boot"/> on a vending
+        /// machine with an MDB controller: a tap then opens an MDB session and the machine's VEND commands decide and
+        /// charge, instead of a pulse train per tap. Null (the default): the pulse output.
+        /// </summary>
+        public CashlessDevice Cashless { get; set; }
         public IDisplay Display => display;
 
         /// <summary>The sync client, or null when the terminal cannot sync (not provisioned, no transport). Stepped by the sync thread.</summary>

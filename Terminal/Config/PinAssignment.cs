@@ -13,7 +13,8 @@ namespace LeoCarte.Terminal.Config
         /// <summary>Highest GPIO number of the ESP32 (GPIO0..GPIO39, some numbers absent).</summary>
         public const int HighestGpio = 39;
 
-        /// <summary>SPI bus id for nanoFramework's SpiConnectionSettings (bus 1 = VSPI on ESP32).</summary>
+        /// <summary>SPI bus id for nanoFramework's SpiConnectionSettings (on ESP32 bus 1 = HSPI, bus 2 = VSPI;
+        /// the pins are routed through the GPIO matrix either way).</summary>
         public int SpiBus = 1;
         public int SpiClock = 18;
         public int SpiMiso = 19;

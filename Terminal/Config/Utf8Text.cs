@@ -104,12 +104,16 @@ namespace LeoCarte.Terminal.Config
         }
 
         /// <summary>Number of bytes <paramref name="text"/> takes in UTF-8 (e.g. for the 32-byte SSID limit).</summary>
+        /// <remarks>Reads the UTF-16 code units through ToCharArray: nanoFramework keeps strings in UTF-8 and its
+        /// indexer returns the high surrogate at both positions of a character above U+FFFF (Builds/README.md).
+        /// Called when a configuration is checked, not on the tap path.</remarks>
         public static int ByteCount(string text)
         {
+            char[] units = text.ToCharArray();
             int bytes = 0;
-            for (int i = 0; i < text.Length; i++)
+            for (int i = 0; i < units.Length; i++)
             {
-                char c = text[i];
+                char c = units[i];
                 if (c < 0x80)
                 {
                     bytes += 1;
@@ -118,7 +122,7 @@ namespace LeoCarte.Terminal.Config
                 {
                     bytes += 2;
                 }
-                else if (c >= 0xD800 && c <= 0xDBFF && i + 1 < text.Length)
+                else if (c >= 0xD800 && c <= 0xDBFF && i + 1 < units.Length && units[i + 1] >= 0xDC00 && units[i + 1] <= 0xDFFF)
                 {
                     bytes += 4; // a surrogate pair is one code point above U+FFFF
                     i++;

@@ -6,6 +6,7 @@ using LeoCarte.Terminal.Config;
 using LeoCarte.Terminal.Device.App;
 using LeoCarte.Terminal.Device.Storage;
 using LeoCarte.Terminal.Device.Sync;
+using LeoCarte.Terminal.Storage;
 
 namespace LeoCarte.Terminal.Device
 {
@@ -16,8 +17,9 @@ namespace LeoCarte.Terminal.Device
     /// </summary>
     public static class Program
     {
-        /// <summary>Root of the terminal's files on the internal flash (terminal.conf is I:\terminal.conf).</summary>
-        public const string FlashRoot = "I:";
+        /// <summary>Root of the terminal's files on the internal flash (terminal.conf is I:\terminal.conf): "I:\\",
+        /// not "I:", which the file system does not treat as a directory (FlashPaths).</summary>
+        public const string FlashRoot = FlashPaths.InternalFlashRoot;
 
         /// <summary>How often the watchdog timer checks that the tap loop still feeds it.</summary>
         public const int WatchdogCheckMilliseconds = 1000;

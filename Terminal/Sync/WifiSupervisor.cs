@@ -11,8 +11,8 @@ namespace LeoCarte.Terminal.Sync
     }
 
     /// <summary>
-    /// The Wi-Fi (or any network) link. Device: nanoFramework's WifiNetworkHelper.ConnectDhcp with a
-    /// cancellation timeout, and NetworkInterface for the IP check; host: always up.
+    /// The Wi-Fi (or any network) link. Device: <see cref="WifiJoin"/> over the ESP32 station (one WifiAdapter,
+    /// credentials written to flash only when they change); host: always up.
     /// </summary>
     public interface INetworkLink
     {

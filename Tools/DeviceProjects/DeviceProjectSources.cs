@@ -15,21 +15,22 @@ namespace LeoCarte.Tools.DeviceProjects;
 public static class DeviceProjectSources
 {
     /// <summary>One device project: which folders' sources it compiles, and which it links from elsewhere.</summary>
-    public sealed record DeviceProject(string ProjectPath, string OwnFolder, string[] OwnExcludedFolders, params LinkedSources[] Linked);
+    /// <remarks><paramref name="OwnOnlyFolders"/>: when not null, only these subfolders of the project's own folder are compiled.</remarks>
+    public sealed record DeviceProject(string ProjectPath, string OwnFolder, string[] OwnExcludedFolders, string LinkedFolder, string[] LinkedExcludedFolders, string[] OwnOnlyFolders = null);
 
-    /// <summary>A folder whose sources a device project links (compiles without owning them), minus some subfolders.</summary>
-    public sealed record LinkedSources(string Folder, params string[] ExcludedFolders);
-
-    /// <summary>The three device projects of LeoCarte.Terminal.sln.</summary>
+    /// <summary>The four device projects of LeoCarte.Terminal.sln.</summary>
     public static readonly DeviceProject[] Projects =
     {
-        new("Drivers/Drivers.nfproj", "Drivers", Array.Empty<string>()),
-        new("Terminal/Terminal.nfproj", "Terminal", Array.Empty<string>()),
-        // The device test assembly holds the shared tests and links the portable Terminal sources (a test
-        // assembly cannot reference an application: its entry point lives in Terminal/Device/) and the
-        // portable support code the shared tests use but the device image leaves out (Terminal.Support/).
-        new("Terminal.Tests/Terminal.Tests.nfproj", "Terminal.Tests", new[] { "Host" },
-            new LinkedSources("Terminal", "Device", "Properties"), new LinkedSources("Terminal.Support")),
+        new("Drivers/Drivers.nfproj", "Drivers", Array.Empty<string>(), null, Array.Empty<string>()),
+        // The portable core as a library: the application and the device tests reference it (one assembly
+        // holding the core and the shared tests overflows nanoFramework's 64 KB string table, and a test
+        // assembly cannot reference an application).
+        new("Terminal.Core/Terminal.Core.nfproj", "Terminal.Core", Array.Empty<string>(), "Terminal", new[] { "Device", "Properties" }),
+        // The application: the entry point and device adapters only, over LeoCarte.Terminal.Core.
+        new("Terminal/Terminal.nfproj", "Terminal", Array.Empty<string>(), null, Array.Empty<string>(), new[] { "Device", "Properties" }),
+        // The device tests also link the portable support code the shared tests use but the device image leaves
+        // out (Terminal.Support/: list building, CSN text forms, in-memory file store).
+        new("Terminal.Tests/Terminal.Tests.nfproj", "Terminal.Tests", new[] { "Host" }, "Terminal.Support", Array.Empty<string>()),
     };
 
     private static readonly XNamespace Msbuild = "http://schemas.microsoft.com/developer/msbuild/2003";
@@ -38,16 +39,17 @@ public static class DeviceProjectSources
     public static List<(string Include, string Link)> Expected(string repoRoot, DeviceProject project)
     {
         var items = new List<(string, string)>();
-        foreach (var file in SourceFiles(repoRoot, project.OwnFolder, project.OwnExcludedFolders))
+        foreach (var file in SourceFiles(repoRoot, project.OwnFolder, project.OwnExcludedFolders)
+                     .Where(f => project.OwnOnlyFolders == null || project.OwnOnlyFolders.Any(x => f.StartsWith(x + "/", StringComparison.Ordinal))))
         {
             items.Add((file.Replace('/', '\\'), null));
         }
 
-        foreach (var linked in project.Linked)
+        if (project.LinkedFolder != null)
         {
-            foreach (var file in SourceFiles(repoRoot, linked.Folder, linked.ExcludedFolders))
+            foreach (var file in SourceFiles(repoRoot, project.LinkedFolder, project.LinkedExcludedFolders))
             {
-                string link = linked.Folder + "\\" + file.Replace('/', '\\');
+                string link = project.LinkedFolder + "\\" + file.Replace('/', '\\');
                 items.Add(("..\\" + link, link));
             }
         }

@@ -1,5 +1,9 @@
+using System;
 using System.IO;
 using System.Linq;
+using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using LeoCarte.Tools.DeviceProjects;
@@ -8,8 +12,10 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 namespace LeoCarte.Terminal.Tests.Conformance;
 
 /// <summary>
-/// The device projects cannot be built in Linux CI, so their structure is checked here: each lists exactly
-/// the sources its folder holds, and its references agree with its packages.config.
+/// The structure of the device projects, checked on every machine: each lists exactly the sources its folder
+/// holds, its references agree with its packages.config, and (where the nanoFramework packages are on disk)
+/// each reference's identity is the identity of the assembly its HintPath points to. .ci/run also builds them
+/// with nanoFramework's project system when ../shared/nanoframework is beside the clone.
 /// </summary>
 [TestClass]
 public class DeviceProjectTests
@@ -18,6 +24,12 @@ public class DeviceProjectTests
 
     public static System.Collections.Generic.IEnumerable<object[]> Projects =>
         DeviceProjectSources.Projects.Select(p => new object[] { p.ProjectPath });
+
+    /// <summary>Every .nfproj: the device solution's projects and the CI runner of the device tests.</summary>
+    public static System.Collections.Generic.IEnumerable<object[]> AllNanoProjects =>
+        Projects.Append(new object[] { "Tools/NanoTestRunner/NanoTestRunner.nfproj" });
+
+    private static readonly XNamespace Msbuild = "http://schemas.microsoft.com/developer/msbuild/2003";
 
     [TestMethod]
     [DynamicData(nameof(Projects))]
@@ -33,11 +45,11 @@ public class DeviceProjectTests
     }
 
     [TestMethod]
-    [DynamicData(nameof(Projects))]
+    [DynamicData(nameof(AllNanoProjects))]
     public void EveryReferenceComesFromAPackageInPackagesConfigAtTheSameVersion(string projectPath)
     {
         string projectFile = Path.Combine(RepoRoot, projectPath);
-        XNamespace ns = "http://schemas.microsoft.com/developer/msbuild/2003";
+        XNamespace ns = Msbuild;
         var packages = XDocument.Load(Path.Combine(Path.GetDirectoryName(projectFile), "packages.config"))
             .Descendants("package")
             .ToDictionary(p => (string)p.Attribute("id"), p => (string)p.Attribute("version"));
@@ -47,8 +59,11 @@ public class DeviceProjectTests
         Assert.IsTrue(hintPaths.Count > 0);
         foreach (var hintPath in hintPaths)
         {
-            var match = Regex.Match(hintPath, @"^\.\.\\packages\\(?<id>[A-Za-z0-9.]+?)\.(?<version>\d+\.\d+\.\d+)\\lib\\");
+            var match = Regex.Match(hintPath, @"^(\.\.\\)+packages\\(?<id>[A-Za-z0-9.]+?)\.(?<version>\d+\.\d+\.\d+)\\lib\\");
             Assert.IsTrue(match.Success, hintPath);
+            string resolved = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(projectFile), hintPath.Replace('\\', '/')));
+            Assert.IsTrue(resolved.StartsWith(Path.GetFullPath(Path.Combine(RepoRoot, "packages")) + "/", StringComparison.Ordinal),
+                $"{projectPath}: {hintPath} must point into packages/ beside the solution");
             string id = match.Groups["id"].Value;
             Assert.IsTrue(packages.ContainsKey(id), $"{projectPath}: {id} is referenced but not in packages.config");
             Assert.AreEqual(packages[id], match.Groups["version"].Value, $"{projectPath}: {id} version");
@@ -61,7 +76,7 @@ public class DeviceProjectTests
     }
 
     [TestMethod]
-    public void DeviceSolutionHoldsTheThreeDeviceProjects()
+    public void DeviceSolutionHoldsTheDeviceProjects()
     {
         string solution = File.ReadAllText(Path.Combine(RepoRoot, "LeoCarte.Terminal.sln"));
         foreach (var project in DeviceProjectSources.Projects)
@@ -69,6 +84,71 @@ public class DeviceProjectTests
             Assert.IsTrue(solution.Contains(project.ProjectPath.Replace('/', '\\')), project.ProjectPath);
         }
 
-        Assert.AreEqual(3, Regex.Matches(solution, @"\{11A8DD76-328B-46DF-9F39-F559912D0360\}").Count, "nanoFramework project type entries");
+        Assert.AreEqual(DeviceProjectSources.Projects.Length, Regex.Matches(solution, @"\{11A8DD76-328B-46DF-9F39-F559912D0360\}").Count, "nanoFramework project type entries");
     }
+
+    [TestMethod]
+    public void DeviceTestAssemblyIsNamedAsNanoFrameworksLauncherLoadsIt()
+    {
+        // nanoFramework.TestFramework's UnitTestLauncher loads the assembly "NFUnitTest"; any other name and the
+        // device tests are never run.
+        var project = XDocument.Load(Path.Combine(RepoRoot, "Terminal.Tests/Terminal.Tests.nfproj"));
+        Assert.AreEqual("NFUnitTest", project.Descendants(Msbuild + "AssemblyName").Single().Value);
+    }
+
+    /// <summary>
+    /// Each Reference Include names an assembly identity (name, version, public key token); the project system
+    /// resolves it against the file its HintPath points to and drops the reference when they differ (e.g.
+    /// System.Threading 1.1.52 is stamped 1.1.52.34401, not 1.1.52.0: CS0246 on the device build). The
+    /// assemblies are read where Visual Studio restores them (packages/ beside the solution) or from the
+    /// toolchain beside the clone (../shared/nanoframework/packages); without either the test is skipped.
+    /// </summary>
+    [TestMethod]
+    [DynamicData(nameof(AllNanoProjects))]
+    public void EveryReferenceIdentityIsTheIdentityOfTheAssemblyItsHintPathPointsTo(string projectPath)
+    {
+        string packages = PackagesFolder();
+        if (packages == null)
+        {
+            Assert.Inconclusive("skipped: needs the nanoFramework packages, in packages/ (a Visual Studio restore) or ../shared/nanoframework/packages");
+        }
+
+        string projectFile = Path.Combine(RepoRoot, projectPath);
+        var references = XDocument.Load(projectFile).Descendants(Msbuild + "Reference").ToList();
+        Assert.IsTrue(references.Count > 0);
+        foreach (var reference in references)
+        {
+            var declared = new AssemblyName((string)reference.Attribute("Include"));
+            string hintPath = reference.Element(Msbuild + "HintPath").Value.Replace('\\', '/');
+            string file = Path.Combine(packages, hintPath.Substring(hintPath.IndexOf("packages/", StringComparison.Ordinal) + "packages/".Length));
+            Assert.IsTrue(File.Exists(file), $"{projectPath}: {hintPath} not found in {packages}");
+
+            AssemblyName actual;
+            using (var stream = File.OpenRead(file))
+            using (var pe = new PEReader(stream))
+            {
+                actual = pe.GetMetadataReader().GetAssemblyDefinition().GetAssemblyName();
+            }
+
+            string where = $"{projectPath}: Reference Include=\"{declared.FullName}\" but {Path.GetFileName(file)} is \"{actual.FullName}\"";
+            Assert.AreEqual(actual.Name, declared.Name, where);
+            Assert.AreEqual(actual.Version, declared.Version, where);
+            Assert.AreEqual(Hex(actual.GetPublicKeyToken()), Hex(declared.GetPublicKeyToken()), where);
+        }
+    }
+
+    private static string PackagesFolder()
+    {
+        foreach (var candidate in new[] { Path.Combine(RepoRoot, "packages"), Path.Combine(RepoRoot, "..", "shared", "nanoframework", "packages") })
+        {
+            if (Directory.Exists(Path.Combine(candidate, "nanoFramework.CoreLibrary.1.17.11")))
+            {
+                return Path.GetFullPath(candidate);
+            }
+        }
+
+        return null;
+    }
+
+    private static string Hex(byte[] bytes) => bytes == null ? "" : Convert.ToHexString(bytes).ToLowerInvariant();
 }

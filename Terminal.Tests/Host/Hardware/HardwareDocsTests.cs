@@ -15,6 +15,23 @@ public class HardwareDocsTests
     private static string Read(string name) =>
         File.ReadAllText(Path.Combine(ConformanceCheckerTests.Metadata("RepoRoot"), "hardware", name));
 
+    /// <summary>nanoFramework's ESP32 SPI bus 1 is the HSPI controller (SPI1_* pin functions), bus 2 is VSPI: no
+    /// document or comment may call bus 1 VSPI again (it did, in the pin table and the driver).</summary>
+    [TestMethod]
+    public void SpiBusOneIsCalledHspiEverywhere()
+    {
+        string root = ConformanceCheckerTests.Metadata("RepoRoot");
+        var wrong = new System.Text.RegularExpressions.Regex(@"VSPI[ (]*(SPI )?bus 1|bus 1\)? *(=|is) *VSPI|1 = VSPI|VSPI \(SPI bus 1\)");
+        var offenders = Directory.EnumerateFiles(root, "*.*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".md", StringComparison.Ordinal) || f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".svg", StringComparison.Ordinal))
+            .Where(f => !f.Contains("/bin/") && !f.Contains("/obj/") && !f.Contains("/packages/") && !f.EndsWith("HardwareDocsTests.cs", StringComparison.Ordinal))
+            .Where(f => wrong.IsMatch(File.ReadAllText(f)))
+            .Select(f => Path.GetRelativePath(root, f))
+            .ToList();
+        Assert.AreEqual(0, offenders.Count, "SPI bus 1 called VSPI in: " + string.Join(", ", offenders));
+        StringAssert.Contains(Read("README.md"), "| SPI_SCK | 18 | SPI bus 1 (HSPI) clock |");
+    }
+
     [TestMethod]
     public void ConfigurationMdDocumentsEveryFieldInItsSection()
     {

@@ -50,12 +50,15 @@ namespace LeoCarte.Terminal.Tests.Config
         {
             byte[] bytes = new byte[Utf8Text.ByteCount(text)];
             int n = 0;
-            for (int i = 0; i < text.Length; i++)
+            // ToCharArray, not text[i]: nanoFramework's indexer gives the high surrogate at both positions of a
+            // character above U+FFFF (Builds/README.md).
+            char[] chars = text.ToCharArray();
+            for (int i = 0; i < chars.Length; i++)
             {
-                int c = text[i];
-                if (c >= 0xD800 && c <= 0xDBFF && i + 1 < text.Length)
+                int c = chars[i];
+                if (c >= 0xD800 && c <= 0xDBFF && i + 1 < chars.Length)
                 {
-                    c = 0x10000 + ((c - 0xD800) << 10) + (text[i + 1] - 0xDC00);
+                    c = 0x10000 + ((c - 0xD800) << 10) + (chars[i + 1] - 0xDC00);
                     i++;
                 }
 

@@ -413,10 +413,14 @@ namespace LeoCarte.Terminal.Tests.Config
         public void Utf8ValuesWindowsLineEndsAndAByteOrderMarkAreAccepted()
         {
             string text = ConfigTestFiles.Minimal() + "[terminal]\nsite = Cafétéria \u00AB Le Phénix \u00BB \U0001F37D\n";
-            string crlf = "";
-            for (int i = 0; i < text.Length; i++)
+            // Split and join, never text[i] or a char at a time: on nanoFramework (strings are UTF-8 inside) the
+            // string indexer returns the high surrogate at both positions of U+1F37D and a lone surrogate turns
+            // into U+FFFD (rule in Builds/README.md).
+            string[] lines = text.Split('\n');
+            string crlf = lines[0];
+            for (int i = 1; i < lines.Length; i++)
             {
-                crlf += text[i] == '\n' ? "\r\n" : text[i].ToString();
+                crlf += "\r\n" + lines[i];
             }
 
             byte[] body = ConfigTestFiles.Bytes(crlf);

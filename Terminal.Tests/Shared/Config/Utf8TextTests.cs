@@ -23,6 +23,19 @@ namespace LeoCarte.Terminal.Tests.Config
         }
 
         [TestMethod]
+        public void CharactersAboveUFFFFAreCountedFromTheirSurrogatePairOnBothRuntimes()
+        {
+            // nanoFramework keeps strings in UTF-8: its indexer returns the high surrogate at both positions of
+            // U+1F37D, ToCharArray gives the real pair (Builds/README.md). ByteCount must not depend on the indexer.
+            char[] units = "a\U0001F37Db".ToCharArray();
+            Assert.AreEqual(4, units.Length);
+            Assert.AreEqual(0xD83C, (int)units[1]);
+            Assert.AreEqual(0xDF7D, (int)units[2]);
+            Assert.AreEqual(6, Utf8Text.ByteCount("a\U0001F37Db"));
+            Assert.AreEqual(32, Utf8Text.ByteCount("\U0001F37D\U0001F37D\U0001F37D\U0001F37D\U0001F37D\U0001F37D\U0001F37D\U0001F37D"));
+        }
+
+        [TestMethod]
         [DataRow((byte)0x80, (byte)0x41, (byte)0x41)] // continuation without lead
         [DataRow((byte)0xC0, (byte)0xAF, (byte)0x41)] // overlong '/'
         [DataRow((byte)0xE0, (byte)0x80, (byte)0xAF)] // overlong 3-byte

@@ -14,7 +14,7 @@ using nanoFramework.Runtime.Native;
 namespace LeoCarte.Terminal.Device.App
 {
     /// <summary>
-    /// The ESP32 as the application's <see cref="ITerminalPlatform"/>: the MFRC522 on VSPI and the LEDs, buzzer and
+    /// The ESP32 as the application's <see cref="ITerminalPlatform"/>: the MFRC522 on SPI bus 1 (HSPI) and the LEDs, buzzer and
     /// vend output on the pins of the configuration (hardware/README.md defaults), the HTTPS transport with the
     /// pinned CA, Wi-Fi in station mode, and Power.RebootDevice for the software watchdog.
     /// </summary>
@@ -78,7 +78,7 @@ namespace LeoCarte.Terminal.Device.App
 
         public INetworkLink CreateNetworkLink(TerminalConfiguration configuration)
         {
-            return new WifiLink(configuration.WifiSsid, configuration.WifiPassword, WifiConnectTimeoutMilliseconds);
+            return new WifiJoin(new NanoWifiRadio(), configuration.WifiSsid, configuration.WifiPassword, WifiConnectTimeoutMilliseconds);
         }
 
         /// <summary>System.IO.FileSystem 1.1.93 gives no free-space figure for the internal drive.</summary>

@@ -21,11 +21,12 @@ namespace LeoCarte.Terminal.Device.Storage
         private FileStream cachedReader;
         private string cachedName;
 
-        /// <param name="root">Folder on the internal flash, e.g. "I:\\leocarte"; created when missing.</param>
+        /// <param name="root">The drive root (FlashPaths.InternalFlashRoot, "I:\\") or a folder on it, e.g.
+        /// "I:\\leocarte", created when missing.</param>
         public FlashFileStore(string root)
         {
             this.root = root;
-            if (!Directory.Exists(root))
+            if (!FlashPaths.IsDriveRoot(root) && !Directory.Exists(root))
             {
                 Directory.CreateDirectory(root);
             }
@@ -172,7 +173,7 @@ namespace LeoCarte.Terminal.Device.Storage
             }
         }
 
-        private string PathOf(string name) => root + "\\" + name;
+        private string PathOf(string name) => FlashPaths.Combine(root, name);
 
         private void ReleaseIfCached(string name)
         {

@@ -17,9 +17,11 @@ namespace LeoCarte.Terminal.Device.Sync
     /// Why HttpWebRequest and not HttpClient (same package, same assembly System.Net.Http): in 1.5.209
     /// HttpResponseHeaders has no public way to read a header (HttpHeaders exposes only Add), and the sync
     /// core needs X-LeoCarte-Time; HttpWebResponse.GetResponseHeader(name) reads it. HttpWebRequest also takes
-    /// the body through GetRequestStream().Write(buffer, offset, count), straight from the caller's buffer,
+    /// the body through GetRequestStream().Write(buffer, offset, count), straight from the caller's buffer (the
+    /// returned stream is not disposed: see Send),
     /// and its response stream is read in the caller's chunks. Timeouts are always set (the HttpClient ctor
-    /// would leave an infinite one). Every exception becomes a TransportResult or a -1 read.
+    /// would leave an infinite one). Every exception becomes a TransportResult (TransportErrors: connect,
+    /// TLS, timeout, reset) or a -1 read.
     /// </summary>
     public sealed class NanoHttpTransport : IHttpTransport
     {
@@ -42,7 +44,10 @@ namespace LeoCarte.Terminal.Device.Sync
         {
             result = null;
             response.Close();
-            HttpWebRequest web;
+            HttpWebRequest web = null;
+            TransportStage stage = TransportStage.Connecting;
+            DateTime started = DateTime.UtcNow;
+            bool answered = false;
             try
             {
                 web = (HttpWebRequest)WebRequest.Create(baseAddress + request.PathAndQuery);
@@ -66,52 +71,80 @@ namespace LeoCarte.Terminal.Device.Sync
                 {
                     web.ContentType = request.ContentType;
                     web.ContentLength = request.BodyCount;
-                    using (Stream body = web.GetRequestStream())
-                    {
-                        body.Write(request.Body, request.BodyOffset, request.BodyCount);
-                    }
+
+                    // Not disposed, on purpose: in System.Net.Http 1.5.209 GetRequestStream returns a clone of the
+                    // connection's stream (InputNetworkStreamWrapper.CloneStream) whose Dispose closes the shared
+                    // socket (the "if (!m_isClone)" guard is commented out since v1.5.99), so disposing it here made
+                    // GetResponse read a closed socket and every POST fail. The connection is released with the
+                    // response (Response.Close) or, when no response was created, by disposing the request below.
+                    Stream body = web.GetRequestStream();
+                    stage = TransportStage.SendingBody;
+                    body.Write(request.Body, request.BodyOffset, request.BodyCount);
                 }
 
+                stage = TransportStage.AwaitingResponse;
                 HttpWebResponse answer = (HttpWebResponse)web.GetResponse();
                 if (answer == null)
                 {
                     return TransportResult.Failed;
                 }
 
+                answered = true;
                 response.Open(answer);
                 result = response;
                 return TransportResult.Ok;
             }
-            catch (WebException e)
+            catch (Exception e)
             {
-                return Classify(e.Status);
+                // A request without a body connects inside GetResponse: name resolution and TCP connect failures
+                // still carry their status (TransportErrors reads the innermost one), but a failed TLS handshake
+                // cannot be told from a reset there, and is reported as ConnectFailed; a POST tells them apart.
+                long elapsed = (DateTime.UtcNow - started).Ticks / TimeSpan.TicksPerMillisecond;
+                return TransportErrors.Classify(stage, InnermostStatus(e), IsConnectionError(e), caCertificate != null, elapsed, timeoutMilliseconds);
             }
-            catch (System.Net.Sockets.SocketException)
+            finally
             {
-                return TransportResult.ConnectFailed;
-            }
-            catch (Exception)
-            {
-                return TransportResult.Failed;
+                if (!answered && web != null)
+                {
+                    try
+                    {
+                        // HttpWebRequest.Dispose closes the connection when no response was created.
+                        ((IDisposable)web).Dispose();
+                    }
+                    catch (Exception)
+                    {
+                        // Already closed.
+                    }
+                }
             }
         }
 
-        private static TransportResult Classify(WebExceptionStatus status)
+        /// <summary>Status of the innermost WebException (GetResponse wraps everything in one with Status 0).</summary>
+        private static int InnermostStatus(Exception e)
         {
-            switch (status)
+            int status = TransportErrors.StatusSuccess;
+            for (Exception x = e; x != null; x = x.InnerException)
             {
-                case WebExceptionStatus.ConnectFailure:
-                case WebExceptionStatus.NameResolutionFailure:
-                case WebExceptionStatus.ConnectionClosed:
-                    return TransportResult.ConnectFailed;
-                case WebExceptionStatus.Timeout:
-                    return TransportResult.Timeout;
-                case WebExceptionStatus.TrustFailure:
-                case WebExceptionStatus.SecureChannelFailure:
-                    return TransportResult.TlsFailed;
-                default:
-                    return TransportResult.Failed;
+                WebException web = x as WebException;
+                if (web != null && (int)web.Status != TransportErrors.StatusSuccess)
+                {
+                    status = (int)web.Status;
+                }
             }
+
+            return status;
+        }
+
+        /// <summary>True when the innermost exception is a socket or stream error (reset, closed, refused).</summary>
+        private static bool IsConnectionError(Exception e)
+        {
+            Exception innermost = e;
+            while (innermost.InnerException != null)
+            {
+                innermost = innermost.InnerException;
+            }
+
+            return innermost is System.Net.Sockets.SocketException || innermost is IOException || innermost is ObjectDisposedException;
         }
 
         /// <summary>One reused response wrapper: no allocation per request on the sync core's side.</summary>
