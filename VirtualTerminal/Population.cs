@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
-using LeoCarte.Simulator;
 using LeoCarte.Simulator.Cards;
 
 namespace LeoCarte.VirtualTerminal;

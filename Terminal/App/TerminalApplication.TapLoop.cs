@@ -1,14 +1,9 @@
 using System;
 using LeoCarte.Drivers.Mfrc522;
 using LeoCarte.Drivers.Reader;
-using LeoCarte.Terminal.Allowlist;
 using LeoCarte.Terminal.Cashless;
-using LeoCarte.Terminal.Config;
 using LeoCarte.Terminal.Decisions;
 using LeoCarte.Terminal.Diagnostics;
-using LeoCarte.Terminal.Journal;
-using LeoCarte.Terminal.Storage;
-using LeoCarte.Terminal.Sync;
 
 namespace LeoCarte.Terminal.App
 {

@@ -31,11 +31,11 @@ namespace LeoCarte.Terminal.Config
 
                 if (ok)
                 {
-                    _into.WifiPassword = value;
+                    this.into.WifiPassword = value;
                 }
                 else
                 {
-                    _errors.Add(line, ConfigFields.NameOf(ConfigFields.WifiPassword), "8 to 63 printable ASCII characters, 64 hex digits, or nothing for an open network; found "
+                    this.errors.Add(line, ConfigFields.NameOf(ConfigFields.WifiPassword), "8 to 63 printable ASCII characters, 64 hex digits, or nothing for an open network; found "
                         + value.Length.ToString() + " characters");
                 }
             }
@@ -45,13 +45,13 @@ namespace LeoCarte.Terminal.Config
                 string lower = ConfigValueText.ToLowerAscii(value);
                 if (lower == "europe/paris")
                 {
-                    _into.TimeZone = LocalTimeRule.EuropeParis();
+                    this.into.TimeZone = LocalTimeRule.EuropeParis();
                     return;
                 }
 
                 if (lower == "utc")
                 {
-                    _into.TimeZone = new LocalTimeRule(TimeZoneKind.FixedOffset, 0);
+                    this.into.TimeZone = new LocalTimeRule(TimeZoneKind.FixedOffset, 0);
                     return;
                 }
 
@@ -60,12 +60,12 @@ namespace LeoCarte.Terminal.Config
                     int minutes = ConfigValueText.ParseClock(lower.Substring(4), false);
                     if (minutes >= 0 && minutes <= 14 * 60)
                     {
-                        _into.TimeZone = new LocalTimeRule(TimeZoneKind.FixedOffset, lower[3] == '-' ? -minutes : minutes);
+                        this.into.TimeZone = new LocalTimeRule(TimeZoneKind.FixedOffset, lower[3] == '-' ? -minutes : minutes);
                         return;
                     }
                 }
 
-                _errors.Add(line, ConfigFields.NameOf(ConfigFields.TimeZone), "Europe/Paris, UTC, or a fixed offset UTC+HH:MM / UTC-HH:MM (at most 14:00)");
+                this.errors.Add(line, ConfigFields.NameOf(ConfigFields.TimeZone), "Europe/Paris, UTC, or a fixed offset UTC+HH:MM / UTC-HH:MM (at most 14:00)");
             }
 
             private void ApplyWindow(int line, string value)
@@ -81,7 +81,7 @@ namespace LeoCarte.Terminal.Config
 
                 if (space < 0)
                 {
-                    _errors.Add(line, field, Expected);
+                    this.errors.Add(line, field, Expected);
                     return;
                 }
 
@@ -90,7 +90,7 @@ namespace LeoCarte.Terminal.Config
                 int dash = range.IndexOf('-');
                 if (!ConfigValueText.IsIdentifier(name, 1, 16, false) || dash < 0)
                 {
-                    _errors.Add(line, field, Expected);
+                    this.errors.Add(line, field, Expected);
                     return;
                 }
 
@@ -98,48 +98,48 @@ namespace LeoCarte.Terminal.Config
                 int end = ConfigValueText.ParseClock(ConfigValueText.Trim(range.Substring(dash + 1)), true);
                 if (start < 0 || end < 0)
                 {
-                    _errors.Add(line, field, Expected);
+                    this.errors.Add(line, field, Expected);
                     return;
                 }
 
                 if (end <= start)
                 {
-                    _errors.Add(line, field, "an end time after the start time (a window cannot cross midnight)");
+                    this.errors.Add(line, field, "an end time after the start time (a window cannot cross midnight)");
                     return;
                 }
 
-                if (_windows.Count >= MaxWindows)
+                if (this.windows.Count >= MaxWindows)
                 {
-                    _errors.Add(line, field, "at most " + MaxWindows.ToString() + " service windows");
+                    this.errors.Add(line, field, "at most " + MaxWindows.ToString() + " service windows");
                     return;
                 }
 
-                for (int i = 0; i < _windows.Count; i++)
+                for (int i = 0; i < this.windows.Count; i++)
                 {
-                    var other = (ServiceWindow)_windows[i];
+                    var other = (ServiceWindow)this.windows[i];
                     if (ConfigValueText.ToLowerAscii(other.Name) == ConfigValueText.ToLowerAscii(name))
                     {
-                        _errors.Add(line, field, "a window name not already used (" + other.Name + " at line " + _windowLines[i].ToString() + ")");
+                        this.errors.Add(line, field, "a window name not already used (" + other.Name + " at line " + windowLines[i].ToString() + ")");
                         return;
                     }
 
                     if (start < other.EndMinute && other.StartMinute < end)
                     {
-                        _errors.Add(line, field, "a window not overlapping " + other.ToString() + " (line " + _windowLines[i].ToString() + ")");
+                        this.errors.Add(line, field, "a window not overlapping " + other.ToString() + " (line " + windowLines[i].ToString() + ")");
                         return;
                     }
                 }
 
-                _windows.Add(new ServiceWindow(name, start, end));
-                _windowLines.Add(line);
+                this.windows.Add(new ServiceWindow(name, start, end));
+                windowLines.Add(line);
             }
 
             private ServiceWindow[] SortedWindows()
             {
-                var sorted = new ServiceWindow[_windows.Count];
+                var sorted = new ServiceWindow[this.windows.Count];
                 for (int i = 0; i < sorted.Length; i++)
                 {
-                    var window = (ServiceWindow)_windows[i];
+                    var window = (ServiceWindow)this.windows[i];
                     int j = i;
                     while (j > 0 && sorted[j - 1].StartMinute > window.StartMinute)
                     {
@@ -161,7 +161,7 @@ namespace LeoCarte.Terminal.Config
                 bool http = lower.StartsWith("http://");
                 if ((!https && !http) || value.Length > 200 || value.IndexOf(' ') >= 0)
                 {
-                    _errors.Add(line, ConfigFields.NameOf(ConfigFields.GatewayUrl), Expected);
+                    this.errors.Add(line, ConfigFields.NameOf(ConfigFields.GatewayUrl), Expected);
                     return;
                 }
 
@@ -174,18 +174,18 @@ namespace LeoCarte.Terminal.Config
                 bool portOk = colon < 0 || (ConfigValueText.TryParseNumber(authority.Substring(colon + 1), out port) && port >= 1 && port <= 65535);
                 if (!ConfigValueText.IsHostName(host) || !portOk)
                 {
-                    _errors.Add(line, ConfigFields.NameOf(ConfigFields.GatewayUrl), Expected);
+                    this.errors.Add(line, ConfigFields.NameOf(ConfigFields.GatewayUrl), Expected);
                     return;
                 }
 
                 string lowerHost = ConfigValueText.ToLowerAscii(host);
                 if (http && lowerHost != "localhost" && lowerHost != "127.0.0.1")
                 {
-                    _errors.Add(line, ConfigFields.NameOf(ConfigFields.GatewayUrl), "https:// for a gateway that is not on this machine (plain http would expose the terminal secret)");
+                    this.errors.Add(line, ConfigFields.NameOf(ConfigFields.GatewayUrl), "https:// for a gateway that is not on this machine (plain http would expose the terminal secret)");
                     return;
                 }
 
-                _into.GatewayUrl = value;
+                this.into.GatewayUrl = value;
             }
         }
     }

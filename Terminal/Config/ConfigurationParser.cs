@@ -100,29 +100,29 @@ namespace LeoCarte.Terminal.Config
         /// <summary>The working state of one parse (the parser itself is static and keeps nothing between calls).</summary>
         private sealed partial class ParseState
         {
-            private readonly TerminalConfiguration _into;
-            private readonly ConfigErrors _errors;
-            private readonly PemCollector _pem;
+            private readonly TerminalConfiguration into;
+            private readonly ConfigErrors errors;
+            private readonly PemCollector pem;
 
             /// <summary>Line where each field was set (0 = not set): duplicates, cross-checks and error positions.</summary>
-            private readonly int[] _lineOf = new int[ConfigFields.All.Length];
+            private readonly int[] lineOf = new int[ConfigFields.All.Length];
 
-            private readonly ArrayList _windows = new ArrayList();
-            private readonly ArrayList _windowLines = new ArrayList();
+            private readonly ArrayList windows = new ArrayList();
+            private readonly ArrayList windowLines = new ArrayList();
 
-            private string _section;
-            private bool _sectionKnown;
+            private string section;
+            private bool sectionKnown;
 
             public ParseState(TerminalConfiguration into, ConfigErrors errors)
             {
-                _into = into;
-                _errors = errors;
-                _pem = new PemCollector(errors, ConfigFields.NameOf(ConfigFields.CaCertificate));
+                this.into = into;
+                this.errors = errors;
+                pem = new PemCollector(errors, ConfigFields.NameOf(ConfigFields.CaCertificate));
             }
 
             public void Line(int line, string text)
             {
-                if (_pem.IsOpen && _pem.Line(line, text))
+                if (pem.IsOpen && pem.Line(line, text))
                 {
                     return;
                 }
@@ -141,37 +141,37 @@ namespace LeoCarte.Terminal.Config
                 int equals = text.IndexOf('=');
                 if (equals < 0)
                 {
-                    _errors.Add(line, FieldSyntax, "key = value, a [section] header or a # comment");
+                    this.errors.Add(line, FieldSyntax, "key = value, a [section] header or a # comment");
                     return;
                 }
 
                 string key = ConfigValueText.ToLowerAscii(ConfigValueText.Trim(text.Substring(0, equals)));
                 string value = ConfigValueText.Trim(text.Substring(equals + 1));
-                if (_section == null)
+                if (this.section == null)
                 {
-                    _errors.Add(line, key, "a [section] header before the first key");
+                    this.errors.Add(line, key, "a [section] header before the first key");
                     return;
                 }
 
-                if (!_sectionKnown)
+                if (!sectionKnown)
                 {
                     return; // the unknown section was reported once at its header
                 }
 
-                ConfigField field = ConfigFields.Find(_section + "." + key);
+                ConfigField field = ConfigFields.Find(this.section + "." + key);
                 if (field == null)
                 {
-                    _errors.Add(line, _section + "." + key, UnknownKeyHint(key));
+                    this.errors.Add(line, this.section + "." + key, UnknownKeyHint(key));
                     return;
                 }
 
-                if (!field.Repeatable && _lineOf[field.Id] != 0)
+                if (!field.Repeatable && lineOf[field.Id] != 0)
                 {
-                    _errors.Add(line, field.Name, "the field once (already set at line " + _lineOf[field.Id].ToString() + ")");
+                    this.errors.Add(line, field.Name, "the field once (already set at line " + lineOf[field.Id].ToString() + ")");
                     return;
                 }
 
-                _lineOf[field.Id] = line;
+                lineOf[field.Id] = line;
                 if (field.IsNumber)
                 {
                     int number;
@@ -181,7 +181,7 @@ namespace LeoCarte.Terminal.Config
                     }
                     else
                     {
-                        _errors.Add(line, field.Name, field.ExpectedNumber());
+                        this.errors.Add(line, field.Name, field.ExpectedNumber());
                     }
 
                     return;
@@ -192,50 +192,50 @@ namespace LeoCarte.Terminal.Config
 
             public void Finish()
             {
-                _pem.Finish();
-                if (_pem.Pem != null)
+                pem.Finish();
+                if (pem.Pem != null)
                 {
-                    _into.CaCertificatePem = _pem.Pem;
+                    this.into.CaCertificatePem = pem.Pem;
                 }
 
                 for (int i = 0; i < ConfigFields.All.Length; i++)
                 {
                     ConfigField field = ConfigFields.All[i];
-                    if (field.IsRequired && _lineOf[field.Id] == 0)
+                    if (field.IsRequired && lineOf[field.Id] == 0)
                     {
-                        _errors.Add(0, field.Name, field.RequiredHint);
+                        this.errors.Add(0, field.Name, field.RequiredHint);
                     }
                 }
 
-                if (_windows.Count == 0)
+                if (this.windows.Count == 0)
                 {
-                    _into.ServiceWindows = TerminalConfiguration.DefaultWindows(_into.Mode);
+                    this.into.ServiceWindows = TerminalConfiguration.DefaultWindows(this.into.Mode);
                 }
                 else
                 {
-                    _into.ServiceWindows = SortedWindows();
+                    this.into.ServiceWindows = SortedWindows();
                 }
 
                 CheckCertificateChoice();
                 CheckSecretsDiffer();
-                PinRules.CheckDistinct(_into.Pins, _lineOf, _errors);
-                PinRules.CheckVendOutput(_into, _lineOf, _errors);
+                PinRules.CheckDistinct(this.into.Pins, lineOf, this.errors);
+                PinRules.CheckVendOutput(this.into, lineOf, this.errors);
             }
 
             private void SectionHeader(int line, string text)
             {
                 if (text[text.Length - 1] != ']' || text.Length < 3)
                 {
-                    _errors.Add(line, FieldSyntax, "a section header like [wifi]");
-                    _section = null;
+                    this.errors.Add(line, FieldSyntax, "a section header like [wifi]");
+                    this.section = null;
                     return;
                 }
 
                 string name = ConfigValueText.ToLowerAscii(ConfigValueText.Trim(text.Substring(1, text.Length - 2)));
-                _section = name;
-                _sectionKnown = ConfigFields.IsSection(name);
+                this.section = name;
+                sectionKnown = ConfigFields.IsSection(name);
 
-                if (!_sectionKnown)
+                if (!sectionKnown)
                 {
                     string all = "";
                     for (int i = 0; i < ConfigFields.Sections.Length; i++)
@@ -243,7 +243,7 @@ namespace LeoCarte.Terminal.Config
                         all += (i == 0 ? "[" : " [") + ConfigFields.Sections[i] + "]";
                     }
 
-                    _errors.Add(line, "[" + name + "]", "one of the sections " + all);
+                    this.errors.Add(line, "[" + name + "]", "one of the sections " + all);
                 }
             }
 
@@ -255,7 +255,7 @@ namespace LeoCarte.Terminal.Config
                 {
                     string fieldSection = ConfigFields.All[i].Section;
                     string fieldKey = ConfigFields.All[i].Key;
-                    if (fieldSection == _section)
+                    if (fieldSection == this.section)
                     {
                         keys += (keys.Length == 0 ? "" : ", ") + fieldKey;
                     }
@@ -265,7 +265,7 @@ namespace LeoCarte.Terminal.Config
                     }
                 }
 
-                string hint = "a key of [" + _section + "]: " + keys;
+                string hint = "a key of [" + this.section + "]: " + keys;
                 return elsewhere == null ? hint : hint + " (" + key + " belongs in [" + elsewhere + "])";
             }
 
@@ -274,15 +274,15 @@ namespace LeoCarte.Terminal.Config
             {
                 switch (field)
                 {
-                    case ConfigFields.SyncInterval: _into.SyncIntervalSeconds = number; break;
-                    case ConfigFields.CardCap: _into.CardDailyOfflineCapCents = number; break;
-                    case ConfigFields.TerminalCap: _into.TerminalDailyOfflineCapCents = number; break;
-                    case ConfigFields.ListMaxAge: _into.ListMaxAgeHours = number; break;
-                    case ConfigFields.DoubleTap: _into.DoubleTapSeconds = number; break;
-                    case ConfigFields.PulseMs: _into.VendPulseMilliseconds = number; break;
-                    case ConfigFields.PulseCount: _into.VendPulseCount = number; break;
-                    case ConfigFields.PulseGapMs: _into.VendPulseGapMilliseconds = number; break;
-                    case ConfigFields.SiteId: _into.SiteId = (uint)number; break;
+                    case ConfigFields.SyncInterval: this.into.SyncIntervalSeconds = number; break;
+                    case ConfigFields.CardCap: this.into.CardDailyOfflineCapCents = number; break;
+                    case ConfigFields.TerminalCap: this.into.TerminalDailyOfflineCapCents = number; break;
+                    case ConfigFields.ListMaxAge: this.into.ListMaxAgeHours = number; break;
+                    case ConfigFields.DoubleTap: this.into.DoubleTapSeconds = number; break;
+                    case ConfigFields.PulseMs: this.into.VendPulseMilliseconds = number; break;
+                    case ConfigFields.PulseCount: this.into.VendPulseCount = number; break;
+                    case ConfigFields.PulseGapMs: this.into.VendPulseGapMilliseconds = number; break;
+                    case ConfigFields.SiteId: this.into.SiteId = (uint)number; break;
                 }
             }
 
@@ -294,11 +294,11 @@ namespace LeoCarte.Terminal.Config
                     case ConfigFields.TerminalId:
                         if (ConfigValueText.IsIdentifier(value, 1, 32, true))
                         {
-                            _into.TerminalId = value;
+                            this.into.TerminalId = value;
                         }
                         else
                         {
-                            _errors.Add(line, field.Name, ConfigFields.ExpectedIdentifier);
+                            this.errors.Add(line, field.Name, ConfigFields.ExpectedIdentifier);
                         }
 
                         break;
@@ -306,11 +306,11 @@ namespace LeoCarte.Terminal.Config
                     case ConfigFields.TerminalSite:
                         if (value.Length >= 1 && value.Length <= 64)
                         {
-                            _into.Site = value;
+                            this.into.Site = value;
                         }
                         else
                         {
-                            _errors.Add(line, field.Name, "1 to 64 characters");
+                            this.errors.Add(line, field.Name, "1 to 64 characters");
                         }
 
                         break;
@@ -319,15 +319,15 @@ namespace LeoCarte.Terminal.Config
                         string mode = ConfigValueText.ToLowerAscii(value);
                         if (mode == "restaurant")
                         {
-                            _into.Mode = TerminalMode.Restaurant;
+                            this.into.Mode = TerminalMode.Restaurant;
                         }
                         else if (mode == "vending")
                         {
-                            _into.Mode = TerminalMode.Vending;
+                            this.into.Mode = TerminalMode.Vending;
                         }
                         else
                         {
-                            _errors.Add(line, field.Name, "restaurant or vending");
+                            this.errors.Add(line, field.Name, "restaurant or vending");
                         }
 
                         break;
@@ -339,11 +339,11 @@ namespace LeoCarte.Terminal.Config
                     case ConfigFields.NtpServer:
                         if (ConfigValueText.IsHostName(value))
                         {
-                            _into.NtpServer = value;
+                            this.into.NtpServer = value;
                         }
                         else
                         {
-                            _errors.Add(line, field.Name, "a host name such as fr.pool.ntp.org");
+                            this.errors.Add(line, field.Name, "a host name such as fr.pool.ntp.org");
                         }
 
                         break;
@@ -356,11 +356,11 @@ namespace LeoCarte.Terminal.Config
                         int ssidBytes = Utf8Text.ByteCount(value);
                         if (ssidBytes >= 1 && ssidBytes <= 32)
                         {
-                            _into.WifiSsid = value;
+                            this.into.WifiSsid = value;
                         }
                         else
                         {
-                            _errors.Add(line, field.Name, "1 to 32 bytes (IEEE 802.11 SSID), found " + ssidBytes.ToString());
+                            this.errors.Add(line, field.Name, "1 to 32 bytes (IEEE 802.11 SSID), found " + ssidBytes.ToString());
                         }
 
                         break;
@@ -376,11 +376,11 @@ namespace LeoCarte.Terminal.Config
                     case ConfigFields.CaCertificate:
                         if (value == PemBegin)
                         {
-                            _pem.Begin(line);
+                            pem.Begin(line);
                         }
                         else
                         {
-                            _errors.Add(line, field.Name, PemBegin + " followed by the certificate's lines (or use gateway.ca_certificate_file)");
+                            this.errors.Add(line, field.Name, PemBegin + " followed by the certificate's lines (or use gateway.ca_certificate_file)");
                         }
 
                         break;
@@ -388,11 +388,11 @@ namespace LeoCarte.Terminal.Config
                     case ConfigFields.CaCertificateFile:
                         if (ConfigValueText.IsIdentifier(value, 1, 32, true))
                         {
-                            _into.CaCertificateFile = value;
+                            this.into.CaCertificateFile = value;
                         }
                         else
                         {
-                            _errors.Add(line, field.Name, "a flash file name of 1 to 32 characters among A-Z a-z 0-9 . _ - (e.g. gateway-ca.pem)");
+                            this.errors.Add(line, field.Name, "a flash file name of 1 to 32 characters among A-Z a-z 0-9 . _ - (e.g. gateway-ca.pem)");
                         }
 
                         break;
@@ -403,48 +403,48 @@ namespace LeoCarte.Terminal.Config
                         if (key == null || key.Length < 32 || key.Length > 64)
                         {
                             // The length is not secret, the digits are: never echo them.
-                            _errors.Add(line, field.Name, ConfigFields.ExpectedHexKey + ", found " + value.Length.ToString() + " characters"
+                            this.errors.Add(line, field.Name, ConfigFields.ExpectedHexKey + ", found " + value.Length.ToString() + " characters"
                                 + (key == null && value.Length > 0 ? " that are not all hex digits or an odd count" : ""));
                         }
                         else if (field.Id == ConfigFields.ListKey)
                         {
-                            _into.ListKey = key;
+                            this.into.ListKey = key;
                         }
                         else
                         {
-                            _into.TerminalSecret = key;
+                            this.into.TerminalSecret = key;
                         }
 
                         break;
 
                     default:
-                        PinRules.Apply(field.Id - ConfigFields.FirstPin, line, value, _into.Pins, _errors);
+                        PinRules.Apply(field.Id - ConfigFields.FirstPin, line, value, this.into.Pins, this.errors);
                         break;
                 }
             }
 
             private void CheckCertificateChoice()
             {
-                bool inline = _lineOf[ConfigFields.CaCertificate] != 0;
-                bool file = _lineOf[ConfigFields.CaCertificateFile] != 0;
+                bool inline = lineOf[ConfigFields.CaCertificate] != 0;
+                bool file = lineOf[ConfigFields.CaCertificateFile] != 0;
                 if (inline && file)
                 {
-                    int later = _lineOf[ConfigFields.CaCertificate] > _lineOf[ConfigFields.CaCertificateFile] ? ConfigFields.CaCertificate : ConfigFields.CaCertificateFile;
-                    _errors.Add(_lineOf[later], ConfigFields.NameOf(later), "only one of gateway.ca_certificate and gateway.ca_certificate_file");
+                    int later = lineOf[ConfigFields.CaCertificate] > lineOf[ConfigFields.CaCertificateFile] ? ConfigFields.CaCertificate : ConfigFields.CaCertificateFile;
+                    this.errors.Add(lineOf[later], ConfigFields.NameOf(later), "only one of gateway.ca_certificate and gateway.ca_certificate_file");
                     return;
                 }
 
-                if (!inline && !file && _lineOf[ConfigFields.GatewayUrl] != 0 && ConfigValueText.ToLowerAscii(_into.GatewayUrl).StartsWith("https://"))
+                if (!inline && !file && lineOf[ConfigFields.GatewayUrl] != 0 && ConfigValueText.ToLowerAscii(this.into.GatewayUrl).StartsWith("https://"))
                 {
-                    _errors.Add(_lineOf[ConfigFields.GatewayUrl], ConfigFields.NameOf(ConfigFields.CaCertificate),
+                    this.errors.Add(lineOf[ConfigFields.GatewayUrl], ConfigFields.NameOf(ConfigFields.CaCertificate),
                         "the gateway's root CA for an https URL: a gateway.ca_certificate PEM block or gateway.ca_certificate_file");
                 }
             }
 
             private void CheckSecretsDiffer()
             {
-                byte[] a = _into.ListKey;
-                byte[] b = _into.TerminalSecret;
+                byte[] a = this.into.ListKey;
+                byte[] b = this.into.TerminalSecret;
                 if (a == null || b == null || a.Length != b.Length)
                 {
                     return;
@@ -458,7 +458,7 @@ namespace LeoCarte.Terminal.Config
                     }
                 }
 
-                _errors.Add(_lineOf[ConfigFields.TerminalSecret], ConfigFields.NameOf(ConfigFields.TerminalSecret), "a secret different from keys.list_key (one leaked key must not unlock both)");
+                this.errors.Add(lineOf[ConfigFields.TerminalSecret], ConfigFields.NameOf(ConfigFields.TerminalSecret), "a secret different from keys.list_key (one leaked key must not unlock both)");
             }
         }
     }

@@ -294,19 +294,39 @@ public class SimulatorCardReaderTests
             {
                 var uid = new byte[random.Next(2) == 0 ? 4 : 7];
                 random.NextBytes(uid);
-                if (uid[0] == 0x88) uid[0] = 0x08;
+                if (uid[0] == 0x88)
+                {
+                    uid[0] = 0x08;
+                }
+
                 present.Add(uid.Length == 7 ? sim.Field.Add(VirtualCard.Desfire(uid)) : sim.Field.Add(VirtualCard.Classic1K(uid)));
             }
             else if (action < 6 && present.Count > 0)
             {
                 var card = present[random.Next(present.Count)];
-                if (random.Next(2) == 0) sim.Faults.RemoveCardAfterFrames(card, random.Next(1, 6));
-                else sim.Field.Remove(card);
+                if (random.Next(2) == 0)
+                {
+                    sim.Faults.RemoveCardAfterFrames(card, random.Next(1, 6));
+                }
+                else
+                {
+                    sim.Field.Remove(card);
+                }
+
                 present.Remove(card);
             }
-            else if (action == 6) sim.Faults.StallChipAfterTransfers(random.Next(1, 40), random.Next(2) == 0 ? (byte)0x00 : (byte)0xFF);
-            else if (action == 7) sim.Faults.BrownOutAfterTransfers(random.Next(1, 40));
-            else if (action == 8) sim.Faults.DropAntennaAfterTransfers(random.Next(1, 40));
+            else if (action == 6)
+            {
+                sim.Faults.StallChipAfterTransfers(random.Next(1, 40), random.Next(2) == 0 ? (byte)0x00 : (byte)0xFF);
+            }
+            else if (action == 7)
+            {
+                sim.Faults.BrownOutAfterTransfers(random.Next(1, 40));
+            }
+            else if (action == 8)
+            {
+                sim.Faults.DropAntennaAfterTransfers(random.Next(1, 40));
+            }
 
             long before = sim.Costs.Transfers;
             long startNs = sim.NowNs;
