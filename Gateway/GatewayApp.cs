@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Net;
-using System.Threading.Tasks;
 using LeoCarte.Gateway.Api;
 using LeoCarte.Gateway.Import;
 using LeoCarte.Gateway.Lists;

@@ -1,11 +1,8 @@
 using System;
 using System.IO;
-using System.Linq;
 using System.Text.Json;
 using LeoCarte.Gateway;
 using LeoCarte.Gateway.Import;
-using LeoCarte.Gateway.Lists;
-using LeoCarte.Gateway.Storage;
 using LeoCarte.Gateway.Web;
 using Microsoft.Extensions.Hosting;
 

@@ -15,10 +15,10 @@ namespace LeoCarte.Simulator
         {
             Costs.CommandsStarted[command]++;
             // Any command write cancels the running command (§10.3: "a command can be stopped by writing a new one").
-            bool wasSelfTest = _selfTestRunning;
+            bool wasSelfTest = selfTestRunning;
             CancelActivity();
-            _selfTestRunning = false;
-            _command = command;
+            selfTestRunning = false;
+            this.command = command;
             switch (command)
             {
                 case Command.Idle:
@@ -28,14 +28,20 @@ namespace LeoCarte.Simulator
                 case Command.Mem:
                     // §10.3.1.2: 25 bytes FIFO → internal buffer; with an empty FIFO, internal buffer → FIFO.
                     // Choice: a FIFO holding fewer than 25 bytes overwrites only the first bytes of the buffer.
-                    if (_fifoCount == 0)
+                    if (fifoCount == 0)
                     {
-                        for (int i = 0; i < 25; i++) PushFifo(_internalBuffer[i]);
+                        for (int i = 0; i < 25; i++)
+                        {
+                            PushFifo(internalBuffer[i]);
+                        }
                     }
                     else
                     {
-                        int n = Math.Min(25, _fifoCount);
-                        for (int i = 0; i < n; i++) _internalBuffer[i] = PopFifoForCoprocessor();
+                        int n = Math.Min(25, fifoCount);
+                        for (int i = 0; i < n; i++)
+                        {
+                            internalBuffer[i] = PopFifoForCoprocessor();
+                        }
                     }
 
                     Terminate();
@@ -43,19 +49,23 @@ namespace LeoCarte.Simulator
 
                 case Command.GenerateRandomId:
                     // §10.3.1.3: 10 random bytes into the internal buffer. Choice: bytes 0..9, from the fault seed's RNG.
-                    for (int i = 0; i < 10; i++) _internalBuffer[i] = (byte)_random.Next(256);
+                    for (int i = 0; i < 10; i++)
+                    {
+                        internalBuffer[i] = (byte)Rng.Next(256);
+                    }
+
                     Terminate();
                     break;
 
                 case Command.CalcCrc:
-                    if ((_regs[Register.AutoTest] & 0x0F) == 0x09)
+                    if ((regs[Register.AutoTest] & 0x0F) == 0x09)
                     {
                         StartSelfTest();
                     }
                     else
                     {
                         ushort preset = CrcPreset();
-                        _crc = (_regs[Register.Mode] & 0x80) != 0 ? Reverse16(preset) : preset;
+                        this.crc = (regs[Register.Mode] & 0x80) != 0 ? Reverse16(preset) : preset;
                         ConsumeFifoIntoCrc();
                     }
 
@@ -67,17 +77,17 @@ namespace LeoCarte.Simulator
 
                 case Command.Receive:
                     ClearReceiveErrors();
-                    if (_airAfterTransmit != null && _airAfterTransmitStart >= _now && (_regs[Register.Command] & 0x20) == 0)
+                    if (airAfterTransmit != null && airAfterTransmitStart >= this.now && (regs[Register.Command] & 0x20) == 0)
                     {
                         // An answer to an earlier Transmit is still to come: the receiver catches it.
-                        ScheduleReception(_airAfterTransmit, _airAfterTransmitStart);
+                        ScheduleReception(airAfterTransmit, airAfterTransmitStart);
                     }
 
-                    _airAfterTransmit = null;
+                    airAfterTransmit = null;
                     break;
 
                 case Command.Transceive:
-                    _waitingStartSend = true;
+                    waitingStartSend = true;
                     break;
 
                 case Command.MfAuthent:
@@ -86,7 +96,7 @@ namespace LeoCarte.Simulator
 
                 case Command.SoftReset:
                     ResetRegisters(clearInternalBuffer: false);
-                    _softResetDoneAt = _now + CostModel.SoftResetNs;
+                    softResetDoneAt = this.now + CostModel.SoftResetNs;
                     break;
 
                 default:
@@ -99,17 +109,17 @@ namespace LeoCarte.Simulator
         /// <summary>A command ended by itself: IdleIRq, back to Idle.</summary>
         private void Terminate()
         {
-            _command = Command.Idle;
-            _comIrq |= IdleIrq;
-            _waitingStartSend = false;
+            this.command = Command.Idle;
+            comIrq |= IdleIrq;
+            waitingStartSend = false;
         }
 
         private void ClearReceiveErrors()
         {
             // §9.3.1.7: ProtocolErr, ParityErr, CRCErr and CollErr are cleared at the receiver start-up phase.
             // Choice: WrErr is cleared at the same point.
-            _error &= unchecked((byte)~(ProtocolErr | ParityErr | CrcErr | CollErr | WrErr));
-            _coll = (byte)((_coll & 0x80) | 0x20); // CollPosNotValid until a collision is seen
+            this.error &= unchecked((byte)~(ProtocolErr | ParityErr | CrcErr | CollErr | WrErr));
+            coll = (byte)((coll & 0x80) | 0x20); // CollPosNotValid until a collision is seen
         }
 
         // ==== self-test (§16.1.1) =========================================================================
@@ -120,29 +130,40 @@ namespace LeoCarte.Simulator
             // 00h into the FIFO, CalcCRC. The result depends on the procedure being followed: Choice: if the internal
             // buffer is not all zero or the FIFO does not hold exactly one 00h, the result is a different
             // (deterministic) 64-byte pattern, so a driver that skips a step sees a mismatch.
-            bool procedureFollowed = _fifoCount == 1 && _fifo[0] == 0x00;
-            for (int i = 0; i < 25; i++) procedureFollowed &= _internalBuffer[i] == 0;
-            _fifoCount = 0;
-            _selfTestRunning = true;
+            bool procedureFollowed = fifoCount == 1 && fifo[0] == 0x00;
+            for (int i = 0; i < 25; i++)
+            {
+                procedureFollowed &= internalBuffer[i] == 0;
+            }
+
+            fifoCount = 0;
+            selfTestRunning = true;
             byte[] reference = SelfTestReference.For(Version) ?? new byte[64];
             var result = (byte[])reference.Clone();
             if (!procedureFollowed)
             {
-                for (int i = 0; i < 64; i++) result[i] ^= (byte)(0x5A + i + _internalBuffer[i % 25]);
+                for (int i = 0; i < 64; i++)
+                {
+                    result[i] ^= (byte)(0x5A + i + internalBuffer[i % 25]);
+                }
             }
 
             ScheduleCommandDone(CostModel.SelfTestNs, () =>
             {
-                for (int i = 0; i < 64; i++) PushFifo(result[i]);
-                _divIrq |= CrcIrq;
+                for (int i = 0; i < 64; i++)
+                {
+                    PushFifo(result[i]);
+                }
+
+                divIrq |= CrcIrq;
                 // CalcCRC does not terminate by itself: the host writes Idle (and AutoTestReg = 00h) afterwards.
             });
         }
 
         private void ScheduleCommandDone(long delayNs, Action action)
         {
-            _commandDoneAt = _now + delayNs;
-            _commandDone = action;
+            commandDoneAt = this.now + delayNs;
+            commandDone = action;
         }
 
         // ==== transmission (§10.3.1.5, §10.3.1.8) =========================================================
@@ -150,11 +171,11 @@ namespace LeoCarte.Simulator
         private void StartTransmission()
         {
             ClearReceiveErrors();
-            int count = _fifoCount;
+            int count = fifoCount;
             byte[] data = DrainFifo();
-            int txLastBits = _regs[Register.BitFraming] & 0x07;
+            int txLastBits = regs[Register.BitFraming] & 0x07;
             int bits = count == 0 ? 0 : (count - 1) * 8 + (txLastBits == 0 ? 8 : txLastBits);
-            if ((_regs[Register.TxMode] & 0x80) != 0 && count > 0)
+            if ((regs[Register.TxMode] & 0x80) != 0 && count > 0)
             {
                 // TxCRCEn (§9.3.2.3): the chip appends CRC_A after the data. Choice: also after a partial last byte
                 // (the CRC is computed over the FIFO bytes and its 16 bits follow the last valid bit), so a REQA or
@@ -166,19 +187,25 @@ namespace LeoCarte.Simulator
                 for (int i = 0; i < 16; i++)
                 {
                     int position = bits + i;
-                    if (((crc >> i) & 1) != 0) withCrc[position / 8] |= (byte)(1 << (position % 8));
-                    else withCrc[position / 8] &= (byte)~(1 << (position % 8));
+                    if (((crc >> i) & 1) != 0)
+                    {
+                        withCrc[position / 8] |= (byte)(1 << (position % 8));
+                    }
+                    else
+                    {
+                        withCrc[position / 8] &= (byte)~(1 << (position % 8));
+                    }
                 }
 
                 data = withCrc;
                 bits += 16;
             }
 
-            _rxAlign = (_regs[Register.BitFraming] >> 4) & 0x07;
-            _txFrame = new ReaderFrame(data, bits);
-            _txStartAt = Math.Max(_now, _lastRxEndAt + CostModel.ReaderGuardNs);
-            long duration = bits == 0 ? 0 : CostModel.RfFrameNs(bits + _txFrame.ParityBits);
-            _txEndAt = _txStartAt + duration;
+            rxAlign = (regs[Register.BitFraming] >> 4) & 0x07;
+            txFrame = new ReaderFrame(data, bits);
+            txStartAt = Math.Max(this.now, lastRxEndAt + CostModel.ReaderGuardNs);
+            long duration = bits == 0 ? 0 : CostModel.RfFrameNs(bits + txFrame.ParityBits);
+            txEndAt = txStartAt + duration;
             if (bits > 0)
             {
                 Costs.RfFramesSent++;
@@ -189,20 +216,27 @@ namespace LeoCarte.Simulator
         /// <summary>Whether a card decodes the chip's frames: both must agree on the Crypto1 state.</summary>
         private bool Understands(VirtualCard card)
         {
-            if (Crypto1On) return card.CryptoSession && ReferenceEquals(card, _cryptoCard);
+            if (Crypto1On)
+            {
+                return card.CryptoSession && ReferenceEquals(card, cryptoCard);
+            }
+
             return !card.CryptoSession;
         }
 
         private void TransmissionEnded()
         {
-            long txEnd = _txEndAt;
-            ReaderFrame frame = _txFrame;
-            _txEndAt = Never;
-            _txStartAt = Never;
-            _txFrame = null;
-            _transmitted = true;
-            _comIrq |= TxIrq;
-            if (TAuto) StartTimer(txEnd); // §9.3.3.10 TAuto: the timer starts at the end of the transmission
+            long txEnd = txEndAt;
+            ReaderFrame frame = txFrame;
+            txEndAt = Never;
+            txStartAt = Never;
+            txFrame = null;
+            transmitted = true;
+            comIrq |= TxIrq;
+            if (TAuto)
+            {
+                StartTimer(txEnd); // §9.3.3.10 TAuto: the timer starts at the end of the transmission
+            }
 
             var answers = new List<KeyValuePair<VirtualCard, CardAnswer>>();
             if (frame != null && frame.BitCount > 0 && !Faults.BeforeFrame(Field))
@@ -214,19 +248,22 @@ namespace LeoCarte.Simulator
             if (TraceRf && frame != null && frame.BitCount > 0)
             {
                 Trace("PCD→ " + frame + (Crypto1On ? " [Crypto1]" : ""));
-                foreach (var answer in answers) Trace("  PICC " + answer.Key.UidHex + " → " + answer.Value);
+                foreach (var answer in answers)
+                {
+                    Trace("  PICC " + answer.Key.UidHex + " → " + answer.Value);
+                }
             }
 
             long rxStart = txEnd + CostModel.FrameDelayNs;
-            if (_command == Command.Transmit)
+            if (this.command == Command.Transmit)
             {
                 Terminate();
-                _airAfterTransmit = air.Count > 0 ? air : null;
-                _airAfterTransmitStart = rxStart;
+                airAfterTransmit = air.Count > 0 ? air : null;
+                airAfterTransmitStart = rxStart;
                 return;
             }
 
-            if (air.Count > 0 && (_regs[Register.Command] & 0x20) == 0)
+            if (air.Count > 0 && (regs[Register.Command] & 0x20) == 0)
             {
                 ScheduleReception(air, rxStart);
             }
@@ -235,15 +272,19 @@ namespace LeoCarte.Simulator
         private void ScheduleReception(List<bool[]> air, long rxStart)
         {
             int longest = 0;
-            foreach (var stream in air) longest = Math.Max(longest, stream.Length);
-            _rxAir = air;
-            _rxStartAt = rxStart;
-            _rxEndAt = rxStart + CostModel.RfFrameNs(longest);
-            if (TAuto && (_regs[Register.RxMode] & 0x04) == 0)
+            foreach (var stream in air)
+            {
+                longest = Math.Max(longest, stream.Length);
+            }
+
+            rxAir = air;
+            rxStartAt = rxStart;
+            rxEndAt = rxStart + CostModel.RfFrameNs(longest);
+            if (TAuto && (regs[Register.RxMode] & 0x04) == 0)
             {
                 // §9.3.3.10: with TAuto the timer stops after the 5th received bit (start bit + 4 data bits)
                 // unless RxMultiple is set.
-                _timerStopAt = rxStart + 5 * CostModel.RfBitNs;
+                timerStopAt = rxStart + 5 * CostModel.RfBitNs;
             }
         }
 
@@ -251,27 +292,35 @@ namespace LeoCarte.Simulator
 
         private void ReceptionEnded()
         {
-            long rxEnd = _rxEndAt;
-            List<bool[]> air = _rxAir;
-            _rxAir = null;
-            _rxStartAt = _rxEndAt = Never;
-            _lastRxEndAt = rxEnd;
+            long rxEnd = rxEndAt;
+            List<bool[]> air = rxAir;
+            rxAir = null;
+            rxStartAt = rxEndAt = Never;
+            lastRxEndAt = rxEnd;
             Costs.RfFramesReceived++;
             int longest = 0;
-            foreach (var stream in air) longest = Math.Max(longest, stream.Length);
+            foreach (var stream in air)
+            {
+                longest = Math.Max(longest, stream.Length);
+            }
+
             Costs.RfAirNs += CostModel.RfFrameNs(longest);
 
             Decode(air, longest);
-            if (TraceRf) Trace("  PCD received " + _fifoCount + " FIFO bytes, ErrorReg " + _error.ToString("X2") + ", CollReg " + _coll.ToString("X2") + ", RxLastBits " + _rxLastBits);
-            _comIrq |= RxIrq;
-            if (_command == Command.Receive)
+            if (TraceRf)
+            {
+                Trace("  PCD received " + fifoCount + " FIFO bytes, ErrorReg " + this.error.ToString("X2") + ", CollReg " + coll.ToString("X2") + ", RxLastBits " + rxLastBits);
+            }
+
+            comIrq |= RxIrq;
+            if (this.command == Command.Receive)
             {
                 Terminate();
             }
-            else if (_command == Command.Transceive)
+            else if (this.command == Command.Transceive)
             {
-                _waitingStartSend = true;
-                _transmitted = false;
+                waitingStartSend = true;
+                transmitted = false;
             }
         }
 
@@ -282,8 +331,8 @@ namespace LeoCarte.Simulator
         /// </summary>
         private void Decode(List<bool[]> air, int length)
         {
-            bool valuesAfterCollision = (_coll & 0x80) != 0;
-            int align = _rxAlign;
+            bool valuesAfterCollision = (coll & 0x80) != 0;
+            int align = rxAlign;
             int bitPosition = align;
             int current = 0;
             int bytesStored = 0;
@@ -311,7 +360,11 @@ namespace LeoCarte.Simulator
                     value = false;
                 }
 
-                if (value) current |= 1 << bitPosition;
+                if (value)
+                {
+                    current |= 1 << bitPosition;
+                }
+
                 bitPosition++;
                 i++;
                 if (bitPosition == 8)
@@ -339,20 +392,20 @@ namespace LeoCarte.Simulator
             if (bitPosition > 0 && !(firstByte && bitPosition == align))
             {
                 bytes.Add((byte)current);
-                _rxLastBits = (byte)bitPosition;
+                rxLastBits = (byte)bitPosition;
             }
             else
             {
-                _rxLastBits = 0;
+                rxLastBits = 0;
             }
 
-            if ((_regs[Register.RxMode] & 0x80) != 0)
+            if ((regs[Register.RxMode] & 0x80) != 0)
             {
                 // RxCRCEn (§9.3.2.4): the last two bytes are checked as CRC_A and, when correct, not stored.
                 // Choice: a frame too short to hold a CRC (fewer than 3 bytes, or ending in a partial byte such as
                 // a 4-bit ACK) sets CRCErr and is stored as received; a wrong CRC is stored with its CRC bytes.
                 var frame = bytes.ToArray();
-                if (_rxLastBits != 0 || frame.Length < 3 || !CrcA.Check(frame, 0, frame.Length))
+                if (rxLastBits != 0 || frame.Length < 3 || !CrcA.Check(frame, 0, frame.Length))
                 {
                     SetError(CrcErr);
                 }
@@ -362,21 +415,28 @@ namespace LeoCarte.Simulator
                 }
             }
 
-            if (parityError) SetError(ParityErr);
+            if (parityError)
+            {
+                SetError(ParityErr);
+            }
+
             if (collisionSeen)
             {
                 SetError(CollErr);
                 if (collisionPosition >= 1 && collisionPosition <= 32)
                 {
-                    _coll = (byte)((_coll & 0x80) | (collisionPosition & 0x1F)); // 00h = bit 32
+                    coll = (byte)((coll & 0x80) | (collisionPosition & 0x1F)); // 00h = bit 32
                 }
                 else
                 {
-                    _coll = (byte)((_coll & 0x80) | 0x20);
+                    coll = (byte)((coll & 0x80) | 0x20);
                 }
             }
 
-            foreach (byte b in bytes) PushFifo(b);
+            foreach (byte b in bytes)
+            {
+                PushFifo(b);
+            }
         }
 
         private static void Superpose(List<bool[]> air, int index, out bool value, out bool collided)
@@ -384,8 +444,19 @@ namespace LeoCarte.Simulator
             bool any1 = false, any0 = false;
             foreach (var stream in air)
             {
-                if (index >= stream.Length) continue;
-                if (stream[index]) any1 = true; else any0 = true;
+                if (index >= stream.Length)
+                {
+                    continue;
+                }
+
+                if (stream[index])
+                {
+                    any1 = true;
+                }
+                else
+                {
+                    any0 = true;
+                }
             }
 
             collided = any1 && any0;
@@ -396,8 +467,8 @@ namespace LeoCarte.Simulator
 
         private void StartAuthentication()
         {
-            _error &= unchecked((byte)~(ProtocolErr | ParityErr | CrcErr | CollErr | WrErr));
-            if (_fifoCount < 12)
+            this.error &= unchecked((byte)~(ProtocolErr | ParityErr | CrcErr | CollErr | WrErr));
+            if (fifoCount < 12)
             {
                 // §9.3.1.7 ProtocolErr: wrong number of bytes for MFAuthent. Choice: the command then terminates.
                 SetError(ProtocolErr);
@@ -420,7 +491,7 @@ namespace LeoCarte.Simulator
             request[1] = block;
             CrcA.Append(request, 0, 2);
             var frame = new ReaderFrame(request, 32);
-            long start = Math.Max(_now, _lastRxEndAt + CostModel.ReaderGuardNs);
+            long start = Math.Max(this.now, lastRxEndAt + CostModel.ReaderGuardNs);
             long requestEnd = start + CostModel.RfFrameNs(36);
             Costs.RfFramesSent++;
             Costs.RfAirNs += CostModel.RfFrameNs(36);
@@ -435,7 +506,10 @@ namespace LeoCarte.Simulator
                     if (understood && card.State == CardState.Active && card is ClassicCard classic && authenticated == null && !cardAnswered)
                     {
                         cardAnswered = true; // the card answers its nonce (pass 2)
-                        if (classic.Authenticate(keyCommand, block, key, uid4)) authenticated = classic;
+                        if (classic.Authenticate(keyCommand, block, key, uid4))
+                        {
+                            authenticated = classic;
+                        }
                     }
                     else
                     {
@@ -449,19 +523,23 @@ namespace LeoCarte.Simulator
                 // Three passes (≈ 2 ms, cost-model.md): then MFCrypto1On is set and the command terminates.
                 Costs.RfFramesSent++;
                 Costs.RfFramesReceived += 2;
-                ScheduleCommandDone(Math.Max(0, start - _now) + CostModel.ClassicAuthNs, () =>
+                ScheduleCommandDone(Math.Max(0, start - this.now) + CostModel.ClassicAuthNs, () =>
                 {
                     if (!Field.Powered || !Field.Contains(authenticated) || !authenticated.CryptoSession)
                     {
                         // The card left (or lost power) during the three passes: no answer to the reader's token,
                         // the command never ends and the TAuto timer fires.
-                        if (TAuto) StartTimer(_now);
+                        if (TAuto)
+                        {
+                            StartTimer(this.now);
+                        }
+
                         return;
                     }
 
-                    _regs[Register.Status2] |= MfCrypto1On;
-                    _cryptoCard = authenticated;
-                    _lastRxEndAt = _now;
+                    regs[Register.Status2] |= MfCrypto1On;
+                    cryptoCard = authenticated;
+                    lastRxEndAt = this.now;
                     Terminate();
                 });
                 return;
@@ -476,10 +554,13 @@ namespace LeoCarte.Simulator
                 Costs.RfFramesSent++;
                 long nonceEnd = requestEnd + CostModel.FrameDelayNs + CostModel.RfFrameNs(36);
                 lastReaderFrameEnd = nonceEnd + CostModel.ReaderGuardNs + CostModel.RfFrameNs(72);
-                _lastRxEndAt = nonceEnd;
+                lastRxEndAt = nonceEnd;
             }
 
-            if (TAuto) StartTimer(lastReaderFrameEnd);
+            if (TAuto)
+            {
+                StartTimer(lastReaderFrameEnd);
+            }
         }
 
         // ==== the model clock ============================================================================
@@ -490,20 +571,28 @@ namespace LeoCarte.Simulator
             {
                 long next = Never;
                 int kind = 0;
-                if (_txEndAt < next) { next = _txEndAt; kind = 1; }
-                if (_timerStopAt < next) { next = _timerStopAt; kind = 2; }
-                if (_timerRunning && _timerExpireAt < next) { next = _timerExpireAt; kind = 3; }
-                if (_rxEndAt < next) { next = _rxEndAt; kind = 4; }
-                if (_commandDoneAt < next) { next = _commandDoneAt; kind = 5; }
-                if (next > target) break;
-                if (next > _now) _now = next;
+                if (txEndAt < next) { next = txEndAt; kind = 1; }
+                if (timerStopAt < next) { next = timerStopAt; kind = 2; }
+                if (timerRunning && timerExpireAt < next) { next = timerExpireAt; kind = 3; }
+                if (rxEndAt < next) { next = rxEndAt; kind = 4; }
+                if (commandDoneAt < next) { next = commandDoneAt; kind = 5; }
+                if (next > target)
+                {
+                    break;
+                }
+
+                if (next > this.now)
+                {
+                    this.now = next;
+                }
+
                 switch (kind)
                 {
                     case 1:
                         TransmissionEnded();
                         break;
                     case 2:
-                        _timerStopAt = Never;
+                        timerStopAt = Never;
                         StopTimer();
                         break;
                     case 3:
@@ -513,22 +602,25 @@ namespace LeoCarte.Simulator
                         ReceptionEnded();
                         break;
                     case 5:
-                        _commandDoneAt = Never;
-                        var done = _commandDone;
-                        _commandDone = null;
-                        _selfTestRunning = false;
+                        commandDoneAt = Never;
+                        var done = commandDone;
+                        commandDone = null;
+                        selfTestRunning = false;
                         done?.Invoke();
                         break;
                 }
             }
 
-            if (target > _now) _now = target;
+            if (target > this.now)
+            {
+                this.now = target;
+            }
         }
 
-        private Random _random => Faults.Random;
+        private Random Rng => Faults.Random;
 
         private void Trace(string line) =>
-            RfTrace.Add("t=" + (_now / 1e6).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) + "ms " + line);
+            RfTrace.Add("t=" + (this.now / 1e6).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) + "ms " + line);
 
         /// <summary>
         /// Overheating (§9.3.1.7 TempErr): the chip switches the antenna drivers off itself. Choice: TempErr stays
@@ -537,7 +629,7 @@ namespace LeoCarte.Simulator
         internal void Overheat()
         {
             SetError(TempErr);
-            _regs[Register.TxControl] &= 0xFC;
+            regs[Register.TxControl] &= 0xFC;
             UpdateFieldPower();
         }
     }

@@ -11,33 +11,41 @@ namespace LeoCarte.Simulator
             {
                 case Register.Command:
                     // PowerDown (bit 4) reads 1 until a soft reset has completed (§9.3.1.2).
-                    byte command = (byte)((_regs[Register.Command] & 0x30) | _command);
-                    if (_now < _softResetDoneAt) command |= 0x10;
+                    byte command = (byte)((regs[Register.Command] & 0x30) | this.command);
+                    if (this.now < softResetDoneAt)
+                    {
+                        command |= 0x10;
+                    }
+
                     return command;
                 case Register.ComIrq:
-                    return (byte)(_comIrq & 0x7F); // Set1 reads 0
+                    return (byte)(comIrq & 0x7F); // Set1 reads 0
                 case Register.DivIrq:
-                    return (byte)(_divIrq & 0x14); // Set2 reads 0
+                    return (byte)(divIrq & 0x14); // Set2 reads 0
                 case Register.Error:
-                    return _error;
+                    return this.error;
                 case Register.Status1:
                     return Status1();
                 case Register.Status2:
-                    return (byte)((_regs[Register.Status2] & 0xC8) | (int)ModemState());
+                    return (byte)((regs[Register.Status2] & 0xC8) | (int)ModemState());
                 case Register.FifoData:
-                    if (peek) return _fifoCount > 0 ? _fifo[0] : (byte)0x00;
+                    if (peek)
+                    {
+                        return fifoCount > 0 ? fifo[0] : (byte)0x00;
+                    }
+
                     return PopFifo();
                 case Register.FifoLevel:
-                    return (byte)_fifoCount; // FlushBuffer reads 0
+                    return (byte)fifoCount; // FlushBuffer reads 0
                 case Register.Control:
                     // TStopNow/TStartNow read 0; bits 5..3 reserved as reset (10h); RxLastBits (§9.3.1.13).
-                    return (byte)((_regs[Register.Control] & 0x38) | _rxLastBits);
+                    return (byte)((regs[Register.Control] & 0x38) | rxLastBits);
                 case Register.Coll:
-                    return _coll;
+                    return coll;
                 case Register.CrcResultHigh:
-                    return (byte)(_crc >> 8);
+                    return (byte)(this.crc >> 8);
                 case Register.CrcResultLow:
-                    return (byte)(_crc & 0xFF);
+                    return (byte)(this.crc & 0xFF);
                 case Register.TCounterValueHigh:
                     return (byte)(TimerValue() >> 8);
                 case Register.TCounterValueLow:
@@ -45,13 +53,13 @@ namespace LeoCarte.Simulator
                 case Register.Version:
                     return Version;
                 default:
-                    return _regs[register];
+                    return regs[register];
             }
         }
 
         private void WriteRegisterValue(byte register, byte value)
         {
-            if (_now < _softResetDoneAt)
+            if (this.now < softResetDoneAt)
             {
                 // Choice: writes during the soft reset phase are lost.
                 return;
@@ -60,7 +68,7 @@ namespace LeoCarte.Simulator
             switch (register)
             {
                 case Register.Command:
-                    _regs[Register.Command] = (byte)(value & 0x30);
+                    regs[Register.Command] = (byte)(value & 0x30);
                     int command = value & 0x0F;
                     if (command != Command.NoCmdChange)
                     {
@@ -70,13 +78,27 @@ namespace LeoCarte.Simulator
                     break;
                 case Register.ComIrq:
                     // §9.3.1.5 Set1: 1 = the marked bits are set, 0 = the marked bits are cleared.
-                    if ((value & 0x80) != 0) _comIrq |= (byte)(value & 0x7F);
-                    else _comIrq &= (byte)~(value & 0x7F);
+                    if ((value & 0x80) != 0)
+                    {
+                        comIrq |= (byte)(value & 0x7F);
+                    }
+                    else
+                    {
+                        comIrq &= (byte)~(value & 0x7F);
+                    }
+
                     break;
                 case Register.DivIrq:
                     // §9.3.1.6 Set2, same semantics; only MfinActIRq and CRCIRq exist.
-                    if ((value & 0x80) != 0) _divIrq |= (byte)(value & 0x14);
-                    else _divIrq &= (byte)~(value & 0x14);
+                    if ((value & 0x80) != 0)
+                    {
+                        divIrq |= (byte)(value & 0x14);
+                    }
+                    else
+                    {
+                        divIrq &= (byte)~(value & 0x14);
+                    }
+
                     break;
                 case Register.Error:
                 case Register.Status1:
@@ -88,14 +110,14 @@ namespace LeoCarte.Simulator
                     break; // read-only
                 case Register.Status2:
                     // TempSensClear and I2CForceHS are plain bits; MFCrypto1On can only be cleared by the host (§9.3.1.9).
-                    byte crypto = (byte)(_regs[Register.Status2] & MfCrypto1On);
+                    byte crypto = (byte)(regs[Register.Status2] & MfCrypto1On);
                     if ((value & MfCrypto1On) == 0)
                     {
                         crypto = 0;
-                        _cryptoCard = null;
+                        cryptoCard = null;
                     }
 
-                    _regs[Register.Status2] = (byte)((value & 0xC0) | crypto);
+                    regs[Register.Status2] = (byte)((value & 0xC0) | crypto);
                     break;
                 case Register.FifoData:
                     WriteFifoFromHost(value);
@@ -104,43 +126,51 @@ namespace LeoCarte.Simulator
                     if ((value & 0x80) != 0)
                     {
                         // §9.3.1.11 FlushBuffer: empties the FIFO and clears BufferOvfl.
-                        _fifoCount = 0;
-                        _error &= unchecked((byte)~BufferOvfl);
+                        fifoCount = 0;
+                        this.error &= unchecked((byte)~BufferOvfl);
                         UpdateFifoAlerts();
                     }
 
                     break;
                 case Register.WaterLevel:
-                    _regs[Register.WaterLevel] = (byte)(value & 0x3F);
+                    regs[Register.WaterLevel] = (byte)(value & 0x3F);
                     UpdateFifoAlerts();
                     break;
                 case Register.Control:
-                    if ((value & 0x80) != 0) StopTimer();
-                    if ((value & 0x40) != 0) StartTimer(_now);
+                    if ((value & 0x80) != 0)
+                    {
+                        StopTimer();
+                    }
+
+                    if ((value & 0x40) != 0)
+                    {
+                        StartTimer(this.now);
+                    }
+
                     break;
                 case Register.BitFraming:
-                    _regs[Register.BitFraming] = value;
+                    regs[Register.BitFraming] = value;
                     // §9.3.1.14 StartSend: starts the transmission, only with the Transceive command.
                     // Choice: it acts on the write of a 1 (edge) while Transceive waits to send or waits for data.
-                    if ((value & 0x80) != 0 && _command == Command.Transceive && _txEndAt == Never && _rxEndAt == Never)
+                    if ((value & 0x80) != 0 && this.command == Command.Transceive && txEndAt == Never && rxEndAt == Never)
                     {
-                        _waitingStartSend = false;
+                        waitingStartSend = false;
                         StartTransmission();
                     }
 
                     break;
                 case Register.Coll:
-                    _coll = (byte)((value & 0x80) | (_coll & 0x7F)); // only ValuesAfterColl is writable
+                    coll = (byte)((value & 0x80) | (coll & 0x7F)); // only ValuesAfterColl is writable
                     break;
                 case Register.TxControl:
-                    _regs[Register.TxControl] = value;
+                    regs[Register.TxControl] = value;
                     UpdateFieldPower();
                     break;
                 case Register.AutoTest:
-                    _regs[Register.AutoTest] = value;
+                    regs[Register.AutoTest] = value;
                     break;
                 default:
-                    _regs[register] = value;
+                    regs[register] = value;
                     break;
             }
         }
@@ -148,27 +178,59 @@ namespace LeoCarte.Simulator
         private byte Status1()
         {
             int value = 0;
-            if (_crc == 0) value |= 0x40;                    // CRCOk
+            if (this.crc == 0)
+            {
+                value |= 0x40;                    // CRCOk
+            }
+
             value |= 0x20;                                   // CRCReady: the coprocessor is never busy between transfers
-            if (IrqPending()) value |= 0x10;                 // IRq
-            if (_timerRunning && _now >= _timerStartAt) value |= 0x08; // TRunning
-            if (HiAlert) value |= 0x02;
-            if (LoAlert) value |= 0x01;
+            if (IrqPending())
+            {
+                value |= 0x10;                 // IRq
+            }
+
+            if (timerRunning && this.now >= timerStartAt)
+            {
+                value |= 0x08; // TRunning
+            }
+
+            if (HiAlert)
+            {
+                value |= 0x02;
+            }
+
+            if (LoAlert)
+            {
+                value |= 0x01;
+            }
+
             return (byte)value;
         }
 
         private Modem ModemState()
         {
-            switch (_command)
+            switch (this.command)
             {
                 case Command.Transceive:
                 case Command.Transmit:
                 case Command.Receive:
                 case Command.MfAuthent:
-                    if (_txEndAt != Never) return _now < _txStartAt ? Modem.TxWait : Modem.Transmitting;
-                    if (_rxEndAt != Never) return _now < _rxStartAt ? Modem.WaitData : Modem.Receiving;
-                    if (_command == Command.Transceive && _waitingStartSend) return Modem.WaitStartSend;
-                    return _command == Command.Transmit ? Modem.Idle : Modem.WaitData;
+                    if (txEndAt != Never)
+                    {
+                        return this.now < txStartAt ? Modem.TxWait : Modem.Transmitting;
+                    }
+
+                    if (rxEndAt != Never)
+                    {
+                        return this.now < rxStartAt ? Modem.WaitData : Modem.Receiving;
+                    }
+
+                    if (this.command == Command.Transceive && waitingStartSend)
+                    {
+                        return Modem.WaitStartSend;
+                    }
+
+                    return this.command == Command.Transmit ? Modem.Idle : Modem.WaitData;
                 default:
                     return Modem.Idle;
             }
@@ -176,8 +238,8 @@ namespace LeoCarte.Simulator
 
         // ==== FIFO (§8.3) ==================================================================================
 
-        private bool HiAlert => 64 - _fifoCount <= _regs[Register.WaterLevel];
-        private bool LoAlert => _fifoCount <= _regs[Register.WaterLevel];
+        private bool HiAlert => 64 - fifoCount <= regs[Register.WaterLevel];
+        private bool LoAlert => fifoCount <= regs[Register.WaterLevel];
 
         /// <summary>
         /// Choice: HiAlertIRq/LoAlertIRq are set whenever the FIFO level changes and the matching Status1 alert
@@ -185,8 +247,15 @@ namespace LeoCarte.Simulator
         /// </summary>
         private void UpdateFifoAlerts()
         {
-            if (HiAlert) _comIrq |= HiAlertIrq;
-            if (LoAlert) _comIrq |= LoAlertIrq;
+            if (HiAlert)
+            {
+                comIrq |= HiAlertIrq;
+            }
+
+            if (LoAlert)
+            {
+                comIrq |= LoAlertIrq;
+            }
         }
 
         private void WriteFifoFromHost(byte value)
@@ -194,13 +263,13 @@ namespace LeoCarte.Simulator
             Costs.FifoBytesWritten++;
             // §9.3.1.7 WrErr: host writes to the FIFO during MFAuthent or between the end of the RF transmission
             // and the end of reception.
-            if (_command == Command.MfAuthent || (_command == Command.Transceive && _transmitted && (_rxEndAt != Never || !_waitingStartSend)))
+            if (this.command == Command.MfAuthent || (this.command == Command.Transceive && transmitted && (rxEndAt != Never || !waitingStartSend)))
             {
                 SetError(WrErr);
             }
 
             PushFifo(value);
-            if (_command == Command.CalcCrc && !_selfTestRunning)
+            if (this.command == Command.CalcCrc && !selfTestRunning)
             {
                 // CalcCRC keeps running: bytes written later are added to the calculation (§10.3.1.4).
                 ConsumeFifoIntoCrc();
@@ -209,27 +278,27 @@ namespace LeoCarte.Simulator
 
         private void PushFifo(byte value)
         {
-            if (_fifoCount >= 64)
+            if (fifoCount >= 64)
             {
                 SetError(BufferOvfl);
                 return;
             }
 
-            _fifo[_fifoCount++] = value;
+            fifo[fifoCount++] = value;
             UpdateFifoAlerts();
         }
 
         private byte PopFifo()
         {
-            if (_fifoCount == 0)
+            if (fifoCount == 0)
             {
                 // Choice: reading an empty FIFO returns 00h and flags nothing (the datasheet has no underflow flag).
                 return 0x00;
             }
 
-            byte value = _fifo[0];
-            _fifoCount--;
-            Array.Copy(_fifo, 1, _fifo, 0, _fifoCount);
+            byte value = fifo[0];
+            fifoCount--;
+            Array.Copy(fifo, 1, fifo, 0, fifoCount);
             Costs.FifoBytesRead++;
             UpdateFifoAlerts();
             return value;
@@ -237,26 +306,26 @@ namespace LeoCarte.Simulator
 
         private byte[] DrainFifo()
         {
-            var data = new byte[_fifoCount];
-            Array.Copy(_fifo, data, _fifoCount);
-            _fifoCount = 0;
+            var data = new byte[fifoCount];
+            Array.Copy(fifo, data, fifoCount);
+            fifoCount = 0;
             UpdateFifoAlerts();
             return data;
         }
 
         private void SetError(byte bits)
         {
-            _error |= bits;
-            _comIrq |= ErrIrq; // §9.3.1.5 ErrIRq: any error bit in ErrorReg is set
+            this.error |= bits;
+            comIrq |= ErrIrq; // §9.3.1.5 ErrIRq: any error bit in ErrorReg is set
         }
 
         // ==== CRC coprocessor (§8.4) ======================================================================
 
-        private bool _selfTestRunning;
+        private bool selfTestRunning;
 
         private ushort CrcPreset()
         {
-            switch (_regs[Register.Mode] & 0x03)
+            switch (regs[Register.Mode] & 0x03)
             {
                 case 0: return 0x0000;
                 case 1: return 0x6363;
@@ -267,25 +336,25 @@ namespace LeoCarte.Simulator
 
         private void ConsumeFifoIntoCrc()
         {
-            bool msbFirst = (_regs[Register.Mode] & 0x80) != 0;
+            bool msbFirst = (regs[Register.Mode] & 0x80) != 0;
             // The register holds the running CRC in transmission order; with MSBFirst both the input bytes and the
             // result are bit-reversed (ModeReg.MSBFirst, §9.3.2.2).
-            ushort crc = msbFirst ? Reverse16(_crc) : _crc;
-            while (_fifoCount > 0)
+            ushort crc = msbFirst ? Reverse16(this.crc) : this.crc;
+            while (fifoCount > 0)
             {
                 byte b = PopFifoForCoprocessor();
                 crc = CrcUpdate(crc, msbFirst ? Reverse8(b) : b);
             }
 
-            _crc = msbFirst ? Reverse16(crc) : crc;
-            _divIrq |= CrcIrq;
+            this.crc = msbFirst ? Reverse16(crc) : crc;
+            divIrq |= CrcIrq;
         }
 
         private byte PopFifoForCoprocessor()
         {
-            byte value = _fifo[0];
-            _fifoCount--;
-            Array.Copy(_fifo, 1, _fifo, 0, _fifoCount);
+            byte value = fifo[0];
+            fifoCount--;
+            Array.Copy(fifo, 1, fifo, 0, fifoCount);
             UpdateFifoAlerts();
             return value;
         }
@@ -301,14 +370,22 @@ namespace LeoCarte.Simulator
         private static byte Reverse8(byte b)
         {
             int r = 0;
-            for (int i = 0; i < 8; i++) r |= ((b >> i) & 1) << (7 - i);
+            for (int i = 0; i < 8; i++)
+            {
+                r |= ((b >> i) & 1) << (7 - i);
+            }
+
             return (byte)r;
         }
 
         private static ushort Reverse16(ushort v)
         {
             int r = 0;
-            for (int i = 0; i < 16; i++) r |= ((v >> i) & 1) << (15 - i);
+            for (int i = 0; i < 16; i++)
+            {
+                r |= ((v >> i) & 1) << (15 - i);
+            }
+
             return (ushort)r;
         }
 
@@ -316,60 +393,80 @@ namespace LeoCarte.Simulator
 
         private double TimerTickNs()
         {
-            int prescaler = ((_regs[Register.TMode] & 0x0F) << 8) | _regs[Register.TPrescaler];
+            int prescaler = ((regs[Register.TMode] & 0x0F) << 8) | regs[Register.TPrescaler];
             // §8.5: f_timer = 13.56 MHz / (2 * TPrescaler + 1); version 2.0 has DemodReg.TPrescalEven (bit 4) for 2 * TPrescaler + 2.
             int divider = 2 * prescaler + 1;
-            if (Version == 0x92 && (_regs[Register.Demod] & 0x10) != 0) divider = 2 * prescaler + 2;
+            if (Version == 0x92 && (regs[Register.Demod] & 0x10) != 0)
+            {
+                divider = 2 * prescaler + 2;
+            }
+
             return divider * 1e9 / CarrierHz;
         }
 
         private void StartTimer(long at)
         {
-            _timerTickNs = TimerTickNs();
-            _timerReload = (_regs[Register.TReloadHigh] << 8) | _regs[Register.TReloadLow];
-            _timerRunning = true;
-            _timerStartAt = at;
+            timerTickNs = TimerTickNs();
+            timerReload = (regs[Register.TReloadHigh] << 8) | regs[Register.TReloadLow];
+            timerRunning = true;
+            timerStartAt = at;
             // §8.5: t = (2 * TPrescaler + 1) * (TReload + 1) / 13.56 MHz until TimerIRq.
-            _timerExpireAt = at + (long)Math.Round((_timerReload + 1) * _timerTickNs);
+            timerExpireAt = at + (long)Math.Round((timerReload + 1) * timerTickNs);
         }
 
         private void StopTimer()
         {
-            if (!_timerRunning) return;
-            _timerFrozen = TimerValue();
-            _timerRunning = false;
-            _timerExpireAt = Never;
+            if (!timerRunning)
+            {
+                return;
+            }
+
+            timerFrozen = TimerValue();
+            timerRunning = false;
+            timerExpireAt = Never;
         }
 
         private int TimerValue()
         {
-            if (!_timerRunning) return _timerFrozen;
-            if (_now < _timerStartAt) return _timerReload;
-            long ticks = (long)((_now - _timerStartAt) / _timerTickNs);
-            long value = _timerReload - ticks;
+            if (!timerRunning)
+            {
+                return timerFrozen;
+            }
+
+            if (this.now < timerStartAt)
+            {
+                return timerReload;
+            }
+
+            long ticks = (long)((this.now - timerStartAt) / timerTickNs);
+            long value = timerReload - ticks;
             return value < 0 ? 0 : (int)value;
         }
 
         private void TimerExpired(long target)
         {
-            _comIrq |= TimerIrq;
-            if ((_regs[Register.TMode] & 0x10) != 0)
+            comIrq |= TimerIrq;
+            if ((regs[Register.TMode] & 0x10) != 0)
             {
                 // TAutoRestart: reload and count again; skip whole periods up to the target in one step.
-                long period = Math.Max(1, (long)Math.Round((_timerReload + 1) * _timerTickNs));
-                long next = _timerExpireAt + period;
-                if (next <= target) next += ((target - next) / period + 1) * period;
-                _timerStartAt = next - period;
-                _timerExpireAt = next;
+                long period = Math.Max(1, (long)Math.Round((timerReload + 1) * timerTickNs));
+                long next = timerExpireAt + period;
+                if (next <= target)
+                {
+                    next += ((target - next) / period + 1) * period;
+                }
+
+                timerStartAt = next - period;
+                timerExpireAt = next;
             }
             else
             {
-                _timerRunning = false;
-                _timerFrozen = 0;
-                _timerExpireAt = Never;
+                timerRunning = false;
+                timerFrozen = 0;
+                timerExpireAt = Never;
             }
         }
 
-        private bool TAuto => (_regs[Register.TMode] & 0x80) != 0;
+        private bool TAuto => (regs[Register.TMode] & 0x80) != 0;
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using LeoCarte.Drivers.Iso14443;
 using LeoCarte.Drivers.Mfrc522;
 using LeoCarte.Simulator.Cards;
 using LeoCarte.Simulator.Rf;
@@ -74,48 +73,48 @@ namespace LeoCarte.Simulator
 
         private enum Modem { Idle = 0, WaitStartSend = 1, TxWait = 2, Transmitting = 3, RxWait = 4, WaitData = 5, Receiving = 6 }
 
-        private readonly byte[] _regs = new byte[64];
-        private readonly byte[] _fifo = new byte[64];
-        private readonly byte[] _internalBuffer = new byte[25];
-        private byte[] _scratch = new byte[64];
-        private int _fifoCount;
-        private long _now;
+        private readonly byte[] regs = new byte[64];
+        private readonly byte[] fifo = new byte[64];
+        private readonly byte[] internalBuffer = new byte[25];
+        private byte[] scratch = new byte[64];
+        private int fifoCount;
+        private long now;
 
         // Command and RF state
-        private int _command;
-        private byte _comIrq, _divIrq, _error, _coll, _rxLastBits;
-        private ushort _crc;
-        private ReaderFrame _txFrame;
-        private int _rxAlign;
-        private long _txStartAt = Never, _txEndAt = Never, _rxStartAt = Never, _rxEndAt = Never, _lastRxEndAt = long.MinValue / 2;
-        private List<bool[]> _rxAir;
-        private List<bool[]> _airAfterTransmit;
-        private long _airAfterTransmitStart = Never;
-        private bool _waitingStartSend;
-        private bool _transmitted;
+        private int command;
+        private byte comIrq, divIrq, error, coll, rxLastBits;
+        private ushort crc;
+        private ReaderFrame txFrame;
+        private int rxAlign;
+        private long txStartAt = Never, txEndAt = Never, rxStartAt = Never, rxEndAt = Never, lastRxEndAt = long.MinValue / 2;
+        private List<bool[]> rxAir;
+        private List<bool[]> airAfterTransmit;
+        private long airAfterTransmitStart = Never;
+        private bool waitingStartSend;
+        private bool transmitted;
 
         // Timer (§8.5)
-        private bool _timerRunning;
-        private long _timerStartAt, _timerExpireAt = Never, _timerStopAt = Never;
-        private double _timerTickNs;
-        private int _timerReload, _timerFrozen;
+        private bool timerRunning;
+        private long timerStartAt, timerExpireAt = Never, timerStopAt = Never;
+        private double timerTickNs;
+        private int timerReload, timerFrozen;
 
         // Commands that complete later
-        private long _commandDoneAt = Never;
-        private Action _commandDone;
-        private long _softResetDoneAt = long.MinValue;
+        private long commandDoneAt = Never;
+        private Action commandDone;
+        private long softResetDoneAt = long.MinValue;
 
         // Power and MIFARE Crypto1
-        private bool _resetLineHigh = true;
-        private long _startupDoneAt = long.MinValue;
-        private VirtualCard _cryptoCard;
+        private bool resetLineHigh = true;
+        private long startupDoneAt = long.MinValue;
+        private VirtualCard cryptoCard;
 
         public Mfrc522Simulator(byte version = 0x92, int seed = 1, CostModel costModel = null)
         {
             Version = version;
             CostModel = costModel ?? new CostModel();
-            Field = new RfField(() => _now);
-            Costs = new CostCounters(() => _now);
+            Field = new RfField(() => this.now);
+            Costs = new CostCounters(() => this.now);
             Faults = new FaultInjector(this, seed);
             ResetRegisters(clearInternalBuffer: true);
         }
@@ -129,7 +128,7 @@ namespace LeoCarte.Simulator
         public FaultInjector Faults { get; }
 
         /// <summary>Model clock, nanoseconds since construction.</summary>
-        public long NowNs => _now;
+        public long NowNs => this.now;
 
         /// <summary>When true, every RF frame both ways is logged in <see cref="RfTrace"/> (for debugging drivers).</summary>
         public bool TraceRf { get; set; }
@@ -141,19 +140,19 @@ namespace LeoCarte.Simulator
         public event Action<Mfrc522Simulator> BeforeTransfer;
 
         /// <summary>Bytes currently in the FIFO.</summary>
-        public int FifoCount => _fifoCount;
+        public int FifoCount => fifoCount;
 
         /// <summary>Status2Reg.MFCrypto1On.</summary>
-        public bool Crypto1On => (_regs[Register.Status2] & MfCrypto1On) != 0;
+        public bool Crypto1On => (regs[Register.Status2] & MfCrypto1On) != 0;
 
         /// <summary>True while at least one antenna driver is on (TxControlReg Tx1RFEn or Tx2RFEn) and the chip runs.</summary>
         public bool AntennaOn => Field.Powered;
 
         /// <summary>The chip command running now (CommandReg bits 3..0).</summary>
-        public int ActiveCommand => _command;
+        public int ActiveCommand => this.command;
 
         /// <summary>A copy of the 25-byte internal buffer (Mem command, GenerateRandomID).</summary>
-        public byte[] InternalBuffer => (byte[])_internalBuffer.Clone();
+        public byte[] InternalBuffer => (byte[])internalBuffer.Clone();
 
         /// <summary>
         /// Whether the board has a pull-up on IRQ (default true). With DivIEnReg.IRQPushPull = 0 (reset value) the
@@ -170,8 +169,8 @@ namespace LeoCarte.Simulator
         {
             get
             {
-                bool driveHigh = IrqPending() ^ ((_regs[Register.ComIEn] & 0x80) != 0);
-                bool pushPull = (_regs[Register.DivIEn] & 0x80) != 0;
+                bool driveHigh = IrqPending() ^ ((regs[Register.ComIEn] & 0x80) != 0);
+                bool pushPull = (regs[Register.DivIEn] & 0x80) != 0;
                 return driveHigh && (pushPull || IrqPullUpFitted);
             }
         }
@@ -180,16 +179,20 @@ namespace LeoCarte.Simulator
         public string Describe()
         {
             var sb = new System.Text.StringBuilder();
-            sb.Append("MFRC522 model v").Append(Version.ToString("X2")).Append(" t=").Append((_now / 1e6).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture))
-              .Append("ms command=").Append(ChipCommandNames.Name(_command)).Append(" antenna=").Append(AntennaOn ? "on" : "off")
+            sb.Append("MFRC522 model v").Append(Version.ToString("X2")).Append(" t=").Append((this.now / 1e6).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture))
+              .Append("ms command=").Append(ChipCommandNames.Name(this.command)).Append(" antenna=").Append(AntennaOn ? "on" : "off")
               .Append(" crypto1=").Append(Crypto1On ? "on" : "off").Append(" stalled=").Append(Faults.ChipStalled).AppendLine();
             for (byte r = 0; r < 64; r++)
             {
                 sb.Append(r.ToString("X2")).Append('=').Append(PeekRegister(r).ToString("X2")).Append(r % 16 == 15 ? "\n" : " ");
             }
 
-            sb.Append("FIFO[").Append(_fifoCount).Append("] ").Append(Convert.ToHexString(_fifo, 0, _fifoCount)).AppendLine();
-            foreach (var card in Field.Cards) sb.Append("  ").Append(card).AppendLine();
+            sb.Append("FIFO[").Append(fifoCount).Append("] ").Append(Convert.ToHexString(fifo, 0, fifoCount)).AppendLine();
+            foreach (var card in Field.Cards)
+            {
+                sb.Append("  ").Append(card).AppendLine();
+            }
+
             return sb.ToString();
         }
 
@@ -201,7 +204,7 @@ namespace LeoCarte.Simulator
         {
             // Events that complete while time passes (RF frames, card power-up) allocate model objects: the model's bytes.
             long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-            AdvanceTo(_now + nanoseconds);
+            AdvanceTo(this.now + nanoseconds);
             Costs.SimulatorAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         }
 
@@ -210,7 +213,11 @@ namespace LeoCarte.Simulator
         /// <summary>One chip select: tx[0] is the address byte (bit 7 read, bits 6..1 address, §8.1.2.3).</summary>
         public void Transfer(byte[] tx, byte[] rx, int length)
         {
-            if (length <= 0) return;
+            if (length <= 0)
+            {
+                return;
+            }
+
             if (tx == null || rx == null || tx.Length < length || rx.Length < length)
             {
                 throw new ArgumentException("tx and rx must hold length bytes.");
@@ -221,17 +228,21 @@ namespace LeoCarte.Simulator
             BeforeTransfer?.Invoke(this);
 
             // tx and rx may be the same array (full duplex in place): read addresses from a copy.
-            if (_scratch.Length < length) _scratch = new byte[length];
-            Array.Copy(tx, _scratch, length);
+            if (scratch.Length < length)
+            {
+                scratch = new byte[length];
+            }
+
+            Array.Copy(tx, scratch, length);
 
             long cost = CostModel.SpiTransferNs(length);
             Costs.Transfers++;
             Costs.Bytes += length;
             Costs.SpiNs += cost;
-            AdvanceTo(_now + CostModel.TransferOverheadNs);
+            AdvanceTo(this.now + CostModel.TransferOverheadNs);
 
-            bool read = (_scratch[0] & 0x80) != 0;
-            byte address = (byte)((_scratch[0] >> 1) & 0x3F);
+            bool read = (scratch[0] & 0x80) != 0;
+            byte address = (byte)((scratch[0] >> 1) & 0x3F);
             Costs.TransfersPerRegister[address]++;
             bool reachable = Reachable;
             byte deadValue = Faults.ChipStalled ? Faults.StallReadValue : (byte)0x00;
@@ -244,7 +255,7 @@ namespace LeoCarte.Simulator
                 {
                     // §8.1.2.1: each following MOSI byte is the next address; the last is 00h. Choice: bit 7 of those
                     // bytes is not checked (all are treated as reads).
-                    byte register = (byte)((_scratch[i] >> 1) & 0x3F);
+                    byte register = (byte)((scratch[i] >> 1) & 0x3F);
                     rx[i + 1] = reachable ? ReadRegisterValue(register, peek: false) : deadValue;
                     Costs.RegisterReads++;
                 }
@@ -255,28 +266,35 @@ namespace LeoCarte.Simulator
                 for (int i = 1; i < length; i++)
                 {
                     // §8.1.2.2: every data byte goes to the same address (a FIFO burst for FIFODataReg).
-                    if (reachable) WriteRegisterValue(address, _scratch[i]);
+                    if (reachable)
+                    {
+                        WriteRegisterValue(address, scratch[i]);
+                    }
+
                     rx[i] = reachable ? (byte)0x00 : deadValue;
                     Costs.RegisterWrites++;
                 }
             }
 
-            AdvanceTo(_now + cost - CostModel.TransferOverheadNs);
+            AdvanceTo(this.now + cost - CostModel.TransferOverheadNs);
             Costs.SimulatorAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         }
 
-        private bool Reachable => _resetLineHigh && !Faults.ChipStalled && _now >= _startupDoneAt;
+        private bool Reachable => resetLineHigh && !Faults.ChipStalled && this.now >= startupDoneAt;
 
         // ==== IReaderPins ====================================================================================
 
         /// <summary>NRSTPD (§8.8.1): low = hard power-down (SPI dead, antenna off); the rising edge is a power-on reset.</summary>
         public void SetResetHigh(bool high)
         {
-            if (high == _resetLineHigh) return;
+            if (high == resetLineHigh)
+            {
+                return;
+            }
             // What the model allocates here (field power-down, card resets, fault log) is the simulator's, not the
             // driver's: counted like every other entry point so allocation measurements of drivers stay exact.
             long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-            _resetLineHigh = high;
+            resetLineHigh = high;
             if (!high)
             {
                 CancelActivity();
@@ -286,7 +304,7 @@ namespace LeoCarte.Simulator
             {
                 Faults.OnHardReset();
                 ResetRegisters(clearInternalBuffer: true);
-                _startupDoneAt = _now + CostModel.HardResetStartupNs;
+                startupDoneAt = this.now + CostModel.HardResetStartupNs;
             }
 
             Costs.SimulatorAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
@@ -299,31 +317,43 @@ namespace LeoCarte.Simulator
             {
                 long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
                 Costs.GpioReads++;
-                AdvanceTo(_now + CostModel.GpioReadNs);
+                AdvanceTo(this.now + CostModel.GpioReadNs);
                 Costs.SimulatorAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
                 // Logical level as an adapter configured for the chip's polarity sees it; an open-drain active-high
                 // line without pull-up never shows the assertion.
-                bool openDrainActiveHigh = (_regs[Register.DivIEn] & 0x80) == 0 && (_regs[Register.ComIEn] & 0x80) == 0;
-                if (openDrainActiveHigh && !IrqPullUpFitted) return false;
-                if (Faults.IrqLineDead) return false;
-                return _resetLineHigh && !Faults.ChipStalled && IrqPending();
+                bool openDrainActiveHigh = (regs[Register.DivIEn] & 0x80) == 0 && (regs[Register.ComIEn] & 0x80) == 0;
+                if (openDrainActiveHigh && !IrqPullUpFitted)
+                {
+                    return false;
+                }
+
+                if (Faults.IrqLineDead)
+                {
+                    return false;
+                }
+
+                return resetLineHigh && !Faults.ChipStalled && IrqPending();
             }
         }
 
-        public long MonotonicMilliseconds => _now / 1_000_000;
+        public long MonotonicMilliseconds => this.now / 1_000_000;
 
         public void Delay(int milliseconds)
         {
-            if (milliseconds < 0) milliseconds = 0;
+            if (milliseconds < 0)
+            {
+                milliseconds = 0;
+            }
+
             long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             Costs.Delays++;
             Costs.DelayNs += milliseconds * 1_000_000L;
-            AdvanceTo(_now + milliseconds * 1_000_000L);
+            AdvanceTo(this.now + milliseconds * 1_000_000L);
             Costs.SimulatorAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         }
 
         private bool IrqPending() =>
-            (_regs[Register.ComIEn] & _comIrq & 0x7F) != 0 || (_regs[Register.DivIEn] & _divIrq & 0x14) != 0;
+            (regs[Register.ComIEn] & comIrq & 0x7F) != 0 || (regs[Register.DivIEn] & divIrq & 0x14) != 0;
 
         // ==== resets ========================================================================================
 
@@ -332,51 +362,55 @@ namespace LeoCarte.Simulator
 
         internal void ClearAntennaBits()
         {
-            _regs[Register.TxControl] &= 0xFC;
+            regs[Register.TxControl] &= 0xFC;
             UpdateFieldPower();
         }
 
         private void ResetRegisters(bool clearInternalBuffer)
         {
             CancelActivity();
-            Array.Copy(ResetValues, _regs, 64);
-            _comIrq = (byte)(ResetValues[Register.ComIrq] & 0x7F);
-            _divIrq = ResetValues[Register.DivIrq];
-            _error = 0;
-            _coll = ResetValues[Register.Coll];
-            _rxLastBits = 0;
-            _command = Command.Idle;
-            _fifoCount = 0;
-            _crc = 0xFFFF;
-            _timerRunning = false;
-            _timerExpireAt = _timerStopAt = Never;
-            _timerFrozen = 0;
-            _cryptoCard = null;
-            _softResetDoneAt = long.MinValue;
-            if (clearInternalBuffer) Array.Clear(_internalBuffer);
+            Array.Copy(ResetValues, regs, 64);
+            comIrq = (byte)(ResetValues[Register.ComIrq] & 0x7F);
+            divIrq = ResetValues[Register.DivIrq];
+            this.error = 0;
+            coll = ResetValues[Register.Coll];
+            rxLastBits = 0;
+            this.command = Command.Idle;
+            fifoCount = 0;
+            this.crc = 0xFFFF;
+            timerRunning = false;
+            timerExpireAt = timerStopAt = Never;
+            timerFrozen = 0;
+            cryptoCard = null;
+            softResetDoneAt = long.MinValue;
+            if (clearInternalBuffer)
+            {
+                Array.Clear(internalBuffer);
+            }
+
             UpdateFieldPower();
         }
 
         /// <summary>Stops whatever the chip was doing on the RF side and pending command completions.</summary>
         private void CancelActivity()
         {
-            _txFrame = null;
-            _txStartAt = _txEndAt = _rxStartAt = _rxEndAt = Never;
-            _rxAir = null;
-            _commandDoneAt = Never;
-            _commandDone = null;
-            _waitingStartSend = false;
-            _transmitted = false;
-            _timerStopAt = Never;
+            txFrame = null;
+            txStartAt = txEndAt = rxStartAt = rxEndAt = Never;
+            rxAir = null;
+            commandDoneAt = Never;
+            commandDone = null;
+            waitingStartSend = false;
+            transmitted = false;
+            timerStopAt = Never;
         }
 
         private void UpdateFieldPower()
         {
-            bool on = _resetLineHigh && (_regs[Register.TxControl] & 0x03) != 0;
+            bool on = resetLineHigh && (regs[Register.TxControl] & 0x03) != 0;
             if (!on && Field.Powered)
             {
                 // Cards lose power: any Crypto1 session they had is gone (the chip's MFCrypto1On bit stays).
-                _cryptoCard = null;
+                cryptoCard = null;
             }
 
             // Choice: one antenna driver (Tx1RFEn or Tx2RFEn) is enough to power the cards.

@@ -1,9 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
-using LeoCarte.Terminal;
 using LeoCarte.Simulator;
 using LeoCarte.Terminal.Decisions;
 

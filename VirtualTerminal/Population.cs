@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using LeoCarte.Gateway.Import;
-using LeoCarte.Simulator;
 using LeoCarte.Simulator.Cards;
 
 namespace LeoCarte.VirtualTerminal;

@@ -1,7 +1,6 @@
 using System;
 using System.Diagnostics;
 using System.IO;
-using System.Linq;
 using LeoCarte.VirtualTerminal;
 
 // LéoCarte virtual terminal: the terminal's application core on a simulated MFRC522, real HTTP on loopback to

@@ -1,7 +1,6 @@
 using System;
 using System.Diagnostics;
 using System.Linq;
-using LeoCarte.Terminal.App;
 
 namespace LeoCarte.VirtualTerminal;
 

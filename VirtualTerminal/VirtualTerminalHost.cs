@@ -1,11 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Threading;
-using LeoCarte.Drivers.Reader;
 using LeoCarte.Gateway;
 using LeoCarte.Gateway.Import;
 using LeoCarte.Gateway.Lists;
@@ -14,7 +11,6 @@ using LeoCarte.HostAdapters;
 using LeoCarte.Simulator;
 using LeoCarte.Terminal.App;
 using LeoCarte.Terminal.Config;
-using LeoCarte.Terminal.Decisions;
 using LeoCarte.Terminal.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,7 +47,7 @@ public sealed class VirtualTerminalOptions
 
     /// <summary>
     /// Wrap the flash store in a LockedFileStore, as a terminal whose sync runs on another thread must
-    /// (see <see cref="StartSyncThread"/>); the device's FlashFileStore locks by itself.
+    /// (the sync thread steps the engine while the tap loop runs); the device's FlashFileStore locks by itself.
     /// </summary>
     public bool LockedStore { get; set; }
 

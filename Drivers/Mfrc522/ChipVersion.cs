@@ -38,6 +38,26 @@ namespace LeoCarte.Drivers.Mfrc522
             }
         }
 
+        /// <summary>
+        /// The one name of a VersionReg value, for the self-test report and logs (reader-facts.md: clones report
+        /// other versions): "MFRC522 v1.0", "MFRC522 v2.0", "FM17522 (clone)", "FM17522E (clone)",
+        /// "counterfeit MFRC522", "no answer" (0x00/0xFF), "unknown chip 0xNN".
+        /// </summary>
+        public static string Name(byte version)
+        {
+            switch (version)
+            {
+                case 0x91: return "MFRC522 v1.0";
+                case 0x92: return "MFRC522 v2.0";
+                case 0x88: return "FM17522 (clone)";
+                case 0xB2: return "FM17522E (clone)";
+                case 0x12: return "counterfeit MFRC522";
+                case 0x00:
+                case 0xFF: return "no answer";
+                default: return "unknown chip 0x" + version.ToString("X2");
+            }
+        }
+
         /// <summary>True for versions the driver runs with (genuine parts and known clones).</summary>
         public static bool IsUsable(byte version)
         {

@@ -180,6 +180,9 @@ namespace LeoCarte.Drivers.Mfrc522
         public int Recoveries { get; private set; }
         public int Crypto1Cleared { get; private set; }
 
+        /// <summary>Exchanges that ended with ErrorReg.TempErr (§9.3.1.7: the chip switched its drivers off, overheated).</summary>
+        public int Overheats { get; private set; }
+
         // ---------------------------------------------------------------- register access (§8.1.2)
 
         private void Transfer(int length)
@@ -676,6 +679,11 @@ namespace LeoCarte.Drivers.Mfrc522
             if ((error & (WrErr | TempErr)) != 0)
             {
                 // TempErr: the chip switched its antenna drivers off because it overheated (§9.3.1.7).
+                if ((error & TempErr) != 0)
+                {
+                    Overheats++;
+                }
+
                 AfterFailure();
                 return ChipFault();
             }
@@ -749,6 +757,14 @@ namespace LeoCarte.Drivers.Mfrc522
                 && (healthValues[4] & PowerDown) == 0;
             if (!healthy)
             {
+                if (healthValues[0] == Version && (healthValues[1] & AntennaBits) != AntennaBits
+                    && (ReadRegister(Register.Error) & TempErr) != 0)
+                {
+                    // The drivers went off because the chip overheated (ErrorReg.TempErr, §9.3.1.7), not by a
+                    // brown-out: counted so the heartbeat can say so. One extra read, on the fault path only.
+                    Overheats++;
+                }
+
                 return ChipFault();
             }
 

@@ -45,4 +45,27 @@ namespace LeoCarte.Drivers.Mfrc522
         /// Nothing the card sent in that exchange may be used.</summary>
         IntegrityError = 11,
     }
+
+    /// <summary>Names of <see cref="ReaderResult"/> values for logs, reports and test failures (nanoFramework 1.x
+    /// has no Enum.ToString with names).</summary>
+    public static class ReaderResults
+    {
+        public static string Name(ReaderResult result)
+        {
+            switch (result)
+            {
+                case ReaderResult.Ok: return "ok";
+                case ReaderResult.Timeout: return "timeout";
+                case ReaderResult.Crc: return "CRC error";
+                case ReaderResult.Collision: return "collision";
+                case ReaderResult.Nak: return "NAK";
+                case ReaderResult.Protocol: return "protocol";
+                case ReaderResult.ChipFault: return "chip fault";
+                case ReaderResult.BufferTooSmall: return "buffer too small";
+                case ReaderResult.AuthenticationFailed: return "authentication failed";
+                case ReaderResult.InvalidArgument: return "invalid argument";
+                default: return "reader result " + ((int)result).ToString();
+            }
+        }
+    }
 }

@@ -33,6 +33,9 @@ namespace LeoCarte.Drivers.Reader
         /// single card leaves this false. Decide nothing on such a tap.</summary>
         public bool SeveralCards;
 
+        /// <summary>Where the poll failed when <see cref="Event"/> is Error; None otherwise.</summary>
+        public ReaderStep FailedStep;
+
         public void Reset()
         {
             Event = CardEvent.NoCard;
@@ -49,6 +52,7 @@ namespace LeoCarte.Drivers.Reader
             Ats.Clear();
             PresenceUncertain = false;
             SeveralCards = false;
+            FailedStep = ReaderStep.None;
         }
 
         internal void SetCard(CardIdentity card, CardType type)

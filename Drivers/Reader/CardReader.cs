@@ -205,13 +205,21 @@ namespace LeoCarte.Drivers.Reader
         public void Diagnose(ReaderDiagnostics into)
         {
             into.Answered = false;
+            into.Initialization = ReaderResult.ChipFault;
             into.SelfTest = ReaderResult.ChipFault;
             into.SelfTestHadReference = false;
             into.AntennaOn = false;
             into.Overheated = false;
             try
             {
+                // As Start: a chip that fails its initialization gets a soft, then a hard reset (§8.8) first.
                 ReaderResult init = chip.Initialize();
+                if (init != ReaderResult.Ok)
+                {
+                    init = chip.Recover();
+                }
+
+                into.Initialization = init;
                 into.Version = chip.Version;
                 into.Kind = chip.Kind;
                 into.Answered = chip.Kind != ChipKind.Unreadable;
@@ -233,12 +241,24 @@ namespace LeoCarte.Drivers.Reader
                 recoveryNeeded = true;
             }
 
+            ReadHealth(into);
+        }
+
+        /// <summary>
+        /// The reader's running health for the heartbeat and the periodic report: counters only, no SPI transfer,
+        /// no allocation (safe from any thread; the values may be one poll old).
+        /// </summary>
+        public void ReadHealth(ReaderDiagnostics into)
+        {
             into.IrqLineUsable = chip.IrqLineUsable;
             into.Recoveries = chip.Recoveries;
             into.SoftResets = chip.SoftResets;
             into.HardResets = chip.HardResets;
             into.ChipFaults = chip.ChipFaults;
             into.Crypto1Cleared = chip.Crypto1Cleared;
+            into.Overheats = chip.Overheats;
+            into.Polls = Polls;
+            into.Errors = Errors;
         }
 
         /// <summary>One poll of the field; fills <paramref name="into"/> and returns its event.</summary>
@@ -257,6 +277,7 @@ namespace LeoCarte.Drivers.Reader
                 ExceptionsCaught++;
                 recoveryNeeded = true;
                 into.Error = ReaderResult.ChipFault;
+                into.FailedStep = ReaderStep.Bus;
                 result = CardEvent.Error;
             }
 
@@ -281,14 +302,14 @@ namespace LeoCarte.Drivers.Reader
                     // polls in between cost nothing. The tap loop keeps its period and the terminal stays responsive.
                     pollsUntilRecovery--;
                     RecoveryBackoffs++;
-                    return Fail(into, ReaderResult.ChipFault);
+                    return Fail(into, ReaderResult.ChipFault, ReaderStep.Recovery);
                 }
 
                 ReaderResult recovered = started ? chip.Recover() : Start();
                 started = true;
                 if (!AfterRecovery(recovered))
                 {
-                    return Fail(into, ReaderResult.ChipFault);
+                    return Fail(into, ReaderResult.ChipFault, ReaderStep.Recovery);
                 }
 
                 pollsSinceHealthCheck = 0;
@@ -306,7 +327,7 @@ namespace LeoCarte.Drivers.Reader
                 pollsSinceHealthCheck = 0;
                 if (chip.CheckHealth(false) != ReaderResult.Ok && !AfterRecovery(chip.Recover()))
                 {
-                    return Fail(into, ReaderResult.ChipFault);
+                    return Fail(into, ReaderResult.ChipFault, ReaderStep.HealthCheck);
                 }
             }
 
@@ -367,7 +388,7 @@ namespace LeoCarte.Drivers.Reader
                     picc.ReleaseCards();
                 }
 
-                return result == ReaderResult.Timeout ? CardEvent.NoCard : Fail(into, result);
+                return result == ReaderResult.Timeout ? CardEvent.NoCard : Fail(into, result, ReaderStep.Select);
             }
 
             bool collided = picc.LastSelectCollisions > 0 || candidate.AtqaCollided;
@@ -509,7 +530,7 @@ namespace LeoCarte.Drivers.Reader
 
             if (result == ReaderResult.ChipFault)
             {
-                return Fail(into, result);
+                return Fail(into, result, ReaderStep.PresenceCheck);
             }
 
             into.SetCard(current, currentType);
@@ -521,7 +542,7 @@ namespace LeoCarte.Drivers.Reader
             {
                 if (!AfterRecovery(chip.Recover()))
                 {
-                    return Fail(into, ReaderResult.ChipFault);
+                    return Fail(into, ReaderResult.ChipFault, ReaderStep.Recovery);
                 }
 
                 pollsSinceHealthCheck = 0;
@@ -545,7 +566,7 @@ namespace LeoCarte.Drivers.Reader
 
             if (look == LookChipFault)
             {
-                return Fail(into, ReaderResult.ChipFault);
+                return Fail(into, ReaderResult.ChipFault, ReaderStep.PresenceCheck);
             }
 
             bool miss = look != LookUncertain;
@@ -711,9 +732,10 @@ namespace LeoCarte.Drivers.Reader
             target.Parse(ats.Raw, 0, ats.Length);
         }
 
-        private static CardEvent Fail(CardReadResult into, ReaderResult error)
+        private static CardEvent Fail(CardReadResult into, ReaderResult error, ReaderStep step)
         {
             into.Error = error;
+            into.FailedStep = step;
             return CardEvent.Error;
         }
     }

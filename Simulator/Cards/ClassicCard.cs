@@ -35,15 +35,15 @@ namespace LeoCarte.Simulator.Cards
 
         public enum Layout { Mini, Classic1K, Classic4K }
 
-        private readonly byte[] _memory;
-        private readonly bool[] _sectorBlocked;
-        private int _authSector = -1;
-        private bool _authWithKeyB;
-        private int _pendingWriteBlock = -1;
-        private int _pendingValueBlock = -1;
-        private byte _pendingValueCommand;
-        private bool _transferBufferValid;
-        private int _transferBuffer;
+        private readonly byte[] memory;
+        private readonly bool[] sectorBlocked;
+        private int authSector = -1;
+        private bool authWithKeyB;
+        private int pendingWriteBlock = -1;
+        private int pendingValueBlock = -1;
+        private byte pendingValueCommand;
+        private bool transferBufferValid;
+        private int transferBuffer;
 
         internal ClassicCard(byte[] uid, Layout layout)
             : base(uid, AtqaFor(uid, layout), SakFor(layout), KindFor(layout))
@@ -51,8 +51,8 @@ namespace LeoCarte.Simulator.Cards
             CardLayout = layout;
             BlockCount = layout == Layout.Mini ? 20 : layout == Layout.Classic1K ? 64 : 256;
             SectorCount = layout == Layout.Mini ? 5 : layout == Layout.Classic1K ? 16 : 40;
-            _memory = new byte[BlockCount * 16];
-            _sectorBlocked = new bool[SectorCount];
+            this.memory = new byte[BlockCount * 16];
+            sectorBlocked = new bool[SectorCount];
             FormatTransport();
         }
 
@@ -61,7 +61,7 @@ namespace LeoCarte.Simulator.Cards
         public int SectorCount { get; }
 
         /// <summary>Sector currently authenticated (-1 when none).</summary>
-        public int AuthenticatedSector => CryptoSession ? _authSector : -1;
+        public int AuthenticatedSector => CryptoSession ? authSector : -1;
 
         /// <summary>Successful and failed authentications (for tests).</summary>
         public long Authentications { get; private set; }
@@ -94,7 +94,11 @@ namespace LeoCarte.Simulator.Cards
         /// <summary>Access-bit group of a block: 0..2 data, 3 trailer; in 16-block sectors groups of 5 blocks (MF1S70 §8.7.1).</summary>
         private int AccessGroup(int block)
         {
-            if (block < 128) return block % 4;
+            if (block < 128)
+            {
+                return block % 4;
+            }
+
             int index = (block - 128) % 16;
             return index == 15 ? 3 : index / 5;
         }
@@ -103,24 +107,24 @@ namespace LeoCarte.Simulator.Cards
         public byte[] ReadBlockRaw(int block)
         {
             var data = new byte[16];
-            Array.Copy(_memory, block * 16, data, 0, 16);
+            Array.Copy(this.memory, block * 16, data, 0, 16);
             return data;
         }
 
         /// <summary>Sets a block's raw content directly (test setup; no access check).</summary>
         public void WriteBlockRaw(int block, byte[] data)
         {
-            Array.Copy(data, 0, _memory, block * 16, 16);
+            Array.Copy(data, 0, this.memory, block * 16, 16);
         }
 
         /// <summary>Sets a sector trailer: key A, access bits (3 bytes + general purpose byte), key B.</summary>
         public void SetTrailer(int sector, byte[] keyA, byte[] accessBits4, byte[] keyB)
         {
             int offset = TrailerOfSector(sector) * 16;
-            Array.Copy(keyA, 0, _memory, offset, 6);
-            Array.Copy(accessBits4, 0, _memory, offset + 6, 4);
-            Array.Copy(keyB, 0, _memory, offset + 10, 6);
-            _sectorBlocked[sector] = false;
+            Array.Copy(keyA, 0, this.memory, offset, 6);
+            Array.Copy(accessBits4, 0, this.memory, offset + 6, 4);
+            Array.Copy(keyB, 0, this.memory, offset + 10, 6);
+            sectorBlocked[sector] = false;
         }
 
         /// <summary>
@@ -149,18 +153,18 @@ namespace LeoCarte.Simulator.Cards
 
         private void FormatTransport()
         {
-            Array.Clear(_memory);
+            Array.Clear(this.memory);
             // Block 0: manufacturer block (UID, BCC for 4-byte UIDs, SAK, ATQA, manufacturer data); read-only.
-            Array.Copy(Uid, 0, _memory, 0, Uid.Length);
+            Array.Copy(Uid, 0, this.memory, 0, Uid.Length);
             int at = Uid.Length;
             if (Uid.Length == 4)
             {
-                _memory[at++] = (byte)(Uid[0] ^ Uid[1] ^ Uid[2] ^ Uid[3]);
+                this.memory[at++] = (byte)(Uid[0] ^ Uid[1] ^ Uid[2] ^ Uid[3]);
             }
 
-            _memory[at++] = Sak;
-            _memory[at++] = (byte)(Atqa & 0xFF);
-            _memory[at] = (byte)(Atqa >> 8);
+            this.memory[at++] = Sak;
+            this.memory[at++] = (byte)(Atqa & 0xFF);
+            this.memory[at] = (byte)(Atqa >> 8);
             for (int sector = 0; sector < SectorCount; sector++)
             {
                 SetTrailer(sector, TransportKey, TransportAccessBits, TransportKey);
@@ -187,7 +191,7 @@ namespace LeoCarte.Simulator.Cards
         private bool AccessBitsValid(int sector)
         {
             int offset = TrailerOfSector(sector) * 16 + 6;
-            int b6 = _memory[offset], b7 = _memory[offset + 1], b8 = _memory[offset + 2];
+            int b6 = this.memory[offset], b7 = this.memory[offset + 1], b8 = this.memory[offset + 2];
             int c1 = b7 >> 4, c1Inv = b6 & 0xF, c2 = b8 & 0xF, c2Inv = b6 >> 4, c3 = b8 >> 4, c3Inv = b7 & 0xF;
             return (c1 ^ c1Inv) == 0xF && (c2 ^ c2Inv) == 0xF && (c3 ^ c3Inv) == 0xF;
         }
@@ -195,21 +199,21 @@ namespace LeoCarte.Simulator.Cards
         private int AccessCode(int sector, int group)
         {
             int offset = TrailerOfSector(sector) * 16 + 6;
-            int b7 = _memory[offset + 1], b8 = _memory[offset + 2];
+            int b7 = this.memory[offset + 1], b8 = this.memory[offset + 2];
             int c1 = (b7 >> (4 + group)) & 1, c2 = (b8 >> group) & 1, c3 = (b8 >> (4 + group)) & 1;
             return (c1 << 2) | (c2 << 1) | c3;
         }
 
-        private int SessionKey => _authWithKeyB ? KeyB : KeyA;
+        private int SessionKey => authWithKeyB ? KeyB : KeyA;
 
         /// <summary>
         /// MF1S50 §8.7.3 remark: when key B is readable (trailer conditions 000, 001, 010) it cannot serve for
         /// authentication: the authentication itself succeeds but every later memory access is refused.
         /// </summary>
-        private bool KeyBRefused(int sector) => _authWithKeyB && (TrailerKeyBRead[AccessCode(sector, 3)] & KeyA) != 0;
+        private bool KeyBRefused(int sector) => authWithKeyB && (TrailerKeyBRead[AccessCode(sector, 3)] & KeyA) != 0;
 
         private bool Allowed(int[] table, int sector, int group) =>
-            !_sectorBlocked[sector] && !KeyBRefused(sector) && (table[AccessCode(sector, group)] & SessionKey) != 0;
+            !sectorBlocked[sector] && !KeyBRefused(sector) && (table[AccessCode(sector, group)] & SessionKey) != 0;
 
         // ---- authentication (driven by the chip's MFAuthent) ----------------------------------------------
 
@@ -230,7 +234,10 @@ namespace LeoCarte.Simulator.Cards
             bool uidMatches = true;
             for (int i = 0; i < 4; i++)
             {
-                if (uid4[i] != Uid[Uid.Length - 4 + i]) uidMatches = false;
+                if (uid4[i] != Uid[Uid.Length - 4 + i])
+                {
+                    uidMatches = false;
+                }
             }
 
             int sector = SectorOfBlock(block);
@@ -238,7 +245,10 @@ namespace LeoCarte.Simulator.Cards
             bool keyMatches = true;
             for (int i = 0; i < 6; i++)
             {
-                if (_memory[keyOffset + i] != key[i]) keyMatches = false;
+                if (this.memory[keyOffset + i] != key[i])
+                {
+                    keyMatches = false;
+                }
             }
 
             if (!uidMatches || !keyMatches || !AccessBitsValid(sector))
@@ -249,34 +259,34 @@ namespace LeoCarte.Simulator.Cards
             }
 
             CryptoSession = true;
-            _authSector = sector;
-            _authWithKeyB = keyCommand == CommandAuthB;
-            _pendingWriteBlock = -1;
-            _pendingValueBlock = -1;
-            _transferBufferValid = false;
+            authSector = sector;
+            authWithKeyB = keyCommand == CommandAuthB;
+            pendingWriteBlock = -1;
+            pendingValueBlock = -1;
+            transferBufferValid = false;
             Authentications++;
             return true;
         }
 
         protected override void OnReset()
         {
-            _authSector = -1;
-            _authWithKeyB = false;
-            _pendingWriteBlock = -1;
-            _pendingValueBlock = -1;
-            _transferBufferValid = false;
+            authSector = -1;
+            authWithKeyB = false;
+            pendingWriteBlock = -1;
+            pendingValueBlock = -1;
+            transferBufferValid = false;
         }
 
         // ---- commands in ACTIVE state ----------------------------------------------------------------------
 
         protected override CardAnswer ReceiveInActive(ReaderFrame frame)
         {
-            if (_pendingWriteBlock >= 0)
+            if (pendingWriteBlock >= 0)
             {
                 return WriteSecondPart(frame);
             }
 
-            if (_pendingValueBlock >= 0)
+            if (pendingValueBlock >= 0)
             {
                 return ValueSecondPart(frame);
             }
@@ -310,7 +320,7 @@ namespace LeoCarte.Simulator.Cards
                     return CardAnswer.Nibble(NakInvalidOperation);
                 }
 
-                _pendingWriteBlock = block;
+                pendingWriteBlock = block;
                 return CardAnswer.Nibble(Ack);
             }
 
@@ -324,23 +334,23 @@ namespace LeoCarte.Simulator.Cards
                     return CardAnswer.Nibble(NakInvalidOperation);
                 }
 
-                _pendingValueBlock = block;
-                _pendingValueCommand = command;
+                pendingValueBlock = block;
+                pendingValueCommand = command;
                 return CardAnswer.Nibble(Ack);
             }
 
             if (frame.PayloadLength == 2 && command == CommandTransfer)
             {
                 int block = frame.Data[1];
-                if (!_transferBufferValid || !InSession(block) || IsTrailer(block) || block == 0
+                if (!transferBufferValid || !InSession(block) || IsTrailer(block) || block == 0
                     || !Allowed(DataDecrementTransferRestore, SectorOfBlock(block), AccessGroup(block)))
                 {
                     Fallback();
                     return CardAnswer.Nibble(NakInvalidOperation);
                 }
 
-                WriteValue(block, _transferBuffer);
-                _transferBufferValid = false;
+                WriteValue(block, transferBuffer);
+                transferBufferValid = false;
                 Writes++;
                 return CardAnswer.Nibble(Ack);
             }
@@ -352,8 +362,8 @@ namespace LeoCarte.Simulator.Cards
         /// <summary>Second part of INC/DEC/RESTORE: the 4-byte operand; no answer on success (MF1S50 §9.4).</summary>
         private CardAnswer ValueSecondPart(ReaderFrame frame)
         {
-            int block = _pendingValueBlock;
-            _pendingValueBlock = -1;
+            int block = pendingValueBlock;
+            pendingValueBlock = -1;
             if (!frame.HasValidCrc || frame.PayloadLength != 4)
             {
                 Fallback();
@@ -362,10 +372,10 @@ namespace LeoCarte.Simulator.Cards
 
             TryReadValue(block, out int value);
             int operand = frame.Data[0] | (frame.Data[1] << 8) | (frame.Data[2] << 16) | (frame.Data[3] << 24);
-            _transferBuffer = _pendingValueCommand == CommandIncrement ? value + operand
-                : _pendingValueCommand == CommandDecrement ? value - operand
+            transferBuffer = pendingValueCommand == CommandIncrement ? value + operand
+                : pendingValueCommand == CommandDecrement ? value - operand
                 : value;
-            _transferBufferValid = true;
+            transferBufferValid = true;
             return null;
         }
 
@@ -373,35 +383,38 @@ namespace LeoCarte.Simulator.Cards
         public bool TryReadValue(int block, out int value)
         {
             int o = block * 16;
-            value = _memory[o] | (_memory[o + 1] << 8) | (_memory[o + 2] << 16) | (_memory[o + 3] << 24);
+            value = this.memory[o] | (this.memory[o + 1] << 8) | (this.memory[o + 2] << 16) | (this.memory[o + 3] << 24);
             for (int i = 0; i < 4; i++)
             {
-                if (_memory[o + i] != _memory[o + 8 + i] || _memory[o + i] != (byte)~_memory[o + 4 + i]) return false;
+                if (this.memory[o + i] != this.memory[o + 8 + i] || this.memory[o + i] != (byte)~this.memory[o + 4 + i])
+                {
+                    return false;
+                }
             }
 
-            return _memory[o + 12] == _memory[o + 14] && _memory[o + 13] == _memory[o + 15] && _memory[o + 12] == (byte)~_memory[o + 13];
+            return this.memory[o + 12] == this.memory[o + 14] && this.memory[o + 13] == this.memory[o + 15] && this.memory[o + 12] == (byte)~this.memory[o + 13];
         }
 
         /// <summary>Writes a value block (test setup and TRANSFER); the address byte is kept when already valid.</summary>
         public void WriteValue(int block, int value, byte? address = null)
         {
             int o = block * 16;
-            byte addr = address ?? (TryReadValue(block, out _) ? _memory[o + 12] : (byte)block);
+            byte addr = address ?? (TryReadValue(block, out _) ? this.memory[o + 12] : (byte)block);
             for (int i = 0; i < 4; i++)
             {
                 byte b = (byte)(value >> (8 * i));
-                _memory[o + i] = b;
-                _memory[o + 4 + i] = (byte)~b;
-                _memory[o + 8 + i] = b;
+                this.memory[o + i] = b;
+                this.memory[o + 4 + i] = (byte)~b;
+                this.memory[o + 8 + i] = b;
             }
 
-            _memory[o + 12] = addr;
-            _memory[o + 13] = (byte)~addr;
-            _memory[o + 14] = addr;
-            _memory[o + 15] = (byte)~addr;
+            this.memory[o + 12] = addr;
+            this.memory[o + 13] = (byte)~addr;
+            this.memory[o + 14] = addr;
+            this.memory[o + 15] = (byte)~addr;
         }
 
-        private bool InSession(int block) => block < BlockCount && SectorOfBlock(block) == _authSector;
+        private bool InSession(int block) => block < BlockCount && SectorOfBlock(block) == authSector;
 
         private CardAnswer Read(int block)
         {
@@ -415,7 +428,7 @@ namespace LeoCarte.Simulator.Cards
             var data = ReadBlockRaw(block);
             if (IsTrailer(block))
             {
-                if (_sectorBlocked[sector] || KeyBRefused(sector))
+                if (sectorBlocked[sector] || KeyBRefused(sector))
                 {
                     Fallback();
                     return CardAnswer.Nibble(NakInvalidOperation);
@@ -424,8 +437,15 @@ namespace LeoCarte.Simulator.Cards
                 int code = AccessCode(sector, 3);
                 // Key A is never readable; unreadable parts read as zeros (MF1S50 §8.7.3).
                 Array.Clear(data, 0, 6);
-                if ((TrailerAccessRead[code] & SessionKey) == 0) Array.Clear(data, 6, 4);
-                if ((TrailerKeyBRead[code] & SessionKey) == 0) Array.Clear(data, 10, 6);
+                if ((TrailerAccessRead[code] & SessionKey) == 0)
+                {
+                    Array.Clear(data, 6, 4);
+                }
+
+                if ((TrailerKeyBRead[code] & SessionKey) == 0)
+                {
+                    Array.Clear(data, 10, 6);
+                }
             }
             else if (!Allowed(DataRead, sector, AccessGroup(block)))
             {
@@ -447,7 +467,11 @@ namespace LeoCarte.Simulator.Cards
             int sector = SectorOfBlock(block);
             if (IsTrailer(block))
             {
-                if (_sectorBlocked[sector] || KeyBRefused(sector)) return false;
+                if (sectorBlocked[sector] || KeyBRefused(sector))
+                {
+                    return false;
+                }
+
                 int code = AccessCode(sector, 3);
                 return ((TrailerKeyAWrite[code] | TrailerAccessWrite[code] | TrailerKeyBWrite[code]) & SessionKey) != 0;
             }
@@ -457,8 +481,8 @@ namespace LeoCarte.Simulator.Cards
 
         private CardAnswer WriteSecondPart(ReaderFrame frame)
         {
-            int block = _pendingWriteBlock;
-            _pendingWriteBlock = -1;
+            int block = pendingWriteBlock;
+            pendingWriteBlock = -1;
             if (!frame.HasValidCrc || frame.PayloadLength != 16)
             {
                 Fallback();
@@ -472,18 +496,30 @@ namespace LeoCarte.Simulator.Cards
                 int code = AccessCode(sector, 3);
                 int key = SessionKey;
                 // Each part of the trailer is written only where the access conditions allow it.
-                if ((TrailerKeyAWrite[code] & key) != 0) Array.Copy(frame.Data, 0, _memory, offset, 6);
-                if ((TrailerAccessWrite[code] & key) != 0) Array.Copy(frame.Data, 6, _memory, offset + 6, 4);
-                if ((TrailerKeyBWrite[code] & key) != 0) Array.Copy(frame.Data, 10, _memory, offset + 10, 6);
+                if ((TrailerKeyAWrite[code] & key) != 0)
+                {
+                    Array.Copy(frame.Data, 0, this.memory, offset, 6);
+                }
+
+                if ((TrailerAccessWrite[code] & key) != 0)
+                {
+                    Array.Copy(frame.Data, 6, this.memory, offset + 6, 4);
+                }
+
+                if ((TrailerKeyBWrite[code] & key) != 0)
+                {
+                    Array.Copy(frame.Data, 10, this.memory, offset + 10, 6);
+                }
+
                 if (!AccessBitsValid(sector))
                 {
                     // §8.7.1: a format violation of the access bits blocks the sector irreversibly.
-                    _sectorBlocked[sector] = true;
+                    sectorBlocked[sector] = true;
                 }
             }
             else
             {
-                Array.Copy(frame.Data, 0, _memory, offset, 16);
+                Array.Copy(frame.Data, 0, this.memory, offset, 16);
             }
 
             Writes++;

@@ -30,7 +30,7 @@ namespace LeoCarte.Simulator.Cards
         public const byte SelCascadeLevel3 = 0x97;
         public const byte Hlta = 0x50;
 
-        private int _cascadeLevel = 1;
+        private int cascadeLevel = 1;
 
         protected VirtualCard(byte[] uid, ushort atqa, byte sak, string kind)
         {
@@ -72,7 +72,7 @@ namespace LeoCarte.Simulator.Cards
         public int CascadeLevels => Uid.Length == 4 ? 1 : Uid.Length == 7 ? 2 : 3;
 
         /// <summary>Current cascade level while READY (1-based).</summary>
-        public int CascadeLevel => _cascadeLevel;
+        public int CascadeLevel => cascadeLevel;
 
         /// <summary>True while a MIFARE Crypto1 session with the reader is open (the card expects ciphered frames).</summary>
         public bool CryptoSession { get; protected set; }
@@ -144,7 +144,7 @@ namespace LeoCarte.Simulator.Cards
             PoweredAtNs = nowNs;
             State = CardState.Idle;
             WokenFromHalt = false;
-            _cascadeLevel = 1;
+            cascadeLevel = 1;
             CryptoSession = false;
             OnReset();
         }
@@ -154,7 +154,7 @@ namespace LeoCarte.Simulator.Cards
         {
             State = CardState.PowerOff;
             WokenFromHalt = false;
-            _cascadeLevel = 1;
+            cascadeLevel = 1;
             CryptoSession = false;
             OnReset();
         }
@@ -255,7 +255,7 @@ namespace LeoCarte.Simulator.Cards
             if (State == CardState.Ready || State == CardState.Active)
             {
                 State = WokenFromHalt ? CardState.Halt : CardState.Idle;
-                _cascadeLevel = 1;
+                cascadeLevel = 1;
                 CryptoSession = false;
                 OnReset();
             }
@@ -266,7 +266,7 @@ namespace LeoCarte.Simulator.Cards
         {
             State = CardState.Halt;
             WokenFromHalt = false;
-            _cascadeLevel = 1;
+            cascadeLevel = 1;
             CryptoSession = false;
             OnReset();
         }
@@ -275,7 +275,7 @@ namespace LeoCarte.Simulator.Cards
         {
             State = CardState.Ready;
             WokenFromHalt = fromHalt;
-            _cascadeLevel = 1;
+            cascadeLevel = 1;
             return CardAnswer.Bytes((byte)(Atqa & 0xFF), (byte)(Atqa >> 8));
         }
 
@@ -287,7 +287,7 @@ namespace LeoCarte.Simulator.Cards
         /// <summary>ANTICOLLISION and SELECT for the current cascade level (§6.4.3.1 to §6.4.3.3).</summary>
         private CardAnswer ReceiveInReady(ReaderFrame frame)
         {
-            if (frame.BitCount < 16 || frame.Data[0] != SelCode(_cascadeLevel))
+            if (frame.BitCount < 16 || frame.Data[0] != SelCode(cascadeLevel))
             {
                 Fallback();
                 return null;
@@ -296,7 +296,7 @@ namespace LeoCarte.Simulator.Cards
             byte nvb = frame.Data[1];
             int nvbBytes = nvb >> 4;
             int nvbBits = nvb & 0x0F;
-            byte[] cln = CascadeLevelBytes(_cascadeLevel);
+            byte[] cln = CascadeLevelBytes(cascadeLevel);
 
             if (nvb == 0x70)
             {
@@ -316,10 +316,10 @@ namespace LeoCarte.Simulator.Cards
                     }
                 }
 
-                if (_cascadeLevel < CascadeLevels)
+                if (cascadeLevel < CascadeLevels)
                 {
                     // §6.4.3.4: SAK with the cascade bit (b3): UID not complete, next cascade level.
-                    _cascadeLevel++;
+                    cascadeLevel++;
                     return CardAnswer.WithCrc(0x04);
                 }
 

@@ -11,10 +11,10 @@ namespace LeoCarte.Simulator
     /// </summary>
     public sealed class CostCounters
     {
-        private readonly Func<long> _clock;
-        private long _resetAtNs;
+        private readonly Func<long> clock;
+        private long resetAtNs;
 
-        internal CostCounters(Func<long> clock) { _clock = clock; }
+        internal CostCounters(Func<long> clock) { this.clock = clock; }
 
         /// <summary>Chip selects (one <c>Transfer</c> call = one transfer).</summary>
         public long Transfers;
@@ -51,7 +51,7 @@ namespace LeoCarte.Simulator
         public readonly long[] CommandsStarted = new long[16];
 
         /// <summary>Model time elapsed since the last <see cref="Reset"/> (or construction), nanoseconds.</summary>
-        public long ElapsedNs => _clock() - _resetAtNs;
+        public long ElapsedNs => this.clock() - resetAtNs;
 
         /// <summary>Zeroes every counter and restarts <see cref="ElapsedNs"/>.</summary>
         public void Reset()
@@ -61,7 +61,7 @@ namespace LeoCarte.Simulator
             GpioReads = Delays = DelayNs = SpiNs = SimulatorAllocatedBytes = 0;
             Array.Clear(TransfersPerRegister);
             Array.Clear(CommandsStarted);
-            _resetAtNs = _clock();
+            resetAtNs = this.clock();
         }
 
         /// <summary>An immutable copy of the counters now.</summary>
@@ -102,9 +102,17 @@ namespace LeoCarte.Simulator
         public CostSnapshot Minus(CostSnapshot earlier)
         {
             var perRegister = new long[64];
-            for (int i = 0; i < 64; i++) perRegister[i] = TransfersPerRegister[i] - earlier.TransfersPerRegister[i];
+            for (int i = 0; i < 64; i++)
+            {
+                perRegister[i] = TransfersPerRegister[i] - earlier.TransfersPerRegister[i];
+            }
+
             var commands = new long[16];
-            for (int i = 0; i < 16; i++) commands[i] = CommandsStarted[i] - earlier.CommandsStarted[i];
+            for (int i = 0; i < 16; i++)
+            {
+                commands[i] = CommandsStarted[i] - earlier.CommandsStarted[i];
+            }
+
             return new CostSnapshot(Transfers - earlier.Transfers, Bytes - earlier.Bytes,
                 ReadTransfers - earlier.ReadTransfers, WriteTransfers - earlier.WriteTransfers,
                 RegisterReads - earlier.RegisterReads, RegisterWrites - earlier.RegisterWrites,
@@ -122,7 +130,11 @@ namespace LeoCarte.Simulator
             sb.Append(ci, $"{Transfers} transfers, {Bytes} bytes ({ReadTransfers} read / {WriteTransfers} write), ");
             sb.Append(ci, $"{ElapsedMs:0.000} ms modeled (SPI {SpiNs / 1e6:0.000} ms, RF air {RfAirNs / 1e6:0.000} ms, ");
             sb.Append(ci, $"delays {DelayNs / 1e6:0.000} ms), {RfFramesSent} RF frames out / {RfFramesReceived} in");
-            if (GpioReads > 0) sb.Append(ci, $", {GpioReads} IRQ-pin reads");
+            if (GpioReads > 0)
+            {
+                sb.Append(ci, $", {GpioReads} IRQ-pin reads");
+            }
+
             return sb.ToString();
         }
 
@@ -132,8 +144,16 @@ namespace LeoCarte.Simulator
             var sb = new StringBuilder();
             for (int i = 0; i < 16; i++)
             {
-                if (CommandsStarted[i] == 0) continue;
-                if (sb.Length > 0) sb.Append(' ');
+                if (CommandsStarted[i] == 0)
+                {
+                    continue;
+                }
+
+                if (sb.Length > 0)
+                {
+                    sb.Append(' ');
+                }
+
                 sb.Append(ChipCommandNames.Name(i)).Append('×').Append(CommandsStarted[i]);
             }
             return sb.ToString();

@@ -27,18 +27,18 @@ namespace LeoCarte.Simulator
     /// </summary>
     public sealed class FaultInjector
     {
-        private readonly Mfrc522Simulator _chip;
-        private Random _random;
-        private int _crcErrors, _bitErrors, _collisions, _silences;
-        private readonly List<KeyValuePair<VirtualCard, int>> _removals = new List<KeyValuePair<VirtualCard, int>>();
-        private long _stallAtTransfer = -1, _brownOutAtTransfer = -1, _antennaDropAtTransfer = -1;
-        private byte _pendingStallValue;
-        private readonly List<KeyValuePair<long, RfFault>> _frameFaults = new List<KeyValuePair<long, RfFault>>();
-        private bool _thisFrameCrc, _thisFrameBit, _thisFrameCollision;
+        private readonly Mfrc522Simulator chip;
+        private Random random;
+        private int crcErrors, bitErrors, collisions, silences;
+        private readonly List<KeyValuePair<VirtualCard, int>> removals = new List<KeyValuePair<VirtualCard, int>>();
+        private long stallAtTransfer = -1, brownOutAtTransfer = -1, antennaDropAtTransfer = -1;
+        private byte pendingStallValue;
+        private readonly List<KeyValuePair<long, RfFault>> frameFaults = new List<KeyValuePair<long, RfFault>>();
+        private bool thisFrameCrc, thisFrameBit, thisFrameCollision;
 
         internal FaultInjector(Mfrc522Simulator chip, int seed)
         {
-            _chip = chip;
+            this.chip = chip;
             Reseed(seed);
         }
 
@@ -63,50 +63,50 @@ namespace LeoCarte.Simulator
         /// <summary>Human-readable record of injected faults, in order.</summary>
         public List<string> Log { get; } = new List<string>();
 
-        internal Random Random => _random;
+        internal Random Random => this.random;
 
         public void Reseed(int seed)
         {
             Seed = seed;
-            _random = new Random(seed);
+            this.random = new Random(seed);
         }
 
         /// <summary>Stops every scheduled and random fault (a stall stays until a hard reset or <see cref="ClearStall"/>).</summary>
         public void ClearAll()
         {
-            _crcErrors = _bitErrors = _collisions = _silences = 0;
+            crcErrors = bitErrors = collisions = silences = 0;
             CrcErrorRate = BitErrorRate = CollisionRate = SilenceRate = 0;
-            _removals.Clear();
-            _stallAtTransfer = _brownOutAtTransfer = _antennaDropAtTransfer = -1;
-            _frameFaults.Clear();
+            this.removals.Clear();
+            stallAtTransfer = brownOutAtTransfer = antennaDropAtTransfer = -1;
+            frameFaults.Clear();
         }
 
         // ---- RF faults ------------------------------------------------------------------------------------
 
         /// <summary>The next <paramref name="count"/> card answers of 3 bytes or more get a wrong last byte (CRC_A or BCC).</summary>
-        public void CorruptCrcOfNextAnswers(int count = 1) => _crcErrors += count;
+        public void CorruptCrcOfNextAnswers(int count = 1) => crcErrors += count;
 
         /// <summary>The next <paramref name="count"/> card answers get one flipped data bit (parity error; a nibble just changes).</summary>
-        public void BitErrorInNextAnswers(int count = 1) => _bitErrors += count;
+        public void BitErrorInNextAnswers(int count = 1) => bitErrors += count;
 
         /// <summary>The next <paramref name="count"/> card answers collide with a phantom answer differing in one bit.</summary>
-        public void CollisionInNextAnswers(int count = 1) => _collisions += count;
+        public void CollisionInNextAnswers(int count = 1) => collisions += count;
 
         /// <summary>The next <paramref name="count"/> reader frames reach no card (cards keep their state).</summary>
-        public void SilenceNextFrames(int count = 1) => _silences += count;
+        public void SilenceNextFrames(int count = 1) => silences += count;
 
         /// <summary>
         /// One fault on the reader frame numbered <paramref name="frameNumber"/> in <see cref="CostCounters.RfFramesSent"/>
         /// (the next frame sent is <c>sim.Costs.RfFramesSent + 1</c>). Answer faults apply to that frame's answer only
         /// and are dropped if no card answers it, so a test can aim noise at each frame of an exchange in turn.
         /// </summary>
-        public void FaultOnFrame(long frameNumber, RfFault fault) => _frameFaults.Add(new KeyValuePair<long, RfFault>(frameNumber, fault));
+        public void FaultOnFrame(long frameNumber, RfFault fault) => frameFaults.Add(new KeyValuePair<long, RfFault>(frameNumber, fault));
 
         /// <summary>The IRQ line never shows an interrupt (broken wire, missing pull-up, dead GPIO): drivers must poll.</summary>
         public bool IrqLineDead { get; set; }
 
         /// <summary>The card leaves the field after it has received <paramref name="frames"/> more frames (0 = before the next).</summary>
-        public void RemoveCardAfterFrames(VirtualCard card, int frames) => _removals.Add(new KeyValuePair<VirtualCard, int>(card, frames));
+        public void RemoveCardAfterFrames(VirtualCard card, int frames) => this.removals.Add(new KeyValuePair<VirtualCard, int>(card, frames));
 
         // ---- chip faults ----------------------------------------------------------------------------------
 
@@ -121,8 +121,8 @@ namespace LeoCarte.Simulator
         /// <summary>Stall after <paramref name="transfers"/> more SPI transfers.</summary>
         public void StallChipAfterTransfers(long transfers, byte readValue = 0x00)
         {
-            _stallAtTransfer = _chip.Costs.Transfers + transfers;
-            _pendingStallValue = readValue;
+            stallAtTransfer = this.chip.Costs.Transfers + transfers;
+            pendingStallValue = readValue;
         }
 
         public void ClearStall() => ChipStalled = false;
@@ -131,32 +131,35 @@ namespace LeoCarte.Simulator
         public void BrownOut()
         {
             Log.Add("brown-out reset");
-            _chip.PowerOnReset();
+            this.chip.PowerOnReset();
         }
 
-        public void BrownOutAfterTransfers(long transfers) => _brownOutAtTransfer = _chip.Costs.Transfers + transfers;
+        public void BrownOutAfterTransfers(long transfers) => brownOutAtTransfer = this.chip.Costs.Transfers + transfers;
 
         /// <summary>Antenna drivers switched off now (TxControlReg Tx1RFEn/Tx2RFEn cleared); cards lose power.</summary>
         public void DropAntenna()
         {
             Log.Add("antenna dropped");
-            _chip.ClearAntennaBits();
+            this.chip.ClearAntennaBits();
         }
 
         /// <summary>Overtemperature now: ErrorReg.TempErr set and the antenna drivers switched off by the chip.</summary>
         public void Overheat()
         {
             Log.Add("overheat");
-            _chip.Overheat();
+            this.chip.Overheat();
         }
 
-        public void DropAntennaAfterTransfers(long transfers) => _antennaDropAtTransfer = _chip.Costs.Transfers + transfers;
+        public void DropAntennaAfterTransfers(long transfers) => antennaDropAtTransfer = this.chip.Costs.Transfers + transfers;
 
         // ---- hooks used by the chip model -----------------------------------------------------------------
 
         internal void OnHardReset()
         {
-            if (!ChipDead) ChipStalled = false;
+            if (!ChipDead)
+            {
+                ChipStalled = false;
+            }
         }
 
         /// <summary>The chip is dead for good (unplugged module, broken MISO): reads return <paramref name="readValue"/>
@@ -174,21 +177,21 @@ namespace LeoCarte.Simulator
 
         internal void BeforeTransfer(long transferIndex)
         {
-            if (_stallAtTransfer >= 0 && transferIndex >= _stallAtTransfer)
+            if (stallAtTransfer >= 0 && transferIndex >= stallAtTransfer)
             {
-                _stallAtTransfer = -1;
-                StallChip(_pendingStallValue);
+                stallAtTransfer = -1;
+                StallChip(pendingStallValue);
             }
 
-            if (_brownOutAtTransfer >= 0 && transferIndex >= _brownOutAtTransfer)
+            if (brownOutAtTransfer >= 0 && transferIndex >= brownOutAtTransfer)
             {
-                _brownOutAtTransfer = -1;
+                brownOutAtTransfer = -1;
                 BrownOut();
             }
 
-            if (_antennaDropAtTransfer >= 0 && transferIndex >= _antennaDropAtTransfer)
+            if (antennaDropAtTransfer >= 0 && transferIndex >= antennaDropAtTransfer)
             {
-                _antennaDropAtTransfer = -1;
+                antennaDropAtTransfer = -1;
                 DropAntenna();
             }
         }
@@ -196,53 +199,57 @@ namespace LeoCarte.Simulator
         /// <summary>Before a reader frame goes out: scheduled removals; true when this frame is lost (silence).</summary>
         internal bool BeforeFrame(RfField field)
         {
-            _thisFrameCrc = _thisFrameBit = _thisFrameCollision = false;
+            thisFrameCrc = thisFrameBit = thisFrameCollision = false;
             bool silenceThisFrame = false;
-            long frameNumber = _chip.Costs.RfFramesSent;
-            for (int i = _frameFaults.Count - 1; i >= 0; i--)
+            long frameNumber = this.chip.Costs.RfFramesSent;
+            for (int i = frameFaults.Count - 1; i >= 0; i--)
             {
-                if (_frameFaults[i].Key < frameNumber)
+                if (frameFaults[i].Key < frameNumber)
                 {
-                    _frameFaults.RemoveAt(i);
+                    frameFaults.RemoveAt(i);
                 }
-                else if (_frameFaults[i].Key == frameNumber)
+                else if (frameFaults[i].Key == frameNumber)
                 {
-                    switch (_frameFaults[i].Value)
+                    switch (frameFaults[i].Value)
                     {
-                        case RfFault.CrcError: _thisFrameCrc = true; break;
-                        case RfFault.BitError: _thisFrameBit = true; break;
-                        case RfFault.Collision: _thisFrameCollision = true; break;
+                        case RfFault.CrcError: thisFrameCrc = true; break;
+                        case RfFault.BitError: thisFrameBit = true; break;
+                        case RfFault.Collision: thisFrameCollision = true; break;
                         default: silenceThisFrame = true; break;
                     }
 
-                    _frameFaults.RemoveAt(i);
+                    frameFaults.RemoveAt(i);
                 }
             }
 
-            for (int i = _removals.Count - 1; i >= 0; i--)
+            for (int i = this.removals.Count - 1; i >= 0; i--)
             {
-                var removal = _removals[i];
+                var removal = this.removals[i];
                 if (!field.Contains(removal.Key))
                 {
-                    _removals.RemoveAt(i);
+                    this.removals.RemoveAt(i);
                     continue;
                 }
 
                 if (removal.Value <= 0)
                 {
-                    _removals.RemoveAt(i);
+                    this.removals.RemoveAt(i);
                     field.Remove(removal.Key);
                     Log.Add("card " + removal.Key.UidHex + " removed");
                 }
                 else
                 {
-                    _removals[i] = new KeyValuePair<VirtualCard, int>(removal.Key, removal.Value - 1);
+                    this.removals[i] = new KeyValuePair<VirtualCard, int>(removal.Key, removal.Value - 1);
                 }
             }
 
-            if (silenceThisFrame || _silences > 0 || Roll(SilenceRate))
+            if (silenceThisFrame || silences > 0 || Roll(SilenceRate))
             {
-                if (!silenceThisFrame && _silences > 0) _silences--;
+                if (!silenceThisFrame && silences > 0)
+                {
+                    silences--;
+                }
+
                 Log.Add("frame lost (silence)");
                 return true;
             }
@@ -254,40 +261,58 @@ namespace LeoCarte.Simulator
         internal List<bool[]> ToAir(List<KeyValuePair<VirtualCard, CardAnswer>> answers)
         {
             var air = new List<bool[]>(answers.Count + 1);
-            bool aimedCrc = _thisFrameCrc, aimedBit = _thisFrameBit, aimedCollision = _thisFrameCollision;
-            _thisFrameCrc = _thisFrameBit = _thisFrameCollision = false;
-            if (answers.Count == 0) return air;
+            bool aimedCrc = thisFrameCrc, aimedBit = thisFrameBit, aimedCollision = thisFrameCollision;
+            thisFrameCrc = thisFrameBit = thisFrameCollision = false;
+            if (answers.Count == 0)
+            {
+                return air;
+            }
 
             CardAnswer first = answers[0].Value;
-            if ((aimedCrc || _crcErrors > 0 || Roll(CrcErrorRate)) && (first.EndBit - first.StartBit) >= 24 && first.EndBit % 8 == 0)
+            if ((aimedCrc || crcErrors > 0 || Roll(CrcErrorRate)) && (first.EndBit - first.StartBit) >= 24 && first.EndBit % 8 == 0)
             {
-                if (!aimedCrc && _crcErrors > 0) _crcErrors--;
+                if (!aimedCrc && crcErrors > 0)
+                {
+                    crcErrors--;
+                }
+
                 var data = (byte[])first.Data.Clone();
-                data[data.Length - 1] ^= (byte)(1 << _random.Next(8));
+                data[data.Length - 1] ^= (byte)(1 << this.random.Next(8));
                 first = new CardAnswer(data, first.StartBit, first.EndBit);
                 answers[0] = new KeyValuePair<VirtualCard, CardAnswer>(answers[0].Key, first);
                 Log.Add("CRC/BCC error injected");
             }
 
-            foreach (var answer in answers) air.Add(answer.Value.ToAirBits());
-
-            if (aimedBit || _bitErrors > 0 || Roll(BitErrorRate))
+            foreach (var answer in answers)
             {
-                if (!aimedBit && _bitErrors > 0) _bitErrors--;
+                air.Add(answer.Value.ToAirBits());
+            }
+
+            if (aimedBit || bitErrors > 0 || Roll(BitErrorRate))
+            {
+                if (!aimedBit && bitErrors > 0)
+                {
+                    bitErrors--;
+                }
+
                 bool[] bits = air[0];
                 // Flip a data bit (not a parity bit): the parity that follows no longer matches.
                 int dataBits = first.EndBit - first.StartBit;
-                int target = _random.Next(dataBits);
+                int target = this.random.Next(dataBits);
                 int raw = RawIndexOfDataBit(first, target);
                 bits[raw] = !bits[raw];
                 Log.Add("bit error injected at data bit " + target);
             }
 
-            if (aimedCollision || _collisions > 0 || Roll(CollisionRate))
+            if (aimedCollision || collisions > 0 || Roll(CollisionRate))
             {
-                if (!aimedCollision && _collisions > 0) _collisions--;
+                if (!aimedCollision && collisions > 0)
+                {
+                    collisions--;
+                }
+
                 var data = (byte[])first.Data.Clone();
-                int position = first.StartBit + _random.Next(first.EndBit - first.StartBit);
+                int position = first.StartBit + this.random.Next(first.EndBit - first.StartBit);
                 data[position / 8] ^= (byte)(1 << (position % 8));
                 air.Add(new CardAnswer(data, first.StartBit, first.EndBit).ToAirBits());
                 Log.Add("collision injected at bit " + (position - first.StartBit));
@@ -301,14 +326,21 @@ namespace LeoCarte.Simulator
             int raw = 0;
             for (int position = answer.StartBit; position < answer.EndBit; position++)
             {
-                if (position - answer.StartBit == dataIndex) return raw;
+                if (position - answer.StartBit == dataIndex)
+                {
+                    return raw;
+                }
+
                 raw++;
-                if (position % 8 == 7) raw++;
+                if (position % 8 == 7)
+                {
+                    raw++;
+                }
             }
 
             return raw;
         }
 
-        private bool Roll(double rate) => rate > 0 && _random.NextDouble() < rate;
+        private bool Roll(double rate) => rate > 0 && this.random.NextDouble() < rate;
     }
 }

@@ -12,13 +12,13 @@ namespace LeoCarte.Simulator.IotBinding
     /// </summary>
     public sealed class SimulatedSpiDevice : SpiDevice
     {
-        private readonly Mfrc522Simulator _chip;
-        private byte[] _tx = new byte[64];
-        private byte[] _rx = new byte[64];
+        private readonly Mfrc522Simulator chip;
+        private byte[] tx = new byte[64];
+        private byte[] rx = new byte[64];
 
         public SimulatedSpiDevice(Mfrc522Simulator chip, SpiConnectionSettings settings = null)
         {
-            _chip = chip ?? throw new ArgumentNullException(nameof(chip));
+            this.chip = chip ?? throw new ArgumentNullException(nameof(chip));
             ConnectionSettings = settings ?? new SpiConnectionSettings(0, 0)
             {
                 ClockFrequency = 10_000_000,
@@ -26,7 +26,7 @@ namespace LeoCarte.Simulator.IotBinding
             };
         }
 
-        public Mfrc522Simulator Chip => _chip;
+        public Mfrc522Simulator Chip => this.chip;
 
         public override SpiConnectionSettings ConnectionSettings { get; }
 
@@ -39,23 +39,23 @@ namespace LeoCarte.Simulator.IotBinding
 
             int length = writeBuffer.Length;
             EnsureCapacity(length);
-            writeBuffer.CopyTo(_tx);
-            _chip.Transfer(_tx, _rx, length);
-            _rx.AsSpan(0, length).CopyTo(readBuffer);
+            writeBuffer.CopyTo(tx);
+            this.chip.Transfer(tx, rx, length);
+            rx.AsSpan(0, length).CopyTo(readBuffer);
         }
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
             int length = buffer.Length;
             EnsureCapacity(length);
-            buffer.CopyTo(_tx);
-            _chip.Transfer(_tx, _rx, length);
+            buffer.CopyTo(tx);
+            this.chip.Transfer(tx, rx, length);
         }
 
         public override void WriteByte(byte value)
         {
-            _tx[0] = value;
-            _chip.Transfer(_tx, _rx, 1);
+            tx[0] = value;
+            this.chip.Transfer(tx, rx, 1);
         }
 
         public override void Read(Span<byte> buffer)
@@ -63,24 +63,24 @@ namespace LeoCarte.Simulator.IotBinding
             // A read without data to send clocks out zeros (an address byte of 00h: a write to register 0).
             int length = buffer.Length;
             EnsureCapacity(length);
-            Array.Clear(_tx, 0, length);
-            _chip.Transfer(_tx, _rx, length);
-            _rx.AsSpan(0, length).CopyTo(buffer);
+            Array.Clear(tx, 0, length);
+            this.chip.Transfer(tx, rx, length);
+            rx.AsSpan(0, length).CopyTo(buffer);
         }
 
         public override byte ReadByte()
         {
-            _tx[0] = 0;
-            _chip.Transfer(_tx, _rx, 1);
-            return _rx[0];
+            tx[0] = 0;
+            this.chip.Transfer(tx, rx, 1);
+            return rx[0];
         }
 
         private void EnsureCapacity(int length)
         {
-            if (_tx.Length < length)
+            if (tx.Length < length)
             {
-                _tx = new byte[length];
-                _rx = new byte[length];
+                tx = new byte[length];
+                rx = new byte[length];
             }
         }
     }

@@ -82,7 +82,9 @@ public sealed class VendingMachineController
 
     private Vmc state = Vmc.Off;
 
+    /// <param name="port">The simulated MDB bus the machine and the terminal share.</param>
     /// <param name="runTerminal">Runs the terminal at the given time (µs): its link layer drains the port and answers; its tap loop may step.</param>
+    /// <param name="seed">Seed of the machine's random choices (selections, walk-aways, jams).</param>
     public VendingMachineController(SimulatedMdbPort port, Action<long> runTerminal, int seed)
     {
         this.port = port;

@@ -91,7 +91,11 @@ namespace LeoCarte.Simulator.Rf
         public static bool OddParity(byte value)
         {
             int ones = 0;
-            for (int i = 0; i < 8; i++) ones += (value >> i) & 1;
+            for (int i = 0; i < 8; i++)
+            {
+                ones += (value >> i) & 1;
+            }
+
             return ones % 2 == 0;
         }
 

@@ -11,12 +11,12 @@ namespace LeoCarte.Simulator.Rf
     /// </summary>
     public sealed class RfField
     {
-        private readonly List<VirtualCard> _cards = new List<VirtualCard>();
-        private readonly Func<long> _clock;
+        private readonly List<VirtualCard> cards = new List<VirtualCard>();
+        private readonly Func<long> clock;
 
         internal RfField(Func<long> clock)
         {
-            _clock = clock;
+            this.clock = clock;
         }
 
         /// <summary>
@@ -28,24 +28,44 @@ namespace LeoCarte.Simulator.Rf
         /// <summary>True while the chip drives the antenna (TxControlReg Tx1RFEn or Tx2RFEn).</summary>
         public bool Powered { get; private set; }
 
-        public IReadOnlyList<VirtualCard> Cards => _cards;
+        public IReadOnlyList<VirtualCard> Cards => this.cards;
 
-        public int Count => _cards.Count;
+        public int Count => this.cards.Count;
 
         /// <summary>Brings a card into the field (powered at once if the field is on). Returns the card.</summary>
         public T Add<T>(T card) where T : VirtualCard
         {
-            if (card == null) throw new ArgumentNullException(nameof(card));
-            if (_cards.Contains(card)) throw new InvalidOperationException("The card is already in the field.");
-            _cards.Add(card);
-            if (Powered) card.PowerOn(_clock()); else card.PowerOff();
+            if (card == null)
+            {
+                throw new ArgumentNullException(nameof(card));
+            }
+
+            if (this.cards.Contains(card))
+            {
+                throw new InvalidOperationException("The card is already in the field.");
+            }
+
+            this.cards.Add(card);
+            if (Powered)
+            {
+                card.PowerOn(this.clock());
+            }
+            else
+            {
+                card.PowerOff();
+            }
+
             return card;
         }
 
         /// <summary>Takes a card away; it loses power and every volatile state. False if it was not there.</summary>
         public bool Remove(VirtualCard card)
         {
-            if (!_cards.Remove(card)) return false;
+            if (!this.cards.Remove(card))
+            {
+                return false;
+            }
+
             card.PowerOff();
             return true;
         }
@@ -53,19 +73,34 @@ namespace LeoCarte.Simulator.Rf
         /// <summary>Takes every card away.</summary>
         public void Clear()
         {
-            foreach (var card in _cards) card.PowerOff();
-            _cards.Clear();
+            foreach (var card in this.cards)
+            {
+                card.PowerOff();
+            }
+
+            this.cards.Clear();
         }
 
-        public bool Contains(VirtualCard card) => _cards.Contains(card);
+        public bool Contains(VirtualCard card) => this.cards.Contains(card);
 
         internal void SetPowered(bool on)
         {
-            if (on == Powered) return;
-            Powered = on;
-            foreach (var card in _cards)
+            if (on == Powered)
             {
-                if (on) card.PowerOn(_clock()); else card.PowerOff();
+                return;
+            }
+
+            Powered = on;
+            foreach (var card in this.cards)
+            {
+                if (on)
+                {
+                    card.PowerOn(this.clock());
+                }
+                else
+                {
+                    card.PowerOff();
+                }
             }
         }
 
@@ -73,13 +108,24 @@ namespace LeoCarte.Simulator.Rf
         internal List<KeyValuePair<VirtualCard, CardAnswer>> Transmit(ReaderFrame frame, Func<VirtualCard, bool> understands)
         {
             var answers = new List<KeyValuePair<VirtualCard, CardAnswer>>();
-            if (!Powered) return answers;
-            long now = _clock();
-            foreach (var card in _cards.ToArray())
+            if (!Powered)
             {
-                if (card.State != CardState.PowerOff && now < card.PoweredAtNs + CardPowerUpNs) continue;
+                return answers;
+            }
+
+            long now = this.clock();
+            foreach (var card in this.cards.ToArray())
+            {
+                if (card.State != CardState.PowerOff && now < card.PoweredAtNs + CardPowerUpNs)
+                {
+                    continue;
+                }
+
                 var answer = card.Receive(frame, understands(card));
-                if (answer != null) answers.Add(new KeyValuePair<VirtualCard, CardAnswer>(card, answer));
+                if (answer != null)
+                {
+                    answers.Add(new KeyValuePair<VirtualCard, CardAnswer>(card, answer));
+                }
             }
 
             return answers;

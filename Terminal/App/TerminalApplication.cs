@@ -33,8 +33,12 @@ namespace LeoCarte.Terminal.App
     /// acknowledge: TransactionJournal locks every member), the decision engine (Decide vs. NoteListConfirmed: it
     /// locks) and the file store (FlashFileStore locks; wrap others in <see cref="LockedFileStore"/>). The
     /// statistics are written by the tap thread only and read racily by the heartbeat (ints: no torn values).
+    ///
+    /// Files: this one composes (boot: <see cref="ConfigurationBoot"/>, outputs, reader diagnostics, the core of
+    /// <see cref="TerminalCore"/>); TerminalApplication.TapLoop.cs runs the loop; TerminalApplication.Health.cs
+    /// keeps the report, the heartbeat's reader health and the watchdog.
     /// </summary>
-    public sealed class TerminalApplication
+    public sealed partial class TerminalApplication
     {
         private readonly ITerminalPlatform platform;
         private readonly IFileStore files;
@@ -47,7 +51,9 @@ namespace LeoCarte.Terminal.App
         private readonly SaleRequest sale = new SaleRequest();
         private readonly SelfTestReport report = new SelfTestReport();
         private readonly TapStatistics statistics = new TapStatistics();
-        private readonly byte[] selfTestOutput = new byte[Mfrc522Chip.FifoSize];
+        private readonly ReaderDiagnostics readerDiagnostics = new ReaderDiagnostics();
+        private readonly ReaderDiagnostics reportHealth = new ReaderDiagnostics();
+        private readonly ReaderDiagnostics heartbeatHealth = new ReaderDiagnostics();
 
         private ConfigurationStatus configStatus = ConfigurationStatus.Missing;
         private CardReader reader;
@@ -193,6 +199,7 @@ namespace LeoCarte.Terminal.App
             report.Reader = CheckResult.Fail;
             report.ReaderSelfTest = CheckResult.NotRun;
             report.Antenna = CheckResult.NotRun;
+            report.ReaderOverheated = false;
             try
             {
                 reader = platform.CreateReader(configuration);
@@ -208,41 +215,38 @@ namespace LeoCarte.Terminal.App
                 return;
             }
 
-            try
+            // The reader's own boot diagnostics (datasheet §16.1.1 self-test, antenna drivers, overheating): the
+            // application reads the reader through CardReader and ReaderDiagnostics only.
+            reader.Diagnose(readerDiagnostics);
+            report.ReaderVersion = readerDiagnostics.Answered ? readerDiagnostics.Version : SelfTestReport.Unknown;
+            report.ReaderName = readerDiagnostics.VersionName;
+            if (readerDiagnostics.Initialization != ReaderResult.Ok)
             {
-                ReaderResult started = reader.Start();
-                byte version = reader.Chip.Version;
-                report.ReaderVersion = version == 0 ? SelfTestReport.Unknown : version;
-                if (started != ReaderResult.Ok)
-                {
-                    Say("reader: no usable MFRC522 answer (" + ResultName(started) + ")");
-                    return;
-                }
-
-                report.Reader = CheckResult.Pass;
-                ReaderResult selfTest = reader.Chip.RunSelfTest(selfTestOutput);
-                if (selfTest == ReaderResult.Ok)
-                {
-                    report.ReaderSelfTest = CheckResult.Pass;
-                }
-                else if (selfTest == ReaderResult.Protocol && !reader.Chip.SelfTestHadReference)
-                {
-                    // A clone with no published reference: nothing to compare with, not a failure.
-                    report.ReaderSelfTest = CheckResult.NotRun;
-                }
-                else
-                {
-                    report.ReaderSelfTest = CheckResult.Fail;
-                }
-
-                // TxControlReg bits Tx1RFEn/Tx2RFEn (datasheet §9.3.2.5): both drivers must be on.
-                byte txControl = reader.Chip.ReadRegister(Register.TxControl);
-                report.Antenna = (txControl & 0x03) == 0x03 ? CheckResult.Pass : CheckResult.Fail;
+                Say("reader: no usable MFRC522 answer (" + ReaderResults.Name(readerDiagnostics.Initialization) + ")");
+                return;
             }
-            catch (Exception)
+
+            report.Reader = CheckResult.Pass;
+            if (readerDiagnostics.SelfTest == ReaderResult.Ok)
             {
-                report.Reader = CheckResult.Fail;
-                Say("reader: SPI failure during start");
+                report.ReaderSelfTest = CheckResult.Pass;
+            }
+            else if (readerDiagnostics.SelfTest == ReaderResult.Protocol && !readerDiagnostics.SelfTestHadReference)
+            {
+                // A clone with no published reference: nothing to compare with, not a failure.
+                report.ReaderSelfTest = CheckResult.NotRun;
+            }
+            else
+            {
+                report.ReaderSelfTest = CheckResult.Fail;
+            }
+
+            // TxControlReg Tx1RFEn/Tx2RFEn (datasheet §9.3.2.5) both on, and no ErrorReg.TempErr (§9.3.1.7).
+            report.ReaderOverheated = readerDiagnostics.Overheated;
+            report.Antenna = readerDiagnostics.AntennaOn && !readerDiagnostics.Overheated ? CheckResult.Pass : CheckResult.Fail;
+            if (readerDiagnostics.Overheated)
+            {
+                Say("reader: the chip reports overheating (antenna overloaded?): drivers switched off");
             }
         }
 
@@ -272,459 +276,6 @@ namespace LeoCarte.Terminal.App
             }
         }
 
-        /// <summary>
-        /// One iteration of the tap loop; the caller sleeps <see cref="PollIntervalMilliseconds"/> between calls.
-        /// Never throws, never waits on the network.
-        /// </summary>
-        public TapKind Step()
-        {
-            if (!booted)
-            {
-                return TapKind.None;
-            }
-
-            long now = clock.MonotonicMilliseconds;
-            watchdog.Feed(now);
-            TapKind kind = TapKind.None;
-            try
-            {
-                feedback.Step(now);
-                vend.Step(now);
-                Cashless?.Step(now);
-                kind = PollOnce(now);
-                if (!feedback.IsPlaying)
-                {
-                    PlayStatusCode(now);
-                }
-
-                if (messageHeld && now >= messageHeldUntil && (reader == null || !reader.CardPresent))
-                {
-                    messageHeld = false;
-                    ShowIdle();
-                }
-
-                if (now >= nextStatusRefresh)
-                {
-                    nextStatusRefresh = now + options.StatusRefreshMilliseconds;
-                    RefreshReport();
-                    if (reader == null || !reader.CardPresent)
-                    {
-                        // Idle housekeeping: a new service window or day starts its counters now, not on the first tap.
-                        decisions.PreparePeriod();
-                    }
-                }
-            }
-            catch (Exception)
-            {
-                // Every component returns result codes; this is the last line so one bad iteration never ends the loop.
-                statistics.LoopExceptions++;
-            }
-
-            return kind;
-        }
-
-        private TapKind PollOnce(long now)
-        {
-            statistics.Polls++;
-            if (reader == null)
-            {
-                return TapKind.None;
-            }
-
-            CardEvent e = reader.Poll(read);
-            switch (e)
-            {
-                case CardEvent.NewCard:
-                    consecutiveReaderErrors = 0;
-                    ClearReaderDown();
-                    if (read.SeveralCards)
-                    {
-                        // A wallet: the reader confirmed another card in the field (a noise collision on one card is
-                        // not "several cards"). Nothing is decided while both are there.
-                        return RefuseSeveralCards(now);
-                    }
-
-                    if (!CardFamilyCheck.Plausible(read.UidLength, read.Type))
-                    {
-                        return RefuseNotGenuine(now);
-                    }
-
-                    return Tap(now);
-                case CardEvent.SameCardStillPresent:
-                    consecutiveReaderErrors = 0;
-                    statistics.RestingPolls++;
-                    return TapKind.Resting;
-                case CardEvent.CardRemoved:
-                    // The message stays until its hold time ends (Step puts the idle text back), so a student who
-                    // lifts the card at once can still read why.
-                    consecutiveReaderErrors = 0;
-                    statistics.Removals++;
-                    return TapKind.Removed;
-                case CardEvent.Error:
-                    return ReaderError(now);
-                default:
-                    consecutiveReaderErrors = 0;
-                    ClearReaderDown();
-                    return TapKind.None;
-            }
-        }
-
-        private TapKind Tap(long now)
-        {
-            statistics.Taps++;
-            if (!IsProvisioned)
-            {
-                statistics.RefusedNotConfigured++;
-                feedback.Play(FeedbackPlayer.Error, now);
-                display.Show(AppText.NotConfiguredFrench, AppText.NotConfiguredEnglish);
-                HoldMessage(now);
-                Notify(null, TapKind.RefusedNotConfigured);
-                return TapKind.RefusedNotConfigured;
-            }
-
-            Decision d;
-            CashlessDevice cashless = Cashless;
-            if (cashless != null && decisions.Mode == LeoCarte.Terminal.Decisions.TerminalMode.Vending)
-            {
-                // MDB: the tap opens a session (or, in always-idle mode, answers the machine's pending VEND REQUEST).
-                cashless.PresentCard(read.Uid, 0, read.UidLength);
-                cashless.Step(now);
-                d = cashless.LastCardDecision;
-                if (d == null)
-                {
-                    // The machine is not taking cards now (disabled, or a session is open): nothing decided.
-                    statistics.RefusedVendBusy++;
-                    feedback.Play(FeedbackPlayer.Denied, now);
-                    display.Show(AppText.VendBusyFrench, AppText.VendBusyEnglish);
-                    HoldMessage(now);
-                    Notify(null, TapKind.RefusedVendBusy);
-                    return TapKind.RefusedVendBusy;
-                }
-            }
-            else if (decisions.Mode == LeoCarte.Terminal.Decisions.TerminalMode.Vending)
-            {
-                if (vend.IsBusy)
-                {
-                    // The machine is still being credited for the previous sale: nothing decided, nothing charged.
-                    statistics.RefusedVendBusy++;
-                    feedback.Play(FeedbackPlayer.Denied, now);
-                    display.Show(AppText.VendBusyFrench, AppText.VendBusyEnglish);
-                    HoldMessage(now);
-                    Notify(null, TapKind.RefusedVendBusy);
-                    return TapKind.RefusedVendBusy;
-                }
-
-                if (!sales.Current(sale))
-                {
-                    sale.PriceCents = 0;
-                    sale.ItemCode = 0;
-                }
-
-                d = decisions.DecideSale(read.Uid, 0, read.UidLength, sale.PriceCents, sale.ItemCode);
-            }
-            else
-            {
-                d = decisions.DecideMeal(read.Uid, 0, read.UidLength);
-            }
-
-            Conclude(d, now);
-            Notify(d, TapKind.Decided);
-            return TapKind.Decided;
-        }
-
-        /// <summary>
-        /// Anticollision had to separate several cards (ISO/IEC 14443-3 §6.5.3: a bit collision during SELECT) — a
-        /// wallet held to the reader. Deciding for whichever card the anticollision happened to select could charge
-        /// the wrong card (a friend's LéoCarte), so nothing is decided: the student is asked to present one card.
-        /// The selected card stays "present" until the cards leave, so the same wallet is not decided a poll later.
-        /// </summary>
-        private TapKind RefuseSeveralCards(long now)
-        {
-            statistics.Taps++;
-            statistics.RefusedSeveralCards++;
-            feedback.Play(FeedbackPlayer.Denied, now);
-            display.Show(AppText.SeveralCardsFrench, AppText.SeveralCardsEnglish);
-            HoldMessage(now);
-            Notify(null, TapKind.RefusedSeveralCards);
-            return TapKind.RefusedSeveralCards;
-        }
-
-        private TapKind RefuseNotGenuine(long now)
-        {
-            statistics.Taps++;
-            statistics.RefusedNotGenuine++;
-            feedback.Play(FeedbackPlayer.Denied, now);
-            display.Show(AppText.NotGenuineFrench, AppText.NotGenuineEnglish);
-            HoldMessage(now);
-            Notify(null, TapKind.RefusedNotGenuine);
-            return TapKind.RefusedNotGenuine;
-        }
-
-        private void Conclude(Decision d, long now)
-        {
-            int reason = (int)d.Reason;
-            if (reason >= 0 && reason < TapStatistics.ReasonSlots)
-            {
-                statistics.ByReason[reason]++;
-            }
-
-            if (!d.Journaled)
-            {
-                statistics.Unjournaled++;
-            }
-
-            if (d.Approved)
-            {
-                statistics.Approved++;
-                bool online = IsOnline(now);
-                if (!online)
-                {
-                    statistics.ApprovedOffline++;
-                }
-
-                feedback.Play(online ? FeedbackPlayer.Approved : FeedbackPlayer.ApprovedOffline, now);
-                if (d.Mode == LeoCarte.Terminal.Decisions.TerminalMode.Vending && Cashless == null)
-                {
-                    statistics.VendRequests++;
-                    vend.Request(now);
-                }
-            }
-            else
-            {
-                statistics.Denied++;
-                feedback.Play(IsTerminalFault(d.Reason) ? FeedbackPlayer.Error : FeedbackPlayer.Denied, now);
-            }
-
-            display.Show(d.MessageFrench, d.MessageEnglish);
-            HoldMessage(now);
-            if (sync != null && journal.IsOpen && SelfTestReport.IsJournalNearlyFull(journal.Depth, journal.Capacity))
-            {
-                // 80 % of the journal awaits upload: ask the sync thread not to wait for its interval.
-                sync.RequestSyncNow();
-            }
-        }
-
-        private TapKind ReaderError(long now)
-        {
-            statistics.ReaderErrors++;
-            consecutiveReaderErrors++;
-            ReaderResult error = read.Error;
-            if (error == ReaderResult.ChipFault)
-            {
-                // The reader recovers itself on the next polls (soft, then hard reset); say so only when it lasts.
-                if (consecutiveReaderErrors >= options.ReaderDownAfterErrors && !readerDownShown)
-                {
-                    readerDownShown = true;
-                    feedback.Play(FeedbackPlayer.Error, now);
-                    display.Show(AppText.ReaderDownFrench, AppText.ReaderDownEnglish);
-                    Say("reader: out of service after " + consecutiveReaderErrors.ToString() + " failed polls");
-                }
-
-                return TapKind.ReaderError;
-            }
-
-            // A card answered but its frames were garbled (CRC, collision of two cards, protocol): ask for it again,
-            // journal the failure at most every few seconds so a noisy field cannot fill the journal.
-            feedback.Play(FeedbackPlayer.Error, now);
-            display.Show(AppText.ReaderErrorFrench, AppText.ReaderErrorEnglish);
-            HoldMessage(now);
-            if (IsProvisioned && (!readerErrorJournaled || now - lastReaderErrorJournaled >= options.ReaderErrorJournalMilliseconds))
-            {
-                readerErrorJournaled = true;
-                lastReaderErrorJournaled = now;
-                Decision d = decisions.DecideReaderError();
-                if (d.Journaled)
-                {
-                    statistics.ReaderErrorsJournaled++;
-                }
-
-                Notify(d, TapKind.ReaderError);
-            }
-
-            return TapKind.ReaderError;
-        }
-
-        private void ClearReaderDown()
-        {
-            if (readerDownShown)
-            {
-                readerDownShown = false;
-                ShowIdle();
-            }
-        }
-
-        /// <summary>Keeps a tap's message on the display for a few seconds, then the idle text comes back.</summary>
-        private void HoldMessage(long now)
-        {
-            messageHeld = true;
-            messageHeldUntil = now + options.MessageHoldMilliseconds;
-        }
-
-        private void Notify(Decision d, TapKind kind)
-        {
-            DecisionObserver observer = DecisionMade;
-            if (observer != null)
-            {
-                observer(d, kind);
-            }
-        }
-
-        /// <summary>True when the last sync cycle succeeded within two intervals: the list in force is the platform's current one.</summary>
-        public bool IsOnline(long now)
-        {
-            return core != null && core.IsOnline(now);
-        }
-
-        private static bool IsTerminalFault(ReasonCode reason)
-        {
-            return reason == ReasonCode.ReaderError || reason == ReasonCode.StorageError || reason == ReasonCode.JournalFull
-                || reason == ReasonCode.NoList || reason == ReasonCode.ClockNotSet || reason == ReasonCode.ListTooOld;
-        }
-
-        private void ShowIdle()
-        {
-            if (display != null)
-            {
-                display.Show(IsProvisioned ? AppText.IdleFrench : AppText.NotConfiguredFrench, IsProvisioned ? AppText.IdleEnglish : AppText.NotConfiguredEnglish);
-            }
-        }
-
-        private void PlayStatusCode(long now)
-        {
-            shownCode = LedCodeTable.For(FaultSelector.Worst(report));
-            feedback.Play(shownCode.FeedbackSteps, now);
-        }
-
-        /// <summary>The LED code the terminal blinks while idle.</summary>
-        public LedCode ShownLedCode => shownCode;
-
-        /// <summary>
-        /// Fills the self-test report from the components' current state (boot, every few seconds for the LED code,
-        /// and on demand). Allocates nothing once booted, except the configuration error text set at boot.
-        /// </summary>
-        public SelfTestReport RefreshReport()
-        {
-            report.TerminalId = configuration.TerminalId;
-            report.Mode = configuration.Mode;
-            report.ConfigStatus = configStatus;
-            report.ConfigErrorCount = configErrors.Count + configErrors.Dropped;
-            report.FirstConfigError = configErrors.Count > 0 ? FirstError() : null;
-            report.Storage = storageOk ? CheckResult.Pass : CheckResult.Fail;
-            report.StorageFreeBytes = platform.StorageFreeBytes;
-            report.LastResetReason = platform.LastResetReason;
-            report.StorageRecoveries = storageRecoveries;
-            report.ReaderRecoveries = reader == null ? 0 : reader.Chip.Recoveries;
-            report.ListMaxAgeHours = configuration.ListMaxAgeHours;
-
-            if (link == null)
-            {
-                report.Wifi = CheckResult.NotRun;
-            }
-            else
-            {
-                // The supervisor's state, as the sync thread last saw it: asking the interface here would allocate
-                // (NetworkInterface.GetAllNetworkInterfaces on the device) in the tap thread.
-                report.Wifi = wifi.State == LinkState.Up ? CheckResult.Pass : (wifi.ConnectAttempts > 0 ? CheckResult.Fail : CheckResult.NotRun);
-            }
-
-            report.WifiSsid = configuration.WifiSsid;
-            if (sync == null)
-            {
-                report.Gateway = CheckResult.NotRun;
-            }
-            else if (sync.Statistics.LastSuccessMilliseconds >= 0 && (sync.Statistics.LastError == null || IsOnline(clock.MonotonicMilliseconds)))
-            {
-                report.Gateway = CheckResult.Pass;
-            }
-            else
-            {
-                report.Gateway = sync.Statistics.CyclesFailed > 0 ? CheckResult.Fail : CheckResult.NotRun;
-            }
-
-            report.ClockSynced = clock.IsSynced;
-            report.UtcNow = clock.UtcNow;
-
-            if (allowlist != null && allowlist.Version > 0)
-            {
-                report.ListPresent = true;
-                report.ListVersion = allowlist.Version;
-                report.ListCardCount = allowlist.Count;
-                report.ListAgeMinutes = clock.IsSynced ? (clock.UtcNow.Ticks - allowlist.IssuedUtc.Ticks) / TimeSpan.TicksPerMinute : SelfTestReport.Unknown;
-            }
-            else
-            {
-                report.ListPresent = false;
-                report.ListVersion = SelfTestReport.Unknown;
-                report.ListCardCount = SelfTestReport.Unknown;
-                report.ListAgeMinutes = SelfTestReport.Unknown;
-            }
-
-            if (journal != null && journal.IsOpen)
-            {
-                report.JournalPending = journal.Depth;
-                report.JournalCapacity = journal.Capacity;
-            }
-
-            return report;
-        }
-
-        private string firstErrorText;
-
-        private string FirstError()
-        {
-            if (firstErrorText == null)
-            {
-                firstErrorText = configErrors[0].ToString();
-            }
-
-            return firstErrorText;
-        }
-
-        /// <summary>Prints the current self-test report (the technician's "self-test" command).</summary>
-        public void PrintReport(LineWriter write)
-        {
-            RefreshReport();
-            SelfTestFormatter.Write(report, write);
-        }
-
-        /// <summary>Reader health for the heartbeat (called on the sync thread; may allocate there).</summary>
-        public string ReaderHealth()
-        {
-            if (reader == null || report.Reader == CheckResult.Fail && reader.Chip.Recoveries == 0)
-            {
-                return "failed: no reader";
-            }
-
-            string counts = "polls " + reader.Polls.ToString() + ", errors " + reader.Errors.ToString()
-                + ", recoveries " + reader.Chip.Recoveries.ToString() + " (soft " + reader.Chip.SoftResets.ToString()
-                + ", hard " + reader.Chip.HardResets.ToString() + "), crypto1 cleared " + reader.Chip.Crypto1Cleared.ToString()
-                + ", loop stalls " + (watchdog == null ? 0 : watchdog.Stalls).ToString();
-            if (consecutiveReaderErrors >= options.ReaderDownAfterErrors)
-            {
-                return "failed: " + counts;
-            }
-
-            return reader.Chip.Recoveries > 0 || (watchdog != null && watchdog.Stalls > 0) ? "degraded: " + counts : "ok: " + counts;
-        }
-
-        /// <summary>The watchdog timer's callback (device: every second on a timer thread). Reboots through the platform when the loop is dead.</summary>
-        public WatchdogVerdict CheckWatchdog()
-        {
-            if (watchdog == null)
-            {
-                return WatchdogVerdict.Alive;
-            }
-
-            WatchdogVerdict verdict = watchdog.Check(clock.MonotonicMilliseconds);
-            if (verdict == WatchdogVerdict.Expired)
-            {
-                Say("watchdog: tap loop dead for " + watchdog.RebootMilliseconds.ToString() + " ms, rebooting");
-                platform.Reboot("watchdog");
-            }
-
-            return verdict;
-        }
-
         private void Say(string line)
         {
             if (debug != null)
@@ -736,17 +287,6 @@ namespace LeoCarte.Terminal.App
         private void WriteDebug(string line)
         {
             Say(line);
-        }
-
-        private static string ResultName(ReaderResult result)
-        {
-            switch (result)
-            {
-                case ReaderResult.Timeout: return "timeout";
-                case ReaderResult.ChipFault: return "chip fault";
-                case ReaderResult.Protocol: return "protocol";
-                default: return "error " + ((int)result).ToString();
-            }
         }
 
         private sealed class NoOutputs : IDigitalOutputs

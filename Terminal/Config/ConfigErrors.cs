@@ -39,38 +39,38 @@ namespace LeoCarte.Terminal.Config
         /// <summary>Errors kept; more than this is a wrong file, not a file to fix line by line.</summary>
         public const int Capacity = 40;
 
-        private readonly ConfigError[] _items = new ConfigError[Capacity];
-        private int _count;
-        private int _dropped;
+        private readonly ConfigError[] items = new ConfigError[Capacity];
+        private int count;
+        private int dropped;
 
         /// <summary>Errors kept (at most <see cref="Capacity"/>).</summary>
-        public int Count => _count;
+        public int Count => count;
 
         /// <summary>Errors found beyond <see cref="Capacity"/>.</summary>
-        public int Dropped => _dropped;
+        public int Dropped => dropped;
 
-        public bool HasErrors => _count > 0;
+        public bool HasErrors => count > 0;
 
-        public ConfigError this[int index] => _items[index];
+        public ConfigError this[int index] => items[index];
 
         public void Add(int line, string field, string expected)
         {
-            if (_count < Capacity)
+            if (count < Capacity)
             {
-                _items[_count++] = new ConfigError(line, field, expected);
+                items[count++] = new ConfigError(line, field, expected);
             }
             else
             {
-                _dropped++;
+                dropped++;
             }
         }
 
         /// <summary>True when an error for <paramref name="field"/> has been recorded (tests, validator).</summary>
         public bool Contains(string field)
         {
-            for (int i = 0; i < _count; i++)
+            for (int i = 0; i < count; i++)
             {
-                if (_items[i].Field == field)
+                if (items[i].Field == field)
                 {
                     return true;
                 }
@@ -81,13 +81,13 @@ namespace LeoCarte.Terminal.Config
 
         public void Clear()
         {
-            for (int i = 0; i < _count; i++)
+            for (int i = 0; i < count; i++)
             {
-                _items[i] = null;
+                items[i] = null;
             }
 
-            _count = 0;
-            _dropped = 0;
+            count = 0;
+            dropped = 0;
         }
     }
 }

@@ -44,7 +44,6 @@ namespace LeoCarte.Terminal.Config
             write("keys.list_key = " + (config.ListKey == null ? "(none)" : Mask(config.ListKey.Length, "bytes")));
             write("keys.terminal_secret = " + (config.TerminalSecret == null ? "(none)" : Mask(config.TerminalSecret.Length, "bytes")));
             write("keys.site_id = " + config.SiteId.ToString());
-            write("card.csn_form = " + CsnFormName(config.CsnForm));
             write("limits.card_daily_offline_cap_cents = " + config.CardDailyOfflineCapCents.ToString() + "   (" + Euros(config.CardDailyOfflineCapCents) + ")");
             write("limits.terminal_daily_offline_cap_cents = " + config.TerminalDailyOfflineCapCents.ToString() + "   (" + Euros(config.TerminalDailyOfflineCapCents) + ")");
             write("limits.list_max_age_hours = " + config.ListMaxAgeHours.ToString());
@@ -83,18 +82,6 @@ namespace LeoCarte.Terminal.Config
             if (errors.Dropped > 0)
             {
                 write(fileName + ": " + errors.Dropped.ToString() + " more error(s) not listed");
-            }
-        }
-
-        /// <summary>The configuration file's spelling of a CSN form.</summary>
-        public static string CsnFormName(CsnForm form)
-        {
-            switch (form)
-            {
-                case CsnForm.HexReversed: return "hex-reversed";
-                case CsnForm.Decimal: return "decimal";
-                case CsnForm.DecimalReversed: return "decimal-reversed";
-                default: return "hex";
             }
         }
 

@@ -58,8 +58,6 @@ namespace LeoCarte.Terminal.Config
         /// <summary>Site number every allowlist for this terminal carries in its signed header (the gateway's site id).</summary>
         public uint SiteId;
 
-        // [card]
-        public CsnForm CsnForm;
 
         // [limits]
         /// <summary>Most one card may spend per local day on approvals decided offline, in euro cents.</summary>
@@ -109,7 +107,6 @@ namespace LeoCarte.Terminal.Config
             ListKey = null;
             TerminalSecret = null;
             SiteId = 1;
-            CsnForm = CsnForm.Hex;
             CardDailyOfflineCapCents = 1000;
             TerminalDailyOfflineCapCents = 100000;
             ListMaxAgeHours = 72;

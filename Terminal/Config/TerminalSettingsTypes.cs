@@ -7,19 +7,6 @@ namespace LeoCarte.Terminal.Config
         Vending = 1,
     }
 
-    /// <summary>
-    /// The text form of a card serial number (CSN = ISO/IEC 14443-3 UID) the platform's exports use. ESUP-SGC's
-    /// canonical form is lowercase hex in reception order; downstream systems also use the reversed byte order
-    /// and decimal renderings of both (shared/design/reader-facts.md, "LéoCarte cards").
-    /// </summary>
-    public enum CsnForm
-    {
-        Hex = 0,
-        HexReversed = 1,
-        Decimal = 2,
-        DecimalReversed = 3,
-    }
-
     /// <summary>How local time is derived from UTC.</summary>
     public enum TimeZoneKind
     {

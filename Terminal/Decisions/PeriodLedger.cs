@@ -1,6 +1,5 @@
 using System;
 using LeoCarte.Terminal.Crypto;
-using LeoCarte.Terminal.Journal;
 using LeoCarte.Terminal.Storage;
 using LeoCarte.Terminal.Bytes;
 

@@ -20,7 +20,7 @@ namespace LeoCarte.Terminal.Diagnostics
             write(Row("terminal", report.TerminalId + " (" + (report.Mode == TerminalMode.Vending ? "vending" : "restaurant") + ")"));
             write(Row("config", ConfigText(report)));
             write(Row("reader", ReaderText(report)));
-            write(Row("antenna", Check(report.Antenna)));
+            write(Row("antenna", Check(report.Antenna) + (report.ReaderOverheated ? ", chip overheated (drivers switched off)" : "")));
             write(Row("storage", Check(report.Storage) + (report.StorageFreeBytes >= 0 ? ", " + (report.StorageFreeBytes / 1024).ToString() + " KB free" : "")));
             write(Row("wifi", WifiText(report)));
             write(Row("gateway", Check(report.Gateway)));
@@ -91,7 +91,7 @@ namespace LeoCarte.Terminal.Diagnostics
                 return "not run";
             }
 
-            string text = SelfTestReport.ReaderVersionName(report.ReaderVersion);
+            string text = report.ReaderName == null ? "no answer" : report.ReaderName;
             if (report.ReaderVersion >= 0)
             {
                 text += " (0x" + report.ReaderVersion.ToString("X2") + ")";

@@ -47,6 +47,12 @@ namespace LeoCarte.Terminal.Diagnostics
         /// <summary>Antenna drivers on (TxControlReg Tx1RFEn/Tx2RFEn) and the field detected.</summary>
         public CheckResult Antenna;
 
+        /// <summary>The chip reported overheating (ErrorReg.TempErr) at the antenna check: it switched its drivers off.</summary>
+        public bool ReaderOverheated;
+
+        /// <summary>The chip's name as the driver knows it (Drivers/Mfrc522 ChipVersion.Name), null before the reader ran.</summary>
+        public string ReaderName;
+
         // Storage (flash file system, recovery of journal/list files)
         public CheckResult Storage;
 
@@ -120,20 +126,6 @@ namespace LeoCarte.Terminal.Diagnostics
         public static bool IsJournalNearlyFull(int pending, int capacity)
         {
             return capacity > 0 && (long)pending * 5 >= (long)capacity * 4;
-        }
-
-        /// <summary>"MFRC522 v2.0" etc. for a VersionReg value (reader-facts.md: clones report other versions).</summary>
-        public static string ReaderVersionName(int version)
-        {
-            switch (version)
-            {
-                case 0x91: return "MFRC522 v1.0";
-                case 0x92: return "MFRC522 v2.0";
-                case 0x88: return "FM17522 (clone)";
-                case 0x12: return "counterfeit MFRC522 (0x12)";
-                case Unknown: return "no answer";
-                default: return "unknown chip 0x" + version.ToString("X2");
-            }
         }
     }
 }

@@ -1,4 +1,3 @@
-using System;
 using LeoCarte.Terminal.Bytes;
 
 namespace LeoCarte.Terminal.Sync

@@ -1,5 +1,3 @@
-using LeoCarte.Terminal.Crypto;
-
 namespace LeoCarte.Terminal.Sync
 {
     /// <summary>The request signer's hashes on the portable SHA-256/HMAC-SHA256 (Terminal/Crypto, FIPS 180-4, RFC 2104).</summary>

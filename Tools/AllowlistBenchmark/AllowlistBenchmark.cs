@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using LeoCarte.Terminal.Allowlist;
 using LeoCarte.Terminal.Cards;
-using LeoCarte.Terminal.Storage;
 
 namespace LeoCarte.Tools.AllowlistBenchmark;
 

@@ -122,41 +122,41 @@ namespace LeoCarte.Tools.ReaderBenchmark
         /// <summary>(a') average of 100 empty polls, periodic health check included.</summary>
         public static ScenarioCost OursEmptyPollAverage()
         {
-            const int polls = 100;
+            const int Polls = 100;
             var sim = NewSimulator();
             var recording = new RecordingBus(sim, sim);
             var ours = new Ours(recording, recording);
             ours.Reader.Start();
-            for (int i = 0; i < polls; i++)
+            for (int i = 0; i < Polls; i++)
             {
                 ours.Reader.Poll(ours.Result);
             }
 
             var before = sim.Costs.Snapshot();
             bool ok = true;
-            for (int i = 0; i < polls; i++)
+            for (int i = 0; i < Polls; i++)
             {
                 ok &= ours.Reader.Poll(ours.Result) == CardEvent.NoCard;
             }
 
-            var cost = Delta("ours", "(a') empty poll, mean of 100 (health check every 50)", ok, before, sim.Costs.Snapshot(), polls);
+            var cost = Delta("ours", "(a') empty poll, mean of 100 (health check every 50)", ok, before, sim.Costs.Snapshot(), Polls);
 
             var replay = new ReplayBus(recording);
             var again = new Ours(replay, replay);
             again.Reader.Start();
-            for (int i = 0; i < polls; i++)
+            for (int i = 0; i < Polls; i++)
             {
                 again.Reader.Poll(again.Result);
             }
 
             long start = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < polls; i++)
+            for (int i = 0; i < Polls; i++)
             {
                 again.Reader.Poll(again.Result);
             }
 
             long allocated = GC.GetAllocatedBytesForCurrentThread() - start;
-            cost.AllocatedBytes = replay.Mismatches == 0 && !replay.Exhausted ? allocated / polls : -1;
+            cost.AllocatedBytes = replay.Mismatches == 0 && !replay.Exhausted ? allocated / Polls : -1;
             return cost;
         }
 

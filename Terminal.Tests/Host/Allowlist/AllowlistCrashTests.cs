@@ -89,7 +89,7 @@ public class AllowlistCrashTests
         var oldSorted = ListBuilder.SortedCopy(oldEntries);
         var newSorted = ListBuilder.SortedCopy(newEntries);
         long oldVersion = setupLists.Length == 0 ? 0 : System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(setupLists[^1].AsSpan(12));
-        Capacity = overlayCapacity;
+        capacity = overlayCapacity;
 
         // Writes an uninterrupted update makes.
         var probe = Prepare(setupLists, false, out var probeStore, out _);
@@ -119,7 +119,7 @@ public class AllowlistCrashTests
                     // Recovery itself may be cut: at each of its writes, then recovered again.
                     var probeRecovery = files.WriteCount;
                     var afterCut = Snapshot(files);
-                    var reopened = new AllowlistStore(fileStore, "allow", BlockSize, Capacity);
+                    var reopened = new AllowlistStore(fileStore, "allow", BlockSize, capacity);
                     reopened.Open();
                     int recoveryWrites = files.WriteCount - probeRecovery;
                     bool isNew = Verify(reopened, oldSorted, oldVersion, newSorted, name, k);
@@ -137,9 +137,9 @@ public class AllowlistCrashTests
                         var again = Restore(afterCut, torn);
                         IFileStore againStore = nonAtomicReplace ? new AllowlistTestData.NonAtomicReplaceStore(again) : again;
                         again.CutPowerAfterWrites(j);
-                        new AllowlistStore(againStore, "allow", BlockSize, Capacity).Open();
+                        new AllowlistStore(againStore, "allow", BlockSize, capacity).Open();
                         again.Reboot();
-                        var recovered = new AllowlistStore(againStore, "allow", BlockSize, Capacity);
+                        var recovered = new AllowlistStore(againStore, "allow", BlockSize, capacity);
                         recovered.Open();
                         Assert.AreEqual(isNew, Verify(recovered, oldSorted, oldVersion, newSorted, name, k), "recovery cut must not change the outcome");
                         recoveryCuts++;
@@ -163,13 +163,13 @@ public class AllowlistCrashTests
     }
 
     [ThreadStatic]
-    private static int Capacity;
+    private static int capacity;
 
     private static MemoryFileStore Prepare(byte[][] setupLists, bool nonAtomicReplace, out AllowlistStore store, out IFileStore fileStore)
     {
         var files = new MemoryFileStore();
         fileStore = nonAtomicReplace ? new AllowlistTestData.NonAtomicReplaceStore(files) : files;
-        store = new AllowlistStore(fileStore, "allow", BlockSize, Capacity);
+        store = new AllowlistStore(fileStore, "allow", BlockSize, capacity);
         store.Open();
         foreach (var list in setupLists)
         {

@@ -5,7 +5,6 @@ using LeoCarte.Simulator;
 using LeoCarte.Simulator.Cards;
 using LeoCarte.Terminal.Allowlist;
 using LeoCarte.Terminal.App;
-using LeoCarte.Terminal.Cards;
 using CardState = LeoCarte.Terminal.Cards.CardState;
 using LeoCarte.Terminal.Config;
 using LeoCarte.Terminal.Decisions;

@@ -32,7 +32,10 @@ public sealed class MessageHasherSeamTests
         public void HmacSha256(byte[] key, byte[] data, int offset, int count, byte[] output)
         {
             HmacCalls++;
-            for (int i = 0; i < 32; i++) output[i] = 0xAB;
+            for (int i = 0; i < 32; i++)
+            {
+                output[i] = 0xAB;
+            }
         }
     }
 
@@ -51,9 +54,21 @@ public sealed class MessageHasherSeamTests
             string signature = null, terminal = null, timestamp = null;
             for (int i = 0; i < request.HeaderCount; i++)
             {
-                if (request.HeaderName(i) == RequestSigner.SignatureHeader) signature = request.HeaderValue(i);
-                if (request.HeaderName(i) == RequestSigner.TerminalHeader) terminal = request.HeaderValue(i);
-                if (request.HeaderName(i) == RequestSigner.TimestampHeader) timestamp = request.HeaderValue(i);
+                if (request.HeaderName(i) == RequestSigner.SignatureHeader)
+                {
+                    signature = request.HeaderValue(i);
+                }
+
+                if (request.HeaderName(i) == RequestSigner.TerminalHeader)
+                {
+                    terminal = request.HeaderValue(i);
+                }
+
+                if (request.HeaderName(i) == RequestSigner.TimestampHeader)
+                {
+                    timestamp = request.HeaderValue(i);
+                }
+
             }
 
             byte[] body = request.Body == null ? Array.Empty<byte>() : request.Body.AsSpan(request.BodyOffset, request.BodyCount).ToArray();

@@ -33,6 +33,20 @@ public class TerminalApplicationTests
     }
 
     [TestMethod]
+    public void Boot_NamesTheChipFromTheDriverAndHeartbeatReportsOverheating()
+    {
+        var rig = new AppRig();
+        Assert.AreEqual("MFRC522 v2.0", rig.App.Report.ReaderName);
+        Assert.IsTrue(rig.App.ReaderHealth().StartsWith("ok: "), rig.App.ReaderHealth());
+
+        rig.Sim.Field.Add(AppRig.Card(AppRig.Enabled1));
+        rig.Sim.Faults.Overheat();
+        rig.Steps(200); // the periodic health check finds the drivers off and ErrorReg.TempErr set
+        string health = rig.App.ReaderHealth();
+        Assert.IsTrue(health.StartsWith("degraded: ") && health.Contains(", overheated "), health);
+    }
+
+    [TestMethod]
     public void Taps_ApproveAndDenyWithReasonFeedbackDisplayAndJournal()
     {
         var rig = new AppRig();

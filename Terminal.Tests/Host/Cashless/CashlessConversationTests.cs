@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using LeoCarte.Drivers.Mdb;
 using LeoCarte.Simulator.Mdb;
 using LeoCarte.Terminal.Cashless;
 using LeoCarte.Terminal.Decisions;

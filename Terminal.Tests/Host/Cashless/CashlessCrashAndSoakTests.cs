@@ -2,9 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using LeoCarte.Simulator.Mdb;
-using LeoCarte.Terminal.Cashless;
 using LeoCarte.Terminal.Decisions;
-using LeoCarte.Terminal.Journal;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace LeoCarte.Terminal.Tests.Host.Cashless;

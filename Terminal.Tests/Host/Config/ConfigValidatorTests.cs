@@ -95,7 +95,6 @@ public class ConfigValidatorTests
     [DataRow("restaurant.conf", "sync_interval_seconds = ", "sync_interval_seconds = 1", "gateway.sync_interval_seconds")]
     [DataRow("restaurant.conf", "list_key = ", "list_key = abc", "keys.list_key")]
     [DataRow("restaurant.conf", "terminal_secret = ", "terminal_secret = b94d599ed92f2ca0dca1e4ce6ea0dd5f26afc07457786874b3d0fbbbc614cb18", "keys.terminal_secret")]
-    [DataRow("restaurant.conf", "csn_form = ", "csn_form = HEX-REV", "card.csn_form")]
     [DataRow("restaurant.conf", "card_daily_offline_cap_cents = ", "card_daily_offline_cap_cents = 6.60", "limits.card_daily_offline_cap_cents")]
     [DataRow("restaurant.conf", "[limits]", "[limit]", "[limit]")]
     [DataRow("vending.conf", "pulse_count = ", "pulse_count = 21", "vend.pulse_count")]

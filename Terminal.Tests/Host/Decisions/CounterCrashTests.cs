@@ -4,7 +4,6 @@ using System.Linq;
 using LeoCarte.Terminal.Cards;
 using LeoCarte.Terminal.Decisions;
 using LeoCarte.Terminal.Journal;
-using LeoCarte.Terminal.Storage;
 using LeoCarte.Terminal.Tests.Decisions;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 

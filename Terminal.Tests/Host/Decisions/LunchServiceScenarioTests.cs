@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using LeoCarte.Terminal.Cards;
 using LeoCarte.Terminal.Decisions;
-using LeoCarte.Terminal.Journal;
 using LeoCarte.Terminal.Tests.Decisions;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 

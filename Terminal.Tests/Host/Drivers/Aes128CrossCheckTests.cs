@@ -69,9 +69,17 @@ public class Aes128CrossCheckTests
         bool complete = message.Length > 0 && message.Length % 16 == 0;
         byte[] padded = new byte[blocks * 16];
         Array.Copy(message, padded, message.Length);
-        if (!complete) padded[message.Length] = 0x80;
+        if (!complete)
+        {
+            padded[message.Length] = 0x80;
+        }
+
         byte[] sub = complete ? k1 : k2;
-        for (int i = 0; i < 16; i++) padded[padded.Length - 16 + i] ^= sub[i];
+        for (int i = 0; i < 16; i++)
+        {
+            padded[padded.Length - 16 + i] ^= sub[i];
+        }
+
         byte[] cbc = aes.EncryptCbc(padded, new byte[16], PaddingMode.None);
         return cbc[^16..];
     }
@@ -79,8 +87,16 @@ public class Aes128CrossCheckTests
     private static byte[] Shift(byte[] v)
     {
         var r = new byte[16];
-        for (int i = 0; i < 16; i++) r[i] = (byte)((v[i] << 1) | (i < 15 ? v[i + 1] >> 7 : 0));
-        if ((v[0] & 0x80) != 0) r[15] ^= 0x87;
+        for (int i = 0; i < 16; i++)
+        {
+            r[i] = (byte)((v[i] << 1) | (i < 15 ? v[i + 1] >> 7 : 0));
+        }
+
+        if ((v[0] & 0x80) != 0)
+        {
+            r[15] ^= 0x87;
+        }
+
         return r;
     }
 }

@@ -118,8 +118,8 @@ public class CardReaderScriptedTests
             switch (random.Next(12))
             {
                 case 0: return null;
-                case 1: if (a != null && a.Data.Length > 0) a.Data[random.Next(a.Data.Length)] ^= (byte)(1 << random.Next(8)); return a;
-                case 2: if (a != null) a.Error |= (byte)(1 << random.Next(8)); return a;
+                case 1: if (a != null && a.Data.Length > 0) { a.Data[random.Next(a.Data.Length)] ^= (byte)(1 << random.Next(8)); } return a;
+                case 2: if (a != null) { a.Error |= (byte)(1 << random.Next(8)); } return a;
                 case 3: if (a != null) { a.Error |= 0x08; a.Coll = (byte)random.Next(64); } return a;
                 case 4: return ScriptedAnswer.Bytes(Enumerable.Range(0, random.Next(1, 70)).Select(i => (byte)random.Next(256)).ToArray());
                 default: return a;
@@ -131,20 +131,38 @@ public class CardReaderScriptedTests
         {
             if (random.Next(20) == 0)
             {
-                if (field.Cards.Count > 0 && random.Next(2) == 0) field.Cards.RemoveAt(random.Next(field.Cards.Count));
+                if (field.Cards.Count > 0 && random.Next(2) == 0)
+                {
+                    field.Cards.RemoveAt(random.Next(field.Cards.Count));
+                }
                 else
                 {
                     var uid = new byte[random.Next(2) == 0 ? 4 : 7];
                     random.NextBytes(uid);
-                    if (uid.Length == 7) uid[0] = 0x04; else uid[0] &= 0x7F;
+                    if (uid.Length == 7)
+                    {
+                        uid[0] = 0x04;
+                    }
+                    else
+                    {
+                        uid[0] &= 0x7F;
+                    }
+
                     field.Add(uid, uid.Length == 4 ? (byte)0x08 : (byte)0x20, uid.Length == 4 ? (ushort)0x0004 : (ushort)0x0344);
                 }
             }
 
             fake.Stalled = random.Next(200) == 0;
             fake.ThrowOnTransfer = random.Next(300) == 0;
-            if (random.Next(150) == 0) fake.Registers[Register.TxControl] = 0x80;
-            if (random.Next(150) == 0) fake.Registers[Register.Status2] |= 0x08;
+            if (random.Next(150) == 0)
+            {
+                fake.Registers[Register.TxControl] = 0x80;
+            }
+
+            if (random.Next(150) == 0)
+            {
+                fake.Registers[Register.Status2] |= 0x08;
+            }
 
             int before = fake.Transfers;
             CardEvent e = reader.Poll(result);
@@ -176,15 +194,29 @@ public class CardReaderScriptedTests
             {
                 script?.Invoke(i);
                 reader.Poll(result);
-                if (i % 10 == 3) reader.ReadClassicBlock(MifareKeyType.KeyA, key, 4, block, 0);
+                if (i % 10 == 3)
+                {
+                    reader.ReadClassicBlock(MifareKeyType.KeyA, key, 4, block, 0);
+                }
             }
         }
 
         void Script(int i)
         {
-            if (i % 20 == 2) field.Add(new byte[] { 0x11, 0x22, 0x33, (byte)i }, 0x08, 0x0004);
-            if (i % 20 == 10) field.Add(new byte[] { 0x04, 0x22, 0x33, 0x44, 0x55, 0x66, (byte)i }, 0x20, 0x0344);
-            if (i % 20 == 15) field.Cards.Clear();
+            if (i % 20 == 2)
+            {
+                field.Add(new byte[] { 0x11, 0x22, 0x33, (byte)i }, 0x08, 0x0004);
+            }
+
+            if (i % 20 == 10)
+            {
+                field.Add(new byte[] { 0x04, 0x22, 0x33, 0x44, 0x55, 0x66, (byte)i }, 0x20, 0x0344);
+            }
+
+            if (i % 20 == 15)
+            {
+                field.Cards.Clear();
+            }
         }
 
         var recorded = new CardReader(recording, recording, new Mfrc522Options(), new CardReaderOptions());
@@ -200,14 +232,20 @@ public class CardReaderScriptedTests
         for (int i = 0; i < 20; i++)
         {
             reader.Poll(result);
-            if (i % 10 == 3) reader.ReadClassicBlock(MifareKeyType.KeyA, key, 4, block, 0);
+            if (i % 10 == 3)
+            {
+                reader.ReadClassicBlock(MifareKeyType.KeyA, key, 4, block, 0);
+            }
         }
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 20; i < 60; i++)
         {
             reader.Poll(result);
-            if (i % 10 == 3) reader.ReadClassicBlock(MifareKeyType.KeyA, key, 4, block, 0);
+            if (i % 10 == 3)
+            {
+                reader.ReadClassicBlock(MifareKeyType.KeyA, key, 4, block, 0);
+            }
         }
 
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;

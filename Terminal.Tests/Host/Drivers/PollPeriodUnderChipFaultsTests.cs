@@ -47,8 +47,8 @@ public class PollPeriodUnderChipFaultsTests
             ("brown-out", (sim, k) => sim.Faults.BrownOutAfterTransfers(k)),
             ("antenna drop", (sim, k) => sim.Faults.DropAntennaAfterTransfers(k)),
             ("overheat", (sim, k) => { sim.AdvanceTime(k * 50_000); sim.Faults.Overheat(); }),
-            ("dead chip 00h", (sim, k) => { sim.Faults.StallChipAfterTransfers(k, 0x00); sim.BeforeTransfer += s => { if (s.Faults.ChipStalled && !s.Faults.ChipDead) s.Faults.KillChip(0x00); }; }),
-            ("dead chip FFh", (sim, k) => { sim.Faults.StallChipAfterTransfers(k, 0xFF); sim.BeforeTransfer += s => { if (s.Faults.ChipStalled && !s.Faults.ChipDead) s.Faults.KillChip(0xFF); }; }),
+            ("dead chip 00h", (sim, k) => { sim.Faults.StallChipAfterTransfers(k, 0x00); sim.BeforeTransfer += s => { if (s.Faults.ChipStalled && !s.Faults.ChipDead) { s.Faults.KillChip(0x00); } }; }),
+            ("dead chip FFh", (sim, k) => { sim.Faults.StallChipAfterTransfers(k, 0xFF); sim.BeforeTransfer += s => { if (s.Faults.ChipStalled && !s.Faults.ChipDead) { s.Faults.KillChip(0xFF); } }; }),
         };
 
         var report = new List<string>();
@@ -110,7 +110,11 @@ public class PollPeriodUnderChipFaultsTests
         long longest = 0;
         long transfersBefore = sim.Costs.Transfers;
         int polls = 500; // 10 s at 20 ms
-        for (int i = 0; i < polls; i++) PollTimed(sim, reader, result, ref longest);
+        for (int i = 0; i < polls; i++)
+        {
+            PollTimed(sim, reader, result, ref longest);
+        }
+
         long transfers = sim.Costs.Transfers - transfersBefore;
         int attempts = reader.Chip.Recoveries;
         Console.WriteLine($"dead chip, {polls} polls: {attempts} recovery attempts, {reader.RecoveryBackoffs} polls skipped, {transfers} transfers, longest poll {longest / 1e6:F2} ms");
@@ -138,13 +142,21 @@ public class PollPeriodUnderChipFaultsTests
         var (sim, reader, result) = Rig();
         sim.Faults.IrqLineDead = true;
         long longest = 0;
-        for (int i = 0; i < 5; i++) PollTimed(sim, reader, result, ref longest);
+        for (int i = 0; i < 5; i++)
+        {
+            PollTimed(sim, reader, result, ref longest);
+        }
+
         Assert.IsFalse(reader.Chip.IrqLineUsable, "learnt: the line is dead");
         long learning = longest;
         longest = 0;
         sim.Faults.BrownOut();
         var times = new List<double>();
-        for (int i = 0; i < 5; i++) times.Add(PollTimed(sim, reader, result, ref longest) / 1e6);
+        for (int i = 0; i < 5; i++)
+        {
+            times.Add(PollTimed(sim, reader, result, ref longest) / 1e6);
+        }
+
         Console.WriteLine($"dead IRQ line: longest poll while learning {learning / 1e6:F2} ms; after a recovery: {string.Join(", ", times)} ms");
         Assert.IsFalse(reader.Chip.IrqLineUsable, "still known dead after the recovery");
         Assert.IsTrue(reader.Chip.Recoveries > 0);

@@ -67,7 +67,11 @@ public class PresenceUnderNoiseTests
             {
                 foreach (bool everyFrame in new[] { false, true })
                 {
-                    if (everyFrame && frame > 1) continue; // "every frame" is one case per kind
+                    if (everyFrame && frame > 1)
+                    {
+                        continue; // "every frame" is one case per kind
+                    }
+
                     var (sim, reader, result) = Setup();
                     var card = sim.Field.Cards[0];
                     long first = sim.Costs.RfFramesSent + 1;
@@ -75,7 +79,10 @@ public class PresenceUnderNoiseTests
                     {
                         // The same noise on every frame of the poll: nothing it says can be trusted, nothing is removed
                         // (silence on every frame of two polls in a row is what a removal looks like, and is one).
-                        for (int f = 0; f < 40; f++) sim.Faults.FaultOnFrame(first + f, fault);
+                        for (int f = 0; f < 40; f++)
+                        {
+                            sim.Faults.FaultOnFrame(first + f, fault);
+                        }
                     }
                     else
                     {
@@ -85,7 +92,11 @@ public class PresenceUnderNoiseTests
                     for (int poll = 0; poll < 12; poll++)
                     {
                         CardEvent e = reader.Poll(result);
-                        if (poll == 0) sim.Faults.ClearAll(); // the noise covers every frame of that one poll
+                        if (poll == 0)
+                        {
+                            sim.Faults.ClearAll(); // the noise covers every frame of that one poll
+                        }
+
                         string what = kind + " " + fault + (everyFrame ? " on every frame" : " on frame " + frame) + ", poll " + poll + ": " + e;
                         Assert.IsTrue(e == CardEvent.SameCardStillPresent, what);
                         Assert.IsTrue(result.UidEquals(card.Uid, card.Uid.Length), what);
@@ -122,7 +133,11 @@ public class PresenceUnderNoiseTests
         Assert.IsFalse(result.Ats.Valid, "the ATS was lost");
         Assert.AreEqual(CardState.Halt, card.State, "HLTA is ignored in the 14443-4 state; S(DESELECT) halted it");
         Assert.IsFalse(card.ProtocolActive);
-        for (int i = 0; i < 5; i++) Assert.AreEqual(CardEvent.SameCardStillPresent, reader.Poll(result));
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.AreEqual(CardEvent.SameCardStillPresent, reader.Poll(result));
+        }
+
         Assert.AreEqual(1, reader.NewCards);
     }
 
@@ -153,7 +168,11 @@ public class PresenceUnderNoiseTests
         sim.Field.Remove(first);
         var second = sim.Field.Add(Card("desfire", "04998877665544"));
         var events = new List<CardEvent>();
-        for (int i = 0; i < 4; i++) events.Add(reader.Poll(result));
+        for (int i = 0; i < 4; i++)
+        {
+            events.Add(reader.Poll(result));
+        }
+
         CollectionAssert.AreEqual(new[] { CardEvent.SameCardStillPresent, CardEvent.CardRemoved, CardEvent.NewCard, CardEvent.SameCardStillPresent }, events, string.Join(",", events));
         Assert.IsTrue(result.UidEquals(second.Uid, 7));
         Assert.IsFalse(result.SeveralCards);
@@ -202,7 +221,11 @@ public class PresenceUnderNoiseTests
         var reported = s2.Field.Cards[0].UidHex == Convert.ToHexString(res2.Uid, 0, res2.UidLength).ToLowerInvariant() ? s2.Field.Cards[0] : s2.Field.Cards[1];
         s2.Field.Remove(reported);
         var events = new List<CardEvent>();
-        for (int i = 0; i < 4 && (events.Count == 0 || events[^1] != CardEvent.NewCard); i++) events.Add(r2.Poll(res2));
+        for (int i = 0; i < 4 && (events.Count == 0 || events[^1] != CardEvent.NewCard); i++)
+        {
+            events.Add(r2.Poll(res2));
+        }
+
         Assert.AreEqual(CardEvent.NewCard, events[^1], string.Join(",", events));
         Assert.IsFalse(res2.SeveralCards);
         Console.WriteLine($"{kind} wallet: {cases} noise cases over {cleanFrames} frames (+16), the other card never reported");
@@ -220,7 +243,11 @@ public class PresenceUnderNoiseTests
             sim.Field.Add(Card(kind, uid));
             sim.Faults.FaultOnFrame(sim.Costs.RfFramesSent + frame, RfFault.Collision);
             CardEvent e = CardEvent.NoCard;
-            for (int poll = 0; poll < 4 && e != CardEvent.NewCard; poll++) e = reader.Poll(result);
+            for (int poll = 0; poll < 4 && e != CardEvent.NewCard; poll++)
+            {
+                e = reader.Poll(result);
+            }
+
             Assert.AreEqual(CardEvent.NewCard, e, "collision on frame " + frame);
             Assert.IsFalse(result.SeveralCards, "one card and a noise collision on frame " + frame + " is not several cards");
             Assert.AreEqual(kind == "desfire" ? CardType.MifareDesfire : CardType.MifareClassic1K, result.Type, "the type survives a collided ATQA (frame " + frame + ")");
@@ -242,7 +269,11 @@ public class PresenceUnderNoiseTests
             sim.Field.Add(Card("desfire", "04612c7a9b3d80"));
             sim.Faults.FaultOnFrame(sim.Costs.RfFramesSent + frame, RfFault.Silence);
             CardEvent e = CardEvent.NoCard;
-            for (int poll = 0; poll < 4 && e != CardEvent.NewCard; poll++) e = reader.Poll(result);
+            for (int poll = 0; poll < 4 && e != CardEvent.NewCard; poll++)
+            {
+                e = reader.Poll(result);
+            }
+
             Assert.AreEqual(CardEvent.NewCard, e);
             Assert.IsTrue(result.SeveralCards, "silence on frame " + frame);
         }
@@ -274,12 +305,20 @@ public class PresenceUnderNoiseTests
             {
                 var uid = new byte[random.Next(3) == 0 ? 4 : 7];
                 random.NextBytes(uid);
-                if (uid[0] == 0x88) uid[0] = 0x08;
+                if (uid[0] == 0x88)
+                {
+                    uid[0] = 0x08;
+                }
+
                 cards.Add(sim.Field.Add<VirtualCard>(uid.Length == 7 ? VirtualCard.Desfire(uid) : VirtualCard.Classic1K(uid)));
             }
 
             visits++;
-            if (wallet) wallets++;
+            if (wallet)
+            {
+                wallets++;
+            }
+
             sim.TraceRf = wallet && Environment.GetEnvironmentVariable("LEOCARTE_TRACE") == "1";
             sim.RfTrace.Clear();
             int reported = 0;
@@ -293,11 +332,18 @@ public class PresenceUnderNoiseTests
                 {
                     reported++;
                     taps++;
-                    if (reported > 1) secondTaps++;
+                    if (reported > 1)
+                    {
+                        secondTaps++;
+                    }
+
                     if (wallet && !result.SeveralCards)
                     {
                         walletDecided++;
-                        if (Environment.GetEnvironmentVariable("LEOCARTE_TRACE") == "1") Console.WriteLine(string.Join("\n", sim.RfTrace) + "\nfaults: " + string.Join("; ", sim.Faults.Log.GetRange(Math.Max(0, sim.Faults.Log.Count - 6), Math.Min(6, sim.Faults.Log.Count))));
+                        if (Environment.GetEnvironmentVariable("LEOCARTE_TRACE") == "1")
+                        {
+                            Console.WriteLine(string.Join("\n", sim.RfTrace) + "\nfaults: " + string.Join("; ", sim.Faults.Log.GetRange(Math.Max(0, sim.Faults.Log.Count - 6), Math.Min(6, sim.Faults.Log.Count))));
+                        }
                     }
                 }
                 else if (e == CardEvent.CardRemoved)
@@ -316,8 +362,16 @@ public class PresenceUnderNoiseTests
                 sim.AdvanceTime(20_000_000);
             }
 
-            if (reported == 0) missedTaps++;
-            foreach (var card in cards) sim.Field.Remove(card);
+            if (reported == 0)
+            {
+                missedTaps++;
+            }
+
+            foreach (var card in cards)
+            {
+                sim.Field.Remove(card);
+            }
+
             for (int poll = 0; poll < 6; poll++)
             {
                 reader.Poll(result);

@@ -122,11 +122,22 @@ internal sealed class ScriptedChip : IRegisterBus, IReaderPins
         switch (register)
         {
             case Register.ComIrq:
-                if ((value & 0x80) != 0) Registers[register] |= (byte)(value & 0x7F);
-                else Registers[register] &= (byte)~value;
+                if ((value & 0x80) != 0)
+                {
+                    Registers[register] |= (byte)(value & 0x7F);
+                }
+                else
+                {
+                    Registers[register] &= (byte)~value;
+                }
+
                 return;
             case Register.FifoLevel:
-                if ((value & 0x80) != 0) Fifo.Clear();
+                if ((value & 0x80) != 0)
+                {
+                    Fifo.Clear();
+                }
+
                 return;
             case Register.FifoData:
                 Fifo.Enqueue(value);
@@ -181,7 +192,10 @@ internal sealed class ScriptedChip : IRegisterBus, IReaderPins
                 {
                     Fifo.Clear();
                     byte[]? reference = ChipVersion.SelfTestReference(VersionValue);
-                    for (int i = 0; i < 64; i++) Fifo.Enqueue(reference == null ? (byte)i : reference[i]);
+                    for (int i = 0; i < 64; i++)
+                    {
+                        Fifo.Enqueue(reference == null ? (byte)i : reference[i]);
+                    }
                 }
 
                 return;
@@ -206,7 +220,11 @@ internal sealed class ScriptedChip : IRegisterBus, IReaderPins
         Registers[Register.Coll] = 0x20;
         if (answer == null)
         {
-            if (!TimerNeverFires) Registers[Register.ComIrq] |= 0x01;
+            if (!TimerNeverFires)
+            {
+                Registers[Register.ComIrq] |= 0x01;
+            }
+
             return;
         }
 
@@ -214,10 +232,17 @@ internal sealed class ScriptedChip : IRegisterBus, IReaderPins
         if ((Registers[Register.RxMode] & 0x80) != 0 && data.Length >= 3 && answer.LastBits == 0)
         {
             // Model choice for the fake: the chip checks and keeps the CRC bytes.
-            if (!CrcA.Check(data, 0, data.Length)) Registers[Register.Error] |= 0x04;
+            if (!CrcA.Check(data, 0, data.Length))
+            {
+                Registers[Register.Error] |= 0x04;
+            }
         }
 
-        foreach (byte b in data) Fifo.Enqueue(b);
+        foreach (byte b in data)
+        {
+            Fifo.Enqueue(b);
+        }
+
         Registers[Register.Control] = (byte)((Registers[Register.Control] & 0xF8) | (answer.LastBits & 0x07));
         Registers[Register.Error] |= answer.Error;
         Registers[Register.Coll] = answer.Coll;
@@ -304,7 +329,10 @@ internal sealed class ScriptedField
             bool wake = frame[0] == 0x52;
             foreach (var c in Cards)
             {
-                if (c.State == "Ready" || c.State == "Active") c.State = c.FromHalt ? "Halt" : "Idle";
+                if (c.State == "Ready" || c.State == "Active")
+                {
+                    c.State = c.FromHalt ? "Halt" : "Idle";
+                }
             }
 
             var answering = Cards.FindAll(c => c.State == "Idle" || (wake && c.State == "Halt"));
@@ -315,7 +343,11 @@ internal sealed class ScriptedField
                 c.Level = 0;
             }
 
-            if (answering.Count == 0) return null;
+            if (answering.Count == 0)
+            {
+                return null;
+            }
+
             var atqa = answering[0].Atqa;
             if (answering.Exists(c => c.Atqa != atqa))
             {
@@ -330,27 +362,57 @@ internal sealed class ScriptedField
             int level = (frame[0] - 0x93) / 2;
             if (frame[1] == 0x70 && frame.Length == 9)
             {
-                if (!CrcA.Check(frame, 0, 9)) return null;
+                if (!CrcA.Check(frame, 0, 9))
+                {
+                    return null;
+                }
+
                 var chosen = new List<Card>();
                 foreach (var c in Cards)
                 {
-                    if (c.State != "Ready" || c.Level != level) continue;
+                    if (c.State != "Ready" || c.Level != level)
+                    {
+                        continue;
+                    }
+
                     var cln = Cln(c, level);
                     bool match = true;
-                    for (int i = 0; i < 5; i++) match &= cln[i] == frame[2 + i];
-                    if (match) chosen.Add(c);
-                    else c.State = c.FromHalt ? "Halt" : "Idle";
+                    for (int i = 0; i < 5; i++)
+                    {
+                        match &= cln[i] == frame[2 + i];
+                    }
+
+                    if (match)
+                    {
+                        chosen.Add(c);
+                    }
+                    else
+                    {
+                        c.State = c.FromHalt ? "Halt" : "Idle";
+                    }
                 }
 
-                if (chosen.Count == 0) return null;
+                if (chosen.Count == 0)
+                {
+                    return null;
+                }
+
                 int levels = chosen[0].Uid.Length == 4 ? 1 : chosen[0].Uid.Length == 7 ? 2 : 3;
                 if (level < levels - 1)
                 {
-                    foreach (var c in chosen) c.Level = level + 1;
+                    foreach (var c in chosen)
+                    {
+                        c.Level = level + 1;
+                    }
+
                     return ScriptedAnswer.WithCrc(0x04);
                 }
 
-                foreach (var c in chosen) c.State = "Active";
+                foreach (var c in chosen)
+                {
+                    c.State = "Active";
+                }
+
                 return ScriptedAnswer.WithCrc(chosen[0].Sak);
             }
 
@@ -358,14 +420,29 @@ internal sealed class ScriptedField
             var responders = new List<byte[]>();
             foreach (var c in Cards)
             {
-                if (c.State != "Ready" || c.Level != level) continue;
+                if (c.State != "Ready" || c.Level != level)
+                {
+                    continue;
+                }
+
                 var cln = Cln(c, level);
                 bool match = true;
-                for (int b = 0; b < knownBits; b++) match &= Bit(cln, b) == Bit(frame, 16 + b);
-                if (match) responders.Add(cln);
+                for (int b = 0; b < knownBits; b++)
+                {
+                    match &= Bit(cln, b) == Bit(frame, 16 + b);
+                }
+
+                if (match)
+                {
+                    responders.Add(cln);
+                }
             }
 
-            if (responders.Count == 0) return null;
+            if (responders.Count == 0)
+            {
+                return null;
+            }
+
             int fullBytes = knownBits / 8;
             int count = 5 - fullBytes;
             var data = new byte[count];
@@ -374,24 +451,53 @@ internal sealed class ScriptedField
             {
                 int one = responders.Count(r => Bit(r, b) == 1);
                 int value = one > 0 ? 1 : 0;
-                if (one > 0 && one < responders.Count && collisionAt < 0) collisionAt = b;
-                if (collisionAt >= 0 && b > collisionAt) value = 0;
+                if (one > 0 && one < responders.Count && collisionAt < 0)
+                {
+                    collisionAt = b;
+                }
+
+                if (collisionAt >= 0 && b > collisionAt)
+                {
+                    value = 0;
+                }
+
                 int fifoBit = b - fullBytes * 8;
-                if (value == 1) data[fifoBit / 8] |= (byte)(1 << (fifoBit % 8));
+                if (value == 1)
+                {
+                    data[fifoBit / 8] |= (byte)(1 << (fifoBit % 8));
+                }
             }
 
-            if (collisionAt < 0) return ScriptedAnswer.Bytes(data);
+            if (collisionAt < 0)
+            {
+                return ScriptedAnswer.Bytes(data);
+            }
+
             int position = collisionAt - fullBytes * 8 + 1;
             return new ScriptedAnswer { Data = data, Error = 0x08, Coll = (byte)(position == 32 ? 0 : position) };
         }
 
         if (frame.Length == 4 && frame[0] == 0x50 && frame[1] == 0x00 && CrcA.Check(frame, 0, 4))
         {
-            foreach (var c in Cards) if (c.State == "Active") c.State = "Halt";
+            foreach (var c in Cards)
+            {
+                if (c.State == "Active")
+                {
+                    c.State = "Halt";
+                }
+            }
+
             return null;
         }
 
-        foreach (var c in Cards) if (c.State == "Ready" || c.State == "Active") c.State = c.FromHalt ? "Halt" : "Idle";
+        foreach (var c in Cards)
+        {
+            if (c.State == "Ready" || c.State == "Active")
+            {
+                c.State = c.FromHalt ? "Halt" : "Idle";
+            }
+        }
+
         return null;
     }
 }

@@ -147,7 +147,11 @@ public class ScriptedChipDriverTests
     [DataRow("04a1b2c3d4e5f60718", (byte)0x00, (ushort)0x0084)]
     public void SelectsEveryUidSize(string hex, byte sak, ushort atqa)
     {
-        if (hex.Length == 18) hex += "29";
+        if (hex.Length == 18)
+        {
+            hex += "29";
+        }
+
         var (_, _, picc, field) = Rig();
         byte[] uid = Convert.FromHexString(hex);
         field.Add(uid, sak, atqa);
@@ -178,7 +182,11 @@ public class ScriptedChipDriverTests
                 byte[] b = (byte[])a.Clone();
                 // Level 1 carries CT + uid0..2 (bit 0..7 is the CT, identical for both); level 2 carries uid3..6.
                 int uidBit = level == 0 ? bit - 8 : 24 + bit;
-                if (uidBit < 0) continue;
+                if (uidBit < 0)
+                {
+                    continue;
+                }
+
                 b[uidBit / 8] ^= (byte)(1 << (uidBit % 8));
                 field.Add(a, 0x20, 0x0344);
                 field.Add(b, 0x20, 0x0344);
@@ -228,7 +236,11 @@ public class ScriptedChipDriverTests
         for (int round = 0; round < field.Cards.Count + 2; round++)
         {
             ReaderResult request = picc.RequestA(card);
-            if (request == ReaderResult.Timeout) break;
+            if (request == ReaderResult.Timeout)
+            {
+                break;
+            }
+
             Assert.AreEqual(ReaderResult.Ok, request, label);
             Assert.AreEqual(ReaderResult.Ok, picc.Select(card), label);
             seen.Add(Convert.ToHexString(card.Uid, 0, card.UidLength));
@@ -248,7 +260,11 @@ public class ScriptedChipDriverTests
         fake.OnTransmit = (frame, bits, align) =>
         {
             var answer = field.Answer(frame, bits, align);
-            if (answer != null && frame.Length == 9) answer.Data[2] ^= 0x01;
+            if (answer != null && frame.Length == 9)
+            {
+                answer.Data[2] ^= 0x01;
+            }
+
             return answer;
         };
         Assert.AreEqual(ReaderResult.Ok, picc.RequestA(card));
@@ -257,7 +273,11 @@ public class ScriptedChipDriverTests
         fake.OnTransmit = (frame, bits, align) =>
         {
             var answer = field.Answer(frame, bits, align);
-            if (answer != null && frame.Length == 2) answer.Data[4] ^= 0x01;
+            if (answer != null && frame.Length == 2)
+            {
+                answer.Data[4] ^= 0x01;
+            }
+
             return answer;
         };
         picc.WakeUpA(card);

@@ -1,6 +1,5 @@
 #nullable enable
 using System;
-using System.Linq;
 using LeoCarte.Drivers.Iso14443;
 using LeoCarte.Drivers.Mfrc522;
 using Microsoft.VisualStudio.TestTools.UnitTesting;

@@ -24,6 +24,74 @@ public class SimulatorCardReaderTests
     }
 
     [TestMethod]
+    public void AWalletIsFlaggedAsSeveralCardsAndACardAloneIsNot()
+    {
+        var (sim, reader, result) = Rig();
+        var first = sim.Field.Add(VirtualCard.Desfire(VirtualCard.UidFromHex("04a1b2c3d4e580")));
+        var second = sim.Field.Add(VirtualCard.Desfire(VirtualCard.UidFromHex("04a1b2c3d4e5f0")));
+        Assert.AreEqual(CardEvent.NewCard, reader.Poll(result));
+        Assert.IsTrue(result.SeveralCards, "a collision was resolved during SELECT (ISO/IEC 14443-3 §6.5.3)");
+        Assert.AreEqual(ReaderStep.None, result.FailedStep);
+        sim.Field.Remove(first);
+        sim.Field.Remove(second);
+        while (reader.Poll(result) != CardEvent.CardRemoved)
+        {
+        }
+
+        sim.Field.Add(VirtualCard.Desfire(VirtualCard.UidFromHex("04a1b2c3d4e580")));
+        Assert.AreEqual(CardEvent.NewCard, reader.Poll(result));
+        Assert.IsFalse(result.SeveralCards);
+    }
+
+    [TestMethod]
+    public void AFailedPollSaysWhichStepFailed()
+    {
+        var (sim, reader, result) = Rig();
+        sim.Field.Add(VirtualCard.Desfire(VirtualCard.UidFromHex("04a1b2c3d4e580")));
+        sim.Faults.CorruptCrcOfNextAnswers(50);
+        CardEvent e = CardEvent.NoCard;
+        for (int i = 0; i < 20 && e != CardEvent.Error; i++)
+        {
+            e = reader.Poll(result);
+        }
+
+        Assert.AreEqual(CardEvent.Error, e);
+        Assert.AreEqual(ReaderStep.Select, result.FailedStep, ReaderSteps.Name(result.FailedStep) + ", " + ReaderResults.Name(result.Error));
+        Assert.AreNotEqual(ReaderResult.Ok, result.Error);
+        sim.Faults.ClearAll();
+        for (int i = 0; i < 10 && e != CardEvent.NewCard; i++)
+        {
+            e = reader.Poll(result);
+        }
+
+        Assert.AreEqual(CardEvent.NewCard, e, "read once the field is clean");
+        Assert.AreEqual(ReaderStep.None, result.FailedStep);
+    }
+
+    [TestMethod]
+    public void OverheatingIsCountedAndRepaired()
+    {
+        var (sim, reader, result) = Rig();
+        var health = new ReaderDiagnostics();
+        reader.ReadHealth(health);
+        Assert.AreEqual(0, health.Overheats);
+
+        sim.Field.Add(VirtualCard.Desfire(VirtualCard.UidFromHex("04a1b2c3d4e580")));
+        sim.Faults.Overheat();
+        int polls = 0;
+        while (reader.Poll(result) != CardEvent.NewCard && polls < 200)
+        {
+            polls++;
+        }
+
+        reader.ReadHealth(health);
+        Assert.IsTrue(polls < 200, "the reader recovered and read the card");
+        Assert.AreEqual(1, health.Overheats, "ErrorReg.TempErr seen by the health check (§9.3.1.7)");
+        Assert.IsTrue(health.Recoveries >= 1);
+        Assert.AreEqual(polls + 1L, health.Polls);
+    }
+
+    [TestMethod]
     public void ARestingLeoCarteIsReportedOnceThenRemoved()
     {
         var (sim, reader, result) = Rig();
@@ -72,13 +140,23 @@ public class SimulatorCardReaderTests
     [TestMethod]
     public void DiagnosticsTellAMissingReaderFromAnUnknownChip()
     {
+        // Nothing on the bus (MISO floating low): not even the hard reset Diagnose escalates to brings an answer.
         var sim = new Mfrc522Simulator();
-        sim.Faults.StallChip(0x00);
-        var reader = new CardReader(sim, sim, null, null);
+        var reader = new CardReader(new NothingOnTheBus(), sim, null, null);
         var diagnostics = new ReaderDiagnostics();
         reader.Diagnose(diagnostics);
         Assert.IsFalse(diagnostics.Answered, "reader missing");
+        Assert.AreEqual(ReaderResult.ChipFault, diagnostics.Initialization);
+        Assert.AreEqual("no answer", diagnostics.VersionName);
         Assert.IsFalse(diagnostics.Healthy);
+
+        // A hung chip (reads 0x00) comes back with the hard reset, as at Start.
+        var hung = new Mfrc522Simulator();
+        hung.Faults.StallChip(0x00);
+        reader = new CardReader(hung, hung, null, null);
+        reader.Diagnose(diagnostics);
+        Assert.IsTrue(diagnostics.Answered && diagnostics.Healthy, "revived by the hard reset");
+        Assert.AreEqual(1, diagnostics.HardResets);
 
         var unknown = new Mfrc522Simulator(0x90);
         reader = new CardReader(unknown, unknown, null, null);
@@ -216,19 +294,39 @@ public class SimulatorCardReaderTests
             {
                 var uid = new byte[random.Next(2) == 0 ? 4 : 7];
                 random.NextBytes(uid);
-                if (uid[0] == 0x88) uid[0] = 0x08;
+                if (uid[0] == 0x88)
+                {
+                    uid[0] = 0x08;
+                }
+
                 present.Add(uid.Length == 7 ? sim.Field.Add(VirtualCard.Desfire(uid)) : sim.Field.Add(VirtualCard.Classic1K(uid)));
             }
             else if (action < 6 && present.Count > 0)
             {
                 var card = present[random.Next(present.Count)];
-                if (random.Next(2) == 0) sim.Faults.RemoveCardAfterFrames(card, random.Next(1, 6));
-                else sim.Field.Remove(card);
+                if (random.Next(2) == 0)
+                {
+                    sim.Faults.RemoveCardAfterFrames(card, random.Next(1, 6));
+                }
+                else
+                {
+                    sim.Field.Remove(card);
+                }
+
                 present.Remove(card);
             }
-            else if (action == 6) sim.Faults.StallChipAfterTransfers(random.Next(1, 40), random.Next(2) == 0 ? (byte)0x00 : (byte)0xFF);
-            else if (action == 7) sim.Faults.BrownOutAfterTransfers(random.Next(1, 40));
-            else if (action == 8) sim.Faults.DropAntennaAfterTransfers(random.Next(1, 40));
+            else if (action == 6)
+            {
+                sim.Faults.StallChipAfterTransfers(random.Next(1, 40), random.Next(2) == 0 ? (byte)0x00 : (byte)0xFF);
+            }
+            else if (action == 7)
+            {
+                sim.Faults.BrownOutAfterTransfers(random.Next(1, 40));
+            }
+            else if (action == 8)
+            {
+                sim.Faults.DropAntennaAfterTransfers(random.Next(1, 40));
+            }
 
             long before = sim.Costs.Transfers;
             long startNs = sim.NowNs;
@@ -246,4 +344,10 @@ public class SimulatorCardReaderTests
         Assert.IsTrue(reader.Chip.HardResets > 0);
         Assert.AreEqual(0, reader.ExceptionsCaught, "the driver itself never threw");
     }
+}
+
+/// <summary>An SPI bus with no chip on it: every byte reads 0x00.</summary>
+internal sealed class NothingOnTheBus : IRegisterBus
+{
+    public void Transfer(byte[] tx, byte[] rx, int length) => Array.Clear(rx, 0, length);
 }

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using LeoCarte.Drivers.Iso14443;
 using LeoCarte.Drivers.Mfrc522;
-using LeoCarte.Drivers.Reader;
 using LeoCarte.Simulator;
 using LeoCarte.Simulator.Cards;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
@@ -64,7 +63,11 @@ public class SimulatorDriverTests
     [DataRow("04a1b2c3d4e5f60718")]
     public void DetectSelectAndHaltEveryUidSize(string hex)
     {
-        if (hex.Length == 18) hex += "29";
+        if (hex.Length == 18)
+        {
+            hex += "29";
+        }
+
         var (sim, chip, picc) = Rig();
         byte[] uid = Convert.FromHexString(hex);
         var virtualCard = sim.Field.Add(VirtualCard.Classic1K(uid));
@@ -166,10 +169,20 @@ public class SimulatorDriverTests
                     Array.Copy(other, uid, random.Next(Math.Min(other.Length, length)));
                 }
 
-                if (uid[0] == 0x88 || uids.Any(u => u.SequenceEqual(uid))) continue;
+                if (uid[0] == 0x88 || uids.Any(u => u.SequenceEqual(uid)))
+                {
+                    continue;
+                }
+
                 uids.Add(uid);
-                if (length == 7 && random.Next(2) == 0) sim.Field.Add(VirtualCard.Desfire(uid));
-                else sim.Field.Add(VirtualCard.Classic1K(uid));
+                if (length == 7 && random.Next(2) == 0)
+                {
+                    sim.Field.Add(VirtualCard.Desfire(uid));
+                }
+                else
+                {
+                    sim.Field.Add(VirtualCard.Classic1K(uid));
+                }
             }
 
             var card = new CardIdentity();
@@ -177,7 +190,11 @@ public class SimulatorDriverTests
             for (int round = 0; round < count + 2; round++)
             {
                 ReaderResult request = picc.RequestA(card);
-                if (request == ReaderResult.Timeout) break;
+                if (request == ReaderResult.Timeout)
+                {
+                    break;
+                }
+
                 Assert.AreEqual(ReaderResult.Ok, request, "run " + run);
                 Assert.AreEqual(ReaderResult.Ok, picc.Select(card), "run " + run + " " + string.Join(",", uids.Select(Convert.ToHexString)));
                 seen.Add(Convert.ToHexString(card.Uid, 0, card.UidLength));
@@ -197,7 +214,11 @@ public class SimulatorDriverTests
             var a = Convert.FromHexString("12345678");
             var b = (byte[])a.Clone();
             b[bit / 8] ^= (byte)(1 << (bit % 8));
-            if (b[0] == 0x88) continue;
+            if (b[0] == 0x88)
+            {
+                continue;
+            }
+
             sim.Field.Add(VirtualCard.Classic1K(a));
             sim.Field.Add(VirtualCard.Classic1K(b));
             var card = new CardIdentity();

@@ -5,7 +5,6 @@ using System.Text;
 using LeoCarte.Gateway;
 using LeoCarte.Gateway.Import;
 using LeoCarte.Gateway.Lists;
-using LeoCarte.Gateway.Storage;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace LeoCarte.Terminal.Tests.Host.Gateway;

@@ -4,8 +4,6 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using LeoCarte.Gateway.Import;
-using LeoCarte.Gateway.Lists;
-using LeoCarte.Gateway.Storage;
 using LeoCarte.Terminal.Cards;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 

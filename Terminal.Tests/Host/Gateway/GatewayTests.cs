@@ -1,16 +1,12 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using LeoCarte.Gateway.Api;
 using LeoCarte.Gateway.Import;
 using LeoCarte.Gateway.Lists;
 using LeoCarte.Gateway.Storage;
-using LeoCarte.HostAdapters;
 using LeoCarte.Terminal.Allowlist;
 using LeoCarte.Terminal.Cards;
 using LeoCarte.Terminal.Storage;
-using LeoCarte.Terminal.Sync;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace LeoCarte.Terminal.Tests.Host.Gateway;

@@ -13,8 +13,8 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
     internal sealed class Chip
     {
         public readonly Mfrc522Simulator Sim;
-        private readonly byte[] _tx = new byte[80];
-        private readonly byte[] _rx = new byte[80];
+        private readonly byte[] tx = new byte[80];
+        private readonly byte[] rx = new byte[80];
 
         public Chip(Mfrc522Simulator sim) { Sim = sim; }
 
@@ -22,27 +22,31 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
 
         public byte Read(byte register)
         {
-            _tx[0] = Register.ReadAddress(register);
-            _tx[1] = 0;
-            Sim.Transfer(_tx, _rx, 2);
-            return _rx[1];
+            tx[0] = Register.ReadAddress(register);
+            tx[1] = 0;
+            Sim.Transfer(tx, rx, 2);
+            return rx[1];
         }
 
         public void Write(byte register, params byte[] values)
         {
-            _tx[0] = Register.WriteAddress(register);
-            Array.Copy(values, 0, _tx, 1, values.Length);
-            Sim.Transfer(_tx, _rx, values.Length + 1);
+            tx[0] = Register.WriteAddress(register);
+            Array.Copy(values, 0, tx, 1, values.Length);
+            Sim.Transfer(tx, rx, values.Length + 1);
         }
 
         /// <summary>Burst read of the FIFO in one transfer (address repeated, ends with 00h).</summary>
         public byte[] ReadFifo(int count)
         {
-            for (int i = 0; i < count; i++) _tx[i] = Register.ReadAddress(Register.FifoData);
-            _tx[count] = 0;
-            Sim.Transfer(_tx, _rx, count + 1);
+            for (int i = 0; i < count; i++)
+            {
+                tx[i] = Register.ReadAddress(Register.FifoData);
+            }
+
+            tx[count] = 0;
+            Sim.Transfer(tx, rx, count + 1);
             var data = new byte[count];
-            Array.Copy(_rx, 1, data, 0, count);
+            Array.Copy(rx, 1, data, 0, count);
             return data;
         }
 
@@ -85,7 +89,10 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
             {
                 result.Polls++;
                 result.Irq = Read(Register.ComIrq);
-                if ((result.Irq & (Mfrc522Simulator.RxIrq | Mfrc522Simulator.TimerIrq)) != 0) break;
+                if ((result.Irq & (Mfrc522Simulator.RxIrq | Mfrc522Simulator.TimerIrq)) != 0)
+                {
+                    break;
+                }
             }
 
             Write(Register.Command, Command.Idle);
@@ -133,7 +140,10 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
                     frame[1] = (byte)(((2 + fullBytes) << 4) | extra);
                     Array.Copy(cln, 0, frame, 2, fullBytes + (extra > 0 ? 1 : 0));
                     var r = Transceive(frame, extra, extra);
-                    if (r.Data.Length == 0) return null;
+                    if (r.Data.Length == 0)
+                    {
+                        return null;
+                    }
                     // Merge received bits: FIFO byte 0 continues cln[fullBytes] from bit "extra".
                     for (int i = 0; i < r.Data.Length && fullBytes + i < 5; i++)
                     {
@@ -143,24 +153,46 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
 
                     if ((r.Error & Mfrc522Simulator.CollErr) == 0)
                     {
-                        if ((r.Error & 0x13) != 0) return null;
+                        if ((r.Error & 0x13) != 0)
+                        {
+                            return null;
+                        }
+
                         break;
                     }
 
                     collisions++;
-                    if ((r.Coll & 0x20) != 0) return null;
+                    if ((r.Coll & 0x20) != 0)
+                    {
+                        return null;
+                    }
+
                     int position = r.Coll & 0x1F;
-                    if (position == 0) position = 32;
+                    if (position == 0)
+                    {
+                        position = 32;
+                    }
                     // CollPos counts from bit 0 of the first FIFO byte, i.e. from bit fullBytes*8 of UID CLn.
                     int collidedBit = fullBytes * 8 + position - 1;
                     cln[collidedBit / 8] |= (byte)(1 << (collidedBit % 8));
                     known = collidedBit + 1;
-                    if (known >= 40) return null;
+                    if (known >= 40)
+                    {
+                        return null;
+                    }
                 }
 
-                if ((cln[0] ^ cln[1] ^ cln[2] ^ cln[3]) != cln[4]) return null;
+                if ((cln[0] ^ cln[1] ^ cln[2] ^ cln[3]) != cln[4])
+                {
+                    return null;
+                }
+
                 var select = TransceiveWithCrc(sel, 0x70, cln[0], cln[1], cln[2], cln[3], cln[4]);
-                if (select.Data.Length != 3 || !CrcA.Check(select.Data, 0, 3)) return null;
+                if (select.Data.Length != 3 || !CrcA.Check(select.Data, 0, 3))
+                {
+                    return null;
+                }
+
                 sak = select.Data[0];
                 if ((sak & 0x04) != 0)
                 {
@@ -191,7 +223,10 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
             for (int i = 0; i < 1000; i++)
             {
                 byte irq = Read(Register.ComIrq);
-                if ((irq & (Mfrc522Simulator.IdleIrq | Mfrc522Simulator.TimerIrq)) != 0) break;
+                if ((irq & (Mfrc522Simulator.IdleIrq | Mfrc522Simulator.TimerIrq)) != 0)
+                {
+                    break;
+                }
             }
 
             Write(Register.Command, Command.Idle);

@@ -101,7 +101,11 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
             chip.Write(Register.Command, Command.Transceive);
             chip.Write(Register.BitFraming, 0x87);
             int reads = 0;
-            while (!chip.Sim.IrqAsserted && reads < 1000) reads++;
+            while (!chip.Sim.IrqAsserted && reads < 1000)
+            {
+                reads++;
+            }
+
             Assert.IsTrue(reads > 3 && reads < 30, "reads " + reads);
             Assert.AreEqual(Mfrc522Simulator.RxIrq, chip.Read(Register.ComIrq) & Mfrc522Simulator.RxIrq);
             Assert.AreEqual(reads + 1, chip.Sim.Costs.GpioReads);

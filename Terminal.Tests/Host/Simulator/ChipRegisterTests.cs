@@ -172,7 +172,11 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
             chip.Write(Register.Mode, 0x3D);
             chip.Write(Register.TxControl, 0x83);
             var stored = new byte[25];
-            for (int i = 0; i < 25; i++) stored[i] = (byte)(i + 1);
+            for (int i = 0; i < 25; i++)
+            {
+                stored[i] = (byte)(i + 1);
+            }
+
             chip.Write(Register.FifoData, stored);
             chip.Write(Register.Command, Command.Mem);
             chip.Write(Register.Command, Command.SoftReset);

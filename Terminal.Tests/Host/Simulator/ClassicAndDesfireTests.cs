@@ -19,7 +19,11 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
             for (int b = 4; b < 7; b++)
             {
                 var data = new byte[16];
-                for (int i = 0; i < 16; i++) data[i] = (byte)(b * 16 + i);
+                for (int i = 0; i < 16; i++)
+                {
+                    data[i] = (byte)(b * 16 + i);
+                }
+
                 card.WriteBlockRaw(b, data);
             }
 
@@ -92,7 +96,11 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
             Assert.AreEqual(4, first.LastBits);
             Assert.AreEqual(0x0A, first.Data[0] & 0x0F);
             var data = new byte[16];
-            for (int i = 0; i < 16; i++) data[i] = (byte)(0xF0 - i);
+            for (int i = 0; i < 16; i++)
+            {
+                data[i] = (byte)(0xF0 - i);
+            }
+
             var second = chip.TransceiveWithCrc(data);
             Assert.AreEqual(0x0A, second.Data[0] & 0x0F);
             CollectionAssert.AreEqual(data, card.ReadBlockRaw(5));
@@ -232,7 +240,11 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
             chip.Select(out _, out _);
             Assert.AreEqual(ClassicCard.Ack, chip.TransceiveWithCrc(0xA0, 0x05).Data[0] & 0x0F, "first part: address");
             var data = new byte[16];
-            for (int i = 0; i < 16; i++) data[i] = (byte)(0xC0 + i);
+            for (int i = 0; i < 16; i++)
+            {
+                data[i] = (byte)(0xC0 + i);
+            }
+
             Assert.AreEqual(ClassicCard.Ack, chip.TransceiveWithCrc(data).Data[0] & 0x0F, "second part: 16 bytes");
             CollectionAssert.AreEqual(new byte[] { 0xC0, 0xC1, 0xC2, 0xC3 }, card.ReadPageRaw(5));
             CollectionAssert.AreEqual(new byte[4], card.ReadPageRaw(6), "bytes 4..15 are ignored (MF0ICU1 §9.4)");

@@ -111,7 +111,7 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
             chip.Reqa();
             chip.Select(out _, out _);
             long removeAt = chip.Sim.Costs.Transfers + 8; // a few polls into MFAuthent
-            chip.Sim.BeforeTransfer += sim => { if (sim.Costs.Transfers == removeAt) sim.Field.Remove(card); };
+            chip.Sim.BeforeTransfer += sim => { if (sim.Costs.Transfers == removeAt) { sim.Field.Remove(card); } };
             Assert.IsFalse(chip.Authenticate(0x60, 4, Chip.DefaultKey, Uid4));
             Assert.AreEqual(Mfrc522Simulator.TimerIrq, chip.Read(Register.ComIrq) & Mfrc522Simulator.TimerIrq);
         }

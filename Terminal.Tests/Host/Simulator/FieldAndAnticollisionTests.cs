@@ -164,7 +164,10 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
             var card = VirtualCard.Classic1K(Uid4);
             chip.Sim.BeforeTransfer += sim =>
             {
-                if (sim.Costs.Transfers == 20 && !sim.Field.Contains(card)) sim.Field.Add(card);
+                if (sim.Costs.Transfers == 20 && !sim.Field.Contains(card))
+                {
+                    sim.Field.Add(card);
+                }
             };
             Assert.IsTrue(chip.Reqa().TimedOut);
             CollectionAssert.AreEqual(new byte[] { 0x04, 0x00 }, chip.Reqa().Data);
@@ -184,9 +187,20 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
                     int size = new[] { 4, 7, 10 }[random.Next(3)];
                     var uid = new byte[size];
                     random.NextBytes(uid);
-                    if (uid[0] == 0x88) uid[0] = 0x08;
-                    if (size == 4) uid[1] = (byte)(uid[1] & 0xF0 | i); // distinct UIDs
-                    else uid[size - 1] = (byte)i;
+                    if (uid[0] == 0x88)
+                    {
+                        uid[0] = 0x08;
+                    }
+
+                    if (size == 4)
+                    {
+                        uid[1] = (byte)(uid[1] & 0xF0 | i); // distinct UIDs
+                    }
+                    else
+                    {
+                        uid[size - 1] = (byte)i;
+                    }
+
                     VirtualCard card = random.Next(3) switch
                     {
                         0 => VirtualCard.Classic1K(uid),
@@ -199,7 +213,11 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
                 var seen = new List<string>();
                 for (int attempt = 0; attempt < 10 && seen.Count < count; attempt++)
                 {
-                    if (chip.Reqa().Data.Length == 0) break;
+                    if (chip.Reqa().Data.Length == 0)
+                    {
+                        break;
+                    }
+
                     byte[] uid = chip.Select(out _, out _);
                     Assert.IsNotNull(uid, "round " + round);
                     seen.Add(Convert.ToHexString(uid));

@@ -56,7 +56,11 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
             var sim = new Mfrc522Simulator();
             var classic = sim.Field.Add(VirtualCard.Classic1K(new byte[] { 0x12, 0x34, 0x56, 0x78 }));
             var block4 = new byte[16];
-            for (int i = 0; i < 16; i++) block4[i] = (byte)(0xA0 + i);
+            for (int i = 0; i < 16; i++)
+            {
+                block4[i] = (byte)(0xA0 + i);
+            }
+
             classic.WriteBlockRaw(4, block4);
             var card = Listen(sim, out var binding);
             var mifare = new MifareCard(binding, 0)

@@ -40,9 +40,16 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
                 long before = sim.NowNs;
                 sim.Transfer(tx, rx, length);
                 Assert.IsTrue(sim.NowNs > before);
-                if (i % 997 == 0) sim.Faults.BrownOut();
+                if (i % 997 == 0)
+                {
+                    sim.Faults.BrownOut();
+                }
+
                 if (i % 1999 == 0) { sim.SetResetHigh(false); sim.SetResetHigh(true); }
-                if (i % 50 == 0) sim.Delay(random.Next(3));
+                if (i % 50 == 0)
+                {
+                    sim.Delay(random.Next(3));
+                }
             }
 
             Assert.AreEqual(20_000, sim.Costs.Transfers);
@@ -66,9 +73,16 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
                 {
                     var frame = new byte[1 + random.Next(20)];
                     random.NextBytes(frame);
-                    if (random.Next(2) == 0 && frame.Length >= 3) CrcA.Append(frame, 0, frame.Length - 2);
+                    if (random.Next(2) == 0 && frame.Length >= 3)
+                    {
+                        CrcA.Append(frame, 0, frame.Length - 2);
+                    }
+
                     chip.Transceive(frame, txLastBits: random.Next(4) == 0 ? random.Next(8) : 0, rxAlign: random.Next(8) == 0 ? random.Next(8) : 0);
-                    if (random.Next(10) == 0) chip.Wupa();
+                    if (random.Next(10) == 0)
+                    {
+                        chip.Wupa();
+                    }
                 }
             }
         }

@@ -2,8 +2,6 @@ using System;
 using System.Net.Http;
 using System.Collections.Generic;
 using System.IO;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Threading.Tasks;
 using LeoCarte.Gateway;

@@ -5,7 +5,6 @@ using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
 using LeoCarte.Gateway.Api;
-using LeoCarte.Gateway.Import;
 using LeoCarte.Gateway.Lists;
 using LeoCarte.Gateway.Storage;
 using LeoCarte.HostAdapters;
@@ -363,17 +362,17 @@ public class SyncEndToEndTests
     {
         await using var gateway = await GatewayFixture.StartAsync(GatewayFixture.Export(5, (CsnA, "ENABLED", "")));
         using var http = new HttpClient { BaseAddress = gateway.BaseUri };
-        const string path = "/api/v1/terminals/" + GatewayFixture.TerminalId + "/list?have=0";
+        const string ListPath = "/api/v1/terminals/" + GatewayFixture.TerminalId + "/list?have=0";
         long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
         async Task<HttpResponseMessage> Get(byte[] secret, long timestamp, string terminal = GatewayFixture.TerminalId)
         {
-            var request = new HttpRequestMessage(HttpMethod.Get, path);
+            var request = new HttpRequestMessage(HttpMethod.Get, ListPath);
             if (secret != null)
             {
                 request.Headers.Add(RequestSigner.TerminalHeader, terminal);
                 request.Headers.Add(RequestSigner.TimestampHeader, timestamp.ToString());
-                request.Headers.Add(RequestSigner.SignatureHeader, Convert.ToHexStringLower(TerminalAuthenticator.Sign(secret, "GET", path, terminal, timestamp, null)));
+                request.Headers.Add(RequestSigner.SignatureHeader, Convert.ToHexStringLower(TerminalAuthenticator.Sign(secret, "GET", ListPath, terminal, timestamp, null)));
             }
 
             return await http.SendAsync(request);
@@ -425,6 +424,4 @@ public class SyncEndToEndTests
         copy[index] ^= 0x20;
         return copy;
     }
-
-    private static void File(string text, GatewayFixture gateway) => System.IO.File.WriteAllText(gateway.ExportPath, text);
 }

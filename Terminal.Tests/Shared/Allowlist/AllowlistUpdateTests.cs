@@ -6,6 +6,7 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 using LeoCarte.Terminal.Allowlist;
 using LeoCarte.Terminal.Cards;
 using LeoCarte.Terminal.Storage;
+using LeoCarte.Terminal.Tests.Support;
 
 namespace LeoCarte.Terminal.Tests.Allowlist
 {
@@ -34,7 +35,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
             store.Open();
             ListEntry[] entries = Sample(60, 1);
             byte[] list = ListBuilder.BuildSnapshot(Site, 5, Issued, entries, Key());
-            Assert.AreEqual((int)ListUpdateResult.Ok, (int)Feed(store, list, 13));
+            ExpectEnum.Equal(ListUpdateResult.Ok, Feed(store, list, 13));
             Assert.AreEqual(5L, store.Version);
             Assert.AreEqual(60, store.Count);
             Assert.AreEqual(Site, store.SiteId);
@@ -44,7 +45,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
             for (int i = 0; i < entries.Length; i++)
             {
                 Assert.IsTrue(store.TryFind(entries[i].Uid, 0, entries[i].Uid.Length, record), "entry " + i);
-                Assert.AreEqual((int)entries[i].State, (int)record.State);
+                ExpectEnum.Equal(entries[i].State, record.State);
                 Assert.AreEqual(entries[i].HolderKey, record.HolderKey);
                 Assert.AreEqual((int)entries[i].Category, (int)record.Category);
                 Assert.IsTrue(store.LastLookupReads <= 2);
@@ -69,7 +70,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
             AllowlistStore store = new AllowlistStore(new MemoryFileStore(), "t", 128);
             store.Open();
             ListEntry[] entries = Sample(30, 2);
-            Assert.AreEqual((int)ListUpdateResult.Ok, (int)Feed(store, ListBuilder.BuildSnapshot(Site, 1, Issued, entries, Key()), 1000));
+            ExpectEnum.Equal(ListUpdateResult.Ok, Feed(store, ListBuilder.BuildSnapshot(Site, 1, Issued, entries, Key()), 1000));
 
             byte[] added = new byte[] { 0x04, 0x55, 0x66, 0x77, 0x88, 0x99, 0xAA };
             ListEntry[] changes = new ListEntry[]
@@ -79,7 +80,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
                 ListEntry.Removal(entries[4].Uid),
             };
             byte[] delta = ListBuilder.BuildDelta(Site, 2, 1, Issued + 60, changes, Key());
-            Assert.AreEqual((int)ListUpdateResult.Ok, (int)Feed(store, delta, 5));
+            ExpectEnum.Equal(ListUpdateResult.Ok, Feed(store, delta, 5));
             Assert.AreEqual(2L, store.Version);
             Assert.AreEqual(30, store.Count);
 
@@ -88,7 +89,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
             Assert.AreEqual(900, record.HolderKey);
             Assert.AreEqual(2, (int)record.Category);
             Assert.IsTrue(store.TryFind(entries[3].Uid, 0, entries[3].Uid.Length, record));
-            Assert.AreEqual((int)CardState.Lost, (int)record.State);
+            ExpectEnum.Equal(CardState.Lost, record.State);
             Assert.IsFalse(store.TryFind(entries[4].Uid, 0, entries[4].Uid.Length, record));
             Assert.IsTrue(store.TryFind(entries[5].Uid, 0, entries[5].Uid.Length, record));
         }
@@ -100,21 +101,21 @@ namespace LeoCarte.Terminal.Tests.Allowlist
             store.Open();
             ListEntry[] entries = Sample(10, 3);
             byte[] v3 = ListBuilder.BuildSnapshot(Site, 3, Issued, entries, Key());
-            Assert.AreEqual((int)ListUpdateResult.Ok, (int)Feed(store, v3, 7));
-            Assert.AreEqual((int)ListUpdateResult.VersionNotNewer, (int)Feed(store, v3, 7));
-            Assert.AreEqual((int)ListUpdateResult.VersionNotNewer, (int)Feed(store, ListBuilder.BuildSnapshot(Site, 2, Issued, entries, Key()), 7));
+            ExpectEnum.Equal(ListUpdateResult.Ok, Feed(store, v3, 7));
+            ExpectEnum.Equal(ListUpdateResult.VersionNotNewer, Feed(store, v3, 7));
+            ExpectEnum.Equal(ListUpdateResult.VersionNotNewer, Feed(store, ListBuilder.BuildSnapshot(Site, 2, Issued, entries, Key()), 7));
 
             ListEntry[] change = new ListEntry[] { ListEntry.Removal(entries[0].Uid) };
-            Assert.AreEqual((int)ListUpdateResult.BaseMismatch, (int)Feed(store, ListBuilder.BuildDelta(Site, 5, 2, Issued, change, Key()), 7));
-            Assert.AreEqual((int)ListUpdateResult.VersionNotNewer, (int)Feed(store, ListBuilder.BuildDelta(Site, 3, 2, Issued, change, Key()), 7));
-            Assert.AreEqual((int)ListUpdateResult.WrongSite, (int)Feed(store, ListBuilder.BuildSnapshot(Site + 1, 9, Issued, entries, Key()), 7));
+            ExpectEnum.Equal(ListUpdateResult.BaseMismatch, Feed(store, ListBuilder.BuildDelta(Site, 5, 2, Issued, change, Key()), 7));
+            ExpectEnum.Equal(ListUpdateResult.VersionNotNewer, Feed(store, ListBuilder.BuildDelta(Site, 3, 2, Issued, change, Key()), 7));
+            ExpectEnum.Equal(ListUpdateResult.WrongSite, Feed(store, ListBuilder.BuildSnapshot(Site + 1, 9, Issued, entries, Key()), 7));
 
             byte[] otherKey = Key();
             otherKey[0] ^= 1;
-            Assert.AreEqual((int)ListUpdateResult.BadSignature, (int)Feed(store, ListBuilder.BuildSnapshot(Site, 9, Issued, entries, otherKey), 7));
+            ExpectEnum.Equal(ListUpdateResult.BadSignature, Feed(store, ListBuilder.BuildSnapshot(Site, 9, Issued, entries, otherKey), 7));
 
             ListEntry[] absent = new ListEntry[] { ListEntry.Removal(new byte[] { 1, 2, 3, 4 }) };
-            Assert.AreEqual((int)ListUpdateResult.BadDelta, (int)Feed(store, ListBuilder.BuildDelta(Site, 4, 3, Issued, absent, Key()), 7));
+            ExpectEnum.Equal(ListUpdateResult.BadDelta, Feed(store, ListBuilder.BuildDelta(Site, 4, 3, Issued, absent, Key()), 7));
 
             Assert.AreEqual(3L, store.Version);
             Assert.AreEqual(10, store.Count);
@@ -130,15 +131,15 @@ namespace LeoCarte.Terminal.Tests.Allowlist
 
             byte[] cut = new byte[list.Length - 1];
             System.Array.Copy(list, cut, cut.Length);
-            Assert.AreEqual((int)ListUpdateResult.Truncated, (int)Feed(store, cut, 9));
+            ExpectEnum.Equal(ListUpdateResult.Truncated, Feed(store, cut, 9));
 
             // A byte after the tag: the last 32 bytes are then not the tag of what precedes them.
             byte[] longer = new byte[list.Length + 1];
             System.Array.Copy(list, longer, list.Length);
-            Assert.AreEqual((int)ListUpdateResult.BadSignature, (int)Feed(store, longer, 9));
+            ExpectEnum.Equal(ListUpdateResult.BadSignature, Feed(store, longer, 9));
 
             byte[] html = CryptoText("<html><body>502 Bad Gateway</body></html>");
-            Assert.AreEqual((int)ListUpdateResult.BadMagic, (int)Feed(store, html, 9));
+            ExpectEnum.Equal(ListUpdateResult.BadMagic, Feed(store, html, 9));
 
             // A flipped bit in the body is reported as corruption (BadSignature), or as Truncated when it makes the
             // structure expect more bytes than came; never as a structure error of an authentic list.
@@ -151,7 +152,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
             }
 
             Assert.AreEqual(0L, store.Version);
-            Assert.AreEqual((int)ListUpdateResult.Ok, (int)Feed(store, list, 9));
+            ExpectEnum.Equal(ListUpdateResult.Ok, Feed(store, list, 9));
         }
 
         [TestMethod]
@@ -161,16 +162,16 @@ namespace LeoCarte.Terminal.Tests.Allowlist
             store.Open();
             ListUpdate update = new ListUpdate(store, Site, Key());
             byte[] list = ListBuilder.BuildSnapshot(Site, 1, Issued, Sample(3, 5), Key());
-            Assert.AreEqual((int)ListUpdateResult.NotStarted, (int)update.Write(list, 0, 4));
-            Assert.AreEqual((int)ListUpdateResult.NotStarted, (int)update.Commit());
+            ExpectEnum.Equal(ListUpdateResult.NotStarted, update.Write(list, 0, 4));
+            ExpectEnum.Equal(ListUpdateResult.NotStarted, update.Commit());
             update.Begin();
-            Assert.AreEqual((int)ListUpdateResult.InvalidArgument, (int)update.Write(null, 0, 1));
-            Assert.AreEqual((int)ListUpdateResult.InvalidArgument, (int)update.Write(list, list.Length, 1));
-            Assert.AreEqual((int)ListUpdateResult.Ok, (int)update.Write(list, 0, list.Length / 2));
+            ExpectEnum.Equal(ListUpdateResult.InvalidArgument, update.Write(null, 0, 1));
+            ExpectEnum.Equal(ListUpdateResult.InvalidArgument, update.Write(list, list.Length, 1));
+            ExpectEnum.Equal(ListUpdateResult.Ok, update.Write(list, 0, list.Length / 2));
             update.Abort();
             Assert.AreEqual(0L, store.Version);
-            Assert.AreEqual((int)ListUpdateResult.NotStarted, (int)update.Commit());
-            Assert.AreEqual((int)ListUpdateResult.Ok, (int)Feed(store, list, 2));
+            ExpectEnum.Equal(ListUpdateResult.NotStarted, update.Commit());
+            ExpectEnum.Equal(ListUpdateResult.Ok, Feed(store, list, 2));
         }
 
         [TestMethod]
@@ -178,12 +179,12 @@ namespace LeoCarte.Terminal.Tests.Allowlist
         {
             AllowlistStore store = new AllowlistStore(new MemoryFileStore(), "t", 128);
             store.Open();
-            Assert.AreEqual((int)ListUpdateResult.Ok, (int)Feed(store, ListBuilder.BuildSnapshot(Site, 1, Issued, new ListEntry[0], Key()), 3));
+            ExpectEnum.Equal(ListUpdateResult.Ok, Feed(store, ListBuilder.BuildSnapshot(Site, 1, Issued, new ListEntry[0], Key()), 3));
             Assert.AreEqual(1L, store.Version);
             Assert.AreEqual(0, store.Count);
             Assert.IsFalse(store.TryFind(new byte[] { 1, 2, 3, 4 }, 0, 4, new CardRecord()));
             ListEntry[] one = new ListEntry[] { new ListEntry(new byte[] { 1, 2, 3, 4 }, CardState.Active, 1, 0) };
-            Assert.AreEqual((int)ListUpdateResult.Ok, (int)Feed(store, ListBuilder.BuildDelta(Site, 2, 1, Issued, one, Key()), 3));
+            ExpectEnum.Equal(ListUpdateResult.Ok, Feed(store, ListBuilder.BuildDelta(Site, 2, 1, Issued, one, Key()), 3));
             Assert.IsTrue(store.TryFind(new byte[] { 1, 2, 3, 4 }, 0, 4, new CardRecord()));
         }
 

@@ -6,6 +6,7 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 using LeoCarte.Terminal.Allowlist;
 using LeoCarte.Terminal.Cards;
 using LeoCarte.Terminal.Storage;
+using LeoCarte.Terminal.Tests.Support;
 
 namespace LeoCarte.Terminal.Tests.Allowlist
 {
@@ -22,7 +23,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
             AllowlistStore store = new AllowlistStore(files, "t", 128, 8);
             store.Open();
             ListEntry[] entries = AllowlistUpdateTests.Sample(30, 11);
-            Assert.AreEqual((int)ListUpdateResult.Ok, (int)AllowlistUpdateTests.Feed(store, ListBuilder.BuildSnapshot(Site, 1, 100, entries, AllowlistUpdateTests.Key()), 50));
+            ExpectEnum.Equal(ListUpdateResult.Ok, AllowlistUpdateTests.Feed(store, ListBuilder.BuildSnapshot(Site, 1, 100, entries, AllowlistUpdateTests.Key()), 50));
             int tableBytes = files.TotalBytes;
 
             byte[] fresh = new byte[] { 0x04, 1, 2, 3, 4, 5, 6 };
@@ -33,7 +34,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
                 ListEntry.Removal(entries[3].Uid),
             };
             files.ResetCounters();
-            Assert.AreEqual((int)ListUpdateResult.Ok, (int)AllowlistUpdateTests.Feed(store, ListBuilder.BuildDelta(Site, 2, 1, 200, first, AllowlistUpdateTests.Key()), 7));
+            ExpectEnum.Equal(ListUpdateResult.Ok, AllowlistUpdateTests.Feed(store, ListBuilder.BuildDelta(Site, 2, 1, 200, first, AllowlistUpdateTests.Key()), 7));
             Assert.IsTrue(files.BytesWritten < 120, "a 3-change delta writes a small overlay file, not the table: " + files.BytesWritten);
             Assert.AreEqual(1L, store.TableVersion);
             Assert.AreEqual(2L, store.Version);
@@ -47,15 +48,15 @@ namespace LeoCarte.Terminal.Tests.Allowlist
                 ListEntry.Removal(fresh),
                 new ListEntry(entries[5].Uid, CardState.Expired, entries[5].HolderKey, 0),
             };
-            Assert.AreEqual((int)ListUpdateResult.Ok, (int)AllowlistUpdateTests.Feed(store, ListBuilder.BuildDelta(Site, 3, 2, 300, second, AllowlistUpdateTests.Key()), 5));
+            ExpectEnum.Equal(ListUpdateResult.Ok, AllowlistUpdateTests.Feed(store, ListBuilder.BuildDelta(Site, 3, 2, 300, second, AllowlistUpdateTests.Key()), 5));
             Assert.AreEqual(3L, store.Version);
             Assert.AreEqual(29, store.Count);
             CheckState(store, entries, fresh);
 
             // Replays of either delta, and removing an already removed card, are refused.
-            Assert.AreEqual((int)ListUpdateResult.VersionNotNewer, (int)AllowlistUpdateTests.Feed(store, ListBuilder.BuildDelta(Site, 2, 1, 200, first, AllowlistUpdateTests.Key()), 7));
+            ExpectEnum.Equal(ListUpdateResult.VersionNotNewer, AllowlistUpdateTests.Feed(store, ListBuilder.BuildDelta(Site, 2, 1, 200, first, AllowlistUpdateTests.Key()), 7));
             ListEntry[] again = new ListEntry[] { ListEntry.Removal(entries[3].Uid) };
-            Assert.AreEqual((int)ListUpdateResult.BadDelta, (int)AllowlistUpdateTests.Feed(store, ListBuilder.BuildDelta(Site, 4, 3, 400, again, AllowlistUpdateTests.Key()), 7));
+            ExpectEnum.Equal(ListUpdateResult.BadDelta, AllowlistUpdateTests.Feed(store, ListBuilder.BuildDelta(Site, 4, 3, 400, again, AllowlistUpdateTests.Key()), 7));
 
             AllowlistStore rebooted = new AllowlistStore(files, "t", 128, 8);
             Assert.IsTrue(rebooted.Open());
@@ -73,14 +74,14 @@ namespace LeoCarte.Terminal.Tests.Allowlist
             AllowlistStore store = new AllowlistStore(files, "t", 128, 4);
             store.Open();
             ListEntry[] entries = AllowlistUpdateTests.Sample(20, 12);
-            Assert.AreEqual((int)ListUpdateResult.Ok, (int)AllowlistUpdateTests.Feed(store, ListBuilder.BuildSnapshot(Site, 10, 100, entries, AllowlistUpdateTests.Key()), 50));
+            ExpectEnum.Equal(ListUpdateResult.Ok, AllowlistUpdateTests.Feed(store, ListBuilder.BuildSnapshot(Site, 10, 100, entries, AllowlistUpdateTests.Key()), 50));
             ListEntry[] first = new ListEntry[] { ListEntry.Removal(entries[0].Uid), ListEntry.Removal(entries[1].Uid), ListEntry.Removal(entries[2].Uid) };
-            Assert.AreEqual((int)ListUpdateResult.Ok, (int)AllowlistUpdateTests.Feed(store, ListBuilder.BuildDelta(Site, 11, 10, 200, first, AllowlistUpdateTests.Key()), 9));
+            ExpectEnum.Equal(ListUpdateResult.Ok, AllowlistUpdateTests.Feed(store, ListBuilder.BuildDelta(Site, 11, 10, 200, first, AllowlistUpdateTests.Key()), 9));
             Assert.AreEqual(3, store.OverlayCount);
             Assert.AreEqual(10L, store.TableVersion);
 
             ListEntry[] second = new ListEntry[] { ListEntry.Removal(entries[3].Uid), new ListEntry(entries[4].Uid, CardState.Stolen, 1, 0) };
-            Assert.AreEqual((int)ListUpdateResult.Ok, (int)AllowlistUpdateTests.Feed(store, ListBuilder.BuildDelta(Site, 12, 11, 300, second, AllowlistUpdateTests.Key()), 9));
+            ExpectEnum.Equal(ListUpdateResult.Ok, AllowlistUpdateTests.Feed(store, ListBuilder.BuildDelta(Site, 12, 11, 300, second, AllowlistUpdateTests.Key()), 9));
             Assert.AreEqual(12L, store.Version);
             Assert.AreEqual(12L, store.TableVersion, "compacted into a new table");
             Assert.AreEqual(0, store.OverlayCount);
@@ -95,7 +96,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
             }
 
             Assert.IsTrue(store.TryFind(entries[4].Uid, 0, entries[4].Uid.Length, record));
-            Assert.AreEqual((int)CardState.Stolen, (int)record.State);
+            ExpectEnum.Equal(CardState.Stolen, record.State);
             Assert.IsTrue(store.TryFind(entries[19].Uid, 0, entries[19].Uid.Length, record));
         }
 
@@ -106,9 +107,9 @@ namespace LeoCarte.Terminal.Tests.Allowlist
             AllowlistStore store = new AllowlistStore(files, "t", 128, 8);
             store.Open();
             ListEntry[] entries = AllowlistUpdateTests.Sample(10, 13);
-            Assert.AreEqual((int)ListUpdateResult.Ok, (int)AllowlistUpdateTests.Feed(store, ListBuilder.BuildSnapshot(Site, 1, 100, entries, AllowlistUpdateTests.Key()), 50));
+            ExpectEnum.Equal(ListUpdateResult.Ok, AllowlistUpdateTests.Feed(store, ListBuilder.BuildSnapshot(Site, 1, 100, entries, AllowlistUpdateTests.Key()), 50));
             ListEntry[] change = new ListEntry[] { ListEntry.Removal(entries[0].Uid) };
-            Assert.AreEqual((int)ListUpdateResult.Ok, (int)AllowlistUpdateTests.Feed(store, ListBuilder.BuildDelta(Site, 2, 1, 200, change, AllowlistUpdateTests.Key()), 50));
+            ExpectEnum.Equal(ListUpdateResult.Ok, AllowlistUpdateTests.Feed(store, ListBuilder.BuildDelta(Site, 2, 1, 200, change, AllowlistUpdateTests.Key()), 50));
             string name = files.Length("t.ov0") > 0 ? "t.ov0" : "t.ov1";
             byte[] overlay = files.Snapshot(name);
             for (int i = 0; i < overlay.Length; i++)
@@ -133,10 +134,10 @@ namespace LeoCarte.Terminal.Tests.Allowlist
             Assert.IsFalse(store.TryFind(fresh, 0, 7, record));
             Assert.AreEqual(0, store.LastLookupReads, "answered by the overlay");
             Assert.IsTrue(store.TryFind(entries[2].Uid, 0, entries[2].Uid.Length, record));
-            Assert.AreEqual((int)CardState.Lost, (int)record.State);
+            ExpectEnum.Equal(CardState.Lost, record.State);
             Assert.IsFalse(store.TryFind(entries[3].Uid, 0, entries[3].Uid.Length, record));
             Assert.IsTrue(store.TryFind(entries[5].Uid, 0, entries[5].Uid.Length, record));
-            Assert.AreEqual((int)CardState.Expired, (int)record.State);
+            ExpectEnum.Equal(CardState.Expired, record.State);
             Assert.IsTrue(store.TryFind(entries[6].Uid, 0, entries[6].Uid.Length, record));
             Assert.AreEqual(entries[6].HolderKey, record.HolderKey);
             int listed = 0;

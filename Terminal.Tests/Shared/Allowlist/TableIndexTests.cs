@@ -6,6 +6,7 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 using LeoCarte.Terminal.Allowlist;
 using LeoCarte.Terminal.Cards;
 using LeoCarte.Terminal.Storage;
+using LeoCarte.Terminal.Tests.Support;
 
 namespace LeoCarte.Terminal.Tests.Allowlist
 {
@@ -34,8 +35,8 @@ namespace LeoCarte.Terminal.Tests.Allowlist
             byte[] list = ListBuilder.BuildSnapshot(76, 1, 0, entries, AllowlistUpdateTests.Key());
             ListUpdate update = new ListUpdate(store, 76, AllowlistUpdateTests.Key());
             update.Begin();
-            Assert.AreEqual((int)ListUpdateResult.Ok, (int)update.Write(list, 0, list.Length));
-            Assert.AreEqual((int)ListUpdateResult.Ok, (int)update.Commit());
+            ExpectEnum.Equal(ListUpdateResult.Ok, update.Write(list, 0, list.Length));
+            ExpectEnum.Equal(ListUpdateResult.Ok, update.Commit());
             Assert.AreEqual(2, store.BlockCount);
 
             CardRecord record = new CardRecord();
@@ -78,8 +79,8 @@ namespace LeoCarte.Terminal.Tests.Allowlist
             byte[] list = ListBuilder.BuildSnapshot(76, 1, 0, entries, AllowlistUpdateTests.Key());
             ListUpdate update = new ListUpdate(store, 76, AllowlistUpdateTests.Key());
             update.Begin();
-            Assert.AreEqual((int)ListUpdateResult.Ok, (int)update.Write(list, 0, list.Length), "body problems are reported by Commit, after the tag");
-            Assert.AreEqual((int)ListUpdateResult.LimitExceeded, (int)update.Commit());
+            ExpectEnum.Equal(ListUpdateResult.Ok, update.Write(list, 0, list.Length), "body problems are reported by Commit, after the tag");
+            ExpectEnum.Equal(ListUpdateResult.LimitExceeded, update.Commit());
             Assert.AreEqual(0L, store.Version);
         }
 
@@ -91,7 +92,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
             AllowlistStore store = new AllowlistStore(files, "t", 128);
             store.Open();
             byte[] list = ListBuilder.BuildSnapshot(76, 1, 0, entries, AllowlistUpdateTests.Key());
-            Assert.AreEqual((int)ListUpdateResult.Ok, (int)AllowlistUpdateTests.Feed(store, list, 100));
+            ExpectEnum.Equal(ListUpdateResult.Ok, AllowlistUpdateTests.Feed(store, list, 100));
             CardRecord record = new CardRecord();
             for (int i = 0; i < entries.Length; i++)
             {

@@ -72,18 +72,18 @@ namespace LeoCarte.Terminal.Tests.Allowlist
             ListEntry[] changes = new ListEntry[] { ListEntry.Removal(new byte[] { 1, 2, 3, 4 }) };
             byte[] delta = ListBuilder.BuildDelta(0x01020304, 42, 41, 1767225600, changes, AllowlistUpdateTests.Key());
             ListHeader header = new ListHeader();
-            Assert.AreEqual((int)ListUpdateResult.Ok, (int)ListHeader.Read(delta, 0, delta.Length, header));
-            Assert.AreEqual((int)ListKind.Delta, (int)header.Kind);
+            ExpectEnum.Equal(ListUpdateResult.Ok, ListHeader.Read(delta, 0, delta.Length, header));
+            ExpectEnum.Equal(ListKind.Delta, header.Kind);
             Assert.AreEqual(0x01020304u, header.SiteId);
             Assert.AreEqual(42L, header.Version);
             Assert.AreEqual(41L, header.BaseVersion);
             Assert.AreEqual(1767225600L, header.IssuedUnixSeconds);
             Assert.AreEqual(1, header.EntryCount);
-            Assert.AreEqual((int)ListUpdateResult.Truncated, (int)ListHeader.Read(delta, 0, 39, header));
+            ExpectEnum.Equal(ListUpdateResult.Truncated, ListHeader.Read(delta, 0, 39, header));
             delta[5] = 3;
-            Assert.AreEqual((int)ListUpdateResult.BadFormat, (int)ListHeader.Read(delta, 0, delta.Length, header));
+            ExpectEnum.Equal(ListUpdateResult.BadFormat, ListHeader.Read(delta, 0, delta.Length, header));
             delta[0] = (byte)'<';
-            Assert.AreEqual((int)ListUpdateResult.BadMagic, (int)ListHeader.Read(delta, 0, delta.Length, header));
+            ExpectEnum.Equal(ListUpdateResult.BadMagic, ListHeader.Read(delta, 0, delta.Length, header));
         }
 
         [TestMethod]

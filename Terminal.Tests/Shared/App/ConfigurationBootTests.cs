@@ -9,6 +9,7 @@ using LeoCarte.Terminal.Config;
 using LeoCarte.Terminal.Diagnostics;
 using LeoCarte.Terminal.Storage;
 using LeoCarte.Terminal.Tests.Config;
+using LeoCarte.Terminal.Tests.Support;
 
 namespace LeoCarte.Terminal.Tests.App
 {
@@ -39,7 +40,7 @@ namespace LeoCarte.Terminal.Tests.App
             SelfTestReport report = new SelfTestReport();
             ArrayList lines = new ArrayList();
             ConfigurationStatus status = ConfigurationBoot.Run(store, config, new ConfigErrors(), report, line => lines.Add(line));
-            Assert.AreEqual((int)ConfigurationStatus.Valid, (int)status);
+            ExpectEnum.Equal(ConfigurationStatus.Valid, status);
             Assert.AreEqual("RU-CAEN-C1-01", report.TerminalId);
             string all = Joined(lines);
             Assert.IsTrue(all.IndexOf("terminal.id = RU-CAEN-C1-01") >= 0, all);
@@ -55,7 +56,7 @@ namespace LeoCarte.Terminal.Tests.App
             TerminalConfiguration config = new TerminalConfiguration();
             SelfTestReport report = new SelfTestReport();
             ArrayList lines = new ArrayList();
-            Assert.AreEqual((int)ConfigurationStatus.Invalid, (int)ConfigurationBoot.Run(store, config, new ConfigErrors(), report, line => lines.Add(line)));
+            ExpectEnum.Equal(ConfigurationStatus.Invalid, ConfigurationBoot.Run(store, config, new ConfigErrors(), report, line => lines.Add(line)));
             Assert.AreEqual(6 + 1, lines.Count, Joined(lines));
             Assert.AreEqual(6, report.ConfigErrorCount);
             Assert.AreEqual(1, LedCodeTable.For(FaultSelector.Worst(report)).Blinks);
@@ -78,8 +79,8 @@ namespace LeoCarte.Terminal.Tests.App
             TerminalConfiguration config = new TerminalConfiguration();
             SelfTestReport report = new SelfTestReport();
             ArrayList lines = new ArrayList();
-            Assert.AreEqual((int)ConfigurationStatus.Missing, (int)ConfigurationBoot.Run(store, config, new ConfigErrors(), report, line => lines.Add(line)));
-            Assert.AreEqual((int)FaultClass.StorageFault, (int)FaultSelector.Worst(report));
+            ExpectEnum.Equal(ConfigurationStatus.Missing, ConfigurationBoot.Run(store, config, new ConfigErrors(), report, line => lines.Add(line)));
+            ExpectEnum.Equal(FaultClass.StorageFault, FaultSelector.Worst(report));
             Assert.IsTrue(((string)lines[0]).IndexOf("storage fault") >= 0, (string)lines[0]);
             Assert.IsFalse(config.IsProvisioned);
         }
@@ -91,7 +92,7 @@ namespace LeoCarte.Terminal.Tests.App
             ArrayList lines = new ArrayList();
             ConfigurationBoot.Run(new MemoryFileStore(), new TerminalConfiguration(), new ConfigErrors(), report, line => lines.Add(line));
             Assert.AreEqual(1, lines.Count);
-            Assert.AreEqual((int)FaultClass.ConfigMissing, (int)FaultSelector.Worst(report));
+            ExpectEnum.Equal(FaultClass.ConfigMissing, FaultSelector.Worst(report));
         }
     }
 }

@@ -4,6 +4,7 @@ using nanoFramework.TestFramework;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 #endif
 using LeoCarte.Terminal.App;
+using LeoCarte.Terminal.Tests.Support;
 
 namespace LeoCarte.Terminal.Tests.App
 {
@@ -19,7 +20,7 @@ namespace LeoCarte.Terminal.Tests.App
                 watchdog.Feed(t);
                 if (t % 1000 == 0)
                 {
-                    Assert.AreEqual((int)WatchdogVerdict.Alive, (int)watchdog.Check(t));
+                    ExpectEnum.Equal(WatchdogVerdict.Alive, watchdog.Check(t));
                 }
             }
 
@@ -33,11 +34,11 @@ namespace LeoCarte.Terminal.Tests.App
         {
             SoftwareWatchdog watchdog = new SoftwareWatchdog(1000, 30000, 0);
             watchdog.Feed(100);
-            Assert.AreEqual((int)WatchdogVerdict.Stalled, (int)watchdog.Check(1500));
-            Assert.AreEqual((int)WatchdogVerdict.Stalled, (int)watchdog.Check(2500));
+            ExpectEnum.Equal(WatchdogVerdict.Stalled, watchdog.Check(1500));
+            ExpectEnum.Equal(WatchdogVerdict.Stalled, watchdog.Check(2500));
             watchdog.Feed(2600);
             Assert.AreEqual(1, watchdog.Stalls);
-            Assert.AreEqual((int)WatchdogVerdict.Alive, (int)watchdog.Check(2700));
+            ExpectEnum.Equal(WatchdogVerdict.Alive, watchdog.Check(2700));
         }
 
         [TestMethod]
@@ -55,8 +56,8 @@ namespace LeoCarte.Terminal.Tests.App
         {
             SoftwareWatchdog watchdog = new SoftwareWatchdog(1000, 30000, 0);
             watchdog.Feed(10);
-            Assert.AreEqual((int)WatchdogVerdict.Stalled, (int)watchdog.Check(29000));
-            Assert.AreEqual((int)WatchdogVerdict.Expired, (int)watchdog.Check(30010));
+            ExpectEnum.Equal(WatchdogVerdict.Stalled, watchdog.Check(29000));
+            ExpectEnum.Equal(WatchdogVerdict.Expired, watchdog.Check(30010));
             Assert.IsTrue(watchdog.HasExpired);
         }
     }

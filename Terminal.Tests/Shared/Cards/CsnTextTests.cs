@@ -50,7 +50,7 @@ namespace LeoCarte.Terminal.Tests.Cards
             byte[] expected = CryptoTestText.FromHex(uidHex);
             byte[] into = new byte[12];
             int length;
-            Assert.AreEqual((int)CsnParseResult.Ok, (int)CsnText.Parse(text, (CsnForm)form, expectedLength, into, 1, out length));
+            ExpectEnum.Equal(CsnParseResult.Ok, CsnText.Parse(text, (CsnForm)form, expectedLength, into, 1, out length));
             Assert.AreEqual(expected.Length, length);
             Expect.Bytes(expected, into, 1, length);
         }
@@ -84,11 +84,11 @@ namespace LeoCarte.Terminal.Tests.Cards
         {
             byte[] into = new byte[10];
             int length;
-            Assert.AreEqual((int)CsnParseResult.Ok, (int)CsnText.Parse("4294967295", CsnForm.Decimal, 0, into, 0, out length));
+            ExpectEnum.Equal(CsnParseResult.Ok, CsnText.Parse("4294967295", CsnForm.Decimal, 0, into, 0, out length));
             Assert.AreEqual(4, length);
-            Assert.AreEqual((int)CsnParseResult.Ok, (int)CsnText.Parse("4294967296", CsnForm.Decimal, 0, into, 0, out length));
+            ExpectEnum.Equal(CsnParseResult.Ok, CsnText.Parse("4294967296", CsnForm.Decimal, 0, into, 0, out length));
             Assert.AreEqual(7, length);
-            Assert.AreEqual((int)CsnParseResult.Ok, (int)CsnText.Parse("72057594037927936", CsnForm.Decimal, 0, into, 0, out length));
+            ExpectEnum.Equal(CsnParseResult.Ok, CsnText.Parse("72057594037927936", CsnForm.Decimal, 0, into, 0, out length));
             Assert.AreEqual(10, length);
         }
 
@@ -110,9 +110,9 @@ namespace LeoCarte.Terminal.Tests.Cards
         public void ParseReportsAShortOutputBuffer()
         {
             int length;
-            Assert.AreEqual((int)CsnParseResult.BufferTooSmall, (int)CsnText.Parse("04a1b2c3d4e5f6", CsnForm.Hex, 0, new byte[6], 0, out length));
-            Assert.AreEqual((int)CsnParseResult.BufferTooSmall, (int)CsnText.Parse("1", CsnForm.Decimal, 0, new byte[4], 1, out length));
-            Assert.AreEqual((int)CsnParseResult.Empty, (int)CsnText.Parse((string)null, CsnForm.Hex, 0, new byte[4], 0, out length));
+            ExpectEnum.Equal(CsnParseResult.BufferTooSmall, CsnText.Parse("04a1b2c3d4e5f6", CsnForm.Hex, 0, new byte[6], 0, out length));
+            ExpectEnum.Equal(CsnParseResult.BufferTooSmall, CsnText.Parse("1", CsnForm.Decimal, 0, new byte[4], 1, out length));
+            ExpectEnum.Equal(CsnParseResult.Empty, CsnText.Parse((string)null, CsnForm.Hex, 0, new byte[4], 0, out length));
         }
 
         [TestMethod]
@@ -121,9 +121,9 @@ namespace LeoCarte.Terminal.Tests.Cards
             char[] text = "xx04a1b2c3yy".ToCharArray();
             byte[] into = new byte[4];
             int length;
-            Assert.AreEqual((int)CsnParseResult.Ok, (int)CsnText.Parse(text, 2, 8, CsnForm.Hex, 0, into, 0, out length));
+            ExpectEnum.Equal(CsnParseResult.Ok, CsnText.Parse(text, 2, 8, CsnForm.Hex, 0, into, 0, out length));
             Expect.Bytes(new byte[] { 0x04, 0xa1, 0xb2, 0xc3 }, into, 0, 4);
-            Assert.AreEqual((int)CsnParseResult.Empty, (int)CsnText.Parse(text, 10, 5, CsnForm.Hex, 0, into, 0, out length));
+            ExpectEnum.Equal(CsnParseResult.Empty, CsnText.Parse(text, 10, 5, CsnForm.Hex, 0, into, 0, out length));
         }
 
         [TestMethod]

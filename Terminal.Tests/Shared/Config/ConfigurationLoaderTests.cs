@@ -5,6 +5,7 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 #endif
 using LeoCarte.Terminal.Config;
 using LeoCarte.Terminal.Storage;
+using LeoCarte.Terminal.Tests.Support;
 
 namespace LeoCarte.Terminal.Tests.Config
 {
@@ -24,7 +25,7 @@ namespace LeoCarte.Terminal.Tests.Config
             MemoryFileStore store = new MemoryFileStore();
             TerminalConfiguration config = new TerminalConfiguration();
             ConfigErrors errors = new ConfigErrors();
-            Assert.AreEqual((int)ConfigurationStatus.Missing, (int)ConfigurationLoader.Load(store, config, errors));
+            ExpectEnum.Equal(ConfigurationStatus.Missing, ConfigurationLoader.Load(store, config, errors));
             Assert.IsFalse(config.IsProvisioned);
             Assert.AreEqual(0, errors.Count);
         }
@@ -37,7 +38,7 @@ namespace LeoCarte.Terminal.Tests.Config
             Put(store, "gateway-ca.pem", ConfigTestFiles.PemBlock());
             TerminalConfiguration config = new TerminalConfiguration();
             ConfigErrors errors = new ConfigErrors();
-            Assert.AreEqual((int)ConfigurationStatus.Valid, (int)ConfigurationLoader.Load(store, config, errors), ConfigTestFiles.AllErrors(errors));
+            ExpectEnum.Equal(ConfigurationStatus.Valid, ConfigurationLoader.Load(store, config, errors), ConfigTestFiles.AllErrors(errors));
             Assert.IsTrue(config.IsProvisioned);
             Assert.AreEqual(ConfigTestFiles.PemBlock(), config.CaCertificatePem);
         }
@@ -49,12 +50,12 @@ namespace LeoCarte.Terminal.Tests.Config
             Put(store, TerminalConfiguration.FileName, ConfigTestFiles.Minimal());
             TerminalConfiguration config = new TerminalConfiguration();
             ConfigErrors errors = new ConfigErrors();
-            Assert.AreEqual((int)ConfigurationStatus.Invalid, (int)ConfigurationLoader.Load(store, config, errors));
+            ExpectEnum.Equal(ConfigurationStatus.Invalid, ConfigurationLoader.Load(store, config, errors));
             ConfigTestFiles.AssertError(errors, 0, "gateway.ca_certificate_file");
             Assert.IsFalse(config.IsProvisioned);
 
             Put(store, "gateway-ca.pem", "not a certificate\n");
-            Assert.AreEqual((int)ConfigurationStatus.Invalid, (int)ConfigurationLoader.Load(store, config, errors));
+            ExpectEnum.Equal(ConfigurationStatus.Invalid, ConfigurationLoader.Load(store, config, errors));
             ConfigTestFiles.AssertError(errors, 0, "gateway.ca_certificate_file");
             Assert.AreEqual(TerminalConfiguration.UnprovisionedId, config.TerminalId);
         }
@@ -66,7 +67,7 @@ namespace LeoCarte.Terminal.Tests.Config
             Put(store, TerminalConfiguration.FileName, "[terminal]\nid = x\n");
             TerminalConfiguration config = new TerminalConfiguration();
             ConfigErrors errors = new ConfigErrors();
-            Assert.AreEqual((int)ConfigurationStatus.Invalid, (int)ConfigurationLoader.Load(store, config, errors));
+            ExpectEnum.Equal(ConfigurationStatus.Invalid, ConfigurationLoader.Load(store, config, errors));
             Assert.AreEqual(6, errors.Count, ConfigTestFiles.AllErrors(errors));
         }
     }

@@ -59,7 +59,6 @@ namespace LeoCarte.Terminal.Tests.Config
                 + "[time]\ntimezone = UTC+02:00\nntp_server = ntp.unicaen.fr\n"
                 + "[service]\nwindow = dinner 18:30-20:00\nwindow = lunch 11:15-13:45\n"
                 + "[gateway]\nsync_interval_seconds = 120\n"
-                + "[card]\ncsn_form = decimal-reversed\n"
                 + "[limits]\ncard_daily_offline_cap_cents = 660\nterminal_daily_offline_cap_cents = 50000\n"
                 + "list_max_age_hours = 24\ndouble_tap_seconds = 5\n"
                 + "[vend]\npulse_ms = 150\npulse_count = 3\npulse_gap_ms = 200\n"
@@ -75,7 +74,6 @@ namespace LeoCarte.Terminal.Tests.Config
             Assert.AreEqual("lunch 11:15-13:45", config.ServiceWindows[0].ToString(), "sorted by start");
             Assert.AreEqual("dinner 18:30-20:00", config.ServiceWindows[1].ToString());
             Assert.AreEqual(120, config.SyncIntervalSeconds);
-            Assert.AreEqual((int)CsnForm.DecimalReversed, (int)config.CsnForm);
             Assert.AreEqual(660, config.CardDailyOfflineCapCents);
             Assert.AreEqual(50000, config.TerminalDailyOfflineCapCents);
             Assert.AreEqual(24, config.ListMaxAgeHours);
@@ -131,7 +129,6 @@ namespace LeoCarte.Terminal.Tests.Config
         [DataRow("service", "window = 11:30-14:00", "service.window")]
         [DataRow("gateway", "sync_interval_seconds = 10", "gateway.sync_interval_seconds")]
         [DataRow("gateway", "sync_interval_seconds = 5 min", "gateway.sync_interval_seconds")]
-        [DataRow("card", "csn_form = base64", "card.csn_form")]
         [DataRow("limits", "card_daily_offline_cap_cents = -5", "limits.card_daily_offline_cap_cents")]
         [DataRow("limits", "terminal_daily_offline_cap_cents = 10000001", "limits.terminal_daily_offline_cap_cents")]
         [DataRow("limits", "list_max_age_hours = 0", "limits.list_max_age_hours")]
@@ -158,6 +155,37 @@ namespace LeoCarte.Terminal.Tests.Config
             Assert.IsFalse(ConfigTestFiles.Parse(text, config, errors), line);
             Assert.AreEqual(1, errors.Count, ConfigTestFiles.AllErrors(errors));
             ConfigTestFiles.AssertError(errors, ConfigTestFiles.MinimalLines + 2, field);
+        }
+
+        [TestMethod]
+        public void EveryFieldOfTheTableHasItsPositionAsIdAndAKnownSection()
+        {
+            for (int i = 0; i < ConfigurationParser.Fields.Length; i++)
+            {
+                string name = ConfigurationParser.Fields[i];
+                Assert.AreEqual(i, ConfigurationParser.FieldId(name), name);
+                string section = name.Substring(0, name.IndexOf('.'));
+                bool known = false;
+                for (int s = 0; s < ConfigurationParser.Sections.Length; s++)
+                {
+                    known |= ConfigurationParser.Sections[s] == section;
+                }
+
+                Assert.IsTrue(known, name);
+            }
+        }
+
+        [TestMethod]
+        public void TheRemovedCardSectionIsAnUnknownSection()
+        {
+            // card.csn_form was parsed but never used: removed; an old file says so instead of being half-read.
+            string text = ConfigTestFiles.Minimal() + "[card]\ncsn_form = hex\n";
+            TerminalConfiguration config = new TerminalConfiguration();
+            ConfigErrors errors = new ConfigErrors();
+            Assert.IsFalse(ConfigTestFiles.Parse(text, config, errors));
+            Assert.AreEqual(1, errors.Count, ConfigTestFiles.AllErrors(errors));
+            ConfigTestFiles.AssertError(errors, ConfigTestFiles.MinimalLines + 1, "[card]");
+            Assert.AreEqual(-1, ConfigurationParser.FieldId("card.csn_form"));
         }
 
         /// <summary>Each required field replaced by a bad value: the error is at that line, not a "missing" error.</summary>

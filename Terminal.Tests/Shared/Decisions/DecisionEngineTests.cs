@@ -7,6 +7,7 @@ using System;
 using LeoCarte.Terminal.Cards;
 using LeoCarte.Terminal.Decisions;
 using LeoCarte.Terminal.Journal;
+using LeoCarte.Terminal.Tests.Support;
 
 namespace LeoCarte.Terminal.Tests.Decisions
 {
@@ -22,7 +23,7 @@ namespace LeoCarte.Terminal.Tests.Decisions
             t.List.Add(uid, CardState.Active, 1001);
             Decision d = t.Tap(uid);
             Assert.IsTrue(d.Approved);
-            Assert.AreEqual((int)ReasonCode.Approved, (int)d.Reason);
+            ExpectEnum.Equal(ReasonCode.Approved, d.Reason);
             Assert.AreEqual(ReasonText.MealApprovedFrench, d.MessageFrench);
             Assert.AreEqual(ReasonText.MealApprovedEnglish, d.MessageEnglish);
             Assert.AreEqual(100, d.AmountCents);
@@ -58,7 +59,7 @@ namespace LeoCarte.Terminal.Tests.Decisions
             t.List.Add(uid, (CardState)state, 1007);
             Decision d = t.Tap(uid);
             Assert.IsFalse(d.Approved);
-            Assert.AreEqual((int)reason, (int)d.Reason);
+            ExpectEnum.Equal((ReasonCode)reason, d.Reason);
             Assert.AreEqual(ReasonText.InFrench((ReasonCode)reason), d.MessageFrench);
             Assert.IsTrue(d.Journaled, "denials are journaled too");
             Assert.AreEqual(0, t.Engine.Counters.Entries, "a denial counts no meal");
@@ -100,11 +101,11 @@ namespace LeoCarte.Terminal.Tests.Decisions
         {
             TestTerminal t = new TestTerminal(TerminalMode.Restaurant, 64);
             Decision d = t.Tap(TestTerminal.Uid7(99));
-            Assert.AreEqual((int)ReasonCode.UnknownCard, (int)d.Reason);
+            ExpectEnum.Equal(ReasonCode.UnknownCard, d.Reason);
             Assert.IsFalse(d.CardListed);
             t.List.ListVersion = 0;
             d = t.Tap(TestTerminal.Uid7(99));
-            Assert.AreEqual((int)ReasonCode.NoList, (int)d.Reason);
+            ExpectEnum.Equal(ReasonCode.NoList, d.Reason);
         }
 
         [TestMethod]
@@ -114,22 +115,22 @@ namespace LeoCarte.Terminal.Tests.Decisions
             t.List.FailLookups = true;
             Decision d = t.Tap(TestTerminal.Uid7(99));
             Assert.IsFalse(d.Approved);
-            Assert.AreEqual((int)ReasonCode.StorageError, (int)d.Reason);
+            ExpectEnum.Equal(ReasonCode.StorageError, d.Reason);
             t.List.FailLookups = false;
-            Assert.AreEqual((int)ReasonCode.UnknownCard, (int)t.Tap(TestTerminal.Uid7(99)).Reason);
+            ExpectEnum.Equal(ReasonCode.UnknownCard, t.Tap(TestTerminal.Uid7(99)).Reason);
         }
 
         [TestMethod]
         public void BadReadsAreReaderErrors()
         {
             TestTerminal t = new TestTerminal(TerminalMode.Restaurant, 64);
-            Assert.AreEqual((int)ReasonCode.ReaderError, (int)t.Engine.DecideReaderError().Reason);
+            ExpectEnum.Equal(ReasonCode.ReaderError, t.Engine.DecideReaderError().Reason);
             Assert.IsTrue(t.Engine.DecideReaderError().Journaled);
-            Assert.AreEqual((int)ReasonCode.ReaderError, (int)t.Engine.Decide(new byte[11], 0, 11, 0, 0).Reason);
-            Assert.AreEqual((int)ReasonCode.ReaderError, (int)t.Engine.Decide(new byte[4], 2, 4, 0, 0).Reason);
-            Assert.AreEqual((int)ReasonCode.ReaderError, (int)t.Engine.Decide(new byte[4], 0, 0, 0, 0).Reason);
-            Assert.AreEqual((int)ReasonCode.ReaderError, (int)t.Engine.Decide(new byte[5], 0, 5, 0, 0).Reason, "not a 14443-3 UID size");
-            Assert.AreEqual((int)ReasonCode.UnknownCard, (int)t.Engine.Decide(new byte[12], 2, 10, 0, 0).Reason, "triple-size UID at an offset");
+            ExpectEnum.Equal(ReasonCode.ReaderError, t.Engine.Decide(new byte[11], 0, 11, 0, 0).Reason);
+            ExpectEnum.Equal(ReasonCode.ReaderError, t.Engine.Decide(new byte[4], 2, 4, 0, 0).Reason);
+            ExpectEnum.Equal(ReasonCode.ReaderError, t.Engine.Decide(new byte[4], 0, 0, 0, 0).Reason);
+            ExpectEnum.Equal(ReasonCode.ReaderError, t.Engine.Decide(new byte[5], 0, 5, 0, 0).Reason, "not a 14443-3 UID size");
+            ExpectEnum.Equal(ReasonCode.UnknownCard, t.Engine.Decide(new byte[12], 2, 10, 0, 0).Reason, "triple-size UID at an offset");
         }
 
         [TestMethod]
@@ -141,10 +142,10 @@ namespace LeoCarte.Terminal.Tests.Decisions
             Assert.IsTrue(t.Tap(uid).Approved);
             t.Clock.Advance(3);
             Decision d = t.Tap(uid);
-            Assert.AreEqual((int)ReasonCode.RepeatTap, (int)d.Reason);
+            ExpectEnum.Equal(ReasonCode.RepeatTap, d.Reason);
             Assert.AreEqual(ReasonText.InEnglish(ReasonCode.RepeatTap), d.MessageEnglish);
             t.Clock.Advance(30);
-            Assert.AreEqual((int)ReasonCode.MealAlreadyServed, (int)t.Tap(uid).Reason);
+            ExpectEnum.Equal(ReasonCode.MealAlreadyServed, t.Tap(uid).Reason);
             Assert.AreEqual(1, t.Engine.Counters.Entries);
         }
 
@@ -156,7 +157,7 @@ namespace LeoCarte.Terminal.Tests.Decisions
             t.List.Add(uid, CardState.Active, 1003);
             Assert.IsTrue(t.Sell(uid, 120, 5).Approved);
             t.Clock.Now = t.Clock.Now.AddHours(2); // SNTP correction: the wall clock jumps, the monotonic one does not
-            Assert.AreEqual((int)ReasonCode.RepeatTap, (int)t.Sell(uid, 120, 5).Reason);
+            ExpectEnum.Equal(ReasonCode.RepeatTap, t.Sell(uid, 120, 5).Reason);
             t.Clock.Monotonic += 11000;
             Assert.IsTrue(t.Sell(uid, 120, 5).Approved);
         }
@@ -170,7 +171,7 @@ namespace LeoCarte.Terminal.Tests.Decisions
             Assert.IsTrue(t.Tap(uid).Approved);
             t.Clock.Now = new DateTime(2026, 11, 26, 15, 0, 0); // 16:00 Paris
             t.Clock.Monotonic += 3600000;
-            Assert.AreEqual((int)ReasonCode.OutsideServiceHours, (int)t.Tap(uid).Reason);
+            ExpectEnum.Equal(ReasonCode.OutsideServiceHours, t.Tap(uid).Reason);
             t.Clock.Now = new DateTime(2026, 11, 26, 17, 45, 0); // 18:45 Paris
             Decision d = t.Tap(uid);
             Assert.IsTrue(d.Approved, "one meal per service, not per day");
@@ -190,7 +191,7 @@ namespace LeoCarte.Terminal.Tests.Decisions
             t.Clock.Now = new DateTime(2026, 12, 15, 9, 30, 0); // 10:30 in Paris (UTC+1)
             t.List.Issued = t.Clock.Now;
             t.Clock.Monotonic += 100000;
-            Assert.AreEqual((int)ReasonCode.OutsideServiceHours, (int)t.Tap(uid).Reason);
+            ExpectEnum.Equal(ReasonCode.OutsideServiceHours, t.Tap(uid).Reason);
         }
 
         [TestMethod]
@@ -216,9 +217,9 @@ namespace LeoCarte.Terminal.Tests.Decisions
             t.List.Add(oldCard, CardState.Renewed, 1006);
             t.List.Add(newCard, CardState.Active, 1006);
             t.List.Add(spareCard, CardState.Active, 1006);
-            Assert.AreEqual((int)ReasonCode.Renewed, (int)t.Tap(oldCard).Reason);
+            ExpectEnum.Equal(ReasonCode.Renewed, t.Tap(oldCard).Reason);
             Assert.IsTrue(t.Tap(newCard).Approved);
-            Assert.AreEqual((int)ReasonCode.MealAlreadyServed, (int)t.Tap(spareCard).Reason, "another card of the same holder gets no second meal");
+            ExpectEnum.Equal(ReasonCode.MealAlreadyServed, t.Tap(spareCard).Reason, "another card of the same holder gets no second meal");
         }
 
         [TestMethod]
@@ -230,7 +231,7 @@ namespace LeoCarte.Terminal.Tests.Decisions
             Assert.IsTrue(t.Tap(uid).Approved);
             Assert.IsTrue(t.Boot());
             t.Clock.Advance(60);
-            Assert.AreEqual((int)ReasonCode.MealAlreadyServed, (int)t.Tap(uid).Reason);
+            ExpectEnum.Equal(ReasonCode.MealAlreadyServed, t.Tap(uid).Reason);
         }
 
         [TestMethod]
@@ -250,7 +251,7 @@ namespace LeoCarte.Terminal.Tests.Decisions
             Assert.AreEqual(0L, t.Journal.LastSequence, "the journal starts again");
             Assert.AreEqual(3, t.Engine.Counters.Entries, "served meals are not forgotten");
             t.Clock.Advance(30);
-            Assert.AreEqual((int)ReasonCode.MealAlreadyServed, (int)t.Tap(TestTerminal.Uid7(71)).Reason);
+            ExpectEnum.Equal(ReasonCode.MealAlreadyServed, t.Tap(TestTerminal.Uid7(71)).Reason);
         }
 
         [TestMethod]
@@ -264,12 +265,12 @@ namespace LeoCarte.Terminal.Tests.Decisions
             t.Clock.Now = new DateTime(1970, 1, 1); // an RTC lost with the power
             Assert.IsTrue(t.Boot());
             Decision d = t.Tap(uid);
-            Assert.AreEqual((int)ReasonCode.MealAlreadyServed, (int)d.Reason);
+            ExpectEnum.Equal(ReasonCode.MealAlreadyServed, d.Reason);
             Assert.IsFalse(d.ClockSynced);
 
             t.Settings.DecideWithUnsyncedClock = false;
             t.Clock.Monotonic += 20000;
-            Assert.AreEqual((int)ReasonCode.ClockNotSet, (int)t.Tap(TestTerminal.Uid7(9)).Reason);
+            ExpectEnum.Equal(ReasonCode.ClockNotSet, t.Tap(TestTerminal.Uid7(9)).Reason);
         }
 
         [TestMethod]
@@ -284,7 +285,7 @@ namespace LeoCarte.Terminal.Tests.Decisions
             Assert.AreEqual(PeriodLedger.UnknownPeriod, d.PeriodKey);
             t.Clock.Synced = true;
             t.Clock.Advance(60);
-            Assert.AreEqual((int)ReasonCode.MealAlreadyServed, (int)t.Tap(uid).Reason);
+            ExpectEnum.Equal(ReasonCode.MealAlreadyServed, t.Tap(uid).Reason);
             Assert.IsTrue(t.Engine.Counters.PeriodKey > 0, "the unknown period was adopted by the real service");
         }
 
@@ -298,11 +299,11 @@ namespace LeoCarte.Terminal.Tests.Decisions
             t.List.Issued = t.Clock.Now.AddMinutes(-119);
             Assert.IsTrue(t.Sell(uid, 100, 1).Approved);
             t.Clock.Advance(120);
-            Assert.AreEqual((int)ReasonCode.ListTooOld, (int)t.Sell(uid, 100, 1).Reason);
+            ExpectEnum.Equal(ReasonCode.ListTooOld, t.Sell(uid, 100, 1).Reason);
             t.Engine.NoteListConfirmed();
             Assert.IsTrue(t.Sell(uid, 100, 1).Approved, "the gateway said the list is current");
             t.Clock.Advance(121 * 60);
-            Assert.AreEqual((int)ReasonCode.ListTooOld, (int)t.Sell(uid, 100, 1).Reason);
+            ExpectEnum.Equal(ReasonCode.ListTooOld, t.Sell(uid, 100, 1).Reason);
         }
 
         [TestMethod]
@@ -326,7 +327,7 @@ namespace LeoCarte.Terminal.Tests.Decisions
             Assert.IsTrue(t.Sell(uid, 100, 1).Approved, "age unknown: trusted for the limit after boot");
             t.Settings.Staleness.TrustUnknownAgeAfterBoot = false;
             t.Clock.Advance(20);
-            Assert.AreEqual((int)ReasonCode.ListTooOld, (int)t.Sell(uid, 100, 1).Reason);
+            ExpectEnum.Equal(ReasonCode.ListTooOld, t.Sell(uid, 100, 1).Reason);
         }
 
         [TestMethod]
@@ -338,7 +339,7 @@ namespace LeoCarte.Terminal.Tests.Decisions
             t.List.Add(uid, CardState.Active, 1013);
             t.Engine.NoteListConfirmed();
             t.List.Issued = t.Clock.Now.AddHours(-49);
-            Assert.AreEqual((int)ReasonCode.ListTooOld, (int)t.Sell(uid, 100, 1).Reason);
+            ExpectEnum.Equal(ReasonCode.ListTooOld, t.Sell(uid, 100, 1).Reason);
         }
 
         [TestMethod]
@@ -356,11 +357,11 @@ namespace LeoCarte.Terminal.Tests.Decisions
             t.List.Add(b, CardState.Active, 2001);
             Assert.IsTrue(t.Sell(a, 300, 11).Approved);
             Decision d = t.Sell(aRenewed, 250, 12);
-            Assert.AreEqual((int)ReasonCode.CardCapReached, (int)d.Reason, "the cap follows the holder across cards");
+            ExpectEnum.Equal(ReasonCode.CardCapReached, d.Reason, "the cap follows the holder across cards");
             Assert.AreEqual(250, d.RequestedCents);
             Assert.IsTrue(t.Sell(aRenewed, 200, 12).Approved, "exactly the cap is allowed");
             Assert.IsTrue(t.Sell(b, 400, 13).Approved);
-            Assert.AreEqual((int)ReasonCode.TerminalCapReached, (int)t.Sell(b, 50, 13).Reason);
+            ExpectEnum.Equal(ReasonCode.TerminalCapReached, t.Sell(b, 50, 13).Reason);
             Assert.AreEqual(900L, t.Engine.Counters.TotalAmount);
 
             t.Clock.Advance(24 * 3600);
@@ -374,9 +375,9 @@ namespace LeoCarte.Terminal.Tests.Decisions
             TestTerminal t = new TestTerminal(TerminalMode.Vending, 64);
             byte[] uid = TestTerminal.Uid7(23);
             t.List.Add(uid, CardState.Active, 2003);
-            Assert.AreEqual((int)ReasonCode.InvalidSale, (int)t.Sell(uid, 0, 1).Reason);
-            Assert.AreEqual((int)ReasonCode.InvalidSale, (int)t.Sell(uid, -5, 1).Reason);
-            Assert.AreEqual((int)ReasonCode.InvalidSale, (int)t.Sell(uid, 100000, 1).Reason);
+            ExpectEnum.Equal(ReasonCode.InvalidSale, t.Sell(uid, 0, 1).Reason);
+            ExpectEnum.Equal(ReasonCode.InvalidSale, t.Sell(uid, -5, 1).Reason);
+            ExpectEnum.Equal(ReasonCode.InvalidSale, t.Sell(uid, 100000, 1).Reason);
         }
 
         [TestMethod]
@@ -392,7 +393,7 @@ namespace LeoCarte.Terminal.Tests.Decisions
             Assert.IsTrue(t.Sell(uid, 150, 1).Approved);
             Assert.IsTrue(t.Sell(uid, 150, 1).Approved, "online: no cap");
             t.Clock.Advance(600);
-            Assert.AreEqual((int)ReasonCode.CardCapReached, (int)t.Sell(uid, 150, 1).Reason, "offline: the day's spending counts");
+            ExpectEnum.Equal(ReasonCode.CardCapReached, t.Sell(uid, 150, 1).Reason, "offline: the day's spending counts");
         }
 
         [TestMethod]
@@ -409,7 +410,7 @@ namespace LeoCarte.Terminal.Tests.Decisions
             byte[] late = TestTerminal.Uid7(40);
             t.List.Add(late, CardState.Active, 3040);
             Decision d = t.Tap(late);
-            Assert.AreEqual((int)ReasonCode.JournalFull, (int)d.Reason);
+            ExpectEnum.Equal(ReasonCode.JournalFull, d.Reason);
             Assert.IsFalse(d.Journaled);
             Assert.AreEqual(3, t.Engine.Counters.Entries);
             t.Journal.Acknowledge(3);
@@ -436,7 +437,7 @@ namespace LeoCarte.Terminal.Tests.Decisions
             {
                 for (int i = 0; i < 40; i++)
                 {
-                    Assert.AreEqual((int)ReasonCode.MealAlreadyServed, (int)t.Tap(TestTerminal.Uid7(600 + i)).Reason, "pass " + pass + " holder " + i);
+                    ExpectEnum.Equal(ReasonCode.MealAlreadyServed, t.Tap(TestTerminal.Uid7(600 + i)).Reason, "pass " + pass + " holder " + i);
                     t.Clock.Advance(11);
                 }
 
@@ -456,7 +457,7 @@ namespace LeoCarte.Terminal.Tests.Decisions
             for (int i = 0; i < 10; i++)
             {
                 Decision denied = t.Tap(stolen);
-                Assert.AreEqual((int)ReasonCode.Stolen, (int)denied.Reason);
+                ExpectEnum.Equal(ReasonCode.Stolen, denied.Reason);
                 Assert.AreEqual(i < 5, denied.Journaled, "denial " + i);
             }
 

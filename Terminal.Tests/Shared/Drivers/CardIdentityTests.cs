@@ -5,6 +5,7 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 #endif
 using LeoCarte.Drivers.Iso14443;
 using LeoCarte.Drivers.Reader;
+using LeoCarte.Terminal.Tests.Support;
 
 namespace LeoCarte.Terminal.Tests.Drivers
 {
@@ -50,10 +51,10 @@ namespace LeoCarte.Terminal.Tests.Drivers
             Assert.IsFalse(result.UidEquals(new byte[] { 0xA1, 0xB2, 0xC3, 0xD5 }, 4));
             Assert.IsFalse(result.UidEquals(new byte[] { 0xA1, 0xB2, 0xC3, 0xD4, 0x00, 0x00, 0x00 }, 7));
             result.Reset();
-            Assert.AreEqual((int)CardEvent.NoCard, (int)result.Event);
+            ExpectEnum.Equal(CardEvent.NoCard, result.Event);
             Assert.AreEqual(0, result.UidLength);
             Assert.AreEqual(0, (int)result.Uid[0]);
-            Assert.AreEqual((int)CardType.Unknown, (int)result.Type);
+            ExpectEnum.Equal(CardType.Unknown, result.Type);
             Assert.IsFalse(result.PresenceUncertain);
         }
     }

@@ -4,6 +4,7 @@ using nanoFramework.TestFramework;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 #endif
 using LeoCarte.Drivers.Iso14443;
+using LeoCarte.Terminal.Tests.Support;
 
 namespace LeoCarte.Terminal.Tests.Drivers
 {
@@ -25,7 +26,7 @@ namespace LeoCarte.Terminal.Tests.Drivers
         [DataRow((byte)0x04, (ushort)0x0344, (byte)CardType.Unknown)]
         public void SakAndAtqaGiveTheCardFamily(byte sak, ushort atqa, byte expected)
         {
-            Assert.AreEqual((int)expected, (int)CardTypes.Decode(sak, atqa));
+            ExpectEnum.Equal((CardType)expected, CardTypes.Decode(sak, atqa));
         }
 
         [TestMethod]
@@ -67,12 +68,12 @@ namespace LeoCarte.Terminal.Tests.Drivers
             // DESFire EV1 ATS: TL 06, T0 75 (TA, TB, TC present, FSCI 5), TA 77, TB 81, TC 02, historical 80.
             AtsInfo ats = new AtsInfo();
             Assert.IsTrue(ats.Parse(new byte[] { 0x06, 0x75, 0x77, 0x81, 0x02, 0x80 }, 0, 6));
-            Assert.AreEqual((int)CardType.MifareDesfire, (int)CardTypes.RefineWithAts(CardType.MifareDesfire, ats));
-            Assert.AreEqual((int)CardType.MifareDesfire, (int)CardTypes.RefineWithAts(CardType.Iso14443_4, ats));
+            ExpectEnum.Equal(CardType.MifareDesfire, CardTypes.RefineWithAts(CardType.MifareDesfire, ats));
+            ExpectEnum.Equal(CardType.MifareDesfire, CardTypes.RefineWithAts(CardType.Iso14443_4, ats));
 
             Assert.IsTrue(ats.Parse(new byte[] { 0x05, 0x78, 0x80, 0x70, 0x02 }, 0, 5));
-            Assert.AreEqual((int)CardType.Iso14443_4, (int)CardTypes.RefineWithAts(CardType.MifareDesfire, ats));
-            Assert.AreEqual((int)CardType.MifareClassic1K, (int)CardTypes.RefineWithAts(CardType.MifareClassic1K, ats));
+            ExpectEnum.Equal(CardType.Iso14443_4, CardTypes.RefineWithAts(CardType.MifareDesfire, ats));
+            ExpectEnum.Equal(CardType.MifareClassic1K, CardTypes.RefineWithAts(CardType.MifareClassic1K, ats));
         }
     }
 }

@@ -26,6 +26,19 @@ namespace LeoCarte.Terminal.Tests.Drivers
         }
 
         [TestMethod]
+        public void VersionsHaveOneNameEach()
+        {
+            Assert.AreEqual("MFRC522 v1.0", ChipVersion.Name(0x91));
+            Assert.AreEqual("MFRC522 v2.0", ChipVersion.Name(0x92));
+            Assert.AreEqual("FM17522 (clone)", ChipVersion.Name(0x88));
+            Assert.AreEqual("FM17522E (clone)", ChipVersion.Name(0xB2));
+            Assert.AreEqual("counterfeit MFRC522", ChipVersion.Name(0x12));
+            Assert.AreEqual("no answer", ChipVersion.Name(0x00));
+            Assert.AreEqual("no answer", ChipVersion.Name(0xFF));
+            Assert.AreEqual("unknown chip 0x90", ChipVersion.Name(0x90));
+        }
+
+        [TestMethod]
         public void SelfTestReferencesAre64BytesStartingWithZero()
         {
             byte[] versions = new byte[] { 0x91, 0x92, 0x88 };

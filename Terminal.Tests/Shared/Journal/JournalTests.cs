@@ -7,6 +7,7 @@ using System;
 using LeoCarte.Terminal.Crypto;
 using LeoCarte.Terminal.Journal;
 using LeoCarte.Terminal.Storage;
+using LeoCarte.Terminal.Tests.Support;
 
 namespace LeoCarte.Terminal.Tests.Journal
 {
@@ -19,7 +20,7 @@ namespace LeoCarte.Terminal.Tests.Journal
             JournalSettings settings = new JournalSettings();
             settings.Capacity = capacity;
             TransactionJournal journal = new TransactionJournal(store, settings);
-            Assert.AreEqual((int)JournalResult.Ok, (int)journal.Open());
+            ExpectEnum.Equal(JournalResult.Ok, journal.Open());
             return journal;
         }
 
@@ -103,7 +104,7 @@ namespace LeoCarte.Terminal.Tests.Journal
             for (int i = 1; i <= 5; i++)
             {
                 JournalRecord record = Sample(i);
-                Assert.AreEqual((int)JournalResult.Ok, (int)journal.Append(record));
+                ExpectEnum.Equal(JournalResult.Ok, journal.Append(record));
                 Assert.AreEqual((long)i, record.Sequence);
             }
 
@@ -137,7 +138,7 @@ namespace LeoCarte.Terminal.Tests.Journal
                 Assert.AreEqual(5001 + i, record.HolderKey);
             }
 
-            Assert.AreEqual((int)JournalResult.Ok, (int)journal.Acknowledge(covered));
+            ExpectEnum.Equal(JournalResult.Ok, journal.Acknowledge(covered));
             Assert.AreEqual(2, journal.Depth);
             bytes = journal.ReadBatch(1, buffer, 0, buffer.Length, out covered);
             Assert.AreEqual(2 * JournalRecord.Size, bytes, "acknowledged records are not sent again");
@@ -157,12 +158,12 @@ namespace LeoCarte.Terminal.Tests.Journal
             }
 
             store.ResetCounters();
-            Assert.AreEqual((int)JournalResult.Ok, (int)journal.Acknowledge(2));
-            Assert.AreEqual((int)JournalResult.Ok, (int)journal.Acknowledge(2));
-            Assert.AreEqual((int)JournalResult.Ok, (int)journal.Acknowledge(1));
+            ExpectEnum.Equal(JournalResult.Ok, journal.Acknowledge(2));
+            ExpectEnum.Equal(JournalResult.Ok, journal.Acknowledge(2));
+            ExpectEnum.Equal(JournalResult.Ok, journal.Acknowledge(1));
             Assert.AreEqual(1, store.WriteCount, "a repeated or older acknowledgement writes nothing");
             Assert.AreEqual(2L, journal.AcknowledgedSequence);
-            Assert.AreEqual((int)JournalResult.Ok, (int)journal.Acknowledge(99));
+            ExpectEnum.Equal(JournalResult.Ok, journal.Acknowledge(99));
             Assert.AreEqual(3L, journal.AcknowledgedSequence, "clamped to the last sequence");
             Assert.AreEqual(0, journal.Depth);
         }
@@ -174,18 +175,18 @@ namespace LeoCarte.Terminal.Tests.Journal
             TransactionJournal journal = OpenJournal(store, 4);
             for (int i = 1; i <= 4; i++)
             {
-                Assert.AreEqual((int)JournalResult.Ok, (int)journal.Append(Sample(i)));
+                ExpectEnum.Equal(JournalResult.Ok, journal.Append(Sample(i)));
             }
 
             Assert.IsTrue(journal.IsFull);
             int lengthWhenFull = store.Length("journal");
-            Assert.AreEqual((int)JournalResult.Full, (int)journal.Append(Sample(5)));
+            ExpectEnum.Equal(JournalResult.Full, journal.Append(Sample(5)));
             Assert.AreEqual(4L, journal.LastSequence, "a refused record consumes no sequence");
 
             journal.Acknowledge(2);
-            Assert.AreEqual((int)JournalResult.Ok, (int)journal.Append(Sample(5)));
-            Assert.AreEqual((int)JournalResult.Ok, (int)journal.Append(Sample(6)));
-            Assert.AreEqual((int)JournalResult.Full, (int)journal.Append(Sample(7)));
+            ExpectEnum.Equal(JournalResult.Ok, journal.Append(Sample(5)));
+            ExpectEnum.Equal(JournalResult.Ok, journal.Append(Sample(6)));
+            ExpectEnum.Equal(JournalResult.Full, journal.Append(Sample(7)));
             Assert.AreEqual(lengthWhenFull, store.Length("journal"), "the ring does not grow");
 
             byte[] buffer = new byte[8 * JournalRecord.Size];
@@ -222,7 +223,7 @@ namespace LeoCarte.Terminal.Tests.Journal
             Assert.IsTrue(again.TryRead(5, record));
             Assert.AreEqual(5005, record.HolderKey);
             JournalRecord next = Sample(7);
-            Assert.AreEqual((int)JournalResult.Ok, (int)again.Append(next));
+            ExpectEnum.Equal(JournalResult.Ok, again.Append(next));
             Assert.AreEqual(7L, next.Sequence);
         }
 
@@ -234,14 +235,14 @@ namespace LeoCarte.Terminal.Tests.Journal
             journal.Append(Sample(1));
             journal.Append(Sample(2));
             store.CutPowerAfterWrites(0);
-            Assert.AreEqual((int)JournalResult.StorageError, (int)journal.Append(Sample(3)));
+            ExpectEnum.Equal(JournalResult.StorageError, journal.Append(Sample(3)));
             store.Reboot();
 
             TransactionJournal again = OpenJournal(store, 8);
             Assert.AreEqual(2L, again.LastSequence);
             Assert.AreEqual(32, again.TornTailBytesAtOpen, "half of the 64-byte record reached flash");
             JournalRecord next = Sample(4);
-            Assert.AreEqual((int)JournalResult.Ok, (int)again.Append(next));
+            ExpectEnum.Equal(JournalResult.Ok, again.Append(next));
             Assert.AreEqual(3L, next.Sequence);
             Assert.AreEqual(TransactionJournal.HeaderSize + 3 * JournalRecord.Size, store.Length("journal"), "the torn bytes were overwritten");
         }

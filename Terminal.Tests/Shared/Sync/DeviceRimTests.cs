@@ -3,7 +3,6 @@ using nanoFramework.TestFramework;
 #else
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 #endif
-using System;
 using LeoCarte.Terminal.Storage;
 using LeoCarte.Terminal.Sync;
 

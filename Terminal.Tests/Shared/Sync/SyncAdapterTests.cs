@@ -9,6 +9,7 @@ using LeoCarte.Terminal.Cards;
 using LeoCarte.Terminal.Journal;
 using LeoCarte.Terminal.Storage;
 using LeoCarte.Terminal.Sync;
+using LeoCarte.Terminal.Tests.Support;
 
 namespace LeoCarte.Terminal.Tests.Sync
 {
@@ -74,7 +75,7 @@ namespace LeoCarte.Terminal.Tests.Sync
 
             transport.Then(new FakeResponse(200, ListBuilder.BuildSnapshot(Site, 5, 1795000000, Cards(300, CardState.Active), SiteKey())));
             transport.Then(SyncRig.Ok("{}"));
-            Assert.AreEqual((int)SyncStepResult.CycleCompleted, (int)Run(engine));
+            ExpectEnum.Equal(SyncStepResult.CycleCompleted, Run(engine));
             Assert.AreEqual(5L, store.Version);
             Assert.AreEqual(300, store.Count);
 
@@ -82,7 +83,7 @@ namespace LeoCarte.Terminal.Tests.Sync
             transport.Then(new FakeResponse(200, ListBuilder.BuildSnapshot(Site, 6, 1795000000, Cards(300, CardState.Lost), wrongKey)));
             transport.Then(SyncRig.Ok("{}"));
             hardware.AdvanceMilliseconds(60000);
-            Assert.AreEqual((int)SyncStepResult.CycleFailed, (int)Run(engine));
+            ExpectEnum.Equal(SyncStepResult.CycleFailed, Run(engine));
             Assert.AreEqual(5L, store.Version);
             Assert.AreEqual("list rejected: BadSignature", engine.Statistics.LastError);
             Assert.AreEqual("GET /api/v1/terminals/T1/list?have=5", (string)transport.Paths[2]);
@@ -106,14 +107,14 @@ namespace LeoCarte.Terminal.Tests.Sync
             transport.Then(new FakeResponse(200, ListBuilder.BuildDelta(Site, 8, 7, 1795000000, change, SiteKey())));
             transport.Then(SyncRig.Ok("{}"));
             hardware.AdvanceMilliseconds(60000);
-            Assert.AreEqual((int)SyncStepResult.CycleFailed, (int)Run(engine));
+            ExpectEnum.Equal(SyncStepResult.CycleFailed, Run(engine));
             Assert.IsTrue(sink.NeedsSnapshot);
             Assert.AreEqual(5L, store.Version);
 
             transport.Then(new FakeResponse(200, ListBuilder.BuildSnapshot(Site, 8, 1795000000, Cards(10, CardState.Lost), SiteKey())));
             transport.Then(SyncRig.Ok("{}"));
             hardware.AdvanceMilliseconds(engine.MillisecondsUntilDue());
-            Assert.AreEqual((int)SyncStepResult.CycleCompleted, (int)Run(engine));
+            ExpectEnum.Equal(SyncStepResult.CycleCompleted, Run(engine));
             Assert.AreEqual("GET /api/v1/terminals/T1/list?have=0", (string)transport.Paths[4]);
             Assert.AreEqual(8L, store.Version);
             Assert.IsFalse(sink.NeedsSnapshot);
@@ -154,12 +155,12 @@ namespace LeoCarte.Terminal.Tests.Sync
                 Assert.IsTrue(reopened.TryFind(first, 0, first.Length, record));
                 if (reopened.Version == 1)
                 {
-                    Assert.AreEqual((int)CardState.Active, (int)record.State);
+                    ExpectEnum.Equal(CardState.Active, record.State);
                 }
                 else
                 {
                     Assert.AreEqual(2L, reopened.Version);
-                    Assert.AreEqual((int)CardState.Stolen, (int)record.State);
+                    ExpectEnum.Equal(CardState.Stolen, record.State);
                 }
 
                 cases++;
@@ -181,7 +182,7 @@ namespace LeoCarte.Terminal.Tests.Sync
             JournalSettings settings = new JournalSettings();
             settings.Capacity = 64;
             TransactionJournal journal = new TransactionJournal(flash, settings);
-            Assert.AreEqual((int)JournalResult.Ok, (int)journal.Open());
+            ExpectEnum.Equal(JournalResult.Ok, journal.Open());
             JournalRecord record = new JournalRecord();
             for (int i = 0; i < 40; i++)
             {
@@ -189,7 +190,7 @@ namespace LeoCarte.Terminal.Tests.Sync
                 record.Approved = true;
                 record.AmountCents = 100 + i;
                 record.SetUid(new byte[] { 4, 1, 2, 3, 4, 5, (byte)i }, 0, 7);
-                Assert.AreEqual((int)JournalResult.Ok, (int)journal.Append(record));
+                ExpectEnum.Equal(JournalResult.Ok, journal.Append(record));
             }
 
             TransactionJournalSource source = new TransactionJournalSource(journal);

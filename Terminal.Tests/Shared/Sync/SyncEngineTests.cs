@@ -6,6 +6,7 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 using System;
 using LeoCarte.Terminal.Sync;
 using LeoCarte.Terminal.Time;
+using LeoCarte.Terminal.Tests.Support;
 
 namespace LeoCarte.Terminal.Tests.Sync
 {
@@ -21,17 +22,17 @@ namespace LeoCarte.Terminal.Tests.Sync
             rig.Transport.Then(SyncRig.NoContent());
             rig.Transport.Then(SyncRig.Ok("{}"));
 
-            Assert.AreEqual((int)SyncStepResult.CycleCompleted, (int)rig.RunCycle());
+            ExpectEnum.Equal(SyncStepResult.CycleCompleted, rig.RunCycle());
             Assert.AreEqual("GET /api/v1/terminals/T1/list?have=0", (string)rig.Transport.Paths[0]);
             Assert.AreEqual("POST /api/v1/terminals/T1/heartbeat", (string)rig.Transport.Paths[1]);
             Assert.AreEqual(60000L, rig.Engine.MillisecondsUntilDue());
 
             rig.Hardware.AdvanceMilliseconds(59999);
-            Assert.AreEqual((int)SyncStepResult.Idle, (int)rig.Engine.Step());
+            ExpectEnum.Equal(SyncStepResult.Idle, rig.Engine.Step());
             rig.Hardware.AdvanceMilliseconds(1);
             rig.Transport.Then(SyncRig.NoContent());
             rig.Transport.Then(SyncRig.Ok("{}"));
-            Assert.AreEqual((int)SyncStepResult.CycleCompleted, (int)rig.RunCycle());
+            ExpectEnum.Equal(SyncStepResult.CycleCompleted, rig.RunCycle());
             Assert.AreEqual(2, rig.Engine.Statistics.CyclesCompleted);
         }
 
@@ -52,7 +53,7 @@ namespace LeoCarte.Terminal.Tests.Sync
                 rig.Transport.Then(list);
                 rig.Transport.Then(heartbeat);
 
-                Assert.AreEqual((int)SyncStepResult.CycleCompleted, (int)rig.RunCycle(), headers[i]);
+                ExpectEnum.Equal(SyncStepResult.CycleCompleted, rig.RunCycle(), headers[i]);
                 Assert.AreEqual(0, rig.Engine.Statistics.CyclesFailed, headers[i]);
                 Assert.AreEqual(60000L, rig.Engine.MillisecondsUntilDue(), headers[i]);
                 Assert.AreEqual(2026, rig.Clock.UtcNow.Year, headers[i]);
@@ -85,7 +86,7 @@ namespace LeoCarte.Terminal.Tests.Sync
 
             rig.Transport.Then(new FakeResponse(200, list));
             rig.Transport.Then(SyncRig.Ok("{}"));
-            Assert.AreEqual((int)SyncStepResult.CycleCompleted, (int)rig.RunCycle());
+            ExpectEnum.Equal(SyncStepResult.CycleCompleted, rig.RunCycle());
             Assert.AreEqual(10000, rig.List.Received);
             Assert.IsTrue(rig.List.LargestWrite <= 512);
             Assert.AreEqual(1, rig.List.Commits);
@@ -103,7 +104,7 @@ namespace LeoCarte.Terminal.Tests.Sync
             cut.FailAfterBytes = 3000;
             rig.Transport.Then(cut);
 
-            Assert.AreEqual((int)SyncStepResult.CycleFailed, (int)rig.RunCycle());
+            ExpectEnum.Equal(SyncStepResult.CycleFailed, rig.RunCycle());
             Assert.AreEqual(0, rig.List.Commits);
             Assert.AreEqual(1, rig.List.Aborts);
             Assert.AreEqual(0L, rig.List.CurrentVersion);
@@ -121,7 +122,7 @@ namespace LeoCarte.Terminal.Tests.Sync
             shortBody.DeclaredLength = 4000;
             rig.Transport.Then(shortBody);
 
-            Assert.AreEqual((int)SyncStepResult.CycleFailed, (int)rig.RunCycle());
+            ExpectEnum.Equal(SyncStepResult.CycleFailed, rig.RunCycle());
             Assert.AreEqual(0, rig.List.Commits);
             Assert.AreEqual(1, rig.List.Aborts);
             Assert.AreEqual("list: truncated", rig.Engine.Statistics.LastError);
@@ -138,7 +139,7 @@ namespace LeoCarte.Terminal.Tests.Sync
             rig.Transport.Then(SyncRig.Ok("{\"ackedUpTo\": 2}"));
             rig.Transport.Then(SyncRig.Ok("{}"));
 
-            Assert.AreEqual((int)SyncStepResult.CycleFailed, (int)rig.RunCycle());
+            ExpectEnum.Equal(SyncStepResult.CycleFailed, rig.RunCycle());
             Assert.AreEqual(1, rig.Engine.Statistics.ListsRejected);
             Assert.AreEqual(2L, rig.Journal.Acknowledged);
             Assert.AreEqual(1, rig.Engine.Statistics.HeartbeatsSent);
@@ -171,7 +172,7 @@ namespace LeoCarte.Terminal.Tests.Sync
             rig.Transport.Then(SyncRig.NoContent());
             rig.Transport.Then(SyncRig.Ok("{\"ackedUpTo\":4}"));
             rig.Transport.ThenFail(TransportResult.ConnectFailed);
-            Assert.AreEqual((int)SyncStepResult.CycleFailed, (int)rig.RunCycle());
+            ExpectEnum.Equal(SyncStepResult.CycleFailed, rig.RunCycle());
             Assert.AreEqual(4L, rig.Journal.Acknowledged);
 
             // Cycle 2 (after the backoff): batch 5..8 is sent again, then 9..10.
@@ -180,7 +181,7 @@ namespace LeoCarte.Terminal.Tests.Sync
             rig.Transport.Then(SyncRig.Ok("{\"ackedUpTo\":8}"));
             rig.Transport.Then(SyncRig.Ok("{\"ackedUpTo\":10}"));
             rig.Transport.Then(SyncRig.Ok("{}"));
-            Assert.AreEqual((int)SyncStepResult.CycleCompleted, (int)rig.RunCycle());
+            ExpectEnum.Equal(SyncStepResult.CycleCompleted, rig.RunCycle());
             Assert.AreEqual(10L, rig.Journal.Acknowledged);
             Assert.AreEqual(0, rig.Journal.PendingCount);
 
@@ -212,7 +213,7 @@ namespace LeoCarte.Terminal.Tests.Sync
             rig.Journal.Append(3);
             rig.Transport.Then(SyncRig.NoContent());
             rig.Transport.Then(SyncRig.Ok("{\"error\":\"busy\"}"));
-            Assert.AreEqual((int)SyncStepResult.CycleFailed, (int)rig.RunCycle());
+            ExpectEnum.Equal(SyncStepResult.CycleFailed, rig.RunCycle());
             Assert.AreEqual(0L, rig.Journal.Acknowledged);
             Assert.AreEqual("journal: batch not acknowledged", rig.Engine.Statistics.LastError);
         }
@@ -227,7 +228,7 @@ namespace LeoCarte.Terminal.Tests.Sync
             FakeResponse error = SyncRig.Ok("{\"ackedUpTo\":3}");
             error.Status = 500;
             rig.Transport.Then(error);
-            Assert.AreEqual((int)SyncStepResult.CycleFailed, (int)rig.RunCycle());
+            ExpectEnum.Equal(SyncStepResult.CycleFailed, rig.RunCycle());
             Assert.AreEqual(0L, rig.Journal.Acknowledged);
         }
 
@@ -252,9 +253,9 @@ namespace LeoCarte.Terminal.Tests.Sync
                 last = engine.Step();
             }
 
-            Assert.AreEqual((int)SyncStepResult.CycleCompleted, (int)last);
+            ExpectEnum.Equal(SyncStepResult.CycleCompleted, last);
             Assert.IsTrue(clock.IsSynced);
-            Assert.AreEqual((int)ClockSource.Gateway, (int)clock.Source);
+            ExpectEnum.Equal(ClockSource.Gateway, clock.Source);
             Assert.AreEqual("10", (string)transport.Timestamps[0]);
             Assert.AreEqual("1795000000", (string)transport.Timestamps[1]);
             Assert.AreEqual(1, engine.Statistics.AuthenticationRetries);
@@ -295,24 +296,24 @@ namespace LeoCarte.Terminal.Tests.Sync
             WifiSupervisor wifi = new WifiSupervisor(link, 7);
             rig.Build(wifi);
 
-            Assert.AreEqual((int)SyncStepResult.NoNetwork, (int)rig.Engine.Step());
+            ExpectEnum.Equal(SyncStepResult.NoNetwork, rig.Engine.Step());
             Assert.AreEqual(0, rig.Transport.Paths.Count);
             Assert.AreEqual(1, link.Connects);
-            Assert.AreEqual((int)LinkState.WaitingToRetry, (int)wifi.State);
+            ExpectEnum.Equal(LinkState.WaitingToRetry, wifi.State);
 
             link.ConnectSucceeds = true;
             rig.Hardware.AdvanceMilliseconds(rig.Engine.MillisecondsUntilDue());
             rig.Transport.Then(SyncRig.NoContent());
             rig.Transport.Then(SyncRig.Ok("{}"));
-            Assert.AreEqual((int)SyncStepResult.CycleCompleted, (int)rig.RunCycle());
-            Assert.AreEqual((int)LinkState.Up, (int)wifi.State);
+            ExpectEnum.Equal(SyncStepResult.CycleCompleted, rig.RunCycle());
+            ExpectEnum.Equal(LinkState.Up, wifi.State);
 
             // The link drops: the next cycle reconnects first.
             link.Up = false;
             rig.Hardware.AdvanceMilliseconds(60000);
             rig.Transport.Then(SyncRig.NoContent());
             rig.Transport.Then(SyncRig.Ok("{}"));
-            Assert.AreEqual((int)SyncStepResult.CycleCompleted, (int)rig.RunCycle());
+            ExpectEnum.Equal(SyncStepResult.CycleCompleted, rig.RunCycle());
             Assert.AreEqual(1, wifi.Reconnects);
         }
     }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections;
-using LeoCarte.Terminal.Cards;
 using LeoCarte.Terminal.Sync;
 
 namespace LeoCarte.Terminal.Tests.Sync

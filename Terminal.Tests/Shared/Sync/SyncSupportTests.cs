@@ -6,6 +6,7 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 using System;
 using LeoCarte.Terminal.Sync;
 using LeoCarte.Terminal.Time;
+using LeoCarte.Terminal.Tests.Support;
 
 namespace LeoCarte.Terminal.Tests.Sync
 {
@@ -81,7 +82,7 @@ namespace LeoCarte.Terminal.Tests.Sync
             // Hours without SNTP: the gateway corrects the clock.
             hardware.AdvanceMilliseconds(3L * 3600 * 1000);
             Assert.IsTrue(clock.OfferGatewayTime(UnixTime.ToSeconds(hardware.Utc) + 600));
-            Assert.AreEqual((int)ClockSource.Gateway, (int)clock.Source);
+            ExpectEnum.Equal(ClockSource.Gateway, clock.Source);
         }
 
         [TestMethod]
