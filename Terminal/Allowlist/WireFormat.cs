@@ -80,9 +80,12 @@ namespace LeoCarte.Terminal.Allowlist
 
         private const long UnixEpochTicks = 621355968000000000L;
         private const long TicksPerSecond = 10000000L;
-        private const long MaxUnixSeconds = 253402300799L; // 9999-12-31T23:59:59Z
+        /// <summary>3000-12-31T23:59:59Z: the last second of nanoFramework's DateTime (DateTime.MaxValue is the end
+        /// of year 3000 there, not 9999 as on .NET, and new DateTime beyond it throws; found running the shared
+        /// tests on nanoCLR, Builds/README.md). Larger values are clamped here, never thrown on the tap path.</summary>
+        public const long MaxUnixSeconds = 32535215999L;
 
-        /// <summary>UTC DateTime of Unix seconds, clamped to the DateTime range.</summary>
+        /// <summary>UTC DateTime of Unix seconds, clamped to the range both runtimes' DateTime holds (1970..3000).</summary>
         public static System.DateTime FromUnixSeconds(long seconds)
         {
             if (seconds < 0)

@@ -208,9 +208,11 @@ namespace LeoCarte.Terminal.Sync
             return (utc.Ticks - UnixEpochTicks) / TimeSpan.TicksPerSecond;
         }
 
+        /// <remarks>Clamped to 1970..3000 (<see cref="LeoCarte.Terminal.Allowlist.WireFormat.MaxUnixSeconds"/>): beyond
+        /// it nanoFramework's DateTime constructor throws, .NET's does not.</remarks>
         public static DateTime FromUnixSeconds(long seconds)
         {
-            return new DateTime(UnixEpochTicks + seconds * TimeSpan.TicksPerSecond, DateTimeKind.Utc);
+            return LeoCarte.Terminal.Allowlist.WireFormat.FromUnixSeconds(seconds);
         }
     }
 }

@@ -103,9 +103,9 @@ namespace LeoCarte.Terminal.Sync
         /// </summary>
         public bool OfferGatewayTime(long gatewayUnixSeconds)
         {
-            if (gatewayUnixSeconds <= 0)
+            if (gatewayUnixSeconds <= 0 || gatewayUnixSeconds > LeoCarte.Terminal.Allowlist.WireFormat.MaxUnixSeconds)
             {
-                return false;
+                return false; // absent, or past year 3000 (a DateTime nanoFramework cannot hold)
             }
 
             DateTime gatewayTime = Ascii.FromUnixSeconds(gatewayUnixSeconds);

@@ -114,6 +114,26 @@ namespace LeoCarte.Terminal.Tests.Sync
         }
 
         [TestMethod]
+        public void TimesPastYear3000AreClampedOrRefusedNeverThrown()
+        {
+            // nanoFramework's DateTime ends with year 3000 (MaxValue), .NET's with 9999, and nanoFramework's
+            // constructor throws beyond it: found on nanoCLR (Builds/README.md). A list issued "in 5000" or a
+            // hostile X-LeoCarte-Time header must not throw on the device.
+            Assert.AreEqual(3000, LeoCarte.Terminal.Allowlist.WireFormat.FromUnixSeconds(95617584000L).Year);
+            Assert.AreEqual(3000, LeoCarte.Terminal.Allowlist.WireFormat.FromUnixSeconds(long.MaxValue).Year);
+            Assert.AreEqual(3000, Ascii.FromUnixSeconds(253402300799L).Year);
+            Assert.AreEqual(1970, Ascii.FromUnixSeconds(-5L).Year);
+
+            DateTime now = new DateTime(2026, 11, 26, 8, 0, 0);
+            TestClockHardware hardware = new TestClockHardware(now);
+            SyncedClock clock = new SyncedClock(hardware);
+            Assert.IsFalse(clock.OfferGatewayTime(95617584000L), "year 5000");
+            Assert.IsFalse(clock.OfferGatewayTime(999999999999999999L), "18 digits, the most the header parser takes");
+            Assert.IsFalse(clock.IsSynced);
+            Assert.IsTrue(clock.OfferGatewayTime(Ascii.ToUnixSeconds(now)));
+        }
+
+        [TestMethod]
         public void UnixSecondsRoundTrip()
         {
             DateTime t = new DateTime(2026, 11, 26, 14, 30, 0);
