@@ -1,5 +1,7 @@
 using System;
 using LeoCarte.Terminal.Allowlist;
+using LeoCarte.Terminal.App;
+using TerminalConfiguration = LeoCarte.Terminal.Config.TerminalConfiguration;
 using LeoCarte.Terminal.Decisions;
 using LeoCarte.Terminal.Journal;
 using LeoCarte.Terminal.Storage;
@@ -26,10 +28,10 @@ public sealed class HostTerminalOptions
 }
 
 /// <summary>
-/// The terminal's portable core assembled on host adapters: allowlist in flash files, journal, decision engine,
-/// synced clock, and the sync engine talking real HTTP to a gateway. The end-to-end tests drive it; the
-/// virtual terminal can reuse it. The device assembles the same parts over nanoFramework adapters
-/// (Terminal/Device/Sync).
+/// The terminal's portable core on host adapters: the device's own wiring (<see cref="TerminalCore"/>, built from a
+/// configuration like the one in flash) over a file store, a synced clock and real HTTP to a gateway. The
+/// end-to-end tests and the sync demo drive it; the device and the virtual terminal build the same core through
+/// <see cref="TerminalApplication"/>.
 /// </summary>
 public sealed class HostTerminal : IDisposable
 {
@@ -39,31 +41,51 @@ public sealed class HostTerminal : IDisposable
         Files = files;
         ClockHardware = clockHardware;
         Clock = new SyncedClock(clockHardware);
-        Allowlist = new AllowlistStore(files);
-        Allowlist.Open();
-        Journal = new TransactionJournal(files, new JournalSettings { Capacity = options.JournalCapacity });
-        Journal.Open();
-        Decisions = new DecisionEngine(Allowlist, Clock, Journal, files, new DecisionSettings { Mode = options.Mode });
-        Decisions.Start();
-        ListSink = new AllowlistListSink(Allowlist, options.SiteId, options.SiteKey);
+        Configuration = ToConfiguration(options);
+        var applicationOptions = new ApplicationOptions
+        {
+            JournalCapacity = options.JournalCapacity,
+            SyncSeed = options.Seed,
+            Sync = options.Sync,
+        };
+        Core = new TerminalCore(Configuration, applicationOptions, files, Clock, null);
+        Core.OpenStorage();
         Transport = options.PinnedCa == null
             ? new HttpClientTransport(options.GatewayUri, options.HttpTimeout)
             : new HttpClientTransport(options.GatewayUri, options.HttpTimeout, options.PinnedCa);
-        Sync = new SyncEngine(Transport, new RequestSigner(options.TerminalId, options.TerminalSecret, new PortableMessageHasher()), Clock, ListSink,
-            Allowlist, new TransactionJournalSource(Journal), null, options.Sync, ReaderHealth, options.Seed);
-        Sync.ListConfirmed = Decisions.NoteListConfirmed;
+        Core.ComposeSync(Transport, null, ReaderHealth);
     }
 
+    /// <summary>The configuration a provisioned terminal with these options would have in flash.</summary>
+    public static TerminalConfiguration ToConfiguration(HostTerminalOptions options)
+    {
+        var configuration = new TerminalConfiguration
+        {
+            IsProvisioned = true,
+            TerminalId = options.TerminalId,
+            TerminalSecret = options.TerminalSecret,
+            GatewayUrl = options.GatewayUri.ToString(),
+            SiteId = options.SiteId,
+            ListKey = options.SiteKey,
+            Mode = options.Mode == TerminalMode.Vending ? LeoCarte.Terminal.Config.TerminalMode.Vending : LeoCarte.Terminal.Config.TerminalMode.Restaurant,
+            SyncIntervalSeconds = options.Sync.IntervalSeconds,
+        };
+        configuration.ServiceWindows = TerminalConfiguration.DefaultWindows(configuration.Mode);
+        return configuration;
+    }
+
+    public TerminalConfiguration Configuration { get; }
+    public TerminalCore Core { get; }
     public HostTerminalOptions Options { get; }
     public IFileStore Files { get; }
     public IClockHardware ClockHardware { get; }
     public SyncedClock Clock { get; }
-    public AllowlistStore Allowlist { get; }
-    public TransactionJournal Journal { get; }
-    public DecisionEngine Decisions { get; }
-    public AllowlistListSink ListSink { get; }
+    public AllowlistStore Allowlist => Core.Allowlist;
+    public TransactionJournal Journal => Core.Journal;
+    public DecisionEngine Decisions => Core.Decisions;
+    public AllowlistListSink ListSink => Core.ListSink;
     public HttpClientTransport Transport { get; }
-    public SyncEngine Sync { get; }
+    public SyncEngine Sync => Core.Sync;
 
     /// <summary>Text the heartbeat reports for the reader (a host terminal has a simulated one).</summary>
     public string ReaderHealthText { get; set; } = "ok";

@@ -267,17 +267,23 @@ namespace LeoCarte.Simulator
         public void SetResetHigh(bool high)
         {
             if (high == _resetLineHigh) return;
+            // What the model allocates here (field power-down, card resets, fault log) is the simulator's, not the
+            // driver's: counted like every other entry point so allocation measurements of drivers stay exact.
+            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             _resetLineHigh = high;
             if (!high)
             {
                 CancelActivity();
                 Field.SetPowered(false);
-                return;
+            }
+            else
+            {
+                Faults.OnHardReset();
+                ResetRegisters(clearInternalBuffer: true);
+                _startupDoneAt = _now + CostModel.HardResetStartupNs;
             }
 
-            Faults.OnHardReset();
-            ResetRegisters(clearInternalBuffer: true);
-            _startupDoneAt = _now + CostModel.HardResetStartupNs;
+            Costs.SimulatorAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         }
 
         /// <summary>Logical IRQ (an enabled interrupt is pending; polarity is the adapter's business). Costs one GPIO read.</summary>
@@ -293,6 +299,7 @@ namespace LeoCarte.Simulator
                 // line without pull-up never shows the assertion.
                 bool openDrainActiveHigh = (_regs[Register.DivIEn] & 0x80) == 0 && (_regs[Register.ComIEn] & 0x80) == 0;
                 if (openDrainActiveHigh && !IrqPullUpFitted) return false;
+                if (Faults.IrqLineDead) return false;
                 return _resetLineHigh && !Faults.ChipStalled && IrqPending();
             }
         }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using LeoCarte.Terminal;
 using LeoCarte.Terminal.Decisions;
 
 namespace LeoCarte.VirtualTerminal;
@@ -201,7 +202,7 @@ public static class LunchService
 
         o.WriteLine($"reader              {r.ReaderErrors} read errors ({app.Statistics.ReaderErrorsJournaled} journaled), {r.RestingPolls} polls of a resting card (never decided twice), recoveries {r.ReaderRecoveries} (soft {app.Reader.Chip.SoftResets}, hard {app.Reader.Chip.HardResets})");
         var outputs = host.Platform.Outputs;
-        o.WriteLine($"outputs (GPIO)      green LED lit {outputs.Rises[Terminal.App.OutputSignal.GreenLed]} times (taps and the idle heartbeat flash), red {outputs.Rises[Terminal.App.OutputSignal.RedLed]}, buzzer beeps {outputs.Rises[Terminal.App.OutputSignal.Buzzer]}, vend pulses {outputs.Rises[Terminal.App.OutputSignal.VendPulse]} (restaurant: none); idle LED code now: {app.ShownLedCode.Describe()}");
+        o.WriteLine($"outputs (GPIO)      green LED lit {outputs.Rises[Terminal.OutputSignal.GreenLed]} times (taps and the idle heartbeat flash), red {outputs.Rises[Terminal.OutputSignal.RedLed]}, buzzer beeps {outputs.Rises[Terminal.OutputSignal.Buzzer]}, vend pulses {outputs.Rises[Terminal.OutputSignal.VendPulse]} (restaurant: none); idle LED code now: {app.ShownLedCode.Describe()}");
         o.WriteLine($"loop                {app.Statistics.Polls} polls, watchdog stalls {r.WatchdogStalls}, loop exceptions {r.LoopExceptions}");
         o.WriteLine($"journal             {r.JournalRecords} records written, acknowledged up to {r.JournalAcknowledged}, pending {r.JournalPending}");
         o.WriteLine($"gateway             {r.GatewayRecords} records stored for {VirtualTerminalHost.TerminalId}; sync acknowledged {r.RecordsAcknowledgedBySync} records in {app.Sync.Statistics.BatchesUploaded} batches"

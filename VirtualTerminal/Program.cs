@@ -10,12 +10,14 @@ using LeoCarte.VirtualTerminal;
 //   dotnet run --project VirtualTerminal -- --interactive      tap virtual cards from the keyboard
 //   dotnet run --project VirtualTerminal -- --self-test        the boot self-test report (hardware/diagnostics.md)
 //   dotnet run --project VirtualTerminal -- --soak 100000      benchmark: random taps and faults, memory and journal
+//   dotnet run --project VirtualTerminal -- --vending --mdb    a vending machine on MDB: sessions, vends, a jammed spiral, checks
 // Options: --seed N, --quiet (summary only), --vending (interactive/self-test as a vending machine), --config FILE (a terminal.conf to boot with; "{gateway}" = gateway URL)
 int seed = 2026;
 string mode = "lunch";
 long soakTaps = 0;
 bool quiet = false;
 bool vending = false;
+bool mdb = false;
 string configFile = null;
 for (int i = 0; i < args.Length; i++)
 {
@@ -45,12 +47,15 @@ for (int i = 0; i < args.Length; i++)
         case "--vending":
             vending = true;
             break;
+        case "--mdb":
+            mdb = true;
+            break;
         case "--config" when i + 1 < args.Length:
             configFile = args[++i];
             break;
         case "--help":
         case "-h":
-            Console.WriteLine("usage: LeoCarte.VirtualTerminal [--interactive | --self-test | --soak N] [--vending] [--seed N] [--quiet] [--config terminal.conf]");
+            Console.WriteLine("usage: LeoCarte.VirtualTerminal [--interactive | --self-test | --soak N] [--vending [--mdb]] [--seed N] [--quiet] [--config terminal.conf]");
             return 0;
         default:
             Console.Error.WriteLine($"unknown argument {args[i]} (try --help)");
@@ -64,6 +69,17 @@ var options = new VirtualTerminalOptions
     ConfigurationText = configFile == null ? null : File.ReadAllText(configFile),
     Mode = vending ? "vending" : "restaurant",
 };
+if (mdb && !(vending && mode == "lunch"))
+{
+    Console.Error.WriteLine("--mdb goes with --vending alone: the vending machine run (dotnet run --project VirtualTerminal -- --vending --mdb)");
+    return 2;
+}
+
+if (mdb)
+{
+    return VendingService.Run(options, quiet ? TextWriter.Null : Console.Out, seed);
+}
+
 if (vending && mode == "lunch")
 {
     Console.Error.WriteLine("--vending applies to --interactive and --self-test (the lunch service is a restaurant till)");

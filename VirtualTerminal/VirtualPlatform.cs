@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using LeoCarte.Drivers.Mfrc522;
 using LeoCarte.Drivers.Reader;
 using LeoCarte.Simulator;
+using LeoCarte.Terminal;
 using LeoCarte.Terminal.App;
 using LeoCarte.Terminal.Config;
 using LeoCarte.Terminal.Sync;

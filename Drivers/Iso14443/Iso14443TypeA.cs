@@ -46,6 +46,9 @@ namespace LeoCarte.Drivers.Iso14443
         /// <summary>Anticollision/select exchanges of the last <see cref="Select"/>.</summary>
         public int LastSelectExchanges { get; private set; }
 
+        /// <summary>Collisions resolved by the last <see cref="Select"/>.</summary>
+        public int LastSelectCollisions { get; private set; }
+
         /// <summary>REQA (§6.3.1): wakes cards in IDLE only. Ok when at least one card answered; a collision between
         /// different ATQAs also means cards are present (<see cref="CardIdentity.AtqaCollided"/>).</summary>
         public ReaderResult RequestA(CardIdentity card) => Request(ReqA, card);
@@ -94,6 +97,7 @@ namespace LeoCarte.Drivers.Iso14443
             card.UidLength = 0;
             card.Sak = 0;
             LastSelectExchanges = 0;
+            LastSelectCollisions = 0;
             chip.SetHardwareCrc(false);
             int timeout = chip.Options.ShortTimeoutTicks;
 
@@ -167,6 +171,7 @@ namespace LeoCarte.Drivers.Iso14443
 
                         knownBits = bit + 1;
                         CollisionsResolved++;
+                        LastSelectCollisions++;
                         continue;
                     }
 
@@ -320,6 +325,21 @@ namespace LeoCarte.Drivers.Iso14443
             }
 
             return result == ReaderResult.ChipFault ? result : ReaderResult.Protocol;
+        }
+
+        /// <summary>
+        /// Sends a frame that no card state accepts (a one-byte 00h with CRC_A: neither a request, an anticollision
+        /// command, HLTA, RATS nor a valid block). ISO/IEC 14443-3 §6.3: cards in READY or ACTIVE take it as an
+        /// unexpected frame and fall back to IDLE, or to HALT when they were woken from there; cards in IDLE or HALT
+        /// ignore it. So cards an interrupted anticollision left behind return to where the next REQA (new cards) or
+        /// WUPA (the resting card) finds them, and none is halted by mistake. The answer (a MIFARE NAK) is ignored.
+        /// </summary>
+        public ReaderResult ReleaseCards()
+        {
+            chip.SetHardwareCrc(true);
+            frame[0] = 0x00;
+            ReaderResult result = chip.Transceive(frame, 0, 1, 0, 0, chip.Options.ShortTimeoutTicks, answer, 0, answer.Length);
+            return result == ReaderResult.ChipFault ? result : ReaderResult.Ok;
         }
 
         /// <summary>

@@ -237,8 +237,15 @@ namespace LeoCarte.Drivers.Mfrc522
         /// </summary>
         public ReaderResult Initialize()
         {
+            return Initialize(pins.MonotonicMilliseconds + options.SoftResetMaxWaits + 1);
+        }
+
+        /// <summary><see cref="Initialize()"/> whose reset wait ends at <paramref name="deadline"/> (monotonic ms) at the
+        /// latest: the recovery of a dead chip must fit in one poll period.</summary>
+        private ReaderResult Initialize(long deadline)
+        {
             pins.SetResetHigh(true);
-            if (!SoftReset())
+            if (!SoftReset(deadline))
             {
                 Version = 0;
                 return ChipFault();
@@ -287,10 +294,10 @@ namespace LeoCarte.Drivers.Mfrc522
 
         /// <summary>SoftReset command, then waits (1 ms steps, bounded) for CommandReg.PowerDown to clear, which the
         /// chip does once its oscillator runs again (§10.3.1.10, §8.8.2).</summary>
-        private bool SoftReset()
+        private bool SoftReset(long deadline)
         {
             WriteRegister(Register.Command, Command.SoftReset);
-            for (int i = 0; i < options.SoftResetMaxWaits; i++)
+            for (int i = 0; i < options.SoftResetMaxWaits && (i == 0 || pins.MonotonicMilliseconds < deadline); i++)
             {
                 pins.Delay(1);
                 byte command = ReadRegister(Register.Command);
@@ -318,7 +325,7 @@ namespace LeoCarte.Drivers.Mfrc522
                 return ReaderResult.BufferTooSmall;
             }
 
-            if (!SoftReset())
+            if (!SoftReset(pins.MonotonicMilliseconds + options.SoftResetMaxWaits + 1))
             {
                 return ChipFault();
             }
@@ -566,7 +573,13 @@ namespace LeoCarte.Drivers.Mfrc522
         private ReaderResult WaitFor(byte doneMask, int timeoutTicks)
         {
             long start = pins.MonotonicMilliseconds;
-            long limit = (timeoutTicks * Mfrc522Options.TimerTickMicroseconds) / 1000 + 1 + options.WaitMarginMilliseconds;
+            long timerMilliseconds = (timeoutTicks * Mfrc522Options.TimerTickMicroseconds) / 1000 + 1;
+            long limit = timerMilliseconds + options.WaitMarginMilliseconds;
+
+            // The line is watched only as long as the chip timer can run: past it, a status read tells whether the
+            // line failed (the exchange is over) or the chip did; spinning to the full limit would cost a dead line
+            // 7 ms per exchange while the driver learns it is dead.
+            long lineLimit = timerMilliseconds + 1;
 
             // Without the IRQ line each check is one transfer (≥ one 50 µs tick on the device), so a long timer
             // needs proportionally more reads before it can have fired; the wall-clock limit still bounds the wait.
@@ -584,7 +597,7 @@ namespace LeoCarte.Drivers.Mfrc522
                             break;
                         }
 
-                        if ((spins & 0x0F) == 0x0F && pins.MonotonicMilliseconds - start > limit)
+                        if ((spins & 0x0F) == 0x0F && pins.MonotonicMilliseconds - start > lineLimit)
                         {
                             break;
                         }
@@ -727,21 +740,28 @@ namespace LeoCarte.Drivers.Mfrc522
         }
 
         /// <summary>
-        /// Brings a faulty chip back: a soft reset and full re-initialization first; if the chip still fails its
-        /// checks, a hard reset through NRSTPD (§8.8.1: low > 100 ns, then oscillator start-up, §8.8.2) and
-        /// initialization again. Counts each step. The only place besides the self-test that waits on purpose.
+        /// Brings a faulty chip back within one poll period: a probe of VersionReg first; a chip that answers gets a
+        /// soft reset and full re-initialization; one that does not (MISO stuck at 00h/FFh), or that the soft reset
+        /// did not repair, gets a hard reset through NRSTPD (§8.8.1: low > 100 ns, then oscillator start-up, §8.8.2)
+        /// and initialization again. Every wait inside ends by <see cref="Mfrc522Options.RecoveryBudgetMilliseconds"/>
+        /// after the call, so a dead chip costs a bounded time per attempt; spacing the attempts (backoff) is the
+        /// caller's business (<c>CardReader</c>). Counts each step. The IRQ line's health is a wiring fact the
+        /// driver has learnt: a reset of the chip does not make a dead line usable again, so it is kept.
         /// </summary>
         public ReaderResult Recover()
         {
             Recoveries++;
-            irqLineUsable = options.UseIrqPin;
-            irqLineMisses = 0;
-            SoftResets++;
+            long deadline = pins.MonotonicMilliseconds + options.RecoveryBudgetMilliseconds;
             byte expected = Version;
-            ReaderResult result = Initialize();
-            if (result == ReaderResult.Ok && (expected == 0 || Version == expected))
+            byte probe = ReadRegister(Register.Version);
+            if (ChipVersion.IsUsable(probe))
             {
-                return ReaderResult.Ok;
+                SoftResets++;
+                ReaderResult result = Initialize(deadline);
+                if (result == ReaderResult.Ok && (expected == 0 || Version == expected))
+                {
+                    return ReaderResult.Ok;
+                }
             }
 
             HardResets++;
@@ -749,7 +769,7 @@ namespace LeoCarte.Drivers.Mfrc522
             pins.Delay(options.HardResetLowMilliseconds);
             pins.SetResetHigh(true);
             pins.Delay(options.OscillatorStartMilliseconds);
-            return Initialize();
+            return Initialize(deadline);
         }
     }
 }

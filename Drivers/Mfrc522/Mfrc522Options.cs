@@ -42,12 +42,18 @@ namespace LeoCarte.Drivers.Mfrc522
         public int WaitMarginMilliseconds = 5;
 
         /// <summary>Hard reset: NRSTPD low time (datasheet §8.8.1 asks > 100 ns) and oscillator start-up time after it
-        /// goes high (§8.8.2: crystal start-up + 37.74 µs); milliseconds.</summary>
+        /// goes high (§8.8.2: crystal start-up + 37.74 µs); milliseconds. The initialization that follows polls
+        /// CommandReg until the chip runs (within the recovery budget), so a slow crystal costs time, not a failure.</summary>
         public int HardResetLowMilliseconds = 1;
-        public int OscillatorStartMilliseconds = 5;
+        public int OscillatorStartMilliseconds = 2;
 
         /// <summary>Soft reset: at most this many 1 ms waits for CommandReg.PowerDown to clear (datasheet §10.3.1.10).</summary>
         public int SoftResetMaxWaits = 10;
+
+        /// <summary>Longest time one <see cref="Mfrc522Chip.Recover"/> may wait in total (resets, oscillator start-up,
+        /// soft-reset completion), ms. With a dead chip every wait runs to its bound, so this keeps a recovery attempt,
+        /// and the poll that makes it, inside the tap loop's 20 ms period.</summary>
+        public int RecoveryBudgetMilliseconds = 12;
 
         /// <summary>Run the health check every this many polls of the card reader (it costs one SPI transfer).</summary>
         public int HealthCheckEveryPolls = 50;

@@ -28,6 +28,11 @@ namespace LeoCarte.Drivers.Reader
         /// <summary>SameCardStillPresent although the last presence check missed (removal not yet confirmed).</summary>
         public bool PresenceUncertain;
 
+        /// <summary>NewCard, but other cards are in the field too (a wallet): the collision resolved during the select
+        /// was confirmed by another card answering after this one was halted. A collision that was RF noise on a
+        /// single card leaves this false. Decide nothing on such a tap.</summary>
+        public bool SeveralCards;
+
         public void Reset()
         {
             Event = CardEvent.NoCard;
@@ -43,6 +48,7 @@ namespace LeoCarte.Drivers.Reader
             Type = CardType.Unknown;
             Ats.Clear();
             PresenceUncertain = false;
+            SeveralCards = false;
         }
 
         internal void SetCard(CardIdentity card, CardType type)

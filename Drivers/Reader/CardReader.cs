@@ -26,15 +26,27 @@ namespace LeoCarte.Drivers.Reader
         private readonly CardReaderOptions options;
         private readonly CardIdentity current = new CardIdentity();
         private readonly CardIdentity candidate = new CardIdentity();
+        private readonly CardIdentity probe = new CardIdentity();
         private readonly AtsInfo ats = new AtsInfo();
         private CardType currentType;
 
         private bool started;
         private bool recoveryNeeded;
         private bool cardPresent;
+        private bool currentMayBeInProtocol;
         private int presenceMisses;
+        private int uncertainPolls;
         private int pollsSinceHealthCheck;
         private int recoveriesAtPollStart;
+        private int recoveryBackoffPolls;
+        private int pollsUntilRecovery;
+
+        // Outcomes of the second look at a resting card that missed its presence check.
+        private const int LookPresent = 0;
+        private const int LookAbsent = 1;
+        private const int LookOtherCardOnly = 2;
+        private const int LookUncertain = 3;
+        private const int LookChipFault = 4;
 
         public CardReader(IRegisterBus bus, IReaderPins pins, Mfrc522Options chipOptions, CardReaderOptions readerOptions)
         {
@@ -57,6 +69,15 @@ namespace LeoCarte.Drivers.Reader
         public int Removals { get; private set; }
         public int Errors { get; private set; }
         public int ExceptionsCaught { get; private set; }
+
+        /// <summary>Presence checks that failed although the resting card was then found again (noise ridden out).</summary>
+        public int PresenceRetries { get; private set; }
+
+        /// <summary>Polls skipped without touching the bus while a dead chip waits for its next recovery attempt.</summary>
+        public int RecoveryBackoffs { get; private set; }
+
+        /// <summary>New cards for which a collision was resolved but the field then proved to hold this card alone (RF noise).</summary>
+        public int NoiseCollisionsDismissed { get; private set; }
 
         /// <summary>Initializes the chip (soft reset, configuration, version check), escalating to a hard reset if
         /// needed. Poll calls it by itself when it has not run; calling it first lets start-up report a dead reader.</summary>
@@ -159,26 +180,39 @@ namespace LeoCarte.Drivers.Reader
             recoveriesAtPollStart = chip.Recoveries;
             if (!started || recoveryNeeded || chip.ConsecutiveChipFaults >= chip.Options.FaultsBeforeRecovery)
             {
+                if (pollsUntilRecovery > 0)
+                {
+                    // A dead chip (unplugged, MISO stuck) is not reset on every poll: each attempt waits up to the
+                    // recovery budget, so attempts are spaced 1, 2, 4 ... MaxRecoveryBackoffPolls polls apart and the
+                    // polls in between cost nothing. The tap loop keeps its period and the terminal stays responsive.
+                    pollsUntilRecovery--;
+                    RecoveryBackoffs++;
+                    return Fail(into, ReaderResult.ChipFault);
+                }
+
                 ReaderResult recovered = started ? chip.Recover() : Start();
                 started = true;
-                recoveryNeeded = recovered != ReaderResult.Ok;
-                if (recoveryNeeded)
+                if (!AfterRecovery(recovered))
                 {
                     return Fail(into, ReaderResult.ChipFault);
                 }
 
                 pollsSinceHealthCheck = 0;
+                if (cardPresent)
+                {
+                    // The reset switched the field off and on: the resting card is powering up again (up to 5 ms,
+                    // ISO/IEC 14443-2), so nothing can be said about it in this poll. The next one asks it.
+                    into.SetCard(current, currentType);
+                    into.PresenceUncertain = true;
+                    return CardEvent.SameCardStillPresent;
+                }
             }
             else if (++pollsSinceHealthCheck >= chip.Options.HealthCheckEveryPolls)
             {
                 pollsSinceHealthCheck = 0;
-                if (chip.CheckHealth(false) != ReaderResult.Ok)
+                if (chip.CheckHealth(false) != ReaderResult.Ok && !AfterRecovery(chip.Recover()))
                 {
-                    recoveryNeeded = chip.Recover() != ReaderResult.Ok;
-                    if (recoveryNeeded)
-                    {
-                        return Fail(into, ReaderResult.ChipFault);
-                    }
+                    return Fail(into, ReaderResult.ChipFault);
                 }
             }
 
@@ -191,6 +225,28 @@ namespace LeoCarte.Drivers.Reader
             }
 
             return cardPresent ? CheckResting(into) : Detect(into);
+        }
+
+        /// <summary>Records a recovery attempt; on failure schedules the next one with exponential backoff.</summary>
+        private bool AfterRecovery(ReaderResult recovered)
+        {
+            recoveryNeeded = recovered != ReaderResult.Ok;
+            if (!recoveryNeeded)
+            {
+                recoveryBackoffPolls = 0;
+                pollsUntilRecovery = 0;
+                return true;
+            }
+
+            int max = options.MaxRecoveryBackoffPolls < 0 ? 0 : options.MaxRecoveryBackoffPolls;
+            recoveryBackoffPolls = recoveryBackoffPolls == 0 ? 1 : recoveryBackoffPolls * 2;
+            if (recoveryBackoffPolls > max)
+            {
+                recoveryBackoffPolls = max;
+            }
+
+            pollsUntilRecovery = recoveryBackoffPolls;
+            return false;
         }
 
         private CardEvent Detect(CardReadResult into)
@@ -209,14 +265,24 @@ namespace LeoCarte.Drivers.Reader
 
             if (result != ReaderResult.Ok)
             {
-                // The card left mid-select (Timeout), or noise/collision: nothing is reported as a tap.
+                // The card left mid-select (Timeout), or noise/collision: nothing is reported as a tap. Cards the
+                // interrupted select left READY/ACTIVE go back to IDLE now, so the next REQA sees every one of them
+                // (a card left READY would take that REQA as unexpected and stay silent: half a wallet).
+                if (result != ReaderResult.ChipFault)
+                {
+                    picc.ReleaseCards();
+                }
+
                 return result == ReaderResult.Timeout ? CardEvent.NoCard : Fail(into, result);
             }
 
             CardType type = CardTypes.Decode(candidate.Sak, candidate.Atqa);
+            bool collided = picc.LastSelectCollisions > 0 || candidate.AtqaCollided;
+            bool ratsSent = false;
             bool iso4Session = false;
             if (options.RequestAts && CardTypes.IsIso14443_4Compliant(candidate.Sak))
             {
+                ratsSent = true;
                 if (picc.RequestAts(ats) == ReaderResult.Ok)
                 {
                     iso4Session = true;
@@ -225,52 +291,101 @@ namespace LeoCarte.Drivers.Reader
                 }
             }
 
-            // Leave the card halted so the next polls see it only through WUPA (a failed halt is harmless: the
-            // presence check wakes IDLE cards too).
+            // Leave the card halted so the next polls see it only through WUPA. After a RATS whose answer was lost
+            // or garbled the card may be in the ISO/IEC 14443-4 protocol state, where HLTA is an invalid block it
+            // ignores (14443-4 §7.5.5): then S(DESELECT) is what halts it, and both are sent (HLTA first, so a card
+            // still in 14443-3 ACTIVE is halted before the DESELECT could look to it like an unexpected frame).
             if (iso4Session)
             {
-                picc.DeselectCard();
+                if (picc.DeselectCard() != ReaderResult.Ok)
+                {
+                    Park(true);
+                }
             }
             else
             {
-                picc.Halt();
+                Park(ratsSent);
+            }
+
+            bool severalCards = false;
+            if (collided)
+            {
+                // A collision was resolved, so at least two answers overlapped: a wallet of cards, or one card and RF
+                // noise. The other cards of a wallet were left READY by the select and went back to IDLE on the halt;
+                // a REQA reaches them (never the halted card). A silent REQA could itself be a lost frame, and charging
+                // the wrong card of a wallet is worse than asking a student to tap again, so the collision is dismissed
+                // as noise only after three silent REQAs (at 1 % lost frames: one wallet in a million).
+                severalCards = OtherCardAnswers() || OtherCardAnswers() || OtherCardAnswers();
+                if (!severalCards)
+                {
+                    NoiseCollisionsDismissed++;
+                }
             }
 
             current.CopyFrom(candidate);
             currentType = type;
+            currentMayBeInProtocol = false;
             cardPresent = true;
             presenceMisses = 0;
+            uncertainPolls = 0;
             NewCards++;
             into.SetCard(current, type);
+            into.SeveralCards = severalCards;
             return CardEvent.NewCard;
         }
 
+        /// <summary>REQA: true when anything answers (an ATQA, a collision, a garbled frame); the cards that answered
+        /// are released back to IDLE.</summary>
+        private bool OtherCardAnswers()
+        {
+            ReaderResult result = picc.RequestA(probe);
+            if (result == ReaderResult.Timeout || result == ReaderResult.ChipFault)
+            {
+                return false;
+            }
+
+            picc.ReleaseCards();
+            return true;
+        }
+
+        /// <summary>
+        /// Puts whatever card an interrupted exchange left in READY*/ACTIVE* back to HALT (HLTA: an ACTIVE card halts,
+        /// a READY one takes it as an unexpected frame and falls back, to HALT if it was woken from there) and, when
+        /// it may have entered the ISO/IEC 14443-4 protocol state, S(DESELECT). A card left READY*/ACTIVE* would stay
+        /// silent to the next WUPA and could be taken for gone.
+        /// </summary>
+        private void Park(bool mayBeInProtocol)
+        {
+            ReaderResult halted = picc.Halt();
+            if (mayBeInProtocol && halted != ReaderResult.ChipFault)
+            {
+                picc.DeselectCard();
+            }
+        }
+
+        /// <summary>
+        /// The resting card's presence, robust to RF noise: a card is reported removed only when it is truly gone.
+        /// <list type="number">
+        /// <item>WUPA, SELECT by its UID, HLTA (the cheap check, ≈25 transfers): Ok proves the same card is there.</item>
+        /// <item>On a miss: one health read tells a reader fault from a card fault (a reset reader says nothing
+        /// about the card this poll); then the card is parked (HLTA, S(DESELECT) if it may be in 14443-4), and looked
+        /// at again with WUPA and a full anticollision (<see cref="LookAgain"/>). WUPA wakes cards in HALT and in IDLE
+        /// (what REQA reaches too), so a silent field is an absent card, and a single card selected without
+        /// collision that is not ours proves ours gone (a halted card of ours would have collided). Silence must be
+        /// heard twice (two WUPAs) to count.</item>
+        /// <item>Garbled answers (CRC, parity, unresolved collision) mean something with our card's timing answered:
+        /// the poll is uncertain and counts as a miss only after <see cref="CardReaderOptions.MaxUncertainPolls"/>.</item>
+        /// </list>
+        /// A removal is reported after <see cref="CardReaderOptions.MissesBeforeRemoval"/> consecutive polls whose both
+        /// looks missed. So noise on any one frame, or on every frame of one poll, never removes a resting card, and
+        /// the other card of a wallet is never detected while both are in the field.
+        /// </summary>
         private CardEvent CheckResting(CardReadResult into)
         {
             ReaderResult result = CheckPresence();
-            if (result != ReaderResult.Ok && result != ReaderResult.ChipFault)
-            {
-                // A miss may be the reader's fault, not the card's: antenna bits lost or the chip reset by a
-                // brown-out also silence a resting card. One health read (1 transfer) tells them apart, so a
-                // reader glitch is repaired instead of being reported as a removal followed by a second tap.
-                if (chip.CheckHealth(classic.SessionOpen) != ReaderResult.Ok)
-                {
-                    if (chip.Recover() != ReaderResult.Ok)
-                    {
-                        recoveryNeeded = true;
-                        return Fail(into, ReaderResult.ChipFault);
-                    }
-
-                    pollsSinceHealthCheck = 0;
-                    result = CheckPresence();
-                }
-            }
-
             if (result == ReaderResult.Ok)
             {
-                presenceMisses = 0;
-                into.SetCard(current, currentType);
-                return CardEvent.SameCardStillPresent;
+                return StillPresent(into);
             }
 
             if (result == ReaderResult.ChipFault)
@@ -280,30 +395,74 @@ namespace LeoCarte.Drivers.Reader
 
             into.SetCard(current, currentType);
 
-            // A reset in this poll switched the field off and on: the resting card is still powering up
-            // (ISO/IEC 14443-2 gives it up to 5 ms), so its silence now says nothing about its presence.
+            // A miss may be the reader's fault, not the card's: antenna bits lost or the chip reset by a brown-out
+            // also silence a resting card. One health read (1 transfer) tells them apart, so a reader glitch is
+            // repaired instead of being counted against the card.
+            if (chip.CheckHealth(classic.SessionOpen) != ReaderResult.Ok)
+            {
+                if (!AfterRecovery(chip.Recover()))
+                {
+                    return Fail(into, ReaderResult.ChipFault);
+                }
+
+                pollsSinceHealthCheck = 0;
+            }
+
             if (chip.Recoveries != recoveriesAtPollStart)
             {
+                // The field went off and on in this poll: the card is powering up (ISO/IEC 14443-2 gives it 5 ms) and
+                // its silence says nothing. It comes back IDLE and answers the next poll's WUPA.
                 into.PresenceUncertain = true;
                 return CardEvent.SameCardStillPresent;
             }
 
-            if (++presenceMisses < options.MissesBeforeRemoval)
+            Park(currentMayBeInProtocol);
+            int look = LookAgain();
+            if (look == LookPresent)
+            {
+                PresenceRetries++;
+                return StillPresent(into);
+            }
+
+            if (look == LookChipFault)
+            {
+                return Fail(into, ReaderResult.ChipFault);
+            }
+
+            bool miss = look != LookUncertain;
+            if (!miss && ++uncertainPolls >= options.MaxUncertainPolls)
+            {
+                // Something answers garbled for too long (a damaged card, a noise source): bounded, it counts as a miss.
+                uncertainPolls = 0;
+                miss = true;
+            }
+
+            if (!miss || ++presenceMisses < options.MissesBeforeRemoval)
             {
                 into.PresenceUncertain = true;
                 return CardEvent.SameCardStillPresent;
             }
 
             cardPresent = false;
+            currentMayBeInProtocol = false;
             presenceMisses = 0;
+            uncertainPolls = 0;
             Removals++;
             return CardEvent.CardRemoved;
+        }
+
+        private CardEvent StillPresent(CardReadResult into)
+        {
+            presenceMisses = 0;
+            uncertainPolls = 0;
+            into.SetCard(current, currentType);
+            return CardEvent.SameCardStillPresent;
         }
 
         /// <summary>WUPA, select by the known UID, HLTA: Ok only when the resting card is still the same one.</summary>
         private ReaderResult CheckPresence()
         {
-            ReaderResult result = picc.WakeUpA(candidate);
+            ReaderResult result = picc.WakeUpA(probe);
             if (result == ReaderResult.Ok)
             {
                 result = picc.SelectKnownUid(current);
@@ -312,9 +471,69 @@ namespace LeoCarte.Drivers.Reader
             if (result == ReaderResult.Ok)
             {
                 picc.Halt();
+                currentMayBeInProtocol = false;
             }
 
             return result;
+        }
+
+        /// <summary>
+        /// Second look after a missed presence check: WUPA and a full anticollision select, which finds whoever is in
+        /// the field. Ours selected: present (halted again). Nothing answers: absent. One other card alone, selected
+        /// without any collision: ours is gone (it would have answered WUPA from HALT or IDLE and collided). Anything
+        /// garbled or several cards: uncertain. A card selected that is not ours is sent back to its rest state
+        /// (<see cref="Iso14443TypeA.ReleaseCards"/>: IDLE, or HALT if it was woken from there), never halted: a new
+        /// card must stay visible to the REQA of the next detection.
+        /// </summary>
+        private int LookAgain()
+        {
+            int resolvedBefore = picc.CollisionsResolved;
+            ReaderResult result = picc.WakeUpA(probe);
+            if (result == ReaderResult.Timeout)
+            {
+                // Silence is the only proof of absence, and one lost frame can fake it: ask twice.
+                result = picc.WakeUpA(probe);
+                if (result == ReaderResult.Timeout)
+                {
+                    return LookAbsent;
+                }
+            }
+
+            if (result == ReaderResult.ChipFault)
+            {
+                return LookChipFault;
+            }
+
+            if (result != ReaderResult.Ok)
+            {
+                Park(false);
+                return LookUncertain;
+            }
+
+            bool severalAnswered = probe.AtqaCollided;
+            result = picc.Select(probe);
+            if (result == ReaderResult.Ok && probe.SameUid(current))
+            {
+                picc.Halt();
+                return LookPresent;
+            }
+
+            if (result == ReaderResult.ChipFault)
+            {
+                return LookChipFault;
+            }
+
+            if (result != ReaderResult.Ok)
+            {
+                // Interrupted anticollision: whoever is READY/ACTIVE falls back (ours, woken from HALT, to HALT;
+                // another card, woken from IDLE, to IDLE).
+                picc.ReleaseCards();
+                return LookUncertain;
+            }
+
+            bool alone = !severalAnswered && picc.CollisionsResolved == resolvedBefore;
+            picc.ReleaseCards();
+            return alone ? LookOtherCardOnly : LookUncertain;
         }
 
         /// <summary>
@@ -330,7 +549,7 @@ namespace LeoCarte.Drivers.Reader
 
             try
             {
-                ReaderResult result = picc.WakeUpA(candidate);
+                ReaderResult result = picc.WakeUpA(probe);
                 if (result == ReaderResult.Ok)
                 {
                     result = picc.SelectKnownUid(current);
@@ -352,6 +571,12 @@ namespace LeoCarte.Drivers.Reader
                 }
 
                 classic.EndSession();
+                if (result != ReaderResult.Ok)
+                {
+                    // A MIFARE card halts on HLTA after Crypto1 is off too; a failed read must not leave it ACTIVE*.
+                    Park(false);
+                }
+
                 return result;
             }
             catch (Exception)

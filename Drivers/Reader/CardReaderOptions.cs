@@ -3,9 +3,18 @@ namespace LeoCarte.Drivers.Reader
     /// <summary>Behaviour of <see cref="CardReader"/>, fixed at construction.</summary>
     public sealed class CardReaderOptions
     {
-        /// <summary>Consecutive missed presence checks before CardRemoved is reported. 2 rides out a single glitch
-        /// (a card at the edge of the field) at the cost of one poll interval of removal latency.</summary>
+        /// <summary>Consecutive missed polls before CardRemoved is reported. A poll misses only when both its looks
+        /// (WUPA + select by UID, then WUPA + anticollision) found the field silent or another card alone; 2 rides
+        /// out a card flickering on the edge of the field at the cost of one poll interval of removal latency.</summary>
         public int MissesBeforeRemoval = 2;
+
+        /// <summary>Polls of garbled answers (something answers, nothing decodes) before one counts as a miss: a bound
+        /// (50 polls ≈ 1 s at 20 ms) so a damaged card or a noise source cannot keep a departed card "present".</summary>
+        public int MaxUncertainPolls = 50;
+
+        /// <summary>Longest spacing, in polls, of recovery attempts on a dead chip (1, 2, 4 ... this). 32 polls ≈ 0.64 s
+        /// at 20 ms: a reader plugged back is found within a second, and a dead one costs nearly nothing per poll.</summary>
+        public int MaxRecoveryBackoffPolls = 32;
 
         /// <summary>Send RATS to ISO 14443-4 cards to read their ATS (confirms DESFire; costs two exchanges per
         /// tap). Off by default: the terminal decides on the UID alone.</summary>

@@ -4,12 +4,18 @@ using LeoCarte.Simulator.Rf;
 namespace LeoCarte.Simulator.Cards
 {
     /// <summary>
-    /// MIFARE Ultralight (MF0ICU1): 16 pages of 4 bytes, READ (30h, 4 pages, wrapping at the end) and
-    /// WRITE (A2h, one page, 4-bit ACK). Pages 0–1 (UID) and 2 (lock bytes, not enforced) are read-only here.
+    /// MIFARE Ultralight (MF0ICU1): 16 pages of 4 bytes, READ (30h, 4 pages, wrapping at the end),
+    /// WRITE (A2h, one page, 4-bit ACK) and COMPATIBILITY WRITE (A0h, MF0ICU1 §9.4: the MIFARE Classic WRITE
+    /// frame sequence, address then 16 data bytes, of which only the first 4 are written to the page).
+    /// Pages 0–1 (UID) and 2 (lock bytes, not enforced) are read-only here.
     /// </summary>
     public sealed class UltralightCard : VirtualCard
     {
+        public const byte CommandWrite = 0xA2;
+        public const byte CommandCompatibilityWrite = 0xA0;
+
         private readonly byte[] _pages = new byte[16 * 4];
+        private int _pendingCompatibilityPage = -1;
 
         internal UltralightCard(byte[] uid7)
             : base(uid7, 0x0044, 0x00, "MIFARE Ultralight")
@@ -26,12 +32,41 @@ namespace LeoCarte.Simulator.Cards
 
         public void WritePageRaw(int page, byte[] data) => Array.Copy(data, 0, _pages, page * 4, 4);
 
+        /// <summary>Pages written by WRITE or COMPATIBILITY WRITE (for tests).</summary>
+        public int Writes { get; private set; }
+
+        protected override void OnReset() => _pendingCompatibilityPage = -1;
+
         protected override CardAnswer ReceiveInActive(ReaderFrame frame)
         {
             if (!frame.HasValidCrc)
             {
+                _pendingCompatibilityPage = -1;
                 Fallback();
                 return CardAnswer.Nibble(ClassicCard.NakTransmissionError);
+            }
+
+            if (_pendingCompatibilityPage >= 0)
+            {
+                // Second part of COMPATIBILITY WRITE: 16 data bytes + CRC; bytes 0..3 go to the page, the rest is
+                // ignored (MF0ICU1 §9.4). Anything else ends the command with a NAK.
+                int page = _pendingCompatibilityPage;
+                _pendingCompatibilityPage = -1;
+                if (frame.PayloadLength != 16)
+                {
+                    Fallback();
+                    return CardAnswer.Nibble(ClassicCard.NakInvalidOperation);
+                }
+
+                Array.Copy(frame.Data, 0, _pages, page * 4, 4);
+                Writes++;
+                return CardAnswer.Nibble(ClassicCard.Ack);
+            }
+
+            if (frame.Data[0] == CommandCompatibilityWrite && frame.PayloadLength == 2 && frame.Data[1] >= 3 && frame.Data[1] < 16)
+            {
+                _pendingCompatibilityPage = frame.Data[1];
+                return CardAnswer.Nibble(ClassicCard.Ack);
             }
 
             if (frame.Data[0] == 0x30 && frame.PayloadLength == 2 && frame.Data[1] < 16)
@@ -41,9 +76,10 @@ namespace LeoCarte.Simulator.Cards
                 return CardAnswer.WithCrc(data);
             }
 
-            if (frame.Data[0] == 0xA2 && frame.PayloadLength == 6 && frame.Data[1] >= 3 && frame.Data[1] < 16)
+            if (frame.Data[0] == CommandWrite && frame.PayloadLength == 6 && frame.Data[1] >= 3 && frame.Data[1] < 16)
             {
                 Array.Copy(frame.Data, 2, _pages, frame.Data[1] * 4, 4);
+                Writes++;
                 return CardAnswer.Nibble(ClassicCard.Ack);
             }
 

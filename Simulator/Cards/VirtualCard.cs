@@ -196,6 +196,15 @@ namespace LeoCarte.Simulator.Cards
                     return ReceiveInReady(frame);
 
                 case CardState.Active:
+                    if (frame.IsShortFrame && AcceptsHlta)
+                    {
+                        // REQA/WUPA (or any short frame) is not a command of the ACTIVE state: an unexpected frame
+                        // that sends the card back to IDLE, or HALT for ACTIVE* (§6.3, Fig. 6), without an answer.
+                        // A card in the ISO/IEC 14443-4 protocol state ignores it like any invalid block (below).
+                        Fallback();
+                        return null;
+                    }
+
                     if (IsHlta(frame) && AcceptsHlta)
                     {
                         // §6.4.3: HLTA puts an ACTIVE card to HALT; it does not answer.

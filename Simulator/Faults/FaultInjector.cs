@@ -5,6 +5,22 @@ using LeoCarte.Simulator.Rf;
 
 namespace LeoCarte.Simulator
 {
+    /// <summary>An RF fault aimed at one frame (<see cref="FaultInjector.FaultOnFrame"/>).</summary>
+    public enum RfFault
+    {
+        /// <summary>The answer's last byte is corrupted (CRC_A or BCC wrong); answers shorter than 3 bytes are left intact.</summary>
+        CrcError,
+
+        /// <summary>One data bit of the answer is flipped (parity error).</summary>
+        BitError,
+
+        /// <summary>A phantom answer differing in one bit collides with the real one.</summary>
+        Collision,
+
+        /// <summary>The reader's frame reaches no card.</summary>
+        Silence,
+    }
+
     /// <summary>
     /// Deterministic fault injection (seeded): RF faults on the next frames or at random rates per frame, and
     /// chip faults now or after a number of SPI transfers. Every injected fault is logged in <see cref="Log"/>.
@@ -17,6 +33,8 @@ namespace LeoCarte.Simulator
         private readonly List<KeyValuePair<VirtualCard, int>> _removals = new List<KeyValuePair<VirtualCard, int>>();
         private long _stallAtTransfer = -1, _brownOutAtTransfer = -1, _antennaDropAtTransfer = -1;
         private byte _pendingStallValue;
+        private readonly List<KeyValuePair<long, RfFault>> _frameFaults = new List<KeyValuePair<long, RfFault>>();
+        private bool _thisFrameCrc, _thisFrameBit, _thisFrameCollision;
 
         internal FaultInjector(Mfrc522Simulator chip, int seed)
         {
@@ -60,6 +78,7 @@ namespace LeoCarte.Simulator
             CrcErrorRate = BitErrorRate = CollisionRate = SilenceRate = 0;
             _removals.Clear();
             _stallAtTransfer = _brownOutAtTransfer = _antennaDropAtTransfer = -1;
+            _frameFaults.Clear();
         }
 
         // ---- RF faults ------------------------------------------------------------------------------------
@@ -75,6 +94,16 @@ namespace LeoCarte.Simulator
 
         /// <summary>The next <paramref name="count"/> reader frames reach no card (cards keep their state).</summary>
         public void SilenceNextFrames(int count = 1) => _silences += count;
+
+        /// <summary>
+        /// One fault on the reader frame numbered <paramref name="frameNumber"/> in <see cref="CostCounters.RfFramesSent"/>
+        /// (the next frame sent is <c>sim.Costs.RfFramesSent + 1</c>). Answer faults apply to that frame's answer only
+        /// and are dropped if no card answers it, so a test can aim noise at each frame of an exchange in turn.
+        /// </summary>
+        public void FaultOnFrame(long frameNumber, RfFault fault) => _frameFaults.Add(new KeyValuePair<long, RfFault>(frameNumber, fault));
+
+        /// <summary>The IRQ line never shows an interrupt (broken wire, missing pull-up, dead GPIO): drivers must poll.</summary>
+        public bool IrqLineDead { get; set; }
 
         /// <summary>The card leaves the field after it has received <paramref name="frames"/> more frames (0 = before the next).</summary>
         public void RemoveCardAfterFrames(VirtualCard card, int frames) => _removals.Add(new KeyValuePair<VirtualCard, int>(card, frames));
@@ -125,7 +154,23 @@ namespace LeoCarte.Simulator
 
         // ---- hooks used by the chip model -----------------------------------------------------------------
 
-        internal void OnHardReset() => ChipStalled = false;
+        internal void OnHardReset()
+        {
+            if (!ChipDead) ChipStalled = false;
+        }
+
+        /// <summary>The chip is dead for good (unplugged module, broken MISO): reads return <paramref name="readValue"/>
+        /// and even a hard reset does not bring it back, until <see cref="Revive"/>.</summary>
+        public void KillChip(byte readValue = 0xFF)
+        {
+            ChipDead = true;
+            StallChip(readValue);
+        }
+
+        /// <summary>A dead chip answers again (module plugged back), after the next hard reset.</summary>
+        public void Revive() => ChipDead = false;
+
+        public bool ChipDead { get; private set; }
 
         internal void BeforeTransfer(long transferIndex)
         {
@@ -151,6 +196,29 @@ namespace LeoCarte.Simulator
         /// <summary>Before a reader frame goes out: scheduled removals; true when this frame is lost (silence).</summary>
         internal bool BeforeFrame(RfField field)
         {
+            _thisFrameCrc = _thisFrameBit = _thisFrameCollision = false;
+            bool silenceThisFrame = false;
+            long frameNumber = _chip.Costs.RfFramesSent;
+            for (int i = _frameFaults.Count - 1; i >= 0; i--)
+            {
+                if (_frameFaults[i].Key < frameNumber)
+                {
+                    _frameFaults.RemoveAt(i);
+                }
+                else if (_frameFaults[i].Key == frameNumber)
+                {
+                    switch (_frameFaults[i].Value)
+                    {
+                        case RfFault.CrcError: _thisFrameCrc = true; break;
+                        case RfFault.BitError: _thisFrameBit = true; break;
+                        case RfFault.Collision: _thisFrameCollision = true; break;
+                        default: silenceThisFrame = true; break;
+                    }
+
+                    _frameFaults.RemoveAt(i);
+                }
+            }
+
             for (int i = _removals.Count - 1; i >= 0; i--)
             {
                 var removal = _removals[i];
@@ -172,9 +240,9 @@ namespace LeoCarte.Simulator
                 }
             }
 
-            if (_silences > 0 || Roll(SilenceRate))
+            if (silenceThisFrame || _silences > 0 || Roll(SilenceRate))
             {
-                if (_silences > 0) _silences--;
+                if (!silenceThisFrame && _silences > 0) _silences--;
                 Log.Add("frame lost (silence)");
                 return true;
             }
@@ -186,12 +254,14 @@ namespace LeoCarte.Simulator
         internal List<bool[]> ToAir(List<KeyValuePair<VirtualCard, CardAnswer>> answers)
         {
             var air = new List<bool[]>(answers.Count + 1);
+            bool aimedCrc = _thisFrameCrc, aimedBit = _thisFrameBit, aimedCollision = _thisFrameCollision;
+            _thisFrameCrc = _thisFrameBit = _thisFrameCollision = false;
             if (answers.Count == 0) return air;
 
             CardAnswer first = answers[0].Value;
-            if ((_crcErrors > 0 || Roll(CrcErrorRate)) && (first.EndBit - first.StartBit) >= 24 && first.EndBit % 8 == 0)
+            if ((aimedCrc || _crcErrors > 0 || Roll(CrcErrorRate)) && (first.EndBit - first.StartBit) >= 24 && first.EndBit % 8 == 0)
             {
-                if (_crcErrors > 0) _crcErrors--;
+                if (!aimedCrc && _crcErrors > 0) _crcErrors--;
                 var data = (byte[])first.Data.Clone();
                 data[data.Length - 1] ^= (byte)(1 << _random.Next(8));
                 first = new CardAnswer(data, first.StartBit, first.EndBit);
@@ -201,9 +271,9 @@ namespace LeoCarte.Simulator
 
             foreach (var answer in answers) air.Add(answer.Value.ToAirBits());
 
-            if (_bitErrors > 0 || Roll(BitErrorRate))
+            if (aimedBit || _bitErrors > 0 || Roll(BitErrorRate))
             {
-                if (_bitErrors > 0) _bitErrors--;
+                if (!aimedBit && _bitErrors > 0) _bitErrors--;
                 bool[] bits = air[0];
                 // Flip a data bit (not a parity bit): the parity that follows no longer matches.
                 int dataBits = first.EndBit - first.StartBit;
@@ -213,9 +283,9 @@ namespace LeoCarte.Simulator
                 Log.Add("bit error injected at data bit " + target);
             }
 
-            if (_collisions > 0 || Roll(CollisionRate))
+            if (aimedCollision || _collisions > 0 || Roll(CollisionRate))
             {
-                if (_collisions > 0) _collisions--;
+                if (!aimedCollision && _collisions > 0) _collisions--;
                 var data = (byte[])first.Data.Clone();
                 int position = first.StartBit + _random.Next(first.EndBit - first.StartBit);
                 data[position / 8] ^= (byte)(1 << (position % 8));

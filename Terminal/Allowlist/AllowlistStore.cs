@@ -1,7 +1,9 @@
+using LeoCarte.Terminal.Bytes;
 using System;
 using LeoCarte.Terminal.Cards;
 using LeoCarte.Terminal.Crypto;
 using LeoCarte.Terminal.Storage;
+using LeoCarte.Terminal.Time;
 
 namespace LeoCarte.Terminal.Allowlist
 {
@@ -104,7 +106,7 @@ namespace LeoCarte.Terminal.Allowlist
 
         public DateTime IssuedUtc
         {
-            get { return Version == 0 ? DateTime.MinValue : WireFormat.FromUnixSeconds(IssuedUnixSeconds); }
+            get { return Version == 0 ? DateTime.MinValue : UnixTime.FromSeconds(IssuedUnixSeconds); }
         }
 
         public long IssuedUnixSeconds
@@ -256,7 +258,7 @@ namespace LeoCarte.Terminal.Allowlist
                 long[] versions = new long[2];
                 for (int slot = 0; slot < 2; slot++)
                 {
-                    versions[slot] = ReadSlot(slot) == null ? 0 : WireFormat.GetInt64(header, TableFormat.OffsetVersion);
+                    versions[slot] = ReadSlot(slot) == null ? 0 : BigEndian.ReadInt64(header, TableFormat.OffsetVersion);
                 }
 
                 long[] overlayTables = new long[2];
@@ -267,8 +269,8 @@ namespace LeoCarte.Terminal.Allowlist
                     if (content != null)
                     {
                         int trailer = content.Length - OverlayFormat.TrailerSize;
-                        overlayTables[file] = WireFormat.GetInt64(content, trailer + OverlayFormat.OffsetTableVersion);
-                        overlayVersions[file] = WireFormat.GetInt64(content, trailer + OverlayFormat.OffsetVersion);
+                        overlayTables[file] = BigEndian.ReadInt64(content, trailer + OverlayFormat.OffsetTableVersion);
+                        overlayVersions[file] = BigEndian.ReadInt64(content, trailer + OverlayFormat.OffsetVersion);
                     }
                 }
 
@@ -501,12 +503,12 @@ namespace LeoCarte.Terminal.Allowlist
             }
 
             int trailer = content.Length - OverlayFormat.TrailerSize;
-            if (WireFormat.GetInt64(content, trailer + OverlayFormat.OffsetTableVersion) != tableVersion || activeSlot < 0)
+            if (BigEndian.ReadInt64(content, trailer + OverlayFormat.OffsetTableVersion) != tableVersion || activeSlot < 0)
             {
                 return false;
             }
 
-            int entries = (int)WireFormat.GetUInt32(content, trailer + OverlayFormat.OffsetEntryCount);
+            int entries = (int)BigEndian.ReadUInt32(content, trailer + OverlayFormat.OffsetEntryCount);
             EntryCodec codec = new EntryCodec();
             if (!DecodeOverlay(content, trailer, entries, codec, false))
             {
@@ -517,9 +519,9 @@ namespace LeoCarte.Terminal.Allowlist
             {
                 DecodeOverlay(content, trailer, entries, codec, true);
                 activeOverlay = file;
-                overlayVersion = WireFormat.GetInt64(content, trailer + OverlayFormat.OffsetVersion);
-                overlayIssued = WireFormat.GetInt64(content, trailer + OverlayFormat.OffsetIssued);
-                overlayListCount = (int)WireFormat.GetUInt32(content, trailer + OverlayFormat.OffsetListCount);
+                overlayVersion = BigEndian.ReadInt64(content, trailer + OverlayFormat.OffsetVersion);
+                overlayIssued = BigEndian.ReadInt64(content, trailer + OverlayFormat.OffsetIssued);
+                overlayListCount = (int)BigEndian.ReadUInt32(content, trailer + OverlayFormat.OffsetListCount);
             }
 
             return true;
@@ -575,12 +577,12 @@ namespace LeoCarte.Terminal.Allowlist
             }
 
             int trailer = length - OverlayFormat.TrailerSize;
-            if (WireFormat.GetUInt32(content, trailer + OverlayFormat.OffsetMagic) != OverlayFormat.Magic
-                || WireFormat.GetUInt16(content, trailer + OverlayFormat.OffsetFormatVersion) != OverlayFormat.FormatVersion
-                || WireFormat.GetUInt16(content, trailer + OverlayFormat.OffsetTrailerSize) != OverlayFormat.TrailerSize
-                || WireFormat.GetUInt32(content, trailer + OverlayFormat.OffsetEntriesLength) != (uint)trailer
-                || WireFormat.GetUInt32(content, trailer + OverlayFormat.OffsetCrc) != Crc32.Compute(content, 0, trailer + OverlayFormat.OffsetCrc)
-                || WireFormat.GetInt64(content, trailer + OverlayFormat.OffsetVersion) <= WireFormat.GetInt64(content, trailer + OverlayFormat.OffsetTableVersion))
+            if (BigEndian.ReadUInt32(content, trailer + OverlayFormat.OffsetMagic) != OverlayFormat.Magic
+                || BigEndian.ReadUInt16(content, trailer + OverlayFormat.OffsetFormatVersion) != OverlayFormat.FormatVersion
+                || BigEndian.ReadUInt16(content, trailer + OverlayFormat.OffsetTrailerSize) != OverlayFormat.TrailerSize
+                || BigEndian.ReadUInt32(content, trailer + OverlayFormat.OffsetEntriesLength) != (uint)trailer
+                || BigEndian.ReadUInt32(content, trailer + OverlayFormat.OffsetCrc) != Crc32.Compute(content, 0, trailer + OverlayFormat.OffsetCrc)
+                || BigEndian.ReadInt64(content, trailer + OverlayFormat.OffsetVersion) <= BigEndian.ReadInt64(content, trailer + OverlayFormat.OffsetTableVersion))
             {
                 return null;
             }
@@ -628,9 +630,9 @@ namespace LeoCarte.Terminal.Allowlist
             }
 
             int first = TableFormat.BlockHeaderSize;
-            int end = WireFormat.GetUInt16(block, TableFormat.BlockOffsetEnd);
+            int end = BigEndian.ReadUInt16(block, TableFormat.BlockOffsetEnd);
             int restarts = block[TableFormat.BlockOffsetRestartCount];
-            if (WireFormat.GetUInt16(block, TableFormat.BlockOffsetCount) == 0 || end <= first || end > blockSize || restarts > TableFormat.RestartSlots)
+            if (BigEndian.ReadUInt16(block, TableFormat.BlockOffsetCount) == 0 || end <= first || end > blockSize || restarts > TableFormat.RestartSlots)
             {
                 CorruptBlockCount++;
                 searchFailed = true;
@@ -665,7 +667,7 @@ namespace LeoCarte.Terminal.Allowlist
             while (lo <= hi)
             {
                 int mid = (lo + hi) >> 1;
-                int offset = WireFormat.GetUInt16(block, TableFormat.BlockOffsetRestarts + 2 * mid);
+                int offset = BigEndian.ReadUInt16(block, TableFormat.BlockOffsetRestarts + 2 * mid);
                 int restartOrder = offset > first && offset < end ? CompareFullKeyAt(offset, end) : CorruptKey;
                 if (restartOrder == CorruptKey)
                 {
@@ -764,8 +766,8 @@ namespace LeoCarte.Terminal.Allowlist
                 return null;
             }
 
-            int slotBlockSize = (int)WireFormat.GetUInt32(header, TableFormat.OffsetBlockSize);
-            int slotBlockCount = (int)WireFormat.GetUInt32(header, TableFormat.OffsetBlockCount);
+            int slotBlockSize = (int)BigEndian.ReadUInt32(header, TableFormat.OffsetBlockSize);
+            int slotBlockCount = (int)BigEndian.ReadUInt32(header, TableFormat.OffsetBlockCount);
             int dataLength = files.Length(dataNames[slot]);
             if (dataLength < 0 && slotBlockCount == 0)
             {
@@ -799,7 +801,7 @@ namespace LeoCarte.Terminal.Allowlist
                 indexCrc = Crc32.Append(indexCrc, chunk, 0, bytes);
                 for (int i = 0; i < n; i++)
                 {
-                    ulong prefix = WireFormat.GetUInt64(chunk, i * TableFormat.IndexEntrySize);
+                    ulong prefix = BigEndian.ReadUInt64(chunk, i * TableFormat.IndexEntrySize);
                     if (done + i > 0 && prefix <= slotIndex[done + i - 1])
                     {
                         return null;
@@ -811,7 +813,7 @@ namespace LeoCarte.Terminal.Allowlist
                 done += n;
             }
 
-            return indexCrc == WireFormat.GetUInt32(header, TableFormat.OffsetIndexCrc) ? slotIndex : null;
+            return indexCrc == BigEndian.ReadUInt32(header, TableFormat.OffsetIndexCrc) ? slotIndex : null;
         }
 
         private bool Adopt(int slot)
@@ -822,17 +824,17 @@ namespace LeoCarte.Terminal.Allowlist
                 return false;
             }
 
-            int slotBlockSize = (int)WireFormat.GetUInt32(header, TableFormat.OffsetBlockSize);
+            int slotBlockSize = (int)BigEndian.ReadUInt32(header, TableFormat.OffsetBlockSize);
             byte[] slotBlock = block.Length >= slotBlockSize ? block : new byte[slotBlockSize];
             lock (sync)
             {
                 block = slotBlock;
                 index = slotIndex;
                 activeSlot = slot;
-                siteId = WireFormat.GetUInt32(header, TableFormat.OffsetSiteId);
-                tableVersion = WireFormat.GetInt64(header, TableFormat.OffsetVersion);
-                tableIssued = WireFormat.GetInt64(header, TableFormat.OffsetIssued);
-                tableCount = (int)WireFormat.GetUInt32(header, TableFormat.OffsetCount);
+                siteId = BigEndian.ReadUInt32(header, TableFormat.OffsetSiteId);
+                tableVersion = BigEndian.ReadInt64(header, TableFormat.OffsetVersion);
+                tableIssued = BigEndian.ReadInt64(header, TableFormat.OffsetIssued);
+                tableCount = (int)BigEndian.ReadUInt32(header, TableFormat.OffsetCount);
                 overlay.Clear();
                 activeOverlay = -1;
                 blockSize = slotBlockSize;

@@ -8,7 +8,7 @@ namespace LeoCarte.Terminal.Allowlist
     /// holder key on 3 or 4 bytes and an optional category. An instance holds the running key and the fields
     /// of the last decoded entry, so decoding allocates nothing.
     /// </summary>
-    internal sealed class EntryCodec
+    public sealed class EntryCodec
     {
         /// <summary>Longest encoded entry: tag, length byte, 10 UID bytes, 4 holder bytes, category.</summary>
         public const int MaxEntrySize = 17;

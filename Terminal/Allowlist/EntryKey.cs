@@ -6,7 +6,7 @@ namespace LeoCarte.Terminal.Allowlist
     /// A UID being decoded or compared, kept both as bytes and, for 4- and 7-byte UIDs, as the big-endian
     /// number the delta coding adds to. Mutable and reused: no allocation per entry.
     /// </summary>
-    internal sealed class EntryKey
+    public sealed class EntryKey
     {
         public readonly byte[] Bytes = new byte[CardUid.MaxLength];
 

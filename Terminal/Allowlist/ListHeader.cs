@@ -1,3 +1,4 @@
+using LeoCarte.Terminal.Bytes;
 namespace LeoCarte.Terminal.Allowlist
 {
     /// <summary>
@@ -25,7 +26,7 @@ namespace LeoCarte.Terminal.Allowlist
                 return ListUpdateResult.InvalidArgument;
             }
 
-            if (count >= 4 && WireFormat.GetUInt32(data, offset + WireFormat.OffsetMagic) != WireFormat.Magic)
+            if (count >= 4 && BigEndian.ReadUInt32(data, offset + WireFormat.OffsetMagic) != WireFormat.Magic)
             {
                 return ListUpdateResult.BadMagic;
             }
@@ -36,11 +37,11 @@ namespace LeoCarte.Terminal.Allowlist
             }
 
             int kind = data[offset + WireFormat.OffsetKind];
-            long version = WireFormat.GetInt64(data, offset + WireFormat.OffsetVersion);
-            long baseVersion = WireFormat.GetInt64(data, offset + WireFormat.OffsetBaseVersion);
-            uint entries = WireFormat.GetUInt32(data, offset + WireFormat.OffsetCount);
+            long version = BigEndian.ReadInt64(data, offset + WireFormat.OffsetVersion);
+            long baseVersion = BigEndian.ReadInt64(data, offset + WireFormat.OffsetBaseVersion);
+            uint entries = BigEndian.ReadUInt32(data, offset + WireFormat.OffsetCount);
             if (data[offset + WireFormat.OffsetFormatVersion] != WireFormat.FormatVersion
-                || WireFormat.GetUInt16(data, offset + WireFormat.OffsetReserved) != 0
+                || BigEndian.ReadUInt16(data, offset + WireFormat.OffsetReserved) != 0
                 || (kind != (int)ListKind.Snapshot && kind != (int)ListKind.Delta)
                 || version <= 0 || entries > (uint)WireFormat.MaxEntries
                 || (kind == (int)ListKind.Snapshot && baseVersion != 0)
@@ -50,10 +51,10 @@ namespace LeoCarte.Terminal.Allowlist
             }
 
             into.Kind = (ListKind)kind;
-            into.SiteId = WireFormat.GetUInt32(data, offset + WireFormat.OffsetSiteId);
+            into.SiteId = BigEndian.ReadUInt32(data, offset + WireFormat.OffsetSiteId);
             into.Version = version;
             into.BaseVersion = baseVersion;
-            into.IssuedUnixSeconds = WireFormat.GetInt64(data, offset + WireFormat.OffsetIssued);
+            into.IssuedUnixSeconds = BigEndian.ReadInt64(data, offset + WireFormat.OffsetIssued);
             into.EntryCount = (int)entries;
             return ListUpdateResult.Ok;
         }

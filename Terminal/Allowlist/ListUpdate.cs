@@ -1,3 +1,4 @@
+using LeoCarte.Terminal.Bytes;
 using System;
 using LeoCarte.Terminal.Cards;
 using LeoCarte.Terminal.Crypto;
@@ -230,7 +231,7 @@ namespace LeoCarte.Terminal.Allowlist
                     }
                 }
 
-                writer.Finish(siteId, ListVersion, WireFormat.GetInt64(headerBytes, WireFormat.OffsetIssued));
+                writer.Finish(siteId, ListVersion, BigEndian.ReadInt64(headerBytes, WireFormat.OffsetIssued));
                 if (!store.Switch(targetSlot))
                 {
                     return Fail(ListUpdateResult.StorageError);
@@ -275,7 +276,7 @@ namespace LeoCarte.Terminal.Allowlist
                             Array.Copy(chunk, i, headerBytes, filled, take);
                             filled += take;
                             i += take;
-                            if (filled >= 4 && WireFormat.GetUInt32(headerBytes, WireFormat.OffsetMagic) != WireFormat.Magic)
+                            if (filled >= 4 && BigEndian.ReadUInt32(headerBytes, WireFormat.OffsetMagic) != WireFormat.Magic)
                             {
                                 return Fail(ListUpdateResult.BadMagic);
                             }
@@ -380,7 +381,7 @@ namespace LeoCarte.Terminal.Allowlist
         private ListUpdateResult StartFromHeader()
         {
             byte[] h = headerBytes;
-            if (h[WireFormat.OffsetFormatVersion] != WireFormat.FormatVersion || WireFormat.GetUInt16(h, WireFormat.OffsetReserved) != 0)
+            if (h[WireFormat.OffsetFormatVersion] != WireFormat.FormatVersion || BigEndian.ReadUInt16(h, WireFormat.OffsetReserved) != 0)
             {
                 return ListUpdateResult.BadFormat;
             }
@@ -392,9 +393,9 @@ namespace LeoCarte.Terminal.Allowlist
             }
 
             Kind = (ListKind)kind;
-            ListVersion = WireFormat.GetInt64(h, WireFormat.OffsetVersion);
-            BaseVersion = WireFormat.GetInt64(h, WireFormat.OffsetBaseVersion);
-            uint declared = WireFormat.GetUInt32(h, WireFormat.OffsetCount);
+            ListVersion = BigEndian.ReadInt64(h, WireFormat.OffsetVersion);
+            BaseVersion = BigEndian.ReadInt64(h, WireFormat.OffsetBaseVersion);
+            uint declared = BigEndian.ReadUInt32(h, WireFormat.OffsetCount);
             if (ListVersion <= 0 || declared > (uint)WireFormat.MaxEntries
                 || (Kind == ListKind.Snapshot && BaseVersion != 0)
                 || (Kind == ListKind.Delta && (BaseVersion <= 0 || BaseVersion >= ListVersion)))
@@ -403,7 +404,7 @@ namespace LeoCarte.Terminal.Allowlist
             }
 
             DeclaredCount = (int)declared;
-            if (WireFormat.GetUInt32(h, WireFormat.OffsetSiteId) != siteId)
+            if (BigEndian.ReadUInt32(h, WireFormat.OffsetSiteId) != siteId)
             {
                 return ListUpdateResult.WrongSite;
             }
@@ -589,9 +590,9 @@ namespace LeoCarte.Terminal.Allowlist
             }
 
             FlushOverlay();
-            OverlayFormat.WriteTrailer(overlayTrailer, store.TableVersion, ListVersion, WireFormat.GetInt64(headerBytes, WireFormat.OffsetIssued), listCount, overlayEntries, overlayLength);
+            OverlayFormat.WriteTrailer(overlayTrailer, store.TableVersion, ListVersion, BigEndian.ReadInt64(headerBytes, WireFormat.OffsetIssued), listCount, overlayEntries, overlayLength);
             overlayCrc = Crc32.Append(overlayCrc, overlayTrailer, 0, OverlayFormat.OffsetCrc);
-            WireFormat.PutUInt32(overlayTrailer, OverlayFormat.OffsetCrc, overlayCrc);
+            BigEndian.WriteUInt32(overlayTrailer, OverlayFormat.OffsetCrc, overlayCrc);
             store.Files.Append(store.OverlayName(overlayFile), overlayTrailer, 0, OverlayFormat.TrailerSize);
             if (!store.AdoptOverlay(overlayFile))
             {

@@ -1,3 +1,4 @@
+using LeoCarte.Terminal.Bytes;
 using LeoCarte.Terminal.Cards;
 
 namespace LeoCarte.Terminal.Allowlist
@@ -176,15 +177,15 @@ namespace LeoCarte.Terminal.Allowlist
         public static void WriteTrailer(byte[] t, long tableVersion, long version, long issued, int listCount, int entryCount, int entriesLength)
         {
             System.Array.Clear(t, 0, TrailerSize);
-            WireFormat.PutUInt32(t, OffsetMagic, Magic);
-            WireFormat.PutUInt16(t, OffsetFormatVersion, FormatVersion);
-            WireFormat.PutUInt16(t, OffsetTrailerSize, TrailerSize);
-            WireFormat.PutInt64(t, OffsetTableVersion, tableVersion);
-            WireFormat.PutInt64(t, OffsetVersion, version);
-            WireFormat.PutInt64(t, OffsetIssued, issued);
-            WireFormat.PutUInt32(t, OffsetListCount, (uint)listCount);
-            WireFormat.PutUInt32(t, OffsetEntryCount, (uint)entryCount);
-            WireFormat.PutUInt32(t, OffsetEntriesLength, (uint)entriesLength);
+            BigEndian.WriteUInt32(t, OffsetMagic, Magic);
+            BigEndian.WriteUInt16(t, OffsetFormatVersion, FormatVersion);
+            BigEndian.WriteUInt16(t, OffsetTrailerSize, TrailerSize);
+            BigEndian.WriteInt64(t, OffsetTableVersion, tableVersion);
+            BigEndian.WriteInt64(t, OffsetVersion, version);
+            BigEndian.WriteInt64(t, OffsetIssued, issued);
+            BigEndian.WriteUInt32(t, OffsetListCount, (uint)listCount);
+            BigEndian.WriteUInt32(t, OffsetEntryCount, (uint)entryCount);
+            BigEndian.WriteUInt32(t, OffsetEntriesLength, (uint)entriesLength);
         }
     }
 }

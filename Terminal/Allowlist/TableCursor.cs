@@ -1,3 +1,4 @@
+using LeoCarte.Terminal.Bytes;
 using LeoCarte.Terminal.Cards;
 using LeoCarte.Terminal.Storage;
 
@@ -114,7 +115,7 @@ namespace LeoCarte.Terminal.Allowlist
                 // The whole block is checked (header and every segment CRC) before any entry is used: a table
                 // being compacted must not carry decayed flash into the next one.
                 blockEnd = TableFormat.CheckBlock(block, blockSize);
-                remainingInBlock = WireFormat.GetUInt16(block, TableFormat.BlockOffsetCount);
+                remainingInBlock = BigEndian.ReadUInt16(block, TableFormat.BlockOffsetCount);
                 position = TableFormat.BlockHeaderSize;
                 if (blockEnd < 0)
                 {

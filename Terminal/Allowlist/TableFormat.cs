@@ -1,3 +1,4 @@
+using LeoCarte.Terminal.Bytes;
 using LeoCarte.Terminal.Crypto;
 
 namespace LeoCarte.Terminal.Allowlist
@@ -57,18 +58,18 @@ namespace LeoCarte.Terminal.Allowlist
         /// <summary>Writes a block's header fields and its segment CRCs (the entries are already in place).</summary>
         public static void SealBlock(byte[] block, int count, int end, int restarts)
         {
-            WireFormat.PutUInt16(block, BlockOffsetCount, count);
-            WireFormat.PutUInt16(block, BlockOffsetEnd, end);
+            BigEndian.WriteUInt16(block, BlockOffsetCount, count);
+            BigEndian.WriteUInt16(block, BlockOffsetEnd, end);
             block[BlockOffsetRestartCount] = (byte)restarts;
             int start = BlockHeaderSize;
             for (int i = 0; i <= restarts; i++)
             {
-                int segmentEnd = i < restarts ? WireFormat.GetUInt16(block, BlockOffsetRestarts + 2 * i) : end;
-                WireFormat.PutUInt32(block, BlockOffsetSegmentCrcs + 4 * i, Crc32.Compute(block, start, segmentEnd - start));
+                int segmentEnd = i < restarts ? BigEndian.ReadUInt16(block, BlockOffsetRestarts + 2 * i) : end;
+                BigEndian.WriteUInt32(block, BlockOffsetSegmentCrcs + 4 * i, Crc32.Compute(block, start, segmentEnd - start));
                 start = segmentEnd;
             }
 
-            WireFormat.PutUInt32(block, BlockOffsetNavigationCrc, (uint)NavigationCrc(block, end, restarts));
+            BigEndian.WriteUInt32(block, BlockOffsetNavigationCrc, (uint)NavigationCrc(block, end, restarts));
         }
 
         /// <summary>The navigation CRC of a block as it stands, or -1 when a key it covers is malformed (as a long, to carry -1).</summary>
@@ -77,7 +78,7 @@ namespace LeoCarte.Terminal.Allowlist
             uint crc = Crc32.Compute(block, BlockOffsetEnd, BlockOffsetSegmentCrcs - BlockOffsetEnd);
             for (int i = -1; i < restarts; i++)
             {
-                int offset = i < 0 ? BlockHeaderSize : WireFormat.GetUInt16(block, BlockOffsetRestarts + 2 * i);
+                int offset = i < 0 ? BlockHeaderSize : BigEndian.ReadUInt16(block, BlockOffsetRestarts + 2 * i);
                 if (offset < BlockHeaderSize || offset + 2 > end)
                 {
                     return -1;
@@ -99,21 +100,21 @@ namespace LeoCarte.Terminal.Allowlist
         public static bool CheckNavigation(byte[] block, int end, int restarts)
         {
             long crc = NavigationCrc(block, end, restarts);
-            return crc >= 0 && (uint)crc == WireFormat.GetUInt32(block, BlockOffsetNavigationCrc);
+            return crc >= 0 && (uint)crc == BigEndian.ReadUInt32(block, BlockOffsetNavigationCrc);
         }
 
         /// <summary>True when segment <paramref name="segment"/> = block[start..end) matches its CRC.</summary>
         public static bool CheckSegment(byte[] block, int segment, int start, int end)
         {
-            return WireFormat.GetUInt32(block, BlockOffsetSegmentCrcs + 4 * segment) == Crc32.Compute(block, start, end - start);
+            return BigEndian.ReadUInt32(block, BlockOffsetSegmentCrcs + 4 * segment) == Crc32.Compute(block, start, end - start);
         }
 
         /// <summary>The block's end of entries when its header is sane and every segment matches its CRC; else -1.</summary>
         public static int CheckBlock(byte[] block, int blockSize)
         {
-            int end = WireFormat.GetUInt16(block, BlockOffsetEnd);
+            int end = BigEndian.ReadUInt16(block, BlockOffsetEnd);
             int restarts = block[BlockOffsetRestartCount];
-            if (WireFormat.GetUInt16(block, BlockOffsetCount) == 0 || end <= BlockHeaderSize || end > blockSize || restarts > RestartSlots)
+            if (BigEndian.ReadUInt16(block, BlockOffsetCount) == 0 || end <= BlockHeaderSize || end > blockSize || restarts > RestartSlots)
             {
                 return -1;
             }
@@ -126,7 +127,7 @@ namespace LeoCarte.Terminal.Allowlist
             int start = BlockHeaderSize;
             for (int i = 0; i <= restarts; i++)
             {
-                int segmentEnd = i < restarts ? WireFormat.GetUInt16(block, BlockOffsetRestarts + 2 * i) : end;
+                int segmentEnd = i < restarts ? BigEndian.ReadUInt16(block, BlockOffsetRestarts + 2 * i) : end;
                 if (segmentEnd <= start || segmentEnd > end || !CheckSegment(block, i, start, segmentEnd))
                 {
                     return -1;
@@ -141,41 +142,41 @@ namespace LeoCarte.Terminal.Allowlist
         public static void WriteHeader(byte[] h, uint siteId, long version, long issued, int count, int blockSize, int blockCount, uint indexCrc)
         {
             System.Array.Clear(h, 0, HeaderSize);
-            WireFormat.PutUInt32(h, OffsetMagic, Magic);
-            WireFormat.PutUInt16(h, OffsetFormatVersion, FormatVersion);
-            WireFormat.PutUInt16(h, OffsetHeaderSize, HeaderSize);
-            WireFormat.PutUInt32(h, OffsetSiteId, siteId);
-            WireFormat.PutInt64(h, OffsetVersion, version);
-            WireFormat.PutInt64(h, OffsetIssued, issued);
-            WireFormat.PutUInt32(h, OffsetCount, (uint)count);
-            WireFormat.PutUInt32(h, OffsetBlockSize, (uint)blockSize);
-            WireFormat.PutUInt32(h, OffsetBlockCount, (uint)blockCount);
-            WireFormat.PutUInt32(h, OffsetDataLength, (uint)blockCount * (uint)blockSize);
-            WireFormat.PutUInt32(h, OffsetIndexCrc, indexCrc);
-            WireFormat.PutUInt32(h, OffsetCrc, Crc32.Compute(h, 0, OffsetCrc));
+            BigEndian.WriteUInt32(h, OffsetMagic, Magic);
+            BigEndian.WriteUInt16(h, OffsetFormatVersion, FormatVersion);
+            BigEndian.WriteUInt16(h, OffsetHeaderSize, HeaderSize);
+            BigEndian.WriteUInt32(h, OffsetSiteId, siteId);
+            BigEndian.WriteInt64(h, OffsetVersion, version);
+            BigEndian.WriteInt64(h, OffsetIssued, issued);
+            BigEndian.WriteUInt32(h, OffsetCount, (uint)count);
+            BigEndian.WriteUInt32(h, OffsetBlockSize, (uint)blockSize);
+            BigEndian.WriteUInt32(h, OffsetBlockCount, (uint)blockCount);
+            BigEndian.WriteUInt32(h, OffsetDataLength, (uint)blockCount * (uint)blockSize);
+            BigEndian.WriteUInt32(h, OffsetIndexCrc, indexCrc);
+            BigEndian.WriteUInt32(h, OffsetCrc, Crc32.Compute(h, 0, OffsetCrc));
         }
 
         /// <summary>True when the 64 bytes are an intact header of this format with sane fields.</summary>
         public static bool CheckHeader(byte[] h)
         {
-            if (WireFormat.GetUInt32(h, OffsetMagic) != Magic
-                || WireFormat.GetUInt16(h, OffsetFormatVersion) != FormatVersion
-                || WireFormat.GetUInt16(h, OffsetHeaderSize) != HeaderSize
-                || WireFormat.GetUInt32(h, OffsetCrc) != Crc32.Compute(h, 0, OffsetCrc))
+            if (BigEndian.ReadUInt32(h, OffsetMagic) != Magic
+                || BigEndian.ReadUInt16(h, OffsetFormatVersion) != FormatVersion
+                || BigEndian.ReadUInt16(h, OffsetHeaderSize) != HeaderSize
+                || BigEndian.ReadUInt32(h, OffsetCrc) != Crc32.Compute(h, 0, OffsetCrc))
             {
                 return false;
             }
 
-            uint blockSize = WireFormat.GetUInt32(h, OffsetBlockSize);
-            uint blockCount = WireFormat.GetUInt32(h, OffsetBlockCount);
-            uint count = WireFormat.GetUInt32(h, OffsetCount);
+            uint blockSize = BigEndian.ReadUInt32(h, OffsetBlockSize);
+            uint blockCount = BigEndian.ReadUInt32(h, OffsetBlockCount);
+            uint count = BigEndian.ReadUInt32(h, OffsetCount);
             if (blockSize < MinBlockSize || blockSize > MaxBlockSize || blockCount > 1000000 || count > (uint)WireFormat.MaxEntries)
             {
                 return false;
             }
 
-            return WireFormat.GetUInt32(h, OffsetDataLength) == blockCount * blockSize
-                && WireFormat.GetInt64(h, OffsetVersion) > 0
+            return BigEndian.ReadUInt32(h, OffsetDataLength) == blockCount * blockSize
+                && BigEndian.ReadInt64(h, OffsetVersion) > 0
                 && (blockCount == 0) == (count == 0)
                 && count >= blockCount;
         }

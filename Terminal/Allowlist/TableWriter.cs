@@ -1,3 +1,4 @@
+using LeoCarte.Terminal.Bytes;
 using LeoCarte.Terminal.Cards;
 using LeoCarte.Terminal.Storage;
 
@@ -100,7 +101,7 @@ namespace LeoCarte.Terminal.Allowlist
 
             if (restart)
             {
-                WireFormat.PutUInt16(block, TableFormat.BlockOffsetRestarts + 2 * restartCount, blockUsed);
+                BigEndian.WriteUInt16(block, TableFormat.BlockOffsetRestarts + 2 * restartCount, blockUsed);
                 restartCount++;
             }
 
@@ -156,7 +157,7 @@ namespace LeoCarte.Terminal.Allowlist
             files.Append(dataName, block, 0, blockSize);
             System.Array.Clear(block, 0, TableFormat.BlockHeaderSize);
             restartCount = 0;
-            WireFormat.PutUInt64(indexBatch, batchCount * TableFormat.IndexEntrySize, blockPrefix);
+            BigEndian.WriteUInt64(indexBatch, batchCount * TableFormat.IndexEntrySize, blockPrefix);
             batchCount++;
             if (batchCount == IndexBatchEntries)
             {

@@ -15,12 +15,6 @@ namespace LeoCarte.Terminal.App
         void Show(string french, string english);
     }
 
-    /// <summary>Reboots the terminal (device: nanoFramework Power.RebootDevice); the software watchdog's last resort.</summary>
-    public interface IRebooter
-    {
-        void Reboot(string reason);
-    }
-
     /// <summary>
     /// A vending sale request: what the machine asks the terminal to pay for. With a pulse-credit machine (no MDB)
     /// the machine says nothing, so the request is the configured credit per sale; an MDB cashless device would

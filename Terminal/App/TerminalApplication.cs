@@ -2,6 +2,7 @@ using System;
 using LeoCarte.Drivers.Mfrc522;
 using LeoCarte.Drivers.Reader;
 using LeoCarte.Terminal.Allowlist;
+using LeoCarte.Terminal.Cashless;
 using LeoCarte.Terminal.Config;
 using LeoCarte.Terminal.Decisions;
 using LeoCarte.Terminal.Diagnostics;
@@ -57,6 +58,7 @@ namespace LeoCarte.Terminal.App
         private AllowlistStore allowlist;
         private TransactionJournal journal;
         private DecisionEngine decisions;
+        private TerminalCore core;
         private SyncEngine sync;
         private WifiSupervisor wifi;
         private INetworkLink link;
@@ -71,7 +73,6 @@ namespace LeoCarte.Terminal.App
         private long lastReaderErrorJournaled;
         private long nextStatusRefresh;
         private int storageRecoveries;
-        private long syncIntervalMilliseconds = 60000;
         private bool configStoreFailed;
         private bool messageHeld;
         private long messageHeldUntil;
@@ -109,6 +110,13 @@ namespace LeoCarte.Terminal.App
         public DecisionEngine Decisions => decisions;
         public FeedbackPlayer Feedback => feedback;
         public VendPulser Vend => vend;
+
+        /// <summary>
+        /// MDB cashless device #1 (Terminal/Cashless, hardware/mdb.md), attached after <see cref="Boot"/> on a vending
+        /// machine with an MDB controller: a tap then opens an MDB session and the machine's VEND commands decide and
+        /// charge, instead of a pulse train per tap. Null (the default): the pulse output.
+        /// </summary>
+        public CashlessDevice Cashless { get; set; }
         public IDisplay Display => display;
 
         /// <summary>The sync client, or null when the terminal cannot sync (not provisioned, no transport). Stepped by the sync thread.</summary>
@@ -153,40 +161,9 @@ namespace LeoCarte.Terminal.App
 
         private void LoadConfiguration()
         {
-            try
-            {
-                configStatus = ConfigurationLoader.Load(files, configuration, configErrors);
-            }
-            catch (Exception)
-            {
-                // The flash store itself failed: the safe defaults stay, storage is reported as failed below.
-                configuration.ResetToDefaults();
-                configStatus = ConfigurationStatus.Missing;
-                storageOk = false;
-                configStoreFailed = true;
-                Say("configuration: flash store unreadable");
-                return;
-            }
-
-            if (configStatus == ConfigurationStatus.Valid)
-            {
-                Say("configuration: OK, terminal " + configuration.TerminalId);
-                return;
-            }
-
-            // Safe deny-all state: defaults only (no keys, no identity), every tap refused, LED code shown.
-            configuration.ResetToDefaults();
-            if (configStatus == ConfigurationStatus.Missing)
-            {
-                Say("configuration: no " + TerminalConfiguration.FileName + " in flash: DENY-ALL until provisioned");
-                return;
-            }
-
-            Say("configuration: INVALID (" + configErrors.Count.ToString() + " error(s)): DENY-ALL until fixed");
-            for (int i = 0; i < configErrors.Count; i++)
-            {
-                Say("  " + configErrors[i].ToString());
-            }
+            report.Storage = CheckResult.NotRun;
+            configStatus = ConfigurationBoot.Run(files, configuration, configErrors, report, Say);
+            configStoreFailed = report.Storage == CheckResult.Fail;
         }
 
         private void StartOutputs()
@@ -271,56 +248,12 @@ namespace LeoCarte.Terminal.App
 
         private void StartStorage()
         {
-            storageOk = !configStoreFailed;
-            JournalSettings journalSettings = new JournalSettings();
-            journalSettings.Capacity = options.JournalCapacity;
-            allowlist = new AllowlistStore(files);
-            journal = new TransactionJournal(files, journalSettings);
-            DecisionSettings decisionSettings = ConfigurationMapping.ToDecisionSettings(configuration, options);
-            string invalid = decisionSettings.Validate();
-            if (invalid != null)
-            {
-                Say(invalid + ": using the compiled-in decision settings");
-                decisionSettings = new DecisionSettings();
-                decisionSettings.Mode = ConfigurationMapping.ModeOf(configuration);
-            }
-
-            decisions = new DecisionEngine(allowlist, clock, journal, files, decisionSettings);
-            try
-            {
-                if (!allowlist.Open())
-                {
-                    Say("storage: no valid allowlist in flash (waiting for the first sync)");
-                }
-
-                bool journalExisted = files.Length(journalSettings.FileName) >= 0;
-                JournalResult opened = journal.Open();
-                if (opened != JournalResult.Ok)
-                {
-                    storageOk = false;
-                    Say("storage: journal could not be opened");
-                }
-                else
-                {
-                    if (journal.TornTailBytesAtOpen > 0 || journal.InvalidSlotsAtOpen > 0 || (journalExisted && journal.HeaderRebuiltAtOpen))
-                    {
-                        storageRecoveries++;
-                    }
-
-                    Say("storage: journal " + journal.Depth.ToString() + " pending, " + journal.RecoveredRecords.ToString() + " recovered, last sequence " + journal.LastSequence.ToString());
-                }
-
-                if (storageOk && !decisions.Start())
-                {
-                    storageOk = false;
-                    Say("storage: counters could not be restored");
-                }
-            }
-            catch (Exception)
-            {
-                storageOk = false;
-                Say("storage: flash failure during recovery");
-            }
+            core = new TerminalCore(configuration, options, files, clock, Say);
+            allowlist = core.Allowlist;
+            journal = core.Journal;
+            decisions = core.Decisions;
+            storageOk = core.OpenStorage() && !configStoreFailed;
+            storageRecoveries = core.StorageRecoveries;
         }
 
         private void ComposeSync()
@@ -331,21 +264,12 @@ namespace LeoCarte.Terminal.App
             }
 
             IHttpTransport transport = platform.CreateTransport(configuration);
-            if (transport == null)
+            link = transport == null ? null : platform.CreateNetworkLink(configuration);
+            if (core.ComposeSync(transport, link, ReaderHealth))
             {
-                Say("sync: no transport to " + configuration.GatewayUrl);
-                return;
+                sync = core.Sync;
+                wifi = core.Wifi;
             }
-
-            link = platform.CreateNetworkLink(configuration);
-            wifi = link == null ? null : new WifiSupervisor(link, options.SyncSeed);
-            RequestSigner signer = new RequestSigner(configuration.TerminalId, configuration.TerminalSecret, new PortableMessageHasher());
-            AllowlistListSink sink = new AllowlistListSink(allowlist, configuration.SiteId, configuration.ListKey);
-            SyncOptions syncOptions = ConfigurationMapping.ToSyncOptions(configuration, options);
-            syncIntervalMilliseconds = syncOptions.IntervalSeconds * 1000L;
-            sync = new SyncEngine(transport, signer, clock, sink, allowlist, new TransactionJournalSource(journal), wifi,
-                syncOptions, ReaderHealth, options.SyncSeed);
-            sync.ListConfirmed = decisions.NoteListConfirmed;
         }
 
         /// <summary>
@@ -366,6 +290,7 @@ namespace LeoCarte.Terminal.App
             {
                 feedback.Step(now);
                 vend.Step(now);
+                Cashless?.Step(now);
                 kind = PollOnce(now);
                 if (!feedback.IsPlaying)
                 {
@@ -406,15 +331,16 @@ namespace LeoCarte.Terminal.App
                 return TapKind.None;
             }
 
-            int collisionsBefore = reader.Picc.CollisionsResolved;
             CardEvent e = reader.Poll(read);
             switch (e)
             {
                 case CardEvent.NewCard:
                     consecutiveReaderErrors = 0;
                     ClearReaderDown();
-                    if (reader.Picc.CollisionsResolved != collisionsBefore)
+                    if (read.SeveralCards)
                     {
+                        // A wallet: the reader confirmed another card in the field (a noise collision on one card is
+                        // not "several cards"). Nothing is decided while both are there.
                         return RefuseSeveralCards(now);
                     }
 
@@ -452,7 +378,25 @@ namespace LeoCarte.Terminal.App
             }
 
             Decision d;
-            if (decisions.Mode == LeoCarte.Terminal.Decisions.TerminalMode.Vending)
+            CashlessDevice cashless = Cashless;
+            if (cashless != null && decisions.Mode == LeoCarte.Terminal.Decisions.TerminalMode.Vending)
+            {
+                // MDB: the tap opens a session (or, in always-idle mode, answers the machine's pending VEND REQUEST).
+                cashless.PresentCard(read.Uid, 0, read.UidLength);
+                cashless.Step(now);
+                d = cashless.LastCardDecision;
+                if (d == null)
+                {
+                    // The machine is not taking cards now (disabled, or a session is open): nothing decided.
+                    statistics.RefusedVendBusy++;
+                    feedback.Play(FeedbackPlayer.Denied, now);
+                    display.Show(AppText.VendBusyFrench, AppText.VendBusyEnglish);
+                    HoldMessage(now);
+                    Notify(null, TapKind.RefusedVendBusy);
+                    return TapKind.RefusedVendBusy;
+                }
+            }
+            else if (decisions.Mode == LeoCarte.Terminal.Decisions.TerminalMode.Vending)
             {
                 if (vend.IsBusy)
                 {
@@ -523,7 +467,7 @@ namespace LeoCarte.Terminal.App
                 }
 
                 feedback.Play(online ? FeedbackPlayer.Approved : FeedbackPlayer.ApprovedOffline, now);
-                if (d.Mode == LeoCarte.Terminal.Decisions.TerminalMode.Vending)
+                if (d.Mode == LeoCarte.Terminal.Decisions.TerminalMode.Vending && Cashless == null)
                 {
                     statistics.VendRequests++;
                     vend.Request(now);
@@ -537,7 +481,7 @@ namespace LeoCarte.Terminal.App
 
             display.Show(d.MessageFrench, d.MessageEnglish);
             HoldMessage(now);
-            if (sync != null && journal.IsOpen && journal.Depth * 5 >= journal.Capacity * 4)
+            if (sync != null && journal.IsOpen && SelfTestReport.IsJournalNearlyFull(journal.Depth, journal.Capacity))
             {
                 // 80 % of the journal awaits upload: ask the sync thread not to wait for its interval.
                 sync.RequestSyncNow();
@@ -612,13 +556,7 @@ namespace LeoCarte.Terminal.App
         /// <summary>True when the last sync cycle succeeded within two intervals: the list in force is the platform's current one.</summary>
         public bool IsOnline(long now)
         {
-            if (sync == null)
-            {
-                return false;
-            }
-
-            long last = sync.Statistics.LastSuccessMilliseconds;
-            return last >= 0 && now - last <= 2 * syncIntervalMilliseconds;
+            return core != null && core.IsOnline(now);
         }
 
         private static bool IsTerminalFault(ReasonCode reason)

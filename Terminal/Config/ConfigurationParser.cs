@@ -1,4 +1,5 @@
 using System.Collections;
+using LeoCarte.Terminal.Bytes;
 
 namespace LeoCarte.Terminal.Config
 {
@@ -283,8 +284,6 @@ namespace LeoCarte.Terminal.Config
             return true;
         }
 
-        internal static int HexValue(char c) => LeoCarte.Terminal.Cards.CsnText.HexValue(c);
-
         /// <summary>Hex digits only, an even count; null otherwise.</summary>
         internal static byte[] ParseHex(string text)
         {
@@ -296,8 +295,8 @@ namespace LeoCarte.Terminal.Config
             var bytes = new byte[text.Length / 2];
             for (int i = 0; i < bytes.Length; i++)
             {
-                int high = HexValue(text[2 * i]);
-                int low = HexValue(text[2 * i + 1]);
+                int high = HexDigits.ValueOf(text[2 * i]);
+                int low = HexDigits.ValueOf(text[2 * i + 1]);
                 if (high < 0 || low < 0)
                 {
                     return null;

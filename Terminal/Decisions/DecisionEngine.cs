@@ -52,6 +52,23 @@ namespace LeoCarte.Terminal.Decisions
         private int lastApprovedUidLength;
         private long lastApprovedMonotonic;
 
+        // Vending sessions (MDB cashless, Terminal/Cashless): what Decide is asked for, and the one authorised vend
+        // waiting for the machine's VEND SUCCESS. RAM only: after a reboot nothing is pending, so nothing is charged.
+        private const int PhaseSale = 0;
+        private const int PhaseOpenSession = 1;
+        private const int PhaseAuthorizeVend = 2;
+        private int phase;
+        private bool vendPending;
+        private readonly byte[] pendingUid = new byte[JournalRecord.MaxUidLength];
+        private readonly CardRecord pendingCard = new CardRecord();
+        private int pendingUidLength;
+        private bool pendingListed;
+        private long pendingListVersion;
+        private int pendingAmount;
+        private int pendingItem;
+        private int pendingPeriodKey;
+        private long pendingSequence;
+
         public DecisionEngine(IAllowlist allowlist, IClock clock, TransactionJournal journal, IFileStore store, DecisionSettings settings)
         {
             this.allowlist = allowlist;
@@ -206,6 +223,143 @@ namespace LeoCarte.Terminal.Decisions
         }
 
         /// <summary>
+        /// Vending session (MDB cashless, ICP/MDB 4.2 §7 BEGIN SESSION): the card is checked as for a sale, and the
+        /// funds it may spend now are returned in <see cref="Decision.AmountCents"/> — the least of the maximum price,
+        /// what is left of the holder's daily cap and of the terminal's daily cap (when the caps apply). Nothing is
+        /// journaled or counted on approval (nothing was sold yet); a refused card is journaled as a denial. No
+        /// repeat-tap rule: a session charges nothing, so a student may tap again for a second item.
+        /// </summary>
+        public Decision OpenVendSession(byte[] uid, int offset, int length)
+        {
+            lock (sync)
+            {
+                phase = PhaseOpenSession;
+                try
+                {
+                    return Decide(uid, offset, length, 0, 0);
+                }
+                finally
+                {
+                    phase = PhaseSale;
+                }
+            }
+        }
+
+        /// <summary>
+        /// VEND REQUEST from the machine (price and item are the machine's): checked like a sale (caps included), and
+        /// when approved journaled as <see cref="ReasonCode.VendPending"/> — a record without the approved flag, so it
+        /// never carries money — and kept as the pending vend. Only <see cref="CompleteVend"/> (VEND SUCCESS) charges;
+        /// <see cref="VoidVend"/> closes it without a charge. Approved needs two free journal slots (pending + charge).
+        /// A vend still pending is voided (cancelled) first.
+        /// </summary>
+        public Decision AuthorizeVend(byte[] uid, int offset, int length, int priceCents, int itemCode)
+        {
+            lock (sync)
+            {
+                if (vendPending)
+                {
+                    VoidVend(ReasonCode.VendCancelled);
+                }
+
+                phase = PhaseAuthorizeVend;
+                try
+                {
+                    return Decide(uid, offset, length, priceCents, itemCode);
+                }
+                finally
+                {
+                    phase = PhaseSale;
+                }
+            }
+        }
+
+        /// <summary>True while an authorised vend waits for VEND SUCCESS or its end.</summary>
+        public bool VendPending
+        {
+            get { lock (sync) { return vendPending; } }
+        }
+
+        /// <summary>Amount of the pending vend (cents), 0 when none.</summary>
+        public int PendingVendCents
+        {
+            get { lock (sync) { return vendPending ? pendingAmount : 0; } }
+        }
+
+        /// <summary>
+        /// VEND SUCCESS: the pending vend becomes a charge — counter entry, then an approved journal record with the
+        /// authorised amount and the item the machine reports (same commit order and crash safety as any approval).
+        /// Without a pending vend nothing is charged (InvalidSale, not journaled). A storage failure here leaves the
+        /// item dispensed and uncharged (StorageError/JournalFull; the pending record tells the platform).
+        /// </summary>
+        public Decision CompleteVend(int itemCode)
+        {
+            lock (sync)
+            {
+                Decision d = decision;
+                d.Reset();
+                d.Mode = settings.Mode;
+                d.TimeUtc = clock.UtcNow;
+                d.ClockSynced = clock.IsSynced;
+                d.ItemCode = itemCode;
+                if (!vendPending)
+                {
+                    return DenyUnjournaled(ReasonCode.InvalidSale);
+                }
+
+                vendPending = false;
+                FillFromPending(d);
+                d.ItemCode = itemCode;
+                d.PeriodKey = ledger.PeriodKey != PeriodLedger.NoPeriod ? ledger.PeriodKey : pendingPeriodKey;
+                if (!started || !EnterPeriod(d.PeriodKey))
+                {
+                    return DenyUnjournaled(ReasonCode.StorageError);
+                }
+
+                return Approve(d, pendingAmount, clock.MonotonicMilliseconds);
+            }
+        }
+
+        /// <summary>
+        /// The pending vend ends without a charge: VEND FAILURE (<see cref="ReasonCode.VendFailed"/>), or cancelled by
+        /// the machine, the student, a timeout or a reset (<see cref="ReasonCode.VendCancelled"/>). Journaled (not
+        /// approved, the authorised amount) when the journal takes it. Nothing happens without a pending vend.
+        /// </summary>
+        public Decision VoidVend(ReasonCode reason)
+        {
+            lock (sync)
+            {
+                Decision d = decision;
+                d.Reset();
+                d.Mode = settings.Mode;
+                d.TimeUtc = clock.UtcNow;
+                d.ClockSynced = clock.IsSynced;
+                if (!vendPending)
+                {
+                    return DenyUnjournaled(reason);
+                }
+
+                vendPending = false;
+                FillFromPending(d);
+                d.PeriodKey = pendingPeriodKey;
+                d.RequestedCents = pendingAmount;
+                return Deny(reason);
+            }
+        }
+
+        private void FillFromPending(Decision d)
+        {
+            Array.Copy(pendingUid, d.Uid, JournalRecord.MaxUidLength);
+            d.UidLength = pendingUidLength;
+            d.CardListed = pendingListed;
+            d.Card.State = pendingCard.State;
+            d.Card.HolderKey = pendingCard.HolderKey;
+            d.Card.Category = pendingCard.Category;
+            d.ListVersion = pendingListVersion;
+            d.ItemCode = pendingItem;
+            d.RequestedCents = pendingAmount;
+        }
+
+        /// <summary>
         /// Decides for the card whose UID is uid[offset..offset+length) (4, 7 or 10 bytes; anything else is a reader
         /// error). In restaurant mode price and item are ignored (the service window sets the price). Returns the
         /// engine's reused <see cref="Decision"/>. Never throws.
@@ -268,7 +422,7 @@ namespace LeoCarte.Terminal.Decisions
                     return Deny(stateReason);
                 }
 
-                if (IsRepeatTap(d, monotonic))
+                if (phase == PhaseSale && IsRepeatTap(d, monotonic))
                 {
                     return Deny(ReasonCode.RepeatTap);
                 }
@@ -344,9 +498,15 @@ namespace LeoCarte.Terminal.Decisions
         private Decision DecideVending(Decision d, long monotonic, int priceCents)
         {
             VendingSettings vending = settings.Vending;
-            if (priceCents <= 0 || priceCents > vending.MaxPriceCents)
+            if (phase != PhaseOpenSession && (priceCents <= 0 || priceCents > vending.MaxPriceCents))
             {
                 return Deny(ReasonCode.InvalidSale);
+            }
+
+            if (phase == PhaseAuthorizeVend && journal.Capacity - journal.Depth < 2)
+            {
+                // The pending record and the charge at VEND SUCCESS both need a slot.
+                return DenyUnjournaled(ReasonCode.JournalFull);
             }
 
             int periodKey;
@@ -366,6 +526,7 @@ namespace LeoCarte.Terminal.Decisions
             }
 
             bool online = confirmedSinceBoot && monotonic - confirmedMonotonic <= vending.OnlineWithinSeconds * 1000L;
+            long funds = vending.MaxPriceCents;
             if (!vending.CapsOnlyWhenOffline || !online)
             {
                 int count;
@@ -373,6 +534,21 @@ namespace LeoCarte.Terminal.Decisions
                 if (!LookupHolder(d.Card.HolderKey, out count, out spent))
                 {
                     return Deny(ReasonCode.StorageError);
+                }
+
+                if (phase == PhaseOpenSession)
+                {
+                    // The least positive price (1 cent) must still fit under both caps for a session to open.
+                    priceCents = 1;
+                    if (vending.CardDailyCapCents > 0 && vending.CardDailyCapCents - spent < funds)
+                    {
+                        funds = vending.CardDailyCapCents - spent;
+                    }
+
+                    if (vending.TerminalDailyCapCents > 0 && vending.TerminalDailyCapCents - ledger.TotalAmount < funds)
+                    {
+                        funds = vending.TerminalDailyCapCents - ledger.TotalAmount;
+                    }
                 }
 
                 if (vending.CardDailyCapCents > 0 && spent + priceCents > vending.CardDailyCapCents)
@@ -384,6 +560,21 @@ namespace LeoCarte.Terminal.Decisions
                 {
                     return Deny(ReasonCode.TerminalCapReached);
                 }
+            }
+
+            if (phase == PhaseOpenSession)
+            {
+                d.Approved = true;
+                d.Reason = ReasonCode.Approved;
+                d.AmountCents = (int)funds;
+                d.MessageFrench = ReasonText.SessionOpenFrench;
+                d.MessageEnglish = ReasonText.SessionOpenEnglish;
+                return d;
+            }
+
+            if (phase == PhaseAuthorizeVend)
+            {
+                return ApprovePending(d, priceCents);
             }
 
             return Approve(d, priceCents, monotonic);
@@ -495,6 +686,41 @@ namespace LeoCarte.Terminal.Decisions
             Array.Copy(d.Uid, lastApprovedUid, JournalRecord.MaxUidLength);
             lastApprovedUidLength = d.UidLength;
             lastApprovedMonotonic = monotonic;
+            return d;
+        }
+
+        /// <summary>An authorised vend: journaled as VendPending (no approved flag, no money), kept until its end.</summary>
+        private Decision ApprovePending(Decision d, int priceCents)
+        {
+            d.Approved = false;
+            d.Reason = ReasonCode.VendPending;
+            d.RequestedCents = priceCents;
+            FillRecord(d);
+            JournalResult result = journal.Append(record);
+            if (result != JournalResult.Ok)
+            {
+                return DenyUnjournaled(result == JournalResult.Full ? ReasonCode.JournalFull : ReasonCode.StorageError);
+            }
+
+            vendPending = true;
+            Array.Copy(d.Uid, pendingUid, JournalRecord.MaxUidLength);
+            pendingUidLength = d.UidLength;
+            pendingListed = d.CardListed;
+            pendingCard.State = d.Card.State;
+            pendingCard.HolderKey = d.Card.HolderKey;
+            pendingCard.Category = d.Card.Category;
+            pendingListVersion = d.ListVersion;
+            pendingAmount = priceCents;
+            pendingItem = d.ItemCode;
+            pendingPeriodKey = d.PeriodKey;
+            pendingSequence = record.Sequence;
+
+            d.Approved = true;
+            d.AmountCents = priceCents;
+            d.Journaled = true;
+            d.JournalSequence = record.Sequence;
+            d.MessageFrench = ReasonText.InFrench(ReasonCode.VendPending);
+            d.MessageEnglish = ReasonText.InEnglish(ReasonCode.VendPending);
             return d;
         }
 

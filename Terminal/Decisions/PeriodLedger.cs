@@ -2,6 +2,7 @@ using System;
 using LeoCarte.Terminal.Crypto;
 using LeoCarte.Terminal.Journal;
 using LeoCarte.Terminal.Storage;
+using LeoCarte.Terminal.Bytes;
 
 namespace LeoCarte.Terminal.Decisions
 {

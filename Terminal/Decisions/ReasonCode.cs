@@ -63,5 +63,17 @@ namespace LeoCarte.Terminal.Decisions
 
         /// <summary>Flash storage failed while recording the decision; nothing was charged.</summary>
         StorageError = 19,
+
+        /// <summary>
+        /// Vending (MDB): the machine's VEND REQUEST was authorised and the machine is dispensing. Not an approval and
+        /// no money: the charge is a separate Approved record written only after VEND SUCCESS.
+        /// </summary>
+        VendPending = 20,
+
+        /// <summary>Vending (MDB): the machine reported VEND FAILURE for the authorised vend; nothing was charged.</summary>
+        VendFailed = 21,
+
+        /// <summary>Vending (MDB): the authorised vend was cancelled (machine, student, timeout, reset); nothing was charged.</summary>
+        VendCancelled = 22,
     }
 }

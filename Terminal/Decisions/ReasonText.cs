@@ -29,6 +29,9 @@ namespace LeoCarte.Terminal.Decisions
             "Horloge du terminal non réglée",
             "Vente invalide",
             "Erreur de mémoire du terminal",
+            "Paiement autorisé : distribution en cours",
+            "Produit non distribué : non débité",
+            "Vente annulée : non débitée",
         };
 
         private static readonly string[] English = new string[]
@@ -53,7 +56,16 @@ namespace LeoCarte.Terminal.Decisions
             "Terminal clock not set",
             "Invalid sale",
             "Terminal storage error",
+            "Payment authorised: vending",
+            "Not dispensed: not charged",
+            "Sale cancelled: not charged",
         };
+
+        /// <summary>Vending session opened (MDB): the student chooses on the machine.</summary>
+        public const string SessionOpenFrench = "Choisissez votre produit";
+
+        /// <summary>Vending session opened (MDB), English.</summary>
+        public const string SessionOpenEnglish = "Choose your product";
 
         /// <summary>Approval message in restaurant mode (the meal, not a payment, is what the student sees).</summary>
         public const string MealApprovedFrench = "Repas accepté, bon appétit";

@@ -123,14 +123,14 @@ namespace LeoCarte.Terminal.Diagnostics
 
         public int CountGreenBlinks() => CountRises(Green);
 
-        /// <summary>(duration, App.OutputSignal mask) pairs terminated by 0, 0: the FeedbackPlayer's pattern format.</summary>
+        /// <summary>(duration, OutputSignal mask) pairs terminated by 0, 0: the FeedbackPlayer's pattern format.</summary>
         public int[] ToFeedbackSteps()
         {
             var steps = new int[2 * DurationMs.Length + 2];
             for (int i = 0; i < DurationMs.Length; i++)
             {
                 steps[2 * i] = DurationMs[i];
-                steps[2 * i + 1] = (Red[i] ? App.OutputSignal.RedMask : 0) | (Green[i] ? App.OutputSignal.GreenMask : 0);
+                steps[2 * i + 1] = (Red[i] ? OutputSignal.RedMask : 0) | (Green[i] ? OutputSignal.GreenMask : 0);
             }
 
             return steps; // the last pair stays 0, 0: end of pattern, LEDs off

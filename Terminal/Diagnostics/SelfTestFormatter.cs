@@ -16,7 +16,7 @@ namespace LeoCarte.Terminal.Diagnostics
         public static void Write(SelfTestReport report, LineWriter write)
         {
             write(Header);
-            write(Row("firmware", App.FirmwareInfo.Product + " " + report.FirmwareVersion));
+            write(Row("firmware", FirmwareInfo.Product + " " + report.FirmwareVersion));
             write(Row("terminal", report.TerminalId + " (" + (report.Mode == TerminalMode.Vending ? "vending" : "restaurant") + ")"));
             write(Row("config", ConfigText(report)));
             write(Row("reader", ReaderText(report)));

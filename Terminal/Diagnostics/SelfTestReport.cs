@@ -23,7 +23,7 @@ namespace LeoCarte.Terminal.Diagnostics
         /// <summary>Value of counters and ages nobody measured.</summary>
         public const int Unknown = -1;
 
-        public string FirmwareVersion = App.FirmwareInfo.Version;
+        public string FirmwareVersion = FirmwareInfo.Version;
         public string TerminalId = TerminalConfiguration.UnprovisionedId;
         public TerminalMode Mode = TerminalMode.Restaurant;
 
@@ -111,7 +111,16 @@ namespace LeoCarte.Terminal.Diagnostics
         public bool ListIsStale => ListPresent && ListAgeMinutes != Unknown && ListAgeMinutes > (long)ListMaxAgeHours * 60;
 
         /// <summary>True when at least 80 % of the journal awaits upload: the terminal will soon refuse offline sales.</summary>
-        public bool JournalNearlyFull => JournalCapacity > 0 && (long)JournalPending * 5 >= (long)JournalCapacity * 4;
+        public bool JournalNearlyFull => IsJournalNearlyFull(JournalPending, JournalCapacity);
+
+        /// <summary>
+        /// The one "journal nearly full" rule (LED code red+green x5, and the tap loop's early sync request): at
+        /// least 80 % of the capacity awaits upload, leaving room for a lunch rush while the sync catches up.
+        /// </summary>
+        public static bool IsJournalNearlyFull(int pending, int capacity)
+        {
+            return capacity > 0 && (long)pending * 5 >= (long)capacity * 4;
+        }
 
         /// <summary>"MFRC522 v2.0" etc. for a VersionReg value (reader-facts.md: clones report other versions).</summary>
         public static string ReaderVersionName(int version)

@@ -1,5 +1,6 @@
 using LeoCarte.Terminal.Crypto;
 using LeoCarte.Terminal.Storage;
+using LeoCarte.Terminal.Bytes;
 
 namespace LeoCarte.Terminal.Journal
 {

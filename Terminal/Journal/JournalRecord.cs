@@ -1,5 +1,7 @@
 using System;
+using LeoCarte.Terminal.Bytes;
 using LeoCarte.Terminal.Crypto;
+using LeoCarte.Terminal.Time;
 
 namespace LeoCarte.Terminal.Journal
 {
@@ -41,9 +43,6 @@ namespace LeoCarte.Terminal.Journal
         private const int OffsetPeriod = 52;
         private const int OffsetJournalId = 56;
         private const int OffsetCrc = 60;
-
-        /// <summary>.NET ticks of 1970-01-01T00:00:00Z.</summary>
-        private const long UnixEpochTicks = 621355968000000000L;
 
         /// <summary>Journal sequence number: 1, 2, 3 … per terminal, never reused.</summary>
         public long Sequence;
@@ -95,8 +94,8 @@ namespace LeoCarte.Terminal.Journal
 
         public DateTime TimeUtc
         {
-            get { return new DateTime(UnixEpochTicks + UnixMilliseconds * TimeSpan.TicksPerMillisecond, DateTimeKind.Utc); }
-            set { UnixMilliseconds = (value.Ticks - UnixEpochTicks) / TimeSpan.TicksPerMillisecond; }
+            get { return UnixTime.FromMilliseconds(UnixMilliseconds); }
+            set { UnixMilliseconds = UnixTime.ToMilliseconds(value); }
         }
 
         /// <summary>Sets the UID from uid[offset..offset+length), keeping at most <see cref="MaxUidLength"/> bytes.</summary>

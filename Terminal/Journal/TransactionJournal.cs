@@ -1,6 +1,7 @@
 using System;
 using LeoCarte.Terminal.Crypto;
 using LeoCarte.Terminal.Storage;
+using LeoCarte.Terminal.Bytes;
 
 namespace LeoCarte.Terminal.Journal
 {

@@ -1,19 +1,15 @@
 using System;
+using LeoCarte.Terminal.Bytes;
 
 namespace LeoCarte.Terminal.Sync
 {
     /// <summary>
     /// Just enough text handling for the wire protocol without System.Text (not in nanoFramework's mscorlib):
-    /// ASCII into byte buffers, decimal numbers, lowercase hex, Unix seconds. The protocol keeps every string
+    /// ASCII into byte buffers, decimal numbers, lowercase hex (Unix time: Time/UnixTime). The protocol keeps every string
     /// it signs or sends in ASCII (terminal ids are [A-Za-z0-9._-]) so no UTF-8 encoder is needed.
     /// </summary>
     public static class Ascii
     {
-        private const string HexDigits = "0123456789abcdef";
-
-        /// <summary>Ticks of 1970-01-01T00:00:00Z (DateTime.UnixEpoch is not on every nanoFramework build).</summary>
-        public const long UnixEpochTicks = 621355968000000000L;
-
         /// <summary>Writes the characters of <paramref name="text"/> as bytes; returns the new offset, or -1 if it does not fit or is not ASCII.</summary>
         public static int Write(string text, byte[] buffer, int offset)
         {
@@ -92,8 +88,8 @@ namespace LeoCarte.Terminal.Sync
             for (int i = 0; i < count; i++)
             {
                 byte b = data[offset + i];
-                chars[2 * i] = HexDigits[b >> 4];
-                chars[2 * i + 1] = HexDigits[b & 0x0F];
+                chars[2 * i] = HexDigits.Lowercase[b >> 4];
+                chars[2 * i + 1] = HexDigits.Lowercase[b & 0x0F];
             }
 
             return new string(chars);
@@ -200,19 +196,6 @@ namespace LeoCarte.Terminal.Sync
             }
 
             return -1;
-        }
-
-        /// <summary>Seconds since 1970-01-01 UTC.</summary>
-        public static long ToUnixSeconds(DateTime utc)
-        {
-            return (utc.Ticks - UnixEpochTicks) / TimeSpan.TicksPerSecond;
-        }
-
-        /// <remarks>Clamped to 1970..3000 (<see cref="LeoCarte.Terminal.Allowlist.WireFormat.MaxUnixSeconds"/>): beyond
-        /// it nanoFramework's DateTime constructor throws, .NET's does not.</remarks>
-        public static DateTime FromUnixSeconds(long seconds)
-        {
-            return LeoCarte.Terminal.Allowlist.WireFormat.FromUnixSeconds(seconds);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using LeoCarte.Terminal.Cards;
+using LeoCarte.Terminal.Time;
 
 namespace LeoCarte.Terminal.Sync
 {
@@ -474,7 +475,7 @@ namespace LeoCarte.Terminal.Sync
                     request.SetBody(body, 0, bodyLength, contentType);
                 }
 
-                if (!signer.Sign(request, Ascii.ToUnixSeconds(clock.UtcNow)))
+                if (!signer.Sign(request, UnixTime.ToSeconds(clock.UtcNow)))
                 {
                     return TransportResult.Failed;
                 }
@@ -535,12 +536,12 @@ namespace LeoCarte.Terminal.Sync
                 listCount = allowlist.Count;
                 if (listVersion > 0 && clock.IsSynced)
                 {
-                    listAge = Ascii.ToUnixSeconds(clock.UtcNow) - Ascii.ToUnixSeconds(allowlist.IssuedUtc);
+                    listAge = UnixTime.ToSeconds(clock.UtcNow) - UnixTime.ToSeconds(allowlist.IssuedUtc);
                 }
             }
 
             int p = Ascii.Write("{\"firmware\":", buffer, 0);
-            p = JsonString(LeoCarte.Terminal.App.FirmwareInfo.Version, buffer, p);
+            p = JsonString(FirmwareInfo.Version, buffer, p);
             p = Ascii.Write(",\"listVersion\":", buffer, p);
             p = Ascii.WriteInt64(listVersion, buffer, p);
             p = Ascii.Write(",\"listAgeSeconds\":", buffer, p);

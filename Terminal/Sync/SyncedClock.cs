@@ -99,22 +99,23 @@ namespace LeoCarte.Terminal.Sync
         /// <summary>
         /// Offers the gateway's time (Unix seconds from the X-LeoCarte-Time header). Returns true when the clock
         /// was set from it. Values before 2021 are ignored (a broken or hostile header cannot send the clock back
-        /// to 1970).
+        /// to 1970), and so are values past what DateTime holds (year 9999): such a header used to throw in the
+        /// conversion, failing every exchange and wedging the sync thread in its retry loop.
         /// </summary>
         public bool OfferGatewayTime(long gatewayUnixSeconds)
         {
-            if (gatewayUnixSeconds <= 0 || gatewayUnixSeconds > LeoCarte.Terminal.Allowlist.WireFormat.MaxUnixSeconds)
+            if (gatewayUnixSeconds <= 0 || gatewayUnixSeconds > UnixTime.MaxSeconds)
             {
-                return false; // absent, or past year 3000 (a DateTime nanoFramework cannot hold)
+                return false;
             }
 
-            DateTime gatewayTime = Ascii.FromUnixSeconds(gatewayUnixSeconds);
+            DateTime gatewayTime = UnixTime.FromSeconds(gatewayUnixSeconds);
             if (gatewayTime.Year < MinimumValidYear)
             {
                 return false;
             }
 
-            long difference = gatewayUnixSeconds - Ascii.ToUnixSeconds(hardware.UtcNow);
+            long difference = gatewayUnixSeconds - UnixTime.ToSeconds(hardware.UtcNow);
             lastSkewSeconds = difference;
             long magnitude = difference < 0 ? -difference : difference;
             long now = hardware.MonotonicMilliseconds;

@@ -28,7 +28,9 @@ public static class DeviceProjectSources
         new("Terminal.Core/Terminal.Core.nfproj", "Terminal.Core", Array.Empty<string>(), "Terminal", new[] { "Device", "Properties" }),
         // The application: the entry point and device adapters only, over LeoCarte.Terminal.Core.
         new("Terminal/Terminal.nfproj", "Terminal", Array.Empty<string>(), null, Array.Empty<string>(), new[] { "Device", "Properties" }),
-        new("Terminal.Tests/Terminal.Tests.nfproj", "Terminal.Tests", new[] { "Host" }, null, Array.Empty<string>()),
+        // The device tests also link the portable support code the shared tests use but the device image leaves
+        // out (Terminal.Support/: list building, CSN text forms, in-memory file store).
+        new("Terminal.Tests/Terminal.Tests.nfproj", "Terminal.Tests", new[] { "Host" }, "Terminal.Support", Array.Empty<string>()),
     };
 
     private static readonly XNamespace Msbuild = "http://schemas.microsoft.com/developer/msbuild/2003";

@@ -119,5 +119,19 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
             chip.Read(Register.Version);
             Assert.AreEqual(0, chip.Sim.Costs.SimulatorAllocatedBytes, "a plain register read allocates nothing");
         }
+
+        [TestMethod]
+        public void HardResetAllocationsAreTheSimulators()
+        {
+            var chip = Chip.New().Init();
+            chip.Sim.Field.Add(VirtualCard.Classic1K(new byte[] { 1, 2, 3, 4 }));
+            chip.Sim.Faults.StallChip(0xFF); // the fault log grows on the hard reset path too
+            chip.Sim.Costs.Reset();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            chip.Sim.SetResetHigh(false);
+            chip.Sim.SetResetHigh(true);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.AreEqual(allocated, chip.Sim.Costs.SimulatorAllocatedBytes, "everything SetResetHigh allocates is counted as the model's");
+        }
     }
 }

@@ -224,6 +224,58 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
         }
 
         [TestMethod]
+        public void UltralightCompatibilityWriteStoresTheFirstFourBytes()
+        {
+            var chip = Chip.New().Init();
+            var card = chip.Sim.Field.Add(VirtualCard.Ultralight(Uid7));
+            chip.Reqa();
+            chip.Select(out _, out _);
+            Assert.AreEqual(ClassicCard.Ack, chip.TransceiveWithCrc(0xA0, 0x05).Data[0] & 0x0F, "first part: address");
+            var data = new byte[16];
+            for (int i = 0; i < 16; i++) data[i] = (byte)(0xC0 + i);
+            Assert.AreEqual(ClassicCard.Ack, chip.TransceiveWithCrc(data).Data[0] & 0x0F, "second part: 16 bytes");
+            CollectionAssert.AreEqual(new byte[] { 0xC0, 0xC1, 0xC2, 0xC3 }, card.ReadPageRaw(5));
+            CollectionAssert.AreEqual(new byte[4], card.ReadPageRaw(6), "bytes 4..15 are ignored (MF0ICU1 §9.4)");
+            Assert.AreEqual(1, card.Writes);
+            Assert.AreEqual(ClassicCard.Ack, chip.TransceiveWithCrc(0xA0, 0x06).Data[0] & 0x0F);
+            Assert.AreEqual(ClassicCard.NakInvalidOperation, chip.TransceiveWithCrc(0x01, 0x02).Data[0] & 0x0F, "wrong length: NAK");
+            CollectionAssert.AreEqual(new byte[4], card.ReadPageRaw(6));
+            Assert.AreEqual(CardState.Idle, card.State);
+        }
+
+        [TestMethod]
+        [DataRow("classic", false)]
+        [DataRow("classic", true)]
+        [DataRow("ultralight", false)]
+        [DataRow("ultralight", true)]
+        [DataRow("desfire", false)]
+        public void RequestToAnActiveCardIsAnUnexpectedFrame(string kind, bool woken)
+        {
+            // ISO/IEC 14443-3 §6.3: REQA/WUPA is not a command of the ACTIVE state: no answer, back to IDLE
+            // (HALT for ACTIVE*), as the README of the simulator says.
+            var chip = Chip.New().Init();
+            VirtualCard card = kind == "classic" ? VirtualCard.Classic1K(Uid4) : kind == "ultralight" ? VirtualCard.Ultralight(Uid7) : VirtualCard.Desfire(Uid7);
+            chip.Sim.Field.Add(card);
+            if (woken)
+            {
+                chip.Reqa();
+                chip.Select(out _, out _);
+                chip.Hlta();
+                chip.Wupa();
+            }
+            else
+            {
+                chip.Reqa();
+            }
+
+            Assert.IsNotNull(chip.Select(out _, out _));
+            Assert.AreEqual(CardState.Active, card.State);
+            var answer = woken ? chip.Wupa() : chip.Reqa();
+            Assert.IsTrue(answer.TimedOut, "no answer, no NAK: " + answer);
+            Assert.AreEqual(woken ? CardState.Halt : CardState.Idle, card.State);
+        }
+
+        [TestMethod]
         public void DesfireAnswersRatsGetVersionAndDeselect()
         {
             var chip = Chip.New().Init();

@@ -22,6 +22,33 @@ namespace LeoCarte.Terminal.Tests.Host.Simulator
         }
 
         [TestMethod]
+        public void AFaultAimedAtOneFrameHitsThatFrameOnly()
+        {
+            var chip = Chip.New().Init();
+            var card = chip.Sim.Field.Add(VirtualCard.Classic1K(Uid4));
+            long Next() => chip.Sim.Costs.RfFramesSent + 1;
+            Chip.Result Request()
+            {
+                var r = chip.Reqa();
+                chip.Transceive(new byte[] { 0x12 }, txLastBits: 4); // garbage: a READY card falls back to IDLE
+                Assert.AreEqual(CardState.Idle, card.State);
+                return r;
+            }
+
+            chip.Sim.Faults.FaultOnFrame(Next() + 2, RfFault.Silence); // each Request() sends two frames
+            Assert.AreEqual(2, Request().Data.Length, "the frame before is clean");
+            Assert.IsTrue(Request().TimedOut, "the aimed frame is silenced");
+            Assert.AreEqual(2, Request().Data.Length, "the frame after is clean");
+            chip.Sim.Faults.FaultOnFrame(Next(), RfFault.Collision);
+            Assert.AreEqual(Mfrc522Simulator.CollErr, Request().Error & Mfrc522Simulator.CollErr);
+            chip.Sim.Faults.FaultOnFrame(Next() + 1, RfFault.BitError); // aimed at the garbage frame nobody answers
+            var clean = Request();
+            clean = Request();
+            Assert.AreEqual(0, clean.Error, "a fault aimed at an unanswered frame is dropped, not carried over: " + clean);
+            Assert.AreEqual(2, clean.Data.Length);
+        }
+
+        [TestMethod]
         public void CrcErrorIsFlaggedByRxCrcEn()
         {
             var (chip, _) = Authenticated();

@@ -75,7 +75,7 @@ namespace LeoCarte.Terminal.Tests.Decisions
                 Assert.IsNotNull(ReasonText.InEnglish((ReasonCode)code));
             }
 
-            Assert.AreEqual(20, ReasonText.Count, "one message per reason code");
+            Assert.AreEqual(23, ReasonText.Count, "one message per reason code");
         }
 
         [TestMethod]

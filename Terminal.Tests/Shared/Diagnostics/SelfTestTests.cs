@@ -221,13 +221,13 @@ namespace LeoCarte.Terminal.Tests.Diagnostics
             for (long t = 0; t <= code.Pattern.CycleMs; t += 50)
             {
                 player.Step(t);
-                Assert.IsFalse(outputs.State[LeoCarte.Terminal.App.OutputSignal.Buzzer], "a fault code is silent");
+                Assert.IsFalse(outputs.State[LeoCarte.Terminal.OutputSignal.Buzzer], "a fault code is silent");
             }
 
             Assert.AreEqual(risingEdges, outputs.RisingEdges);
             Assert.IsFalse(player.IsPlaying, "one cycle, then the idle loop replays it");
-            Assert.IsFalse(outputs.State[LeoCarte.Terminal.App.OutputSignal.RedLed]);
-            Assert.IsFalse(outputs.State[LeoCarte.Terminal.App.OutputSignal.GreenLed]);
+            Assert.IsFalse(outputs.State[LeoCarte.Terminal.OutputSignal.RedLed]);
+            Assert.IsFalse(outputs.State[LeoCarte.Terminal.OutputSignal.GreenLed]);
         }
 
         [TestMethod]

@@ -5,6 +5,7 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 #endif
 using System;
 using LeoCarte.Terminal.Sync;
+using LeoCarte.Terminal.Time;
 
 namespace LeoCarte.Terminal.Tests.Sync
 {
@@ -32,6 +33,42 @@ namespace LeoCarte.Terminal.Tests.Sync
             rig.Transport.Then(SyncRig.Ok("{}"));
             Assert.AreEqual((int)SyncStepResult.CycleCompleted, (int)rig.RunCycle());
             Assert.AreEqual(2, rig.Engine.Statistics.CyclesCompleted);
+        }
+
+        [TestMethod]
+        public void AnOutOfRangeTimeHeaderIsIgnoredAndTheCycleCompletes()
+        {
+            // Year 10000 and long.MaxValue: the clamped conversion (Time/UnixTime) never throws, the clock ignores
+            // them, and the exchange succeeds instead of failing and retrying every second forever.
+            string[] headers = new string[] { "253402300800", "999999999999999999" };
+            for (int i = 0; i < headers.Length; i++)
+            {
+                SyncRig rig = new SyncRig();
+                rig.Build(null);
+                FakeResponse list = SyncRig.NoContent();
+                list.TimeHeader = headers[i];
+                FakeResponse heartbeat = SyncRig.Ok("{}");
+                heartbeat.TimeHeader = headers[i];
+                rig.Transport.Then(list);
+                rig.Transport.Then(heartbeat);
+
+                Assert.AreEqual((int)SyncStepResult.CycleCompleted, (int)rig.RunCycle(), headers[i]);
+                Assert.AreEqual(0, rig.Engine.Statistics.CyclesFailed, headers[i]);
+                Assert.AreEqual(60000L, rig.Engine.MillisecondsUntilDue(), headers[i]);
+                Assert.AreEqual(2026, rig.Clock.UtcNow.Year, headers[i]);
+            }
+        }
+
+        [TestMethod]
+        public void AnUnsyncedClockIsNotSetFromAnOutOfRangeTimeHeader()
+        {
+            TestClockHardware hardware = new TestClockHardware(new DateTime(2026, 11, 26, 12, 0, 0));
+            SyncedClock clock = new SyncedClock(hardware);
+            Assert.IsFalse(clock.OfferGatewayTime(UnixTime.MaxSeconds + 1));
+            Assert.IsFalse(clock.OfferGatewayTime(long.MaxValue));
+            Assert.IsFalse(clock.IsSynced);
+            Assert.IsTrue(clock.OfferGatewayTime(UnixTime.ToSeconds(new DateTime(2026, 11, 26, 12, 5, 0))));
+            Assert.IsTrue(clock.IsSynced);
         }
 
         [TestMethod]

@@ -4,11 +4,13 @@ using nanoFramework.TestFramework;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 #endif
 using System.Collections;
+using LeoCarte.Terminal.App;
 using LeoCarte.Terminal.Config;
 using LeoCarte.Terminal.Diagnostics;
 using LeoCarte.Terminal.Storage;
+using LeoCarte.Terminal.Tests.Config;
 
-namespace LeoCarte.Terminal.Tests.Config
+namespace LeoCarte.Terminal.Tests.App
 {
     /// <summary>The configuration boot step: report, printout and LED code for each outcome.</summary>
     [TestClass]

@@ -1,3 +1,4 @@
+using LeoCarte.Terminal.Bytes;
 using System;
 using LeoCarte.Terminal.Cards;
 using LeoCarte.Terminal.Crypto;
@@ -171,14 +172,14 @@ namespace LeoCarte.Terminal.Allowlist
             previous.Clear();
             mac.Restart();
             Array.Clear(scratch, 0, scratch.Length);
-            WireFormat.PutUInt32(scratch, WireFormat.OffsetMagic, WireFormat.Magic);
+            BigEndian.WriteUInt32(scratch, WireFormat.OffsetMagic, WireFormat.Magic);
             scratch[WireFormat.OffsetFormatVersion] = WireFormat.FormatVersion;
             scratch[WireFormat.OffsetKind] = (byte)listKind;
-            WireFormat.PutUInt32(scratch, WireFormat.OffsetSiteId, siteId);
-            WireFormat.PutInt64(scratch, WireFormat.OffsetVersion, version);
-            WireFormat.PutInt64(scratch, WireFormat.OffsetBaseVersion, baseVersion);
-            WireFormat.PutInt64(scratch, WireFormat.OffsetIssued, issuedUnixSeconds);
-            WireFormat.PutUInt32(scratch, WireFormat.OffsetCount, (uint)entryCount);
+            BigEndian.WriteUInt32(scratch, WireFormat.OffsetSiteId, siteId);
+            BigEndian.WriteInt64(scratch, WireFormat.OffsetVersion, version);
+            BigEndian.WriteInt64(scratch, WireFormat.OffsetBaseVersion, baseVersion);
+            BigEndian.WriteInt64(scratch, WireFormat.OffsetIssued, issuedUnixSeconds);
+            BigEndian.WriteUInt32(scratch, WireFormat.OffsetCount, (uint)entryCount);
             Emit(scratch, WireFormat.HeaderSize);
             open = true;
         }

@@ -1,11 +1,13 @@
 using System;
+using LeoCarte.Terminal.Config;
 using LeoCarte.Terminal.Diagnostics;
 using LeoCarte.Terminal.Storage;
 
-namespace LeoCarte.Terminal.Config
+namespace LeoCarte.Terminal.App
 {
     /// <summary>
-    /// The boot step "configuration" in one call for the application: load <c>terminal.conf</c> from flash, put
+    /// The boot step "configuration", the one used by the device, the virtual terminal and the tests
+    /// (<see cref="TerminalApplication.Boot"/> calls it): load <c>terminal.conf</c> from flash, put
     /// the outcome in the self-test report, and print either every error (as the validator prints them) or the
     /// effective configuration with secrets masked. Whatever happens the terminal keeps a usable configuration:
     /// the file's when valid, otherwise the safe defaults (deny-all, documented wiring for the LED code).
@@ -35,6 +37,7 @@ namespace LeoCarte.Terminal.Config
             report.SetConfiguration(status, config, errors);
             if (status == ConfigurationStatus.Valid)
             {
+                write("configuration: OK, terminal " + config.TerminalId);
                 ConfigurationPrinter.Write(config, write);
             }
             else if (status == ConfigurationStatus.Missing)

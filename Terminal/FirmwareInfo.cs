@@ -1,6 +1,9 @@
-namespace LeoCarte.Terminal.App
+namespace LeoCarte.Terminal
 {
-    /// <summary>Identity of the firmware build, reported in heartbeats and in the boot self-test report.</summary>
+    /// <summary>
+    /// Identity of the firmware build, reported in heartbeats (Sync) and in the boot self-test report (Diagnostics).
+    /// In the root namespace because every layer may name the build it belongs to.
+    /// </summary>
     public static class FirmwareInfo
     {
         /// <summary>Product name shown on the debug output.</summary>

@@ -1,3 +1,5 @@
+using LeoCarte.Terminal.Bytes;
+
 namespace LeoCarte.Terminal.Cards
 {
     /// <summary>
@@ -48,8 +50,6 @@ namespace LeoCarte.Terminal.Cards
         /// <summary>Longest text any form produces: 10 bytes = 20 hex digits, 2^80-1 = 25 decimal digits.</summary>
         public const int MaxChars = 25;
 
-        private const string HexDigits = "0123456789abcdef";
-
         /// <summary>
         /// Writes the CSN of uid[offset..+length) in <paramref name="form"/> at into[intoOffset]; returns the
         /// number of chars written, or -1 when the length is not a UID size, the form is unknown or the buffer is too small.
@@ -71,8 +71,8 @@ namespace LeoCarte.Terminal.Cards
                 for (int i = 0; i < length; i++)
                 {
                     byte b = form == CsnForm.Hex ? uid[offset + i] : uid[offset + length - 1 - i];
-                    into[intoOffset + 2 * i] = HexDigits[b >> 4];
-                    into[intoOffset + 2 * i + 1] = HexDigits[b & 0x0F];
+                    into[intoOffset + 2 * i] = HexDigits.Lowercase[b >> 4];
+                    into[intoOffset + 2 * i + 1] = HexDigits.Lowercase[b & 0x0F];
                 }
 
                 return 2 * length;
@@ -219,7 +219,7 @@ namespace LeoCarte.Terminal.Cards
                 int digits = end - start;
                 for (int i = start; i < end; i++)
                 {
-                    if (HexValue(CharAt(s, a, i)) < 0)
+                    if (HexDigits.ValueOf(CharAt(s, a, i)) < 0)
                     {
                         return CsnParseResult.BadCharacter;
                     }
@@ -238,7 +238,7 @@ namespace LeoCarte.Terminal.Cards
 
                 for (int i = 0; i < n; i++)
                 {
-                    int value = (HexValue(CharAt(s, a, start + 2 * i)) << 4) | HexValue(CharAt(s, a, start + 2 * i + 1));
+                    int value = (HexDigits.ValueOf(CharAt(s, a, start + 2 * i)) << 4) | HexDigits.ValueOf(CharAt(s, a, start + 2 * i + 1));
                     into[intoOffset + (form == CsnForm.Hex ? i : n - 1 - i)] = (byte)value;
                 }
 
@@ -330,27 +330,6 @@ namespace LeoCarte.Terminal.Cards
         private static bool IsBlank(char c)
         {
             return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-        }
-
-        /// <summary>Value of a hex digit (either case), or -1: the one hex-digit decoder of the terminal.</summary>
-        public static int HexValue(char c)
-        {
-            if (c >= '0' && c <= '9')
-            {
-                return c - '0';
-            }
-
-            if (c >= 'a' && c <= 'f')
-            {
-                return c - 'a' + 10;
-            }
-
-            if (c >= 'A' && c <= 'F')
-            {
-                return c - 'A' + 10;
-            }
-
-            return -1;
         }
     }
 }

@@ -1,6 +1,7 @@
-namespace LeoCarte.Terminal.Journal
+namespace LeoCarte.Terminal.Bytes
 {
-    /// <summary>Little-endian integer fields in byte buffers (the journal and counter formats are little-endian throughout).</summary>
+    /// <summary>Little-endian integer fields in byte buffers: the journal and the decision counters (flash formats,
+    /// Terminal/Journal/FORMAT.md) are little-endian throughout, like the ESP32 itself.</summary>
     public static class LittleEndian
     {
         public static void WriteInt32(byte[] buffer, int offset, int value)

@@ -1,0 +1,346 @@
+namespace LeoCarte.Drivers.Desfire
+{
+    /// <summary>
+    /// The cryptography of a MIFARE DESFire EV2/EV3 AES session (EV2 secure messaging), independent of the transport:
+    /// <list type="bullet">
+    /// <item>AuthenticateEV2First (MF3D(H)x2 datasheet §9.1.5, NXP AN12343/AN12196): the card sends E(K, RndB); the
+    /// reader answers E(K, RndA || RndB') with RndB' = RndB rotated left one byte (AES-CBC, IV 0); the card answers
+    /// E(K, TI || RndA' || PDcap2 || PCDcap2), and RndA' must be RndA rotated left — proof the card holds K.</item>
+    /// <item>Session keys (§9.1.7): SesAuthENCKey = CMAC(K, A5 5A 00 01 00 80 || RndA[15..14] || (RndA[13..8] ⊕
+    /// RndB[15..10]) || RndB[9..0] || RndA[7..0]); SesAuthMACKey the same with 5A A5 (bytes numbered MSB first, so
+    /// RndA[15] is the first byte sent).</item>
+    /// <item>MACs (§9.1.9): MACt = the odd-position bytes of CMAC(SesAuthMACKey, ...): a command MAC over Cmd || CmdCtr
+    /// || TI || header || data, a response MAC over RC || CmdCtr || TI || data after CmdCtr was incremented; CmdCtr is a
+    /// 16-bit little-endian counter of the commands of the session.</item>
+    /// <item>CommMode.Full data (§9.1.10): AES-CBC with SesAuthENCKey; IV = E(SesAuthENCKey, A5 5A || TI || CmdCtr ||
+    /// 0^8) for commands and 5A A5 for responses; data padded 80 00.. (ISO/IEC 9797-1 method 2).</item>
+    /// </list>
+    /// Checked against the AN12196 worked example (authentication with key 3, then a WriteData in CommMode.Full: the
+    /// ciphertext, the command MAC and the card's response MAC). No allocation after construction; keys are cleared by
+    /// <see cref="Clear"/>.
+    /// </summary>
+    public sealed class DesfireSession
+    {
+        public const int MaxMacInput = 96;
+
+        private readonly IBlockCipher keyCipher;
+        private readonly IBlockCipher encCipher;
+        private readonly AesCmac keyCmac;
+        private readonly AesCmac macCmac;
+        private readonly byte[] rndA = new byte[16];
+        private readonly byte[] rndB = new byte[16];
+        private readonly byte[] block = new byte[32];
+        private readonly byte[] sv = new byte[32];
+        private readonly byte[] sessionKey = new byte[16];
+        private readonly byte[] macInput = new byte[MaxMacInput];
+        private readonly byte[] fullMac = new byte[16];
+        private readonly byte[] mac = new byte[8];
+        private readonly byte[] iv = new byte[16];
+        private readonly byte[] ti = new byte[4];
+
+        /// <param name="keyCipher">keyed with the card key K during the authentication (also feeds the CMAC that derives the session keys)</param>
+        /// <param name="encCipher">keyed with SesAuthENCKey</param>
+        /// <param name="macCipher">keyed with SesAuthMACKey</param>
+        public DesfireSession(IBlockCipher keyCipher, IBlockCipher encCipher, IBlockCipher macCipher)
+        {
+            this.keyCipher = keyCipher;
+            this.encCipher = encCipher;
+            keyCmac = new AesCmac(keyCipher);
+            macCmac = new AesCmac(macCipher);
+        }
+
+        /// <summary>True after a successful <see cref="CompleteAuthentication"/> until <see cref="Clear"/>.</summary>
+        public bool Authenticated { get; private set; }
+
+        /// <summary>CmdCtr: commands sent in this session (datasheet §9.1.2).</summary>
+        public int CommandCounter { get; private set; }
+
+        /// <summary>Transaction identifier chosen by the card (4 bytes).</summary>
+        public byte[] TransactionIdentifier => ti;
+
+        /// <summary>
+        /// Step 2 of AuthenticateEV2First: decrypts <paramref name="encryptedRndB"/> (16 bytes) with key K and writes
+        /// E(K, RndA || RndB') (32 bytes) to <paramref name="answer"/>. <paramref name="randomA"/> is the reader's
+        /// 16-byte challenge (from a good random source on the device).
+        /// </summary>
+        public void BeginAuthentication(byte[] key, int keyOffset, byte[] randomA, int randomAOffset, byte[] encryptedRndB, int encryptedOffset, byte[] answer, int answerOffset)
+        {
+            Clear();
+            keyCmac.SetKey(key, keyOffset);
+            keyCipher.Decrypt(encryptedRndB, encryptedOffset, rndB, 0); // CBC with IV 0 over one block = ECB
+            for (int i = 0; i < 16; i++)
+            {
+                rndA[i] = randomA[randomAOffset + i];
+                block[i] = rndA[i];
+                block[16 + i] = rndB[(i + 1) % 16];
+            }
+
+            // AES-CBC, IV 0, two blocks.
+            keyCipher.Encrypt(block, 0, answer, answerOffset);
+            for (int i = 0; i < 16; i++)
+            {
+                block[16 + i] ^= answer[answerOffset + i];
+            }
+
+            keyCipher.Encrypt(block, 16, answer, answerOffset + 16);
+        }
+
+        /// <summary>
+        /// Step 3: decrypts the card's 32-byte answer, checks RndA' (the proof that the card holds K), takes TI and derives
+        /// the session keys. False when the card did not prove the key (a clone without the keys): nothing is keyed then.
+        /// </summary>
+        public bool CompleteAuthentication(byte[] encryptedAnswer, int offset)
+        {
+            // AES-CBC decryption, IV 0.
+            keyCipher.Decrypt(encryptedAnswer, offset, block, 0);
+            keyCipher.Decrypt(encryptedAnswer, offset + 16, block, 16);
+            for (int i = 0; i < 16; i++)
+            {
+                block[16 + i] ^= encryptedAnswer[offset + i];
+            }
+
+            int difference = 0;
+            for (int i = 0; i < 16; i++)
+            {
+                difference |= block[4 + i] ^ rndA[(i + 1) % 16];
+            }
+
+            if (difference != 0)
+            {
+                Clear();
+                return false;
+            }
+
+            for (int i = 0; i < 4; i++)
+            {
+                ti[i] = block[i];
+            }
+
+            DeriveSessionKey(0xA5, 0x5A);
+            encCipher.SetKey(sessionKey, 0);
+            DeriveSessionKey(0x5A, 0xA5);
+            macCmac.SetKey(sessionKey, 0);
+            for (int i = 0; i < 16; i++)
+            {
+                sessionKey[i] = 0;
+                rndA[i] = 0;
+                rndB[i] = 0;
+            }
+
+            CommandCounter = 0;
+            Authenticated = true;
+            return true;
+        }
+
+        private void DeriveSessionKey(byte label0, byte label1)
+        {
+            sv[0] = label0;
+            sv[1] = label1;
+            sv[2] = 0x00;
+            sv[3] = 0x01;
+            sv[4] = 0x00;
+            sv[5] = 0x80;
+            sv[6] = rndA[0];
+            sv[7] = rndA[1];
+            for (int i = 0; i < 6; i++)
+            {
+                sv[8 + i] = (byte)(rndA[2 + i] ^ rndB[i]);
+            }
+
+            for (int i = 0; i < 10; i++)
+            {
+                sv[14 + i] = rndB[6 + i];
+            }
+
+            for (int i = 0; i < 8; i++)
+            {
+                sv[24 + i] = rndA[8 + i];
+            }
+
+            keyCmac.Compute(sv, 0, 32, sessionKey, 0);
+        }
+
+        /// <summary>MACt over Cmd || CmdCtr || TI || header || data into <paramref name="mac8"/> (8 bytes). False if too long.</summary>
+        public bool CommandMac(byte command, byte[] header, int headerOffset, int headerLength, byte[] data, int dataOffset, int dataLength, byte[] mac8, int macOffset)
+        {
+            int n = StartMacInput(command, CommandCounter);
+            if (n + headerLength + dataLength > MaxMacInput)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < headerLength; i++)
+            {
+                macInput[n++] = header[headerOffset + i];
+            }
+
+            for (int i = 0; i < dataLength; i++)
+            {
+                macInput[n++] = data[dataOffset + i];
+            }
+
+            macCmac.ComputeTruncated(macInput, 0, n, fullMac, mac8, macOffset);
+            return true;
+        }
+
+        /// <summary>
+        /// Ends a command: CmdCtr + 1, then checks the card's MACt over RC || CmdCtr || TI || data (fixed time). A wrong
+        /// MAC ends the session (<see cref="Authenticated"/> false): the data must not be trusted.
+        /// </summary>
+        public bool VerifyResponseMac(byte status, byte[] data, int dataOffset, int dataLength, byte[] cardMac, int cardMacOffset)
+        {
+            CommandCounter = (CommandCounter + 1) & 0xFFFF;
+            int n = StartMacInput(status, CommandCounter);
+            if (!Authenticated || n + dataLength > MaxMacInput)
+            {
+                Clear();
+                return false;
+            }
+
+            for (int i = 0; i < dataLength; i++)
+            {
+                macInput[n++] = data[dataOffset + i];
+            }
+
+            macCmac.ComputeTruncated(macInput, 0, n, fullMac, mac, 0);
+            int difference = 0;
+            for (int i = 0; i < 8; i++)
+            {
+                difference |= mac[i] ^ cardMac[cardMacOffset + i];
+            }
+
+            if (difference != 0)
+            {
+                Clear();
+                return false;
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// CommMode.Full command data: pads data[0..length) with 80 00.. in place (the buffer must hold the padded
+        /// length) and encrypts it (AES-CBC, IV = E(SesAuthENCKey, A5 5A || TI || CmdCtr || 0^8)). Returns the padded length.
+        /// </summary>
+        public int EncryptCommandData(byte[] data, int offset, int length)
+        {
+            int padded = (length / 16 + 1) * 16;
+            data[offset + length] = 0x80;
+            for (int i = length + 1; i < padded; i++)
+            {
+                data[offset + i] = 0;
+            }
+
+            BuildIv(0xA5, 0x5A, CommandCounter);
+            for (int b = 0; b < padded; b += 16)
+            {
+                for (int i = 0; i < 16; i++)
+                {
+                    iv[i] ^= data[offset + b + i];
+                }
+
+                encCipher.Encrypt(iv, 0, data, offset + b);
+                for (int i = 0; i < 16; i++)
+                {
+                    iv[i] = data[offset + b + i];
+                }
+            }
+
+            return padded;
+        }
+
+        /// <summary>
+        /// CommMode.Full response data, after <see cref="VerifyResponseMac"/> accepted it: decrypts in place (IV =
+        /// E(SesAuthENCKey, 5A A5 || TI || CmdCtr || 0^8), CmdCtr already incremented) and returns the length without the
+        /// 80 00.. padding, or -1 when the length is not whole blocks or the padding is malformed.
+        /// </summary>
+        public int DecryptResponseData(byte[] data, int offset, int length)
+        {
+            if (length <= 0 || length % 16 != 0)
+            {
+                return -1;
+            }
+
+            BuildIv(0x5A, 0xA5, CommandCounter);
+            for (int b = 0; b < length; b += 16)
+            {
+                for (int i = 0; i < 16; i++)
+                {
+                    block[i] = data[offset + b + i];
+                }
+
+                encCipher.Decrypt(block, 0, data, offset + b);
+                for (int i = 0; i < 16; i++)
+                {
+                    data[offset + b + i] ^= iv[i];
+                    iv[i] = block[i];
+                }
+            }
+
+            int end = length - 1;
+            while (end >= length - 16 && data[offset + end] == 0)
+            {
+                end--;
+            }
+
+            return end >= length - 16 && data[offset + end] == 0x80 ? end : -1;
+        }
+
+        /// <summary>Forgets the session: keys, challenges, TI, counter.</summary>
+        public void Clear()
+        {
+            Authenticated = false;
+            CommandCounter = 0;
+            for (int i = 0; i < 16; i++)
+            {
+                rndA[i] = 0;
+                rndB[i] = 0;
+                sessionKey[i] = 0;
+                iv[i] = 0;
+            }
+
+            for (int i = 0; i < 32; i++)
+            {
+                block[i] = 0;
+                sv[i] = 0;
+            }
+
+            for (int i = 0; i < 4; i++)
+            {
+                ti[i] = 0;
+            }
+        }
+
+        private int StartMacInput(byte first, int counter)
+        {
+            macInput[0] = first;
+            macInput[1] = (byte)counter;
+            macInput[2] = (byte)(counter >> 8);
+            for (int i = 0; i < 4; i++)
+            {
+                macInput[3 + i] = ti[i];
+            }
+
+            return 7;
+        }
+
+        private void BuildIv(byte label0, byte label1, int counter)
+        {
+            iv[0] = label0;
+            iv[1] = label1;
+            for (int i = 0; i < 4; i++)
+            {
+                iv[2 + i] = ti[i];
+            }
+
+            iv[6] = (byte)counter;
+            iv[7] = (byte)(counter >> 8);
+            for (int i = 8; i < 16; i++)
+            {
+                iv[i] = 0;
+            }
+
+            encCipher.Encrypt(iv, 0, iv, 0);
+        }
+    }
+}
