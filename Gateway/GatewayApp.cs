@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Threading.Tasks;
 using LeoCarte.Gateway.Api;
@@ -26,6 +27,48 @@ public static class GatewayApp
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
+    }
+
+    /// <summary>Whether a start failure is Kestrel finding its port taken (one clear line instead of a stack trace).</summary>
+    public static bool IsAddressInUse(Exception e)
+    {
+        for (Exception x = e; x != null; x = x.InnerException)
+        {
+            if (x is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse }
+                || x.GetType().Name == "AddressInUseException")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether the port of an http(s)://host:port URL is already bound on that address (checked before Kestrel starts, so no stack trace is logged).</summary>
+    public static bool PortTaken(string url)
+    {
+        if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out Uri uri) || uri.Port <= 0)
+        {
+            return false;
+        }
+
+        IPAddress address = uri.Host == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(uri.Host.Trim('[', ']'), out IPAddress parsed) ? parsed : null;
+        if (address == null)
+        {
+            return false;
+        }
+
+        try
+        {
+            var probe = new System.Net.Sockets.TcpListener(address, uri.Port);
+            probe.Start();
+            probe.Stop();
+            return false;
+        }
+        catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+        {
+            return true;
+        }
     }
 
     public static WebApplication Build(GatewayOptions options, string url, Action<ILoggingBuilder> logging = null, string[] args = null,
@@ -68,11 +111,24 @@ public static class GatewayApp
         builder.Services.AddSingleton<TerminalAuthenticator>();
         builder.Services.AddSingleton<ImportService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ImportService>());
+        builder.Services.AddCardOffice();
+        // Host header allowlist (DNS rebinding): the configured names only; the terminal API is reached by name too.
+        builder.Services.AddHostFiltering(o =>
+        {
+            o.AllowedHosts = options.AllowedHosts is { Length: > 0 } hosts ? hosts : new[] { "localhost", "127.0.0.1", "[::1]" };
+            o.AllowEmptyHosts = false;
+        });
 
         WebApplication app = builder.Build();
+        app.UseHostFiltering();
         app.UseGatewayTime();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.Services.GetRequiredService<ListService>().MaxRemovalShare = options.MaxRemovalShare;
+
+        // Terminal API: authenticated per request by the terminal's HMAC signature (Api/TerminalAuthenticator), not by the operators' sign-in.
         app.MapTerminalApi();
-        app.MapGet("/", (IGatewayStore s) => Results.Content(StatusPage.Render(s, DateTime.UtcNow), "text/html; charset=utf-8"));
+        app.MapCardOffice();
         app.MapGet("/api/v1/status", (IGatewayStore s, ImportService imports) =>
         {
             ListVersionInfo current = s.CurrentVersion();
@@ -82,26 +138,14 @@ public static class GatewayApp
                 cardCount = current?.CardCount ?? 0,
                 issuedUtc = current?.IssuedUtc,
                 lastImport = imports.Last,
+                heldImports = s.HeldImports(10).Where(h => h.Status == HeldStatus.Held).Select(h => new { h.Id, h.AtUtc, h.Reason, h.BaseVersion }),
                 terminals = s.Terminals(),
             });
-        });
+        }).RequireAuthorization();
         app.MapGet("/openapi.yaml", () =>
         {
             string path = Path.Combine(AppContext.BaseDirectory, "openapi.yaml");
             return File.Exists(path) ? Results.File(path, "application/yaml") : Results.NotFound();
-        });
-
-        // Operator trigger, loopback only: import now (e.g. right after the card office deactivated a card).
-        app.MapPost("/admin/import", async (HttpContext context, ImportService imports) =>
-        {
-            IPAddress remote = context.Connection.RemoteIpAddress;
-            if (remote == null || !IPAddress.IsLoopback(remote))
-            {
-                return Results.StatusCode(StatusCodes.Status403Forbidden);
-            }
-
-            ImportOutcome outcome = await imports.ImportNowAsync();
-            return outcome.Ok ? Results.Json(outcome) : Results.Json(outcome, statusCode: StatusCodes.Status422UnprocessableEntity);
         });
         return app;
     }

@@ -30,7 +30,36 @@ public sealed class GatewayOptions
     /// <summary>"csv", "json" or "auto" (by the first character).</summary>
     public string ImportFormat { get; set; } = "auto";
 
-    /// <summary>Seconds between imports; 0 = only at start and on POST /admin/import.</summary>
+    /// <summary>
+    /// Extra CSV header labels → ESUP-SGC field names (id, csn, etat, dateEtat, eppn, motifDisable), for a site
+    /// whose custom-messages.properties relabels card.csv.* (e.g. "Statut": "etat"). The built-in labels
+    /// (sgc-messages.properties: Etat, Date de modification, Eppn, Motif) and the field names are always known.
+    /// </summary>
+    public Dictionary<string, string> ImportHeaderAliases { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Share of the list in force an import may remove without an operator's confirmation (0.05 = 5 %); an import
+    /// removing more, or looking cut, is held on the card-office page and the list in force stays.
+    /// </summary>
+    public double MaxRemovalShare { get; set; } = 0.05;
+
+    /// <summary>Largest export accepted, in bytes (a 100,000-card csvSearch export is about 8 MB).</summary>
+    public long MaxExportBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Card-office operators: name → password hash ("pbkdf2-sha256$iterations$salt$hash", made by
+    /// `dotnet run --project Gateway -- hash-password`). They sign in to the card-office page; the status JSON
+    /// and every admin action require a signed-in operator.
+    /// </summary>
+    public Dictionary<string, string> Operators { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Host names the gateway answers to (Host header; a request for another host gets 400), against DNS
+    /// rebinding. Add the name the terminals and operators use (e.g. "sgc-gw.unicaen.fr").
+    /// </summary>
+    public string[] AllowedHosts { get; set; } = { "localhost", "127.0.0.1", "[::1]" };
+
+    /// <summary>Seconds between imports; 0 = only at start and on the card-office page's "Import now".</summary>
     public int ImportIntervalSeconds { get; set; } = 300;
 
     /// <summary>Accepted difference between a request's timestamp and the gateway clock.</summary>

@@ -1,14 +1,24 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using LeoCarte.Gateway;
+using LeoCarte.Gateway.Import;
+using LeoCarte.Gateway.Lists;
+using LeoCarte.Gateway.Storage;
+using LeoCarte.Gateway.Web;
+using Microsoft.Extensions.Hosting;
 
 // LéoCarte reference platform gateway.
 //   dotnet run --project Gateway -- --sample                    demo on http://127.0.0.1:5080 with Gateway/sample data
 //   dotnet run --project Gateway -- --config gateway.json [--urls http://0.0.0.0:5080]
+//   dotnet run --project Gateway -- check-export FILE_OR_URL [--config gateway.json]
+//   dotnet run --project Gateway -- hash-password               (reads the password on standard input)
 // See Gateway/README.md.
 string url = "http://127.0.0.1:5080";
 GatewayOptions options = null;
+string checkExport = null;
+bool hashPassword = false;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -17,29 +27,80 @@ for (int i = 0; i < args.Length; i++)
             options = SampleOptions();
             break;
         case "--config" when i + 1 < args.Length:
-            options = JsonSerializer.Deserialize<GatewayOptions>(File.ReadAllText(args[++i]), new JsonSerializerOptions { PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip });
+            options = LoadOptions(CheckExport.ResolvePath(args[++i]));
             break;
         case "--urls" when i + 1 < args.Length:
             url = args[++i];
             break;
+        case "check-export" when i + 1 < args.Length:
+            checkExport = args[++i];
+            break;
+        case "hash-password":
+            hashPassword = true;
+            break;
     }
+}
+
+if (hashPassword)
+{
+    // From standard input, never from the command line (shell history, process list).
+    if (!Console.IsInputRedirected)
+    {
+        Console.Error.Write("password: ");
+    }
+
+    string password = Console.ReadLine();
+    if (string.IsNullOrEmpty(password) || password.Length < 10)
+    {
+        Console.Error.WriteLine("a password of at least 10 characters, please");
+        return 2;
+    }
+
+    Console.WriteLine(OperatorPasswords.Hash(password));
+    return 0;
+}
+
+if (checkExport != null)
+{
+    return CheckExport.Run(checkExport, options, Console.Out);
 }
 
 if (options == null)
 {
     Console.Error.WriteLine("usage: LeoCarte.Gateway --sample | --config gateway.json [--urls http://127.0.0.1:5080]");
+    Console.Error.WriteLine("       LeoCarte.Gateway check-export FILE_OR_URL [--config gateway.json]");
+    Console.Error.WriteLine("       LeoCarte.Gateway hash-password   (password on standard input)");
     return 2;
 }
 
+if (GatewayApp.PortTaken(url))
+{
+    Console.Error.WriteLine($"{url}: that port is already in use (another gateway running?); choose another with --urls http://127.0.0.1:5081");
+    return 3;
+}
+
 var app = GatewayApp.Build(options, url);
-Console.WriteLine($"LéoCarte gateway on {url} ({options.Database}); importing {options.ImportSource} every {options.ImportIntervalSeconds} s");
-app.Run();
+try
+{
+    app.Start();
+}
+catch (IOException e) when (GatewayApp.IsAddressInUse(e))
+{
+    Console.Error.WriteLine($"{url}: that port is already in use (another gateway running?); choose another with --urls http://127.0.0.1:5081");
+    return 3;
+}
+
+Console.WriteLine($"LéoCarte gateway on {url} ({options.Database}); importing {SourceDisplay.Redact(options.ImportSource)} every {options.ImportIntervalSeconds} s; card office: {url}/ ({options.Operators.Count} operator(s))");
+app.WaitForShutdown();
 return 0;
+
+static GatewayOptions LoadOptions(string path) =>
+    JsonSerializer.Deserialize<GatewayOptions>(File.ReadAllText(path), new JsonSerializerOptions { PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
 
 static GatewayOptions SampleOptions()
 {
     string sample = Path.Combine(AppContext.BaseDirectory, "sample");
-    var options = JsonSerializer.Deserialize<GatewayOptions>(File.ReadAllText(Path.Combine(sample, "gateway.sample.json")), new JsonSerializerOptions { PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip });
+    var options = LoadOptions(Path.Combine(sample, "gateway.sample.json"));
     if (!Path.IsPathRooted(options.ImportSource) && !options.ImportSource.Contains("://", StringComparison.Ordinal))
     {
         options.ImportSource = Path.Combine(sample, options.ImportSource);

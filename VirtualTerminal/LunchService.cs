@@ -57,7 +57,7 @@ public static class LunchService
         CampusCard bruno = people.ByHolder("bruno.leroy");
         CampusCard lea = people.ByHolder("lea.dubois");
         CampusCard marc = people.ByHolder("marc.simon");
-        CampusCard emmaOld = people.ByHolder("emma.garnier", "RENEWED");
+        CampusCard emmaOld = people.ByHolder("emma.garnier", "DISABLED");
         CampusCard emmaNew = people.ByHolder("emma.garnier", "ENABLED");
         CampusCard karim = people.ByHolder("karim.haddad");
         CampusCard bank = people.Unknown.First();

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using LeoCarte.Gateway.Import;
 using LeoCarte.Simulator;
 using LeoCarte.Simulator.Cards;
 
@@ -13,7 +14,9 @@ public sealed class CampusCard
     public int Id { get; init; }
     public string Csn { get; init; }
     public string Etat { get; set; }
-    public string DateEtat { get; init; }
+
+    /// <summary>ESUP-SGC's dateEtat: local time of the last state change.</summary>
+    public DateTime? DateEtat { get; set; }
     public string Eppn { get; init; }
     public string Motif { get; set; }
 
@@ -27,18 +30,23 @@ public sealed class CampusCard
 
     public string Holder => Eppn == null ? "-" : Eppn.Split('@')[0];
 
-    public string ExportLine => $"{Id};{Csn};{Etat};{DateEtat};{Eppn};{Motif}";
+    /// <summary>The csvSearch row as ESUP-SGC writes it: uppercase csn, LocalDateTime date, empty values for nulls.</summary>
+    public string ExportLine => EsupSgcCsvWriter.Row(Id, Csn.Length == 0 ? null : Csn.ToUpperInvariant(), Etat, DateEtat, Eppn, string.IsNullOrEmpty(Motif) ? null : Motif);
 }
 
 /// <summary>
 /// The cards of the virtual campus: the gateway's sample ESUP-SGC export (alice, bruno, the lost, stolen, renewed,
 /// expired cards...) plus generated students, most of them enabled, a few never activated, lost, stolen,
-/// renewed (old and new card of one holder) or expired; plus cards the platform does not know. Seeded.
+/// renewed (ESUP-SGC's way: the new card ENABLED, the old one DISABLED without motif at that instant) or
+/// expired; plus cards the platform does not know. Seeded. The export is written as ESUP-SGC writes it
+/// (Gateway/Import/EsupSgcCsvWriter: label header, uppercase csn, LocalDateTime dates).
 /// </summary>
 public sealed class Population
 {
     private readonly List<CampusCard> cards = new();
-    private string header = "id;csn;etat;dateEtat;eppn;motifDisable";
+    private static readonly string[] ExportFields = { "id", "csn", "etat", "dateEtat", "eppn", "motifDisable" };
+    private int nextId = 9001;
+    private Random changes = new(7);
 
     public IReadOnlyList<CampusCard> Cards => cards;
 
@@ -58,12 +66,11 @@ public sealed class Population
     {
         var population = new Population();
         var random = new Random(seed);
-        string[] lines = sampleCsv.Replace("\r", "").Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        population.header = lines[0];
-        foreach (string line in lines.Skip(1))
+        population.changes = new Random(seed + 1);
+        ExportReadResult sample = EsupSgcExport.Read(System.Text.Encoding.UTF8.GetBytes(sampleCsv));
+        foreach (EsupCard card in sample.Cards)
         {
-            string[] f = line.Split(';');
-            population.Add(int.Parse(f[0]), f[1], f[2], f[3], f[4], f.Length > 5 ? f[5] : "", "sample: " + f[2].ToLowerInvariant());
+            population.Add((int)card.Id, card.Csn ?? "", card.Etat, card.DateEtat, card.Eppn, card.MotifDisable ?? "", "sample: " + Describe(card, sample.Cards));
         }
 
         int id = 5001;
@@ -91,28 +98,30 @@ public sealed class Population
             int roll = random.Next(100);
             if (roll < 2)
             {
-                population.Add(id++, NewCsn(), "ENCODED", "2026-11-20 10:00:00", eppn, "", "never activated");
+                population.Add(id++, NewCsn(), "ENCODED", new DateTime(2026, 11, 20, 10, 0, 0), eppn, "", "never activated");
             }
             else if (roll < 4)
             {
-                population.Add(id++, NewCsn(), "DISABLED", "2026-11-15 10:00:00", eppn, "LOST", "lost");
+                population.Add(id++, NewCsn(), "DISABLED", new DateTime(2026, 11, 15, 10, 0, 0), eppn, "LOST", "lost");
             }
             else if (roll < 5)
             {
-                population.Add(id++, NewCsn(), "DISABLED", "2026-11-16 10:00:00", eppn, "THEFT", "stolen");
+                population.Add(id++, NewCsn(), "DISABLED", new DateTime(2026, 11, 16, 10, 0, 0).AddTicks(random.Next(10_000_000)), eppn, "THEFT", "stolen");
             }
             else if (roll < 7)
             {
-                population.Add(id++, NewCsn(), "RENEWED", "2026-11-10 10:00:00", eppn, "", "renewed: old card");
-                population.Add(id++, NewCsn(), "ENABLED", "2026-11-10 10:05:00", eppn, "", "renewed: new card");
+                // ESUP-SGC: enabling the new card disables the old one, without motif, an instant before.
+                population.Add(id + 1, NewCsn(), "ENABLED", new DateTime(2026, 11, 10, 10, 5, 0, 12), eppn, "", "renewed: new card");
+                population.Add(id, NewCsn(), "DISABLED", new DateTime(2026, 11, 10, 10, 5, 0, 9), eppn, "", "renewed: old card (replaced)");
+                id += 2;
             }
             else if (roll < 9)
             {
-                population.Add(id++, NewCsn(), "CADUC", "2026-08-31 23:59:59", eppn, "", "expired");
+                population.Add(id++, NewCsn(), "CADUC", new DateTime(2026, 8, 31, 23, 59, 59), eppn, "", "expired");
             }
             else
             {
-                population.Crowd.Add(population.Add(id++, NewCsn(), "ENABLED", "2026-09-01 08:00:00", eppn, "", "enabled"));
+                population.Crowd.Add(population.Add(id++, NewCsn(), "ENABLED", new DateTime(2026, 9, 1, 8, 0, 0), eppn, "", "enabled"));
             }
         }
 
@@ -129,7 +138,20 @@ public sealed class Population
         return population;
     }
 
-    private CampusCard Add(int id, string csn, string etat, string dateEtat, string eppn, string motif, string label)
+    private static string Describe(EsupCard card, List<EsupCard> all)
+    {
+        CardOfficeState state = StateMapping.Classify(all)[all.IndexOf(card)];
+        return state switch
+        {
+            CardOfficeState.Replaced => "renewed: old card (replaced)",
+            CardOfficeState.Active when all.Exists(c => c.Eppn == card.Eppn && c.Id != card.Id && c.Etat == "DISABLED") => "renewed: new card",
+            CardOfficeState.OutOfOrder => "out of order",
+            CardOfficeState.NotActivated => "never activated",
+            _ => card.Etat.ToLowerInvariant() + (card.MotifDisable != null ? " " + card.MotifDisable.ToLowerInvariant() : ""),
+        };
+    }
+
+    private CampusCard Add(int id, string csn, string etat, DateTime? dateEtat, string eppn, string motif, string label)
     {
         VirtualCard card = csn.Length == 0 ? null
             : csn.Length == 8 ? VirtualCard.Classic1K(VirtualCard.UidFromHex(csn))
@@ -145,22 +167,59 @@ public sealed class Population
         cards.Add(new CampusCard { Id = 0, Csn = csn, Etat = "-", Eppn = null, Label = label, Card = card, InExport = false });
     }
 
-    /// <summary>The card office changed a card's state (the next export carries it).</summary>
-    public void SetState(string csn, string etat, string motif)
+    /// <summary>
+    /// The card office changes a card's state in ESUP-SGC (CardEtatService.setCardEtat): dateEtat becomes now;
+    /// enabling a card clears its motif and disables the holder's other enabled cards, without motif.
+    /// </summary>
+    public void SetState(string csn, string etat, string motif, DateTime localNow, string label = null)
     {
         CampusCard card = ByCsn(csn);
+        if (etat == "ENABLED" && card.Eppn != null)
+        {
+            foreach (CampusCard other in cards.Where(c => c != card && c.InExport && c.Eppn == card.Eppn && c.Etat == "ENABLED"))
+            {
+                other.Etat = "DISABLED";
+                other.Motif = "";
+                other.DateEtat = localNow;
+                other.Label = "replaced by a newer card";
+            }
+        }
+
         card.Etat = etat;
-        card.Motif = motif;
-        card.Label = "deactivated mid-service: " + motif.ToLowerInvariant();
+        card.Motif = etat == "ENABLED" ? "" : motif ?? "";
+        card.DateEtat = localNow.AddMilliseconds(1);
+        card.Label = label ?? (etat == "ENABLED" ? "enabled by the card office" : "deactivated: " + (string.IsNullOrEmpty(motif) ? etat.ToLowerInvariant() : motif.ToLowerInvariant()));
     }
 
-    /// <summary>The ESUP-SGC CSV export (csvSearch fields id;csn;etat;dateEtat;eppn;motifDisable).</summary>
+    /// <summary>
+    /// A renewal as ESUP-SGC does it: a new card (a copy of the request, here already printed and encoded, with a
+    /// new UID) is enabled, which disables the old one without motif. Returns the new card.
+    /// </summary>
+    public CampusCard Renew(CampusCard old, DateTime localNow)
+    {
+        byte[] uid = new byte[7];
+        string csn;
+        do
+        {
+            changes.NextBytes(uid);
+            uid[0] = 0x04;
+            csn = Convert.ToHexStringLower(uid);
+        }
+        while (cards.Any(c => c.Csn == csn));
+
+        CampusCard fresh = Add(nextId++, csn, "ENCODED", localNow, old.Eppn, "", "renewed: new card");
+        SetState(csn, "ENABLED", null, localNow, "renewed: new card");
+        old.Label = "renewed: old card (replaced)";
+        return fresh;
+    }
+
+    /// <summary>The ESUP-SGC CSV export (csvSearch fields id,csn,etat,dateEtat,eppn,motifDisable), as ESUP-SGC writes it.</summary>
     public string ExportText()
     {
-        var text = new StringBuilder(header).Append('\n');
+        var text = new StringBuilder(EsupSgcCsvWriter.Header(ExportFields));
         foreach (CampusCard card in cards.Where(c => c.InExport))
         {
-            text.Append(card.ExportLine).Append('\n');
+            text.Append(card.ExportLine);
         }
 
         return text.ToString();

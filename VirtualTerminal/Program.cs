@@ -11,7 +11,8 @@ using LeoCarte.VirtualTerminal;
 //   dotnet run --project VirtualTerminal -- --self-test        the boot self-test report (hardware/diagnostics.md)
 //   dotnet run --project VirtualTerminal -- --soak 100000      benchmark: random taps and faults, memory and journal
 //   dotnet run --project VirtualTerminal -- --vending --mdb    a vending machine on MDB: sessions, vends, a jammed spiral, checks
-// Options: --seed N, --quiet (summary only), --vending (interactive/self-test as a vending machine), --config FILE (a terminal.conf to boot with; "{gateway}" = gateway URL)
+// Options: --seed N, --quiet (summary only), --vending (interactive/self-test as a vending machine), --config FILE (a terminal.conf to boot with; "{gateway}" = gateway URL),
+//          --port N (the in-process gateway's loopback port, e.g. to keep its card-office page at a known address)
 int seed = 2026;
 string mode = "lunch";
 long soakTaps = 0;
@@ -19,6 +20,7 @@ bool quiet = false;
 bool vending = false;
 bool mdb = false;
 string configFile = null;
+int gatewayPort = 0;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -53,9 +55,13 @@ for (int i = 0; i < args.Length; i++)
         case "--config" when i + 1 < args.Length:
             configFile = args[++i];
             break;
+        case "--port" when i + 1 < args.Length && int.TryParse(args[i + 1], out int p) && p > 0 && p < 65536:
+            gatewayPort = p;
+            i++;
+            break;
         case "--help":
         case "-h":
-            Console.WriteLine("usage: LeoCarte.VirtualTerminal [--interactive | --self-test | --soak N] [--vending [--mdb]] [--seed N] [--quiet] [--config terminal.conf]");
+            Console.WriteLine("usage: LeoCarte.VirtualTerminal [--interactive | --self-test | --soak N] [--vending [--mdb]] [--seed N] [--quiet] [--config terminal.conf] [--port N (the gateway's loopback port)]");
             return 0;
         default:
             Console.Error.WriteLine($"unknown argument {args[i]} (try --help)");
@@ -68,6 +74,7 @@ var options = new VirtualTerminalOptions
     Seed = seed,
     ConfigurationText = configFile == null ? null : File.ReadAllText(configFile),
     Mode = vending ? "vending" : "restaurant",
+    GatewayPort = gatewayPort,
 };
 if (mdb && !(vending && mode == "lunch"))
 {
@@ -86,6 +93,18 @@ if (vending && mode == "lunch")
     return 2;
 }
 
+try
+{
+    return Run();
+}
+catch (PortInUseException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 3;
+}
+
+int Run()
+{
 var wall = Stopwatch.StartNew();
 switch (mode)
 {
@@ -138,4 +157,5 @@ switch (mode)
         bool exactlyOnce = result.GatewayRecords == result.JournalRecords && result.RecordsAcknowledgedBySync == result.JournalRecords && result.JournalPending == 0;
         return exactlyOnce && result.DeactivatedCardRefused && result.DoubleTapNotCharged && result.RestingCardDecidedOnce && result.SeveralCardsRefusedThenDecided ? 0 : 1;
     }
+}
 }

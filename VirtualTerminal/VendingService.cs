@@ -205,7 +205,7 @@ public static class VendingService
         bool failedNotCharged = reasons.GetValueOrDefault(ReasonCode.VendFailed) >= 1 && vmc.FailedVends >= 1;
         bool noChargeWithoutSuccess = charges.Count <= vmc.AcknowledgedSuccessLog.Count && charges.All(c => vmc.AcknowledgedSuccessLog.Contains(c));
         bool exactlyOnce = drained && gatewayRecords == host.App.Journal.LastSequence;
-        long pulses = host.Platform.Outputs.Rises[Terminal.App.OutputSignal.VendPulse];
+        long pulses = host.Platform.Outputs.Rises[Terminal.OutputSignal.VendPulse];
 
         o.WriteLine();
         o.WriteLine("==== vending (MDB) summary ====");

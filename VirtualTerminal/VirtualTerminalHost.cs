@@ -22,6 +22,15 @@ using Microsoft.Extensions.Logging;
 
 namespace LeoCarte.VirtualTerminal;
 
+/// <summary>The gateway's port is taken: the command line prints one line instead of a stack trace.</summary>
+public sealed class PortInUseException : Exception
+{
+    public PortInUseException(int port)
+        : base($"port {port} on 127.0.0.1 is already in use (another gateway or virtual terminal?): choose another with --port, or leave it out to take a free one")
+    {
+    }
+}
+
 /// <summary>What a virtual terminal run is made of.</summary>
 public sealed class VirtualTerminalOptions
 {
@@ -45,6 +54,9 @@ public sealed class VirtualTerminalOptions
     /// (see <see cref="StartSyncThread"/>); the device's FlashFileStore locks by itself.
     /// </summary>
     public bool LockedStore { get; set; }
+
+    /// <summary>Loopback port of the in-process gateway (its card-office page); 0 = any free port.</summary>
+    public int GatewayPort { get; set; }
 
     /// <summary>Where sync events worth seeing (a list applied, a journal backlog uploaded, the link lost) are printed; null = nowhere.</summary>
     public TextWriter SyncEcho { get; set; }
@@ -123,7 +135,7 @@ public sealed class VirtualTerminalHost : IDisposable
         Population = Population.Build(File.ReadAllText(Path.Combine(sampleFolder, "esup-sgc-export.csv")), Options.Students, Options.Seed);
         File.WriteAllText(ExportPath, Population.ExportText());
 
-        Port = LeoCarte.Gateway.GatewayApp.FreeLoopbackPort();
+        Port = Options.GatewayPort > 0 ? Options.GatewayPort : LeoCarte.Gateway.GatewayApp.FreeLoopbackPort();
         GatewayOptions = new GatewayOptions
         {
             Database = "sqlite",
@@ -131,6 +143,7 @@ public sealed class VirtualTerminalHost : IDisposable
             SiteId = sample.SiteId,
             SiteKeyHex = sample.SiteKeyHex,
             Terminals = sample.Terminals,
+            Operators = sample.Operators,
             ImportSource = ExportPath,
             ImportIntervalSeconds = 0,
 
@@ -139,7 +152,15 @@ public sealed class VirtualTerminalHost : IDisposable
             MaxClockSkewSeconds = 400 * 24 * 3600,
         };
         gateway = GatewayApp.Build(GatewayOptions, $"http://127.0.0.1:{Port}", logging => logging.ClearProviders());
-        gateway.StartAsync().GetAwaiter().GetResult();
+        try
+        {
+            gateway.StartAsync().GetAwaiter().GetResult();
+        }
+        catch (IOException e) when (GatewayApp.IsAddressInUse(e))
+        {
+            throw new PortInUseException(Port);
+        }
+
         ImportOutcome first = Imports.ImportNowAsync().GetAwaiter().GetResult();
         if (!first.Ok)
         {
@@ -383,7 +404,13 @@ public sealed class VirtualTerminalHost : IDisposable
     /// <summary>The card office changes a card's state in ESUP-SGC; the gateway imports the new export at once.</summary>
     public ImportOutcome CardOfficeSetsState(string csn, string etat, string motif)
     {
-        Population.SetState(csn, etat, motif);
+        Population.SetState(csn, etat, motif, LocalNow);
+        return CardOfficeExports();
+    }
+
+    /// <summary>ESUP-SGC writes the new export; the gateway imports it at once (as "Import now" on the card-office page).</summary>
+    public ImportOutcome CardOfficeExports()
+    {
         File.WriteAllText(ExportPath, Population.ExportText());
         return Imports.ImportNowAsync().GetAwaiter().GetResult();
     }

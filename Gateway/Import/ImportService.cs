@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -12,8 +13,8 @@ namespace LeoCarte.Gateway.Import;
 
 /// <summary>
 /// Imports the ESUP-SGC export from a file or a URL: at start, then every ImportIntervalSeconds, and on demand.
-/// A malformed export is refused whole: the gateway logs and records the line and the reason, and the version
-/// in force stays what it was.
+/// Bad rows are set aside and the rest is used; an export that would empty the list is refused, and one that
+/// looks cut or removes too many cards is held for an operator (Lists/ListService): the version in force stays.
 /// </summary>
 public sealed class ImportService : BackgroundService
 {
@@ -51,17 +52,7 @@ public sealed class ImportService : BackgroundService
                 outcome = await ImportCoreAsync(source, cancel);
             }
 
-            Last = outcome;
-            store.RecordImport(new ImportRecord(DateTime.UtcNow, source, outcome.Ok, outcome.Message, outcome.Version));
-            if (outcome.Ok)
-            {
-                logger.LogInformation("import {Source}: {Message}", source, outcome.Message);
-            }
-            else
-            {
-                logger.LogError("import {Source} refused, previous version kept: {Message}", source, outcome.Message);
-            }
-
+            Record(source, outcome);
             return outcome;
         }
         finally
@@ -70,32 +61,94 @@ public sealed class ImportService : BackgroundService
         }
     }
 
+    /// <summary>Records and logs an outcome (the source without credentials; the report holds no personal data).</summary>
+    public void Record(string source, ImportOutcome outcome)
+    {
+        Last = outcome;
+        string shown = SourceDisplay.Redact(source);
+        store.RecordImport(new ImportRecord(DateTime.UtcNow, shown, outcome.Ok, outcome.Message, outcome.Version, outcome.Report?.ToJson()));
+        if (outcome.Ok)
+        {
+            logger.LogInformation("import {Source}: {Message}", shown, outcome.Message);
+        }
+        else
+        {
+            logger.LogError("import {Source}: {Message}", shown, outcome.Message);
+        }
+
+        if (outcome.Report != null)
+        {
+            foreach (RowIssue issue in outcome.Report.SetAside.Take(20))
+            {
+                logger.LogWarning("import {Source}: row set aside, {Issue}", shown, issue);
+            }
+        }
+    }
+
+    /// <summary>Reads an export's bytes from a file or an http(s) URL (a non-2xx answer is an error, not an empty export).</summary>
+    public static async Task<byte[]> FetchAsync(string source, long maxBytes, CancellationToken cancel)
+    {
+        if (source.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || source.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            using HttpResponseMessage response = await Http.GetAsync(source, HttpCompletionOption.ResponseHeadersRead, cancel);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new HttpRequestException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+            }
+
+            await using Stream body = await response.Content.ReadAsStreamAsync(cancel);
+            using var buffer = new MemoryStream();
+            byte[] chunk = new byte[81920];
+            int read;
+            while ((read = await body.ReadAsync(chunk, cancel)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > maxBytes)
+                {
+                    throw new IOException($"export larger than MaxExportBytes ({maxBytes} bytes)");
+                }
+            }
+
+            return buffer.ToArray();
+        }
+
+        var info = new FileInfo(source);
+        if (info.Exists && info.Length > maxBytes)
+        {
+            throw new IOException($"export larger than MaxExportBytes ({maxBytes} bytes)");
+        }
+
+        return await File.ReadAllBytesAsync(source, cancel);
+    }
+
+    public ExportReadSettings ReadSettings => new() { Format = options.ImportFormat, HeaderAliases = options.ImportHeaderAliases };
+
     private async Task<ImportOutcome> ImportCoreAsync(string source, CancellationToken cancel)
     {
-        string text;
+        byte[] bytes;
         try
         {
-            text = source.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || source.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
-                ? await Http.GetStringAsync(source, cancel)
-                : await File.ReadAllTextAsync(source, cancel);
+            bytes = await FetchAsync(source, options.MaxExportBytes, cancel);
         }
         catch (Exception e) when (e is IOException or HttpRequestException or UnauthorizedAccessException or TaskCanceledException)
         {
-            return new ImportOutcome(false, "cannot read export: " + e.Message, 0, 0, 0);
+            // The messages name the status or the OS error, never the URL's credentials.
+            return new ImportOutcome(false, "cannot read export, list in force kept: " + e.Message, store.CurrentVersion()?.Version ?? 0, 0, 0);
         }
 
         try
         {
-            var cards = EsupSgcExport.Parse(text, options.ImportFormat);
-            return lists.Apply(cards, source, DateTime.UtcNow);
+            ExportReadResult read = EsupSgcExport.Read(bytes, ReadSettings);
+            lists.MaxRemovalShare = options.MaxRemovalShare;
+            return lists.Apply(read, SourceDisplay.Redact(source), DateTime.UtcNow);
         }
         catch (ExportFormatException e)
         {
-            return new ImportOutcome(false, "malformed export, " + e.Message, store.CurrentVersion()?.Version ?? 0, 0, e.Line);
+            return new ImportOutcome(false, "export refused, list in force kept: " + e.Message, store.CurrentVersion()?.Version ?? 0, 0, e.Line);
         }
         catch (System.Data.Common.DbException e)
         {
-            return new ImportOutcome(false, "database error, previous version kept: " + e.Message, 0, 0, 0);
+            return new ImportOutcome(false, "database error, list in force kept: " + e.Message, 0, 0, 0);
         }
     }
 

@@ -23,8 +23,40 @@ public enum ListAnswerKind
 
 public sealed record ListAnswer(ListAnswerKind Kind, long Version, byte[] Bytes);
 
-/// <summary>Result of importing one export.</summary>
-public sealed record ImportOutcome(bool Ok, string Message, long Version, int Changes, int ErrorLine);
+/// <summary>Result of importing one export. Ok: the list in force is what the export says (published or unchanged).</summary>
+public sealed record ImportOutcome(bool Ok, string Message, long Version, int Changes, int ErrorLine)
+{
+    public ImportStatus Status { get; init; } = ImportStatus.Refused;
+
+    /// <summary>The held import's number when <see cref="Status"/> is Held.</summary>
+    public long HeldId { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ImportReport Report { get; init; }
+}
+
+public enum ImportStatus
+{
+    Published,
+    Unchanged,
+    /// <summary>Waiting for an operator's confirmation; the list in force stays.</summary>
+    Held,
+    /// <summary>Not used (unreadable, empty, or already rejected); the list in force stays.</summary>
+    Refused,
+}
+
+/// <summary>Status values of held imports.</summary>
+public static class HeldStatus
+{
+    public const string Held = "held";
+    public const string Published = "published";
+    public const string Rejected = "rejected";
+    public const string Superseded = "superseded";
+    public const string Stale = "stale";
+}
+
+/// <summary>An import's computed effect: the card set it would publish and the changes against version BaseVersion.</summary>
+public sealed record ImportPlan(long BaseVersion, bool HasCurrent, Dictionary<string, ListCard> Wanted, List<ListChange> Changes, ImportReport Report);
 
 /// <summary>
 /// Versions, deltas and snapshots. An import that changes anything publishes version N+1 (strictly
@@ -118,61 +150,354 @@ public sealed class ListService
         return encoder.Delta(have, current.Version, current.IssuedUtc, upserts, removed);
     }
 
-    /// <summary>Applies a parsed export: computes the new card set, and publishes a version when anything changed.</summary>
-    public ImportOutcome Apply(IReadOnlyList<EsupCard> export, string source, DateTime nowUtc)
+    /// <summary>Share of the list in force an import may remove without an operator's confirmation (0.05 = 5 %).</summary>
+    public double MaxRemovalShare { get; set; } = 0.05;
+
+    /// <summary>
+    /// Applies a read export: computes the new card set, then publishes it, or holds it for an operator
+    /// (it looks cut, or removes more than <see cref="MaxRemovalShare"/> of the list in force), or refuses it
+    /// (it would empty the list). Nothing is published that would turn every card into "Carte inconnue".
+    /// </summary>
+    public ImportOutcome Apply(ExportReadResult read, string source, DateTime nowUtc)
     {
         lock (importLock)
         {
-            var holderNames = export.Where(c => c.Csn != null).Select(HolderName).Distinct().ToList();
-            Dictionary<string, int> holders = store.HolderKeys(holderNames);
-            var wanted = new Dictionary<string, ListCard>(StringComparer.Ordinal);
-            foreach (EsupCard card in export)
+            ImportPlan plan = Plan(read);
+            ImportReport report = plan.Report;
+            if (plan.Wanted.Count == 0)
             {
-                CardState? state = StateMapping.Map(card.Etat, card.MotifDisable);
-                if (card.Csn == null || !state.HasValue)
-                {
-                    continue;
-                }
-
-                wanted[card.Csn] = new ListCard(card.Csn, state.Value, holders[HolderName(card)], 0);
+                report.HoldReason = "the new list would be empty: every card would be refused as unknown";
+                return new ImportOutcome(false, $"refused, list in force kept: {report.HoldReason} ({report.RowsRead} rows read{(read.LooksCut != null ? "; " + read.LooksCut : "")})", plan.BaseVersion, 0, 0)
+                { Status = ImportStatus.Refused, Report = report };
             }
 
-            for (int attempt = 0; attempt < 3; attempt++)
+            string hold = HoldReason(read, report);
+            if (hold != null)
             {
-                ListVersionInfo current = store.CurrentVersion();
-                Dictionary<string, ListCard> have = store.CurrentCards();
-                long version = current?.Version ?? 0;
-                var changes = new List<ListChange>();
-                foreach (ListCard card in wanted.Values)
-                {
-                    if (!have.TryGetValue(card.Csn, out ListCard old) || old != card)
-                    {
-                        changes.Add(new ListChange(version + 1, card.Csn, card.State, card.HolderKey, card.Category));
-                    }
-                }
-
-                foreach (string csn in have.Keys)
-                {
-                    if (!wanted.ContainsKey(csn))
-                    {
-                        changes.Add(new ListChange(version + 1, csn, null, 0, 0));
-                    }
-                }
-
-                if (changes.Count == 0 && current != null)
-                {
-                    return new ImportOutcome(true, $"unchanged: {wanted.Count} cards, version {version}", version, 0, 0);
-                }
-
-                long published = store.Publish(version, nowUtc, changes, (v, cards) => encoder.Snapshot(v, nowUtc, cards), source);
-                if (published > 0)
-                {
-                    return new ImportOutcome(true, $"published version {published}: {wanted.Count} cards, {changes.Count} changes", published, changes.Count, 0);
-                }
+                report.HoldReason = hold;
+                return Hold(plan, source, nowUtc);
             }
 
-            return new ImportOutcome(false, "another gateway instance kept publishing; retry at the next import", 0, 0, 0);
+            return Publish(plan, source, nowUtc);
         }
+    }
+
+    /// <summary>Compatibility for callers holding already-checked cards (tests, benchmarks).</summary>
+    public ImportOutcome Apply(IReadOnlyList<EsupCard> export, string source, DateTime nowUtc)
+    {
+        var read = new ExportReadResult { Format = "cards", RowsRead = export.Count };
+        read.Cards.AddRange(export);
+        return Apply(read, source, nowUtc);
+    }
+
+    /// <summary>What <see cref="Apply(ExportReadResult, string, DateTime)"/> would do, without doing it (check-export).</summary>
+    public (ImportStatus Status, ImportPlan Plan) DryRun(ExportReadResult read)
+    {
+        ImportPlan plan = Plan(read, dryRun: true);
+        if (plan.Wanted.Count == 0)
+        {
+            plan.Report.HoldReason = "the new list would be empty: every card would be refused as unknown";
+            return (ImportStatus.Refused, plan);
+        }
+
+        plan.Report.HoldReason = HoldReason(read, plan.Report);
+        if (plan.Report.HoldReason != null)
+        {
+            return (ImportStatus.Held, plan);
+        }
+
+        return (plan.Changes.Count == 0 && plan.HasCurrent ? ImportStatus.Unchanged : ImportStatus.Published, plan);
+    }
+
+    private string HoldReason(ExportReadResult read, ImportReport report)
+    {
+        if (read.LooksCut != null)
+        {
+            return "the export looks cut: " + read.LooksCut;
+        }
+
+        if (report.PreviousCards > 0 && report.Removed > MaxRemovalShare * report.PreviousCards)
+        {
+            return string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                "it removes {0} of the {1} cards in force ({2:0.#} %), more than the {3:0.#} % allowed without confirmation",
+                report.Removed, report.PreviousCards, 100.0 * report.Removed / report.PreviousCards, 100 * MaxRemovalShare);
+        }
+
+        return null;
+    }
+
+    /// <summary>What an import would publish, against the list in force, without changing anything but holder keys.</summary>
+    public ImportPlan Plan(ExportReadResult read, bool dryRun = false)
+    {
+        ListVersionInfo current = store.CurrentVersion();
+        Dictionary<string, ListCard> have = store.CurrentCards();
+        var report = new ImportReport
+        {
+            Format = read.Format,
+            RowsRead = read.RowsRead,
+            PreviousCards = have.Count,
+            SetAsideCount = read.SetAside.Count,
+            SetAside = read.SetAside.Take(ImportReport.MaxListedIssues).ToList(),
+            WarningCount = read.Warnings.Count,
+            Warnings = read.Warnings.Take(ImportReport.MaxListedIssues).ToList(),
+            LooksCut = read.LooksCut,
+        };
+
+        CardOfficeState[] states = StateMapping.Classify(read.Cards);
+        var holderNames = read.Cards.Where(c => c.Csn != null).Select(HolderName)
+            .Concat(read.SetAsideCards.Where(c => c.Eppn != null).Select(c => c.Eppn)).Distinct().ToList();
+        // A dry run (check-export) writes nothing: unknown holders get provisional negative keys.
+        Dictionary<string, int> holders = dryRun ? store.FindHolderKeys(holderNames) : store.HolderKeys(holderNames);
+        if (dryRun)
+        {
+            int provisional = -1;
+            foreach (string name in holderNames)
+            {
+                if (!holders.ContainsKey(name))
+                {
+                    holders[name] = provisional--;
+                }
+            }
+        }
+
+        var wanted = new Dictionary<string, ListCard>(StringComparer.Ordinal);
+        for (int i = 0; i < read.Cards.Count; i++)
+        {
+            EsupCard card = read.Cards[i];
+            var entry = StateMapping.ToList(states[i]);
+            if (!entry.HasValue)
+            {
+                report.NotListedRows++;
+                continue;
+            }
+
+            wanted[card.Csn] = new ListCard(card.Csn, entry.Value.State, holders[HolderName(card)], entry.Value.Category);
+        }
+
+        // A set-aside row says nothing reliable about its card: the card keeps what the list in force says
+        // (a card lost or stolen before stays refused). Found by csn when it could be read, else by holder:
+        // every listed card of that holder the sound rows do not mention.
+        var setAsideHolders = new HashSet<int>();
+        foreach (SetAsideCard aside in read.SetAsideCards)
+        {
+            if (aside.Csn != null && !wanted.ContainsKey(aside.Csn) && have.TryGetValue(aside.Csn, out ListCard kept))
+            {
+                wanted[aside.Csn] = kept;
+                report.Retained++;
+            }
+            else if (aside.Csn == null && aside.Eppn != null && holders.TryGetValue(aside.Eppn, out int holder))
+            {
+                setAsideHolders.Add(holder);
+            }
+        }
+
+        if (setAsideHolders.Count > 0)
+        {
+            var mentioned = new HashSet<string>(read.Cards.Where(c => c.Csn != null).Select(c => c.Csn), StringComparer.Ordinal);
+            foreach (ListCard card in have.Values)
+            {
+                if (setAsideHolders.Contains(card.HolderKey) && !mentioned.Contains(card.Csn) && !wanted.ContainsKey(card.Csn))
+                {
+                    wanted[card.Csn] = card;
+                    report.Retained++;
+                }
+            }
+        }
+
+        long version = current?.Version ?? 0;
+        var changes = new List<ListChange>();
+        foreach (ListCard card in wanted.Values)
+        {
+            report.ByState[StateMapping.Describe(card.State, card.Category)] = report.ByState.GetValueOrDefault(StateMapping.Describe(card.State, card.Category)) + 1;
+            if (!have.TryGetValue(card.Csn, out ListCard old))
+            {
+                report.Added++;
+                changes.Add(new ListChange(version + 1, card.Csn, card.State, card.HolderKey, card.Category));
+            }
+            else if (old != card)
+            {
+                string from = StateMapping.Describe(old.State, old.Category);
+                string to = StateMapping.Describe(card.State, card.Category);
+                if (from != to)
+                {
+                    report.Transitions[$"{from} → {to}"] = report.Transitions.GetValueOrDefault($"{from} → {to}") + 1;
+                }
+
+                report.Changed++;
+                changes.Add(new ListChange(version + 1, card.Csn, card.State, card.HolderKey, card.Category));
+            }
+        }
+
+        foreach (string csn in have.Keys)
+        {
+            if (!wanted.ContainsKey(csn))
+            {
+                report.Removed++;
+                changes.Add(new ListChange(version + 1, csn, null, 0, 0));
+            }
+        }
+
+        report.ListedCards = wanted.Count;
+        return new ImportPlan(version, current != null, wanted, changes, report);
+    }
+
+    private ImportOutcome Publish(ImportPlan plan, string source, DateTime nowUtc, long confirmingHeldId = 0)
+    {
+        ImportOutcome outcome = PublishCore(plan, source, nowUtc);
+        if (outcome.Ok)
+        {
+            // A sound export replaces whatever was waiting for an operator.
+            foreach (HeldImport held in store.HeldImports(20))
+            {
+                if (held.Status == HeldStatus.Held && held.Id != confirmingHeldId)
+                {
+                    store.DecideHeldImport(held.Id, HeldStatus.Superseded, null, nowUtc, 0);
+                }
+            }
+        }
+
+        return outcome;
+    }
+
+    private ImportOutcome PublishCore(ImportPlan plan, string source, DateTime nowUtc)
+    {
+        ImportReport report = plan.Report;
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            if (attempt > 0)
+            {
+                // Another instance published meanwhile: recompute the changes against what it published.
+                plan = Replan(plan);
+            }
+
+            if (plan.Changes.Count == 0 && plan.HasCurrent)
+            {
+                return new ImportOutcome(true, $"unchanged: {plan.Wanted.Count} cards, version {plan.BaseVersion}{SetAsideNote(report)}", plan.BaseVersion, 0, 0)
+                { Status = ImportStatus.Unchanged, Report = report };
+            }
+
+            long published = store.Publish(plan.BaseVersion, nowUtc, plan.Changes, (v, cards) => encoder.Snapshot(v, nowUtc, cards), source);
+            if (published > 0)
+            {
+                return new ImportOutcome(true, $"published version {published}: {plan.Wanted.Count} cards; {report.ChangeLine()}", published, plan.Changes.Count, 0)
+                { Status = ImportStatus.Published, Report = report };
+            }
+        }
+
+        return new ImportOutcome(false, "another gateway instance kept publishing; retry at the next import", 0, 0, 0) { Status = ImportStatus.Refused, Report = report };
+    }
+
+    private static string SetAsideNote(ImportReport report) =>
+        report.SetAsideCount == 0 ? "" : $"; {report.SetAsideCount} row{(report.SetAsideCount == 1 ? "" : "s")} set aside";
+
+    private ImportPlan Replan(ImportPlan plan)
+    {
+        ListVersionInfo current = store.CurrentVersion();
+        Dictionary<string, ListCard> have = store.CurrentCards();
+        long version = current?.Version ?? 0;
+        var changes = new List<ListChange>();
+        foreach (ListCard card in plan.Wanted.Values)
+        {
+            if (!have.TryGetValue(card.Csn, out ListCard old) || old != card)
+            {
+                changes.Add(new ListChange(version + 1, card.Csn, card.State, card.HolderKey, card.Category));
+            }
+        }
+
+        foreach (string csn in have.Keys)
+        {
+            if (!plan.Wanted.ContainsKey(csn))
+            {
+                changes.Add(new ListChange(version + 1, csn, null, 0, 0));
+            }
+        }
+
+        return plan with { BaseVersion = version, HasCurrent = current != null, Changes = changes };
+    }
+
+    private ImportOutcome Hold(ImportPlan plan, string source, DateTime nowUtc)
+    {
+        string cards = SerializeCards(plan.Wanted.Values);
+        string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(cards)));
+        foreach (HeldImport earlier in store.HeldImports(10))
+        {
+            if (earlier.ContentHash == hash && earlier.BaseVersion == plan.BaseVersion && (earlier.Status == HeldStatus.Held || earlier.Status == HeldStatus.Rejected))
+            {
+                // The same export again (the schedule re-reads it): one decision is enough.
+                string what = earlier.Status == HeldStatus.Held ? $"still held for confirmation (import #{earlier.Id})" : $"refused: an operator rejected this same import (#{earlier.Id})";
+                return new ImportOutcome(false, $"{what}, list in force kept: {plan.Report.HoldReason}", plan.BaseVersion, 0, 0)
+                { Status = earlier.Status == HeldStatus.Held ? ImportStatus.Held : ImportStatus.Refused, HeldId = earlier.Id, Report = plan.Report };
+            }
+        }
+
+        long id = store.HoldImport(new HeldImport(0, nowUtc, source, plan.BaseVersion, plan.Report.HoldReason, HeldStatus.Held, hash, plan.Report.ToJson(), null, null, 0), cards);
+        return new ImportOutcome(false, $"held for an operator's confirmation (import #{id}), list in force kept: {plan.Report.HoldReason}; it would {plan.Report.ChangeLine()}", plan.BaseVersion, 0, 0)
+        { Status = ImportStatus.Held, HeldId = id, Report = plan.Report };
+    }
+
+    /// <summary>An operator confirms a held import: it is published, unless the list moved on since it was held.</summary>
+    public ImportOutcome ConfirmHeld(long id, string operatorName, DateTime nowUtc)
+    {
+        lock (importLock)
+        {
+            HeldImport held = store.HeldImportById(id, out string cardsText);
+            if (held == null || held.Status != HeldStatus.Held)
+            {
+                return new ImportOutcome(false, held == null ? $"no import #{id}" : $"import #{id} is {held.Status}, not waiting for confirmation", 0, 0, 0) { Status = ImportStatus.Refused };
+            }
+
+            ListVersionInfo current = store.CurrentVersion();
+            if ((current?.Version ?? 0) != held.BaseVersion)
+            {
+                store.DecideHeldImport(id, HeldStatus.Stale, operatorName, nowUtc, 0);
+                return new ImportOutcome(false, $"import #{id} was computed against version {held.BaseVersion}, the list is now at version {current?.Version ?? 0}: not published (import again)", current?.Version ?? 0, 0, 0) { Status = ImportStatus.Refused };
+            }
+
+            Dictionary<string, ListCard> wanted = DeserializeCards(cardsText);
+            var plan = Replan(new ImportPlan(held.BaseVersion, current != null, wanted, new List<ListChange>(), ImportReport.FromJson(held.Report) ?? new ImportReport()));
+            ImportOutcome outcome = Publish(plan, held.Source, nowUtc, id);
+            if (outcome.Ok)
+            {
+                store.DecideHeldImport(id, HeldStatus.Published, operatorName, nowUtc, outcome.Version);
+                outcome = outcome with { Message = $"import #{id} confirmed by {operatorName}: {outcome.Message}" };
+            }
+
+            return outcome;
+        }
+    }
+
+    /// <summary>An operator rejects a held import: the list in force stays; the same export will not be held again.</summary>
+    public bool RejectHeld(long id, string operatorName, DateTime nowUtc)
+    {
+        lock (importLock)
+        {
+            return store.DecideHeldImport(id, HeldStatus.Rejected, operatorName, nowUtc, 0);
+        }
+    }
+
+    /// <summary>One line per card: "csn state holder category" (state and category as numbers).</summary>
+    private static string SerializeCards(IEnumerable<ListCard> cards)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (ListCard card in cards.OrderBy(c => c.Csn, StringComparer.Ordinal))
+        {
+            text.Append(card.Csn).Append(' ').Append((int)card.State).Append(' ').Append(card.HolderKey).Append(' ').Append(card.Category).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    private static Dictionary<string, ListCard> DeserializeCards(string text)
+    {
+        var cards = new Dictionary<string, ListCard>(StringComparer.Ordinal);
+        foreach (string line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string[] f = line.Split(' ');
+            cards[f[0]] = new ListCard(f[0], (CardState)int.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture),
+                int.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture), byte.Parse(f[3], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return cards;
     }
 
     /// <summary>Holder key source: the eppn (one student across renewed cards), else the card itself.</summary>

@@ -14,7 +14,15 @@ public sealed record ListChange(long Version, string Csn, CardState? State, int 
 public sealed record ListVersionInfo(long Version, DateTime IssuedUtc, int CardCount, int ChangeCount, string Source);
 
 /// <summary>One import attempt, shown on the status page.</summary>
-public sealed record ImportRecord(DateTime AtUtc, string Source, bool Ok, string Message, long Version);
+public sealed record ImportRecord(DateTime AtUtc, string Source, bool Ok, string Message, long Version, string Report = null);
+
+/// <summary>
+/// An import held for an operator's decision (Lists/ListService publication guard). Status: held (waiting),
+/// published (confirmed), rejected, superseded (a later import published or was held), stale (the list moved
+/// on before it was confirmed). Report is the import report as JSON (Lists/ImportReport).
+/// </summary>
+public sealed record HeldImport(long Id, DateTime AtUtc, string Source, long BaseVersion, string Reason, string Status, string ContentHash,
+    string Report, string DecidedBy, DateTime? DecidedUtc, long PublishedVersion);
 
 /// <summary>A journal record as stored: raw 64 bytes plus the decoded fields the page shows.</summary>
 /// <summary>
@@ -76,6 +84,26 @@ public interface IGatewayStore : IDisposable
     List<ListChange> Changes(long fromExclusive, long toInclusive);
 
     void RecordImport(ImportRecord record);
+
+    /// <summary>Holder keys of these eppns, only those that exist (nothing is created).</summary>
+    Dictionary<string, int> FindHolderKeys(IEnumerable<string> eppns);
+
+    /// <summary>The eppn behind a holder key, or null.</summary>
+    string HolderEppn(int holderKey);
+
+    /// <summary>The kept changes of one card, oldest first (State null = removed).</summary>
+    List<ListChange> CardHistory(string csn);
+
+    /// <summary>Stores an import held for an operator (superseding any still held); cards: one "csn state holder category" line per card.</summary>
+    long HoldImport(HeldImport held, string cards);
+
+    /// <summary>The latest held imports, newest first.</summary>
+    List<HeldImport> HeldImports(int count);
+
+    HeldImport HeldImportById(long id, out string cards);
+
+    /// <summary>Sets the status of a held import still held; false when it was no longer held (decided meanwhile).</summary>
+    bool DecideHeldImport(long id, string status, string decidedBy, DateTime atUtc, long publishedVersion);
 
     List<ImportRecord> RecentImports(int count);
 

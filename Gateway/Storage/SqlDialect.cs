@@ -20,6 +20,12 @@ public abstract class SqlDialect
     /// <summary>Isolation of write transactions: SQLite has one writer anyway; PostgreSQL relies on the row lock.</summary>
     public abstract System.Data.IsolationLevel WriteIsolation { get; }
 
+    /// <summary>Columns added after the first release, for databases created before them: (table, column, type).</summary>
+    public static readonly (string Table, string Column, string Type)[] AddedColumns =
+    {
+        ("imports", "report", "TEXT"),
+    };
+
     protected static string[] SharedSchema(string blob, string bigint, string autoId) => new[]
     {
         $"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value {bigint} NOT NULL)",
@@ -30,6 +36,9 @@ public abstract class SqlDialect
         $"CREATE TABLE IF NOT EXISTS imports (id {autoId}, at_ms {bigint} NOT NULL, source TEXT, ok INTEGER NOT NULL, message TEXT, version {bigint} NOT NULL)",
         $"CREATE TABLE IF NOT EXISTS terminals (terminal_id TEXT PRIMARY KEY, heartbeat_ms {bigint}, firmware TEXT, list_version {bigint}, list_age_s {bigint}, journal_depth INTEGER, reader_health TEXT, clock_state TEXT, clock_skew_s {bigint}, last_error TEXT)",
         $"CREATE TABLE IF NOT EXISTS journal (terminal_id TEXT NOT NULL, journal_id INTEGER NOT NULL, sequence {bigint} NOT NULL, received_ms {bigint} NOT NULL, record {blob} NOT NULL, time_ms {bigint}, uid TEXT, approved INTEGER, reason INTEGER, amount_cents INTEGER, list_version {bigint}, PRIMARY KEY (terminal_id, journal_id, sequence))",
+        // Imports held for an operator (ListService publication guard): the card set they would publish, one
+        // "csn state holder category" line per card, and their report (JSON).
+        $"CREATE TABLE IF NOT EXISTS held_imports (id {autoId}, at_ms {bigint} NOT NULL, source TEXT, base_version {bigint} NOT NULL, reason TEXT NOT NULL, status TEXT NOT NULL, content_hash TEXT NOT NULL, report TEXT, cards TEXT NOT NULL, decided_by TEXT, decided_ms {bigint}, published_version {bigint})",
         $"CREATE TABLE IF NOT EXISTS journal_conflicts (terminal_id TEXT NOT NULL, journal_id INTEGER NOT NULL, sequence {bigint} NOT NULL, received_ms {bigint} NOT NULL, record {blob} NOT NULL)",
     };
 }

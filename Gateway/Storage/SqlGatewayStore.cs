@@ -38,6 +38,26 @@ public sealed class SqlGatewayStore : IGatewayStore
             Execute(connection, null, statement);
         }
 
+        foreach (var (table, column, type) in SqlDialect.AddedColumns)
+        {
+            // SQLite has no ADD COLUMN IF NOT EXISTS: look first (both databases answer this query shape).
+            bool present;
+            try
+            {
+                Execute(connection, null, $"SELECT {column} FROM {table} WHERE 1 = 0");
+                present = true;
+            }
+            catch (DbException)
+            {
+                present = false;
+            }
+
+            if (!present)
+            {
+                Execute(connection, null, $"ALTER TABLE {table} ADD COLUMN {column} {type}");
+            }
+        }
+
         Execute(connection, null, "INSERT INTO meta (key, value) VALUES ('current_version', 0) ON CONFLICT (key) DO NOTHING");
         Execute(connection, null, "INSERT INTO meta (key, value) VALUES ('delta_floor', 0) ON CONFLICT (key) DO NOTHING");
     }
@@ -240,21 +260,21 @@ public sealed class SqlGatewayStore : IGatewayStore
     public void RecordImport(ImportRecord record)
     {
         using DbConnection connection = dialect.Open(connectionString);
-        Execute(connection, null, "INSERT INTO imports (at_ms, source, ok, message, version) VALUES (@at, @source, @ok, @message, @version)",
-            ("@at", ToMs(record.AtUtc)), ("@source", record.Source), ("@ok", record.Ok ? 1 : 0), ("@message", record.Message), ("@version", record.Version));
+        Execute(connection, null, "INSERT INTO imports (at_ms, source, ok, message, version, report) VALUES (@at, @source, @ok, @message, @version, @report)",
+            ("@at", ToMs(record.AtUtc)), ("@source", record.Source), ("@ok", record.Ok ? 1 : 0), ("@message", record.Message), ("@version", record.Version), ("@report", (object)record.Report ?? DBNull.Value));
     }
 
     public List<ImportRecord> RecentImports(int count)
     {
         var list = new List<ImportRecord>();
         using DbConnection connection = dialect.Open(connectionString);
-        using DbCommand command = Command(connection, null, "SELECT at_ms, source, ok, message, version FROM imports ORDER BY id DESC LIMIT @n");
+        using DbCommand command = Command(connection, null, "SELECT at_ms, source, ok, message, version, report FROM imports ORDER BY id DESC LIMIT @n");
         Add(command, "@n", count);
         using DbDataReader reader = command.ExecuteReader();
         while (reader.Read())
         {
             list.Add(new ImportRecord(FromMs(reader.GetInt64(0)), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt32(2) != 0,
-                reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetInt64(4)));
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
         }
 
         return list;
@@ -392,6 +412,111 @@ public sealed class SqlGatewayStore : IGatewayStore
 
         return rows.Values.OrderBy(r => r.TerminalId, StringComparer.Ordinal).ToList();
     }
+
+    public Dictionary<string, int> FindHolderKeys(IEnumerable<string> eppns)
+    {
+        var wanted = new HashSet<string>(eppns, StringComparer.Ordinal);
+        var keys = new Dictionary<string, int>(StringComparer.Ordinal);
+        using DbConnection connection = dialect.Open(connectionString);
+        using DbCommand command = Command(connection, null, "SELECT eppn, holder_key FROM holders");
+        using DbDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            if (wanted.Contains(reader.GetString(0)))
+            {
+                keys[reader.GetString(0)] = reader.GetInt32(1);
+            }
+        }
+
+        return keys;
+    }
+
+    public string HolderEppn(int holderKey)
+    {
+        using DbConnection connection = dialect.Open(connectionString);
+        return Scalar(connection, null, "SELECT eppn FROM holders WHERE holder_key = @key", ("@key", holderKey)) as string;
+    }
+
+    public List<ListChange> CardHistory(string csn)
+    {
+        var list = new List<ListChange>();
+        using DbConnection connection = dialect.Open(connectionString);
+        using DbCommand command = Command(connection, null, "SELECT version, state, holder_key, category FROM list_changes WHERE csn = @csn ORDER BY version");
+        Add(command, "@csn", csn);
+        using DbDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            int state = reader.GetInt32(1);
+            list.Add(new ListChange(reader.GetInt64(0), csn, state < 0 ? null : (CardState)state, reader.GetInt32(2), (byte)reader.GetInt32(3)));
+        }
+
+        return list;
+    }
+
+    public long HoldImport(HeldImport held, string cards)
+    {
+        using DbConnection connection = dialect.Open(connectionString);
+        using DbTransaction transaction = connection.BeginTransaction(dialect.WriteIsolation);
+        // One import waits for the operator at a time: a newer one supersedes it.
+        Execute(connection, transaction, "UPDATE held_imports SET status = 'superseded', decided_ms = @at WHERE status = 'held'", ("@at", ToMs(held.AtUtc)));
+        long id = Convert.ToInt64(Scalar(connection, transaction,
+            "INSERT INTO held_imports (at_ms, source, base_version, reason, status, content_hash, report, cards) VALUES (@at, @source, @base, @reason, 'held', @hash, @report, @cards) RETURNING id",
+            ("@at", ToMs(held.AtUtc)), ("@source", (object)held.Source ?? DBNull.Value), ("@base", held.BaseVersion), ("@reason", held.Reason),
+            ("@hash", held.ContentHash), ("@report", (object)held.Report ?? DBNull.Value), ("@cards", cards)));
+        transaction.Commit();
+        return id;
+    }
+
+    public List<HeldImport> HeldImports(int count)
+    {
+        var list = new List<HeldImport>();
+        using DbConnection connection = dialect.Open(connectionString);
+        using DbCommand command = Command(connection, null,
+            "SELECT id, at_ms, source, base_version, reason, status, content_hash, report, decided_by, decided_ms, published_version FROM held_imports ORDER BY id DESC LIMIT @n");
+        Add(command, "@n", count);
+        using DbDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            list.Add(ReadHeld(reader));
+        }
+
+        return list;
+    }
+
+    public HeldImport HeldImportById(long id, out string cards)
+    {
+        cards = null;
+        using DbConnection connection = dialect.Open(connectionString);
+        using DbCommand command = Command(connection, null,
+            "SELECT id, at_ms, source, base_version, reason, status, content_hash, report, decided_by, decided_ms, published_version, cards FROM held_imports WHERE id = @id");
+        Add(command, "@id", id);
+        using DbDataReader reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            return null;
+        }
+
+        cards = reader.GetString(11);
+        return ReadHeld(reader);
+    }
+
+    public bool DecideHeldImport(long id, string status, string decidedBy, DateTime atUtc, long publishedVersion)
+    {
+        using DbConnection connection = dialect.Open(connectionString);
+        using DbCommand command = Command(connection, null,
+            "UPDATE held_imports SET status = @status, decided_by = @by, decided_ms = @at, published_version = @version WHERE id = @id AND status = 'held'");
+        Add(command, "@status", status);
+        Add(command, "@by", (object)decidedBy ?? DBNull.Value);
+        Add(command, "@at", ToMs(atUtc));
+        Add(command, "@version", publishedVersion);
+        Add(command, "@id", id);
+        return command.ExecuteNonQuery() == 1;
+    }
+
+    private static HeldImport ReadHeld(DbDataReader reader) => new(
+        reader.GetInt64(0), FromMs(reader.GetInt64(1)), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt64(3), reader.GetString(4),
+        reader.GetString(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
+        reader.IsDBNull(9) ? null : FromMs(reader.GetInt64(9)), reader.IsDBNull(10) ? 0 : reader.GetInt64(10));
 
     public void Dispose()
     {

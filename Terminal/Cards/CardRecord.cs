@@ -18,6 +18,20 @@ namespace LeoCarte.Terminal.Cards
     }
 
     /// <summary>
+    /// Why a <see cref="CardState.BlockedOther"/> card is blocked, carried in its entry's category byte (the
+    /// three state bits of the list format are all taken; a blocked card buys nothing, so it has no tariff
+    /// category). Terminals that predate this show the general "blocked" message for every value.
+    /// </summary>
+    public static class BlockReason
+    {
+        /// <summary>Not given (disabled without a motif, destroyed).</summary>
+        public const byte Unspecified = 0;
+
+        /// <summary>ESUP-SGC DISABLED with motif OUT_OF_ORDER: the card is out of order, the holder needs a new one.</summary>
+        public const byte OutOfOrder = 1;
+    }
+
+    /// <summary>
     /// One allowlist entry as handed to the decision engine. A caller allocates one instance and passes it
     /// to every lookup, which fills it in place (no allocation per tap).
     /// </summary>

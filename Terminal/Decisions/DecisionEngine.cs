@@ -416,7 +416,7 @@ namespace LeoCarte.Terminal.Decisions
                 }
 
                 d.CardListed = true;
-                ReasonCode stateReason = ReasonForState(d.Card.State);
+                ReasonCode stateReason = ReasonForState(d.Card.State, d.Card.Category);
                 if (stateReason != ReasonCode.Approved)
                 {
                     return Deny(stateReason);
@@ -850,8 +850,15 @@ namespace LeoCarte.Terminal.Decisions
             return ageMilliseconds > limitMilliseconds;
         }
 
-        private static ReasonCode ReasonForState(CardState state)
+        private static ReasonCode ReasonForState(CardState state, byte category)
         {
+            // A blocked card's category says why it is blocked (Cards/CardRecord.cs BlockReason); other values
+            // (older gateways wrote 0) keep the general message.
+            if (state == CardState.BlockedOther && category == BlockReason.OutOfOrder)
+            {
+                return ReasonCode.OutOfOrder;
+            }
+
             switch (state)
             {
                 case CardState.Active:

@@ -75,5 +75,11 @@ namespace LeoCarte.Terminal.Decisions
 
         /// <summary>Vending (MDB): the authorised vend was cancelled (machine, student, timeout, reset); nothing was charged.</summary>
         VendCancelled = 22,
+
+        /// <summary>
+        /// Deactivated by the card office because the card is out of order (ESUP-SGC motif OUT_OF_ORDER): a
+        /// BlockedOther entry whose category is <see cref="LeoCarte.Terminal.Cards.BlockReason.OutOfOrder"/>.
+        /// </summary>
+        OutOfOrder = 23,
     }
 }

@@ -32,6 +32,7 @@ namespace LeoCarte.Terminal.Decisions
             "Paiement autorisé : distribution en cours",
             "Produit non distribué : non débité",
             "Vente annulée : non débitée",
+            "Carte hors service : adressez-vous au service carte",
         };
 
         private static readonly string[] English = new string[]
@@ -59,6 +60,7 @@ namespace LeoCarte.Terminal.Decisions
             "Payment authorised: vending",
             "Not dispensed: not charged",
             "Sale cancelled: not charged",
+            "Card out of order: contact the card office",
         };
 
         /// <summary>Vending session opened (MDB): the student chooses on the machine.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Net.Http;
 using System.Collections.Generic;
 using System.IO;
 using System.Net;
@@ -47,6 +48,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
             Terminals = new Dictionary<string, string> { [TerminalId] = Convert.ToHexString(TerminalSecret) },
             ImportSource = ExportPath,
             ImportIntervalSeconds = 0,
+            Operators = new Dictionary<string, string> { [OperatorName] = OperatorHash },
         };
 
         // LEOCARTE_TEST_POSTGRES set: the same scenarios on PostgreSQL, in a schema of their own.
@@ -73,6 +75,47 @@ internal sealed class GatewayFixture : IAsyncDisposable
     public int Port { get; }
     public string ExportPath { get; }
     public GatewayOptions Options { get; }
+    public const string OperatorName = "office";
+    public const string OperatorPassword = "test operator password";
+
+    /// <summary>A cheap hash (the minimum iterations) to keep the tests fast; sites use the default.</summary>
+    public static readonly string OperatorHash = LeoCarte.Gateway.Web.OperatorPasswords.Hash(OperatorPassword, 10_000);
+
+    /// <summary>An HTTP client signed in to the card-office page as <see cref="OperatorName"/> (cookies kept).</summary>
+    public async Task<HttpClient> SignedInClientAsync()
+    {
+        var handler = new HttpClientHandler { CookieContainer = new System.Net.CookieContainer(), AllowAutoRedirect = false };
+        if (tlsCertificate != null)
+        {
+            handler.ServerCertificateCustomValidationCallback = (_, _, _, _) => true;
+        }
+
+        var http = new HttpClient(handler) { BaseAddress = BaseUri };
+        string token = CsrfToken(await http.GetStringAsync("signin"));
+        HttpResponseMessage signedIn = await http.PostAsync("signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["name"] = OperatorName,
+            ["password"] = OperatorPassword,
+            ["__csrf"] = token,
+        }));
+        if (signedIn.StatusCode != System.Net.HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException("sign-in failed: " + signedIn.StatusCode);
+        }
+
+        return http;
+    }
+
+    /// <summary>Posts a card-office form with the antiforgery token of the signed-in page.</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient signedIn, string path, Dictionary<string, string> fields = null)
+    {
+        var form = new Dictionary<string, string>(fields ?? new Dictionary<string, string>()) { ["__csrf"] = CsrfToken(await signedIn.GetStringAsync("/")) };
+        return await signedIn.PostAsync(path.TrimStart('/'), new FormUrlEncodedContent(form));
+    }
+
+    public static string CsrfToken(string page) =>
+        System.Text.RegularExpressions.Regex.Match(page, "name=\"__csrf\" value=\"([^\"]+)\"").Groups[1].Value;
+
     public Uri BaseUri => new($"{(tlsCertificate == null ? "http" : "https")}://127.0.0.1:{Port}/");
     public IServiceProvider Services => app.Services;
     public ImportService Imports => app.Services.GetRequiredService<ImportService>();
@@ -165,14 +208,17 @@ internal sealed class GatewayFixture : IAsyncDisposable
     }
 
 
-    /// <summary>An ESUP-SGC CSV export: the given cards plus <paramref name="filler"/> enabled cards.</summary>
+    /// <summary>
+    /// An ESUP-SGC csvSearch export as ESUP-SGC writes it (label header, uppercase csn, LocalDateTime dates): the
+    /// given cards plus <paramref name="filler"/> enabled cards.
+    /// </summary>
     public static string Export(int filler, params (string Csn, string Etat, string Motif)[] cards)
     {
-        var text = new StringBuilder("id;csn;etat;dateEtat;eppn;motifDisable\n");
+        var text = new StringBuilder(EsupSgcCsvWriter.Header(new[] { "id", "csn", "etat", "dateEtat", "eppn", "motifDisable" }));
         int id = 1;
         foreach (var card in cards)
         {
-            text.Append($"{id};{card.Csn};{card.Etat};2026-11-01 10:00:00;student{id}@unicaen.fr;{card.Motif}\n");
+            text.Append(EsupSgcCsvWriter.Row(id, card.Csn.ToUpperInvariant(), card.Etat, new DateTime(2026, 11, 1, 10, 0, 0), $"student{id}@unicaen.fr", card.Motif.Length == 0 ? null : card.Motif));
             id++;
         }
 
@@ -183,7 +229,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
             random.NextBytes(uid);
             uid[0] = 0x04;
             uid[1] = 0xF0; // keeps filler UIDs apart from the named test cards
-            text.Append($"{id};{Convert.ToHexStringLower(uid)};ENABLED;2026-09-01 08:00:00;filler{i}@unicaen.fr;\n");
+            text.Append(EsupSgcCsvWriter.Row(id, Convert.ToHexString(uid), "ENABLED", new DateTime(2026, 9, 1, 8, 0, 0), $"filler{i}@unicaen.fr", null));
         }
 
         return text.ToString();

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
@@ -252,47 +253,86 @@ public class SyncEndToEndTests
     }
 
     [TestMethod]
-    public async Task MalformedExportIsReportedWithItsLineAndThePreviousVersionKept()
+    public async Task ABadRowIsSetAsideByLineTheRestIsPublishedAndTheCutExportIsHeld()
     {
-        await using var gateway = await GatewayFixture.StartAsync(GatewayFixture.Export(10, (CsnA, "ENABLED", "")));
+        await using var gateway = await GatewayFixture.StartAsync(GatewayFixture.Export(10, (CsnA, "ENABLED", ""), (CsnB, "ENABLED", "")));
         var clock = NowClock();
         using var terminal = gateway.NewTerminal(new MemoryFileStore(), clock);
         Assert.AreEqual(SyncStepResult.CycleCompleted, terminal.StepUntilCycleEnds());
 
+        // Card A is reported lost; card B's row carries a state ESUP-SGC never writes: B is set aside (keeps its
+        // state), A's change goes through.
         string bad = GatewayFixture.Export(10, (CsnA, "DISABLED", "LOST"), (CsnB, "ENABELD", ""));
         ImportOutcome outcome = await gateway.ImportAsync(bad);
-        Assert.IsFalse(outcome.Ok);
-        Assert.AreEqual(3, outcome.ErrorLine);
-        StringAssert.Contains(outcome.Message, "line 3");
-        StringAssert.Contains(outcome.Message, "ENABELD");
-        Assert.AreEqual(1L, gateway.Store.CurrentVersion().Version);
+        Assert.IsTrue(outcome.Ok, outcome.Message);
+        Assert.AreEqual(ImportStatus.Published, outcome.Status);
+        StringAssert.Contains(outcome.Message, "1 row set aside");
+        Assert.AreEqual("line 3, etat: not an ESUP-SGC card state (card id 2)", outcome.Report.SetAside.Single().ToString());
+        Assert.AreEqual(2L, gateway.Store.CurrentVersion().Version);
         ImportRecord logged = gateway.Store.RecentImports(1).Single();
-        Assert.IsFalse(logged.Ok);
-        StringAssert.Contains(logged.Message, "line 3");
+        StringAssert.Contains(logged.Report, "\"Line\":3", "the report is kept with the import");
+        Assert.IsFalse(logged.Report.Contains("ENABELD", StringComparison.Ordinal) || logged.Message.Contains("student2", StringComparison.Ordinal), "no value quoted");
 
-        // The operator's trigger says the same over HTTP, and the status page shows it.
-        using var http = new HttpClient { BaseAddress = gateway.BaseUri };
-        HttpResponseMessage response = await http.PostAsync("admin/import", null);
-        Assert.AreEqual((HttpStatusCode)422, response.StatusCode);
-        StringAssert.Contains(await response.Content.ReadAsStringAsync(), "line 3");
-        StringAssert.Contains(await http.GetStringAsync("/"), "line 3");
-
-        // The terminal keeps its list: the card A change in the bad export never happened.
         Advance(clock, 60_000);
         Assert.AreEqual(SyncStepResult.CycleCompleted, terminal.StepUntilCycleEnds());
-        Assert.AreEqual(1L, terminal.Allowlist.Version);
-        Assert.IsTrue(terminal.Tap(CardA).Approved);
+        Assert.AreEqual(ReasonCode.Lost, terminal.Tap(CardA).Reason);
+        Assert.IsTrue(terminal.Tap(CardB).Approved, "the set-aside card keeps its state in force");
 
-        // JSON exports: a bad element and a cut-off file.
-        File("[{\"id\":1,\"csn\":\"" + CsnA + "\",\"etat\":\"ENABLED\",\"eppn\":\"a@x\"},{\"id\":2,\"csn\":\"04zz\",\"etat\":\"ENABLED\",\"eppn\":\"b@x\"}]", gateway);
-        outcome = await gateway.Imports.ImportNowAsync();
-        Assert.IsFalse(outcome.Ok);
-        Assert.AreEqual(2, outcome.ErrorLine);
-        File("[{\"id\":1,\"csn\":\"" + CsnA + "\",\"etat\":\"ENAB", gateway);
-        outcome = await gateway.Imports.ImportNowAsync();
-        Assert.IsFalse(outcome.Ok);
-        StringAssert.Contains(outcome.Message, "not valid JSON");
-        Assert.AreEqual(1L, gateway.Store.CurrentVersion().Version);
+        // A cut export (ESUP-SGC answers 200 with a header-only body when the export is interrupted): held, the
+        // list in force stays, the terminal keeps deciding from it.
+        outcome = await gateway.ImportAsync("id;csn;Etat;Date de modification;Eppn;Motif\n");
+        Assert.AreEqual(ImportStatus.Refused, outcome.Status, outcome.Message);
+        // (Card A was found again and re-enabled in this export.)
+        string full = GatewayFixture.Export(10, (CsnA, "ENABLED", ""), (CsnB, "ENABLED", ""));
+        outcome = await gateway.ImportAsync(full.Substring(0, full.Length - 25));
+        Assert.AreEqual(ImportStatus.Held, outcome.Status, outcome.Message);
+        Assert.AreEqual(2L, gateway.Store.CurrentVersion().Version);
+
+        // The page shows the set-aside line and the held import; it needs a signed-in operator.
+        using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = gateway.BaseUri };
+        Assert.AreEqual(HttpStatusCode.Redirect, (await anonymous.GetAsync("/")).StatusCode);
+        Assert.AreEqual(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("api/v1/status")).StatusCode);
+        Assert.AreEqual(HttpStatusCode.Redirect, (await anonymous.PostAsync("admin/import", null)).StatusCode, "an admin action without sign-in goes to the sign-in form");
+        using HttpClient office = await gateway.SignedInClientAsync();
+        string page = await office.GetStringAsync("/");
+        StringAssert.Contains(page, "line 3, etat: not an ESUP-SGC card state (card id 2)");
+        StringAssert.Contains(page, $"id=\"held-{outcome.HeldId}\"");
+        StringAssert.Contains(page, "looks cut");
+        Assert.IsFalse(page.Contains("ENABELD", StringComparison.Ordinal));
+
+        // Without the antiforgery token the confirmation is refused (CSRF); with it the held import is published.
+        Assert.AreEqual(HttpStatusCode.BadRequest, (await office.PostAsync($"admin/held/{outcome.HeldId}/confirm", new FormUrlEncodedContent(new Dictionary<string, string>()))).StatusCode);
+        Assert.AreEqual(2L, gateway.Store.CurrentVersion().Version);
+        HttpResponseMessage confirmed = await GatewayFixture.PostFormAsync(office, $"admin/held/{outcome.HeldId}/confirm");
+        Assert.AreEqual(HttpStatusCode.Redirect, confirmed.StatusCode);
+        Assert.AreEqual(3L, gateway.Store.CurrentVersion().Version);
+        Assert.AreEqual(HeldStatus.Published, gateway.Store.HeldImports(1).Single().Status);
+        Assert.AreEqual(GatewayFixture.OperatorName, gateway.Store.HeldImports(1).Single().DecidedBy);
+        Advance(clock, 60_000);
+        Assert.AreEqual(SyncStepResult.CycleCompleted, terminal.StepUntilCycleEnds());
+        Assert.IsTrue(terminal.Tap(CardA).Approved, "the confirmed list reached the terminal");
+
+        // The JSON status needs the operator too.
+        string status = await office.GetStringAsync("api/v1/status");
+        StringAssert.Contains(status, "\"listVersion\":3");
+    }
+
+    [TestMethod]
+    public async Task SignInRefusesWrongPasswordsAndForeignHostsAreRefused()
+    {
+        await using var gateway = await GatewayFixture.StartAsync(GatewayFixture.Export(5, (CsnA, "ENABLED", "")));
+        var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
+        using var http = new HttpClient(handler) { BaseAddress = gateway.BaseUri };
+        string token = GatewayFixture.CsrfToken(await http.GetStringAsync("signin"));
+        HttpResponseMessage wrong = await http.PostAsync("signin", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = GatewayFixture.OperatorName, ["password"] = "guess", ["__csrf"] = token }));
+        Assert.AreEqual(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.AreEqual(HttpStatusCode.BadRequest, (await http.PostAsync("signin", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = GatewayFixture.OperatorName, ["password"] = GatewayFixture.OperatorPassword }))).StatusCode, "no antiforgery token");
+        Assert.AreEqual(HttpStatusCode.Redirect, (await http.GetAsync("/")).StatusCode);
+
+        // DNS rebinding: a page served under another host name gets nothing.
+        using var request = new HttpRequestMessage(HttpMethod.Get, "signin");
+        request.Headers.Host = "evil.example";
+        Assert.AreEqual(HttpStatusCode.BadRequest, (await http.SendAsync(request)).StatusCode);
     }
 
     [TestMethod]
@@ -353,7 +393,7 @@ public class SyncEndToEndTests
         terminal.ReaderHealthText = "degraded: 3 CRC errors";
         Assert.AreEqual(SyncStepResult.CycleCompleted, terminal.StepUntilCycleEnds());
 
-        using var http = new HttpClient { BaseAddress = gateway.BaseUri };
+        using HttpClient http = await gateway.SignedInClientAsync();
         string page = await http.GetStringAsync("/");
         StringAssert.Contains(page, GatewayFixture.TerminalId);
         StringAssert.Contains(page, "version 1");

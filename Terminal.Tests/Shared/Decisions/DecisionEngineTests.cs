@@ -65,6 +65,23 @@ namespace LeoCarte.Terminal.Tests.Decisions
         }
 
         [TestMethod]
+        public void AnOutOfOrderCardHasItsOwnReasonOtherBlockReasonsTheGeneralOne()
+        {
+            TestTerminal t = new TestTerminal(TerminalMode.Restaurant, 64);
+            byte[] broken = TestTerminal.Uid4(8);
+            byte[] blocked = TestTerminal.Uid4(9);
+            t.List.Add(broken, CardState.BlockedOther, 1008);
+            t.List.SetCategory(broken, BlockReason.OutOfOrder);
+            t.List.Add(blocked, CardState.BlockedOther, 1009);
+            t.List.SetCategory(blocked, 77);
+            Decision d = t.Tap(broken);
+            Assert.IsFalse(d.Approved);
+            Assert.AreEqual((int)ReasonCode.OutOfOrder, (int)d.Reason);
+            Assert.AreEqual("Carte hors service : adressez-vous au service carte", d.MessageFrench);
+            Assert.AreEqual((int)ReasonCode.Blocked, (int)t.Tap(blocked).Reason);
+        }
+
+        [TestMethod]
         public void LostAndStolenSendTheStudentToTheCardOffice()
         {
             Assert.IsTrue(ReasonText.InFrench(ReasonCode.Lost).IndexOf("adressez-vous au service carte") > 0);
@@ -75,7 +92,7 @@ namespace LeoCarte.Terminal.Tests.Decisions
                 Assert.IsNotNull(ReasonText.InEnglish((ReasonCode)code));
             }
 
-            Assert.AreEqual(23, ReasonText.Count, "one message per reason code");
+            Assert.AreEqual(24, ReasonText.Count, "one message per reason code");
         }
 
         [TestMethod]

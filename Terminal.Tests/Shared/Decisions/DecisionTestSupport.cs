@@ -120,6 +120,18 @@ namespace LeoCarte.Terminal.Tests.Decisions
             count++;
         }
 
+        /// <summary>Sets the category byte of a listed card (a tariff, or a blocked card's BlockReason).</summary>
+        public void SetCategory(byte[] uid, byte category)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (Same(uids[i], uid, 0, uid.Length))
+                {
+                    categories[i] = category;
+                }
+            }
+        }
+
         public bool TryFind(byte[] uid, int offset, int length, CardRecord into)
         {
             if (FailLookups)

@@ -1,0 +1,100 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text;
+using LeoCarte.Gateway.Import;
+using LeoCarte.Gateway.Lists;
+using LeoCarte.Gateway.Storage;
+
+// Import benchmark (issue 11): a campus export of N rows (default 100,000) written exactly as ESUP-SGC's
+// csvSearch writes it (label header, uppercase csn, LocalDateTime dates, renewed holders with the old card
+// DISABLED without motif), then: read (UTF-8 check + CsvHelper + row checks), plan against an empty list and
+// publish version 1 into SQLite, re-import with a day's changes (publish version 2), and check-export's dry run.
+// Prints wall time, bytes allocated and the process's peak working set for each step.
+//   dotnet run -c Release --project Tools/ImportBenchmark [-- --rows 100000]
+int rows = 100_000;
+for (int i = 0; i < args.Length; i++)
+{
+    if (args[i] == "--rows" && i + 1 < args.Length)
+    {
+        rows = int.Parse(args[++i]);
+    }
+}
+
+string folder = Path.Combine(Path.GetTempPath(), "leocarte-importbench-" + Guid.NewGuid().ToString("N"));
+Directory.CreateDirectory(folder);
+try
+{
+    var text = new StringWriter();
+    EsupSgcCsvWriter.WriteCampus(text, rows, 2026);
+    byte[] export = EsupSgcCsvWriter.Utf8(text.ToString());
+    text = null;
+    Console.WriteLine($"export: {rows:N0} rows, {export.Length:N0} bytes ({(double)export.Length / rows:0.0} bytes/row), written as ESUP-SGC csvSearch writes it");
+
+    Measure("read, first call (JIT included)", () => EsupSgcExport.Read(export));
+    ExportReadResult read = Measure("read (UTF-8 check, CsvHelper, row checks)", () => EsupSgcExport.Read(export));
+    Console.WriteLine($"  {read.Cards.Count:N0} sound rows, {read.SetAside.Count} set aside, looks cut: {read.LooksCut ?? "no"}");
+
+    var store = new SqlGatewayStore(new SqliteDialect(), "Data Source=" + Path.Combine(folder, "bench.db"));
+    store.Initialize();
+    var lists = new ListService(store, new AllowlistListEncoder(14, new byte[32]));
+    ImportOutcome first = Measure("first import: plan + publish version 1 (SQLite)", () => lists.Apply(read, "bench", DateTime.UtcNow));
+    Console.WriteLine("  " + first.Message);
+
+    // A day at the card office: 0.5 % of the cards change state (lost, stolen, re-enabled), 0.2 % new cards.
+    string day = ChangeADay(Encoding.UTF8.GetString(export), rows);
+    byte[] second = Encoding.UTF8.GetBytes(day);
+    ImportOutcome next = Measure("daily re-import: read + plan + publish version 2", () => lists.Apply(EsupSgcExport.Read(second), "bench", DateTime.UtcNow));
+    Console.WriteLine("  " + next.Message);
+    var (status, plan) = Measure("check-export dry run against version 2", () => lists.DryRun(EsupSgcExport.Read(second)));
+    Console.WriteLine($"  {status}: {plan.Report.ChangeLine()}");
+    Console.WriteLine($"snapshot of version 2: {lists.GetList(0).Bytes.Length:N0} bytes");
+    Console.WriteLine($"peak working set of the process: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024):N0} MB");
+}
+finally
+{
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    Directory.Delete(folder, true);
+}
+
+static T Measure<T>(string what, Func<T> step)
+{
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+    long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+    long heapBefore = GC.GetTotalMemory(true);
+    var watch = Stopwatch.StartNew();
+    T result = step();
+    watch.Stop();
+    long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+    long retained = GC.GetTotalMemory(true) - heapBefore;
+    Console.WriteLine($"{what}: {watch.Elapsed.TotalMilliseconds:N0} ms, {allocated / (1024.0 * 1024):N1} MB allocated, {retained / (1024.0 * 1024):N1} MB still held after");
+    return result;
+}
+
+static string ChangeADay(string export, int rows)
+{
+    string[] lines = export.Split('\n');
+    var random = new Random(7);
+    int changed = 0;
+    for (int i = 1; i < lines.Length - 1 && changed < rows / 200; i += random.Next(100, 300))
+    {
+        string[] f = lines[i].Split(';');
+        if (f[2] == "ENABLED" && f[1].Length > 0)
+        {
+            f[2] = "DISABLED";
+            f[5] = random.Next(3) == 0 ? "THEFT" : "LOST";
+            lines[i] = string.Join(";", f);
+            changed++;
+        }
+    }
+
+    var text = new StringBuilder(string.Join("\n", lines.Take(lines.Length - 1))).Append('\n');
+    for (int i = 0; i < rows / 500; i++)
+    {
+        text.Append(EsupSgcCsvWriter.Row(900_000 + i, "04FF" + i.ToString("X10"), "ENABLED", new DateTime(2026, 12, 1, 9, 0, 0).AddSeconds(i), $"new{i}@unicaen.fr", null));
+    }
+
+    return text.ToString();
+}
