@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using LeoCarte.Terminal;
+using LeoCarte.Simulator;
 using LeoCarte.Terminal.Decisions;
 
 namespace LeoCarte.VirtualTerminal;
@@ -223,7 +224,9 @@ public static class LunchService
     /// <summary>
     /// The modeled tap-to-decision time on an ESP32 (shared/design/cost-model.md) for 7-byte-UID cards: the loop
     /// iteration that saw the card (poll, anticollision and select, lookup, counters, journal) measured on the
-    /// simulator, plus storage at 1 ms per read and per write (assumption) and half the poll interval of wait.
+    /// simulator, plus storage at 1 ms per read and per write (assumption), half the poll interval of wait, and the
+    /// interpretation of the tap's IL instructions by nanoFramework's nanoCLR (count measured by
+    /// Tools/InterpreterBenchmark, ESP32 time per instruction an assumption with its source: CostModel).
     /// </summary>
     public static void PrintCostFigure(VirtualTerminalHost host, List<TapRecord> records, TextWriter o)
     {
@@ -237,7 +240,8 @@ public static class LunchService
 
         double pollWaitMs = host.App.PollIntervalMilliseconds / 2.0;
         const double StorageMs = 1.0;
-        double Total(TapRecord r) => pollWaitMs + r.ChipNs / 1e6 + (r.StorageReads + r.StorageWrites) * StorageMs;
+        double interpretationMs = model.InterpretationNs(CostModel.TapIlInstructions) / 1e6;
+        double Total(TapRecord r) => pollWaitMs + r.ChipNs / 1e6 + (r.StorageReads + r.StorageWrites) * StorageMs + interpretationMs;
         TapRecord typical = approved.OrderBy(Total).ElementAt(approved.Count / 2);
         double spiOverheadMs = typical.Transfers * model.TransferOverheadNs / 1e6;
         double spiBitsMs = typical.SpiBytes * 8 * 1e3 / model.SpiClockHz;
@@ -246,6 +250,7 @@ public static class LunchService
         o.WriteLine();
         o.WriteLine("==== modeled tap-to-decision time on an ESP32, 7-byte-UID card (cost-model.md) ====");
         o.WriteLine(model.ToString() + $"; storage 1 ms per read and per write (assumption); poll interval {host.App.PollIntervalMilliseconds} ms");
+        o.WriteLine(model.InterpreterAssumption());
         o.WriteLine($"approved 7-byte taps: {approved.Count}; median tap:");
         o.WriteLine($"  poll wait (half the poll interval)     {pollWaitMs,7:0.00} ms");
         o.WriteLine($"  SPI transfers x overhead               {spiOverheadMs,7:0.00} ms   ({typical.Transfers} transfers x {model.TransferOverheadNs / 1000.0:0} µs)");
@@ -254,6 +259,8 @@ public static class LunchService
         o.WriteLine($"  frame delays, chip timer, IRQ reads    {chipOtherMs,7:0.00} ms");
         o.WriteLine($"  storage reads (list, counters)         {typical.StorageReads * StorageMs,7:0.00} ms   ({typical.StorageReads} reads)");
         o.WriteLine($"  journal + counter writes               {typical.StorageWrites * StorageMs,7:0.00} ms   ({typical.StorageWrites} writes)");
+        o.WriteLine($"  without interpretation                 {Total(typical) - interpretationMs,7:0.00} ms");
+        o.WriteLine($"  interpretation (nanoCLR)               {interpretationMs,7:0.00} ms   ({CostModel.TapIlInstructions:N0} IL instructions per approved tap, Tools/InterpreterBenchmark, x {model.IlInstructionNs / 1000.0:0.###} µs)");
         o.WriteLine($"  total, card entering field → decision  {Total(typical),7:0.00} ms   (target ≤ 30 ms: {(Total(typical) <= 30 ? "met" : "NOT met")})");
         o.WriteLine($"over all {approved.Count} approved 7-byte taps: min {approved.Min(Total):0.00} ms, max {approved.Max(Total):0.00} ms; " +
             $"SPI per tap: {approved.Average(r => r.Transfers):0.0} transfers, {approved.Average(r => r.SpiBytes):0.0} bytes; over all {sevenByte.Count} decided 7-byte taps: mean {sevenByte.Average(Total):0.00} ms");

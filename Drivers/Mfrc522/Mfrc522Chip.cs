@@ -82,7 +82,6 @@ namespace LeoCarte.Drivers.Mfrc522
         private readonly byte[] tx = new byte[FifoSize + 8];
         private readonly byte[] rx = new byte[FifoSize + 8];
         private readonly byte[] statusRegisters = new byte[] { Register.ComIrq, Register.Error, Register.Status2, Register.FifoLevel, Register.Control, Register.Coll };
-        private readonly byte[] statusValues = new byte[6];
         private readonly byte[] healthRegisters = new byte[] { Register.Version, Register.TxControl, Register.TMode, Register.Status2, Register.Command };
         private readonly byte[] healthValues = new byte[5];
         private readonly byte[] verifyRegisters = new byte[] { Register.TMode, Register.TPrescaler, Register.TxControl, Register.TxAsk, Register.Mode, Register.RfCfg, Register.ComIEn };
@@ -101,6 +100,19 @@ namespace LeoCarte.Drivers.Mfrc522
         private bool irqLineUsable;
         private int irqLineMisses;
 
+        private int responseLength;
+        private int responseLastBits;
+        private int collisionPosition;
+        private long transfers;
+        private long transferredBytes;
+        private int consecutiveChipFaults;
+
+        // The status read of every wait (ComIrq, Error, Status2, FifoLevel, Control, Coll; §8.1.2.1 pipelined read)
+        // and a FIFO read of up to 64 bytes, as ready-made address bytes: copied into tx by one native Array.Copy
+        // instead of a loop with a call per byte.
+        private readonly byte[] statusReadTx;
+        private readonly byte[] fifoReadTx;
+
         private byte comIrq;
         private byte error;
         private byte status2;
@@ -114,6 +126,17 @@ namespace LeoCarte.Drivers.Mfrc522
             this.pins = pins;
             this.options = options == null ? new Mfrc522Options() : options;
             irqLineUsable = this.options.UseIrqPin;
+            statusReadTx = new byte[statusRegisters.Length + 1];
+            for (int i = 0; i < statusRegisters.Length; i++)
+            {
+                statusReadTx[i] = Register.ReadAddress(statusRegisters[i]);
+            }
+
+            fifoReadTx = new byte[FifoSize];
+            for (int i = 0; i < FifoSize; i++)
+            {
+                fifoReadTx[i] = Register.ReadAddress(Register.FifoData);
+            }
         }
 
         public Mfrc522Options Options => options;
@@ -124,17 +147,17 @@ namespace LeoCarte.Drivers.Mfrc522
         public ChipKind Kind => ChipVersion.Classify(Version);
 
         /// <summary>Bytes placed in the caller's buffer by the last exchange.</summary>
-        public int ResponseLength { get; private set; }
+        public int ResponseLength => responseLength;
 
         /// <summary>Valid bits in the last received byte (ControlReg RxLastBits, §9.3.1.13); 0 = all eight.</summary>
-        public int ResponseLastBits { get; private set; }
+        public int ResponseLastBits => responseLastBits;
 
         /// <summary>
         /// After <see cref="ReaderResult.Collision"/>: CollReg CollPos (§9.3.1.15), the 1-based position of the first
         /// colliding bit counted in the FIFO's bit layout (bit 1 = bit 0 of the first FIFO byte, so a frame received
         /// with RxAlign = r starts at position r + 1); 0 when the chip says the position is not valid.
         /// </summary>
-        public int CollisionPosition { get; private set; }
+        public int CollisionPosition => collisionPosition;
 
         /// <summary>True while TxModeReg/RxModeReg have their CRC bits set (the chip appends and checks CRC_A).</summary>
         public bool HardwareCrc => hardwareCrc;
@@ -145,11 +168,12 @@ namespace LeoCarte.Drivers.Mfrc522
         /// <summary>False once the watchdog has seen the IRQ line fail to signal completed commands; waits then poll ComIrqReg.</summary>
         public bool IrqLineUsable => irqLineUsable;
 
-        // Counters (never reset; the terminal reports them).
-        public long Transfers { get; private set; }
-        public long TransferredBytes { get; private set; }
+        // Counters (never reset; the terminal reports them). The per-exchange ones are plain fields behind read-only
+        // properties: nanoFramework's interpreter does not inline accessors, so a private setter is a call per use.
+        public long Transfers => transfers;
+        public long TransferredBytes => transferredBytes;
         public int ChipFaults { get; private set; }
-        public int ConsecutiveChipFaults { get; private set; }
+        public int ConsecutiveChipFaults => consecutiveChipFaults;
         public int HealthChecks { get; private set; }
         public int SoftResets { get; private set; }
         public int HardResets { get; private set; }
@@ -160,23 +184,28 @@ namespace LeoCarte.Drivers.Mfrc522
 
         private void Transfer(int length)
         {
-            Transfers++;
-            TransferredBytes += length;
+            transfers++;
+            transferredBytes += length;
             bus.Transfer(tx, rx, length);
         }
 
         public void WriteRegister(byte register, byte value)
         {
-            tx[0] = Register.WriteAddress(register);
+            // Register.WriteAddress, inlined: this runs for most transfers of an exchange.
+            tx[0] = (byte)(register << 1);
             tx[1] = value;
-            Transfer(2);
+            transfers++;
+            transferredBytes += 2;
+            bus.Transfer(tx, rx, 2);
         }
 
         public byte ReadRegister(byte register)
         {
-            tx[0] = Register.ReadAddress(register);
+            tx[0] = (byte)(0x80 | (register << 1));
             tx[1] = 0;
-            Transfer(2);
+            transfers++;
+            transferredBytes += 2;
+            bus.Transfer(tx, rx, 2);
             return rx[1];
         }
 
@@ -201,30 +230,18 @@ namespace LeoCarte.Drivers.Mfrc522
         /// byte all go to the same register).</summary>
         public void WriteFifo(byte[] data, int offset, int count)
         {
-            tx[0] = Register.WriteAddress(Register.FifoData);
-            for (int i = 0; i < count; i++)
-            {
-                tx[i + 1] = data[offset + i];
-            }
-
+            tx[0] = (byte)(Register.FifoData << 1);
+            System.Array.Copy(data, offset, tx, 1, count);
             Transfer(count + 1);
         }
 
         /// <summary>Reads <paramref name="count"/> bytes from the FIFO in one transfer (the FIFO address repeated).</summary>
         public void ReadFifo(byte[] destination, int offset, int count)
         {
-            byte address = Register.ReadAddress(Register.FifoData);
-            for (int i = 0; i < count; i++)
-            {
-                tx[i] = address;
-            }
-
+            System.Array.Copy(fifoReadTx, 0, tx, 0, count);
             tx[count] = 0;
             Transfer(count + 1);
-            for (int i = 0; i < count; i++)
-            {
-                destination[offset + i] = rx[i + 1];
-            }
+            System.Array.Copy(rx, 1, destination, offset, count);
         }
 
         // ---------------------------------------------------------------- init, reset, self-test
@@ -288,7 +305,7 @@ namespace LeoCarte.Drivers.Mfrc522
                 return ChipFault();
             }
 
-            ConsecutiveChipFaults = 0;
+            consecutiveChipFaults = 0;
             return ReaderResult.Ok;
         }
 
@@ -447,9 +464,9 @@ namespace LeoCarte.Drivers.Mfrc522
         public ReaderResult Transceive(byte[] frame, int offset, int count, int txLastBits, int rxAlign, int timeoutTicks,
             byte[] response, int responseOffset, int responseCapacity)
         {
-            ResponseLength = 0;
-            ResponseLastBits = 0;
-            CollisionPosition = 0;
+            responseLength = 0;
+            responseLastBits = 0;
+            collisionPosition = 0;
             if (count < 1 || count > FifoSize || txLastBits < 0 || txLastBits > 7 || rxAlign < 0 || rxAlign > 7)
             {
                 return ReaderResult.InvalidArgument;
@@ -494,9 +511,9 @@ namespace LeoCarte.Drivers.Mfrc522
         /// </summary>
         public ReaderResult Authenticate(byte[] frame, int offset, int timeoutTicks)
         {
-            ResponseLength = 0;
-            ResponseLastBits = 0;
-            CollisionPosition = 0;
+            responseLength = 0;
+            responseLastBits = 0;
+            collisionPosition = 0;
             if (transceiveRunning)
             {
                 // Transceive never ends by itself (§10.3.1.8): stop it before starting another command.
@@ -584,39 +601,44 @@ namespace LeoCarte.Drivers.Mfrc522
             // Without the IRQ line each check is one transfer (≥ one 50 µs tick on the device), so a long timer
             // needs proportionally more reads before it can have fired; the wall-clock limit still bounds the wait.
             int maxReads = options.MaxStatusReads + (irqLineUsable ? 0 : 4 * timeoutTicks);
+            int maxSpins = options.MaxIrqLineReads;
+            IReaderPins line = pins;
+            int statusLength = statusReadTx.Length;
             for (int reads = 0; reads < maxReads; reads++)
             {
                 bool lineSeen = false;
                 if (irqLineUsable)
                 {
-                    for (int spins = 0; spins < options.MaxIrqLineReads; spins++)
+                    for (int spins = 0; spins < maxSpins; spins++)
                     {
-                        if (pins.IrqAsserted)
+                        if (line.IrqAsserted)
                         {
                             lineSeen = true;
                             break;
                         }
 
-                        if ((spins & 0x0F) == 0x0F && pins.MonotonicMilliseconds - start > lineLimit)
+                        if ((spins & 0x0F) == 0x0F && line.MonotonicMilliseconds - start > lineLimit)
                         {
                             break;
                         }
                     }
                 }
 
-                ReadRegisters(statusRegisters, statusRegisters.Length, statusValues);
-                comIrq = statusValues[0];
-                error = statusValues[1];
-                status2 = statusValues[2];
-                fifoLevel = statusValues[3];
-                control = statusValues[4];
-                coll = statusValues[5];
+                // One pipelined read of the six status registers (§8.1.2.1): rx[i + 1] answers tx[i].
+                System.Array.Copy(statusReadTx, tx, statusLength);
+                Transfer(statusLength);
+                comIrq = rx[1];
+                error = rx[2];
+                status2 = rx[3];
+                fifoLevel = rx[4];
+                control = rx[5];
+                coll = rx[6];
 
                 bool done = (comIrq & doneMask) != 0;
                 if (done || (comIrq & TimerIrq) != 0)
                 {
                     NoteIrqLine(lineSeen);
-                    ConsecutiveChipFaults = 0;
+                    consecutiveChipFaults = 0;
                     return done ? ReaderResult.Ok : ReaderResult.Timeout;
                 }
 
@@ -670,18 +692,18 @@ namespace LeoCarte.Drivers.Mfrc522
                 ReadFifo(response, responseOffset, level);
             }
 
-            ResponseLength = level;
-            ResponseLastBits = control & 0x07;
+            responseLength = level;
+            responseLastBits = control & 0x07;
 
             if ((error & CollErr) != 0)
             {
                 int position = coll & 0x1F;
-                CollisionPosition = (coll & CollPosNotValid) != 0 ? 0 : (position == 0 ? 32 : position);
+                collisionPosition = (coll & CollPosNotValid) != 0 ? 0 : (position == 0 ? 32 : position);
                 AfterFailure();
                 return ReaderResult.Collision;
             }
 
-            if (level == 1 && ResponseLastBits == 4)
+            if (level == 1 && responseLastBits == 4)
             {
                 // A 4-bit ACK/NAK carries no CRC; with RxCRCEn on the chip flags it anyway (§9.3.1.7 CRCErr).
                 return ReaderResult.Ok;
@@ -705,7 +727,7 @@ namespace LeoCarte.Drivers.Mfrc522
         private ReaderResult ChipFault()
         {
             ChipFaults++;
-            ConsecutiveChipFaults++;
+            consecutiveChipFaults++;
             return ReaderResult.ChipFault;
         }
 

@@ -50,6 +50,37 @@ namespace LeoCarte.Simulator
         public long SelfTestNs { get; set; } = 100_000;
 
         /// <summary>
+        /// ESP32 time of one interpreted IL instruction (nanoFramework's nanoCLR interprets IL; there is no JIT).
+        /// ASSUMPTION until measured on hardware, derived from the one published nanoFramework ESP32 loop timing we
+        /// found: nanoframework/Home#1013 (firmware 1.8.0.6): <c>while (true) led.Toggle();</c> gives an 81 kHz
+        /// square wave on ESP32_PSRAM_REV3 (this terminal's firmware), i.e. 162,000 loop iterations per second,
+        /// 6.17 µs each. A Release build of that loop is 3 IL instructions (ldloc, callvirt of the native Toggle,
+        /// br), so 6.17 µs / 3 = 2.06 µs per instruction. Upper bound: the whole native GPIO call is counted as one
+        /// instruction; plain arithmetic and field access cost less. (ESP32_REV3 firmware: 27 kHz, 6.2 µs.)
+        /// Counts come from Tools/InterpreterBenchmark (clr-opcount); a device measurement replaces this figure.
+        /// </summary>
+        public long IlInstructionNs { get; set; } = 2_057;
+
+        /// <summary>
+        /// IL instructions the ESP32 interprets for one approved 7-byte tap, from the loop iteration that sees the
+        /// card to the journaled decision (driver, lookup, decision, counters, journal), that add to the modeled
+        /// time: the replayed chip's own IL and the driver's spinning on the IRQ line (which overlaps the chip and RF
+        /// wait the model already charges) excluded. Measured by <c>dotnet run --project Tools/InterpreterBenchmark</c> with clr-opcount. The
+        /// virtual terminal cannot run the interpreter, so it adds this figure; <c>.ci/nano-app.sh</c> re-measures it
+        /// and fails when it drifts by more than 5 %.
+        /// </summary>
+        public const long TapIlInstructions = 16_986;
+
+        /// <summary>Interpretation time of <paramref name="ilInstructions"/> at <see cref="IlInstructionNs"/>.</summary>
+        public long InterpretationNs(long ilInstructions) => ilInstructions * IlInstructionNs;
+
+        /// <summary>One line stating the interpreter parameter and its source (printed with every figure that uses it).</summary>
+        public string InterpreterAssumption() =>
+            "ASSUMPTION (not yet measured on hardware): " + Us(IlInstructionNs) + " µs per interpreted IL instruction on the ESP32 — upper bound from "
+            + "nanoframework/Home#1013: `while (true) led.Toggle();` = 3 IL instructions per iteration, 81 kHz square wave on ESP32_PSRAM_REV3 "
+            + "= 6.17 µs per iteration (the native GPIO call counted as one instruction)";
+
+        /// <summary>
         /// Zero-time RF (frames, frame delays, authentication): every card answer is there at the next register
         /// read. This reproduces the "register stub that answers every poll on the first read" used for the
         /// reference driver figures in shared/design/reader-facts.md, so counts can be compared with that table.

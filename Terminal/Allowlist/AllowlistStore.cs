@@ -33,7 +33,7 @@ namespace LeoCarte.Terminal.Allowlist
         private readonly string[] overlayNames = new string[2];
         private readonly Overlay overlay;
         private readonly int newTableBlockSize;
-        private readonly EntryCodec lookupCodec = new EntryCodec();
+        private readonly EntryCodec lookupCodec = new EntryCodec { KeyValueOnly = true };
         private readonly EntryKey target = new EntryKey();
         private readonly byte[] header = new byte[TableFormat.HeaderSize];
         private byte[] block = new byte[0];
@@ -187,10 +187,10 @@ namespace LeoCarte.Terminal.Allowlist
         }
 
         /// <summary>Storage reads the last <see cref="TryFind"/> made (0, 1 or 2).</summary>
-        public int LastLookupReads { get; private set; }
+        public int LastLookupReads => lastLookupReads;
 
         /// <summary>Entries decoded by the last lookup (the managed compute a device measurement will cost).</summary>
-        public int LastLookupEntriesDecoded { get; private set; }
+        public int LastLookupEntriesDecoded => lastLookupEntriesDecoded;
 
         /// <summary>Lookups that met undecodable flash data or a failing read since construction (diagnostics).</summary>
         public int CorruptBlockCount { get; private set; }
@@ -200,10 +200,10 @@ namespace LeoCarte.Terminal.Allowlist
         /// means "storage fault", not "unknown card" (the decision engine can say so instead of refusing the card
         /// as unknown).
         /// </summary>
-        public bool LastLookupFailed { get; private set; }
+        public bool LastLookupFailed => lastLookupFailed;
 
         /// <summary>Version of the list the last <see cref="TryFind"/> searched, read under the same lock.</summary>
-        public long LastLookupVersion { get; private set; }
+        public long LastLookupVersion => lastLookupVersion;
 
         /// <summary>Block size this store uses for tables it writes.</summary>
         internal int NewTableBlockSize
@@ -236,6 +236,13 @@ namespace LeoCarte.Terminal.Allowlist
         {
             return overlayNames[file];
         }
+
+        // Lookup figures as plain fields: nanoFramework's interpreter does not inline accessors, and the tap path's
+        // lookup publishes four of them.
+        private int lastLookupReads;
+        private int lastLookupEntriesDecoded;
+        private bool lastLookupFailed;
+        private long lastLookupVersion;
 
         internal string IndexName(int slot)
         {
@@ -365,10 +372,10 @@ namespace LeoCarte.Terminal.Allowlist
                 }
 
                 // Published only by the tap path's own call, so an update checking a delta meanwhile cannot blur them.
-                LastLookupReads = searchReads;
-                LastLookupEntriesDecoded = searchDecoded;
-                LastLookupFailed = searchFailed;
-                LastLookupVersion = Version;
+                lastLookupReads = searchReads;
+                lastLookupEntriesDecoded = searchDecoded;
+                lastLookupFailed = searchFailed;
+                lastLookupVersion = Version;
                 return found;
             }
         }

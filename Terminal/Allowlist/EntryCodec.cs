@@ -26,6 +26,9 @@ namespace LeoCarte.Terminal.Allowlist
         public byte Category;
         public bool IsRemoval;
 
+        /// <summary>Decode delta-coded keys by value only (<see cref="EntryKey.SetValueOnly"/>): for the lookup, which compares values.</summary>
+        public bool KeyValueOnly;
+
         /// <summary>
         /// Size of the entry starting at buffer[offset], given <paramref name="available"/> bytes there:
         /// the size, 0 when a second byte is needed to tell, or -1 when the tag or length byte is invalid.
@@ -109,7 +112,14 @@ namespace LeoCarte.Terminal.Allowlist
                     return false;
                 }
 
-                Key.SetValue(length, Key.Value + delta);
+                if (KeyValueOnly)
+                {
+                    Key.SetValueOnly(length, Key.Value + delta);
+                }
+                else
+                {
+                    Key.SetValue(length, Key.Value + delta);
+                }
             }
             else
             {
@@ -122,6 +132,7 @@ namespace LeoCarte.Terminal.Allowlist
                 if (Key.Length == length)
                 {
                     // Must be strictly above the previous key of the same length.
+                    Key.EnsureBytes();
                     int order = CardUid.Compare(buffer, p, length, Key.Bytes, 0, length);
                     if (order <= 0)
                     {

@@ -18,12 +18,20 @@ namespace LeoCarte.Terminal.Allowlist
 
         public void Clear()
         {
+            bytesStale = false;
             Length = 0;
             Value = 0;
         }
 
+        /// <summary>
+        /// True after <see cref="SetValueOnly"/>: <see cref="Bytes"/> does not hold the key until
+        /// <see cref="EnsureBytes"/>. Only the lookup's own codec uses it (its keys are compared by Value).
+        /// </summary>
+        private bool bytesStale;
+
         public void Set(byte[] source, int offset, int length)
         {
+            bytesStale = false;
             Length = length;
             Value = 0;
             for (int i = 0; i < length; i++)
@@ -36,6 +44,8 @@ namespace LeoCarte.Terminal.Allowlist
 
         public void CopyFrom(EntryKey other)
         {
+            other.EnsureBytes();
+            bytesStale = false;
             Length = other.Length;
             Value = other.Value;
             for (int i = 0; i < other.Length; i++)
@@ -45,8 +55,37 @@ namespace LeoCarte.Terminal.Allowlist
         }
 
         /// <summary>Sets Value and rewrites Bytes from it (4- and 7-byte keys).</summary>
+        /// <summary>
+        /// Sets a 4 or 7-byte key by its value only, leaving <see cref="Bytes"/> stale: the lookup decodes up to a
+        /// few dozen delta-coded keys per block and compares them by value, so writing their bytes each time was an
+        /// 8-step loop per entry for nothing (nanoFramework interprets every step).
+        /// </summary>
+        public void SetValueOnly(int length, ulong value)
+        {
+            Length = length;
+            Value = value;
+            bytesStale = true;
+        }
+
+        /// <summary>Brings <see cref="Bytes"/> in step with <see cref="Value"/> after <see cref="SetValueOnly"/>.</summary>
+        public void EnsureBytes()
+        {
+            if (bytesStale)
+            {
+                ulong value = Value;
+                for (int i = Length - 1; i >= 0; i--)
+                {
+                    Bytes[i] = (byte)value;
+                    value >>= 8;
+                }
+
+                bytesStale = false;
+            }
+        }
+
         public void SetValue(int length, ulong value)
         {
+            bytesStale = false;
             Length = length;
             Value = value;
             for (int i = length - 1; i >= 0; i--)
@@ -69,6 +108,8 @@ namespace LeoCarte.Terminal.Allowlist
                 return Value == other.Value ? 0 : (Value < other.Value ? -1 : 1);
             }
 
+            EnsureBytes();
+            other.EnsureBytes();
             for (int i = 0; i < Length; i++)
             {
                 int d = Bytes[i] - other.Bytes[i];
@@ -95,6 +136,7 @@ namespace LeoCarte.Terminal.Allowlist
                     return prefix | Value;
                 }
 
+                EnsureBytes();
                 ulong head = 0;
                 for (int i = 0; i < 7; i++)
                 {

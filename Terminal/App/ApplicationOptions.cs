@@ -41,6 +41,14 @@ namespace LeoCarte.Terminal.App
         /// <summary>Seed of the sync backoff jitter (per terminal on the device: spreads a fleet's retries).</summary>
         public uint SyncSeed = 1;
 
+        /// <summary>
+        /// The request signer's SHA-256 and HMAC-SHA256; null = the portable subset code (Terminal/Crypto), as on the
+        /// host and on nanoCLR. The device passes Terminal/Device/Sync/NativeMessageHasher: HMAC-SHA256 by
+        /// nanoFramework's native HMACSHA256 (System.Security.Cryptography 1.0.43), about 280,000 interpreted IL
+        /// instructions less per KB signed (Tools/InterpreterBenchmark).
+        /// </summary>
+        public LeoCarte.Terminal.Sync.IMessageHasher MessageHasher;
+
         /// <summary>Sync options (interval from the configuration); null = defaults.</summary>
         public LeoCarte.Terminal.Sync.SyncOptions Sync;
     }

@@ -137,7 +137,8 @@ namespace LeoCarte.Terminal.App
             }
 
             Wifi = link == null ? null : new WifiSupervisor(link, options.SyncSeed);
-            RequestSigner signer = new RequestSigner(configuration.TerminalId, configuration.TerminalSecret, new PortableMessageHasher());
+            IMessageHasher hasher = options.MessageHasher != null ? options.MessageHasher : new PortableMessageHasher();
+            RequestSigner signer = new RequestSigner(configuration.TerminalId, configuration.TerminalSecret, hasher);
             ListSink = new AllowlistListSink(Allowlist, configuration.SiteId, configuration.ListKey);
             SyncOptions syncOptions = ConfigurationMapping.ToSyncOptions(configuration, options);
             SyncIntervalMilliseconds = syncOptions.IntervalSeconds * 1000L;

@@ -1,3 +1,5 @@
+using System;
+
 namespace LeoCarte.Terminal.Crypto
 {
     /// <summary>
@@ -6,7 +8,17 @@ namespace LeoCarte.Terminal.Crypto
     /// </summary>
     public static class Crc32
     {
-        private static readonly uint[] Table = BuildTable();
+        // Slicing-by-4 (Kounavis & Berry, "A Systematic Approach to Building High Performance Software-based CRC
+        // Generators", 2005): Table0 is the classic byte table, TableK[n] the CRC of byte n followed by K zero bytes,
+        // so four bytes are folded per step with one native 32-bit load (BitConverter.ToUInt32 is an InternalCall
+        // on nanoFramework) and four lookups: about 10 interpreted IL instructions per byte instead of 22 for the
+        // byte-wise loop. 4 KB of tables. The word load is little-endian on every nanoFramework target (ESP32,
+        // Cortex-M) and on the host; a big-endian runtime would take the byte-wise path (checked once).
+        private static readonly uint[] Table0 = BuildTable();
+        private static readonly uint[] Table1 = Slice(Table0, Table0);
+        private static readonly uint[] Table2 = Slice(Table0, Table1);
+        private static readonly uint[] Table3 = Slice(Table0, Table2);
+        private static readonly bool WordLoadIsLittleEndian = BitConverter.ToUInt32(new byte[] { 1, 0, 0, 0 }, 0) == 1;
 
         public static uint Compute(byte[] data, int offset, int count)
         {
@@ -19,13 +31,29 @@ namespace LeoCarte.Terminal.Crypto
         /// </summary>
         public static uint Append(uint crc, byte[] data, int offset, int count)
         {
-            crc ^= 0xFFFFFFFF;
-            for (int i = 0; i < count; i++)
+            uint c = crc ^ 0xFFFFFFFF;
+            uint[] t0 = Table0;
+            int p = offset;
+            int end = offset + count;
+            if (WordLoadIsLittleEndian)
             {
-                crc = Table[(crc ^ data[offset + i]) & 0xFF] ^ (crc >> 8);
+                uint[] t1 = Table1, t2 = Table2, t3 = Table3;
+                int words = end - 3;
+                while (p < words)
+                {
+                    c ^= BitConverter.ToUInt32(data, p);
+                    c = t3[c & 0xFF] ^ t2[(c >> 8) & 0xFF] ^ t1[(c >> 16) & 0xFF] ^ t0[c >> 24];
+                    p += 4;
+                }
             }
 
-            return crc ^ 0xFFFFFFFF;
+            while (p < end)
+            {
+                c = t0[(c ^ data[p]) & 0xFF] ^ (c >> 8);
+                p++;
+            }
+
+            return c ^ 0xFFFFFFFF;
         }
 
         private static uint[] BuildTable()
@@ -40,6 +68,19 @@ namespace LeoCarte.Terminal.Crypto
                 }
 
                 table[n] = c;
+            }
+
+            return table;
+        }
+
+        /// <summary>The next slicing table: previous[n] advanced by one more zero byte.</summary>
+        private static uint[] Slice(uint[] table0, uint[] previous)
+        {
+            uint[] table = new uint[256];
+            for (int n = 0; n < 256; n++)
+            {
+                uint c = previous[n];
+                table[n] = table0[c & 0xFF] ^ (c >> 8);
             }
 
             return table;

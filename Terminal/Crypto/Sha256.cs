@@ -150,12 +150,10 @@ namespace LeoCarte.Terminal.Crypto
             sha.Final(output, outputOffset);
         }
 
-        private static uint RotateRight(uint x, int n)
-        {
-            return (x >> n) | (x << (32 - n));
-        }
-
-        // FIPS 180-4 §6.2.2: message schedule then 64 rounds on one 512-bit block.
+        // FIPS 180-4 §6.2.2: message schedule then 64 rounds on one 512-bit block. The rotations are written out
+        // (ROTR n = x >> n | x << (32 - n)) and Ch/Maj use their two-operation forms (g ^ (e & (f ^ g)),
+        // (a & b) | (c & (a | b))): nanoFramework's interpreter does not inline, and a helper call per rotation
+        // cost about a third of the block (IL counts: Tools/InterpreterBenchmark).
         private void Compress(byte[] block, int offset)
         {
             uint[] w = schedule;
@@ -169,21 +167,20 @@ namespace LeoCarte.Terminal.Crypto
             {
                 uint w15 = w[t - 15];
                 uint w2 = w[t - 2];
-                uint sigma0 = RotateRight(w15, 7) ^ RotateRight(w15, 18) ^ (w15 >> 3);
-                uint sigma1 = RotateRight(w2, 17) ^ RotateRight(w2, 19) ^ (w2 >> 10);
+                uint sigma0 = ((w15 >> 7) | (w15 << 25)) ^ ((w15 >> 18) | (w15 << 14)) ^ (w15 >> 3);
+                uint sigma1 = ((w2 >> 17) | (w2 << 15)) ^ ((w2 >> 19) | (w2 << 13)) ^ (w2 >> 10);
                 w[t] = unchecked(w[t - 16] + sigma0 + w[t - 7] + sigma1);
             }
 
+            uint[] k = RoundConstants;
             uint a = state[0], b = state[1], c = state[2], d = state[3];
             uint e = state[4], f = state[5], g = state[6], h = state[7];
             for (int t = 0; t < 64; t++)
             {
-                uint bigSigma1 = RotateRight(e, 6) ^ RotateRight(e, 11) ^ RotateRight(e, 25);
-                uint choose = (e & f) ^ (~e & g);
-                uint t1 = unchecked(h + bigSigma1 + choose + RoundConstants[t] + w[t]);
-                uint bigSigma0 = RotateRight(a, 2) ^ RotateRight(a, 13) ^ RotateRight(a, 22);
-                uint majority = (a & b) ^ (a & c) ^ (b & c);
-                uint t2 = unchecked(bigSigma0 + majority);
+                uint t1 = unchecked(h + (((e >> 6) | (e << 26)) ^ ((e >> 11) | (e << 21)) ^ ((e >> 25) | (e << 7)))
+                    + (g ^ (e & (f ^ g))) + k[t] + w[t]);
+                uint t2 = unchecked((((a >> 2) | (a << 30)) ^ ((a >> 13) | (a << 19)) ^ ((a >> 22) | (a << 10)))
+                    + ((a & b) | (c & (a | b))));
                 h = g;
                 g = f;
                 f = e;

@@ -36,6 +36,9 @@ namespace LeoCarte.Terminal.Device
             ApplicationOptions options = new ApplicationOptions();
             options.SyncSeed = (uint)Environment.TickCount64 ^ 0x5A17u;
 
+            // Request signatures by the firmware's native HMAC-SHA256 instead of interpreted IL (see NativeMessageHasher).
+            options.MessageHasher = new NativeMessageHasher();
+
             application = new TerminalApplication(new DevicePlatform(), files, clockHardware, new LineWriter(Console.WriteLine), options);
             application.Boot();
 

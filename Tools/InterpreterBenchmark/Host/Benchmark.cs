@@ -1,0 +1,216 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using LeoCarte.NanoApp;
+using LeoCarte.Simulator;
+using LeoCarte.Terminal.App;
+
+namespace LeoCarte.Tools.InterpreterBenchmark;
+
+/// <summary>Runs nanoCLR with clr-opcount once per distinct (op, a, b, c) and remembers the count.</summary>
+public sealed class OpCounter
+{
+    private readonly NanoToolchain nano;
+    private readonly Dictionary<string, long> counts = new();
+
+    public OpCounter(NanoToolchain nano) => this.nano = nano;
+
+    public long Count(int op, int a, int b, int c)
+    {
+        string key = $"{op}/{a}/{b}/{c}";
+        if (counts.TryGetValue(key, out long known)) return known;
+        NanoRun run = nano.Run(op, a, b, c, count: true);
+        if (!run.Ended || run.Opcodes < 0)
+        {
+            throw new InvalidOperationException($"nanoCLR run {key} did not finish: {string.Join(" | ", run.Lines.TakeLast(5))} {run.Stderr}");
+        }
+
+        counts[key] = run.Opcodes;
+        return run.Opcodes;
+    }
+}
+
+/// <summary>One measured operation: IL instructions of the operation alone, and of the replay fake inside it.</summary>
+public sealed class IlFigure
+{
+    public string Name;
+    public long Instructions;
+    public long FakeInstructions;
+    public string Note;
+
+    /// <summary>IL of the driver spinning on the IRQ line inside this operation (overlaps the chip wait already modeled).</summary>
+    public long SpinInstructions;
+
+    /// <summary>Device IL that adds to the tap time: the spinning excluded.</summary>
+    public long Additive => Device - SpinInstructions;
+
+    /// <summary>The code that runs on the device: the operation minus the replayed chip (on the ESP32 the SPI adapter and a native call, already charged per transfer).</summary>
+    public long Device => Instructions - FakeInstructions;
+}
+
+/// <summary>
+/// Counts the IL instructions nanoFramework's interpreter executes per operation (clr-opcount from
+/// ../shared/nanoframework): every figure is the difference of two runs that do the same setup, one with and one
+/// without the operation (or with N and 0 repetitions, divided by N), so boot, list building and printing cancel
+/// out. Loop iterations of the application are costed inside the scripted lunch of <see cref="LunchScript"/>:
+/// the run stopping after iteration S+1 minus the run stopping after S.
+/// </summary>
+public static class Benchmark
+{
+    public static int Run(HostRuns host, NanoToolchain nano)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var model = host.CostModel;
+        Console.WriteLine("LéoCarte interpreter benchmark: IL instructions executed by nanoFramework's nanoCLR (clr-opcount), per operation");
+        Console.WriteLine($"nanoCLR: {nano.Root}/clr-opcount (nf-interpreter, counts every IL opcode it executes); assemblies: mscorlib 1.17.11, LeoCarte.Drivers, LeoCarte.Terminal.Core, LeoCarte.NanoApp (.pe by the MetadataProcessor)");
+        Console.WriteLine("each figure = run with the operation - run without it (same setup); the replayed chip's own IL (\"fake\") is measured alone and subtracted for the device figure");
+        Console.WriteLine();
+
+        var counter = new OpCounter(nano);
+        long Count(int op, int a, int b = 0, int c = 0) => counter.Count(op, a, b, c);
+        IlFigure Step(string name, int step) => StepFigure(host, counter, name, step);
+
+        LunchScript script = host.Script;
+        int tap7 = FirstApprovedTap(host);
+        int unknown = Enumerable.Range(0, script.StepCount).First(i => script.CardEnteringAt(i) == LunchScript.UnknownCard);
+        int classic = Enumerable.Range(0, script.StepCount).First(i => script.CardEnteringAt(i) == LunchScript.KarimClassic);
+        int resting = script.FindStep(TapKind.Resting, tap7);
+        // Empty polls: four consecutive idle iterations of the 15 s idle after alice's second tap (one of them may
+        // carry the 5 s status refresh).
+        int secondAlice = script.FindStep(TapKind.Decided, tap7 + 1);
+        int idle = script.FindStep(TapKind.None, secondAlice + 8);
+
+        var figures = new List<IlFigure>();
+        var idleFigures = Enumerable.Range(idle, 4).Select(i => Step("empty poll", i)).ToList();
+        IlFigure emptyPoll = idleFigures.OrderBy(f => f.Instructions).First();
+        IlFigure refresh = idleFigures.OrderBy(f => f.Instructions).Last();
+        figures.Add(emptyPoll);
+        if (refresh.Instructions > emptyPoll.Instructions * 2)
+        {
+            refresh.Name = "empty poll + 5 s status refresh";
+            figures.Add(refresh);
+        }
+
+        IlFigure tap = Step("7-byte tap, card in field -> decision (approved, journaled)", tap7);
+        figures.Add(tap);
+        figures.Add(Step("7-byte tap, unknown card (denied, journaled)", unknown));
+        figures.Add(Step("4-byte Classic card tap (UID only, approved)", classic));
+        figures.Add(Step("poll of a card resting on the reader", resting));
+
+        long classicRead = Count(NanoOp.ClassicRead, 1) - Count(NanoOp.ClassicRead, 0);
+        int classicIrq = host.Classic.IrqReads.Count, classicClock = host.Classic.ClockReads.Count;
+        figures.Add(new IlFigure
+        {
+            Name = "4-byte Classic read: detect + select + authenticate + read block (driver)",
+            Instructions = classicRead,
+            FakeInstructions = FakeCost(counter, host.ClassicTransfers, classicIrq, classicClock),
+            Note = $"{host.ClassicTransfers} SPI transfers (fake estimated with the lunch's transfers)",
+        });
+
+        const int Lookups = 200;
+        figures.Add(Per("allowlist lookup (list of 310 cards)", Count(NanoOp.Lookup, Lookups, 300) - Count(NanoOp.Lookup, 0, 300), Lookups, "4 UIDs in turn: listed, crowd, unknown, 4-byte"));
+        figures.Add(Per("allowlist lookup (list of 10,010 cards)", Count(NanoOp.Lookup, Lookups, 10_000) - Count(NanoOp.Lookup, 0, 10_000), Lookups, "same UIDs"));
+        const int Appends = 100;
+        figures.Add(Per("journal append (64-byte record, memory flash)", Count(NanoOp.JournalAppend, Appends) - Count(NanoOp.JournalAppend, 0), Appends, ""));
+        const int Macs = 10;
+        figures.Add(Per("HMAC-SHA256 update over a 1 KB list chunk (portable subset code)", Count(NanoOp.HmacChunk, Macs) - Count(NanoOp.HmacChunk, 0), Macs, "16 SHA-256 blocks"));
+        figures.Add(Per("HMAC-SHA256 of 1 KB, init to tag (portable subset code)", Count(NanoOp.HmacWhole, Macs) - Count(NanoOp.HmacWhole, 0), Macs, "20 SHA-256 blocks"));
+
+        long apply1k = Count(NanoOp.SnapshotApply, 1000, 1) - Count(NanoOp.SnapshotApply, 1000, 0);
+        long apply10k = Count(NanoOp.SnapshotApply, 10_000, 1) - Count(NanoOp.SnapshotApply, 10_000, 0);
+        double perCard = (apply10k - apply1k) / 9000.0;
+        figures.Add(new IlFigure { Name = "snapshot apply, 1,000 cards (verify + write table + index)", Instructions = apply1k });
+        figures.Add(new IlFigure { Name = "snapshot apply, 10,000 cards", Instructions = apply10k });
+        long apply100k = apply10k + (long)Math.Round(perCard * 90_000);
+        figures.Add(new IlFigure { Name = "snapshot apply, 100,000 cards (EXTRAPOLATED: 10,000-card run + 90,000 x per-card slope)", Instructions = apply100k,
+            Note = $"{perCard.ToString("0", ci)} IL instructions per card between the 1,000 and 10,000-card runs" });
+
+        double usPerIl = model.IlInstructionNs / 1000.0;
+        Console.WriteLine($"{"operation",-92} {"IL instr.",12} {"fake",9} {"device IL",11} {"ESP32 ms",9}");
+        foreach (IlFigure f in figures)
+        {
+            Console.WriteLine($"{f.Name,-92} {f.Instructions,12:N0} {f.FakeInstructions,9:N0} {f.Device,11:N0} {f.Device * usPerIl / 1000.0,9:0.00}" + (string.IsNullOrEmpty(f.Note) ? "" : "   " + f.Note));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(model.InterpreterAssumption());
+        PrintTapModel(host, tap, tap7, model);
+        return 0;
+    }
+
+    /// <summary>While optimising: the loop iterations only (approved tap, empty poll, resting poll), a few runs.</summary>
+    public static int QuickTap(HostRuns host, NanoToolchain nano)
+    {
+        var counter = new OpCounter(nano);
+        int tap = FirstApprovedTap(host);
+        int resting = host.Script.FindStep(TapKind.Resting, tap);
+        int idle = host.Script.FindStep(TapKind.None, tap + 20);
+        foreach (var (name, step) in new[] { ("approved 7-byte tap", tap), ("resting poll", resting), ("empty poll", idle) })
+        {
+            IlFigure f = StepFigure(host, counter, name, step);
+            Console.WriteLine($"{name,-24} {f.Instructions,8:N0} IL, fake {f.FakeInstructions,7:N0}, device {f.Device,8:N0}, IRQ spinning {f.SpinInstructions,6:N0}, additive {f.Additive,8:N0}   {f.Note}");
+        }
+
+        long decide = counter.Count(NanoOp.ScriptDecide, tap, LunchScript.Alice, 1) - counter.Count(NanoOp.ScriptDecide, tap, LunchScript.Alice, 0);
+        Console.WriteLine($"{"decision engine alone",-24} {decide,8:N0} IL (DecideMeal of the same card at the same point: lookup, counters, journal)");
+        long lookup = (counter.Count(NanoOp.Lookup, 200, 300, 0) - counter.Count(NanoOp.Lookup, 0, 300, 0)) / 200;
+        long append = (counter.Count(NanoOp.JournalAppend, 100, 0, 0) - counter.Count(NanoOp.JournalAppend, 0, 0, 0)) / 100;
+        Console.WriteLine($"{"lookup (310 cards)",-24} {lookup,8:N0} IL; journal append {append:N0} IL");
+
+        return 0;
+    }
+
+    /// <summary>The script entry of the first approved 7-byte tap (alice's).</summary>
+    public static int FirstApprovedTap(HostRuns host) => host.Script.FindStep(TapKind.Decided, 0);
+
+    /// <summary>The replay fake's own IL for that many transfers, IRQ reads and clock reads (the loops that drive it subtracted).</summary>
+    public static long FakeCost(OpCounter counter, int transfers, int irqReads, int clockReads) =>
+        counter.Count(NanoOp.FakeBus, transfers, irqReads, clockReads) - counter.Count(NanoOp.FakeBusLoopsOnly, transfers, irqReads, clockReads);
+
+    /// <summary>IL instructions of one loop iteration of the script (prefix S+1 minus prefix S) and of the replayed chip inside it.</summary>
+    public static IlFigure StepFigure(HostRuns host, OpCounter counter, string name, int step)
+    {
+        var from = host.StepMarks[step];
+        var to = host.StepMarks[step + 1];
+        long fake = FakeCost(counter, to.Transfers - from.Transfers, to.Irq - from.Irq, to.Clock - from.Clock);
+        long device = counter.Count(NanoOp.ScriptPrefix, step + 1, 0, 0) - counter.Count(NanoOp.ScriptPrefix, step, 0, 0) - fake;
+        var instantFrom = host.Lunch.InstantMark(host.StepEvents[step]);
+        var instantTo = host.Lunch.InstantMark(host.StepEvents[step + 1]);
+        long instantFake = FakeCost(counter, to.Transfers - from.Transfers, instantTo.Irq - instantFrom.Irq, instantTo.Clock - instantFrom.Clock);
+        long instantDevice = counter.Count(NanoOp.ScriptPrefix, step + 1, 1, 0) - counter.Count(NanoOp.ScriptPrefix, step, 1, 0) - instantFake;
+        return new IlFigure
+        {
+            Name = name,
+            Instructions = device + fake,
+            FakeInstructions = fake,
+            SpinInstructions = device - instantDevice,
+            Note = $"loop iteration {step}: {to.Transfers - from.Transfers} SPI transfers, {to.Irq - from.Irq} IRQ reads, {host.StepStorage[step].Reads} flash reads, {host.StepStorage[step].Writes} writes",
+        };
+    }
+
+    private static IlFigure Per(string name, long total, int repetitions, string note) =>
+        new() { Name = name, Instructions = (long)Math.Round(total / (double)repetitions), Note = (note + $" (mean of {repetitions})").Trim() };
+
+    /// <summary>The script's approved 7-byte tap through the shared cost model, with and without interpretation.</summary>
+    private static void PrintTapModel(HostRuns host, IlFigure tap, int step, CostModel model)
+    {
+        CostSnapshot cost = host.StepCosts[step];
+        var storage = host.StepStorage[step];
+        double pollWait = LunchScript.PollMilliseconds / 2.0;
+        double chip = host.ChipNs(step) / 1e6;
+        double flash = (storage.Reads + storage.Writes) * 1.0;
+        double il = tap.Device * model.IlInstructionNs / 1e6;
+        double without = pollWait + chip + flash;
+        Console.WriteLine();
+        Console.WriteLine("==== modeled tap-to-decision, 7-byte UID, this script's approved tap (cost-model.md) ====");
+        Console.WriteLine($"  poll wait (half the {LunchScript.PollMilliseconds} ms poll interval)    {pollWait,7:0.00} ms");
+        Console.WriteLine($"  chip: SPI, RF, frame delays             {chip,7:0.00} ms   ({cost.Transfers} transfers, {cost.Bytes} bytes)");
+        Console.WriteLine($"  flash (1 ms per read and per write)     {flash,7:0.00} ms   ({storage.Reads} reads, {storage.Writes} writes)");
+        Console.WriteLine($"  without interpretation                  {without,7:0.00} ms");
+        Console.WriteLine($"  interpretation                          {il,7:0.00} ms   ({tap.Device:N0} IL instructions x {model.IlInstructionNs / 1000.0:0.###} µs, assumption)");
+        double total = without + il;
+        Console.WriteLine($"  total, card entering field -> decision  {total,7:0.00} ms   (target <= 30 ms: {(total <= 30 ? "met" : "NOT met")})");
+        Console.WriteLine($"  the virtual terminal's lunch summary adds CostModel.TapIlInstructions = {CostModel.TapIlInstructions:N0} (measured here: {tap.Device:N0})");
+    }
+}

@@ -1,0 +1,248 @@
+using System;
+using LeoCarte.Drivers.Iso14443;
+using LeoCarte.Drivers.Mfrc522;
+using LeoCarte.Drivers.Reader;
+using LeoCarte.Terminal.Allowlist;
+using LeoCarte.Terminal.Cards;
+using LeoCarte.Terminal.Crypto;
+using LeoCarte.Terminal.Journal;
+using LeoCarte.Terminal.Storage;
+
+namespace LeoCarte.NanoApp
+{
+    /// <summary>
+    /// What one run of the nano app does (nanoCLR takes no command line: Tools/InterpreterBenchmark compiles a
+    /// two-line entry assembly per run that calls <see cref="NanoEntry.Run"/> with these numbers).
+    /// Every benchmark operation has a baseline (repetitions = 0) that does the same setup, so the IL count of
+    /// the operation is the difference of two runs.
+    /// </summary>
+    public static class NanoOp
+    {
+        /// <summary>The scripted lunch, printed, replay verified byte for byte (check A); a = 1: with the IRQ spins collapsed.</summary>
+        public const int Lunch = 0;
+
+        /// <summary>Boot, then the first a loop iterations of the lunch script, silent; b = 1: the IRQ line answers every wait at its first read (spinning removed).</summary>
+        public const int ScriptPrefix = 1;
+
+        /// <summary>Driver only: reader start (baseline); with a = 1 also a 4-byte Classic card's detect + select + authenticate + read of one block.</summary>
+        public const int ClassicRead = 2;
+
+        /// <summary>a allowlist lookups (b = list size besides the script's cards).</summary>
+        public const int Lookup = 3;
+
+        /// <summary>a journal appends.</summary>
+        public const int JournalAppend = 4;
+
+        /// <summary>a HMAC-SHA256 updates over a 1 KB chunk (the list download's MAC per chunk).</summary>
+        public const int HmacChunk = 5;
+
+        /// <summary>a complete HMAC-SHA256 (init, 1 KB, final).</summary>
+        public const int HmacWhole = 6;
+
+        /// <summary>Build a signed snapshot of a cards (baseline, b = 0), and with b = 1 also apply it to flash.</summary>
+        public const int SnapshotApply = 7;
+
+        /// <summary>The same loops as <see cref="FakeBus"/> without calling the fake: its bookkeeping, subtracted from FakeBus.</summary>
+        public const int FakeBusLoopsOnly = 10;
+
+        /// <summary>Boot, the first a loop iterations, then (c = 1) the decision engine alone on card b (lookup, counters, journal).</summary>
+        public const int ScriptDecide = 9;
+
+        /// <summary>The replay fake alone: a transfers, b IRQ reads, c clock reads (its own IL, subtracted from driver figures).</summary>
+        public const int FakeBus = 8;
+    }
+
+    public static class NanoEntry
+    {
+        public static void Run(int op, int a, int b, int c)
+        {
+            switch (op)
+            {
+                case NanoOp.Lunch: Lunch(a != 0); break;
+                case NanoOp.ScriptPrefix: ScriptPrefix(a, b != 0); break;
+                case NanoOp.ClassicRead: ClassicRead(a); break;
+                case NanoOp.Lookup: Lookup(a, b); break;
+                case NanoOp.JournalAppend: JournalAppend(a); break;
+                case NanoOp.HmacChunk: Hmac(a, false); break;
+                case NanoOp.HmacWhole: Hmac(a, true); break;
+                case NanoOp.SnapshotApply: Snapshot(a, b); break;
+                case NanoOp.FakeBus: FakeBus(a, b, c, true); break;
+                case NanoOp.FakeBusLoopsOnly: FakeBus(a, b, c, false); break;
+                case NanoOp.ScriptDecide: ScriptDecide(a, b, c); break;
+            }
+
+            Console.WriteLine("nano-app: end of run " + op.ToString());
+        }
+
+        private static void Print(string line)
+        {
+            Console.WriteLine(line);
+        }
+
+        private static void Lunch(bool instantIrq)
+        {
+            ReaderRecording r = instantIrq ? ReplayTables.LunchInstantIrq() : ReplayTables.Lunch();
+            var bus = new ReplayBus(r, true);
+            var script = new LunchScript(bus, bus, new ReplayedField(), Print);
+            script.Boot();
+            script.Run(int.MaxValue);
+            script.PrintSummary();
+            Console.WriteLine("replay: " + bus.TransfersReplayed.ToString() + " of " + r.TransferCount.ToString() + " recorded transfers, first divergence "
+                + bus.FirstDivergence.ToString() + ", overruns " + bus.Overruns.ToString() + ", IRQ reads " + bus.IrqReadsReplayed.ToString() + " of " + r.IrqReadCount.ToString()
+                + ", clock reads " + bus.ClockReadsReplayed.ToString() + " of " + r.ClockReads.Length.ToString());
+        }
+
+        private static void ScriptPrefix(int steps, bool instantIrq)
+        {
+            var bus = new ReplayBus(instantIrq ? ReplayTables.LunchInstantIrq() : ReplayTables.Lunch(), false);
+            var script = new LunchScript(bus, bus, new ReplayedField(), null);
+            script.Boot();
+            script.Run(steps);
+        }
+
+        private static void ScriptDecide(int steps, int card, int decide)
+        {
+            var bus = new ReplayBus(ReplayTables.Lunch(), false);
+            var script = new LunchScript(bus, bus, new ReplayedField(), null);
+            script.Boot();
+            script.Run(steps);
+            if (decide != 0)
+            {
+                byte[] uid = LunchScript.CardUids[card];
+                script.App.Decisions.DecideMeal(uid, 0, uid.Length);
+            }
+        }
+
+        private static void ClassicRead(int reads)
+        {
+            var bus = new ReplayBus(ReplayTables.Classic(), false);
+            var reader = new CardReader(bus, bus, new Mfrc522Options(), new CardReaderOptions());
+            var read = new CardReadResult();
+            var block = new byte[16];
+            byte[] key = { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
+            reader.Start();
+            if (reads > 0)
+            {
+                reader.Poll(read);
+                reader.ReadClassicBlock(MifareKeyType.KeyA, key, ClassicScenario.Block, block, 0);
+            }
+        }
+
+        private static void Lookup(int lookups, int crowd)
+        {
+            var files = new MemoryFileStore();
+            LunchScript.ApplyList(files, LunchScript.BuildList(crowd), 1024);
+            var store = new AllowlistStore(files);
+            store.Open();
+            var record = new CardRecord();
+            byte[][] uids = { LunchScript.CardUids[LunchScript.Alice], LunchScript.CrowdUid(crowd / 2), LunchScript.CardUids[LunchScript.UnknownCard], LunchScript.CardUids[LunchScript.KarimClassic] };
+            for (int i = 0; i < lookups; i++)
+            {
+                byte[] uid = uids[i & 3];
+                store.TryFind(uid, 0, uid.Length, record);
+            }
+        }
+
+        private static void JournalAppend(int appends)
+        {
+            var files = new MemoryFileStore();
+            var settings = new JournalSettings();
+            settings.Capacity = 512;
+            var journal = new TransactionJournal(files, settings);
+            journal.Open();
+            var record = new JournalRecord();
+            record.SetUid(LunchScript.CardUids[LunchScript.Alice], 0, 7);
+            record.Approved = true;
+            record.CardListed = true;
+            record.ClockSynced = true;
+            record.ListVersion = LunchScript.ListVersion;
+            record.AmountCents = 100;
+            record.UnixMilliseconds = 1773226200000L;
+            for (int i = 0; i < appends; i++)
+            {
+                journal.Append(record);
+            }
+        }
+
+        private static void Hmac(int repetitions, bool whole)
+        {
+            byte[] key = LunchScript.ListKey;
+            var chunk = new byte[1024];
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                chunk[i] = (byte)(i * 7);
+            }
+
+            var tag = new byte[HmacSha256.TagSize];
+            var mac = new HmacSha256();
+            mac.Init(key, 0, key.Length);
+            for (int i = 0; i < repetitions; i++)
+            {
+                if (whole)
+                {
+                    HmacSha256.Compute(key, chunk, 0, chunk.Length, tag, 0);
+                }
+                else
+                {
+                    mac.Update(chunk, 0, chunk.Length);
+                }
+            }
+        }
+
+        private static void Snapshot(int cards, int apply)
+        {
+            byte[] list = LunchScript.BuildList(cards);
+            if (apply != 0)
+            {
+                var files = new MemoryFileStore();
+                ListUpdateResult result = LunchScript.ApplyList(files, list, 1024);
+                Console.WriteLine("snapshot of " + cards.ToString() + " cards, " + list.Length.ToString() + " bytes: " + LunchScript.ResultName(result));
+            }
+            else
+            {
+                Console.WriteLine("snapshot of " + cards.ToString() + " cards, " + list.Length.ToString() + " bytes: " + LunchScript.ResultName(ListUpdateResult.Ok));
+            }
+        }
+
+        private static void FakeBus(int transfers, int irqReads, int clockReads, bool call)
+        {
+            var bus = new ReplayBus(ReplayTables.Lunch(), false);
+            var tx = new byte[80];
+            var rx = new byte[80];
+            byte[] table = ReplayTables.Lunch().Transfers;
+            int position = 0;
+            for (int i = 0; i < transfers; i++)
+            {
+                int length = table[position];
+                tx[0] = table[position + 1];
+                position += 3 + ((tx[0] & 0x80) != 0 ? length : 0);
+                if (call)
+                {
+                    bus.Transfer(tx, rx, length);
+                }
+            }
+
+            for (int i = 0; i < irqReads; i++)
+            {
+                if (call)
+                {
+                    bool unused = bus.IrqAsserted;
+                }
+            }
+
+            for (int i = 0; i < clockReads; i++)
+            {
+                if (call)
+                {
+                    long unused = bus.MonotonicMilliseconds;
+                }
+            }
+        }
+    }
+
+    /// <summary>The Classic read the benchmark records and replays: MIFARE Classic 1K, transport key A, block 4 (sector 1).</summary>
+    public static class ClassicScenario
+    {
+        public const int Block = 4;
+    }
+}
