@@ -145,7 +145,11 @@ namespace LeoCarte.Terminal.Tests.Drivers
 
             uart.Add(MdbWord.Ret); // corrupted on the way: sent again at once
             link.Service(uart.Now + 300);
-            Assert.AreEqual(4, uart.Writes);
+            // Three writes: the ACK to the first POLL, the data block, the same block again after RET.
+            Assert.AreEqual(3, uart.Writes);
+            Assert.AreEqual(1, link.DataResent);
+            Assert.AreEqual(3, uart.LastLength);
+            Assert.AreEqual(0x42, (int)uart.Last[0]);
             uart.Add(MdbWord.Ack);
             link.Service(uart.Now + 300);
             Assert.IsFalse(link.DataPending);

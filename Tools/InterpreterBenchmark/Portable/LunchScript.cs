@@ -1,4 +1,5 @@
 using System;
+using LeoCarte.Terminal;
 using LeoCarte.Drivers.Mfrc522;
 using LeoCarte.Terminal.Allowlist;
 using LeoCarte.Terminal.App;
