@@ -264,7 +264,10 @@ public class DependencyRulesTests
                     continue;
                 }
 
-                allowed.Add(NamespaceOfFolder(top + name));
+                // A name under another root (`Drivers/Mdb/` in a Terminal/ row) is that folder; others are
+                // relative to the row's own root (`Decisions/` in a Terminal/ row is Terminal/Decisions/).
+                bool absolute = PortableRoots.Any(r => name.StartsWith(r, StringComparison.Ordinal));
+                allowed.Add(NamespaceOfFolder(absolute ? name : top + name));
             }
 
             if (allowedCell.Contains("each other", StringComparison.Ordinal))
