@@ -8,10 +8,18 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-if [ -z "${LEOCARTE_NANOFRAMEWORK:-}" ] && [ ! -d ../shared/nanoframework/clr ] && [ ! -d ../../shared/nanoframework/clr ]; then
+# The toolchain: $NF_TOOLCHAIN as .ci/run exports it (empty = absent), else ../shared/nanoframework beside the clone
+# (or one level further up, for a git worktree).
+if [ -z "${NF_TOOLCHAIN+set}" ]; then
+  for candidate in ../shared/nanoframework ../../shared/nanoframework; do
+    if [ -d "$candidate/clr" ]; then NF_TOOLCHAIN=$(cd "$candidate" && pwd); break; fi
+  done
+fi
+if [ -z "${NF_TOOLCHAIN:-}" ] || [ ! -x "$NF_TOOLCHAIN/clr-opcount/nanoFramework.nanoCLR.test" ]; then
   echo "nano-app: skipped: needs ../shared/nanoframework (nanoFramework's MetadataProcessor and nanoCLR built for Linux); see README.md"
   exit 0
 fi
+export LEOCARTE_NANOFRAMEWORK=$NF_TOOLCHAIN
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

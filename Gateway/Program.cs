@@ -49,7 +49,7 @@ if (hashPassword)
         Console.Error.Write("password: ");
     }
 
-    string password = Console.ReadLine();
+    string password = Console.IsInputRedirected ? Console.ReadLine() : ReadHidden();
     if (string.IsNullOrEmpty(password) || password.Length < 10)
     {
         Console.Error.WriteLine("a password of at least 10 characters, please");
@@ -93,6 +93,33 @@ catch (IOException e) when (GatewayApp.IsAddressInUse(e))
 Console.WriteLine($"LéoCarte gateway on {url} ({options.Database}); importing {SourceDisplay.Redact(options.ImportSource)} every {options.ImportIntervalSeconds} s; card office: {url}/ ({options.Operators.Count} operator(s))");
 app.WaitForShutdown();
 return 0;
+
+// Reads a line from the keyboard without echoing it.
+static string ReadHidden()
+{
+    var typed = new System.Text.StringBuilder();
+    while (true)
+    {
+        ConsoleKeyInfo key = Console.ReadKey(intercept: true);
+        if (key.Key == ConsoleKey.Enter)
+        {
+            Console.Error.WriteLine();
+            return typed.ToString();
+        }
+
+        if (key.Key == ConsoleKey.Backspace)
+        {
+            if (typed.Length > 0)
+            {
+                typed.Length--;
+            }
+        }
+        else if (!char.IsControl(key.KeyChar))
+        {
+            typed.Append(key.KeyChar);
+        }
+    }
+}
 
 static GatewayOptions LoadOptions(string path) =>
     JsonSerializer.Deserialize<GatewayOptions>(File.ReadAllText(path), new JsonSerializerOptions { PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });

@@ -197,7 +197,13 @@ namespace LeoCarte.Simulator
         public byte PeekRegister(byte register) => ReadRegisterValue((byte)(register & 0x3F), peek: true);
 
         /// <summary>Lets model time pass without any SPI activity (e.g. a card resting while the MCU does other work).</summary>
-        public void AdvanceTime(long nanoseconds) => AdvanceTo(_now + nanoseconds);
+        public void AdvanceTime(long nanoseconds)
+        {
+            // Events that complete while time passes (RF frames, card power-up) allocate model objects: the model's bytes.
+            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            AdvanceTo(_now + nanoseconds);
+            Costs.SimulatorAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        }
 
         // ==== IRegisterBus ===================================================================================
 

@@ -71,7 +71,14 @@ public static class VendingService
 
         o.WriteLine($"LéoCarte virtual terminal — vending machine on MDB, seed {seed}, terminal {VirtualTerminalHost.TerminalId}, gateway {host.GatewayUrl}");
         o.WriteLine("price list: " + string.Join(", ", PriceList.Select((p, i) => $"{i + 1} {p.Name} {Euros(p.Cents)}")));
+        port.Trace = new List<string>(); // the power-up byte by byte (9-bit words: * = mode bit), then only events
         bool setUp = vmc.PowerUp();
+        foreach (string word in port.Trace)
+        {
+            o.WriteLine("             bus " + word.Trim());
+        }
+
+        port.Trace = null;
         o.WriteLine($"{host.LocalNow:HH:mm:ss}     --- machine power-up: RESET, JUST RESET, SETUP → reader level {vmc.ReaderLevel}, currency {vmc.ReaderCurrency:X4} (euro), "
             + $"max response {vmc.ReaderMaxResponseSeconds} s, ID {vmc.ReaderManufacturer} {host.App.Cashless.State}; max/min price {Euros(device.MachineMaxPriceCents)}/{Euros(device.MachineMinPriceCents)}");
         for (int i = 0; i < 3; i++)

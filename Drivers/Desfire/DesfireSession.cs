@@ -21,7 +21,8 @@ namespace LeoCarte.Drivers.Desfire
     /// </summary>
     public sealed class DesfireSession
     {
-        public const int MaxMacInput = 96;
+        /// <summary>Longest MAC input: 7 bytes of header (code, CmdCtr, TI) + command header + data (a 192-byte ReadData).</summary>
+        public const int MaxMacInput = 208;
 
         private readonly IBlockCipher keyCipher;
         private readonly IBlockCipher encCipher;

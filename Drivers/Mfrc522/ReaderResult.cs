@@ -36,5 +36,13 @@ namespace LeoCarte.Drivers.Mfrc522
 
         /// <summary>The caller passed something the operation cannot use (block number, frame length, key size).</summary>
         InvalidArgument = 9,
+
+        /// <summary>A DESFire card answered with an error status (SW1 91h, SW2 not 00h/AFh); the status byte is in
+        /// <c>DesfireCommands.LastStatus</c> (e.g. AEh authentication error, A0h application not found).</summary>
+        CardStatus = 10,
+
+        /// <summary>A MAC or a cryptographic proof from the card did not verify: wrong key, a clone, or tampered data.
+        /// Nothing the card sent in that exchange may be used.</summary>
+        IntegrityError = 11,
     }
 }

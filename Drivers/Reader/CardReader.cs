@@ -1,4 +1,5 @@
 using System;
+using LeoCarte.Drivers.Desfire;
 using LeoCarte.Drivers.Iso14443;
 using LeoCarte.Drivers.Mfrc522;
 
@@ -23,6 +24,8 @@ namespace LeoCarte.Drivers.Reader
         private readonly Mfrc522Chip chip;
         private readonly Iso14443TypeA picc;
         private readonly MifareClassic classic;
+        private readonly IsoDep isoDep;
+        private DesfireCommands desfire;
         private readonly CardReaderOptions options;
         private readonly CardIdentity current = new CardIdentity();
         private readonly CardIdentity candidate = new CardIdentity();
@@ -34,6 +37,7 @@ namespace LeoCarte.Drivers.Reader
         private bool recoveryNeeded;
         private bool cardPresent;
         private bool currentMayBeInProtocol;
+        private bool atqaPending;
         private int presenceMisses;
         private int uncertainPolls;
         private int pollsSinceHealthCheck;
@@ -53,7 +57,97 @@ namespace LeoCarte.Drivers.Reader
             chip = new Mfrc522Chip(bus, pins, chipOptions);
             picc = new Iso14443TypeA(chip);
             classic = new MifareClassic(chip);
+            isoDep = new IsoDep(chip);
+            desfire = new DesfireCommands(isoDep, new DesfireSession(new Aes128(), new Aes128(), new Aes128()));
             options = readerOptions == null ? new CardReaderOptions() : readerOptions;
+        }
+
+        /// <summary>The ISO/IEC 14443-4 transport of the card session opened by <see cref="OpenCardSession"/>.</summary>
+        public IsoDep IsoDep => isoDep;
+
+        /// <summary>DESFire commands over <see cref="IsoDep"/> (AES in the subset unless <see cref="UseBlockCiphers"/> was called).</summary>
+        public DesfireCommands Desfire => desfire;
+
+        /// <summary>Puts the DESFire session on other AES implementations (the device's native AES, three instances: card
+        /// key, session encryption key, session MAC key). Call once at start-up; allocates the session objects.</summary>
+        public void UseBlockCiphers(IBlockCipher keyCipher, IBlockCipher encryptionCipher, IBlockCipher macCipher)
+        {
+            desfire = new DesfireCommands(isoDep, new DesfireSession(keyCipher, encryptionCipher, macCipher));
+        }
+
+        /// <summary>
+        /// Opens an ISO/IEC 14443-4 session with the card reported by the last NewCard while it rests on the reader: WUPA,
+        /// SELECT by its UID (proof it is the same card), RATS (ATS into <paramref name="ats"/>), then the block protocol
+        /// starts (<see cref="IsoDep"/>, <see cref="Desfire"/>). Always end with <see cref="CloseCardSession"/>. On failure
+        /// the card is parked again (HLTA and S(DESELECT)). Never throws.
+        /// </summary>
+        public ReaderResult OpenCardSession(AtsInfo ats)
+        {
+            if (!cardPresent)
+            {
+                return ReaderResult.Timeout;
+            }
+
+            try
+            {
+                desfire.Session.Clear();
+                ReaderResult result = picc.WakeUpA(probe);
+                if (result == ReaderResult.Ok)
+                {
+                    result = picc.SelectKnownUid(current);
+                }
+
+                if (result == ReaderResult.Ok && !CardTypes.IsIso14443_4Compliant(current.Sak))
+                {
+                    result = ReaderResult.Protocol;
+                }
+
+                if (result == ReaderResult.Ok)
+                {
+                    currentMayBeInProtocol = true;
+                    result = picc.RequestAts(ats);
+                }
+
+                if (result == ReaderResult.Ok)
+                {
+                    isoDep.Begin(ats);
+                    return ReaderResult.Ok;
+                }
+
+                if (result != ReaderResult.ChipFault)
+                {
+                    Park(currentMayBeInProtocol);
+                }
+
+                return result;
+            }
+            catch (Exception)
+            {
+                ExceptionsCaught++;
+                recoveryNeeded = true;
+                return ReaderResult.ChipFault;
+            }
+        }
+
+        /// <summary>Ends the card session: keys forgotten, S(DESELECT) (HLTA too if the card did not confirm), so the card
+        /// rests in HALT and the presence check goes on. Never throws.</summary>
+        public void CloseCardSession()
+        {
+            desfire.Session.Clear();
+            try
+            {
+                if (picc.DeselectCard() != ReaderResult.Ok)
+                {
+                    Park(true);
+                }
+
+                currentMayBeInProtocol = false;
+            }
+            catch (Exception)
+            {
+                ExceptionsCaught++;
+                recoveryNeeded = true;
+            }
         }
 
         public Mfrc522Chip Chip => chip;
@@ -276,8 +370,16 @@ namespace LeoCarte.Drivers.Reader
                 return result == ReaderResult.Timeout ? CardEvent.NoCard : Fail(into, result);
             }
 
-            CardType type = CardTypes.Decode(candidate.Sak, candidate.Atqa);
             bool collided = picc.LastSelectCollisions > 0 || candidate.AtqaCollided;
+            if (candidate.AtqaCollided)
+            {
+                // The ATQA was lost in a collision (two card families, or noise). If the confirmation below finds this
+                // card alone, its ATQA is read again (WUPA wakes it from HALT; it falls back on the release frame), so
+                // the card type is not decided on a missing ATQA. Only on this rare path.
+                atqaPending = true;
+            }
+
+            CardType type = CardTypes.Decode(candidate.Sak, candidate.Atqa);
             bool ratsSent = false;
             bool iso4Session = false;
             if (options.RequestAts && CardTypes.IsIso14443_4Compliant(candidate.Sak))
@@ -319,8 +421,25 @@ namespace LeoCarte.Drivers.Reader
                 if (!severalCards)
                 {
                     NoiseCollisionsDismissed++;
+                    if (atqaPending && picc.WakeUpA(probe) == ReaderResult.Ok && !probe.AtqaCollided)
+                    {
+                        candidate.Atqa = probe.Atqa;
+                        candidate.AtqaCollided = false;
+                        type = CardTypes.Decode(candidate.Sak, candidate.Atqa);
+                        if (iso4Session)
+                        {
+                            type = CardTypes.RefineWithAts(type, ats);
+                        }
+                    }
+
+                    if (atqaPending)
+                    {
+                        picc.ReleaseCards(); // READY* → HALT again
+                    }
                 }
             }
+
+            atqaPending = false;
 
             current.CopyFrom(candidate);
             currentType = type;

@@ -354,11 +354,16 @@ public static class CardOfficePages
         var found = new List<ListCard>();
         string csn = EsupSgcExport.NormalizeCsn(query, out _);
         string eppn = null;
-        if (csn != null)
+        if (csn != null || IsDecimal(query))
         {
-            if (cards.TryGetValue(csn, out ListCard card))
+            // The csn as ESUP-SGC shows it (hex), or the forms other campus systems print: the hex reversed, the
+            // decimal of the UID and of the reversed UID (reader-facts.md).
+            foreach (string form in CsnForms(query))
             {
-                found.Add(card);
+                if (cards.TryGetValue(form, out ListCard card) && !found.Contains(card))
+                {
+                    found.Add(card);
+                }
             }
         }
         else if (query.Length > 0)
@@ -399,6 +404,38 @@ public static class CardOfficePages
 
         html.Append("</div>");
         return html.ToString();
+    }
+
+    private static bool IsDecimal(string text) => text.Length is > 0 and <= 25 && text.All(char.IsAsciiDigit);
+
+    /// <summary>The list keys a typed card number may stand for: hex as typed and reversed; decimal (of the UID or of the reversed UID) as 4, 7 or 10 bytes.</summary>
+    public static IEnumerable<string> CsnForms(string query)
+    {
+        query = query.Trim();
+        var forms = new List<string>();
+        string hex = EsupSgcExport.NormalizeCsn(query, out _);
+        if (hex != null)
+        {
+            forms.Add(hex);
+            forms.Add(Convert.ToHexStringLower(Convert.FromHexString(hex).Reverse().ToArray()));
+        }
+
+        if (IsDecimal(query) && System.Numerics.BigInteger.TryParse(query, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            byte[] bigEndian = number.ToByteArray(isUnsigned: true, isBigEndian: true);
+            foreach (int length in new[] { 4, 7, 10 })
+            {
+                if (bigEndian.Length <= length)
+                {
+                    byte[] uid = new byte[length];
+                    bigEndian.CopyTo(uid, length - bigEndian.Length);
+                    forms.Add(Convert.ToHexStringLower(uid));
+                    forms.Add(Convert.ToHexStringLower(uid.Reverse().ToArray()));
+                }
+            }
+        }
+
+        return forms.Distinct();
     }
 
     private static string StateAtTerminal(ListCard card, List<ListChange> history, long terminalVersion, long currentVersion)

@@ -7,10 +7,12 @@ namespace LeoCarte.Simulator.Cards
     /// <summary>
     /// A MIFARE DESFire-like ISO/IEC 14443-4 card: ATQA 0344h, SAK 20h (04h at cascade level 1), 7-byte UID,
     /// RATS → ATS (06 75 77 81 02 80: FSCI 5 = 64 bytes, TA/TB/TC present, historical byte 80h), then the
-    /// block protocol of ISO/IEC 14443-4 §7 minimally: I-blocks with the block number toggling, R(NAK) answered by
-    /// repeating the last block, S(DESELECT) → HALT. DESFire native commands inside I-blocks: GetVersion (60h, then
-    /// AFh twice), GetApplicationIDs (6Ah), SelectApplication (5Ah); also ISO-wrapped (CLA 90h) forms.
-    /// No DESFire authentication or files (later issues).
+    /// block protocol of ISO/IEC 14443-4 §7: block numbers (rules A–E, 11–12), chaining both ways within the FSD the
+    /// reader announced, R(ACK)/R(NAK), optional S(WTX) before answers, S(DESELECT) → HALT. DESFire EV2 commands inside
+    /// I-blocks, native or ISO 7816-4 wrapped (CLA 90h): GetVersion (60h + AFh twice), GetApplicationIDs (6Ah),
+    /// SelectApplication (5Ah), AuthenticateEV2First (71h + AFh) with real AES-128 (System.Security.Cryptography,
+    /// independent of the driver's AES), ReadData (ADh) in CommMode.Plain or MAC (EV2 MACt, CmdCtr, TI), Read_Sig (3Ch).
+    /// Applications with AES keys and standard data files are set up with <see cref="AddApplication"/>.
     /// </summary>
     public sealed class DesfireCard : VirtualCard
     {
@@ -25,6 +27,7 @@ namespace LeoCarte.Simulator.Cards
             : base(uid7, 0x0344, 0x20, "MIFARE DESFire")
         {
             if (uid7.Length != 7) throw new ArgumentException("DESFire UIDs have 7 bytes.", nameof(uid7));
+            RealUid = (byte[])uid7.Clone();
         }
 
         /// <summary>The ATS bytes (without CRC) answered to RATS; TL first.</summary>
@@ -48,7 +51,13 @@ namespace LeoCarte.Simulator.Cards
             _cid = -1;
             _lastBlock = null;
             _versionStep = 0;
+            _blockNumber = 1;
+            _incoming?.Clear();
+            _outgoing = null;
+            _pendingAnswer = null;
+            _selected = null;
             SelectedApplication = new byte[3];
+            ResetSession();
         }
 
         protected override CardAnswer ReceiveInActive(ReaderFrame frame)
@@ -69,6 +78,9 @@ namespace LeoCarte.Simulator.Cards
                     // RATS (§5.6.1): parameter byte = FSDI (high nibble) | CID (low nibble).
                     _layer4 = true;
                     _cid = frame.Data[1] & 0x0F;
+                    int fsdi = frame.Data[1] >> 4;
+                    ReaderFrameSize = fsdi switch { 0 => 16, 1 => 24, 2 => 32, 3 => 40, 4 => 48, 5 => 64, 6 => 96, 7 => 128, _ => 256 };
+                    _blockNumber = 1;
                     return CardAnswer.WithCrc(Ats);
                 }
 
@@ -78,6 +90,31 @@ namespace LeoCarte.Simulator.Cards
 
             return ReceiveBlock(frame);
         }
+
+        // ---- ISO/IEC 14443-4 block protocol (§7): block numbers, chaining both ways, R(ACK/NAK), S(WTX), S(DESELECT)
+
+        private int _blockNumber = 1;            // PICC block number, initialised to 1 (§7.5.3.2 rule C)
+        private readonly List<byte> _incoming = new List<byte>();
+        private byte[] _outgoing;                // response INF not yet sent (PICC chaining)
+        private int _outgoingSent;
+        private int _wtxLeft;
+        private byte[] _pendingAnswer;           // answer held back behind an S(WTX)
+
+        /// <summary>Card frame size FSC from the ATS (FSCI 5 = 64 bytes).</summary>
+        public int CardFrameSize => 64;
+
+        /// <summary>Reader frame size FSD announced in RATS (FSDI of the parameter byte).</summary>
+        public int ReaderFrameSize { get; private set; } = 256;
+
+        /// <summary>S(WTX) requests sent before each of the next answers (the card asks for more time, §7.3).</summary>
+        public int WaitingTimeExtensionsPerAnswer { get; set; }
+
+        /// <summary>S(WTX) requests sent so far.</summary>
+        public int WaitingTimeExtensionsSent { get; private set; }
+
+        /// <summary>I-blocks the card received with the chaining bit (reader chaining) and sent with it (card chaining).</summary>
+        public int ChainedBlocksReceived { get; private set; }
+        public int ChainedBlocksSent { get; private set; }
 
         private CardAnswer ReceiveBlock(ReaderFrame frame)
         {
@@ -90,25 +127,58 @@ namespace LeoCarte.Simulator.Cards
                 index++;
             }
 
-            if ((pcb & 0xC0) == 0x00 && (pcb & 0x02) == 0x02)
+            if ((pcb & 0xE2) == 0x02)
             {
-                // I-block (§7.1.1.1): 0b00_0_CID_NAD_1_BN; NAD and chaining not supported.
+                // I-block (§7.1.1.1): 0b000_C_CID_NAD_1_BN. Rule D: toggle the block number on a received I-block.
                 if ((pcb & 0x04) != 0) index++;
-                int length = frame.PayloadLength - index;
-                var inf = new byte[length];
-                Array.Copy(frame.Data, index, inf, 0, length);
-                byte[] answer = Process(inf);
-                var block = new List<byte> { (byte)(0x02 | (pcb & 0x01) | (hasCid ? 0x08 : 0x00)) };
-                if (hasCid) block.Add((byte)_cid);
-                block.AddRange(answer);
-                _lastBlock = block.ToArray();
-                return CardAnswer.WithCrc(_lastBlock);
+                _blockNumber = pcb & 0x01;
+                for (int i = index; i < frame.PayloadLength; i++) _incoming.Add(frame.Data[i]);
+                if ((pcb & 0x10) != 0)
+                {
+                    // Reader chaining (§7.5.2.1): acknowledge with R(ACK) carrying the block's number.
+                    ChainedBlocksReceived++;
+                    return Remember(new[] { (byte)(0xA2 | _blockNumber) });
+                }
+
+                byte[] inf = _incoming.ToArray();
+                _incoming.Clear();
+                _outgoing = Process(inf);
+                _outgoingSent = 0;
+                return NextResponseBlock(true);
             }
 
             if ((pcb & 0xE6) == 0xA2)
             {
-                // R-block (§7.1.1.2): without chaining, both R(ACK) and R(NAK) get the last block again (rule 11/12).
-                return _lastBlock == null ? null : CardAnswer.WithCrc(_lastBlock);
+                // R-blocks (§7.5.4.3, PICC rules 11–13).
+                bool nak = (pcb & 0x10) != 0;
+                int number = pcb & 0x01;
+                if (number == _blockNumber)
+                {
+                    // Rule 11: R(ACK) or R(NAK) with the current number: the last block was lost, send it again.
+                    return _lastBlock == null ? null : CardAnswer.WithCrc(_lastBlock);
+                }
+
+                if (nak)
+                {
+                    // Rule 12: R(NAK) with another number: the reader's I-block never arrived; R(ACK) with ours.
+                    return CardAnswer.WithCrc((byte)(0xA2 | _blockNumber));
+                }
+
+                if (_outgoing != null && _outgoingSent < _outgoing.Length)
+                {
+                    // Rule 13: R(ACK) with another number while chaining: toggle, send the next part.
+                    _blockNumber = number;
+                    return NextResponseBlock(false);
+                }
+
+                return null;
+            }
+
+            if ((pcb & 0xF7) == 0xF2 && frame.PayloadLength >= 2)
+            {
+                // S(WTX) response: the reader granted the time; now the held answer follows (or another WTX).
+                if (_pendingAnswer == null) return null;
+                return SendOrExtend();
             }
 
             if ((pcb & 0xF7) == 0xC2)
@@ -122,17 +192,136 @@ namespace LeoCarte.Simulator.Cards
             return null;
         }
 
-        /// <summary>DESFire native command set subset (NXP MF3ICD81 §9) and its ISO 7816-4 wrapping (CLA 90h).</summary>
+        private CardAnswer NextResponseBlock(bool first)
+        {
+            int maxInf = Math.Min(ReaderFrameSize, 256) - 3;
+            int chunk = Math.Min(maxInf, _outgoing.Length - _outgoingSent);
+            bool more = _outgoingSent + chunk < _outgoing.Length;
+            var block = new byte[1 + chunk];
+            block[0] = (byte)(0x02 | _blockNumber | (more ? 0x10 : 0x00));
+            Array.Copy(_outgoing, _outgoingSent, block, 1, chunk);
+            _outgoingSent += chunk;
+            if (more) ChainedBlocksSent++;
+            if (!more) _outgoing = null;
+            _pendingAnswer = block;
+            _wtxLeft = first ? WaitingTimeExtensionsPerAnswer : 0;
+            return SendOrExtend();
+        }
+
+        private CardAnswer SendOrExtend()
+        {
+            if (_wtxLeft > 0)
+            {
+                _wtxLeft--;
+                WaitingTimeExtensionsSent++;
+                return CardAnswer.WithCrc(0xF2, 0x01); // S(WTX), WTXM 1 (§7.3): not stored as the "last block"
+            }
+
+            byte[] block = _pendingAnswer;
+            _pendingAnswer = null;
+            return Remember(block);
+        }
+
+        private CardAnswer Remember(byte[] block)
+        {
+            _lastBlock = block;
+            return CardAnswer.WithCrc(block);
+        }
+
+        // ---- DESFire EV2 application layer -------------------------------------------------------------------
+
+        /// <summary>An application: AID, AES keys (EV2 secure messaging), standard data files.</summary>
+        public sealed class Application
+        {
+            public Application(byte[] aid) { Aid = (byte[])aid.Clone(); }
+            public byte[] Aid { get; }
+            /// <summary>AES-128 keys by number (null: the key does not exist).</summary>
+            public byte[][] Keys { get; } = new byte[14][];
+            public byte[] KeyVersions { get; } = new byte[14];
+            public Dictionary<byte, DataFile> Files { get; } = new Dictionary<byte, DataFile>();
+        }
+
+        /// <summary>A standard data file: content, communication mode (0 plain, 1 MAC, 3 full) and the key that may read it.</summary>
+        public sealed class DataFile
+        {
+            public byte[] Data = new byte[0];
+            public byte CommMode = 1;
+            public int ReadKey;
+        }
+
+        /// <summary>The card's applications (PICC level is AID 000000 and is not listed).</summary>
+        public List<Application> Applications { get; } = new List<Application>();
+
+        /// <summary>The 56-byte originality signature Read_Sig returns (NXP: ECDSA over the UID, secp224r1). A clone can
+        /// carry a signature replayed from a genuine card.</summary>
+        public byte[] OriginalitySignature { get; set; } = new byte[56];
+
+        /// <summary>Answers with a fresh random 4-byte UID (08h + 3 random bytes, ATQA 0304h) after each power-up
+        /// (privacy mode); GetVersion then reports zeros for the UID.</summary>
+        public bool RandomUid { get; init; }
+
+        /// <summary>Seed of the random-ID draws (deterministic tests).</summary>
+        public int RandomSeed { get; init; } = 1;
+
+        /// <summary>The card's real 7-byte UID (what <see cref="VirtualCard.Uid"/> shows unless in random-ID mode).</summary>
+        public byte[] RealUid { get; }
+
+        private Random _idRandom;
+
+        protected override void OnPowerOn()
+        {
+            if (!RandomUid) return;
+            _idRandom ??= new Random(RandomSeed);
+            var id = new byte[4];
+            _idRandom.NextBytes(id);
+            id[0] = 0x08; // ISO/IEC 14443-3 §6.4.4: UID0 08h = random ID
+            Uid = id;
+            Atqa = 0x0304;
+        }
+
+        /// <summary>Successful and failed authentications (for tests).</summary>
+        public int Authentications { get; private set; }
+        public int FailedAuthentications { get; private set; }
+
+        public Application AddApplication(byte[] aid)
+        {
+            var app = new Application(aid);
+            Applications.Add(app);
+            ApplicationIds.Add((byte[])aid.Clone());
+            return app;
+        }
+
+        private Application _selected;
+        private int _authStep;
+        private int _authKey;
+        private byte[] _rndB;
+        private byte[] _sesEnc, _sesMac, _ti;
+        private int _cmdCtr;
+        private bool _authenticated;
+        private int _authenticatedKey = -1;
+        private readonly Random _random = new Random(0x0DE5F17E);
+
+        private void ResetSession()
+        {
+            _authStep = 0;
+            _authenticated = false;
+            _authenticatedKey = -1;
+            _sesEnc = _sesMac = _ti = null;
+            _cmdCtr = 0;
+        }
+
+        /// <summary>DESFire native command set subset (NXP MF3D(H)x2) and its ISO 7816-4 wrapping (CLA 90h).</summary>
         private byte[] Process(byte[] inf)
         {
             if (inf.Length >= 5 && inf[0] == 0x90)
             {
                 int lc = inf.Length > 5 ? inf[4] : 0;
+                if (inf.Length != 5 && inf.Length != 6 + lc) return new byte[] { 0x67, 0x00 }; // wrong length
                 var native = new byte[1 + lc];
                 native[0] = inf[1];
-                if (lc > 0 && inf.Length >= 5 + lc) Array.Copy(inf, 5, native, 1, lc);
+                if (lc > 0) Array.Copy(inf, 5, native, 1, lc);
                 byte[] reply = ProcessNative(native);
-                // Wrapped answer: data, then 91h + DESFire status (§ISO wrapping).
+                // Wrapped answer: data, then 91h + DESFire status.
                 var wrapped = new byte[reply.Length + 1];
                 Array.Copy(reply, 1, wrapped, 0, reply.Length - 1);
                 wrapped[reply.Length - 1] = 0x91;
@@ -148,23 +337,33 @@ namespace LeoCarte.Simulator.Cards
             return ProcessNative(inf);
         }
 
+        private static byte[] Status(byte status, byte[] data = null)
+        {
+            var r = new byte[1 + (data?.Length ?? 0)];
+            r[0] = status;
+            if (data != null) Array.Copy(data, 0, r, 1, data.Length);
+            return r;
+        }
+
         private byte[] ProcessNative(byte[] command)
         {
-            if (command.Length == 0) return new byte[] { 0x7E }; // length error
-            switch (command[0])
+            if (command.Length == 0) return Status(0x7E); // length error
+            byte code = command[0];
+            if (_authStep == 1 && code == 0xAF) return AuthenticateEv2Second(command);
+            _authStep = 0;
+            switch (code)
             {
                 case 0x60:
                     _versionStep = 1;
                     // Hardware: vendor NXP, type DESFire, subtype, v1.0, 4 KB, ISO 14443-2/3.
-                    return new byte[] { 0xAF, 0x04, 0x01, 0x01, 0x01, 0x00, 0x18, 0x05 };
+                    return new byte[] { 0xAF, 0x04, 0x01, 0x01, 0x12, 0x00, 0x18, 0x05 };
                 case 0xAF when _versionStep == 1:
                     _versionStep = 2;
-                    return new byte[] { 0xAF, 0x04, 0x01, 0x01, 0x01, 0x04, 0x18, 0x05 };
+                    return new byte[] { 0xAF, 0x04, 0x01, 0x01, 0x02, 0x01, 0x18, 0x05 };
                 case 0xAF when _versionStep == 2:
                     _versionStep = 0;
                     var last = new byte[15];
-                    Array.Copy(Uid, 0, last, 1, 7);
-                    // Batch number (5 bytes), production week and year.
+                    if (!RandomUid) Array.Copy(RealUid, 0, last, 1, 7);
                     last[8] = 0xBA; last[9] = 0x7C; last[10] = 0x00; last[11] = 0x00; last[12] = 0x00;
                     last[13] = 0x20; last[14] = 0x24;
                     return last;
@@ -175,21 +374,175 @@ namespace LeoCarte.Simulator.Cards
                     return ids.ToArray();
                 case 0x5A:
                     _versionStep = 0;
-                    if (command.Length != 4) return new byte[] { 0x7E };
-                    var wanted = new[] { command[1], command[2], command[3] };
-                    bool known = wanted[0] == 0 && wanted[1] == 0 && wanted[2] == 0;
-                    foreach (var aid in ApplicationIds)
+                    if (command.Length != 4) return Status(0x7E);
+                    ResetSession();
+                    if (command[1] == 0 && command[2] == 0 && command[3] == 0)
                     {
-                        if (aid[0] == wanted[0] && aid[1] == wanted[1] && aid[2] == wanted[2]) known = true;
+                        _selected = null;
+                        SelectedApplication = new byte[3];
+                        return Status(0x00);
                     }
 
-                    if (!known) return new byte[] { 0xA0 }; // APPLICATION_NOT_FOUND
-                    SelectedApplication = wanted;
-                    return new byte[] { 0x00 };
+                    foreach (var app in Applications)
+                    {
+                        if (app.Aid[0] == command[1] && app.Aid[1] == command[2] && app.Aid[2] == command[3])
+                        {
+                            _selected = app;
+                            SelectedApplication = (byte[])app.Aid.Clone();
+                            return Status(0x00);
+                        }
+                    }
+
+                    return Status(0xA0); // APPLICATION_NOT_FOUND
+                case 0x71:
+                    return AuthenticateEv2First(command);
+                case 0xAD:
+                    return ReadData(command);
+                case 0x3C:
+                    // Read_Sig (EV2): address 00h; plain before authentication.
+                    if (command.Length != 2 || command[1] != 0x00) return Status(0x7E);
+                    if (_authenticated) return Status(0x9D); // this model: plain only
+                    return Status(0x00, OriginalitySignature);
                 default:
                     _versionStep = 0;
-                    return new byte[] { 0x1C }; // ILLEGAL_COMMAND_CODE
+                    return Status(0x1C); // ILLEGAL_COMMAND_CODE
             }
+        }
+
+        private static byte[] AesEcb(byte[] key, byte[] data, bool encrypt)
+        {
+            using var aes = System.Security.Cryptography.Aes.Create();
+            aes.Key = key;
+            return encrypt ? aes.EncryptEcb(data, System.Security.Cryptography.PaddingMode.None) : aes.DecryptEcb(data, System.Security.Cryptography.PaddingMode.None);
+        }
+
+        private static byte[] AesCbc(byte[] key, byte[] iv, byte[] data, bool encrypt)
+        {
+            using var aes = System.Security.Cryptography.Aes.Create();
+            aes.Key = key;
+            return encrypt ? aes.EncryptCbc(data, iv, System.Security.Cryptography.PaddingMode.None) : aes.DecryptCbc(data, iv, System.Security.Cryptography.PaddingMode.None);
+        }
+
+        private static byte[] Cmac(byte[] key, byte[] message)
+        {
+            // SP 800-38B over .NET's AES: the simulator's own implementation, independent of the driver's.
+            byte[] l = AesEcb(key, new byte[16], true);
+            byte[] k1 = Dbl(l), k2 = Dbl(k1);
+            int blocks = Math.Max(1, (message.Length + 15) / 16);
+            bool complete = message.Length > 0 && message.Length % 16 == 0;
+            var padded = new byte[blocks * 16];
+            Array.Copy(message, padded, message.Length);
+            if (!complete) padded[message.Length] = 0x80;
+            byte[] sub = complete ? k1 : k2;
+            for (int i = 0; i < 16; i++) padded[padded.Length - 16 + i] ^= sub[i];
+            byte[] cbc = AesCbc(key, new byte[16], padded, true);
+            return cbc[^16..];
+        }
+
+        private static byte[] Dbl(byte[] v)
+        {
+            var r = new byte[16];
+            for (int i = 0; i < 16; i++) r[i] = (byte)((v[i] << 1) | (i < 15 ? v[i + 1] >> 7 : 0));
+            if ((v[0] & 0x80) != 0) r[15] ^= 0x87;
+            return r;
+        }
+
+        private static byte[] MacT(byte[] key, byte[] message)
+        {
+            byte[] full = Cmac(key, message);
+            var t = new byte[8];
+            for (int i = 0; i < 8; i++) t[i] = full[2 * i + 1];
+            return t;
+        }
+
+        private byte[] AuthenticateEv2First(byte[] command)
+        {
+            ResetSession();
+            if (command.Length < 3) return Status(0x7E);
+            int keyNo = command[1];
+            if (_selected == null || keyNo >= 14 || _selected.Keys[keyNo] == null) return Status(0x40); // NO_SUCH_KEY
+            _authKey = keyNo;
+            _rndB = new byte[16];
+            _random.NextBytes(_rndB);
+            _authStep = 1;
+            return Status(0xAF, AesEcb(_selected.Keys[keyNo], _rndB, true));
+        }
+
+        private byte[] AuthenticateEv2Second(byte[] command)
+        {
+            _authStep = 0;
+            if (command.Length != 33) { FailedAuthentications++; return Status(0x7E); }
+            byte[] key = _selected.Keys[_authKey];
+            var enc = new byte[32];
+            Array.Copy(command, 1, enc, 0, 32);
+            byte[] plain = AesCbc(key, new byte[16], enc, false);
+            for (int i = 0; i < 16; i++)
+            {
+                if (plain[16 + i] != _rndB[(i + 1) % 16]) { FailedAuthentications++; return Status(0xAE); } // AUTHENTICATION_ERROR
+            }
+
+            var rndA = plain[..16];
+            _ti = new byte[4];
+            _random.NextBytes(_ti);
+            var answer = new byte[32];
+            Array.Copy(_ti, answer, 4);
+            for (int i = 0; i < 16; i++) answer[4 + i] = rndA[(i + 1) % 16];
+            byte[] sv1 = SessionVector(0xA5, 0x5A, rndA, _rndB), sv2 = SessionVector(0x5A, 0xA5, rndA, _rndB);
+            _sesEnc = Cmac(key, sv1);
+            _sesMac = Cmac(key, sv2);
+            _cmdCtr = 0;
+            _authenticated = true;
+            _authenticatedKey = _authKey;
+            Authentications++;
+            return Status(0x00, AesCbc(key, new byte[16], answer, true));
+        }
+
+        private static byte[] SessionVector(byte a, byte b, byte[] rndA, byte[] rndB)
+        {
+            var sv = new byte[32];
+            sv[0] = a; sv[1] = b; sv[2] = 0x00; sv[3] = 0x01; sv[4] = 0x00; sv[5] = 0x80;
+            sv[6] = rndA[0]; sv[7] = rndA[1];
+            for (int i = 0; i < 6; i++) sv[8 + i] = (byte)(rndA[2 + i] ^ rndB[i]);
+            Array.Copy(rndB, 6, sv, 14, 10);
+            Array.Copy(rndA, 8, sv, 24, 8);
+            return sv;
+        }
+
+        private byte[] ReadData(byte[] command)
+        {
+            // AD FileNo Offset(3) Length(3) [MACt(8) in CommMode.MAC/Full after EV2 authentication].
+            if (_selected == null || command.Length < 8) return Status(0x7E);
+            if (!_selected.Files.TryGetValue(command[1], out var file)) return Status(0xF0); // FILE_NOT_FOUND
+            int offset = command[2] | (command[3] << 8) | (command[4] << 16);
+            int length = command[5] | (command[6] << 8) | (command[7] << 16);
+            if (length == 0) length = file.Data.Length - offset;
+            if (offset < 0 || offset + length > file.Data.Length || length < 0) return Status(0xBE); // BOUNDARY_ERROR
+            if (file.CommMode == 0)
+            {
+                return Status(0x00, file.Data[offset..(offset + length)]);
+            }
+
+            if (!_authenticated || _authenticatedKey != file.ReadKey) { ResetSession(); return Status(0xAE); }
+            if (command.Length != 16) { ResetSession(); return Status(0x7E); }
+            var macInput = new List<byte> { 0xAD, (byte)_cmdCtr, (byte)(_cmdCtr >> 8) };
+            macInput.AddRange(_ti);
+            macInput.AddRange(command[1..8]);
+            byte[] expected = MacT(_sesMac, macInput.ToArray());
+            for (int i = 0; i < 8; i++)
+            {
+                if (command[8 + i] != expected[i]) { ResetSession(); return Status(0x1E); } // INTEGRITY_ERROR
+            }
+
+            _cmdCtr++;
+            byte[] data = file.Data[offset..(offset + length)];
+            var response = new List<byte> { 0x00, (byte)_cmdCtr, (byte)(_cmdCtr >> 8) };
+            response.AddRange(_ti);
+            response.AddRange(data);
+            byte[] mac = MacT(_sesMac, response.ToArray());
+            var reply = new byte[data.Length + 8];
+            Array.Copy(data, reply, data.Length);
+            Array.Copy(mac, 0, reply, data.Length, 8);
+            return Status(0x00, reply);
         }
     }
 }

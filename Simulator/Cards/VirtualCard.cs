@@ -51,11 +51,11 @@ namespace LeoCarte.Simulator.Cards
             Kind = kind;
         }
 
-        /// <summary>The UID as the card sends it (UID0 first).</summary>
-        public byte[] Uid { get; }
+        /// <summary>The UID as the card sends it (UID0 first). A card in random-ID mode draws a new one at each power-up.</summary>
+        public byte[] Uid { get; protected set; }
 
         /// <summary>ATQA as a 16-bit value; sent LSB first (0x0344 goes on the air as 44 03).</summary>
-        public ushort Atqa { get; }
+        public ushort Atqa { get; protected set; }
 
         /// <summary>SAK of the last cascade level (the one a driver decodes to tell the card type).</summary>
         public byte Sak { get; }
@@ -128,6 +128,10 @@ namespace LeoCarte.Simulator.Cards
         /// <summary>MIFARE DESFire-like ISO/IEC 14443-4 card (ATQA 0x0344, SAK 0x20, 7-byte UID).</summary>
         public static DesfireCard Desfire(byte[] uid7) => new DesfireCard(uid7);
 
+        /// <summary>A DESFire in random-ID mode (EV1+ privacy option): at each power-up a fresh 4-byte UID 08h xx xx xx
+        /// (ATQA 0x0304); GetVersion hides the real UID (<see cref="DesfireCard.RealUid"/>).</summary>
+        public static DesfireCard DesfireRandomUid(byte[] uid7, int seed = 1) => new DesfireCard(uid7) { RandomUid = true, RandomSeed = seed };
+
         /// <summary>Parses "04a1b2c3d4e5f6" or "04:A1:..." into UID bytes.</summary>
         public static byte[] UidFromHex(string hex) => Convert.FromHexString(hex.Replace(":", "").Replace(" ", ""));
 
@@ -136,6 +140,7 @@ namespace LeoCarte.Simulator.Cards
         /// <summary>Field switched on or card brought into a powered field: power-on reset into IDLE (§6.3.1).</summary>
         internal void PowerOn(long nowNs)
         {
+            OnPowerOn();
             PoweredAtNs = nowNs;
             State = CardState.Idle;
             WokenFromHalt = false;
@@ -232,6 +237,11 @@ namespace LeoCarte.Simulator.Cards
         {
             Fallback();
             return null;
+        }
+
+        /// <summary>Called when the card gets power, before it enters IDLE (a random-ID card draws its UID here).</summary>
+        protected virtual void OnPowerOn()
+        {
         }
 
         /// <summary>Clears card-type state (Crypto1 session, ISO 14443-4 layer, pending commands).</summary>

@@ -8,7 +8,8 @@ namespace LeoCarte.Simulator.Mdb;
 /// <summary>
 /// The bus between the simulated vending machine controller and the terminal, seen from the terminal as its
 /// <see cref="IMdbUart"/>: 9-bit words with the time their stop bit ended (9600 baud, 11 bits a word = 1.146 ms,
-/// ICP/MDB 4.2 §2.1). Everything that crosses it can be traced byte-exactly ("VMC 112* 12" — * marks the mode bit).
+/// ICP/MDB 4.2 §2.1). Everything that crosses it can be traced byte-exactly, one line per block ("VMC → 12* 12",
+/// "terminal → 00 00*"; * marks the mode bit).
 /// </summary>
 public sealed class SimulatedMdbPort : IMdbUart
 {
@@ -18,6 +19,7 @@ public sealed class SimulatedMdbPort : IMdbUart
     private readonly Queue<(int Word, long At)> toTerminal = new();
     private readonly List<byte> fromTerminal = new();
     private bool lastHadModeBit;
+    private bool vmcBlockOpen;
 
     /// <summary>When the terminal's answer starts, after the VMC's last stop bit (set by the VMC per transaction).</summary>
     public long AnswerStartMicroseconds;
@@ -35,14 +37,27 @@ public sealed class SimulatedMdbPort : IMdbUart
     {
         toTerminal.Enqueue((word, atMicroseconds));
         WordsToTerminal++;
-        if (Trace != null && word != MdbWord.BusReset)
+        if (Trace == null)
         {
-            Trace.Add($"{atMicroseconds / 1000.0,10:F3} ms  VMC → {(word & 0xFF):X2}{((word & MdbWord.ModeBit) != 0 ? "*" : " ")}");
+            return;
         }
-        else if (Trace != null)
+
+        if (word == MdbWord.BusReset)
         {
             Trace.Add($"{atMicroseconds / 1000.0,10:F3} ms  VMC → BREAK (bus reset)");
+            vmcBlockOpen = false;
+            return;
         }
+
+        string text = $"{(word & 0xFF):X2}{((word & MdbWord.ModeBit) != 0 ? "*" : "")}";
+        if ((word & MdbWord.ModeBit) == 0 && vmcBlockOpen)
+        {
+            Trace[^1] += " " + text; // one line per VMC block
+            return;
+        }
+
+        Trace.Add($"{atMicroseconds / 1000.0,10:F3} ms  VMC → {text}");
+        vmcBlockOpen = (word & MdbWord.ModeBit) != 0;
     }
 
     /// <summary>Takes what the terminal wrote since the last call (its last byte carries the mode bit).</summary>
@@ -85,6 +100,7 @@ public sealed class SimulatedMdbPort : IMdbUart
         }
 
         lastHadModeBit = count > 0;
+        vmcBlockOpen = false;
         if (Trace != null)
         {
             Trace.Add($"{AnswerStartMicroseconds / 1000.0,10:F3} ms  terminal → {line}");

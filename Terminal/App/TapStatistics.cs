@@ -24,6 +24,7 @@ namespace LeoCarte.Terminal.App
 
         /// <summary>Taps refused because several cards answered at once (nothing decided, nothing charged).</summary>
         public int RefusedSeveralCards;
+        public int RefusedNotGenuine;
         public int VendRequests;
 
         /// <summary>Loop iterations that threw (caught so the loop survives; should stay 0).</summary>

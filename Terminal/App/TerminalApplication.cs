@@ -344,6 +344,11 @@ namespace LeoCarte.Terminal.App
                         return RefuseSeveralCards(now);
                     }
 
+                    if (!CardFamilyCheck.Plausible(read.UidLength, read.Type))
+                    {
+                        return RefuseNotGenuine(now);
+                    }
+
                     return Tap(now);
                 case CardEvent.SameCardStillPresent:
                     consecutiveReaderErrors = 0;
@@ -442,6 +447,17 @@ namespace LeoCarte.Terminal.App
             HoldMessage(now);
             Notify(null, TapKind.RefusedSeveralCards);
             return TapKind.RefusedSeveralCards;
+        }
+
+        private TapKind RefuseNotGenuine(long now)
+        {
+            statistics.Taps++;
+            statistics.RefusedNotGenuine++;
+            feedback.Play(FeedbackPlayer.Denied, now);
+            display.Show(AppText.NotGenuineFrench, AppText.NotGenuineEnglish);
+            HoldMessage(now);
+            Notify(null, TapKind.RefusedNotGenuine);
+            return TapKind.RefusedNotGenuine;
         }
 
         private void Conclude(Decision d, long now)

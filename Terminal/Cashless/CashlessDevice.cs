@@ -460,6 +460,8 @@ namespace LeoCarte.Terminal.Cashless
                             sessionUidLength = 0;
                             cardDeadlineMilliseconds = nowMilliseconds + (settings.MaxResponseSeconds - 1) * 1000L;
                             cardWaiting = false;
+                            sessionCancelSent = false;
+                            sessionTouched = true;
                             SetState(CashlessState.Vend);
                             return 0;
                         }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using Iot.Device.Card.Mifare;
 using Iot.Device.Mfrc522;
 using Iot.Device.Rfid;
+using LeoCarte.Drivers.Desfire;
 using LeoCarte.Drivers.Iso14443;
 using LeoCarte.Drivers.Mfrc522;
 using LeoCarte.Drivers.Reader;
@@ -55,6 +56,8 @@ namespace LeoCarte.Tools.ReaderBenchmark
             public readonly CardIdentity Card = new CardIdentity();
             public readonly CardReadResult Result = new CardReadResult();
             public readonly byte[] Data = new byte[16];
+            public readonly AtsInfo Ats = new AtsInfo();
+            public readonly byte[] RandomA = new byte[16];
 
             public Ours(IRegisterBus bus, IReaderPins pins)
             {
@@ -184,6 +187,50 @@ namespace LeoCarte.Tools.ReaderBenchmark
                 o => o.Reader.Poll(o.Result) == CardEvent.SameCardStillPresent,
                 o => { },
                 o => o.Reader.Poll(o.Result) == CardEvent.NewCard);
+
+        /// <summary>The site application of the desfire-aes policy on the benchmark card: AID, key 1 diversified (AN10922).</summary>
+        public static readonly byte[] SiteAid = { 0x01, 0x43, 0x4C };
+        public static readonly byte[] SiteMasterKey = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0xFF };
+        public static readonly byte[] SiteSystemId = { 0x4C, 0x65, 0x6F, 0x43, 0x61, 0x72, 0x74, 0x65 };
+
+        public static byte[] DiversifiedKey(byte[] uid)
+        {
+            var key = new byte[16];
+            new KeyDiversification(new Aes128()).Diversify(SiteMasterKey, 0, uid, uid.Length, SiteAid, 0, SiteSystemId, SiteSystemId.Length, key, 0);
+            return key;
+        }
+
+        private static void AddPersonalisedDesfire(Mfrc522Simulator sim, byte[] uid)
+        {
+            var card = VirtualCard.Desfire(uid);
+            var app = card.AddApplication(SiteAid);
+            app.Keys[1] = DiversifiedKey(uid);
+            app.Files[1] = new DesfireCard.DataFile { Data = new byte[16], CommMode = 1, ReadKey = 1 };
+            sim.Field.Add(card);
+        }
+
+        /// <summary>
+        /// (g) A desfire-aes tap: the Poll that reports NewCard, then WUPA + SELECT + RATS, SelectApplication,
+        /// AuthenticateEV2First with the card's diversified key, ReadData of the 16-byte holder file with its MAC
+        /// verified, S(DESELECT). The key is diversified before the operation (the terminal does it once per tap).
+        /// </summary>
+        public static ScenarioCost OursDesfireAesTap()
+        {
+            byte[] key = DiversifiedKey(Uid7);
+            return MeasureOurs("(g) desfire-aes tap: Poll -> NewCard + auth EV2 + ReadData 16 B (MAC) + DESELECT, 7-byte",
+                sim => AddPersonalisedDesfire(sim, Uid7),
+                o =>
+                {
+                    bool ok = o.Reader.Poll(o.Result) == CardEvent.NewCard
+                        && o.Reader.OpenCardSession(o.Ats) == ReaderResult.Ok
+                        && o.Reader.Desfire.SelectApplication(SiteAid, 0) == ReaderResult.Ok
+                        && o.Reader.Desfire.AuthenticateEv2First(1, key, 0, o.RandomA, 0) == ReaderResult.Ok
+                        && o.Reader.Desfire.ReadDataMac(1, 0, 16, o.Data, 0) == ReaderResult.Ok;
+                    o.Reader.CloseCardSession();
+                    return ok;
+                },
+                o => { });
+        }
 
         private static void AddCard(Mfrc522Simulator sim, byte[] uid)
         {
@@ -388,6 +435,7 @@ namespace LeoCarte.Tools.ReaderBenchmark
                 OursEmptyPollAverage(),
                 OursPollNewCard(Uid4), OursPollNewCard(Uid7),
                 OursPollResting(Uid7),
+                OursDesfireAesTap(),
                 WithoutIrqLine(OursEmptyPoll),
                 WithoutIrqLine(() => OursDetectSelect(Uid7)),
                 WithoutIrqLine(OursDetectSelectAuthRead),

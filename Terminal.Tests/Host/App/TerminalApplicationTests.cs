@@ -277,7 +277,7 @@ public class TerminalApplicationTests
             }
         }
 
-        Console.WriteLine($"80 taps, 1200 polls: {allocated} bytes allocated on the thread, of which the simulator model {simulator}");
+        Console.WriteLine($"80 taps, 1200 polls: {allocated} bytes allocated on the thread, of which the simulator model {simulator}; reader exceptions {rig.App.Reader.ExceptionsCaught}, errors {rig.App.Reader.Errors}, presence retries {rig.App.Reader.PresenceRetries}, sync {rig.App.Statistics.Polls}");
         Assert.AreEqual(80 + 4, rig.App.Statistics.Taps);
         Assert.AreEqual(0L, allocated - simulator, "the application core allocates nothing per poll or tap");
     }

@@ -44,7 +44,10 @@ public class CashlessConversationTests
         Assert.IsTrue(ok, "setup sequence");
 
         // RESET 10 + CHK 10 → ACK; POLL 12 12 → JUST RESET 00 + CHK 00.
-        StringAssert.Contains(trace, "VMC → 10*");
+        StringAssert.Contains(trace, "VMC → 10* 10");
+        StringAssert.Contains(trace, "VMC → 12* 12");
+        StringAssert.Contains(trace, "VMC → 11* 00 03 10 02 01 27", "SETUP Config Data: level 3, 16 columns, 2 rows, CHK 27");
+        StringAssert.Contains(trace, "VMC → 14* 01 15", "READER ENABLE");
         StringAssert.Contains(trace, "terminal → 00*");
         StringAssert.Contains(trace, "terminal → 00 00*");
         // SETUP Config Data (level 3, 16×2 display) → Reader Config: level 3, euro 1978, scale 1, 2 decimals, 10 s, options 0.

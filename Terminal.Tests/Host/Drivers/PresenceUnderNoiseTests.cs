@@ -223,6 +223,7 @@ public class PresenceUnderNoiseTests
             for (int poll = 0; poll < 4 && e != CardEvent.NewCard; poll++) e = reader.Poll(result);
             Assert.AreEqual(CardEvent.NewCard, e, "collision on frame " + frame);
             Assert.IsFalse(result.SeveralCards, "one card and a noise collision on frame " + frame + " is not several cards");
+            Assert.AreEqual(kind == "desfire" ? CardType.MifareDesfire : CardType.MifareClassic1K, result.Type, "the type survives a collided ATQA (frame " + frame + ")");
             dismissed += reader.NoiseCollisionsDismissed;
             cases++;
         }

@@ -288,6 +288,18 @@ public class EsupSgcImportTests
     }
 
     [TestMethod]
+    public void TheCardLookupAcceptsTheCsnFormsOtherSystemsShow()
+    {
+        // 04A1B2C3D4E580 = 1,303,689,068,602,752 in decimal; reversed 80E5D4C3B2A104 = 36,281,498,998,055,172.
+        foreach (string typed in new[] { "04A1B2C3D4E580", "04a1b2c3d4e580", "80E5D4C3B2A104", "1303689068602752", "36281498998055172" })
+        {
+            CollectionAssert.Contains(LeoCarte.Gateway.Web.CardOfficePages.CsnForms(typed).ToList(), "04a1b2c3d4e580", typed);
+        }
+
+        CollectionAssert.Contains(LeoCarte.Gateway.Web.CardOfficePages.CsnForms("2712847316").ToList(), "a1b2c3d4", "a 4-byte Classic UID in decimal");
+    }
+
+    [TestMethod]
     [DataRow("https://sgc:s3cret@sgc.example.fr/wsrest/api/csvSearch?etat=ENABLED&fields=id", "https://sgc.example.fr/wsrest/api/csvSearch?etat=ENABLED&fields=id")]
     [DataRow("https://sgc.example.fr/wsrest/api/csvSearch?fields=id&apiKey=abc&access_token=xyz", "https://sgc.example.fr/wsrest/api/csvSearch?fields=id&apiKey=***&access_token=***")]
     [DataRow("/var/lib/leocarte/export.csv", "/var/lib/leocarte/export.csv")]

@@ -177,6 +177,38 @@ public class PublicationGuardTests
     }
 
     [TestMethod]
+    public void ADatabaseFromBeforeTheReportsGetsTheReportColumn()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "leocarte-migrate-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string connection = "Data Source=" + Path.Combine(folder, "old.db");
+            using (var old = new Microsoft.Data.Sqlite.SqliteConnection(connection))
+            {
+                old.Open();
+                using var create = old.CreateCommand();
+                create.CommandText = "CREATE TABLE imports (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, source TEXT, ok INTEGER NOT NULL, message TEXT, version INTEGER NOT NULL);" +
+                    "INSERT INTO imports (at_ms, source, ok, message, version) VALUES (1, 'old', 1, 'published version 1', 1);";
+                create.ExecuteNonQuery();
+            }
+
+            var store = new SqlGatewayStore(new SqliteDialect(), connection);
+            store.Initialize();
+            store.Initialize(); // twice: the column is added once
+            store.RecordImport(new ImportRecord(DateTime.UtcNow, "new", true, "unchanged", 1, "{}"));
+            var imports = store.RecentImports(2);
+            Assert.AreEqual("{}", imports[0].Report);
+            Assert.IsNull(imports[1].Report);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, true);
+        }
+    }
+
+    [TestMethod]
     public void TheReportCountsAddedRemovedAndStateChangesByReason()
     {
         using var rig = new Rig();

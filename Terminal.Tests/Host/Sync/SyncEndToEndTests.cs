@@ -312,6 +312,13 @@ public class SyncEndToEndTests
         Assert.AreEqual(SyncStepResult.CycleCompleted, terminal.StepUntilCycleEnds());
         Assert.IsTrue(terminal.Tap(CardA).Approved, "the confirmed list reached the terminal");
 
+        // Card lookup by eppn (a POST: no eppn in a URL): the state in force and what the terminal applies.
+        string lookup = WebUtility.HtmlDecode(await (await GatewayFixture.PostFormAsync(office, "cards", new Dictionary<string, string> { ["q"] = "student1@unicaen.fr" })).Content.ReadAsStringAsync());
+        StringAssert.Contains(lookup, CsnA.ToUpperInvariant());
+        StringAssert.Contains(lookup, "applies: active — \"Paiement accepté\" (list version 3)");
+        string unknown = await (await GatewayFixture.PostFormAsync(office, "cards", new Dictionary<string, string> { ["q"] = "04EEEEEEEEEEEE" })).Content.ReadAsStringAsync();
+        StringAssert.Contains(unknown, "No listed card");
+
         // The JSON status needs the operator too.
         string status = await office.GetStringAsync("api/v1/status");
         StringAssert.Contains(status, "\"listVersion\":3");

@@ -47,11 +47,16 @@ public sealed class NanoToolchain
     public static string FindRepoRoot() =>
         typeof(NanoToolchain).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "RepoRoot").Value;
 
-    /// <summary>../shared/nanoframework beside the repository (or $LEOCARTE_NANOFRAMEWORK), or null when absent.</summary>
+    /// <summary>$LEOCARTE_NANOFRAMEWORK, $NF_TOOLCHAIN or ../shared/nanoframework beside the repository; null when absent.</summary>
     public static NanoToolchain Find()
     {
         string repo = FindRepoRoot();
         string root = Environment.GetEnvironmentVariable("LEOCARTE_NANOFRAMEWORK");
+        if (string.IsNullOrEmpty(root))
+        {
+            root = Environment.GetEnvironmentVariable("NF_TOOLCHAIN"); // as .ci/run exports it
+        }
+
         if (string.IsNullOrEmpty(root))
         {
             // ../shared beside the clone; a git worktree one level deeper (e.g. wt/<branch>) finds it further up.

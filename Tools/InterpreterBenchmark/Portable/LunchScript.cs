@@ -1,6 +1,6 @@
 using System;
-using LeoCarte.Terminal;
 using LeoCarte.Drivers.Mfrc522;
+using LeoCarte.Terminal;
 using LeoCarte.Terminal.Allowlist;
 using LeoCarte.Terminal.App;
 using LeoCarte.Terminal.Cards;

@@ -1,7 +1,7 @@
 using System;
-using LeoCarte.Terminal;
 using LeoCarte.Drivers.Mfrc522;
 using LeoCarte.Drivers.Reader;
+using LeoCarte.Terminal;
 using LeoCarte.Terminal.App;
 using LeoCarte.Terminal.Config;
 using LeoCarte.Terminal.Sync;

@@ -1,0 +1,107 @@
+using System;
+using LeoCarte.Drivers.Desfire;
+
+namespace LeoCarte.Tools.DesfireOpCount
+{
+    /// <summary>
+    /// Runs one part of a desfire-aes tap's cryptography, chosen by a constant compiled in (nanoCLR passes no
+    /// arguments): run.sh builds it once per part and subtracts the "setup" run, so each figure is the IL instructions
+    /// of that part alone. Parts: setup (objects, S-box), block (key schedule + one AES-128 block), diversify (AN10922),
+    /// authenticate (EV2First reader side with the AN12196 vectors), authenticate+readmac (plus the command MAC and the
+    /// response MAC check of a 16-byte ReadData), tap (diversify + authenticate + readmac).
+    /// </summary>
+    public static class Program
+    {
+        public static void Main()
+        {
+            string part = Part.Name;
+            bool native = part == "tap-native";
+            Aes128 a = new Aes128();
+            IBlockCipher k = native ? (IBlockCipher)new NativeStandIn() : a;
+            IBlockCipher b = native ? (IBlockCipher)new NativeStandIn() : new Aes128();
+            IBlockCipher c = native ? (IBlockCipher)new NativeStandIn() : new Aes128();
+            DesfireSession session = new DesfireSession(k, b, c);
+            KeyDiversification diversification = new KeyDiversification(native ? (IBlockCipher)new NativeStandIn() : new Aes128());
+            byte[] key = new byte[16];
+            byte[] master = new byte[16];
+            byte[] uid = new byte[] { 0x04, 0x78, 0x2E, 0x21, 0x80, 0x1D, 0x80 };
+            byte[] aid = new byte[] { 0x30, 0x42, 0xF5 };
+            byte[] system = new byte[] { 0x4E, 0x58, 0x50, 0x20, 0x41, 0x62, 0x75 };
+            byte[] rndA = Hex("B98F4C50CF1C2E084FD150E33992B048");
+            byte[] encRndB = Hex("B875CEB0E66A6C5CD00898DC371F92D1");
+            byte[] cardAnswer = Hex("0CC9A8094A8EEA683ECAAC5C7BF20584206D0608D477110FC6B3D5D3F65C3A6A");
+            byte[] answer = new byte[32];
+            byte[] header = new byte[7];
+            byte[] mac = new byte[8];
+            byte[] data = new byte[24];
+            bool ok = true;
+            if (part == "block")
+            {
+                a.SetKey(master, 0);
+                a.Encrypt(data, 0, data, 0);
+            }
+
+            if (part == "diversify" || part == "tap" || native)
+            {
+                ok &= diversification.Diversify(master, 0, uid, 7, aid, 0, system, 7, key, 0);
+            }
+
+            if (part == "authenticate" || part == "authenticate+readmac" || part == "tap" || native)
+            {
+                session.BeginAuthentication(new byte[16], 0, rndA, 0, encRndB, 0, answer, 0);
+                ok &= session.CompleteAuthentication(cardAnswer, 0) || native;
+            }
+
+            if (part == "authenticate+readmac" || part == "tap" || native)
+            {
+                session.CommandMac(0xAD, header, 0, 7, header, 0, 0, mac, 0);
+                session.VerifyResponseMac(0x00, data, 0, 16, data, 16); // a wrong MAC costs the same as a right one
+            }
+
+            Console.WriteLine("part " + part + " ok " + ok);
+        }
+
+        /// <summary>
+        /// What the device's NativeAesBlockCipher does in IL around the native call (copy the block in, copy the result
+        /// out, clear it): the AES itself runs as native code, outside the interpreter. Its output is not AES, so the
+        /// "tap-native" run counts instructions only (the MAC checks fail, at the same cost).
+        /// </summary>
+        private sealed class NativeStandIn : IBlockCipher
+        {
+            private readonly byte[] block = new byte[16];
+            private readonly byte[] result = new byte[16];
+
+            public void SetKey(byte[] key, int offset)
+            {
+                for (int i = 0; i < 16; i++) block[i] = key[offset + i];
+            }
+
+            public void Encrypt(byte[] input, int inputOffset, byte[] output, int outputOffset) => Copy(input, inputOffset, output, outputOffset);
+
+            public void Decrypt(byte[] input, int inputOffset, byte[] output, int outputOffset) => Copy(input, inputOffset, output, outputOffset);
+
+            private void Copy(byte[] input, int inputOffset, byte[] output, int outputOffset)
+            {
+                for (int i = 0; i < 16; i++) block[i] = input[inputOffset + i];
+                for (int i = 0; i < 16; i++)
+                {
+                    output[outputOffset + i] = (byte)(result[i] ^ block[i]);
+                    result[i] = 0;
+                }
+            }
+        }
+
+        private static byte[] Hex(string hex)
+        {
+            byte[] bytes = new byte[hex.Length / 2];
+            for (int i = 0; i < bytes.Length; i++)
+            {
+                bytes[i] = (byte)((Digit(hex[2 * i]) << 4) | Digit(hex[2 * i + 1]));
+            }
+
+            return bytes;
+        }
+
+        private static int Digit(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+    }
+}
