@@ -26,6 +26,25 @@ namespace LeoCarte.Terminal.Config
             return start == 0 && end == text.Length ? text : text.Substring(start, end - start);
         }
 
+        /// <summary>
+        /// Position of the first <paramref name="c"/> in UTF-16 code units, read through ToCharArray: on
+        /// nanoFramework string.IndexOf returns -1 for anything after a character above U+FFFF (strings are UTF-8
+        /// inside; found on nanoCLR, Builds/README.md), so "🍽 = x" would read as a line without '='.
+        /// </summary>
+        internal static int IndexOfChar(string text, char c)
+        {
+            char[] chars = text.ToCharArray();
+            for (int i = 0; i < chars.Length; i++)
+            {
+                if (chars[i] == c)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
         internal static string ToLowerAscii(string text)
         {
             char[] chars = text.ToCharArray();

@@ -138,7 +138,7 @@ namespace LeoCarte.Terminal.Config
                     return;
                 }
 
-                int equals = text.IndexOf('=');
+                int equals = ConfigValueText.IndexOfChar(text, '=');
                 if (equals < 0)
                 {
                     this.errors.Add(line, FieldSyntax, "key = value, a [section] header or a # comment");

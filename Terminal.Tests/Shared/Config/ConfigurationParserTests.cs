@@ -437,6 +437,20 @@ namespace LeoCarte.Terminal.Tests.Config
         }
 
         [TestMethod]
+        public void AKeyAfterACharacterAboveUFFFFIsReportedAsThatKeyOnBothRuntimes()
+        {
+            // nanoFramework's string.IndexOf returns -1 after U+1F37D; the parser splits at '=' through ToCharArray
+            // (Builds/README.md), so the line is the unknown key it is, not a line without '='.
+            string text = ConfigTestFiles.Minimal() + "[terminal]\n\U0001F37D = x\n";
+            int line = text.Split('\n').Length - 1;
+            byte[] bytes = ConfigTestFiles.Bytes(text);
+            TerminalConfiguration config = new TerminalConfiguration();
+            ConfigErrors errors = new ConfigErrors();
+            Assert.IsFalse(ConfigurationParser.Parse(bytes, bytes.Length, config, errors));
+            ConfigTestFiles.AssertError(errors, line, "terminal.\U0001F37D");
+        }
+
+        [TestMethod]
         public void InvalidUtf8AndControlCharactersAreReportedWithTheirColumn()
         {
             byte[] good = ConfigTestFiles.Bytes(ConfigTestFiles.Minimal() + "[terminal]\nsite = Caf\n");
