@@ -6,6 +6,8 @@
 // on the host MSTest is. Keep signatures identical to the real package's.
 using System;
 
+// The namespace is the real package's (lower-case "nanoFramework"): the naming rule cannot apply to it.
+#pragma warning disable IDE1006
 namespace nanoFramework.TestFramework
 {
     [AttributeUsage(AttributeTargets.Class)]

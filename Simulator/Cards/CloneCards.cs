@@ -31,7 +31,11 @@ namespace LeoCarte.Simulator.Cards
                 var copy = clone.AddApplication(app.Aid);
                 for (int k = 0; k < app.Keys.Length; k++)
                 {
-                    if (app.Keys[k] == null) continue;
+                    if (app.Keys[k] == null)
+                    {
+                        continue;
+                    }
+
                     copy.Keys[k] = new byte[16];
                     random.NextBytes(copy.Keys[k]);
                 }
@@ -42,7 +46,11 @@ namespace LeoCarte.Simulator.Cards
                 }
             }
 
-            if (replaySignature) clone.OriginalitySignature = (byte[])genuine.OriginalitySignature.Clone();
+            if (replaySignature)
+            {
+                clone.OriginalitySignature = (byte[])genuine.OriginalitySignature.Clone();
+            }
+
             return clone;
         }
     }

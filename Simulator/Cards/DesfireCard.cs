@@ -18,15 +18,19 @@ namespace LeoCarte.Simulator.Cards
     {
         public static readonly byte[] DefaultAts = { 0x06, 0x75, 0x77, 0x81, 0x02, 0x80 };
 
-        private bool _layer4;
-        private int _cid = -1;
-        private byte[] _lastBlock;
-        private int _versionStep;
+        private bool layer4;
+        private int cid = -1;
+        private byte[] lastBlock;
+        private int versionStep;
 
         internal DesfireCard(byte[] uid7)
             : base(uid7, 0x0344, 0x20, "MIFARE DESFire")
         {
-            if (uid7.Length != 7) throw new ArgumentException("DESFire UIDs have 7 bytes.", nameof(uid7));
+            if (uid7.Length != 7)
+            {
+                throw new ArgumentException("DESFire UIDs have 7 bytes.", nameof(uid7));
+            }
+
             RealUid = (byte[])uid7.Clone();
         }
 
@@ -37,25 +41,25 @@ namespace LeoCarte.Simulator.Cards
         public List<byte[]> ApplicationIds { get; } = new List<byte[]>();
 
         /// <summary>True between RATS and DESELECT/HLTA/field loss.</summary>
-        public bool ProtocolActive => _layer4;
+        public bool ProtocolActive => this.layer4;
 
         /// <summary>Application selected by SelectApplication (000000 = PICC level).</summary>
         public byte[] SelectedApplication { get; private set; } = new byte[3];
 
         /// <summary>Choice: in the protocol state (after RATS) HLTA is ignored; DESELECT halts the card.</summary>
-        protected override bool AcceptsHlta => !_layer4;
+        protected override bool AcceptsHlta => !this.layer4;
 
         protected override void OnReset()
         {
-            _layer4 = false;
-            _cid = -1;
-            _lastBlock = null;
-            _versionStep = 0;
-            _blockNumber = 1;
-            _incoming?.Clear();
-            _outgoing = null;
-            _pendingAnswer = null;
-            _selected = null;
+            this.layer4 = false;
+            this.cid = -1;
+            this.lastBlock = null;
+            this.versionStep = 0;
+            this.blockNumber = 1;
+            this.incoming?.Clear();
+            this.outgoing = null;
+            this.pendingAnswer = null;
+            this.selected = null;
             SelectedApplication = new byte[3];
             ResetSession();
         }
@@ -65,22 +69,26 @@ namespace LeoCarte.Simulator.Cards
             if (!frame.HasValidCrc)
             {
                 // ISO/IEC 14443-4 §7.5.5: a PICC ignores an erroneous block (no answer, no state change).
-                if (_layer4) return null;
+                if (this.layer4)
+                {
+                    return null;
+                }
+
                 Fallback();
                 return null;
             }
 
             byte first = frame.Data[0];
-            if (!_layer4)
+            if (!this.layer4)
             {
                 if (first == 0xE0 && frame.PayloadLength == 2)
                 {
                     // RATS (§5.6.1): parameter byte = FSDI (high nibble) | CID (low nibble).
-                    _layer4 = true;
-                    _cid = frame.Data[1] & 0x0F;
+                    this.layer4 = true;
+                    this.cid = frame.Data[1] & 0x0F;
                     int fsdi = frame.Data[1] >> 4;
                     ReaderFrameSize = fsdi switch { 0 => 16, 1 => 24, 2 => 32, 3 => 40, 4 => 48, 5 => 64, 6 => 96, 7 => 128, _ => 256 };
-                    _blockNumber = 1;
+                    this.blockNumber = 1;
                     return CardAnswer.WithCrc(Ats);
                 }
 
@@ -93,12 +101,12 @@ namespace LeoCarte.Simulator.Cards
 
         // ---- ISO/IEC 14443-4 block protocol (§7): block numbers, chaining both ways, R(ACK/NAK), S(WTX), S(DESELECT)
 
-        private int _blockNumber = 1;            // PICC block number, initialised to 1 (§7.5.3.2 rule C)
-        private readonly List<byte> _incoming = new List<byte>();
-        private byte[] _outgoing;                // response INF not yet sent (PICC chaining)
-        private int _outgoingSent;
-        private int _wtxLeft;
-        private byte[] _pendingAnswer;           // answer held back behind an S(WTX)
+        private int blockNumber = 1;            // PICC block number, initialised to 1 (§7.5.3.2 rule C)
+        private readonly List<byte> incoming = new List<byte>();
+        private byte[] outgoing;                // response INF not yet sent (PICC chaining)
+        private int outgoingSent;
+        private int wtxLeft;
+        private byte[] pendingAnswer;           // answer held back behind an S(WTX)
 
         /// <summary>Card frame size FSC from the ATS (FSCI 5 = 64 bytes).</summary>
         public int CardFrameSize => 64;
@@ -123,27 +131,39 @@ namespace LeoCarte.Simulator.Cards
             bool hasCid = (pcb & 0x08) != 0;
             if (hasCid)
             {
-                if (frame.PayloadLength < 2 || (frame.Data[1] & 0x0F) != _cid) return null; // another card's CID
+                if (frame.PayloadLength < 2 || (frame.Data[1] & 0x0F) != this.cid)
+                {
+                    return null; // another card's CID
+                }
+
                 index++;
             }
 
             if ((pcb & 0xE2) == 0x02)
             {
                 // I-block (§7.1.1.1): 0b000_C_CID_NAD_1_BN. Rule D: toggle the block number on a received I-block.
-                if ((pcb & 0x04) != 0) index++;
-                _blockNumber = pcb & 0x01;
-                for (int i = index; i < frame.PayloadLength; i++) _incoming.Add(frame.Data[i]);
+                if ((pcb & 0x04) != 0)
+                {
+                    index++;
+                }
+
+                this.blockNumber = pcb & 0x01;
+                for (int i = index; i < frame.PayloadLength; i++)
+                {
+                    this.incoming.Add(frame.Data[i]);
+                }
+
                 if ((pcb & 0x10) != 0)
                 {
                     // Reader chaining (§7.5.2.1): acknowledge with R(ACK) carrying the block's number.
                     ChainedBlocksReceived++;
-                    return Remember(new[] { (byte)(0xA2 | _blockNumber) });
+                    return Remember(new[] { (byte)(0xA2 | this.blockNumber) });
                 }
 
-                byte[] inf = _incoming.ToArray();
-                _incoming.Clear();
-                _outgoing = Process(inf);
-                _outgoingSent = 0;
+                byte[] inf = this.incoming.ToArray();
+                this.incoming.Clear();
+                this.outgoing = Process(inf);
+                this.outgoingSent = 0;
                 return NextResponseBlock(true);
             }
 
@@ -152,22 +172,22 @@ namespace LeoCarte.Simulator.Cards
                 // R-blocks (§7.5.4.3, PICC rules 11–13).
                 bool nak = (pcb & 0x10) != 0;
                 int number = pcb & 0x01;
-                if (number == _blockNumber)
+                if (number == this.blockNumber)
                 {
                     // Rule 11: R(ACK) or R(NAK) with the current number: the last block was lost, send it again.
-                    return _lastBlock == null ? null : CardAnswer.WithCrc(_lastBlock);
+                    return this.lastBlock == null ? null : CardAnswer.WithCrc(this.lastBlock);
                 }
 
                 if (nak)
                 {
                     // Rule 12: R(NAK) with another number: the reader's I-block never arrived; R(ACK) with ours.
-                    return CardAnswer.WithCrc((byte)(0xA2 | _blockNumber));
+                    return CardAnswer.WithCrc((byte)(0xA2 | this.blockNumber));
                 }
 
-                if (_outgoing != null && _outgoingSent < _outgoing.Length)
+                if (this.outgoing != null && this.outgoingSent < this.outgoing.Length)
                 {
                     // Rule 13: R(ACK) with another number while chaining: toggle, send the next part.
-                    _blockNumber = number;
+                    this.blockNumber = number;
                     return NextResponseBlock(false);
                 }
 
@@ -177,14 +197,18 @@ namespace LeoCarte.Simulator.Cards
             if ((pcb & 0xF7) == 0xF2 && frame.PayloadLength >= 2)
             {
                 // S(WTX) response: the reader granted the time; now the held answer follows (or another WTX).
-                if (_pendingAnswer == null) return null;
+                if (this.pendingAnswer == null)
+                {
+                    return null;
+                }
+
                 return SendOrExtend();
             }
 
             if ((pcb & 0xF7) == 0xC2)
             {
                 // S(DESELECT) (§8): answered with the same S-block, then HALT.
-                var answer = hasCid ? new[] { pcb, (byte)_cid } : new[] { pcb };
+                var answer = hasCid ? new[] { pcb, (byte)this.cid } : new[] { pcb };
                 EnterHalt();
                 return CardAnswer.WithCrc(answer);
             }
@@ -195,36 +219,44 @@ namespace LeoCarte.Simulator.Cards
         private CardAnswer NextResponseBlock(bool first)
         {
             int maxInf = Math.Min(ReaderFrameSize, 256) - 3;
-            int chunk = Math.Min(maxInf, _outgoing.Length - _outgoingSent);
-            bool more = _outgoingSent + chunk < _outgoing.Length;
+            int chunk = Math.Min(maxInf, this.outgoing.Length - this.outgoingSent);
+            bool more = this.outgoingSent + chunk < this.outgoing.Length;
             var block = new byte[1 + chunk];
-            block[0] = (byte)(0x02 | _blockNumber | (more ? 0x10 : 0x00));
-            Array.Copy(_outgoing, _outgoingSent, block, 1, chunk);
-            _outgoingSent += chunk;
-            if (more) ChainedBlocksSent++;
-            if (!more) _outgoing = null;
-            _pendingAnswer = block;
-            _wtxLeft = first ? WaitingTimeExtensionsPerAnswer : 0;
+            block[0] = (byte)(0x02 | this.blockNumber | (more ? 0x10 : 0x00));
+            Array.Copy(this.outgoing, this.outgoingSent, block, 1, chunk);
+            this.outgoingSent += chunk;
+            if (more)
+            {
+                ChainedBlocksSent++;
+            }
+
+            if (!more)
+            {
+                this.outgoing = null;
+            }
+
+            this.pendingAnswer = block;
+            this.wtxLeft = first ? WaitingTimeExtensionsPerAnswer : 0;
             return SendOrExtend();
         }
 
         private CardAnswer SendOrExtend()
         {
-            if (_wtxLeft > 0)
+            if (this.wtxLeft > 0)
             {
-                _wtxLeft--;
+                this.wtxLeft--;
                 WaitingTimeExtensionsSent++;
                 return CardAnswer.WithCrc(0xF2, 0x01); // S(WTX), WTXM 1 (§7.3): not stored as the "last block"
             }
 
-            byte[] block = _pendingAnswer;
-            _pendingAnswer = null;
+            byte[] block = this.pendingAnswer;
+            this.pendingAnswer = null;
             return Remember(block);
         }
 
         private CardAnswer Remember(byte[] block)
         {
-            _lastBlock = block;
+            this.lastBlock = block;
             return CardAnswer.WithCrc(block);
         }
 
@@ -266,14 +298,18 @@ namespace LeoCarte.Simulator.Cards
         /// <summary>The card's real 7-byte UID (what <see cref="VirtualCard.Uid"/> shows unless in random-ID mode).</summary>
         public byte[] RealUid { get; }
 
-        private Random _idRandom;
+        private Random idRandom;
 
         protected override void OnPowerOn()
         {
-            if (!RandomUid) return;
-            _idRandom ??= new Random(RandomSeed);
+            if (!RandomUid)
+            {
+                return;
+            }
+
+            this.idRandom ??= new Random(RandomSeed);
             var id = new byte[4];
-            _idRandom.NextBytes(id);
+            this.idRandom.NextBytes(id);
             id[0] = 0x08; // ISO/IEC 14443-3 §6.4.4: UID0 08h = random ID
             Uid = id;
             Atqa = 0x0304;
@@ -291,23 +327,23 @@ namespace LeoCarte.Simulator.Cards
             return app;
         }
 
-        private Application _selected;
-        private int _authStep;
-        private int _authKey;
-        private byte[] _rndB;
-        private byte[] _sesEnc, _sesMac, _ti;
-        private int _cmdCtr;
-        private bool _authenticated;
-        private int _authenticatedKey = -1;
-        private readonly Random _random = new Random(0x0DE5F17E);
+        private Application selected;
+        private int authStep;
+        private int authKey;
+        private byte[] rndB;
+        private byte[] sesEnc, sesMac, ti;
+        private int cmdCtr;
+        private bool authenticated;
+        private int authenticatedKey = -1;
+        private readonly Random random = new Random(0x0DE5F17E);
 
         private void ResetSession()
         {
-            _authStep = 0;
-            _authenticated = false;
-            _authenticatedKey = -1;
-            _sesEnc = _sesMac = _ti = null;
-            _cmdCtr = 0;
+            this.authStep = 0;
+            this.authenticated = false;
+            this.authenticatedKey = -1;
+            this.sesEnc = this.sesMac = this.ti = null;
+            this.cmdCtr = 0;
         }
 
         /// <summary>DESFire native command set subset (NXP MF3D(H)x2) and its ISO 7816-4 wrapping (CLA 90h).</summary>
@@ -316,10 +352,18 @@ namespace LeoCarte.Simulator.Cards
             if (inf.Length >= 5 && inf[0] == 0x90)
             {
                 int lc = inf.Length > 5 ? inf[4] : 0;
-                if (inf.Length != 5 && inf.Length != 6 + lc) return new byte[] { 0x67, 0x00 }; // wrong length
+                if (inf.Length != 5 && inf.Length != 6 + lc)
+                {
+                    return new byte[] { 0x67, 0x00 }; // wrong length
+                }
+
                 var native = new byte[1 + lc];
                 native[0] = inf[1];
-                if (lc > 0) Array.Copy(inf, 5, native, 1, lc);
+                if (lc > 0)
+                {
+                    Array.Copy(inf, 5, native, 1, lc);
+                }
+
                 byte[] reply = ProcessNative(native);
                 // Wrapped answer: data, then 91h + DESFire status.
                 var wrapped = new byte[reply.Length + 1];
@@ -341,44 +385,68 @@ namespace LeoCarte.Simulator.Cards
         {
             var r = new byte[1 + (data?.Length ?? 0)];
             r[0] = status;
-            if (data != null) Array.Copy(data, 0, r, 1, data.Length);
+            if (data != null)
+            {
+                Array.Copy(data, 0, r, 1, data.Length);
+            }
+
             return r;
         }
 
         private byte[] ProcessNative(byte[] command)
         {
-            if (command.Length == 0) return Status(0x7E); // length error
+            if (command.Length == 0)
+            {
+                return Status(0x7E); // length error
+            }
+
             byte code = command[0];
-            if (_authStep == 1 && code == 0xAF) return AuthenticateEv2Second(command);
-            _authStep = 0;
+            if (this.authStep == 1 && code == 0xAF)
+            {
+                return AuthenticateEv2Second(command);
+            }
+
+            this.authStep = 0;
             switch (code)
             {
                 case 0x60:
-                    _versionStep = 1;
+                    this.versionStep = 1;
                     // Hardware: vendor NXP, type DESFire, subtype, v1.0, 4 KB, ISO 14443-2/3.
                     return new byte[] { 0xAF, 0x04, 0x01, 0x01, 0x12, 0x00, 0x18, 0x05 };
-                case 0xAF when _versionStep == 1:
-                    _versionStep = 2;
+                case 0xAF when this.versionStep == 1:
+                    this.versionStep = 2;
                     return new byte[] { 0xAF, 0x04, 0x01, 0x01, 0x02, 0x01, 0x18, 0x05 };
-                case 0xAF when _versionStep == 2:
-                    _versionStep = 0;
+                case 0xAF when this.versionStep == 2:
+                    this.versionStep = 0;
                     var last = new byte[15];
-                    if (!RandomUid) Array.Copy(RealUid, 0, last, 1, 7);
+                    if (!RandomUid)
+                    {
+                        Array.Copy(RealUid, 0, last, 1, 7);
+                    }
+
                     last[8] = 0xBA; last[9] = 0x7C; last[10] = 0x00; last[11] = 0x00; last[12] = 0x00;
                     last[13] = 0x20; last[14] = 0x24;
                     return last;
                 case 0x6A:
-                    _versionStep = 0;
+                    this.versionStep = 0;
                     var ids = new List<byte> { 0x00 };
-                    foreach (var aid in ApplicationIds) ids.AddRange(aid);
+                    foreach (var aid in ApplicationIds)
+                    {
+                        ids.AddRange(aid);
+                    }
+
                     return ids.ToArray();
                 case 0x5A:
-                    _versionStep = 0;
-                    if (command.Length != 4) return Status(0x7E);
+                    this.versionStep = 0;
+                    if (command.Length != 4)
+                    {
+                        return Status(0x7E);
+                    }
+
                     ResetSession();
                     if (command[1] == 0 && command[2] == 0 && command[3] == 0)
                     {
-                        _selected = null;
+                        this.selected = null;
                         SelectedApplication = new byte[3];
                         return Status(0x00);
                     }
@@ -387,7 +455,7 @@ namespace LeoCarte.Simulator.Cards
                     {
                         if (app.Aid[0] == command[1] && app.Aid[1] == command[2] && app.Aid[2] == command[3])
                         {
-                            _selected = app;
+                            this.selected = app;
                             SelectedApplication = (byte[])app.Aid.Clone();
                             return Status(0x00);
                         }
@@ -400,11 +468,19 @@ namespace LeoCarte.Simulator.Cards
                     return ReadData(command);
                 case 0x3C:
                     // Read_Sig (EV2): address 00h; plain before authentication.
-                    if (command.Length != 2 || command[1] != 0x00) return Status(0x7E);
-                    if (_authenticated) return Status(0x9D); // this model: plain only
+                    if (command.Length != 2 || command[1] != 0x00)
+                    {
+                        return Status(0x7E);
+                    }
+
+                    if (this.authenticated)
+                    {
+                        return Status(0x9D); // this model: plain only
+                    }
+
                     return Status(0x00, OriginalitySignature);
                 default:
-                    _versionStep = 0;
+                    this.versionStep = 0;
                     return Status(0x1C); // ILLEGAL_COMMAND_CODE
             }
         }
@@ -432,9 +508,17 @@ namespace LeoCarte.Simulator.Cards
             bool complete = message.Length > 0 && message.Length % 16 == 0;
             var padded = new byte[blocks * 16];
             Array.Copy(message, padded, message.Length);
-            if (!complete) padded[message.Length] = 0x80;
+            if (!complete)
+            {
+                padded[message.Length] = 0x80;
+            }
+
             byte[] sub = complete ? k1 : k2;
-            for (int i = 0; i < 16; i++) padded[padded.Length - 16 + i] ^= sub[i];
+            for (int i = 0; i < 16; i++)
+            {
+                padded[padded.Length - 16 + i] ^= sub[i];
+            }
+
             byte[] cbc = AesCbc(key, new byte[16], padded, true);
             return cbc[^16..];
         }
@@ -442,8 +526,16 @@ namespace LeoCarte.Simulator.Cards
         private static byte[] Dbl(byte[] v)
         {
             var r = new byte[16];
-            for (int i = 0; i < 16; i++) r[i] = (byte)((v[i] << 1) | (i < 15 ? v[i + 1] >> 7 : 0));
-            if ((v[0] & 0x80) != 0) r[15] ^= 0x87;
+            for (int i = 0; i < 16; i++)
+            {
+                r[i] = (byte)((v[i] << 1) | (i < 15 ? v[i + 1] >> 7 : 0));
+            }
+
+            if ((v[0] & 0x80) != 0)
+            {
+                r[15] ^= 0x87;
+            }
+
             return r;
         }
 
@@ -451,48 +543,64 @@ namespace LeoCarte.Simulator.Cards
         {
             byte[] full = Cmac(key, message);
             var t = new byte[8];
-            for (int i = 0; i < 8; i++) t[i] = full[2 * i + 1];
+            for (int i = 0; i < 8; i++)
+            {
+                t[i] = full[2 * i + 1];
+            }
+
             return t;
         }
 
         private byte[] AuthenticateEv2First(byte[] command)
         {
             ResetSession();
-            if (command.Length < 3) return Status(0x7E);
+            if (command.Length < 3)
+            {
+                return Status(0x7E);
+            }
+
             int keyNo = command[1];
-            if (_selected == null || keyNo >= 14 || _selected.Keys[keyNo] == null) return Status(0x40); // NO_SUCH_KEY
-            _authKey = keyNo;
-            _rndB = new byte[16];
-            _random.NextBytes(_rndB);
-            _authStep = 1;
-            return Status(0xAF, AesEcb(_selected.Keys[keyNo], _rndB, true));
+            if (this.selected == null || keyNo >= 14 || this.selected.Keys[keyNo] == null)
+            {
+                return Status(0x40); // NO_SUCH_KEY
+            }
+
+            this.authKey = keyNo;
+            this.rndB = new byte[16];
+            this.random.NextBytes(this.rndB);
+            this.authStep = 1;
+            return Status(0xAF, AesEcb(this.selected.Keys[keyNo], this.rndB, true));
         }
 
         private byte[] AuthenticateEv2Second(byte[] command)
         {
-            _authStep = 0;
+            this.authStep = 0;
             if (command.Length != 33) { FailedAuthentications++; return Status(0x7E); }
-            byte[] key = _selected.Keys[_authKey];
+            byte[] key = this.selected.Keys[this.authKey];
             var enc = new byte[32];
             Array.Copy(command, 1, enc, 0, 32);
             byte[] plain = AesCbc(key, new byte[16], enc, false);
             for (int i = 0; i < 16; i++)
             {
-                if (plain[16 + i] != _rndB[(i + 1) % 16]) { FailedAuthentications++; return Status(0xAE); } // AUTHENTICATION_ERROR
+                if (plain[16 + i] != this.rndB[(i + 1) % 16]) { FailedAuthentications++; return Status(0xAE); } // AUTHENTICATION_ERROR
             }
 
             var rndA = plain[..16];
-            _ti = new byte[4];
-            _random.NextBytes(_ti);
+            this.ti = new byte[4];
+            this.random.NextBytes(this.ti);
             var answer = new byte[32];
-            Array.Copy(_ti, answer, 4);
-            for (int i = 0; i < 16; i++) answer[4 + i] = rndA[(i + 1) % 16];
-            byte[] sv1 = SessionVector(0xA5, 0x5A, rndA, _rndB), sv2 = SessionVector(0x5A, 0xA5, rndA, _rndB);
-            _sesEnc = Cmac(key, sv1);
-            _sesMac = Cmac(key, sv2);
-            _cmdCtr = 0;
-            _authenticated = true;
-            _authenticatedKey = _authKey;
+            Array.Copy(this.ti, answer, 4);
+            for (int i = 0; i < 16; i++)
+            {
+                answer[4 + i] = rndA[(i + 1) % 16];
+            }
+
+            byte[] sv1 = SessionVector(0xA5, 0x5A, rndA, this.rndB), sv2 = SessionVector(0x5A, 0xA5, rndA, this.rndB);
+            this.sesEnc = Cmac(key, sv1);
+            this.sesMac = Cmac(key, sv2);
+            this.cmdCtr = 0;
+            this.authenticated = true;
+            this.authenticatedKey = this.authKey;
             Authentications++;
             return Status(0x00, AesCbc(key, new byte[16], answer, true));
         }
@@ -502,7 +610,11 @@ namespace LeoCarte.Simulator.Cards
             var sv = new byte[32];
             sv[0] = a; sv[1] = b; sv[2] = 0x00; sv[3] = 0x01; sv[4] = 0x00; sv[5] = 0x80;
             sv[6] = rndA[0]; sv[7] = rndA[1];
-            for (int i = 0; i < 6; i++) sv[8 + i] = (byte)(rndA[2 + i] ^ rndB[i]);
+            for (int i = 0; i < 6; i++)
+            {
+                sv[8 + i] = (byte)(rndA[2 + i] ^ rndB[i]);
+            }
+
             Array.Copy(rndB, 6, sv, 14, 10);
             Array.Copy(rndA, 8, sv, 24, 8);
             return sv;
@@ -511,34 +623,50 @@ namespace LeoCarte.Simulator.Cards
         private byte[] ReadData(byte[] command)
         {
             // AD FileNo Offset(3) Length(3) [MACt(8) in CommMode.MAC/Full after EV2 authentication].
-            if (_selected == null || command.Length < 8) return Status(0x7E);
-            if (!_selected.Files.TryGetValue(command[1], out var file)) return Status(0xF0); // FILE_NOT_FOUND
+            if (this.selected == null || command.Length < 8)
+            {
+                return Status(0x7E);
+            }
+
+            if (!this.selected.Files.TryGetValue(command[1], out var file))
+            {
+                return Status(0xF0); // FILE_NOT_FOUND
+            }
+
             int offset = command[2] | (command[3] << 8) | (command[4] << 16);
             int length = command[5] | (command[6] << 8) | (command[7] << 16);
-            if (length == 0) length = file.Data.Length - offset;
-            if (offset < 0 || offset + length > file.Data.Length || length < 0) return Status(0xBE); // BOUNDARY_ERROR
+            if (length == 0)
+            {
+                length = file.Data.Length - offset;
+            }
+
+            if (offset < 0 || offset + length > file.Data.Length || length < 0)
+            {
+                return Status(0xBE); // BOUNDARY_ERROR
+            }
+
             if (file.CommMode == 0)
             {
                 return Status(0x00, file.Data[offset..(offset + length)]);
             }
 
-            if (!_authenticated || _authenticatedKey != file.ReadKey) { ResetSession(); return Status(0xAE); }
+            if (!this.authenticated || this.authenticatedKey != file.ReadKey) { ResetSession(); return Status(0xAE); }
             if (command.Length != 16) { ResetSession(); return Status(0x7E); }
-            var macInput = new List<byte> { 0xAD, (byte)_cmdCtr, (byte)(_cmdCtr >> 8) };
-            macInput.AddRange(_ti);
+            var macInput = new List<byte> { 0xAD, (byte)this.cmdCtr, (byte)(this.cmdCtr >> 8) };
+            macInput.AddRange(this.ti);
             macInput.AddRange(command[1..8]);
-            byte[] expected = MacT(_sesMac, macInput.ToArray());
+            byte[] expected = MacT(this.sesMac, macInput.ToArray());
             for (int i = 0; i < 8; i++)
             {
                 if (command[8 + i] != expected[i]) { ResetSession(); return Status(0x1E); } // INTEGRITY_ERROR
             }
 
-            _cmdCtr++;
+            this.cmdCtr++;
             byte[] data = file.Data[offset..(offset + length)];
-            var response = new List<byte> { 0x00, (byte)_cmdCtr, (byte)(_cmdCtr >> 8) };
-            response.AddRange(_ti);
+            var response = new List<byte> { 0x00, (byte)this.cmdCtr, (byte)(this.cmdCtr >> 8) };
+            response.AddRange(this.ti);
             response.AddRange(data);
-            byte[] mac = MacT(_sesMac, response.ToArray());
+            byte[] mac = MacT(this.sesMac, response.ToArray());
             var reply = new byte[data.Length + 8];
             Array.Copy(data, reply, data.Length);
             Array.Copy(mac, 0, reply, data.Length, 8);

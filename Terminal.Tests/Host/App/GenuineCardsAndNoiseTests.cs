@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using LeoCarte.Drivers.Iso14443;
 using LeoCarte.Simulator;
 using LeoCarte.Simulator.Cards;
 using LeoCarte.Terminal.App;
@@ -92,7 +91,10 @@ public class GenuineCardsAndNoiseTests
                 Assert.IsTrue(journaled <= 1, "visit " + visit + ": a resting card is charged at most once: " + string.Join(",", kinds));
                 int decidedCount = kinds.Count(k => k == TapKind.Decided);
                 Assert.IsTrue(decidedCount <= 1, "visit " + visit + ": one decision per visit: " + string.Join(",", kinds));
-                if (decidedCount == 0) missed++;
+                if (decidedCount == 0)
+                {
+                    missed++;
+                }
             }
         }
 

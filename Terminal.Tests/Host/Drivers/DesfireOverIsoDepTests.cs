@@ -40,7 +40,11 @@ public class DesfireOverIsoDepTests
         app.Keys[0] = new byte[16];
         app.Keys[1] = key ?? DiversifiedKey(uid);
         var data = new byte[fileLength];
-        for (int i = 0; i < fileLength; i++) data[i] = i < Holder.Length ? Holder[i] : (byte)(i * 7);
+        for (int i = 0; i < fileLength; i++)
+        {
+            data[i] = i < Holder.Length ? Holder[i] : (byte)(i * 7);
+        }
+
         app.Files[1] = new DesfireCard.DataFile { Data = data, CommMode = 1, ReadKey = 1 };
         card.OriginalitySignature = Enumerable.Range(0, 56).Select(i => (byte)(0xA0 ^ i)).ToArray();
         return card;
@@ -61,12 +65,24 @@ public class DesfireOverIsoDepTests
     {
         var ats = new AtsInfo();
         ReaderResult r = reader.OpenCardSession(ats);
-        if (r != ReaderResult.Ok) return r;
+        if (r != ReaderResult.Ok)
+        {
+            return r;
+        }
+
         try
         {
             r = reader.Desfire.SelectApplication(SiteAid, 0);
-            if (r == ReaderResult.Ok) r = reader.Desfire.AuthenticateEv2First(1, key, 0, Convert.FromHexString("B98F4C50CF1C2E084FD150E33992B048"), 0);
-            if (r == ReaderResult.Ok) r = reader.Desfire.ReadDataMac(1, 0, length, into, 0);
+            if (r == ReaderResult.Ok)
+            {
+                r = reader.Desfire.AuthenticateEv2First(1, key, 0, Convert.FromHexString("B98F4C50CF1C2E084FD150E33992B048"), 0);
+            }
+
+            if (r == ReaderResult.Ok)
+            {
+                r = reader.Desfire.ReadDataMac(1, 0, length, into, 0);
+            }
+
             return r;
         }
         finally
@@ -101,7 +117,11 @@ public class DesfireOverIsoDepTests
         reader.CloseCardSession();
         Assert.AreEqual(CardState.Halt, card.State);
         Assert.AreEqual(1, card.Authentications);
-        for (int i = 0; i < 3; i++) Assert.AreEqual(CardEvent.SameCardStillPresent, reader.Poll(result));
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.AreEqual(CardEvent.SameCardStillPresent, reader.Poll(result));
+        }
+
         Assert.AreEqual(1, reader.NewCards);
     }
 
@@ -200,7 +220,11 @@ public class DesfireOverIsoDepTests
         Assert.AreEqual(CardType.MifareDesfire, result.Type, "ATQA 0304h, SAK 20h");
         string first = Convert.ToHexString(result.Uid, 0, 4);
         sim.Field.Remove(card);
-        for (int i = 0; i < 3; i++) reader.Poll(result);
+        for (int i = 0; i < 3; i++)
+        {
+            reader.Poll(result);
+        }
+
         sim.Field.Add(card);
         Assert.AreEqual(CardEvent.NewCard, reader.Poll(result));
         Assert.AreNotEqual(first, Convert.ToHexString(result.Uid, 0, 4), "a new UID after the field was lost");
@@ -253,7 +277,11 @@ public class DesfireOverIsoDepTests
                     Assert.IsTrue(r == ReaderResult.Timeout || r == ReaderResult.Crc || r == ReaderResult.Protocol || r == ReaderResult.Collision, fault + " on frame " + frame + ": " + r);
                 }
 
-                for (int i = 0; i < 4; i++) reader.Poll(result);
+                for (int i = 0; i < 4; i++)
+                {
+                    reader.Poll(result);
+                }
+
                 Assert.AreEqual(1, reader.NewCards, fault + " on frame " + frame + ": the card stays one tap");
                 Assert.IsTrue(reader.CardPresent);
             }
