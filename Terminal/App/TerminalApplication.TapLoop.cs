@@ -118,11 +118,7 @@ namespace LeoCarte.Terminal.App
             if (!IsProvisioned)
             {
                 statistics.RefusedNotConfigured++;
-                feedback.Play(FeedbackPlayer.Error, now);
-                display.Show(AppText.NotConfiguredFrench, AppText.NotConfiguredEnglish);
-                HoldMessage(now);
-                Notify(null, TapKind.RefusedNotConfigured);
-                return TapKind.RefusedNotConfigured;
+                return RefuseBeforeDeciding(TapKind.RefusedNotConfigured, FeedbackPlayer.Error, AppText.NotConfiguredFrench, AppText.NotConfiguredEnglish, now);
             }
 
             Decision d;
@@ -137,11 +133,7 @@ namespace LeoCarte.Terminal.App
                 {
                     // The machine is not taking cards now (disabled, or a session is open): nothing decided.
                     statistics.RefusedVendBusy++;
-                    feedback.Play(FeedbackPlayer.Denied, now);
-                    display.Show(AppText.VendBusyFrench, AppText.VendBusyEnglish);
-                    HoldMessage(now);
-                    Notify(null, TapKind.RefusedVendBusy);
-                    return TapKind.RefusedVendBusy;
+                    return RefuseBeforeDeciding(TapKind.RefusedVendBusy, FeedbackPlayer.Denied, AppText.VendBusyFrench, AppText.VendBusyEnglish, now);
                 }
             }
             else if (decisions.Mode == LeoCarte.Terminal.Decisions.TerminalMode.Vending)
@@ -150,11 +142,7 @@ namespace LeoCarte.Terminal.App
                 {
                     // The machine is still being credited for the previous sale: nothing decided, nothing charged.
                     statistics.RefusedVendBusy++;
-                    feedback.Play(FeedbackPlayer.Denied, now);
-                    display.Show(AppText.VendBusyFrench, AppText.VendBusyEnglish);
-                    HoldMessage(now);
-                    Notify(null, TapKind.RefusedVendBusy);
-                    return TapKind.RefusedVendBusy;
+                    return RefuseBeforeDeciding(TapKind.RefusedVendBusy, FeedbackPlayer.Denied, AppText.VendBusyFrench, AppText.VendBusyEnglish, now);
                 }
 
                 if (!sales.Current(sale))
@@ -185,11 +173,7 @@ namespace LeoCarte.Terminal.App
         {
             statistics.Taps++;
             statistics.RefusedSeveralCards++;
-            feedback.Play(FeedbackPlayer.Denied, now);
-            display.Show(AppText.SeveralCardsFrench, AppText.SeveralCardsEnglish);
-            HoldMessage(now);
-            Notify(null, TapKind.RefusedSeveralCards);
-            return TapKind.RefusedSeveralCards;
+            return RefuseBeforeDeciding(TapKind.RefusedSeveralCards, FeedbackPlayer.Denied, AppText.SeveralCardsFrench, AppText.SeveralCardsEnglish, now);
         }
 
         /// <summary>
@@ -200,11 +184,17 @@ namespace LeoCarte.Terminal.App
         {
             statistics.Taps++;
             statistics.RefusedNotGenuine++;
-            feedback.Play(FeedbackPlayer.Denied, now);
-            display.Show(AppText.NotGenuineFrench, AppText.NotGenuineEnglish);
+            return RefuseBeforeDeciding(TapKind.RefusedNotGenuine, FeedbackPlayer.Denied, AppText.NotGenuineFrench, AppText.NotGenuineEnglish, now);
+        }
+
+        /// <summary>A tap refused before any decision: nothing journaled, nothing charged; the student sees why.</summary>
+        private TapKind RefuseBeforeDeciding(TapKind kind, int[] pattern, string french, string english, long now)
+        {
+            feedback.Play(pattern, now);
+            display.Show(french, english);
             HoldMessage(now);
-            Notify(null, TapKind.RefusedNotGenuine);
-            return TapKind.RefusedNotGenuine;
+            Notify(null, kind);
+            return kind;
         }
 
         private void Conclude(Decision d, long now)
