@@ -295,11 +295,7 @@ namespace LeoCarte.Terminal.Decisions
         {
             lock (sync)
             {
-                Decision d = decision;
-                d.Reset();
-                d.Mode = settings.Mode;
-                d.TimeUtc = clock.UtcNow;
-                d.ClockSynced = clock.IsSynced;
+                Decision d = BeginDecision();
                 d.ItemCode = itemCode;
                 if (!vendPending)
                 {
@@ -328,11 +324,7 @@ namespace LeoCarte.Terminal.Decisions
         {
             lock (sync)
             {
-                Decision d = decision;
-                d.Reset();
-                d.Mode = settings.Mode;
-                d.TimeUtc = clock.UtcNow;
-                d.ClockSynced = clock.IsSynced;
+                Decision d = BeginDecision();
                 if (!vendPending)
                 {
                     return DenyUnjournaled(reason);
@@ -359,6 +351,17 @@ namespace LeoCarte.Terminal.Decisions
             d.RequestedCents = pendingAmount;
         }
 
+        /// <summary>The engine's reused decision, cleared and stamped with the mode, the time and whether the clock is synced.</summary>
+        private Decision BeginDecision()
+        {
+            Decision d = decision;
+            d.Reset();
+            d.Mode = settings.Mode;
+            d.TimeUtc = clock.UtcNow;
+            d.ClockSynced = clock.IsSynced;
+            return d;
+        }
+
         /// <summary>
         /// Decides for the card whose UID is uid[offset..offset+length) (4, 7 or 10 bytes; anything else is a reader
         /// error). In restaurant mode price and item are ignored (the service window sets the price). Returns the
@@ -368,11 +371,7 @@ namespace LeoCarte.Terminal.Decisions
         {
             lock (sync)
             {
-                Decision d = decision;
-                d.Reset();
-                d.Mode = settings.Mode;
-                d.TimeUtc = clock.UtcNow;
-                d.ClockSynced = clock.IsSynced;
+                Decision d = BeginDecision();
                 long monotonic = clock.MonotonicMilliseconds;
                 d.ListVersion = allowlist.Version;
                 if (settings.Mode == TerminalMode.Vending)

@@ -25,7 +25,7 @@ namespace LeoCarte.Terminal.Sync
         /// <summary>Result of the last Write/Commit that failed, or Ok.</summary>
         public ListUpdateResult LastResult => lastResult;
 
-        public string LastError => lastResult == ListUpdateResult.Ok ? null : ResultName(lastResult);
+        public string LastError => lastResult == ListUpdateResult.Ok ? null : ListUpdateResultNames.Of(lastResult);
 
         public bool NeedsSnapshot => needsSnapshot;
 
@@ -74,29 +74,6 @@ namespace LeoCarte.Terminal.Sync
             if (result == ListUpdateResult.BaseMismatch || result == ListUpdateResult.BadDelta)
             {
                 needsSnapshot = true;
-            }
-        }
-
-        /// <summary>Name of a result for logs and heartbeats (enum ToString is not reliable on nanoFramework).</summary>
-        public static string ResultName(ListUpdateResult result)
-        {
-            switch (result)
-            {
-                case ListUpdateResult.Ok: return "Ok";
-                case ListUpdateResult.BadMagic: return "BadMagic";
-                case ListUpdateResult.BadFormat: return "BadFormat";
-                case ListUpdateResult.Truncated: return "Truncated";
-                case ListUpdateResult.BadSignature: return "BadSignature";
-                case ListUpdateResult.VersionNotNewer: return "VersionNotNewer";
-                case ListUpdateResult.BaseMismatch: return "BaseMismatch";
-                case ListUpdateResult.WrongSite: return "WrongSite";
-                case ListUpdateResult.BadDelta: return "BadDelta";
-                case ListUpdateResult.StorageError: return "StorageError";
-                case ListUpdateResult.NotStarted: return "NotStarted";
-                case ListUpdateResult.LimitExceeded: return "LimitExceeded";
-                case ListUpdateResult.InvalidArgument: return "InvalidArgument";
-                case ListUpdateResult.Superseded: return "Superseded";
-                default: return "Unknown";
             }
         }
     }

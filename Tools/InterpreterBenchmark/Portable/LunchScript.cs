@@ -6,6 +6,7 @@ using LeoCarte.Terminal.App;
 using LeoCarte.Terminal.Cards;
 using LeoCarte.Terminal.Config;
 using LeoCarte.Terminal.Decisions;
+using LeoCarte.Terminal.Time;
 using LeoCarte.Terminal.Storage;
 
 namespace LeoCarte.NanoApp
@@ -448,7 +449,7 @@ namespace LeoCarte.NanoApp
                 entries[n++] = new ListEntry(CrowdUid(i), CardState.Active, 5000 + i, 0);
             }
 
-            long issued = UnixSeconds(BootUtc) - 600;
+            long issued = UnixTime.ToSeconds(BootUtc) - 600;
             return ListBuilder.BuildSnapshot(SiteId, ListVersion, issued, entries, ListKey);
         }
 
@@ -481,12 +482,7 @@ namespace LeoCarte.NanoApp
 
         public static string ResultName(ListUpdateResult result)
         {
-            return result == ListUpdateResult.Ok ? "Ok" : "failed (" + ((int)result).ToString() + ")";
-        }
-
-        private static long UnixSeconds(DateTime utc)
-        {
-            return (utc.Ticks - new DateTime(1970, 1, 1).Ticks) / TimeSpan.TicksPerSecond;
+            return ListUpdateResultNames.Of(result);
         }
 
         public static string ConfigurationText()
