@@ -19,5 +19,10 @@ namespace LeoCarte.Drivers.Reader
         /// <summary>Send RATS to ISO 14443-4 cards to read their ATS (confirms DESFire; costs two exchanges per
         /// tap). Off by default: the terminal decides on the UID alone.</summary>
         public bool RequestAts;
+
+        /// <summary>With <see cref="RequestAts"/>: also call a card DESFire when its ATS carries DESFire's historical
+        /// byte 80h but other interface bytes (an EV2/EV3 whose ATS the card office changed with SetConfiguration). Off:
+        /// only the factory ATS 06 75 77 81 02 80 is DESFire's (<see cref="Iso14443.DesfireAts"/>).</summary>
+        public bool AcceptConfiguredDesfireAts;
     }
 }

@@ -29,6 +29,9 @@ namespace LeoCarte.Simulator.Cards
         /// <summary>EV1 or EV2 behaviour (EV2 by default).</summary>
         public DesfireGeneration Generation { get; set; } = DesfireGeneration.Ev2;
 
+        /// <summary>Answers REQA/WUPA with <paramref name="atqa"/> whatever its UID size (for clone cards).</summary>
+        public void ForceAtqa(ushort atqa) => Atqa = atqa;
+
         private byte HardwareMajorVersion => Generation == DesfireGeneration.Ev1 ? (byte)0x01 : (byte)0x12;
 
         private byte[] AuthenticateAes(byte[] command)
