@@ -19,7 +19,7 @@ namespace LeoCarte.Drivers.Reader
     /// same card, then halts it again. So a resting card is never reported twice, and a card that flickers in
     /// and out of power on the edge of the field does not either.
     /// </summary>
-    public sealed class CardReader
+    public sealed partial class CardReader
     {
         private readonly Mfrc522Chip chip;
         private readonly Iso14443TypeA picc;
@@ -118,6 +118,11 @@ namespace LeoCarte.Drivers.Reader
                     // The ATS check of the card identity, also when the tap itself did not ask for the ATS.
                     current.Ats = DesfireAts.Classify(ats);
                     SessionAts = current.Ats;
+                    result = SelectSessionBitRate(ats);
+                }
+
+                if (result == ReaderResult.Ok)
+                {
                     isoDep.Begin(ats);
                     return ReaderResult.Ok;
                 }
@@ -150,6 +155,7 @@ namespace LeoCarte.Drivers.Reader
                 }
 
                 currentMayBeInProtocol = false;
+                chip.SetBitRate(0);
             }
             catch (Exception)
             {
