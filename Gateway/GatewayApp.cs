@@ -105,8 +105,9 @@ public static class GatewayApp
         store.Initialize();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton<IListEncoder>(new AllowlistListEncoder(options.SiteId, Convert.FromHexString(options.SiteKeyHex)));
+        builder.Services.AddSingleton<IListEncoder>(new AllowlistListEncoder(options.SiteId, Convert.FromHexString(options.SiteKeyHex), options.DesfireKeyVersion, options.DesfirePreviousKeyVersion));
         builder.Services.AddSingleton<ListService>();
+        builder.Services.AddSingleton<GroupCommitWriter>();
         builder.Services.AddSingleton<TerminalAuthenticator>();
         builder.Services.AddSingleton<ImportService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ImportService>());
