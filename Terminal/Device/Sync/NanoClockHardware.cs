@@ -19,12 +19,11 @@ namespace LeoCarte.Terminal.Device.Sync
     /// </summary>
     public sealed class NanoClockHardware : IClockHardware
     {
-        /// <summary>The system time at boot: no source has spoken yet.</summary>
-        public static readonly DateTime BootTime = new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-
         public NanoClockHardware()
         {
-            Rtc.SetSystemTime(BootTime);
+            // 1970-01-01: no source has spoken yet (a constructed value, not a static readonly DateTime field, which
+            // held a wrong value on nanoCLR: Builds/README.md).
+            Rtc.SetSystemTime(new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc));
         }
 
         public DateTime UtcNow => DateTime.UtcNow;
