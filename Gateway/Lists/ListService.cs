@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using LeoCarte.Gateway.Import;
 using LeoCarte.Gateway.Storage;
+using LeoCarte.Terminal.Allowlist;
 using LeoCarte.Terminal.Cards;
 
 namespace LeoCarte.Gateway.Lists;
@@ -310,7 +311,7 @@ public sealed class ListService
             return (ImportStatus.Held, plan);
         }
 
-        return (plan.Changes.Count == 0 && plan.HasCurrent ? ImportStatus.Unchanged : ImportStatus.Published, plan);
+        return (plan.Changes.Count == 0 && plan.HasCurrent && !KeyRotationPending() ? ImportStatus.Unchanged : ImportStatus.Published, plan);
     }
 
     private string HoldReason(ExportReadResult read, ImportReport report)
@@ -474,7 +475,7 @@ public sealed class ListService
                 plan = Replan(plan);
             }
 
-            if (plan.Changes.Count == 0 && plan.HasCurrent)
+            if (plan.Changes.Count == 0 && plan.HasCurrent && !KeyRotationPending())
             {
                 return new ImportOutcome(true, $"unchanged: {plan.Wanted.Count} cards, version {plan.BaseVersion}{SetAsideNote(report)}", plan.BaseVersion, 0, 0)
                 { Status = ImportStatus.Unchanged, Report = report };
@@ -495,6 +496,24 @@ public sealed class ListService
         }
 
         return new ImportOutcome(false, "another gateway instance kept publishing; retry at the next import", 0, 0, 0) { Status = ImportStatus.Refused, Report = report };
+    }
+
+    /// <summary>
+    /// True when the list in force announces other DESFire key versions than the gateway's configuration: a key
+    /// rotation (or its end) that the next import publishes as a new version, even with no card changed.
+    /// </summary>
+    public bool KeyRotationPending()
+    {
+        ListVersionInfo current = store.CurrentVersion();
+        if (current == null)
+        {
+            return false;
+        }
+
+        byte[] snapshot = SnapshotOf(current);
+        var header = new ListHeader();
+        return ListHeader.Read(snapshot, 0, snapshot.Length, header) == ListUpdateResult.Ok
+            && (header.KeyVersion != encoder.KeyVersion || header.PreviousKeyVersion != encoder.PreviousKeyVersion);
     }
 
     private static string SetAsideNote(ImportReport report) =>
