@@ -268,6 +268,7 @@ public static class TerminalApi
         if (stored.Conflicts > 0)
         {
             loggers.CreateLogger("Journal").LogWarning("terminal {Id}: {Conflicts} records reuse a stored sequence with different content", id, stored.Conflicts);
+            trust.FlagConflicts(id); // the stored copy is not billed before an operator has looked
         }
 
         if (options.Faults.AbortJournalAfterStore > 0)

@@ -231,10 +231,23 @@ public sealed class TrustStore
         return new ReviewSummary(unchecked_, flagged, reader.GetInt64(0), Convert.ToInt64(reader.GetValue(1)), billed);
     }
 
-    /// <summary>Approved, checked clean or accepted by an operator, not billed yet, and no conflicting copy was ever uploaded.</summary>
-    private static string Billable(string c) =>
-        $"{c}.approved = 1 AND {c}.status IN ('clean', 'accepted') AND {c}.billed_ms IS NULL AND NOT EXISTS " +
-        $"(SELECT 1 FROM journal_conflicts x WHERE x.terminal_id = {c}.terminal_id AND x.journal_id = {c}.journal_id AND x.sequence = {c}.sequence)";
+    /// <summary>Approved, checked clean or accepted by an operator, not billed yet.</summary>
+    private static string Billable(string c) => $"{c}.approved = 1 AND {c}.status IN ('clean', 'accepted') AND {c}.billed_ms IS NULL";
+
+    /// <summary>
+    /// Flags the unbilled clean records of a terminal of which another copy with different bytes arrived
+    /// (journal_conflicts: a sound terminal never sends one), so that neither is billed before an operator looks.
+    /// </summary>
+    public int FlagConflicts(string terminalId)
+    {
+        using DbConnection connection = dialect.Open(connectionString);
+        using DbCommand update = Command(connection, null,
+            "UPDATE journal_checks SET status = 'flagged', anomalies = COALESCE(anomalies || '; ', '') || 'another copy with different content was uploaded (journal conflict)' " +
+            "WHERE terminal_id = @t AND status = 'clean' AND billed_ms IS NULL AND EXISTS (SELECT 1 FROM journal_conflicts x WHERE x.terminal_id = journal_checks.terminal_id " +
+            "AND x.journal_id = journal_checks.journal_id AND x.sequence = journal_checks.sequence)");
+        Add(update, "@t", terminalId);
+        return update.ExecuteNonQuery();
+    }
 
     /// <summary>Flagged records (undecided first, then the latest decided), newest first within each.</summary>
     public List<FlaggedRecord> FlaggedRecords(int max)

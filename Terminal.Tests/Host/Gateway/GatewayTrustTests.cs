@@ -159,6 +159,16 @@ public class GatewayTrustTests
         StringAssert.Contains(page, "record rejected (not billed)");
         StringAssert.Contains(page, "billing export");
         Assert.AreEqual(6L, Trust(gateway).Summary().Flagged);
+
+        // A sound record, then another copy of it with other bytes (which a sound terminal never sends): the stored
+        // copy stays authoritative but is flagged, so neither is billed before an operator looks.
+        byte[] sound = Record(11, true, ReasonCode.Approved, CsnStudent, 250, 1, now, student);
+        Assert.AreEqual(HttpStatusCode.OK, (await http.SendAsync(Signed(HttpMethod.Post, JournalPath, sound, GatewayFixture.TerminalSecret))).StatusCode);
+        Assert.AreEqual(1L, Trust(gateway).Summary().BillableRecords);
+        byte[] other = Record(11, true, ReasonCode.Approved, CsnStudent, 100, 1, now, student);
+        Assert.AreEqual(HttpStatusCode.OK, (await http.SendAsync(Signed(HttpMethod.Post, JournalPath, other, GatewayFixture.TerminalSecret))).StatusCode);
+        Assert.AreEqual(0L, Trust(gateway).Summary().BillableRecords);
+        StringAssert.Contains(Trust(gateway).FlaggedRecords(50).Single(f => f.Sequence == 11).Anomalies, "journal conflict");
     }
 
     [TestMethod]
