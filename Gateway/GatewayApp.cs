@@ -108,8 +108,9 @@ public static class GatewayApp
         store.Initialize();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton<IListEncoder>(new AllowlistListEncoder(options.SiteId, Convert.FromHexString(options.SiteKeyHex)));
+        builder.Services.AddSingleton<IListEncoder>(new AllowlistListEncoder(options.SiteId, Convert.FromHexString(options.SiteKeyHex), options.DesfireKeyVersion, options.DesfirePreviousKeyVersion));
         builder.Services.AddSingleton<ListService>();
+        builder.Services.AddSingleton<GroupCommitWriter>();
         var trust = TrustStore.For(options);
         trust.Initialize();
         builder.Services.AddSingleton(trust);

@@ -203,7 +203,7 @@ public static class TerminalApi
         await context.Response.Body.WriteAsync(bytes);
     }
 
-    private static async Task PostJournal(HttpContext context, string id, TerminalAuthenticator auth, IGatewayStore store, GatewayOptions options, ILoggerFactory loggers,
+    private static async Task PostJournal(HttpContext context, string id, TerminalAuthenticator auth, GroupCommitWriter writer, GatewayOptions options, ILoggerFactory loggers,
         JournalChecker checker, TrustStore trust)
     {
         byte[] body = await Authenticate(context, id, auth, options.MaxJournalBatchBytes);
@@ -255,9 +255,10 @@ public static class TerminalApi
         }
 
         // Checked before storing (the sequence rule needs the journal as it was), stored in any case: a record
-        // failing a check is kept and flagged, never dropped (Journal/JournalChecker).
+        // failing a check is kept and flagged, never dropped (Journal/JournalChecker). Answered only once the
+        // commit holding these records (group commit: durable before acknowledged) and their verdicts are done.
         List<JournalVerdict> verdicts = checker.Check(id, raws, receivedUtc);
-        JournalStoreResult stored = store.StoreJournal(id, records);
+        JournalStoreResult stored = await writer.StoreJournalAsync(id, records);
         trust.SaveVerdicts(verdicts, receivedUtc);
         int flagged = verdicts.Count(v => v.Anomalies != null);
         if (flagged > 0)
@@ -281,7 +282,7 @@ public static class TerminalApi
         await context.Response.WriteAsJsonAsync(new { ackedUpTo = previous, stored = stored.Inserted, duplicates = stored.Duplicates, flagged });
     }
 
-    private static async Task PostHeartbeat(HttpContext context, string id, TerminalAuthenticator auth, IGatewayStore store, ListService lists)
+    private static async Task PostHeartbeat(HttpContext context, string id, TerminalAuthenticator auth, GroupCommitWriter writer, ListService lists)
     {
         byte[] body = await Authenticate(context, id, auth, 4096);
         if (body == null)
@@ -315,8 +316,8 @@ public static class TerminalApi
             return;
         }
 
-        store.RecordHeartbeat(row);
-        ListVersionInfo current = store.CurrentVersion();
+        await writer.RecordHeartbeatAsync(row);
+        ListVersionInfo current = lists.Current();
         await context.Response.WriteAsJsonAsync(new { serverTime = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), listVersion = current?.Version ?? 0 });
     }
 

@@ -78,6 +78,12 @@ namespace LeoCarte.Terminal.Allowlist
             mac.Init(siteKey, 0, siteKey.Length);
         }
 
+        /// <summary>The site's DESFire key version in force to announce in the next header (0: none); set before Begin.</summary>
+        public byte KeyVersion { get; set; }
+
+        /// <summary>The previous key version still accepted during a rotation (0: none); set before Begin.</summary>
+        public byte PreviousKeyVersion { get; set; }
+
         /// <summary>Bytes written to the sink so far.</summary>
         public long BytesWritten
         {
@@ -99,15 +105,26 @@ namespace LeoCarte.Terminal.Allowlist
             Begin(ListKind.Delta, siteId, version, baseVersion, issuedUnixSeconds, entryCount);
         }
 
-        /// <summary>Adds (snapshot) or adds-or-changes (delta) a card.</summary>
+        /// <summary>Adds (snapshot) or adds-or-changes (delta) a card of the family its UID length implies.</summary>
         public void Add(byte[] uid, int offset, int length, CardState state, int holderKey, byte category)
         {
+            Add(uid, offset, length, state, holderKey, category, CardFamilies.ImpliedBy(length));
+        }
+
+        /// <summary>Adds (snapshot) or adds-or-changes (delta) a card.</summary>
+        public void Add(byte[] uid, int offset, int length, CardState state, int holderKey, byte category, CardFamily family)
+        {
+            if ((int)family < 0 || (int)family > CardFamilies.MaxValue)
+            {
+                throw new ArgumentException("card family not encodable");
+            }
+
             if ((int)state < 0 || (int)state >= EntryCodec.RemovalState)
             {
                 throw new ArgumentException("state not encodable");
             }
 
-            Put(uid, offset, length, state, holderKey, category, false);
+            Put(uid, offset, length, state, holderKey, category, family, false);
         }
 
         /// <summary>Removes a card (delta only).</summary>
@@ -118,7 +135,7 @@ namespace LeoCarte.Terminal.Allowlist
                 throw new InvalidOperationException("removals exist in deltas only");
             }
 
-            Put(uid, offset, length, CardState.Active, 0, 0, true);
+            Put(uid, offset, length, CardState.Active, 0, 0, CardFamily.Unchecked, true);
         }
 
         /// <summary>Adds a <see cref="ListEntry"/> (a removal when <see cref="ListEntry.IsRemoval"/>).</summary>
@@ -130,7 +147,7 @@ namespace LeoCarte.Terminal.Allowlist
             }
             else
             {
-                Add(entry.Uid, 0, entry.Uid.Length, entry.State, entry.HolderKey, entry.Category);
+                Add(entry.Uid, 0, entry.Uid.Length, entry.State, entry.HolderKey, entry.Category, entry.Family);
             }
         }
 
@@ -166,6 +183,11 @@ namespace LeoCarte.Terminal.Allowlist
                 throw new ArgumentException("version must be positive and the count within limits");
             }
 
+            if (!WireFormat.AreValidKeyVersions(KeyVersion, PreviousKeyVersion))
+            {
+                throw new ArgumentException("key versions: none (0, 0), or a version in force and a different previous one (or 0)");
+            }
+
             kind = listKind;
             declared = entryCount;
             written = 0;
@@ -175,6 +197,8 @@ namespace LeoCarte.Terminal.Allowlist
             BigEndian.WriteUInt32(scratch, WireFormat.OffsetMagic, WireFormat.Magic);
             scratch[WireFormat.OffsetFormatVersion] = WireFormat.FormatVersion;
             scratch[WireFormat.OffsetKind] = (byte)listKind;
+            scratch[WireFormat.OffsetKeyVersion] = KeyVersion;
+            scratch[WireFormat.OffsetPreviousKeyVersion] = PreviousKeyVersion;
             BigEndian.WriteUInt32(scratch, WireFormat.OffsetSiteId, siteId);
             BigEndian.WriteInt64(scratch, WireFormat.OffsetVersion, version);
             BigEndian.WriteInt64(scratch, WireFormat.OffsetBaseVersion, baseVersion);
@@ -184,7 +208,7 @@ namespace LeoCarte.Terminal.Allowlist
             open = true;
         }
 
-        private void Put(byte[] uid, int offset, int length, CardState state, int holderKey, byte category, bool removal)
+        private void Put(byte[] uid, int offset, int length, CardState state, int holderKey, byte category, CardFamily family, bool removal)
         {
             if (!open)
             {
@@ -206,7 +230,7 @@ namespace LeoCarte.Terminal.Allowlist
                 throw new InvalidOperationException("more entries than declared");
             }
 
-            int size = EntryCodec.Encode(scratch, 0, previous, uid, offset, length, state, holderKey, category, removal);
+            int size = EntryCodec.Encode(scratch, 0, previous, uid, offset, length, state, holderKey, category, family, removal);
             previous.Set(uid, offset, length);
             Emit(scratch, size);
             written++;

@@ -45,6 +45,8 @@ namespace LeoCarte.Terminal.Allowlist
         private long tableVersion;
         private long tableIssued;
         private int tableCount;
+        private byte keyVersion;
+        private byte previousKeyVersion;
         private int activeOverlay = -1;
         private long overlayVersion;
         private long overlayIssued;
@@ -117,6 +119,19 @@ namespace LeoCarte.Terminal.Allowlist
         public int Count
         {
             get { return activeOverlay >= 0 ? overlayListCount : tableCount; }
+        }
+
+        /// <summary>The site's DESFire key version in force with this list (0: none announced). A delta that changes
+        /// it is applied as a new table (ListUpdate), so the table header always holds the versions in force.</summary>
+        public byte KeyVersion
+        {
+            get { return keyVersion; }
+        }
+
+        /// <summary>The previous key version still accepted during a rotation (0: none).</summary>
+        public byte PreviousKeyVersion
+        {
+            get { return previousKeyVersion; }
         }
 
         /// <summary>Version of the flash table under the overlay.</summary>
@@ -559,7 +574,7 @@ namespace LeoCarte.Terminal.Allowlist
 
                 if (load)
                 {
-                    overlay.Append(codec.Key, codec.IsRemoval ? Overlay.Removed : (int)codec.State, codec.HolderKey, codec.Category);
+                    overlay.Append(codec.Key, codec.IsRemoval ? Overlay.Removed : (int)codec.State, codec.HolderKey, codec.Category, codec.Family);
                 }
 
                 position += size;
@@ -724,6 +739,7 @@ namespace LeoCarte.Terminal.Allowlist
                     into.State = codec.State;
                     into.HolderKey = codec.HolderKey;
                     into.Category = codec.Category;
+                    into.Family = codec.Family;
                     return SearchFound;
                 }
 
@@ -743,7 +759,7 @@ namespace LeoCarte.Terminal.Allowlist
         /// <summary>Order (-1, 0, 1) of the full-key entry at block[offset] against the target, or CorruptKey.</summary>
         private int CompareFullKeyAt(int offset, int end)
         {
-            if (offset + 2 > end || ((block[offset] >> 3) & 7) != EntryCodec.FullKeyCode)
+            if (offset + 2 > end || !EntryCodec.HasFullKey(block[offset]))
             {
                 return CorruptKey;
             }
@@ -842,6 +858,8 @@ namespace LeoCarte.Terminal.Allowlist
                 tableVersion = BigEndian.ReadInt64(header, TableFormat.OffsetVersion);
                 tableIssued = BigEndian.ReadInt64(header, TableFormat.OffsetIssued);
                 tableCount = (int)BigEndian.ReadUInt32(header, TableFormat.OffsetCount);
+                keyVersion = header[TableFormat.OffsetKeyVersion];
+                previousKeyVersion = header[TableFormat.OffsetPreviousKeyVersion];
                 overlay.Clear();
                 activeOverlay = -1;
                 blockSize = slotBlockSize;
@@ -857,6 +875,8 @@ namespace LeoCarte.Terminal.Allowlist
             tableVersion = 0;
             tableIssued = 0;
             tableCount = 0;
+            keyVersion = 0;
+            previousKeyVersion = 0;
             activeOverlay = -1;
             overlay.Clear();
             siteId = 0;

@@ -15,9 +15,13 @@ namespace LeoCarte.Terminal.Allowlist
         public long IssuedUnixSeconds;
         public int EntryCount;
 
+        /// <summary>DESFire key version in force (0 = none announced) and the previous one still accepted (0 = none).</summary>
+        public byte KeyVersion;
+        public byte PreviousKeyVersion;
+
         /// <summary>
         /// Reads the header at data[offset..offset+count): Ok, Truncated (fewer than 40 bytes), BadMagic or
-        /// BadFormat (format version, kind, reserved bytes, version rules, entry count).
+        /// BadFormat (format version, kind, key versions, version rules, entry count).
         /// </summary>
         public static ListUpdateResult Read(byte[] data, int offset, int count, ListHeader into)
         {
@@ -41,7 +45,7 @@ namespace LeoCarte.Terminal.Allowlist
             long baseVersion = BigEndian.ReadInt64(data, offset + WireFormat.OffsetBaseVersion);
             uint entries = BigEndian.ReadUInt32(data, offset + WireFormat.OffsetCount);
             if (data[offset + WireFormat.OffsetFormatVersion] != WireFormat.FormatVersion
-                || BigEndian.ReadUInt16(data, offset + WireFormat.OffsetReserved) != 0
+                || !WireFormat.AreValidKeyVersions(data[offset + WireFormat.OffsetKeyVersion], data[offset + WireFormat.OffsetPreviousKeyVersion])
                 || (kind != (int)ListKind.Snapshot && kind != (int)ListKind.Delta)
                 || version <= 0 || entries > (uint)WireFormat.MaxEntries
                 || (kind == (int)ListKind.Snapshot && baseVersion != 0)
@@ -56,6 +60,8 @@ namespace LeoCarte.Terminal.Allowlist
             into.BaseVersion = baseVersion;
             into.IssuedUnixSeconds = BigEndian.ReadInt64(data, offset + WireFormat.OffsetIssued);
             into.EntryCount = (int)entries;
+            into.KeyVersion = data[offset + WireFormat.OffsetKeyVersion];
+            into.PreviousKeyVersion = data[offset + WireFormat.OffsetPreviousKeyVersion];
             return ListUpdateResult.Ok;
         }
     }

@@ -231,7 +231,8 @@ namespace LeoCarte.Terminal.Allowlist
                     }
                 }
 
-                writer.Finish(siteId, ListVersion, BigEndian.ReadInt64(headerBytes, WireFormat.OffsetIssued));
+                writer.Finish(siteId, ListVersion, BigEndian.ReadInt64(headerBytes, WireFormat.OffsetIssued),
+                    headerBytes[WireFormat.OffsetKeyVersion], headerBytes[WireFormat.OffsetPreviousKeyVersion]);
                 if (!store.Switch(targetSlot))
                 {
                     return Fail(ListUpdateResult.StorageError);
@@ -381,7 +382,8 @@ namespace LeoCarte.Terminal.Allowlist
         private ListUpdateResult StartFromHeader()
         {
             byte[] h = headerBytes;
-            if (h[WireFormat.OffsetFormatVersion] != WireFormat.FormatVersion || BigEndian.ReadUInt16(h, WireFormat.OffsetReserved) != 0)
+            if (h[WireFormat.OffsetFormatVersion] != WireFormat.FormatVersion
+                || !WireFormat.AreValidKeyVersions(h[WireFormat.OffsetKeyVersion], h[WireFormat.OffsetPreviousKeyVersion]))
             {
                 return ListUpdateResult.BadFormat;
             }
@@ -427,9 +429,11 @@ namespace LeoCarte.Terminal.Allowlist
             phase = DeclaredCount == 0 ? PhaseTag : PhaseBody;
 
             // A delta that fits in the overlay with the changes already there is written as a new overlay file
-            // (a few KB); a snapshot, or a delta that would overflow it, as a new table in the other slot.
+            // (a few KB); a snapshot, a delta that would overflow it, or a delta changing the DESFire key versions
+            // (kept in the table header; the overlay trailer has no room for them) as a new table in the other slot.
             Overlay current = store.CurrentOverlay;
-            if (Kind == ListKind.Delta && store.ActiveSlot >= 0 && current.Count + DeclaredCount <= current.Capacity)
+            bool sameKeyVersions = h[WireFormat.OffsetKeyVersion] == store.KeyVersion && h[WireFormat.OffsetPreviousKeyVersion] == store.PreviousKeyVersion;
+            if (Kind == ListKind.Delta && store.ActiveSlot >= 0 && sameKeyVersions && current.Count + DeclaredCount <= current.Capacity)
             {
                 overlayMode = true;
                 overlayFile = store.OverlayTarget;
@@ -470,7 +474,7 @@ namespace LeoCarte.Terminal.Allowlist
 
             if (Kind == ListKind.Snapshot)
             {
-                return writer.Add(wire.Key, wire.State, wire.HolderKey, wire.Category);
+                return writer.Add(wire.Key, wire.State, wire.HolderKey, wire.Category, wire.Family);
             }
 
             if (overlayMode)
@@ -503,7 +507,7 @@ namespace LeoCarte.Terminal.Allowlist
                 return present ? ListUpdateResult.Ok : ListUpdateResult.BadDelta;
             }
 
-            return writer.Add(wire.Key, wire.State, wire.HolderKey, wire.Category);
+            return writer.Add(wire.Key, wire.State, wire.HolderKey, wire.Category, wire.Family);
         }
 
         private ListUpdateResult ApplyToOverlay()
@@ -541,7 +545,7 @@ namespace LeoCarte.Terminal.Allowlist
                 overlayIndex++;
             }
 
-            EmitOverlay(wire.Key, wire.IsRemoval ? Overlay.Removed : (int)wire.State, wire.HolderKey, wire.Category);
+            EmitOverlay(wire.Key, wire.IsRemoval ? Overlay.Removed : (int)wire.State, wire.HolderKey, wire.Category, wire.Family);
             return ListUpdateResult.Ok;
         }
 
@@ -549,10 +553,10 @@ namespace LeoCarte.Terminal.Allowlist
         {
             Overlay current = store.CurrentOverlay;
             current.CopyKey(index, overlayKey);
-            EmitOverlay(overlayKey, current.StateAt(index), current.HolderAt(index), current.CategoryAt(index));
+            EmitOverlay(overlayKey, current.StateAt(index), current.HolderAt(index), current.CategoryAt(index), current.FamilyAt(index));
         }
 
-        private void EmitOverlay(EntryKey key, int state, int holderKey, byte category)
+        private void EmitOverlay(EntryKey key, int state, int holderKey, byte category, CardFamily family)
         {
             if (overlayFill + EntryCodec.MaxEntrySize > overlayBuffer.Length)
             {
@@ -561,7 +565,7 @@ namespace LeoCarte.Terminal.Allowlist
 
             bool removal = state == Overlay.Removed;
             int size = EntryCodec.Encode(overlayBuffer, overlayFill, overlayPrevious, key.Bytes, 0, key.Length,
-                removal ? CardState.Active : (CardState)state, holderKey, category, removal);
+                removal ? CardState.Active : (CardState)state, holderKey, category, family, removal);
             overlayFill += size;
             overlayEntries++;
             overlayPrevious.CopyFrom(key);
@@ -606,7 +610,7 @@ namespace LeoCarte.Terminal.Allowlist
 
         private ListUpdateResult CopyOld()
         {
-            ListUpdateResult added = writer.Add(old.Key, old.State, old.HolderKey, old.Category);
+            ListUpdateResult added = writer.Add(old.Key, old.State, old.HolderKey, old.Category, old.Family);
             if (added != ListUpdateResult.Ok)
             {
                 return added;

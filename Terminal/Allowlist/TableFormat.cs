@@ -53,6 +53,10 @@ namespace LeoCarte.Terminal.Allowlist
         public const int OffsetBlockCount = 36;
         public const int OffsetDataLength = 40;
         public const int OffsetIndexCrc = 44;
+
+        /// <summary>The list's DESFire key versions (wire header bytes 6–7), kept with the table they came with.</summary>
+        public const int OffsetKeyVersion = 48;
+        public const int OffsetPreviousKeyVersion = 49;
         public const int OffsetCrc = 60;
 
         /// <summary>Writes a block's header fields and its segment CRCs (the entries are already in place).</summary>
@@ -139,7 +143,7 @@ namespace LeoCarte.Terminal.Allowlist
             return end;
         }
 
-        public static void WriteHeader(byte[] h, uint siteId, long version, long issued, int count, int blockSize, int blockCount, uint indexCrc)
+        public static void WriteHeader(byte[] h, uint siteId, long version, long issued, int count, int blockSize, int blockCount, uint indexCrc, byte keyVersion, byte previousKeyVersion)
         {
             System.Array.Clear(h, 0, HeaderSize);
             BigEndian.WriteUInt32(h, OffsetMagic, Magic);
@@ -153,6 +157,8 @@ namespace LeoCarte.Terminal.Allowlist
             BigEndian.WriteUInt32(h, OffsetBlockCount, (uint)blockCount);
             BigEndian.WriteUInt32(h, OffsetDataLength, (uint)blockCount * (uint)blockSize);
             BigEndian.WriteUInt32(h, OffsetIndexCrc, indexCrc);
+            h[OffsetKeyVersion] = keyVersion;
+            h[OffsetPreviousKeyVersion] = previousKeyVersion;
             BigEndian.WriteUInt32(h, OffsetCrc, Crc32.Compute(h, 0, OffsetCrc));
         }
 
@@ -176,6 +182,7 @@ namespace LeoCarte.Terminal.Allowlist
             }
 
             return BigEndian.ReadUInt32(h, OffsetDataLength) == blockCount * blockSize
+                && WireFormat.AreValidKeyVersions(h[OffsetKeyVersion], h[OffsetPreviousKeyVersion])
                 && BigEndian.ReadInt64(h, OffsetVersion) > 0
                 && (blockCount == 0) == (count == 0)
                 && count >= blockCount;
