@@ -37,6 +37,7 @@ public sealed class JournalChecker
     public List<JournalVerdict> Check(string terminalId, IReadOnlyList<byte[]> rawRecords, DateTime receivedUtc, bool checkSequences = true)
     {
         var verdicts = new List<JournalVerdict>(rawRecords.Count);
+        using IDisposable lookups = trust.LookupScope();
         long currentVersion = store.CurrentVersion()?.Version ?? 0;
         var maxStored = new Dictionary<int, long>();
         var issued = new Dictionary<long, long?>();

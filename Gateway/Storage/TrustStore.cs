@@ -96,10 +96,40 @@ public sealed class TrustStore
 
     // ---- What the journal checks look up ------------------------------------------------------------------
 
+    private readonly System.Threading.AsyncLocal<DbConnection> scoped = new();
+
+    /// <summary>
+    /// Until disposed, the look-ups below made on this flow share one connection (a batch of 32 records makes
+    /// about 35 of them; opening a pooled SQLite connection also re-runs its pragmas).
+    /// </summary>
+    public IDisposable LookupScope()
+    {
+        DbConnection connection = dialect.Open(connectionString);
+        scoped.Value = connection;
+        return new Lease(connection, true, () => scoped.Value = null);
+    }
+
+    private Lease Borrow() => scoped.Value is DbConnection shared ? new Lease(shared, false, null) : new Lease(dialect.Open(connectionString), true, null);
+
+    private readonly struct Lease(DbConnection connection, bool owned, Action after) : IDisposable
+    {
+        public DbConnection Connection => connection;
+
+        public void Dispose()
+        {
+            after?.Invoke();
+            if (owned)
+            {
+                connection.Dispose();
+            }
+        }
+    }
+
     /// <summary>Issue time of a published version (Unix ms), or null when it was never published.</summary>
     public long? VersionIssuedMs(long version)
     {
-        using DbConnection connection = dialect.Open(connectionString);
+        using Lease lease = Borrow();
+        DbConnection connection = lease.Connection;
         object value = Scalar(connection, null, "SELECT issued_ms FROM list_versions WHERE version = @v", ("@v", version));
         return value is null or DBNull ? null : Convert.ToInt64(value);
     }
@@ -114,7 +144,8 @@ public sealed class TrustStore
         state = CardState.BlockedOther;
         holderKey = 0;
         category = 0;
-        using DbConnection connection = dialect.Open(connectionString);
+        using Lease lease = Borrow();
+        DbConnection connection = lease.Connection;
         using (DbCommand change = Command(connection, null,
             "SELECT state, holder_key, category FROM list_changes WHERE csn = @csn AND version <= @v ORDER BY version DESC LIMIT 1"))
         {
@@ -156,14 +187,16 @@ public sealed class TrustStore
     /// <summary>The highest sequence stored for this terminal's journal (0 when none).</summary>
     public long MaxStoredSequence(string terminalId, int journalId)
     {
-        using DbConnection connection = dialect.Open(connectionString);
+        using Lease lease = Borrow();
+        DbConnection connection = lease.Connection;
         object value = Scalar(connection, null, "SELECT MAX(sequence) FROM journal WHERE terminal_id = @t AND journal_id = @j", ("@t", terminalId), ("@j", journalId));
         return value is null or DBNull ? 0 : Convert.ToInt64(value);
     }
 
     public bool IsStored(string terminalId, int journalId, long sequence)
     {
-        using DbConnection connection = dialect.Open(connectionString);
+        using Lease lease = Borrow();
+        DbConnection connection = lease.Connection;
         return Scalar(connection, null, "SELECT 1 FROM journal WHERE terminal_id = @t AND journal_id = @j AND sequence = @s",
             ("@t", terminalId), ("@j", journalId), ("@s", sequence)) is not (null or DBNull);
     }

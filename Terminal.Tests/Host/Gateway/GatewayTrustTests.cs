@@ -171,6 +171,43 @@ public class GatewayTrustTests
         StringAssert.Contains(Trust(gateway).FlaggedRecords(50).Single(f => f.Sequence == 11).Anomalies, "journal conflict");
     }
 
+    /// <summary>Prints what the checks add to a 32-record upload (SQLite, loopback); a figure, not an assertion.</summary>
+    [TestMethod]
+    public async Task JournalCheckCostIsPrinted()
+    {
+        await using var gateway = await GatewayFixture.StartAsync(Export());
+        int student = gateway.Store.CurrentCards()[CsnStudent].HolderKey;
+        using var http = new HttpClient { BaseAddress = gateway.BaseUri };
+        long sequence = 0;
+        async Task<double> UploadMs(int batches)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            for (int b = 0; b < batches; b++)
+            {
+                byte[] body = Enumerable.Range(0, 32).SelectMany(_ => Record(++sequence, true, ReasonCode.Approved, CsnStudent, 250, 1, DateTime.UtcNow, student)).ToArray();
+                Assert.AreEqual(HttpStatusCode.OK, (await http.SendAsync(Signed(HttpMethod.Post, JournalPath, body, GatewayFixture.TerminalSecret))).StatusCode);
+            }
+
+            return watch.Elapsed.TotalMilliseconds / batches;
+        }
+
+        await UploadMs(3); // warm-up (JIT, pools)
+        double withChecks = await UploadMs(20);
+        var checker = gateway.Services.GetRequiredService<LeoCarte.Gateway.Journal.JournalChecker>();
+        var raws = Enumerable.Range(0, 32).Select(i => Record(1000 + i, true, ReasonCode.Approved, CsnStudent, 250, 1, DateTime.UtcNow, student)).ToList();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.IsTrue(checker.Check(GatewayFixture.TerminalId, raws, DateTime.UtcNow).All(v => v.Anomalies == null));
+        }
+
+        double checkOnly = watch.Elapsed.TotalMilliseconds / 20;
+        Console.WriteLine($"32-record approved batch: upload round trip {withChecks:F1} ms with the checks, of which the checks alone {checkOnly:F1} ms " +
+            $"(SQL lookups: 1 current version + 1 max sequence + 1 list issue time per batch, 1-3 per approved record; SQLite, shared 2-core machine)");
+        Assert.AreEqual(0L, Trust(gateway).Summary().Flagged);
+        Assert.AreEqual(23L * 32, Trust(gateway).Summary().BillableRecords);
+    }
+
     [TestMethod]
     public async Task RevokedTerminalIsRefusedShownAndReprovisionedWithANewSecret()
     {
