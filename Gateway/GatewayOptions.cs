@@ -7,7 +7,7 @@ namespace LeoCarte.Gateway;
 /// Gateway settings: from appsettings/command line ("Gateway" section) or built by tests. Secrets are hex: the
 /// per-site list signing key (HMAC-SHA256, 32 bytes) and one secret per terminal.
 /// </summary>
-public sealed class GatewayOptions
+public sealed partial class GatewayOptions
 {
     /// <summary>"sqlite" (default) or "postgres".</summary>
     public string Database { get; set; } = "sqlite";

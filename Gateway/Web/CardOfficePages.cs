@@ -86,7 +86,7 @@ public static partial class CardOfficePages
         });
 
         routes.MapGet("/", (HttpContext context, IGatewayStore store, IAntiforgery csrf) =>
-            Html(Dashboard(store, csrf.GetAndStoreTokens(context), Operator(context), DateTime.UtcNow, Notice(context.Request.Query["done"]), null)))
+            Html(Dashboard(store, csrf.GetAndStoreTokens(context), Operator(context), DateTime.UtcNow, Notice(context.Request.Query["done"]), null, context.RequestServices)))
             .RequireAuthorization();
 
         routes.MapPost("/cards", async (HttpContext context, IGatewayStore store, IAntiforgery csrf) =>
@@ -98,7 +98,7 @@ public static partial class CardOfficePages
 
             IFormCollection form = await context.Request.ReadFormAsync();
             string query = form["q"].ToString().Trim();
-            return Html(Dashboard(store, csrf.GetAndStoreTokens(context), Operator(context), DateTime.UtcNow, null, CardLookup(store, query)));
+            return Html(Dashboard(store, csrf.GetAndStoreTokens(context), Operator(context), DateTime.UtcNow, null, CardLookup(store, query), context.RequestServices));
         }).RequireAuthorization();
 
         routes.MapPost("/admin/import", async (HttpContext context, ImportService imports, IAntiforgery csrf) =>
@@ -171,7 +171,7 @@ public static partial class CardOfficePages
         "not-confirmed" => "The held import was not published (see Imports for why).",
         "rejected" => "Held import rejected: the list in force stays.",
         "not-rejected" => "That import was no longer waiting.",
-        _ => null,
+        _ => TrustPages.Notice(done),
     };
 
     private static string E(string text) => WebUtility.HtmlEncode(text ?? "");
@@ -207,7 +207,8 @@ public static partial class CardOfficePages
         return html.ToString();
     }
 
-    public static string Dashboard(IGatewayStore store, AntiforgeryTokenSet tokens, string operatorName, DateTime nowUtc, string notice, string lookup)
+    public static string Dashboard(IGatewayStore store, AntiforgeryTokenSet tokens, string operatorName, DateTime nowUtc, string notice, string lookup,
+        IServiceProvider services = null)
     {
         ListVersionInfo current = store.CurrentVersion();
         var html = new StringBuilder();
@@ -312,7 +313,13 @@ public static partial class CardOfficePages
                 .Append("</tr>");
         }
 
-        html.Append("</table><p><small>API: <a href=\"/openapi.yaml\">openapi.yaml</a> · status JSON: <a href=\"/api/v1/status\">/api/v1/status</a></small></p></body></html>");
+        html.Append("</table>");
+        if (services?.GetService<TrustStore>() is TrustStore trust && services.GetService<LeoCarte.Gateway.Api.TerminalCredentials>() is { } credentials)
+        {
+            html.Append(TrustPages.Sections(trust, credentials, tokens)); // journal checks, billing, terminal credentials, audit (issue 13)
+        }
+
+        html.Append("<p><small>API: <a href=\"/openapi.yaml\">openapi.yaml</a> · status JSON: <a href=\"/api/v1/status\">/api/v1/status</a></small></p></body></html>");
         return html.ToString();
     }
 

@@ -23,7 +23,7 @@ namespace LeoCarte.Tools.SyncBenchmark;
 internal static partial class WireMeasurement
 {
     private const string TerminalId = "BENCH-01";
-    private static readonly byte[] Secret = new byte[32];
+    private static readonly byte[] Secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32); // the gateway refuses an all-zero secret
     private static readonly byte[] SiteKey = "leocarte-benchmark-site-key-32b!"u8.ToArray();
 
     static partial void PrintThroughGateway(ListEntry[] before, ListEntry[] after, int snapshotBody, int deltaBody)
