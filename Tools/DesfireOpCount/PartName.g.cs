@@ -1,0 +1,1 @@
+namespace LeoCarte.Tools.DesfireOpCount { internal static class Part { public const string Name = "setup"; } }
