@@ -295,9 +295,16 @@ namespace LeoCarte.Simulator.Cards
         /// <summary>The card's applications (PICC level is AID 000000 and is not listed).</summary>
         public List<Application> Applications { get; } = new List<Application>();
 
-        /// <summary>The 56-byte originality signature Read_Sig returns (NXP: ECDSA over the UID, secp224r1). A clone can
-        /// carry a signature replayed from a genuine card.</summary>
-        public byte[] OriginalitySignature { get; set; } = new byte[56];
+        /// <summary>The 56-byte originality signature Read_Sig returns (NXP: ECDSA over the UID, secp224r1): by default the
+        /// simulator manufacturer's signature over <see cref="RealUid"/> (<see cref="SimulatedManufacturer"/>), made on
+        /// first use. A clone can carry a signature replayed from a genuine card, or none (zeros).</summary>
+        public byte[] OriginalitySignature
+        {
+            get => this.originalitySignature ??= SimulatedManufacturer.Sign(RealUid);
+            set => this.originalitySignature = value;
+        }
+
+        private byte[] originalitySignature;
 
         /// <summary>Answers with a fresh random 4-byte UID (08h + 3 random bytes, ATQA 0304h) after each power-up
         /// (privacy mode); GetVersion then reports zeros for the UID.</summary>
