@@ -150,7 +150,9 @@ try
         // Real time on the terminal's clock (requests are signed with it; the gateway checks the skew).
         ManualClockHardware clock = clocks[i];
         clock.SetUtc(DateTime.UtcNow);
-        clock.Monotonic = runClock.ElapsedMilliseconds + 10_000;
+        // The engine's interval (1 s) runs on the monotonic clock: moved on by more than that at every call, so
+        // the cycle the driver asks for is always due (and a failed cycle's backoff, ≤ 4 s, ends within 4 calls).
+        clock.Monotonic = Math.Max(clock.Monotonic + 1_100, runClock.ElapsedMilliseconds + 10_000);
         Random random = tapRandom.Value;
         for (int t = 0; t < tapsPerCycle; t++)
         {
@@ -198,6 +200,7 @@ try
     long cyclesAtStart = 0;
     bool warm = false, imported = false, killed = false;
     Task restart = Task.CompletedTask;
+    double lastDatabaseSample = 0;
     void StartMeasuring(double at)
     {
         recorder.Reset();
@@ -252,6 +255,12 @@ try
                 gateway.Start();
                 Console.WriteLine($"t={runClock.Elapsed.TotalSeconds:N0} s: gateway restarted (the unchanged export is not re-imported)");
             });
+        }
+
+        if (now - lastDatabaseSample >= 1)
+        {
+            DatabaseCpuSeconds(cluster);
+            lastDatabaseSample = now;
         }
 
         if (closedLoop)
@@ -318,11 +327,11 @@ try
             break;
         }
 
-        Thread.Sleep(1100);
+        Thread.Sleep(200);
         Parallel.ForEach(pending, new ParallelOptions { MaxDegreeOfParallelism = workers }, i =>
         {
             clocks[i].SetUtc(DateTime.UtcNow);
-            clocks[i].Monotonic = runClock.ElapsedMilliseconds + 10_000;
+            clocks[i].Monotonic = Math.Max(clocks[i].Monotonic + 1_100, runClock.ElapsedMilliseconds + 10_000);
             terminals[i].StepUntilCycleEnds();
         });
     }
@@ -361,7 +370,9 @@ finally
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-// CPU seconds of the PostgreSQL server and its backends (children of the postmaster), from /proc.
+// CPU seconds of the PostgreSQL server and its backends (children of the postmaster), from /proc. A backend
+// that exits (its gateway connection closed) takes its CPU with it: each pid's last reading is kept, so the
+// caller samples every second.
 static double DatabaseCpuSeconds(ThrowawayPostgres cluster)
 {
     if (cluster == null || !Directory.Exists("/proc"))
@@ -369,7 +380,7 @@ static double DatabaseCpuSeconds(ThrowawayPostgres cluster)
         return 0;
     }
 
-    double ticks = 0;
+    Dictionary<int, long> seen = BackendTicks.Seen;
     foreach (string dir in Directory.EnumerateDirectories("/proc"))
     {
         if (!int.TryParse(Path.GetFileName(dir), out int pid))
@@ -384,7 +395,7 @@ static double DatabaseCpuSeconds(ThrowawayPostgres cluster)
             int ppid = int.Parse(f[1]);
             if (pid == cluster.ServerProcessId || ppid == cluster.ServerProcessId)
             {
-                ticks += long.Parse(f[11]) + long.Parse(f[12]); // utime + stime
+                seen[pid] = long.Parse(f[11]) + long.Parse(f[12]); // utime + stime
             }
         }
         catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
@@ -392,7 +403,7 @@ static double DatabaseCpuSeconds(ThrowawayPostgres cluster)
         }
     }
 
-    return ticks / 100.0; // USER_HZ
+    return seen.Values.Sum() / 100.0; // USER_HZ
 }
 
 static string ChangeSome(string export, int count)
@@ -412,4 +423,9 @@ static string ChangeSome(string export, int count)
     }
 
     return string.Join("\n", lines);
+}
+
+internal static class BackendTicks
+{
+    public static readonly Dictionary<int, long> Seen = new();
 }
