@@ -67,6 +67,8 @@ public class MultiInstancePostgresTests
                 Terminals = Enumerable.Range(0, TerminalCount).ToDictionary(TerminalName, i => Convert.ToHexString(SecretOf(i))),
                 ImportSource = rig.ExportPath,
                 ImportIntervalSeconds = 0,
+                // The terminals' clock moves 61 s per round (six rounds): not a skew test.
+                MaxClockSkewSeconds = 3600,
             };
             return rig;
         }
@@ -92,6 +94,7 @@ public class MultiInstancePostgresTests
                 Options.Terminals,
                 Options.ImportSource,
                 Options.ImportIntervalSeconds,
+                Options.MaxClockSkewSeconds,
             }));
             string dll = Path.Combine(AppContext.BaseDirectory, "LeoCarte.Gateway.dll");
             var info = new ProcessStartInfo("dotnet", $"\"{dll}\" --config \"{config}\" --urls http://127.0.0.1:{PortB}")
