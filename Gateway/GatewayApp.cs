@@ -107,6 +107,7 @@ public static class GatewayApp
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<IListEncoder>(new AllowlistListEncoder(options.SiteId, Convert.FromHexString(options.SiteKeyHex), options.DesfireKeyVersion, options.DesfirePreviousKeyVersion));
         builder.Services.AddSingleton<ListService>();
+        builder.Services.AddSingleton<GroupCommitWriter>();
         builder.Services.AddSingleton<TerminalAuthenticator>();
         builder.Services.AddSingleton<ImportService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ImportService>());
