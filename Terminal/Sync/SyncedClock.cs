@@ -104,6 +104,9 @@ namespace LeoCarte.Terminal.Sync
         private long lastSkewSeconds;
         private long lastSetMonotonic = -1;
         private bool sntpHeld;
+        private bool gatewaySeen;
+        private long gatewaySeenSeconds;
+        private long gatewaySeenMonotonic;
 
         /// <summary>Disagreement tolerated as drift (header has 1 s resolution plus network delay; SNTP a few ms).</summary>
         public int MaxSkewSeconds = 30;
@@ -149,6 +152,30 @@ namespace LeoCarte.Terminal.Sync
 
                     return new DateTime(ticks, DateTimeKind.Utc);
                 }
+            }
+        }
+
+        /// <summary>
+        /// The timestamp to sign a gateway request with: the gateway's own time as last seen in a response header,
+        /// plus the uptime elapsed since; before any response, <see cref="UtcNow"/>. The timestamp only serves the
+        /// gateway's replay window (API.md), so it follows the gateway's clock even when that clock was refused for
+        /// decisions: a terminal whose clock is suspect keeps syncing (and reporting it) instead of being locked
+        /// out by 401s once the two clocks are further apart than the window. A forged header can only make the
+        /// gateway refuse requests, which whoever forges it can do anyway.
+        /// </summary>
+        public long RequestUnixSeconds
+        {
+            get
+            {
+                lock (sync)
+                {
+                    if (gatewaySeen)
+                    {
+                        return gatewaySeenSeconds + (hardware.MonotonicMilliseconds - gatewaySeenMonotonic) / 1000;
+                    }
+                }
+
+                return UnixTime.ToSeconds(UtcNow);
             }
         }
 
@@ -314,7 +341,11 @@ namespace LeoCarte.Terminal.Sync
 
             lock (sync)
             {
-                return Offer(gatewayTime.Ticks, authenticated, ClockSource.Gateway, hardware.MonotonicMilliseconds);
+                long now = hardware.MonotonicMilliseconds;
+                gatewaySeen = true;
+                gatewaySeenSeconds = gatewayUnixSeconds;
+                gatewaySeenMonotonic = now;
+                return Offer(gatewayTime.Ticks, authenticated, ClockSource.Gateway, now);
             }
         }
 
