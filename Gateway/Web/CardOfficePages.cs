@@ -296,9 +296,12 @@ public static partial class CardOfficePages
 
         // Terminals.
         html.Append("<h2>Terminaux / terminals</h2><table id=\"terminals\"><tr><th>terminal</th><th>firmware</th><th>list version</th><th>list age</th><th>last sync</th>")
-            .Append("<th>journal backlog</th><th>records received</th><th>reader</th><th>clock</th><th>last error</th></tr>");
+            .Append("<th>journal backlog</th><th>records received</th><th>cartes non personnalisées / approved by UID only (migration)</th><th>reader</th><th>clock</th><th>last error</th></tr>");
+        long uidOnlyTotal = 0, authenticatedTotal = 0;
         foreach (TerminalRow t in store.Terminals())
         {
+            uidOnlyTotal += t.UidOnlyApprovals;
+            authenticatedTotal += t.AuthenticatedApprovals;
             bool behind = current != null && t.ListVersion < current.Version;
             TimeSpan? silence = t.LastHeartbeatUtc.HasValue ? nowUtc - t.LastHeartbeatUtc.Value : null;
             bool silent = !silence.HasValue || silence.Value > TimeSpan.FromMinutes(5);
@@ -309,11 +312,12 @@ public static partial class CardOfficePages
                 .Append(CultureInfo.InvariantCulture, $"<td class=\"{(silent ? "bad" : "ok")}\">{(silence.HasValue ? Age(silence.Value) + " ago" : "never")}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td class=\"{(t.JournalDepth > 0 ? "bad" : "ok")}\">{t.JournalDepth}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{t.JournalRecords}{(t.JournalConflicts > 0 ? $" <span class=\"bad\">({t.JournalConflicts} conflicts)</span>" : "")}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td class=\"uid-only {(t.UidOnlyApprovals > 0 ? "bad" : "ok")}\">{t.UidOnlyApprovals} (authenticated {t.AuthenticatedApprovals})</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{E(t.ReaderHealth)}</td>{ClockCell(t)}<td>{E(t.LastError)}</td>")
                 .Append("</tr>");
         }
 
-        html.Append("</table>");
+        html.Append(CultureInfo.InvariantCulture, $"</table><p id=\"card-policy\">Approbations par UID seul (cartes à personnaliser) / approvals by UID only in migration mode: {uidOnlyTotal}; approbations authentifiées DESFire AES / authenticated approvals: {authenticatedTotal}.</p>");
         if (services?.GetService<TrustStore>() is TrustStore trust && services.GetService<LeoCarte.Gateway.Api.TerminalCredentials>() is { } credentials)
         {
             html.Append(TrustPages.Sections(trust, credentials, tokens)); // journal checks, billing, terminal credentials, audit (issue 13)

@@ -77,6 +77,9 @@ namespace LeoCarte.Terminal.Config
         public int VendPulseCount;
         public int VendPulseGapMilliseconds;
 
+        // [card]
+        public readonly CardPolicySettings Card = new CardPolicySettings();
+
         // [pins]
         public PinAssignment Pins;
 
@@ -114,6 +117,7 @@ namespace LeoCarte.Terminal.Config
             VendPulseMilliseconds = 100;
             VendPulseCount = 1;
             VendPulseGapMilliseconds = 100;
+            Card.Reset();
             Pins = PinAssignment.Defaults();
         }
 
