@@ -52,6 +52,9 @@ namespace LeoCarte.Simulator.Cards
         protected override void OnReset()
         {
             this.layer4 = false;
+            this.ppsAllowed = false;
+            ReaderToCardRate = 0;
+            CardToReaderRate = 0;
             this.cid = -1;
             this.lastBlock = null;
             this.versionStep = 0;
@@ -89,6 +92,7 @@ namespace LeoCarte.Simulator.Cards
                     int fsdi = frame.Data[1] >> 4;
                     ReaderFrameSize = fsdi switch { 0 => 16, 1 => 24, 2 => 32, 3 => 40, 4 => 48, 5 => 64, 6 => 96, 7 => 128, _ => 256 };
                     this.blockNumber = 1;
+                    this.ppsAllowed = true;
                     return CardAnswer.WithCrc(Ats);
                 }
 
@@ -96,6 +100,13 @@ namespace LeoCarte.Simulator.Cards
                 return null;
             }
 
+            if (this.ppsAllowed && (first & 0xF0) == 0xD0)
+            {
+                this.ppsAllowed = false;
+                return ReceivePps(frame);
+            }
+
+            this.ppsAllowed = false;
             return ReceiveBlock(frame);
         }
 
@@ -284,9 +295,16 @@ namespace LeoCarte.Simulator.Cards
         /// <summary>The card's applications (PICC level is AID 000000 and is not listed).</summary>
         public List<Application> Applications { get; } = new List<Application>();
 
-        /// <summary>The 56-byte originality signature Read_Sig returns (NXP: ECDSA over the UID, secp224r1). A clone can
-        /// carry a signature replayed from a genuine card.</summary>
-        public byte[] OriginalitySignature { get; set; } = new byte[56];
+        /// <summary>The 56-byte originality signature Read_Sig returns (NXP: ECDSA over the UID, secp224r1): by default the
+        /// simulator manufacturer's signature over <see cref="RealUid"/> (<see cref="SimulatedManufacturer"/>), made on
+        /// first use. A clone can carry a signature replayed from a genuine card, or none (zeros).</summary>
+        public byte[] OriginalitySignature
+        {
+            get => this.originalitySignature ??= SimulatedManufacturer.Sign(RealUid);
+            set => this.originalitySignature = value;
+        }
+
+        private byte[] originalitySignature;
 
         /// <summary>Answers with a fresh random 4-byte UID (08h + 3 random bytes, ATQA 0304h) after each power-up
         /// (privacy mode); GetVersion then reports zeros for the UID.</summary>

@@ -13,7 +13,7 @@ namespace LeoCarte.Terminal.Crypto
     /// Scratch buffers are allocated at construction: no operation allocates. Not constant-time: the verifier
     /// only handles public data (signature, public key, hash).
     /// </summary>
-    public sealed class MontgomeryField
+    public sealed partial class MontgomeryField
     {
         public const int LimbBits = 29;
         public const uint LimbMask = (1u << LimbBits) - 1;
@@ -163,6 +163,25 @@ namespace LeoCarte.Terminal.Crypto
         /// </summary>
         public void Multiply(uint[] result, uint[] a, uint[] b)
         {
+            // Written out for the two curves' sizes (MontgomeryField.Unrolled.cs): about a third of the IL instructions.
+            if (Limbs == 9)
+            {
+                Multiply9(result, a, b);
+                return;
+            }
+
+            if (Limbs == 8)
+            {
+                Multiply8(result, a, b);
+                return;
+            }
+
+            MultiplyByLoops(result, a, b);
+        }
+
+        /// <summary>The same product as <see cref="Multiply"/>, with loops: any number of limbs.</summary>
+        public void MultiplyByLoops(uint[] result, uint[] a, uint[] b)
+        {
             int limbs = Limbs;
             uint[] m = modulus;
             uint[] q = quotientDigits;
@@ -199,12 +218,36 @@ namespace LeoCarte.Terminal.Crypto
         /// <summary>result = a² (Montgomery); result may be a.</summary>
         public void Square(uint[] result, uint[] a)
         {
-            Multiply(result, a, a);
+            if (Limbs == 9)
+            {
+                Square9(result, a);
+                return;
+            }
+
+            if (Limbs == 8)
+            {
+                Square8(result, a);
+                return;
+            }
+
+            MultiplyByLoops(result, a, a);
         }
 
         /// <summary>result = a + b mod m; any aliasing.</summary>
         public void Add(uint[] result, uint[] a, uint[] b)
         {
+            if (Limbs == 9)
+            {
+                Add9(result, a, b);
+                return;
+            }
+
+            if (Limbs == 8)
+            {
+                Add8(result, a, b);
+                return;
+            }
+
             uint carry = 0;
             for (int i = 0; i < Limbs; i++)
             {
@@ -220,6 +263,18 @@ namespace LeoCarte.Terminal.Crypto
         /// <summary>result = a - b mod m; any aliasing.</summary>
         public void Subtract(uint[] result, uint[] a, uint[] b)
         {
+            if (Limbs == 9)
+            {
+                Subtract9(result, a, b);
+                return;
+            }
+
+            if (Limbs == 8)
+            {
+                Subtract8(result, a, b);
+                return;
+            }
+
             if (SubtractRaw(result, a, b) != 0)
             {
                 uint carry = 0;

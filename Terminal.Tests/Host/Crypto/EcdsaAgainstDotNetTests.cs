@@ -126,6 +126,83 @@ public class EcdsaAgainstDotNetTests
         Assert.AreEqual(0, allocated, "bytes allocated by one verification");
     }
 
+    [TestMethod]
+    public void FieldArithmeticEqualsBigIntegerArithmetic()
+    {
+        // The moduli of both curves (8 and 9 limbs: the written-out products) and P-192's p (7 limbs: the loops).
+        var random = new Random(29);
+        int cases = 0;
+        foreach (var hex in new[]
+        {
+            "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff",
+            "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551",
+            "ffffffffffffffffffffffffffffffff000000000000000000000001",
+            "ffffffffffffffffffffffffffff16a2e0b8f03e13dd29455c5c2a3d",
+            "fffffffffffffffffffffffffffffffeffffffffffffffff",
+        })
+        {
+            var modulusBytes = Convert.FromHexString(hex);
+            var m = ToBig(hex);
+            var field = new MontgomeryField(modulusBytes);
+            var rInverse = System.Numerics.BigInteger.ModPow(System.Numerics.BigInteger.Pow(2, 29 * field.Limbs), m - 2, m);
+            var a = field.NewElement();
+            var b = field.NewElement();
+            var r = field.NewElement();
+            var r2 = field.NewElement();
+            var bytes = new byte[modulusBytes.Length];
+            for (int t = 0; t < 400; t++)
+            {
+                // Random values, and the extremes 0, 1, m - 1, m - 2.
+                var x = t < 4 ? new[] { System.Numerics.BigInteger.Zero, 1, m - 1, m - 2 }[t] : RandomBelow(random, m);
+                var y = t < 4 ? m - 1 : RandomBelow(random, m);
+                Load(field, x, a, bytes);
+                Load(field, y, b, bytes);
+                field.Multiply(r, a, b);
+                Assert.AreEqual(x * y * rInverse % m, Read(field, r, bytes), $"{hex} product {t}");
+                field.MultiplyByLoops(r2, a, b);
+                Assert.IsTrue(field.AreEqual(r, r2));
+                field.Square(r, a);
+                Assert.AreEqual(x * x * rInverse % m, Read(field, r, bytes), $"{hex} square {t}");
+                field.Add(r, a, b);
+                Assert.AreEqual((x + y) % m, Read(field, r, bytes));
+                field.Subtract(r, a, b);
+                Assert.AreEqual(((x - y) % m + m) % m, Read(field, r, bytes));
+                if (!x.IsZero)
+                {
+                    field.ToMontgomery(r, a);
+                    field.Inverse(r, r);
+                    field.FromMontgomery(r, r);
+                    Assert.AreEqual(System.Numerics.BigInteger.ModPow(x, m - 2, m), Read(field, r, bytes), $"{hex} inverse {t}");
+                }
+
+                cases++;
+            }
+        }
+
+        Console.WriteLine($"{cases} random and extreme operand pairs: product, square, sum, difference, inverse equal BigInteger's");
+    }
+
+    private static System.Numerics.BigInteger RandomBelow(Random random, System.Numerics.BigInteger m)
+    {
+        var bytes = new byte[m.GetByteCount(isUnsigned: true) + 8];
+        random.NextBytes(bytes);
+        return new System.Numerics.BigInteger(bytes, isUnsigned: true) % m;
+    }
+
+    private static void Load(MontgomeryField field, System.Numerics.BigInteger value, uint[] element, byte[] buffer)
+    {
+        Array.Clear(buffer);
+        var raw = value.ToByteArray(isUnsigned: true, isBigEndian: true);
+        Buffer.BlockCopy(raw, 0, buffer, buffer.Length - raw.Length, raw.Length);
+        Assert.IsTrue(field.TryLoad(buffer, 0, buffer.Length, element));
+    }
+
+    private static System.Numerics.BigInteger Read(MontgomeryField field, uint[] element, byte[] buffer)
+    {
+        field.Store(element, buffer, 0, buffer.Length);
+        return new System.Numerics.BigInteger(buffer, isUnsigned: true, isBigEndian: true);
+    }
+
     internal static EcdsaVerifier NewVerifier(EcCurve curve, ECDsa key)
     {
         var parameters = key.ExportParameters(false);

@@ -24,6 +24,11 @@ public static class Program
                 return Benchmark.QuickTap(host, nano);
             }
 
+            if (args.Contains("--desfire"))
+            {
+                return Benchmark.QuickDesfire(host, nano);
+            }
+
             return appCheck ? AppCheck.Run(host, nano, args.Contains("--verbose")) : Benchmark.Run(host, nano);
         }
         finally
