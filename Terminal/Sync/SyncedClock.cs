@@ -107,6 +107,9 @@ namespace LeoCarte.Terminal.Sync
         private bool gatewaySeen;
         private long gatewaySeenSeconds;
         private long gatewaySeenMonotonic;
+        private bool hasGatewayReference;
+        private long gatewayReferenceTicks;
+        private long gatewayReferenceMonotonic;
 
         /// <summary>Disagreement tolerated as drift (header has 1 s resolution plus network delay; SNTP a few ms).</summary>
         public int MaxSkewSeconds = 30;
@@ -390,6 +393,27 @@ namespace LeoCarte.Terminal.Sync
                 }
 
                 bool moved = false;
+                if (from == ClockSource.Gateway && trusted)
+                {
+                    // The authenticated reference SNTP is also held to (so SNTP cannot walk the clock away by
+                    // steps each under the tolerance); a whole-second difference re-anchors on it.
+                    hasGatewayReference = true;
+                    gatewayReferenceTicks = ticks;
+                    gatewayReferenceMonotonic = now;
+                    if (Abs(difference) >= TimeSpan.TicksPerSecond && source != ClockSource.Sntp)
+                    {
+                        Anchor(ticks, now, ClockSource.Gateway, true);
+                        moved = true;
+                    }
+                }
+                else if (from == ClockSource.Sntp && hasGatewayReference
+                    && Abs(ticks - Project(gatewayReferenceTicks, gatewayReferenceMonotonic, now)) > Tolerance(now, gatewayReferenceMonotonic))
+                {
+                    Refuse(ticks, from, now, "sntp disagrees with the gateway");
+                    WriteHardware(expected, now);
+                    return false;
+                }
+
                 if (from == ClockSource.Sntp)
                 {
                     // SNTP is finer than the header's whole seconds: re-anchor on it (a small step back is absorbed
@@ -580,7 +604,12 @@ namespace LeoCarte.Terminal.Sync
 
         private long Tolerance(long now)
         {
-            long elapsed = now - lastAgreementMonotonic;
+            return Tolerance(now, lastAgreementMonotonic);
+        }
+
+        private long Tolerance(long now, long since)
+        {
+            long elapsed = now - since;
             return (long)MaxSkewSeconds * TimeSpan.TicksPerSecond + elapsed * TimeSpan.TicksPerMillisecond / 1000000 * DriftPartsPerMillion;
         }
 
