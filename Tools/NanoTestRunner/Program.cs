@@ -24,15 +24,29 @@ namespace LeoCarte.Tools.NanoTestRunner
 
         public static void Main()
         {
-            Assembly tests = FindTestAssembly();
-            if (tests == null)
+            Console.WriteLine("NFUNITTEST START");
+            Assembly tests;
+            Type[] types;
+            try
             {
-                Console.WriteLine("NFUNITTEST ERROR: assembly NFUnitTest is not loaded");
+                tests = FindTestAssembly();
+                if (tests == null)
+                {
+                    Console.WriteLine("NFUNITTEST ERROR: assembly NFUnitTest is not loaded");
+                    return;
+                }
+
+                Console.WriteLine("NFUNITTEST LOADED " + tests.FullName);
+                types = tests.GetTypes();
+            }
+            catch (Exception e)
+            {
+                // Otherwise the runtime ends silently (an unhandled exception prints nothing on this nanoCLR).
+                Console.WriteLine("NFUNITTEST ERROR: loading the tests: " + e.GetType().Name + ": " + e.Message);
                 return;
             }
 
             int classes = 0;
-            Type[] types = tests.GetTypes();
             for (int t = 0; t < types.Length; t++)
             {
                 if (HasAttribute(types[t].GetCustomAttributes(true), typeof(TestClassAttribute)))

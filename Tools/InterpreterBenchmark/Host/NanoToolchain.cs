@@ -87,7 +87,7 @@ public sealed class NanoToolchain
         peFiles.Clear();
         peFiles.Add(Path.Combine(Root, "packages", "nanoFramework.CoreLibrary.1.17.11", "lib", "mscorlib.pe"));
         var hints = new List<string> { "-loadHints", "mscorlib", mscorlibDll };
-        foreach (string name in new[] { "LeoCarte.Drivers", "LeoCarte.Terminal.Core", "LeoCarte.Terminal.Support", "LeoCarte.NanoApp" })
+        foreach (string name in new[] { "LeoCarte.Drivers", "LeoCarte.Terminal.Crypto", "LeoCarte.Terminal.Core", "LeoCarte.Terminal.Support", "LeoCarte.NanoApp" })
         {
             peFiles.Add(Mdp(Path.Combine(output, name + ".dll"), hints));
             hints.AddRange(new[] { "-loadHints", name, Path.Combine(output, name + ".dll") });
