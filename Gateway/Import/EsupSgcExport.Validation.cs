@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using CsvHelper;
 
 namespace LeoCarte.Gateway.Import;
 

@@ -1,7 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Text.Json;
-using CsvHelper;
 
 namespace LeoCarte.Gateway.Import;
 
