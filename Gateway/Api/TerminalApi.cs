@@ -28,7 +28,12 @@ public static class TerminalApi
         {
             context.Response.OnStarting(() =>
             {
-                context.Response.Headers[TimeHeader] = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+                // An endpoint that signed its time (the "up to date" proof) has set it already: keep that value.
+                if (!context.Response.Headers.ContainsKey(TimeHeader))
+                {
+                    context.Response.Headers[TimeHeader] = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+                }
+
                 return Task.CompletedTask;
             });
             await next();
@@ -84,14 +89,22 @@ public static class TerminalApi
         return body;
     }
 
-    private static async Task GetList(HttpContext context, string id, long? have, TerminalAuthenticator auth, ListService lists, GatewayOptions options)
+    public const string ListDatabaseHeader = "X-LeoCarte-List-Database";
+    public const string ProofHeader = "X-LeoCarte-Proof";
+
+    private static async Task GetList(HttpContext context, string id, long? have, string db, string nonce, TerminalAuthenticator auth, ListService lists, GatewayOptions options)
     {
         if (await Authenticate(context, id, auth, 0) == null)
         {
             return;
         }
 
-        ListAnswer answer = lists.GetList(have ?? 0);
+        // db and nonce: 16 hex digits each (API.md). db absent: an older terminal; db present, even 0 (a list
+        // written before identities), and not ours: the terminal's versions mean nothing here.
+        long? terminalDb = db == null ? null : ParseHex64(db);
+        long requestNonce = ParseHex64(nonce);
+        ListAnswer answer = lists.GetList(have ?? 0, terminalDb);
+        context.Response.Headers[ListDatabaseHeader] = lists.DatabaseId.ToString("x16", CultureInfo.InvariantCulture);
         context.Response.Headers[ListVersionHeader] = answer.Version.ToString(CultureInfo.InvariantCulture);
         switch (answer.Kind)
         {
@@ -100,6 +113,11 @@ public static class TerminalApi
                 await context.Response.WriteAsJsonAsync(new { error = "no list published yet" });
                 return;
             case ListAnswerKind.UpToDate:
+                // Signed, so that a replayed or forged 204 cannot reset a terminal's staleness clock: the proof
+                // binds its database, version, this request's nonce and the time sent in X-LeoCarte-Time.
+                long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+                context.Response.Headers[TimeHeader] = now.ToString(CultureInfo.InvariantCulture);
+                context.Response.Headers[ProofHeader] = auth.UpToDateProof(id, lists.DatabaseId, answer.Version, now, requestNonce);
                 context.Response.StatusCode = StatusCodes.Status204NoContent;
                 return;
             case ListAnswerKind.TerminalAhead:
@@ -129,6 +147,9 @@ public static class TerminalApi
 
         await context.Response.Body.WriteAsync(bytes);
     }
+
+    private static long ParseHex64(string text) =>
+        text != null && text.Length == 16 && long.TryParse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out long value) ? value : 0;
 
     private static async Task PostJournal(HttpContext context, string id, TerminalAuthenticator auth, IGatewayStore store, GatewayOptions options, ILoggerFactory loggers)
     {

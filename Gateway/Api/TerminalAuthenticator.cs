@@ -28,6 +28,22 @@ public sealed class TerminalAuthenticator
 
     public bool IsKnown(string terminalId) => terminalId != null && secrets.ContainsKey(terminalId);
 
+    /// <summary>
+    /// The proof of an "up to date" answer for this terminal (Gateway/API.md, GET list, 204): lowercase hex
+    /// HMAC-SHA256 under its secret; null for an unknown terminal. Terminal side: Terminal/Sync/RequestSigner.UpToDate.cs.
+    /// </summary>
+    public string UpToDateProof(string terminalId, long databaseId, long version, long gatewayTime, long nonce)
+    {
+        if (terminalId == null || !secrets.TryGetValue(terminalId, out byte[] secret))
+        {
+            return null;
+        }
+
+        string text = string.Join('\n', "LCUP", terminalId, databaseId.ToString("x16", CultureInfo.InvariantCulture),
+            version.ToString(CultureInfo.InvariantCulture), gatewayTime.ToString(CultureInfo.InvariantCulture), nonce.ToString("x16", CultureInfo.InvariantCulture));
+        return Convert.ToHexString(HMACSHA256.HashData(secret, Encoding.ASCII.GetBytes(text))).ToLowerInvariant();
+    }
+
     /// <summary>Null when the request is authentic, else the reason (sent back in the 401 body).</summary>
     public string Check(string terminalIdInPath, string method, string pathAndQuery, string terminalHeader, string timestampHeader,
         string signatureHeader, byte[] body, DateTime nowUtc)

@@ -82,12 +82,26 @@ public sealed class ListService
         this.encoder = encoder;
     }
 
-    public ListAnswer GetList(long have)
+    /// <param name="have">The version the terminal holds (0: none).</param>
+    /// <param name="terminalDatabaseId">
+    /// The database identity of the terminal's list (null: not sent). Another identity than ours means the terminal's
+    /// versions count in another database (this one was reset, or it served another gateway): it gets a snapshot,
+    /// never "up to date" or a delta by a version number that means something else here.
+    /// </param>
+    /// <summary>This gateway database's identity, as written in every list.</summary>
+    public long DatabaseId => encoder.DatabaseId;
+
+    public ListAnswer GetList(long have, long? terminalDatabaseId = null)
     {
         ListVersionInfo current = store.CurrentVersion();
         if (current == null)
         {
             return new ListAnswer(ListAnswerKind.NoList, 0, null);
+        }
+
+        if (terminalDatabaseId.HasValue && terminalDatabaseId.Value != encoder.DatabaseId)
+        {
+            return new ListAnswer(ListAnswerKind.Snapshot, current.Version, SnapshotOf(current));
         }
 
         if (have == current.Version)
@@ -122,6 +136,15 @@ public sealed class ListService
                 // Another instance (PostgreSQL) or an import published: drop deltas built for the old version.
                 deltaCache.Clear();
                 cachedSnapshot = store.Snapshot(current.Version);
+                var header = new LeoCarte.Terminal.Allowlist.ListHeader();
+                if (cachedSnapshot == null
+                    || LeoCarte.Terminal.Allowlist.ListHeader.Read(cachedSnapshot, 0, cachedSnapshot.Length, header) != LeoCarte.Terminal.Allowlist.ListUpdateResult.Ok
+                    || header.KeyId != encoder.KeyId || header.DatabaseId != encoder.DatabaseId)
+                {
+                    // Stored before an upgrade of the list format or a key rotation: sign the current cards again.
+                    cachedSnapshot = encoder.Snapshot(current.Version, current.IssuedUtc, store.CurrentCards().Values);
+                }
+
                 cachedIssued = current.IssuedUtc;
                 cachedVersion = current.Version;
             }

@@ -11,11 +11,11 @@ namespace LeoCarte.Terminal.Allowlist
     public static class ListBuilder
     {
         /// <summary>A signed snapshot of <paramref name="entries"/> (any order; duplicates rejected).</summary>
-        public static byte[] BuildSnapshot(uint siteId, long version, long issuedUnixSeconds, ListEntry[] entries, byte[] siteKey)
+        public static byte[] BuildSnapshot(uint siteId, long version, long issuedUnixSeconds, ListEntry[] entries, ListSigning signing)
         {
             ListEntry[] sorted = SortedCopy(entries);
             ByteArraySink sink = new ByteArraySink();
-            ListEncoder encoder = new ListEncoder(sink, siteKey);
+            ListEncoder encoder = new ListEncoder(sink, signing);
             encoder.BeginSnapshot(siteId, version, issuedUnixSeconds, sorted.Length);
             for (int i = 0; i < sorted.Length; i++)
             {
@@ -32,11 +32,11 @@ namespace LeoCarte.Terminal.Allowlist
         }
 
         /// <summary>A signed delta applying <paramref name="changes"/> (adds/changes and removals, any order) to <paramref name="baseVersion"/>.</summary>
-        public static byte[] BuildDelta(uint siteId, long version, long baseVersion, long issuedUnixSeconds, ListEntry[] changes, byte[] siteKey)
+        public static byte[] BuildDelta(uint siteId, long version, long baseVersion, long issuedUnixSeconds, ListEntry[] changes, ListSigning signing)
         {
             ListEntry[] sorted = SortedCopy(changes);
             ByteArraySink sink = new ByteArraySink();
-            ListEncoder encoder = new ListEncoder(sink, siteKey);
+            ListEncoder encoder = new ListEncoder(sink, signing);
             encoder.BeginDelta(siteId, version, baseVersion, issuedUnixSeconds, sorted.Length);
             for (int i = 0; i < sorted.Length; i++)
             {

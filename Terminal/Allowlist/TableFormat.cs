@@ -53,6 +53,9 @@ namespace LeoCarte.Terminal.Allowlist
         public const int OffsetBlockCount = 36;
         public const int OffsetDataLength = 40;
         public const int OffsetIndexCrc = 44;
+
+        /// <summary>The gateway database identity of the list (8 bytes; 0 in tables written before identities).</summary>
+        public const int OffsetDatabaseId = 52;
         public const int OffsetCrc = 60;
 
         /// <summary>Writes a block's header fields and its segment CRCs (the entries are already in place).</summary>
@@ -139,7 +142,7 @@ namespace LeoCarte.Terminal.Allowlist
             return end;
         }
 
-        public static void WriteHeader(byte[] h, uint siteId, long version, long issued, int count, int blockSize, int blockCount, uint indexCrc)
+        public static void WriteHeader(byte[] h, uint siteId, long version, long issued, int count, int blockSize, int blockCount, uint indexCrc, long databaseId)
         {
             System.Array.Clear(h, 0, HeaderSize);
             BigEndian.WriteUInt32(h, OffsetMagic, Magic);
@@ -153,6 +156,7 @@ namespace LeoCarte.Terminal.Allowlist
             BigEndian.WriteUInt32(h, OffsetBlockCount, (uint)blockCount);
             BigEndian.WriteUInt32(h, OffsetDataLength, (uint)blockCount * (uint)blockSize);
             BigEndian.WriteUInt32(h, OffsetIndexCrc, indexCrc);
+            BigEndian.WriteInt64(h, OffsetDatabaseId, databaseId);
             BigEndian.WriteUInt32(h, OffsetCrc, Crc32.Compute(h, 0, OffsetCrc));
         }
 

@@ -49,6 +49,13 @@ namespace LeoCarte.Terminal.App
         /// </summary>
         public LeoCarte.Terminal.Sync.IMessageHasher MessageHasher;
 
+        /// <summary>
+        /// Verifies the gateway's ECDSA P-256 list signatures (Allowlist/ListTrust). Required for sync: without it
+        /// no list can be accepted and the sync client is not composed. The portable verifier is Terminal/Crypto's;
+        /// the host may pass one on .NET's ECDsa (HostAdapters).
+        /// </summary>
+        public LeoCarte.Terminal.Allowlist.IListSignatureVerifier ListSignatureVerifier;
+
         /// <summary>Sync options (interval from the configuration); null = defaults.</summary>
         public LeoCarte.Terminal.Sync.SyncOptions Sync;
     }

@@ -84,12 +84,12 @@ public sealed class MessageHasherSeamTests
     {
         var sim = new Mfrc522Simulator(0x92, 3);
         var files = new MemoryFileStore();
-        string text = VirtualTerminalHost.ConfigurationText("http://127.0.0.1:9", AppRig.SiteId, Convert.ToHexString(AppRig.ListKey), AppRig.Secret, "restaurant", 60);
+        string text = VirtualTerminalHost.ConfigurationText("http://127.0.0.1:9", AppRig.SiteId, AppRig.ListPublicKeyLine, AppRig.Secret, "restaurant", 60);
         byte[] bytes = Encoding.UTF8.GetBytes(text);
         files.Append(TerminalConfiguration.FileName, bytes, 0, bytes.Length);
         var transport = new CapturingTransport();
         var platform = new VirtualPlatform(sim, new VirtualWifi(), _ => transport);
-        var app = new TerminalApplication(platform, files, new VirtualClockHardware(sim, AppRig.NoonParisUtc), _ => { }, new ApplicationOptions { MessageHasher = hasher });
+        var app = new TerminalApplication(platform, files, new VirtualClockHardware(sim, AppRig.NoonParisUtc), _ => { }, new ApplicationOptions { MessageHasher = hasher, ListSignatureVerifier = new LeoCarte.HostAdapters.DotNetListSignatureVerifier() });
         app.Boot();
         app.Clock.ReportSntpTime();
         for (int i = 0; i < 10 && transport.Signatures.Count == 0; i++)
