@@ -171,7 +171,7 @@ public static class CheckExport
         public ListVersionInfo CurrentVersion() => null;
         public System.Collections.Generic.Dictionary<string, ListCard> CurrentCards() => new(StringComparer.Ordinal);
         public System.Collections.Generic.Dictionary<string, int> HolderKeys(System.Collections.Generic.IEnumerable<string> eppns) => new(StringComparer.Ordinal);
-        public long Publish(long expectedPrevious, DateTime issuedUtc, System.Collections.Generic.IReadOnlyList<ListChange> changes, Func<long, System.Collections.Generic.IReadOnlyCollection<ListCard>, byte[]> snapshotForVersion, string source) => throw new NotSupportedException();
+        public long Publish(long expectedPrevious, DateTime issuedUtc, System.Collections.Generic.IReadOnlyList<ListChange> changes, int cardCount, byte[] snapshot, string source) => throw new NotSupportedException();
         public byte[] Snapshot(long version) => null;
         public System.Collections.Generic.List<ListChange> Changes(long fromExclusive, long toInclusive) => null;
         public void RecordImport(ImportRecord record) { }

@@ -102,8 +102,9 @@ public static class GatewayApp
         store.Initialize();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton<IListEncoder>(new AllowlistListEncoder(options.SiteId, new LeoCarte.Terminal.Allowlist.ListSigning(listSigner, store.DatabaseId())));
+        builder.Services.AddSingleton<IListEncoder>(new AllowlistListEncoder(options.SiteId, new LeoCarte.Terminal.Allowlist.ListSigning(listSigner, store.DatabaseId()), options.DesfireKeyVersion, options.DesfirePreviousKeyVersion));
         builder.Services.AddSingleton<ListService>();
+        builder.Services.AddSingleton<GroupCommitWriter>();
         builder.Services.AddSingleton<TerminalAuthenticator>();
         builder.Services.AddSingleton<ImportService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ImportService>());

@@ -36,6 +36,17 @@ public sealed class GatewayOptions
     /// </summary>
     public bool Demo { get; set; }
 
+    /// <summary>
+    /// The site's DESFire key version in force (1–255; 0 = the site announces none), written in every list header
+    /// (Terminal/Allowlist/FORMAT.md): terminals under policy desfire-aes authenticate with the key of that version.
+    /// Rotating keys is changing this (and <see cref="DesfirePreviousKeyVersion"/>): the next import publishes a new
+    /// list version even when no card changed.
+    /// </summary>
+    public byte DesfireKeyVersion { get; set; }
+
+    /// <summary>The previous key version, still accepted while cards personalised with it are re-personalised (0 = none).</summary>
+    public byte DesfirePreviousKeyVersion { get; set; }
+
     /// <summary>Terminal id → secret (hex). A terminal not listed here is refused.</summary>
     public Dictionary<string, string> Terminals { get; set; } = new(StringComparer.Ordinal);
 

@@ -23,8 +23,8 @@ public sealed class HostTerminalOptions
     /// <summary>Bound on a list's version step (keys.max_list_version_jump).</summary>
     public int MaxListVersionJump { get; set; } = 1000000;
 
-    /// <summary>The list signature verifier; .NET's ECDsa by default.</summary>
-    public IListSignatureVerifier ListSignatureVerifier { get; set; } = new DotNetListSignatureVerifier();
+    /// <summary>The list signature verifier; null = the terminal's own (the subset ECDSA P-256 of Terminal/Crypto).</summary>
+    public IListSignatureVerifier ListSignatureVerifier { get; set; }
     public TerminalMode Mode { get; set; } = TerminalMode.Vending;
     public SyncOptions Sync { get; set; } = new();
     public TimeSpan HttpTimeout { get; set; } = TimeSpan.FromSeconds(10);

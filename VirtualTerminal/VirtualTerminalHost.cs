@@ -197,7 +197,6 @@ public sealed class VirtualTerminalHost : IDisposable
             JournalCapacity = Options.JournalCapacity,
             SyncSeed = (uint)Options.Seed,
             WatchdogStallMilliseconds = 1000,
-            ListSignatureVerifier = new DotNetListSignatureVerifier(),
         };
         App = new TerminalApplication(Platform, Options.LockedStore ? new LockedFileStore(Files) : Files, ClockHardware, line =>
         {

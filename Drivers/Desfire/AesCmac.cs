@@ -58,6 +58,33 @@ namespace LeoCarte.Drivers.Desfire
                 chain[i] = 0;
             }
 
+            Chain(message, offset, length, mac, macOffset);
+        }
+
+        /// <summary>
+        /// The CMAC of message[offset..offset+length) with the CBC chain starting at <paramref name="iv"/> instead of
+        /// zero, and <paramref name="iv"/> replaced by the full 16-byte result: the "CMAC as IV" rule of DESFire EV1
+        /// secure messaging after AuthenticateAES (the session IV is zero after authentication and every command and
+        /// answer MAC continues from the last one; libfreefare <c>cmac()</c>, proxmark3 <c>DesfireCryptoCMAC</c>).
+        /// The full CMAC also goes to mac[macOffset..+16).
+        /// </summary>
+        public void ComputeChained(byte[] iv, byte[] message, int offset, int length, byte[] mac, int macOffset)
+        {
+            for (int i = 0; i < BlockSize; i++)
+            {
+                chain[i] = iv[i];
+            }
+
+            Chain(message, offset, length, mac, macOffset);
+            for (int i = 0; i < BlockSize; i++)
+            {
+                iv[i] = mac[macOffset + i];
+            }
+        }
+
+        private void Chain(byte[] message, int offset, int length, byte[] mac, int macOffset)
+        {
+
             int blocks = length == 0 ? 1 : (length + BlockSize - 1) / BlockSize;
             for (int b = 0; b < blocks - 1; b++)
             {

@@ -10,7 +10,7 @@ namespace LeoCarte.Drivers.Desfire
     /// Errors come back as <see cref="ReaderResult"/> (<c>CardStatus</c> with <see cref="LastStatus"/>,
     /// <c>IntegrityError</c> for a proof or MAC that does not verify). No allocation after construction.
     /// </summary>
-    public sealed class DesfireCommands
+    public sealed partial class DesfireCommands
     {
         public const byte Cla = 0x90;
         public const byte StatusOk = 0x00;
@@ -131,7 +131,8 @@ namespace LeoCarte.Drivers.Desfire
         }
 
         /// <summary>
-        /// ReadData (ADh) of a standard data file in CommMode.MAC after <see cref="AuthenticateEv2First"/>: the command
+        /// ReadData (ADh) of a standard data file in CommMode.MAC after <see cref="AuthenticateEv2First"/> (EV2 secure
+        /// messaging; after <see cref="AuthenticateAes"/> the EV1 rules apply, see <c>ReadDataMacEv1</c>): the command
         /// carries MACt(Cmd || CmdCtr || TI || header), the answer data || MACt(RC || CmdCtr+1 || TI || data), checked in
         /// fixed time before any byte is copied to <paramref name="destination"/>. IntegrityError ends the session.
         /// </summary>
@@ -140,6 +141,11 @@ namespace LeoCarte.Drivers.Desfire
             if (!session.Authenticated || length <= 0 || length > MaxReadLength || fileOffset < 0)
             {
                 return ReaderResult.InvalidArgument;
+            }
+
+            if (session.SecureMessaging == DesfireSecureMessaging.Ev1Aes)
+            {
+                return ReadDataMacEv1(fileNumber, fileOffset, length, destination, destinationOffset);
             }
 
             header[0] = (byte)fileNumber;

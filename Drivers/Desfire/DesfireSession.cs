@@ -19,7 +19,7 @@ namespace LeoCarte.Drivers.Desfire
     /// ciphertext, the command MAC and the card's response MAC). No allocation after construction; keys are cleared by
     /// <see cref="Clear"/>.
     /// </summary>
-    public sealed class DesfireSession
+    public sealed partial class DesfireSession
     {
         /// <summary>Longest MAC input: 7 bytes of header (code, CmdCtr, TI) + command header + data (a 192-byte ReadData).</summary>
         public const int MaxMacInput = 208;
@@ -38,6 +38,7 @@ namespace LeoCarte.Drivers.Desfire
         private readonly byte[] mac = new byte[8];
         private readonly byte[] iv = new byte[16];
         private readonly byte[] ti = new byte[4];
+        private DesfireSecureMessaging secureMessaging;
 
         /// <param name="keyCipher">keyed with the card key K during the authentication (also feeds the CMAC that derives the session keys)</param>
         /// <param name="encCipher">keyed with SesAuthENCKey</param>
@@ -50,8 +51,11 @@ namespace LeoCarte.Drivers.Desfire
             macCmac = new AesCmac(macCipher);
         }
 
-        /// <summary>True after a successful <see cref="CompleteAuthentication"/> until <see cref="Clear"/>.</summary>
+        /// <summary>True after a successful <see cref="CompleteAuthentication"/> or <see cref="CompleteAuthenticationEv1"/> until <see cref="Clear"/>.</summary>
         public bool Authenticated { get; private set; }
+
+        /// <summary>Which secure messaging the authentication set up: EV2 (AuthenticateEV2First) or EV1 (AuthenticateAES); None before.</summary>
+        public DesfireSecureMessaging SecureMessaging => secureMessaging;
 
         /// <summary>CmdCtr: commands sent in this session (datasheet §9.1.2).</summary>
         public int CommandCounter { get; private set; }
@@ -129,6 +133,7 @@ namespace LeoCarte.Drivers.Desfire
             }
 
             CommandCounter = 0;
+            secureMessaging = DesfireSecureMessaging.Ev2;
             Authenticated = true;
             return true;
         }
@@ -164,6 +169,11 @@ namespace LeoCarte.Drivers.Desfire
         /// <summary>MACt over Cmd || CmdCtr || TI || header || data into <paramref name="mac8"/> (8 bytes). False if too long.</summary>
         public bool CommandMac(byte command, byte[] header, int headerOffset, int headerLength, byte[] data, int dataOffset, int dataLength, byte[] mac8, int macOffset)
         {
+            if (secureMessaging == DesfireSecureMessaging.Ev1Aes)
+            {
+                return Ev1CommandMac(command, header, headerOffset, headerLength, data, dataOffset, dataLength, mac8, macOffset);
+            }
+
             int n = StartMacInput(command, CommandCounter);
             if (n + headerLength + dataLength > MaxMacInput)
             {
@@ -190,6 +200,11 @@ namespace LeoCarte.Drivers.Desfire
         /// </summary>
         public bool VerifyResponseMac(byte status, byte[] data, int dataOffset, int dataLength, byte[] cardMac, int cardMacOffset)
         {
+            if (secureMessaging == DesfireSecureMessaging.Ev1Aes)
+            {
+                return Ev1VerifyResponseMac(status, data, dataOffset, dataLength, cardMac, cardMacOffset);
+            }
+
             CommandCounter = (CommandCounter + 1) & 0xFFFF;
             int n = StartMacInput(status, CommandCounter);
             if (!Authenticated || n + dataLength > MaxMacInput)
@@ -291,9 +306,11 @@ namespace LeoCarte.Drivers.Desfire
         public void Clear()
         {
             Authenticated = false;
+            secureMessaging = DesfireSecureMessaging.None;
             CommandCounter = 0;
             for (int i = 0; i < 16; i++)
             {
+                ev1Iv[i] = 0;
                 rndA[i] = 0;
                 rndB[i] = 0;
                 sessionKey[i] = 0;

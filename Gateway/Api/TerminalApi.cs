@@ -151,7 +151,7 @@ public static class TerminalApi
     private static long ParseHex64(string text) =>
         text != null && text.Length == 16 && long.TryParse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out long value) ? value : 0;
 
-    private static async Task PostJournal(HttpContext context, string id, TerminalAuthenticator auth, IGatewayStore store, GatewayOptions options, ILoggerFactory loggers)
+    private static async Task PostJournal(HttpContext context, string id, TerminalAuthenticator auth, GroupCommitWriter writer, GatewayOptions options, ILoggerFactory loggers)
     {
         byte[] body = await Authenticate(context, id, auth, options.MaxJournalBatchBytes);
         if (body == null)
@@ -198,7 +198,8 @@ public static class TerminalApi
             return;
         }
 
-        JournalStoreResult stored = store.StoreJournal(id, records);
+        // Answered only once the commit holding these records is done (group commit: durable before acknowledged).
+        JournalStoreResult stored = await writer.StoreJournalAsync(id, records);
         if (stored.Conflicts > 0)
         {
             loggers.CreateLogger("Journal").LogWarning("terminal {Id}: {Conflicts} records reuse a stored sequence with different content", id, stored.Conflicts);
@@ -214,7 +215,7 @@ public static class TerminalApi
         await context.Response.WriteAsJsonAsync(new { ackedUpTo = previous, stored = stored.Inserted, duplicates = stored.Duplicates });
     }
 
-    private static async Task PostHeartbeat(HttpContext context, string id, TerminalAuthenticator auth, IGatewayStore store, ListService lists)
+    private static async Task PostHeartbeat(HttpContext context, string id, TerminalAuthenticator auth, GroupCommitWriter writer, ListService lists)
     {
         byte[] body = await Authenticate(context, id, auth, 4096);
         if (body == null)
@@ -243,8 +244,8 @@ public static class TerminalApi
             return;
         }
 
-        store.RecordHeartbeat(row);
-        ListVersionInfo current = store.CurrentVersion();
+        await writer.RecordHeartbeatAsync(row);
+        ListVersionInfo current = lists.Current();
         await context.Response.WriteAsJsonAsync(new { serverTime = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), listVersion = current?.Version ?? 0 });
     }
 

@@ -136,11 +136,32 @@ public sealed class ImportService : BackgroundService
             return new ImportOutcome(false, "cannot read export, list in force kept: " + e.Message, store.CurrentVersion()?.Version ?? 0, 0, 0);
         }
 
+        // The same bytes read with the same settings against the same version give the same outcome: a restart
+        // (or a schedule re-reading an export that has not moved) does not read, plan and compare 100,000 rows
+        // again, exactly when every terminal reconnects. The hash is kept in the database with the version.
+        string fingerprint = ExportFingerprint(bytes);
+        long versionNow = lists.Current(force: true)?.Version ?? 0;
+        if (versionNow > 0 && store.ReadSetting(AppliedExportKey) == $"{fingerprint} {versionNow}")
+        {
+            return new ImportOutcome(true, $"export unchanged since version {versionNow} (same SHA-256 {fingerprint[..12]}…): not re-imported", versionNow, 0, 0)
+            { Status = ImportStatus.Unchanged };
+        }
+
         try
         {
-            ExportReadResult read = EsupSgcExport.Read(bytes, ReadSettings);
-            lists.MaxRemovalShare = options.MaxRemovalShare;
-            return lists.Apply(read, SourceDisplay.Redact(source), DateTime.UtcNow);
+            // Reading and planning are CPU work: off the caller's thread (a request or the host's start).
+            ImportOutcome outcome = await Task.Run(() =>
+            {
+                ExportReadResult read = EsupSgcExport.Read(bytes, ReadSettings);
+                lists.MaxRemovalShare = options.MaxRemovalShare;
+                return lists.Apply(read, SourceDisplay.Redact(source), DateTime.UtcNow);
+            }, cancel);
+            if (outcome.Status is ImportStatus.Published or ImportStatus.Unchanged)
+            {
+                store.WriteSetting(AppliedExportKey, $"{fingerprint} {outcome.Version}");
+            }
+
+            return outcome;
         }
         catch (ExportFormatException e)
         {
@@ -150,6 +171,20 @@ public sealed class ImportService : BackgroundService
         {
             return new ImportOutcome(false, "database error, list in force kept: " + e.Message, 0, 0, 0);
         }
+    }
+
+    /// <summary>Settings key of "sha256-of-export version" for the last export that was published or found unchanged.</summary>
+    public const string AppliedExportKey = "applied_export";
+
+    /// <summary>SHA-256 of the export's bytes and of every setting that changes how it is read or guarded.</summary>
+    private string ExportFingerprint(byte[] bytes)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        hash.AppendData(bytes);
+        string settings = $"\n{options.ImportFormat}\n{options.MaxRemovalShare.ToString(System.Globalization.CultureInfo.InvariantCulture)}\n" +
+            string.Join("\n", (options.ImportHeaderAliases ?? new()).OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => a.Key + "=" + a.Value));
+        hash.AppendData(System.Text.Encoding.UTF8.GetBytes(settings));
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -3,23 +3,44 @@ using System.Collections.Generic;
 using System.Linq;
 using LeoCarte.Gateway.Storage;
 using LeoCarte.Terminal.Allowlist;
+using LeoCarte.Terminal.Cards;
 
 namespace LeoCarte.Gateway.Lists;
 
 /// <summary>
 /// <see cref="IListEncoder"/> on the allowlist's own ListBuilder (Terminal.Support/Allowlist), so the bytes the
 /// gateway signs are, by construction, the bytes the terminal's ListUpdate parses. CSNs are ESUP-SGC's
-/// canonical form: lowercase hex of the UID in received order.
+/// canonical form: lowercase hex of the UID in received order. Every entry carries the card family
+/// <see cref="CardFamilies.ImpliedBy"/> its csn length gives: the ESUP-SGC export has no card-type field
+/// (Terminal/Allowlist/FORMAT.md, "Card family"). Every header carries the site's DESFire key versions.
 /// </summary>
 public sealed class AllowlistListEncoder : IListEncoder
 {
     private readonly uint siteId;
     private readonly ListSigning signing;
 
-    public AllowlistListEncoder(uint siteId, ListSigning signing)
+    public AllowlistListEncoder(uint siteId, ListSigning signing, byte keyVersion = 0, byte previousKeyVersion = 0)
     {
+        if (!WireFormat.AreValidKeyVersions(keyVersion, previousKeyVersion))
+        {
+            throw new ArgumentException($"DESFire key versions {keyVersion}/{previousKeyVersion}: the version in force is 1–255 (0 = none, then no previous one) and the previous one differs from it (0 = none)");
+        }
+
         this.siteId = siteId;
         this.signing = signing;
+        KeyVersion = keyVersion;
+        PreviousKeyVersion = previousKeyVersion;
+    }
+
+    public byte KeyVersion { get; }
+
+    public byte PreviousKeyVersion { get; }
+
+    /// <summary>The list entry of a card: its family from the csn length (the only type information ESUP-SGC exports).</summary>
+    public static ListEntry EntryOf(ListCard card)
+    {
+        byte[] uid = Convert.FromHexString(card.Csn);
+        return new ListEntry(uid, card.State, card.HolderKey, card.Category, CardFamilies.ImpliedBy(uid.Length));
     }
 
     public uint KeyId => signing.Signer.KeyId;
@@ -28,16 +49,16 @@ public sealed class AllowlistListEncoder : IListEncoder
 
     public byte[] Snapshot(long version, DateTime issuedUtc, IReadOnlyCollection<ListCard> cards)
     {
-        ListEntry[] entries = cards.Select(c => new ListEntry(Convert.FromHexString(c.Csn), c.State, c.HolderKey, c.Category)).ToArray();
-        return ListBuilder.BuildSnapshot(siteId, version, Seconds(issuedUtc), entries, signing);
+        ListEntry[] entries = cards.Select(EntryOf).ToArray();
+        return ListBuilder.BuildSnapshot(siteId, version, Seconds(issuedUtc), KeyVersion, PreviousKeyVersion, entries, signing);
     }
 
     public byte[] Delta(long fromVersion, long toVersion, DateTime issuedUtc, IReadOnlyCollection<ListCard> upserts, IReadOnlyCollection<string> removedCsns)
     {
-        var entries = upserts.Select(c => new ListEntry(Convert.FromHexString(c.Csn), c.State, c.HolderKey, c.Category))
+        var entries = upserts.Select(EntryOf)
             .Concat(removedCsns.Select(csn => ListEntry.Removal(Convert.FromHexString(csn))))
             .ToArray();
-        return ListBuilder.BuildDelta(siteId, toVersion, fromVersion, Seconds(issuedUtc), entries, signing);
+        return ListBuilder.BuildDelta(siteId, toVersion, fromVersion, Seconds(issuedUtc), KeyVersion, PreviousKeyVersion, entries, signing);
     }
 
     private static long Seconds(DateTime utc) => new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToUnixTimeSeconds();

@@ -19,6 +19,11 @@ public interface IListEncoder
     /// <summary>A full list: every card of the version, signed with the gateway's list key.</summary>
     byte[] Snapshot(long version, DateTime issuedUtc, IReadOnlyCollection<ListCard> cards);
 
+    /// <summary>The DESFire key version each list announces (0 = none) and the previous one still accepted (0 = none).</summary>
+    byte KeyVersion { get; }
+
+    byte PreviousKeyVersion { get; }
+
     /// <summary>The changes from <paramref name="fromVersion"/> to <paramref name="toVersion"/>, signed.</summary>
     byte[] Delta(long fromVersion, long toVersion, DateTime issuedUtc, IReadOnlyCollection<ListCard> upserts, IReadOnlyCollection<string> removedCsns);
 }

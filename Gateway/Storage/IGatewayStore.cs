@@ -24,13 +24,15 @@ public sealed record ImportRecord(DateTime AtUtc, string Source, bool Ok, string
 public sealed record HeldImport(long Id, DateTime AtUtc, string Source, long BaseVersion, string Reason, string Status, string ContentHash,
     string Report, string DecidedBy, DateTime? DecidedUtc, long PublishedVersion);
 
-/// <summary>A journal record as stored: raw 64 bytes plus the decoded fields the page shows.</summary>
 /// <summary>
 /// One uploaded journal record. A record is identified by (terminal, journal id, sequence): the journal id is
 /// drawn at random when a terminal creates its journal, so a terminal whose flash was wiped (sequences back to 1)
 /// is not mistaken for one replaying old records (Terminal/Journal/FORMAT.md).
 /// </summary>
 public sealed record StoredJournalRecord(string TerminalId, int JournalId, long Sequence, byte[] Raw, long TimeUnixMs, string Uid, bool Approved, int Reason, int AmountCents, long ListVersion);
+
+/// <summary>One terminal's uploaded batch, as queued for a group commit.</summary>
+public sealed record JournalUpload(string TerminalId, IReadOnlyList<StoredJournalRecord> Records);
 
 /// <summary>Outcome of storing one uploaded batch.</summary>
 public sealed record JournalStoreResult(int Inserted, int Duplicates, int Conflicts);
@@ -79,10 +81,44 @@ public interface IGatewayStore : IDisposable
     Dictionary<string, int> HolderKeys(IEnumerable<string> eppns);
 
     /// <summary>
-    /// Publishes version <paramref name="expectedPrevious"/>+1 with these changes and its signed snapshot, in one
-    /// transaction. Returns the new version, or -1 when another instance published first (caller retries).
+    /// Publishes version <paramref name="expectedPrevious"/>+1 with these changes and its signed snapshot (built
+    /// by the caller for that version, before the transaction), in one short transaction. Returns the new
+    /// version, or -1 when another instance published first (caller re-plans).
     /// </summary>
-    long Publish(long expectedPrevious, DateTime issuedUtc, IReadOnlyList<ListChange> changes, Func<long, IReadOnlyCollection<ListCard>, byte[]> snapshotForVersion, string source);
+    long Publish(long expectedPrevious, DateTime issuedUtc, IReadOnlyList<ListChange> changes, int cardCount, byte[] snapshot, string source);
+
+    /// <summary>The current version number alone (cheap: what the in-memory list cache checks), 0 before the first import.</summary>
+    long CurrentVersionNumber() => CurrentVersion()?.Version ?? 0;
+
+    /// <summary>
+    /// Held for a whole import (read the list in force, plan, publish) so gateway instances sharing the database
+    /// import one at a time; null where one process owns the database (SQLite).
+    /// </summary>
+    IDisposable AcquireImportLock() => null;
+
+    /// <summary>A small named text value kept with the data (e.g. the hash of the last applied export), or null.</summary>
+    string ReadSetting(string key) => null;
+
+    void WriteSetting(string key, string value)
+    {
+    }
+
+    /// <summary>Several terminals' uploads and heartbeats in one transaction (group commit); results in upload order.</summary>
+    JournalStoreResult[] StoreBatch(IReadOnlyList<JournalUpload> uploads, IReadOnlyList<TerminalRow> heartbeats)
+    {
+        var results = new JournalStoreResult[uploads.Count];
+        for (int i = 0; i < uploads.Count; i++)
+        {
+            results[i] = StoreJournal(uploads[i].TerminalId, uploads[i].Records);
+        }
+
+        foreach (TerminalRow heartbeat in heartbeats)
+        {
+            RecordHeartbeat(heartbeat);
+        }
+
+        return results;
+    }
 
     /// <summary>The signed snapshot bytes of a version (only the current one is guaranteed to be kept).</summary>
     byte[] Snapshot(long version);

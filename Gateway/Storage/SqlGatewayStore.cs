@@ -14,7 +14,7 @@ namespace LeoCarte.Gateway.Storage;
 /// writes, runs in one transaction: a gateway killed at any instant leaves the previous version or the new
 /// one, and a journal batch entirely stored or not at all.
 /// </summary>
-public sealed class SqlGatewayStore : IGatewayStore
+public sealed partial class SqlGatewayStore : IGatewayStore
 {
     private readonly SqlDialect dialect;
     private readonly string connectionString;
@@ -38,6 +38,7 @@ public sealed class SqlGatewayStore : IGatewayStore
             Execute(connection, null, statement);
         }
 
+        bool countersAdded = false;
         foreach (var (table, column, type) in SqlDialect.AddedColumns)
         {
             // SQLite has no ADD COLUMN IF NOT EXISTS: look first (both databases answer this query shape).
@@ -55,8 +56,16 @@ public sealed class SqlGatewayStore : IGatewayStore
             if (!present)
             {
                 Execute(connection, null, $"ALTER TABLE {table} ADD COLUMN {column} {type}");
+                countersAdded |= table == "terminals" && column == "journal_records";
             }
         }
+
+        if (countersAdded)
+        {
+            BackfillTerminalCounters(connection);
+        }
+
+        Execute(connection, null, "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
 
         Execute(connection, null, "INSERT INTO meta (key, value) VALUES ('current_version', 0) ON CONFLICT (key) DO NOTHING");
         Execute(connection, null, "INSERT INTO meta (key, value) VALUES ('delta_floor', 0) ON CONFLICT (key) DO NOTHING");
@@ -154,25 +163,27 @@ public sealed class SqlGatewayStore : IGatewayStore
             }
         }
 
-        using (DbCommand insert = Command(connection, transaction, "INSERT INTO holders (eppn, holder_key) VALUES (@eppn, @key)"))
+        var created = new List<(string Eppn, int Key)>();
+        foreach (string eppn in wanted.Where(e => !keys.ContainsKey(e)).OrderBy(e => e, StringComparer.Ordinal))
         {
-            DbParameter eppnParameter = Add(insert, "@eppn", "");
-            DbParameter keyParameter = Add(insert, "@key", 0);
-            foreach (string eppn in wanted.Where(e => !keys.ContainsKey(e)).OrderBy(e => e, StringComparer.Ordinal))
-            {
-                eppnParameter.Value = eppn;
-                keyParameter.Value = next;
-                insert.ExecuteNonQuery();
-                keys[eppn] = next++;
-            }
+            created.Add((eppn, next));
+            keys[eppn] = next++;
+        }
+
+        if (created.Count > 0)
+        {
+            dialect.InsertHolders(connection, transaction, created);
         }
 
         transaction.Commit();
         return keys;
     }
 
-    public long Publish(long expectedPrevious, DateTime issuedUtc, IReadOnlyList<ListChange> changes, Func<long, IReadOnlyCollection<ListCard>, byte[]> snapshotForVersion, string source)
+    public long Publish(long expectedPrevious, DateTime issuedUtc, IReadOnlyList<ListChange> changes, int cardCount, byte[] snapshot, string source)
     {
+        // Everything heavy (reading the export and the list in force, planning, signing the snapshot) was done
+        // before this transaction: it holds the write lock only to insert the changes (COPY on PostgreSQL),
+        // apply them to the cards set-wise and switch the current version.
         using DbConnection connection = dialect.Open(connectionString);
         using DbTransaction transaction = connection.BeginTransaction(dialect.WriteIsolation);
         long current = Convert.ToInt64(Scalar(connection, transaction, dialect.LockVersionRow));
@@ -183,48 +194,19 @@ public sealed class SqlGatewayStore : IGatewayStore
         }
 
         long version = current + 1;
-        using (DbCommand insertChange = Command(connection, transaction,
-            "INSERT INTO list_changes (version, csn, state, holder_key, category) VALUES (@v, @csn, @state, @holder, @category)"))
-        using (DbCommand upsertCard = Command(connection, transaction,
-            "INSERT INTO cards (csn, state, holder_key, category, version) VALUES (@csn, @state, @holder, @category, @v) " +
-            "ON CONFLICT (csn) DO UPDATE SET state = excluded.state, holder_key = excluded.holder_key, category = excluded.category, version = excluded.version"))
-        using (DbCommand deleteCard = Command(connection, transaction, "DELETE FROM cards WHERE csn = @csn"))
-        {
-            var c = new[] { Add(insertChange, "@v", version), Add(insertChange, "@csn", ""), Add(insertChange, "@state", 0), Add(insertChange, "@holder", 0), Add(insertChange, "@category", 0) };
-            var u = new[] { Add(upsertCard, "@v", version), Add(upsertCard, "@csn", ""), Add(upsertCard, "@state", 0), Add(upsertCard, "@holder", 0), Add(upsertCard, "@category", 0) };
-            DbParameter d = Add(deleteCard, "@csn", "");
-            foreach (ListChange change in changes)
-            {
-                c[1].Value = change.Csn;
-                c[2].Value = change.State.HasValue ? (int)change.State.Value : -1;
-                c[3].Value = change.HolderKey;
-                c[4].Value = (int)change.Category;
-                insertChange.ExecuteNonQuery();
-                if (change.State.HasValue)
-                {
-                    u[1].Value = change.Csn;
-                    u[2].Value = (int)change.State.Value;
-                    u[3].Value = change.HolderKey;
-                    u[4].Value = (int)change.Category;
-                    upsertCard.ExecuteNonQuery();
-                }
-                else
-                {
-                    d.Value = change.Csn;
-                    deleteCard.ExecuteNonQuery();
-                }
-            }
-        }
-
-        Dictionary<string, ListCard> cards = ReadCards(connection, transaction);
-        byte[] snapshot = snapshotForVersion(version, cards.Values);
+        dialect.InsertChanges(connection, transaction, version, changes);
+        // SQLite needs the WHERE before ON CONFLICT (an upsert's SELECT is otherwise ambiguous); it is there.
+        Execute(connection, transaction,
+            "INSERT INTO cards (csn, state, holder_key, category, version) SELECT csn, state, holder_key, category, version FROM list_changes WHERE version = @v AND state >= 0 " +
+            "ON CONFLICT (csn) DO UPDATE SET state = excluded.state, holder_key = excluded.holder_key, category = excluded.category, version = excluded.version", ("@v", version));
+        Execute(connection, transaction, "DELETE FROM cards WHERE csn IN (SELECT csn FROM list_changes WHERE version = @v AND state < 0)", ("@v", version));
 
         using (DbCommand insertVersion = Command(connection, transaction,
             "INSERT INTO list_versions (version, issued_ms, card_count, change_count, source, snapshot) VALUES (@v, @issued, @count, @changes, @source, @snapshot)"))
         {
             Add(insertVersion, "@v", version);
             Add(insertVersion, "@issued", ToMs(issuedUtc));
-            Add(insertVersion, "@count", cards.Count);
+            Add(insertVersion, "@count", cardCount);
             Add(insertVersion, "@changes", changes.Count);
             Add(insertVersion, "@source", (object)source ?? DBNull.Value);
             Add(insertVersion, "@snapshot", snapshot);
@@ -232,7 +214,7 @@ public sealed class SqlGatewayStore : IGatewayStore
         }
 
         // Only the current snapshot is served; deltas are built from the retained changes.
-        Execute(connection, transaction, "UPDATE list_versions SET snapshot = NULL WHERE version < @v", ("@v", version));
+        Execute(connection, transaction, "UPDATE list_versions SET snapshot = NULL WHERE version = @previous", ("@previous", current));
         long floor = version - RetainedVersions;
         if (floor > 0)
         {
@@ -299,138 +281,46 @@ public sealed class SqlGatewayStore : IGatewayStore
         return list;
     }
 
-    public JournalStoreResult StoreJournal(string terminalId, IReadOnlyList<StoredJournalRecord> records)
-    {
-        using DbConnection connection = dialect.Open(connectionString);
-        using DbTransaction transaction = connection.BeginTransaction(dialect.WriteIsolation);
-        int inserted = 0, duplicates = 0, conflicts = 0;
-        long now = ToMs(DateTime.UtcNow);
-        using DbCommand insert = Command(connection, transaction,
-            "INSERT INTO journal (terminal_id, journal_id, sequence, received_ms, record, time_ms, uid, approved, reason, amount_cents, list_version) " +
-            "VALUES (@t, @jid, @seq, @now, @record, @time, @uid, @approved, @reason, @amount, @list) ON CONFLICT (terminal_id, journal_id, sequence) DO NOTHING");
-        var p = new[]
-        {
-            Add(insert, "@t", terminalId), Add(insert, "@seq", 0L), Add(insert, "@now", now), Add(insert, "@record", Array.Empty<byte>()),
-            Add(insert, "@time", 0L), Add(insert, "@uid", ""), Add(insert, "@approved", 0), Add(insert, "@reason", 0), Add(insert, "@amount", 0), Add(insert, "@list", 0L), Add(insert, "@jid", 0),
-        };
-        using DbCommand existing = Command(connection, transaction, "SELECT record FROM journal WHERE terminal_id = @t AND journal_id = @jid AND sequence = @seq");
-        DbParameter et = Add(existing, "@t", terminalId);
-        DbParameter es = Add(existing, "@seq", 0L);
-        DbParameter ej = Add(existing, "@jid", 0);
-        foreach (StoredJournalRecord r in records)
-        {
-            p[1].Value = r.Sequence;
-            p[3].Value = r.Raw;
-            p[4].Value = r.TimeUnixMs;
-            p[5].Value = r.Uid;
-            p[6].Value = r.Approved ? 1 : 0;
-            p[7].Value = r.Reason;
-            p[8].Value = r.AmountCents;
-            p[9].Value = r.ListVersion;
-            p[10].Value = r.JournalId;
-            if (insert.ExecuteNonQuery() == 1)
-            {
-                inserted++;
-                continue;
-            }
-
-            es.Value = r.Sequence;
-            ej.Value = r.JournalId;
-            byte[] held = existing.ExecuteScalar() as byte[];
-            if (held != null && held.AsSpan().SequenceEqual(r.Raw))
-            {
-                duplicates++;
-            }
-            else
-            {
-                // Same (terminal, journal, sequence), different bytes: should never happen (a wiped terminal draws a new journal id).
-                // Keep both for the operator; the first one stays authoritative.
-                conflicts++;
-                Execute(connection, transaction, "INSERT INTO journal_conflicts (terminal_id, journal_id, sequence, received_ms, record) VALUES (@t, @jid, @seq, @now, @record)",
-                    ("@t", terminalId), ("@jid", r.JournalId), ("@seq", r.Sequence), ("@now", now), ("@record", r.Raw));
-            }
-        }
-
-        transaction.Commit();
-        return new JournalStoreResult(inserted, duplicates, conflicts);
-    }
-
     public long JournalCount(string terminalId)
     {
         using DbConnection connection = dialect.Open(connectionString);
         return Convert.ToInt64(Scalar(connection, null, "SELECT COUNT(*) FROM journal WHERE terminal_id = @t", ("@t", terminalId)));
     }
 
-    public void RecordHeartbeat(TerminalRow h)
-    {
-        using DbConnection connection = dialect.Open(connectionString);
-        Execute(connection, null,
-            "INSERT INTO terminals (terminal_id, heartbeat_ms, firmware, list_version, list_age_s, journal_depth, reader_health, clock_state, clock_skew_s, last_error) " +
-            "VALUES (@t, @hb, @fw, @lv, @age, @depth, @reader, @clock, @skew, @error) ON CONFLICT (terminal_id) DO UPDATE SET " +
-            "heartbeat_ms = excluded.heartbeat_ms, firmware = excluded.firmware, list_version = excluded.list_version, list_age_s = excluded.list_age_s, " +
-            "journal_depth = excluded.journal_depth, reader_health = excluded.reader_health, clock_state = excluded.clock_state, " +
-            "clock_skew_s = excluded.clock_skew_s, last_error = excluded.last_error",
-            ("@t", h.TerminalId), ("@hb", ToMs(h.LastHeartbeatUtc ?? DateTime.UtcNow)), ("@fw", (object)h.Firmware ?? DBNull.Value),
-            ("@lv", h.ListVersion), ("@age", h.ListAgeSeconds), ("@depth", h.JournalDepth), ("@reader", (object)h.ReaderHealth ?? DBNull.Value),
-            ("@clock", (object)h.ClockState ?? DBNull.Value), ("@skew", h.ClockSkewSeconds), ("@error", (object)h.LastError ?? DBNull.Value));
-    }
-
+    /// <summary>The terminals page: one row per terminal, the journal counters included (kept on write), so its cost does not grow with the journal.</summary>
     public List<TerminalRow> Terminals()
     {
-        var rows = new Dictionary<string, TerminalRow>(StringComparer.Ordinal);
+        var rows = new List<TerminalRow>();
         using DbConnection connection = dialect.Open(connectionString);
-        using (DbCommand command = Command(connection, null,
-            "SELECT terminal_id, heartbeat_ms, firmware, list_version, list_age_s, journal_depth, reader_health, clock_state, clock_skew_s, last_error FROM terminals"))
-        using (DbDataReader r = command.ExecuteReader())
+        using DbCommand command = Command(connection, null, TerminalsQuery);
+        using DbDataReader r = command.ExecuteReader();
+        while (r.Read())
         {
-            while (r.Read())
+            rows.Add(new TerminalRow
             {
-                rows[r.GetString(0)] = new TerminalRow
-                {
-                    TerminalId = r.GetString(0),
-                    LastHeartbeatUtc = r.IsDBNull(1) ? null : FromMs(r.GetInt64(1)),
-                    Firmware = r.IsDBNull(2) ? null : r.GetString(2),
-                    ListVersion = r.IsDBNull(3) ? 0 : r.GetInt64(3),
-                    ListAgeSeconds = r.IsDBNull(4) ? -1 : r.GetInt64(4),
-                    JournalDepth = r.IsDBNull(5) ? 0 : r.GetInt32(5),
-                    ReaderHealth = r.IsDBNull(6) ? null : r.GetString(6),
-                    ClockState = r.IsDBNull(7) ? null : r.GetString(7),
-                    ClockSkewSeconds = r.IsDBNull(8) ? 0 : r.GetInt64(8),
-                    LastError = r.IsDBNull(9) ? null : r.GetString(9),
-                };
-            }
+                TerminalId = r.GetString(0),
+                LastHeartbeatUtc = r.IsDBNull(1) ? null : FromMs(r.GetInt64(1)),
+                Firmware = r.IsDBNull(2) ? null : r.GetString(2),
+                ListVersion = r.IsDBNull(3) ? 0 : r.GetInt64(3),
+                ListAgeSeconds = r.IsDBNull(4) ? -1 : r.GetInt64(4),
+                JournalDepth = r.IsDBNull(5) ? 0 : r.GetInt32(5),
+                ReaderHealth = r.IsDBNull(6) ? null : r.GetString(6),
+                ClockState = r.IsDBNull(7) ? null : r.GetString(7),
+                ClockSkewSeconds = r.IsDBNull(8) ? 0 : r.GetInt64(8),
+                LastError = r.IsDBNull(9) ? null : r.GetString(9),
+                JournalRecords = r.GetInt64(10),
+                LastSequence = r.GetInt64(11),
+                JournalConflicts = (int)r.GetInt64(12),
+            });
         }
 
-        using (DbCommand command = Command(connection, null, "SELECT terminal_id, COUNT(*), MAX(sequence) FROM journal GROUP BY terminal_id"))
-        using (DbDataReader r = command.ExecuteReader())
-        {
-            while (r.Read())
-            {
-                string id = r.GetString(0);
-                if (!rows.TryGetValue(id, out TerminalRow row))
-                {
-                    rows[id] = row = new TerminalRow { TerminalId = id };
-                }
-
-                row.JournalRecords = r.GetInt64(1);
-                row.LastSequence = r.GetInt64(2);
-            }
-        }
-
-        using (DbCommand command = Command(connection, null, "SELECT terminal_id, COUNT(*) FROM journal_conflicts GROUP BY terminal_id"))
-        using (DbDataReader r = command.ExecuteReader())
-        {
-            while (r.Read())
-            {
-                if (rows.TryGetValue(r.GetString(0), out TerminalRow row))
-                {
-                    row.JournalConflicts = (int)r.GetInt64(1);
-                }
-            }
-        }
-
-        return rows.Values.OrderBy(r => r.TerminalId, StringComparer.Ordinal).ToList();
+        return rows.OrderBy(t => t.TerminalId, StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>The only query behind the terminals page and the status JSON's terminals (tests check its plan never touches the journal).</summary>
+    public const string TerminalsQuery =
+        "SELECT terminal_id, heartbeat_ms, firmware, list_version, list_age_s, journal_depth, reader_health, clock_state, clock_skew_s, last_error, " +
+        "journal_records, last_sequence, journal_conflicts FROM terminals";
 
     public Dictionary<string, int> FindHolderKeys(IEnumerable<string> eppns)
     {

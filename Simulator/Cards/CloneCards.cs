@@ -46,10 +46,8 @@ namespace LeoCarte.Simulator.Cards
                 }
             }
 
-            if (replaySignature)
-            {
-                clone.OriginalitySignature = (byte[])genuine.OriginalitySignature.Clone();
-            }
+            // Not replayed: the emulator answers Read_Sig with zeros (it has no manufacturer signature over this UID).
+            clone.OriginalitySignature = replaySignature ? (byte[])genuine.OriginalitySignature.Clone() : new byte[56];
 
             return clone;
         }

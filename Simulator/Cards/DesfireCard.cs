@@ -14,7 +14,7 @@ namespace LeoCarte.Simulator.Cards
     /// independent of the driver's AES), ReadData (ADh) in CommMode.Plain or MAC (EV2 MACt, CmdCtr, TI), Read_Sig (3Ch).
     /// Applications with AES keys and standard data files are set up with <see cref="AddApplication"/>.
     /// </summary>
-    public sealed class DesfireCard : VirtualCard
+    public sealed partial class DesfireCard : VirtualCard
     {
         public static readonly byte[] DefaultAts = { 0x06, 0x75, 0x77, 0x81, 0x02, 0x80 };
 
@@ -284,9 +284,16 @@ namespace LeoCarte.Simulator.Cards
         /// <summary>The card's applications (PICC level is AID 000000 and is not listed).</summary>
         public List<Application> Applications { get; } = new List<Application>();
 
-        /// <summary>The 56-byte originality signature Read_Sig returns (NXP: ECDSA over the UID, secp224r1). A clone can
-        /// carry a signature replayed from a genuine card.</summary>
-        public byte[] OriginalitySignature { get; set; } = new byte[56];
+        /// <summary>The 56-byte originality signature Read_Sig returns (NXP: ECDSA over the UID, secp224r1): by default the
+        /// simulator manufacturer's signature over <see cref="RealUid"/> (<see cref="SimulatedManufacturer"/>), made on
+        /// first use. A clone can carry a signature replayed from a genuine card, or none (zeros).</summary>
+        public byte[] OriginalitySignature
+        {
+            get => this.originalitySignature ??= SimulatedManufacturer.Sign(RealUid);
+            set => this.originalitySignature = value;
+        }
+
+        private byte[] originalitySignature;
 
         /// <summary>Answers with a fresh random 4-byte UID (08h + 3 random bytes, ATQA 0304h) after each power-up
         /// (privacy mode); GetVersion then reports zeros for the UID.</summary>
@@ -344,6 +351,8 @@ namespace LeoCarte.Simulator.Cards
             this.authenticatedKey = -1;
             this.sesEnc = this.sesMac = this.ti = null;
             this.cmdCtr = 0;
+            this.ev1Session = false;
+            this.ev1Iv = null;
         }
 
         /// <summary>DESFire native command set subset (NXP MF3D(H)x2) and its ISO 7816-4 wrapping (CLA 90h).</summary>
@@ -406,16 +415,21 @@ namespace LeoCarte.Simulator.Cards
                 return AuthenticateEv2Second(command);
             }
 
+            if (this.authStep == 2 && code == 0xAF)
+            {
+                return AuthenticateAesSecond(command);
+            }
+
             this.authStep = 0;
             switch (code)
             {
                 case 0x60:
                     this.versionStep = 1;
-                    // Hardware: vendor NXP, type DESFire, subtype, v1.0, 4 KB, ISO 14443-2/3.
-                    return new byte[] { 0xAF, 0x04, 0x01, 0x01, 0x12, 0x00, 0x18, 0x05 };
+                    // Hardware: vendor NXP, type DESFire, subtype, major version (EV1 01h, EV2 12h), minor, 4 KB, ISO 14443-2/3.
+                    return new byte[] { 0xAF, 0x04, 0x01, 0x01, HardwareMajorVersion, 0x00, 0x18, 0x05 };
                 case 0xAF when this.versionStep == 1:
                     this.versionStep = 2;
-                    return new byte[] { 0xAF, 0x04, 0x01, 0x01, 0x02, 0x01, 0x18, 0x05 };
+                    return new byte[] { 0xAF, 0x04, 0x01, 0x01, Generation == DesfireGeneration.Ev1 ? (byte)0x01 : (byte)0x02, 0x01, 0x18, 0x05 };
                 case 0xAF when this.versionStep == 2:
                     this.versionStep = 0;
                     var last = new byte[15];
@@ -462,8 +476,13 @@ namespace LeoCarte.Simulator.Cards
                     }
 
                     return Status(0xA0); // APPLICATION_NOT_FOUND
+                case 0x71 when Generation == DesfireGeneration.Ev1:
+                    ResetSession();
+                    return Status(0x1C); // an EV1 has no AuthenticateEV2First: ILLEGAL_COMMAND_CODE
                 case 0x71:
                     return AuthenticateEv2First(command);
+                case 0xAA:
+                    return AuthenticateAes(command);
                 case 0xAD:
                     return ReadData(command);
                 case 0x3C:
@@ -651,6 +670,11 @@ namespace LeoCarte.Simulator.Cards
             }
 
             if (!this.authenticated || this.authenticatedKey != file.ReadKey) { ResetSession(); return Status(0xAE); }
+            if (this.ev1Session)
+            {
+                return ReadDataEv1(command, file.Data[offset..(offset + length)]);
+            }
+
             if (command.Length != 16) { ResetSession(); return Status(0x7E); }
             var macInput = new List<byte> { 0xAD, (byte)this.cmdCtr, (byte)(this.cmdCtr >> 8) };
             macInput.AddRange(this.ti);

@@ -13,9 +13,17 @@ namespace LeoCarte.Terminal.Allowlist
         /// <summary>A signed snapshot of <paramref name="entries"/> (any order; duplicates rejected).</summary>
         public static byte[] BuildSnapshot(uint siteId, long version, long issuedUnixSeconds, ListEntry[] entries, ListSigning signing)
         {
+            return BuildSnapshot(siteId, version, issuedUnixSeconds, 0, 0, entries, signing);
+        }
+
+        /// <summary>A signed snapshot announcing the site's DESFire key version in force and the previous one still accepted.</summary>
+        public static byte[] BuildSnapshot(uint siteId, long version, long issuedUnixSeconds, byte keyVersion, byte previousKeyVersion, ListEntry[] entries, ListSigning signing)
+        {
             ListEntry[] sorted = SortedCopy(entries);
             ByteArraySink sink = new ByteArraySink();
             ListEncoder encoder = new ListEncoder(sink, signing);
+            encoder.KeyVersion = keyVersion;
+            encoder.PreviousKeyVersion = previousKeyVersion;
             encoder.BeginSnapshot(siteId, version, issuedUnixSeconds, sorted.Length);
             for (int i = 0; i < sorted.Length; i++)
             {
@@ -34,9 +42,17 @@ namespace LeoCarte.Terminal.Allowlist
         /// <summary>A signed delta applying <paramref name="changes"/> (adds/changes and removals, any order) to <paramref name="baseVersion"/>.</summary>
         public static byte[] BuildDelta(uint siteId, long version, long baseVersion, long issuedUnixSeconds, ListEntry[] changes, ListSigning signing)
         {
+            return BuildDelta(siteId, version, baseVersion, issuedUnixSeconds, 0, 0, changes, signing);
+        }
+
+        /// <summary>A signed delta announcing the site's DESFire key versions (a change of them is a key rotation).</summary>
+        public static byte[] BuildDelta(uint siteId, long version, long baseVersion, long issuedUnixSeconds, byte keyVersion, byte previousKeyVersion, ListEntry[] changes, ListSigning signing)
+        {
             ListEntry[] sorted = SortedCopy(changes);
             ByteArraySink sink = new ByteArraySink();
             ListEncoder encoder = new ListEncoder(sink, signing);
+            encoder.KeyVersion = keyVersion;
+            encoder.PreviousKeyVersion = previousKeyVersion;
             encoder.BeginDelta(siteId, version, baseVersion, issuedUnixSeconds, sorted.Length);
             for (int i = 0; i < sorted.Length; i++)
             {
@@ -49,7 +65,7 @@ namespace LeoCarte.Terminal.Allowlist
 
         /// <summary>
         /// The changes turning <paramref name="before"/> into <paramref name="after"/> (any order, no duplicates):
-        /// removals for cards that left, entries for cards added or whose state, holder or category changed.
+        /// removals for cards that left, entries for cards added or whose state, holder, category or family changed.
         /// Sorted by UID.
         /// </summary>
         public static ListEntry[] ComputeDelta(ListEntry[] before, ListEntry[] after)

@@ -88,6 +88,12 @@ namespace LeoCarte.Terminal.Allowlist
             this.signing = signing;
         }
 
+        /// <summary>The site's DESFire key version in force to announce in the next header (0: none); set before Begin.</summary>
+        public byte KeyVersion { get; set; }
+
+        /// <summary>The previous key version still accepted during a rotation (0: none); set before Begin.</summary>
+        public byte PreviousKeyVersion { get; set; }
+
         /// <summary>Bytes written to the sink so far (all of them at Finish).</summary>
         public long BytesWritten
         {
@@ -109,15 +115,26 @@ namespace LeoCarte.Terminal.Allowlist
             Begin(ListKind.Delta, siteId, version, baseVersion, issuedUnixSeconds, entryCount);
         }
 
-        /// <summary>Adds (snapshot) or adds-or-changes (delta) a card.</summary>
+        /// <summary>Adds (snapshot) or adds-or-changes (delta) a card of the family its UID length implies.</summary>
         public void Add(byte[] uid, int offset, int length, CardState state, int holderKey, byte category)
         {
+            Add(uid, offset, length, state, holderKey, category, CardFamilies.ImpliedBy(length));
+        }
+
+        /// <summary>Adds (snapshot) or adds-or-changes (delta) a card.</summary>
+        public void Add(byte[] uid, int offset, int length, CardState state, int holderKey, byte category, CardFamily family)
+        {
+            if ((int)family < 0 || (int)family > CardFamilies.MaxValue)
+            {
+                throw new ArgumentException("card family not encodable");
+            }
+
             if ((int)state < 0 || (int)state >= EntryCodec.RemovalState)
             {
                 throw new ArgumentException("state not encodable");
             }
 
-            Put(uid, offset, length, state, holderKey, category, false);
+            Put(uid, offset, length, state, holderKey, category, family, false);
         }
 
         /// <summary>Removes a card (delta only).</summary>
@@ -128,7 +145,7 @@ namespace LeoCarte.Terminal.Allowlist
                 throw new InvalidOperationException("removals exist in deltas only");
             }
 
-            Put(uid, offset, length, CardState.Active, 0, 0, true);
+            Put(uid, offset, length, CardState.Active, 0, 0, CardFamily.Unchecked, true);
         }
 
         /// <summary>Adds a <see cref="ListEntry"/> (a removal when <see cref="ListEntry.IsRemoval"/>).</summary>
@@ -140,7 +157,7 @@ namespace LeoCarte.Terminal.Allowlist
             }
             else
             {
-                Add(entry.Uid, 0, entry.Uid.Length, entry.State, entry.HolderKey, entry.Category);
+                Add(entry.Uid, 0, entry.Uid.Length, entry.State, entry.HolderKey, entry.Category, entry.Family);
             }
         }
 
@@ -199,6 +216,11 @@ namespace LeoCarte.Terminal.Allowlist
                 throw new ArgumentException("version must be positive and the count within limits");
             }
 
+            if (!WireFormat.AreValidKeyVersions(KeyVersion, PreviousKeyVersion))
+            {
+                throw new ArgumentException("key versions: none (0, 0), or a version in force and a different previous one (or 0)");
+            }
+
             kind = listKind;
             declared = entryCount;
             written = 0;
@@ -208,6 +230,8 @@ namespace LeoCarte.Terminal.Allowlist
             BigEndian.WriteUInt32(header, WireFormat.OffsetMagic, WireFormat.Magic);
             header[WireFormat.OffsetFormatVersion] = WireFormat.FormatVersion;
             header[WireFormat.OffsetKind] = (byte)listKind;
+            header[WireFormat.OffsetKeyVersion] = KeyVersion;
+            header[WireFormat.OffsetPreviousKeyVersion] = PreviousKeyVersion;
             BigEndian.WriteUInt32(header, WireFormat.OffsetSiteId, siteId);
             BigEndian.WriteInt64(header, WireFormat.OffsetVersion, version);
             BigEndian.WriteInt64(header, WireFormat.OffsetBaseVersion, baseVersion);
@@ -219,7 +243,7 @@ namespace LeoCarte.Terminal.Allowlist
             open = true;
         }
 
-        private void Put(byte[] uid, int offset, int length, CardState state, int holderKey, byte category, bool removal)
+        private void Put(byte[] uid, int offset, int length, CardState state, int holderKey, byte category, CardFamily family, bool removal)
         {
             if (!open)
             {
@@ -241,7 +265,7 @@ namespace LeoCarte.Terminal.Allowlist
                 throw new InvalidOperationException("more entries than declared");
             }
 
-            int size = EntryCodec.Encode(scratch, 0, previous, uid, offset, length, state, holderKey, category, removal);
+            int size = EntryCodec.Encode(scratch, 0, previous, uid, offset, length, state, holderKey, category, family, removal);
             previous.Set(uid, offset, length);
             body.Write(scratch, 0, size);
             written++;

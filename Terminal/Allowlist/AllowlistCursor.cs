@@ -18,6 +18,7 @@ namespace LeoCarte.Terminal.Allowlist
         private CardState state;
         private int holderKey;
         private byte category;
+        private CardFamily family;
 
         public bool IsCorrupt
         {
@@ -37,6 +38,11 @@ namespace LeoCarte.Terminal.Allowlist
         public byte Category
         {
             get { return category; }
+        }
+
+        public CardFamily Family
+        {
+            get { return family; }
         }
 
         public int UidLength
@@ -61,6 +67,7 @@ namespace LeoCarte.Terminal.Allowlist
             into.State = state;
             into.HolderKey = holderKey;
             into.Category = category;
+            into.Family = family;
         }
 
         internal void Open(Storage.IFileStore files, string dataName, int blockSize, int blockCount, Overlay currentOverlay)
@@ -101,6 +108,7 @@ namespace LeoCarte.Terminal.Allowlist
                     state = table.State;
                     holderKey = table.HolderKey;
                     category = table.Category;
+                    family = table.Family;
                     tableHasCurrent = table.MoveNext();
                     return true;
                 }
@@ -121,6 +129,7 @@ namespace LeoCarte.Terminal.Allowlist
                 state = (CardState)overlay.StateAt(index);
                 holderKey = overlay.HolderAt(index);
                 category = overlay.CategoryAt(index);
+                family = overlay.FamilyAt(index);
                 return true;
             }
         }

@@ -46,6 +46,8 @@ namespace LeoCarte.Terminal.Allowlist
         private long tableIssued;
         private long tableDatabaseId;
         private int tableCount;
+        private byte keyVersion;
+        private byte previousKeyVersion;
         private int activeOverlay = -1;
         private long overlayVersion;
         private long overlayIssued;
@@ -127,6 +129,19 @@ namespace LeoCarte.Terminal.Allowlist
         public long DatabaseId
         {
             get { return tableDatabaseId; }
+        }
+
+        /// <summary>The site's DESFire key version in force with this list (0: none announced). A delta that changes
+        /// it is applied as a new table (ListUpdate), so the table header always holds the versions in force.</summary>
+        public byte KeyVersion
+        {
+            get { return keyVersion; }
+        }
+
+        /// <summary>The previous key version still accepted during a rotation (0: none).</summary>
+        public byte PreviousKeyVersion
+        {
+            get { return previousKeyVersion; }
         }
 
         /// <summary>Version of the flash table under the overlay.</summary>
@@ -569,7 +584,7 @@ namespace LeoCarte.Terminal.Allowlist
 
                 if (load)
                 {
-                    overlay.Append(codec.Key, codec.IsRemoval ? Overlay.Removed : (int)codec.State, codec.HolderKey, codec.Category);
+                    overlay.Append(codec.Key, codec.IsRemoval ? Overlay.Removed : (int)codec.State, codec.HolderKey, codec.Category, codec.Family);
                 }
 
                 position += size;
@@ -734,6 +749,7 @@ namespace LeoCarte.Terminal.Allowlist
                     into.State = codec.State;
                     into.HolderKey = codec.HolderKey;
                     into.Category = codec.Category;
+                    into.Family = codec.Family;
                     return SearchFound;
                 }
 
@@ -753,7 +769,7 @@ namespace LeoCarte.Terminal.Allowlist
         /// <summary>Order (-1, 0, 1) of the full-key entry at block[offset] against the target, or CorruptKey.</summary>
         private int CompareFullKeyAt(int offset, int end)
         {
-            if (offset + 2 > end || ((block[offset] >> 3) & 7) != EntryCodec.FullKeyCode)
+            if (offset + 2 > end || !EntryCodec.HasFullKey(block[offset]))
             {
                 return CorruptKey;
             }
@@ -853,6 +869,8 @@ namespace LeoCarte.Terminal.Allowlist
                 tableIssued = BigEndian.ReadInt64(header, TableFormat.OffsetIssued);
                 tableDatabaseId = BigEndian.ReadInt64(header, TableFormat.OffsetDatabaseId);
                 tableCount = (int)BigEndian.ReadUInt32(header, TableFormat.OffsetCount);
+                keyVersion = header[TableFormat.OffsetKeyVersion];
+                previousKeyVersion = header[TableFormat.OffsetPreviousKeyVersion];
                 overlay.Clear();
                 activeOverlay = -1;
                 blockSize = slotBlockSize;
@@ -869,6 +887,8 @@ namespace LeoCarte.Terminal.Allowlist
             tableIssued = 0;
             tableDatabaseId = 0;
             tableCount = 0;
+            keyVersion = 0;
+            previousKeyVersion = 0;
             activeOverlay = -1;
             overlay.Clear();
             siteId = 0;

@@ -4,19 +4,26 @@ namespace LeoCarte.Terminal.Allowlist
 {
     /// <summary>
     /// The one entry encoding shared by the wire lists and the flash table (FORMAT.md, "Entry"): a tag byte
-    /// (state, key code, payload code), the key as a big-endian delta from the previous key or in full, the
+    /// (state, key code, payload code), the key as a big-endian delta from the previous key or in full (key code 7:
+    /// in full followed by an attribute byte carrying a card family other than the one the UID length implies), the
     /// holder key on 3 or 4 bytes and an optional category. An instance holds the running key and the fields
     /// of the last decoded entry, so decoding allocates nothing.
     /// </summary>
     public sealed class EntryCodec
     {
-        /// <summary>Longest encoded entry: tag, length byte, 10 UID bytes, 4 holder bytes, category.</summary>
-        public const int MaxEntrySize = 17;
+        /// <summary>Longest encoded entry: tag, length byte, 10 UID bytes, attribute, 4 holder bytes, category.</summary>
+        public const int MaxEntrySize = 18;
 
         /// <summary>State value 7 in a tag marks a delta removal.</summary>
         public const int RemovalState = 7;
 
         public const int FullKeyCode = 6;
+
+        /// <summary>Key code 7: the key in full, then an attribute byte (bits 0–1 the card family, bits 2–7 zero).</summary>
+        public const int FullKeyWithAttributesCode = 7;
+
+        /// <summary>Bits of the attribute byte that must be zero (reserved for later per-entry fields).</summary>
+        public const int AttributeReservedMask = 0xFC;
         public const int MaxDeltaBytes = 6;
 
         /// <summary>The previous key before <see cref="Decode"/>, the decoded key after.</summary>
@@ -24,7 +31,16 @@ namespace LeoCarte.Terminal.Allowlist
         public CardState State;
         public int HolderKey;
         public byte Category;
+
+        /// <summary>The card family: from the attribute byte, else the one the UID length implies.</summary>
+        public CardFamily Family;
         public bool IsRemoval;
+
+        /// <summary>True when the tag's key code writes the key in full (6, or 7 with an attribute byte).</summary>
+        public static bool HasFullKey(int tag)
+        {
+            return ((tag >> 3) & 7) >= FullKeyCode;
+        }
 
         /// <summary>Decode delta-coded keys by value only (<see cref="EntryKey.SetValueOnly"/>): for the lookup, which compares values.</summary>
         public bool KeyValueOnly;
@@ -44,7 +60,7 @@ namespace LeoCarte.Terminal.Allowlist
             int keyCode = (tag >> 3) & 7;
             bool removal = (tag & 7) == RemovalState;
             int payload = tag >> 6;
-            if (keyCode > FullKeyCode || (removal && payload != 0))
+            if (removal && (payload != 0 || keyCode == FullKeyWithAttributesCode))
             {
                 return -1;
             }
@@ -67,7 +83,7 @@ namespace LeoCarte.Terminal.Allowlist
                     return -1;
                 }
 
-                keyBytes = 1 + length;
+                keyBytes = 1 + length + (keyCode == FullKeyWithAttributesCode ? 1 : 0);
             }
 
             int payloadBytes = removal ? 0 : ((payload & 1) != 0 ? 4 : 3) + ((payload & 2) != 0 ? 1 : 0);
@@ -149,7 +165,23 @@ namespace LeoCarte.Terminal.Allowlist
                 State = CardState.Active;
                 HolderKey = 0;
                 Category = 0;
+                Family = CardFamily.Unchecked;
                 return p == offset + size;
+            }
+
+            if (keyCode == FullKeyWithAttributesCode)
+            {
+                int attributes = buffer[p++];
+                if ((attributes & AttributeReservedMask) != 0 || (attributes & 3) > CardFamilies.MaxValue)
+                {
+                    return false;
+                }
+
+                Family = (CardFamily)(attributes & 3);
+            }
+            else
+            {
+                Family = CardFamilies.ImpliedBy(Key.Length);
             }
 
             State = (CardState)state;
@@ -171,13 +203,15 @@ namespace LeoCarte.Terminal.Allowlist
         /// <summary>
         /// Encodes an entry for uid[uidOffset..+length) after <paramref name="previous"/> (Length 0 = none) into
         /// output[offset]; returns its size. The caller guarantees the UID is a valid size, above the previous key,
-        /// and the state encodable (0..6).
+        /// the state encodable (0..6) and the family a <see cref="CardFamily"/> value. A family other than the one
+        /// the UID length implies costs the entry its delta (key in full) and one attribute byte.
         /// </summary>
-        public static int Encode(byte[] output, int offset, EntryKey previous, byte[] uid, int uidOffset, int length, CardState state, int holderKey, byte category, bool removal)
+        public static int Encode(byte[] output, int offset, EntryKey previous, byte[] uid, int uidOffset, int length, CardState state, int holderKey, byte category, CardFamily family, bool removal)
         {
             int p = offset + 1;
             int keyCode = FullKeyCode;
-            if (previous.Length == length && length <= CardUid.DoubleSize)
+            bool attributes = !removal && family != CardFamilies.ImpliedBy(length);
+            if (!attributes && previous.Length == length && length <= CardUid.DoubleSize)
             {
                 ulong value = 0;
                 for (int i = 0; i < length; i++)
@@ -208,6 +242,12 @@ namespace LeoCarte.Terminal.Allowlist
                 for (int i = 0; i < length; i++)
                 {
                     output[p++] = uid[uidOffset + i];
+                }
+
+                if (attributes)
+                {
+                    keyCode = FullKeyWithAttributesCode;
+                    output[p++] = (byte)family;
                 }
             }
 

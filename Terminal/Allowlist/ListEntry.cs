@@ -4,7 +4,7 @@ namespace LeoCarte.Terminal.Allowlist
 {
     /// <summary>
     /// One card of a list as the platform side builds it (gateway, tools, tests): the exact UID, its state,
-    /// holder and category — or, in a delta, the removal of a UID. Not used on the tap path.
+    /// holder, category and card family — or, in a delta, the removal of a UID. Not used on the tap path.
     /// </summary>
     public sealed class ListEntry
     {
@@ -14,6 +14,9 @@ namespace LeoCarte.Terminal.Allowlist
         public int HolderKey;
         public byte Category;
 
+        /// <summary>The chip family the card must answer as; the constructors set the one the UID length implies.</summary>
+        public CardFamily Family;
+
         /// <summary>In a delta: the card leaves the list (State, HolderKey, Category ignored).</summary>
         public bool IsRemoval;
 
@@ -22,11 +25,17 @@ namespace LeoCarte.Terminal.Allowlist
         }
 
         public ListEntry(byte[] uid, CardState state, int holderKey, byte category)
+            : this(uid, state, holderKey, category, CardFamilies.ImpliedBy(uid == null ? 0 : uid.Length))
+        {
+        }
+
+        public ListEntry(byte[] uid, CardState state, int holderKey, byte category, CardFamily family)
         {
             Uid = uid;
             State = state;
             HolderKey = holderKey;
             Category = category;
+            Family = family;
         }
 
         /// <summary>A delta entry removing <paramref name="uid"/>.</summary>
@@ -44,10 +53,10 @@ namespace LeoCarte.Terminal.Allowlist
             return CardUid.Compare(a.Uid, 0, a.Uid.Length, b.Uid, 0, b.Uid.Length);
         }
 
-        /// <summary>True when state, holder and category are equal (the UID is not compared).</summary>
+        /// <summary>True when state, holder, category and family are equal (the UID is not compared).</summary>
         public bool SameValues(ListEntry other)
         {
-            return State == other.State && HolderKey == other.HolderKey && Category == other.Category && IsRemoval == other.IsRemoval;
+            return State == other.State && HolderKey == other.HolderKey && Category == other.Category && Family == other.Family && IsRemoval == other.IsRemoval;
         }
     }
 }

@@ -24,12 +24,16 @@ namespace LeoCarte.Terminal.Allowlist
         public int BodyLength;
         public int ChunkCount;
 
+        /// <summary>DESFire key version in force (0 = none announced) and the previous one still accepted (0 = none).</summary>
+        public byte KeyVersion;
+        public byte PreviousKeyVersion;
+
         /// <summary>Bytes from the start of the list to the first body byte: header, manifest and signature.</summary>
         public int BodyOffset => WireFormat.HeaderSize + (ChunkCount * WireFormat.ChunkDigestSize) + WireFormat.SignatureSize;
 
         /// <summary>
         /// Reads the header at data[offset..offset+count): Ok, Truncated (fewer than 64 bytes), BadMagic or
-        /// BadFormat (format version, kind, reserved bytes, version rules, entry count, database and key ids,
+        /// BadFormat (format version, kind, DESFire key versions, version rules, entry count, database and key ids,
         /// chunk size, body length and chunk count consistent with each other).
         /// </summary>
         public static ListUpdateResult Read(byte[] data, int offset, int count, ListHeader into)
@@ -57,7 +61,7 @@ namespace LeoCarte.Terminal.Allowlist
             uint bodyLength = BigEndian.ReadUInt32(data, offset + WireFormat.OffsetBodyLength);
             uint chunkCount = BigEndian.ReadUInt32(data, offset + WireFormat.OffsetChunkCount);
             if (data[offset + WireFormat.OffsetFormatVersion] != WireFormat.FormatVersion
-                || BigEndian.ReadUInt16(data, offset + WireFormat.OffsetReserved) != 0
+                || !WireFormat.AreValidKeyVersions(data[offset + WireFormat.OffsetKeyVersion], data[offset + WireFormat.OffsetPreviousKeyVersion])
                 || (kind != (int)ListKind.Snapshot && kind != (int)ListKind.Delta)
                 || version <= 0 || entries > (uint)WireFormat.MaxEntries
                 || (kind == (int)ListKind.Snapshot && baseVersion != 0)
@@ -87,6 +91,8 @@ namespace LeoCarte.Terminal.Allowlist
             into.ChunkSize = (int)chunkSize;
             into.BodyLength = (int)bodyLength;
             into.ChunkCount = (int)chunkCount;
+            into.KeyVersion = data[offset + WireFormat.OffsetKeyVersion];
+            into.PreviousKeyVersion = data[offset + WireFormat.OffsetPreviousKeyVersion];
             return ListUpdateResult.Ok;
         }
     }

@@ -224,7 +224,7 @@ namespace LeoCarte.Terminal.Allowlist
                     }
                 }
 
-                writer.Finish(siteId, ListVersion, header.IssuedUnixSeconds, header.DatabaseId);
+                writer.Finish(siteId, ListVersion, header.IssuedUnixSeconds, header.KeyVersion, header.PreviousKeyVersion, header.DatabaseId);
                 if (!store.Switch(targetSlot))
                 {
                     return Fail(ListUpdateResult.StorageError);
@@ -515,9 +515,11 @@ namespace LeoCarte.Terminal.Allowlist
         private ListUpdateResult PrepareTarget()
         {
             // A delta that fits in the overlay with the changes already there is written as a new overlay file
-            // (a few KB); a snapshot, or a delta that would overflow it, as a new table in the other slot.
+            // (a few KB); a snapshot, a delta that would overflow it, or a delta changing the DESFire key versions
+            // (kept in the table header; the overlay trailer has no room for them) as a new table in the other slot.
             Overlay current = store.CurrentOverlay;
-            if (Kind == ListKind.Delta && store.ActiveSlot >= 0 && current.Count + DeclaredCount <= current.Capacity)
+            bool sameKeyVersions = header.KeyVersion == store.KeyVersion && header.PreviousKeyVersion == store.PreviousKeyVersion;
+            if (Kind == ListKind.Delta && store.ActiveSlot >= 0 && sameKeyVersions && current.Count + DeclaredCount <= current.Capacity)
             {
                 overlayMode = true;
                 overlayFile = store.OverlayTarget;
@@ -558,7 +560,7 @@ namespace LeoCarte.Terminal.Allowlist
 
             if (Kind == ListKind.Snapshot)
             {
-                return writer.Add(wire.Key, wire.State, wire.HolderKey, wire.Category);
+                return writer.Add(wire.Key, wire.State, wire.HolderKey, wire.Category, wire.Family);
             }
 
             if (overlayMode)
@@ -591,7 +593,7 @@ namespace LeoCarte.Terminal.Allowlist
                 return present ? ListUpdateResult.Ok : ListUpdateResult.BadDelta;
             }
 
-            return writer.Add(wire.Key, wire.State, wire.HolderKey, wire.Category);
+            return writer.Add(wire.Key, wire.State, wire.HolderKey, wire.Category, wire.Family);
         }
 
         private ListUpdateResult ApplyToOverlay()
@@ -629,7 +631,7 @@ namespace LeoCarte.Terminal.Allowlist
                 overlayIndex++;
             }
 
-            EmitOverlay(wire.Key, wire.IsRemoval ? Overlay.Removed : (int)wire.State, wire.HolderKey, wire.Category);
+            EmitOverlay(wire.Key, wire.IsRemoval ? Overlay.Removed : (int)wire.State, wire.HolderKey, wire.Category, wire.Family);
             return ListUpdateResult.Ok;
         }
 
@@ -637,10 +639,10 @@ namespace LeoCarte.Terminal.Allowlist
         {
             Overlay current = store.CurrentOverlay;
             current.CopyKey(index, overlayKey);
-            EmitOverlay(overlayKey, current.StateAt(index), current.HolderAt(index), current.CategoryAt(index));
+            EmitOverlay(overlayKey, current.StateAt(index), current.HolderAt(index), current.CategoryAt(index), current.FamilyAt(index));
         }
 
-        private void EmitOverlay(EntryKey key, int state, int holderKey, byte category)
+        private void EmitOverlay(EntryKey key, int state, int holderKey, byte category, CardFamily family)
         {
             if (overlayFill + EntryCodec.MaxEntrySize > overlayBuffer.Length)
             {
@@ -649,7 +651,7 @@ namespace LeoCarte.Terminal.Allowlist
 
             bool removal = state == Overlay.Removed;
             int size = EntryCodec.Encode(overlayBuffer, overlayFill, overlayPrevious, key.Bytes, 0, key.Length,
-                removal ? CardState.Active : (CardState)state, holderKey, category, removal);
+                removal ? CardState.Active : (CardState)state, holderKey, category, family, removal);
             overlayFill += size;
             overlayEntries++;
             overlayPrevious.CopyFrom(key);
@@ -694,7 +696,7 @@ namespace LeoCarte.Terminal.Allowlist
 
         private ListUpdateResult CopyOld()
         {
-            ListUpdateResult added = writer.Add(old.Key, old.State, old.HolderKey, old.Category);
+            ListUpdateResult added = writer.Add(old.Key, old.State, old.HolderKey, old.Category, old.Family);
             if (added != ListUpdateResult.Ok)
             {
                 return added;

@@ -21,6 +21,7 @@ namespace LeoCarte.Terminal.Allowlist
         private readonly byte[] states;
         private readonly int[] holders;
         private readonly byte[] categories;
+        private readonly byte[] families;
         private int count;
 
         public Overlay(int capacity)
@@ -31,6 +32,7 @@ namespace LeoCarte.Terminal.Allowlist
             states = new byte[capacity];
             holders = new int[capacity];
             categories = new byte[capacity];
+            families = new byte[capacity];
         }
 
         public int Count
@@ -41,7 +43,7 @@ namespace LeoCarte.Terminal.Allowlist
         /// <summary>RAM held by the arrays.</summary>
         public int Bytes
         {
-            get { return Capacity * (CardUid.MaxLength + 1 + 1 + 4 + 1); }
+            get { return Capacity * (CardUid.MaxLength + 1 + 1 + 4 + 1 + 1); }
         }
 
         public void Clear()
@@ -50,7 +52,7 @@ namespace LeoCarte.Terminal.Allowlist
         }
 
         /// <summary>Appends an entry above the last one (loading in UID order); false when full.</summary>
-        public bool Append(EntryKey key, int state, int holder, byte category)
+        public bool Append(EntryKey key, int state, int holder, byte category, CardFamily family)
         {
             if (count == Capacity)
             {
@@ -67,6 +69,7 @@ namespace LeoCarte.Terminal.Allowlist
             states[count] = (byte)state;
             holders[count] = holder;
             categories[count] = category;
+            families[count] = (byte)family;
             count++;
             return true;
         }
@@ -144,8 +147,14 @@ namespace LeoCarte.Terminal.Allowlist
             return categories[index];
         }
 
+        public CardFamily FamilyAt(int index)
+        {
+            return (CardFamily)families[index];
+        }
+
         public void Fill(int index, CardRecord into)
         {
+            into.Family = (CardFamily)families[index];
             into.State = (CardState)states[index];
             into.HolderKey = holders[index];
             into.Category = categories[index];

@@ -47,6 +47,11 @@ namespace LeoCarte.Terminal.Allowlist
             get { return codec.Category; }
         }
 
+        public CardFamily Family
+        {
+            get { return codec.Family; }
+        }
+
         /// <summary>Length of the current UID (4, 7 or 10).</summary>
         public int UidLength
         {
@@ -71,6 +76,7 @@ namespace LeoCarte.Terminal.Allowlist
             into.State = codec.State;
             into.HolderKey = codec.HolderKey;
             into.Category = codec.Category;
+            into.Family = codec.Family;
         }
 
         internal void Open(IFileStore store, string data, int size, int count)

@@ -54,6 +54,9 @@ namespace LeoCarte.Terminal.Allowlist
         public const int OffsetDataLength = 40;
         public const int OffsetIndexCrc = 44;
 
+        /// <summary>The list's DESFire key versions (wire header bytes 6–7), kept with the table they came with.</summary>
+        public const int OffsetKeyVersion = 48;
+        public const int OffsetPreviousKeyVersion = 49;
         /// <summary>The gateway database identity of the list (8 bytes; 0 in tables written before identities).</summary>
         public const int OffsetDatabaseId = 52;
         public const int OffsetCrc = 60;
@@ -142,7 +145,7 @@ namespace LeoCarte.Terminal.Allowlist
             return end;
         }
 
-        public static void WriteHeader(byte[] h, uint siteId, long version, long issued, int count, int blockSize, int blockCount, uint indexCrc, long databaseId)
+        public static void WriteHeader(byte[] h, uint siteId, long version, long issued, int count, int blockSize, int blockCount, uint indexCrc, byte keyVersion, byte previousKeyVersion, long databaseId)
         {
             System.Array.Clear(h, 0, HeaderSize);
             BigEndian.WriteUInt32(h, OffsetMagic, Magic);
@@ -157,6 +160,8 @@ namespace LeoCarte.Terminal.Allowlist
             BigEndian.WriteUInt32(h, OffsetDataLength, (uint)blockCount * (uint)blockSize);
             BigEndian.WriteUInt32(h, OffsetIndexCrc, indexCrc);
             BigEndian.WriteInt64(h, OffsetDatabaseId, databaseId);
+            h[OffsetKeyVersion] = keyVersion;
+            h[OffsetPreviousKeyVersion] = previousKeyVersion;
             BigEndian.WriteUInt32(h, OffsetCrc, Crc32.Compute(h, 0, OffsetCrc));
         }
 
@@ -180,6 +185,7 @@ namespace LeoCarte.Terminal.Allowlist
             }
 
             return BigEndian.ReadUInt32(h, OffsetDataLength) == blockCount * blockSize
+                && WireFormat.AreValidKeyVersions(h[OffsetKeyVersion], h[OffsetPreviousKeyVersion])
                 && BigEndian.ReadInt64(h, OffsetVersion) > 0
                 && (blockCount == 0) == (count == 0)
                 && count >= blockCount;

@@ -76,7 +76,7 @@ namespace LeoCarte.Terminal.Allowlist
         }
 
         /// <summary>Adds the next entry; Ok, BadFormat (not above the previous key) or LimitExceeded.</summary>
-        public ListUpdateResult Add(EntryKey key, CardState state, int holderKey, byte category)
+        public ListUpdateResult Add(EntryKey key, CardState state, int holderKey, byte category, CardFamily family)
         {
             if (last.Length != 0 && key.CompareTo(last) <= 0)
             {
@@ -91,12 +91,12 @@ namespace LeoCarte.Terminal.Allowlist
                 blockPrevious.Clear();
             }
 
-            int size = EntryCodec.Encode(entry, 0, blockPrevious, key.Bytes, 0, key.Length, state, holderKey, category, false);
+            int size = EntryCodec.Encode(entry, 0, blockPrevious, key.Bytes, 0, key.Length, state, holderKey, category, family, false);
             if (blockEntries > 0 && blockUsed + size > blockSize)
             {
                 FlushBlock();
                 restart = false;
-                size = EntryCodec.Encode(entry, 0, blockPrevious, key.Bytes, 0, key.Length, state, holderKey, category, false);
+                size = EntryCodec.Encode(entry, 0, blockPrevious, key.Bytes, 0, key.Length, state, holderKey, category, family, false);
             }
 
             if (restart)
@@ -126,7 +126,7 @@ namespace LeoCarte.Terminal.Allowlist
         }
 
         /// <summary>Writes the last block, the rest of the index and then the header: the commit point.</summary>
-        public void Finish(uint siteId, long version, long issuedUnixSeconds, long databaseId)
+        public void Finish(uint siteId, long version, long issuedUnixSeconds, byte keyVersion, byte previousKeyVersion, long databaseId)
         {
             if (blockEntries > 0)
             {
@@ -138,7 +138,7 @@ namespace LeoCarte.Terminal.Allowlist
                 AppendIndexBatch();
             }
 
-            TableFormat.WriteHeader(header, siteId, version, issuedUnixSeconds, entryCount, blockSize, blockCount, indexCrc, databaseId);
+            TableFormat.WriteHeader(header, siteId, version, issuedUnixSeconds, entryCount, blockSize, blockCount, indexCrc, keyVersion, previousKeyVersion, databaseId);
             files.Write(indexName, 0, header, 0, TableFormat.HeaderSize);
         }
 

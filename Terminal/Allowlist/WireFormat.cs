@@ -38,7 +38,21 @@ namespace LeoCarte.Terminal.Allowlist
         public const int OffsetMagic = 0;
         public const int OffsetFormatVersion = 4;
         public const int OffsetKind = 5;
-        public const int OffsetReserved = 6;
+
+        /// <summary>The site's DESFire key version in force (1–255; 0 = none announced): site policy desfire-aes.</summary>
+        public const int OffsetKeyVersion = 6;
+
+        /// <summary>The previous key version, still accepted during a rotation (0 = none).</summary>
+        public const int OffsetPreviousKeyVersion = 7;
+
+        /// <summary>
+        /// The key-version pair a header may carry: none (0, 0), a version in force alone, or a version in force and
+        /// a different previous one.
+        /// </summary>
+        public static bool AreValidKeyVersions(int keyVersion, int previousKeyVersion)
+        {
+            return keyVersion == 0 ? previousKeyVersion == 0 : previousKeyVersion != keyVersion;
+        }
         public const int OffsetSiteId = 8;
         public const int OffsetVersion = 12;
         public const int OffsetBaseVersion = 20;

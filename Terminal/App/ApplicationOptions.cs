@@ -50,9 +50,9 @@ namespace LeoCarte.Terminal.App
         public LeoCarte.Terminal.Sync.IMessageHasher MessageHasher;
 
         /// <summary>
-        /// Verifies the gateway's ECDSA P-256 list signatures (Allowlist/ListTrust). Required for sync: without it
-        /// no list can be accepted and the sync client is not composed. The portable verifier is Terminal/Crypto's;
-        /// the host may pass one on .NET's ECDsa (HostAdapters).
+        /// Verifies the gateway's ECDSA P-256 list signatures (Allowlist/ListTrust); null = the portable
+        /// Allowlist/EcdsaListSignatureVerifier (subset ECDSA of Terminal/Crypto), as on the device. Tests may pass
+        /// another implementation (.NET's ECDsa) to check it against.
         /// </summary>
         public LeoCarte.Terminal.Allowlist.IListSignatureVerifier ListSignatureVerifier;
 

@@ -136,16 +136,10 @@ namespace LeoCarte.Terminal.App
                 return false;
             }
 
-            if (options.ListSignatureVerifier == null)
-            {
-                Say("sync: no list signature verifier");
-                return false;
-            }
-
             Wifi = link == null ? null : new WifiSupervisor(link, options.SyncSeed);
             IMessageHasher hasher = options.MessageHasher != null ? options.MessageHasher : new PortableMessageHasher();
             RequestSigner signer = new RequestSigner(configuration.TerminalId, configuration.TerminalSecret, hasher);
-            ListSink = new AllowlistListSink(Allowlist, configuration.SiteId, TrustOf(configuration, options.ListSignatureVerifier, hasher));
+            ListSink = new AllowlistListSink(Allowlist, configuration.SiteId, TrustOf(configuration, options.ListSignatureVerifier != null ? options.ListSignatureVerifier : new EcdsaListSignatureVerifier(), hasher));
             SyncOptions syncOptions = ConfigurationMapping.ToSyncOptions(configuration, options);
             SyncIntervalMilliseconds = syncOptions.IntervalSeconds * 1000L;
             Sync = new SyncEngine(transport, signer, clock, ListSink, Allowlist, new TransactionJournalSource(Journal), Wifi,

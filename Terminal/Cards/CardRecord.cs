@@ -49,11 +49,16 @@ namespace LeoCarte.Terminal.Cards
         /// <summary>Optional site-defined tariff category (0 = default).</summary>
         public byte Category;
 
+        /// <summary>The chip family the card must answer as (Allowlist/FORMAT.md, "Card family"); a card that answers
+        /// otherwise is refused as not genuine under every site policy.</summary>
+        public CardFamily Family;
+
         public void CopyFrom(CardRecord other)
         {
             State = other.State;
             HolderKey = other.HolderKey;
             Category = other.Category;
+            Family = other.Family;
         }
     }
 
@@ -80,5 +85,11 @@ namespace LeoCarte.Terminal.Cards
 
         /// <summary>Version of the list the last <see cref="TryFind"/> searched (a list switch may land just before).</summary>
         long LastLookupVersion { get; }
+
+        /// <summary>The site's DESFire key version in force with this list (1–255; 0: the list announces none).</summary>
+        byte KeyVersion { get; }
+
+        /// <summary>The key version still accepted during a rotation (0: none).</summary>
+        byte PreviousKeyVersion { get; }
     }
 }

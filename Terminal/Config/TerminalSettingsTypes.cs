@@ -1,6 +1,11 @@
 namespace LeoCarte.Terminal.Config
 {
-    /// <summary>What the terminal sits on: a restaurant till (meals, service windows) or a vending machine (pulse output).</summary>
+    /// <summary>
+    /// What the terminal sits on: a restaurant till (meals, service windows) or a vending machine (pulse output).
+    /// The configuration file's value; Terminal/Decisions has its own journaled TerminalMode byte so that the decision
+    /// layer does not depend on the file format (README's dependency table: Config and Decisions do not see each
+    /// other); App/ConfigurationMapping.ModeOf is the one mapping between them.
+    /// </summary>
     public enum TerminalMode
     {
         Restaurant = 0,

@@ -224,11 +224,22 @@ namespace LeoCarte.Tools.MdbOpCount
             get { return 1; }
         }
 
+        public byte KeyVersion
+        {
+            get { return 0; }
+        }
+
+        public byte PreviousKeyVersion
+        {
+            get { return 0; }
+        }
+
         public bool TryFind(byte[] uid, int offset, int length, CardRecord into)
         {
             into.State = CardState.Active;
             into.HolderKey = 42;
             into.Category = 0;
+            into.Family = CardFamily.Desfire;
             return length == 7;
         }
     }

@@ -12,7 +12,7 @@ const uint SiteId = 14;
 // The gateway's list key, made for the run (ECDSA P-256, as in production); terminals verify with .NET's ECDsa here.
 var gatewayKey = new LeoCarte.Gateway.Lists.PemListSigner(1, WireMeasurement.BenchmarkKeyPem);
 var siteKey = new ListSigning(gatewayKey, 0x0DB0_0001);
-var trust = new ListTrust(new[] { new ListSigningKey(1, gatewayKey.PublicKey) }, new LeoCarte.HostAdapters.DotNetListSignatureVerifier(), new LeoCarte.Terminal.Crypto.PortableMac());
+var trust = new ListTrust(new[] { new ListSigningKey(1, gatewayKey.PublicKey) }, new EcdsaListSignatureVerifier(), new LeoCarte.Terminal.Crypto.PortableMac());
 var issued = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
 
 Console.WriteLine("LéoCarte sync benchmark (issue 5)");

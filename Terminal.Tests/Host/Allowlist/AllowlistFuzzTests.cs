@@ -92,7 +92,7 @@ public class AllowlistFuzzTests
 
             // Another key under the trusted id.
             var wrongKey = new ListSigningKey(global::LeoCarte.Terminal.Tests.Support.HostListKeys.KeyId, new PemListSigner(1, global::LeoCarte.Terminal.Tests.Support.HostListKeys.NewPem()).PublicKey);
-            var wrongTrust = new ListTrust(new[] { wrongKey }, new LeoCarte.HostAdapters.DotNetListSignatureVerifier(), new LeoCarte.Terminal.Crypto.PortableMac());
+            var wrongTrust = new ListTrust(new[] { wrongKey }, new global::LeoCarte.Terminal.Tests.Support.DotNetListSignatureVerifier(), new LeoCarte.Terminal.Crypto.PortableMac());
             Assert.AreEqual(ListUpdateResult.BadSignature, Feed(new ListUpdate(store, AllowlistTestData.Site, wrongTrust), list, 3));
             cases++;
 

@@ -194,6 +194,44 @@ public class ListTrustTests
     private static int[] FileLengths(MemoryFileStore files) =>
         new[] { "allow-a.idx", "allow-a.dat", "allow-b.idx", "allow-b.dat", "allow.ov0", "allow.ov1" }.Select(files.Length).ToArray();
 
+    [TestMethod]
+    public void TheTerminalsSubsetVerifierAgreesWithDotNet()
+    {
+        // The device's verifier (subset ECDSA of Terminal/Crypto) against .NET's ECDsa on the gateway's signatures:
+        // genuine ones accepted by both, any flipped bit of signature or digest refused by both.
+        var subset = new EcdsaListSignatureVerifier();
+        var reference = new DotNetListSignatureVerifier();
+        var random = new Random(13);
+        var next = new PemListSigner(2, HostListKeys.NewPem());
+        int cases = 0;
+        for (int i = 0; i < 60; i++)
+        {
+            PemListSigner signer = i % 3 == 0 ? next : HostListKeys.Gateway;
+            byte[] digest = new byte[32];
+            random.NextBytes(digest);
+            byte[] signature = new byte[64];
+            signer.SignDigest(digest, signature, 0);
+            Assert.IsTrue(subset.Verify(signer.PublicKey, digest, signature, 0), "genuine " + i);
+            Assert.IsTrue(reference.Verify(signer.PublicKey, digest, signature, 0));
+            byte[] bad = (byte[])signature.Clone();
+            bad[random.Next(64)] ^= (byte)(1 << random.Next(8));
+            Assert.IsFalse(subset.Verify(signer.PublicKey, digest, bad, 0), "flipped signature " + i);
+            Assert.IsFalse(reference.Verify(signer.PublicKey, digest, bad, 0));
+            byte[] otherDigest = (byte[])digest.Clone();
+            otherDigest[random.Next(32)] ^= 1;
+            Assert.IsFalse(subset.Verify(signer.PublicKey, otherDigest, signature, 0), "other digest " + i);
+            Assert.IsFalse(subset.Verify(signer == next ? HostListKeys.Gateway.PublicKey : next.PublicKey, digest, signature, 0), "other key " + i);
+            cases += 4;
+        }
+
+        // A list end to end through the subset verifier.
+        var trust = new ListTrust(new[] { new ListSigningKey(HostListKeys.KeyId, HostListKeys.Gateway.PublicKey) }, subset, new PortableMac());
+        var (_, store, update) = NewTerminal(trust);
+        Assert.AreEqual(ListUpdateResult.Ok, AllowlistTestData.Apply(update, ListBuilder.BuildSnapshot(Site, 1, Issued, AllowlistTestData.Population(500, 10), HostListKeys.Signing()), 700));
+        Assert.AreEqual(500, store.Count);
+        Console.WriteLine($"subset ECDSA P-256 vs .NET: {cases} cases agree");
+    }
+
     /// <summary>What a stolen terminal can do with its secret: an HMAC where the signature goes.</summary>
     private sealed class HmacPretender(uint keyId, byte[] secret) : IListSigner
     {

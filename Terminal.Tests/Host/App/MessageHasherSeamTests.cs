@@ -89,7 +89,7 @@ public sealed class MessageHasherSeamTests
         files.Append(TerminalConfiguration.FileName, bytes, 0, bytes.Length);
         var transport = new CapturingTransport();
         var platform = new VirtualPlatform(sim, new VirtualWifi(), _ => transport);
-        var app = new TerminalApplication(platform, files, new VirtualClockHardware(sim, AppRig.NoonParisUtc), _ => { }, new ApplicationOptions { MessageHasher = hasher, ListSignatureVerifier = new LeoCarte.HostAdapters.DotNetListSignatureVerifier() });
+        var app = new TerminalApplication(platform, files, new VirtualClockHardware(sim, AppRig.NoonParisUtc), _ => { }, new ApplicationOptions { MessageHasher = hasher });
         app.Boot();
         app.Clock.ReportSntpTime();
         for (int i = 0; i < 10 && transport.Signatures.Count == 0; i++)

@@ -6,46 +6,22 @@ using LeoCarte.Gateway.Lists;
 using LeoCarte.Terminal.Allowlist;
 using LeoCarte.Gateway.Storage;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
-using Npgsql;
 
 namespace LeoCarte.Terminal.Tests.Host.Gateway;
 
 /// <summary>
-/// The PostgreSQL variant of the gateway store, run when LEOCARTE_TEST_POSTGRES holds an Npgsql connection
-/// string to a scratch database (CI has no PostgreSQL server: there these tests report Inconclusive). Each test
-/// works in its own schema, dropped at the end.
+/// The PostgreSQL variant of the gateway store, on LEOCARTE_TEST_POSTGRES or a throwaway cluster
+/// (<see cref="PostgresForTests"/>; Inconclusive with one line where neither exists). Each test works in its
+/// own schema, dropped at the end.
 /// </summary>
 [TestClass]
 public class PostgresStoreTests
 {
     private static readonly ListSigning Key = global::LeoCarte.Terminal.Tests.Support.HostListKeys.Signing();
 
-    private static string Connection(out string schema)
-    {
-        string baseConnection = Environment.GetEnvironmentVariable("LEOCARTE_TEST_POSTGRES");
-        if (string.IsNullOrEmpty(baseConnection))
-        {
-            Assert.Inconclusive("set LEOCARTE_TEST_POSTGRES to run the PostgreSQL store tests");
-        }
+    private static string Connection(out string schema) => PostgresForTests.NewSchema(out schema);
 
-        schema = "leocarte_test_" + Guid.NewGuid().ToString("N")[..12];
-        using (var connection = new NpgsqlConnection(baseConnection))
-        {
-            connection.Open();
-            using var command = new NpgsqlCommand($"CREATE SCHEMA {schema}", connection);
-            command.ExecuteNonQuery();
-        }
-
-        return new NpgsqlConnectionStringBuilder(baseConnection) { SearchPath = schema }.ConnectionString;
-    }
-
-    private static void Drop(string schema)
-    {
-        using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable("LEOCARTE_TEST_POSTGRES"));
-        connection.Open();
-        using var command = new NpgsqlCommand($"DROP SCHEMA {schema} CASCADE", connection);
-        command.ExecuteNonQuery();
-    }
+    private static void Drop(string schema) => PostgresForTests.DropSchema(schema);
 
     private static EsupCard Card(long id, string csn, string etat, string motif = null) => new(id, csn, etat, null, $"s{id}@x", motif, 0);
 

@@ -150,7 +150,7 @@ public class PublicationGuardTests
         ImportOutcome drop = rig.Import(Campus(10));
         Assert.AreEqual(ImportStatus.Held, drop.Status);
         // Another instance (or a later sound import with an unrelated held one still listed) moved the list on.
-        rig.Store.Publish(1, DateTime.UtcNow, new[] { new ListChange(2, Csn(99), CardState.Active, 99, 0) }, (v, c) => new byte[] { 1 }, "other");
+        rig.Store.Publish(1, DateTime.UtcNow, new[] { new ListChange(2, Csn(99), CardState.Active, 99, 0) }, 21, new byte[] { 1 }, "other");
         ImportOutcome confirm = rig.Lists.ConfirmHeld(drop.HeldId, "accueil", DateTime.UtcNow);
         Assert.IsFalse(confirm.Ok);
         StringAssert.Contains(confirm.Message, "now at version 2");

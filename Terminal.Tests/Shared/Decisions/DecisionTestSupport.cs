@@ -59,9 +59,24 @@ namespace LeoCarte.Terminal.Tests.Decisions
         private CardState[] states = new CardState[64];
         private int[] holders = new int[64];
         private byte[] categories = new byte[64];
+        private CardFamily[] families = new CardFamily[64];
         private int count;
 
         public long ListVersion = 1;
+
+        /// <summary>The DESFire key versions the list announces (see <see cref="IAllowlist.KeyVersion"/>).</summary>
+        public byte ListKeyVersion;
+        public byte ListPreviousKeyVersion;
+
+        public byte KeyVersion
+        {
+            get { return ListKeyVersion; }
+        }
+
+        public byte PreviousKeyVersion
+        {
+            get { return ListPreviousKeyVersion; }
+        }
         public DateTime Issued;
 
         public TestAllowlist(DateTime issuedUtc)
@@ -105,6 +120,7 @@ namespace LeoCarte.Terminal.Tests.Decisions
                 {
                     states[i] = state;
                     holders[i] = holder;
+                    families[i] = CardFamilies.ImpliedBy(uid.Length);
                     return;
                 }
             }
@@ -117,6 +133,7 @@ namespace LeoCarte.Terminal.Tests.Decisions
             uids[count] = uid;
             states[count] = state;
             holders[count] = holder;
+            families[count] = CardFamilies.ImpliedBy(uid.Length);
             count++;
         }
 
@@ -128,6 +145,18 @@ namespace LeoCarte.Terminal.Tests.Decisions
                 if (Same(uids[i], uid, 0, uid.Length))
                 {
                     categories[i] = category;
+                }
+            }
+        }
+
+        /// <summary>Sets the card family of a listed card (default: the one its UID length implies).</summary>
+        public void SetFamily(byte[] uid, CardFamily family)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (Same(uids[i], uid, 0, uid.Length))
+                {
+                    families[i] = family;
                 }
             }
         }
@@ -146,6 +175,7 @@ namespace LeoCarte.Terminal.Tests.Decisions
                     into.State = states[i];
                     into.HolderKey = holders[i];
                     into.Category = categories[i];
+                    into.Family = families[i];
                     return true;
                 }
             }
@@ -160,14 +190,17 @@ namespace LeoCarte.Terminal.Tests.Decisions
             CardState[] newStates = new CardState[size];
             int[] newHolders = new int[size];
             byte[] newCategories = new byte[size];
+            CardFamily[] newFamilies = new CardFamily[size];
             Array.Copy(uids, newUids, count);
             Array.Copy(states, newStates, count);
             Array.Copy(holders, newHolders, count);
             Array.Copy(categories, newCategories, count);
+            Array.Copy(families, newFamilies, count);
             uids = newUids;
             states = newStates;
             holders = newHolders;
             categories = newCategories;
+            families = newFamilies;
         }
 
         private static bool Same(byte[] a, byte[] b, int offset, int length)

@@ -2,12 +2,11 @@ using System;
 using System.Security.Cryptography;
 using LeoCarte.Terminal.Allowlist;
 
-namespace LeoCarte.HostAdapters;
+namespace LeoCarte.Terminal.Tests.Support;
 
 /// <summary>
-/// ECDSA P-256 list signatures verified by .NET's ECDsa (FIPS 186-4 §6.4) on the host: the reference the portable
-/// verifier (Terminal/Crypto, built for the device) is checked against, and the host terminals' verifier until
-/// that one is merged. Allocates per call (a list per sync, never on the tap path).
+/// ECDSA P-256 list signatures verified by .NET's ECDsa (FIPS 186-4 §6.4): tests only, the reference the portable
+/// verifier (Allowlist/EcdsaListSignatureVerifier over Terminal/Crypto) is checked against. Allocates per call.
 /// </summary>
 public sealed class DotNetListSignatureVerifier : IListSignatureVerifier
 {

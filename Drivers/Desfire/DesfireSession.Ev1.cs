@@ -1,0 +1,188 @@
+namespace LeoCarte.Drivers.Desfire
+{
+    /// <summary>Secure messaging a DESFire session runs after authentication.</summary>
+    public enum DesfireSecureMessaging : byte
+    {
+        /// <summary>Not authenticated.</summary>
+        None = 0,
+
+        /// <summary>DESFire EV1 AuthenticateAES (AAh): one session key, CMAC chained through the session IV.</summary>
+        Ev1Aes = 1,
+
+        /// <summary>DESFire EV2/EV3 AuthenticateEV2First (71h): SesAuthENC/MAC keys, TI, CmdCtr, MACt.</summary>
+        Ev2 = 2,
+    }
+
+    /// <summary>
+    /// DESFire EV1 AES authentication and secure messaging (MF3ICDx21/41/81 "AuthenticateAES", the scheme libfreefare
+    /// and proxmark3 <c>DesfireSecureChannelEncodeEV1/DecodeEV1</c> implement; EV2/EV3 cards accept it too):
+    /// <list type="bullet">
+    /// <item>AuthenticateAES (AAh): every cryptogram goes through AES-CBC with ONE IV that is zero when the
+    /// authentication starts and chains through the three cryptograms: RndB = D(K, E(K,RndB)) with IV 0; the reader
+    /// sends E(K, RndA || RndB') with IV = the card's cryptogram; the card answers E(K, RndA') with IV = the last block
+    /// the reader sent. RndA' must be RndA rotated left one byte.</item>
+    /// <item>Session key = RndA[0..3] || RndB[0..3] || RndA[12..15] || RndB[12..15] (bytes in the order sent);
+    /// the session IV starts at zero.</item>
+    /// <item>CMAC "as IV": every command sent while authenticated is CMACed (command code || parameters || data) with
+    /// the chain starting from the session IV, and the IV becomes that CMAC, whether the MAC is transmitted (MACed
+    /// writes) or not (ReadData, GetValue: the MAC only keeps the IV in step). Every answer with status 00 carries
+    /// the first 8 bytes of CMAC(data || status), chained the same way.</item>
+    /// </list>
+    /// Checked against the published DESFire EV1 AES authentication traces (key 00..00 and key 10 18 20 .. 88, RndA,
+    /// E(RndB), E(RndA||RndB'), E(RndA'), session key) and, for the MAC chaining, against the simulator's independent
+    /// implementation over System.Security.Cryptography.
+    /// </summary>
+    public sealed partial class DesfireSession
+    {
+        private readonly byte[] ev1Iv = new byte[16];
+
+        /// <summary>
+        /// Step 2 of AuthenticateAES (EV1): decrypts <paramref name="encryptedRndB"/> (16 bytes, IV 0) with K and writes
+        /// E(K, RndA || RndB') (32 bytes, CBC with IV = the card's cryptogram) to <paramref name="answer"/>.
+        /// </summary>
+        public void BeginAuthenticationEv1(byte[] key, int keyOffset, byte[] randomA, int randomAOffset, byte[] encryptedRndB, int encryptedOffset, byte[] answer, int answerOffset)
+        {
+            Clear();
+            keyCipher.SetKey(key, keyOffset);
+            keyCipher.Decrypt(encryptedRndB, encryptedOffset, rndB, 0); // IV 0: the decrypted block is RndB itself
+            for (int i = 0; i < 16; i++)
+            {
+                rndA[i] = randomA[randomAOffset + i];
+
+                // First block of the reader's token XOR the IV, which is now the card's cryptogram.
+                block[i] = (byte)(rndA[i] ^ encryptedRndB[encryptedOffset + i]);
+            }
+
+            keyCipher.Encrypt(block, 0, answer, answerOffset);
+            for (int i = 0; i < 16; i++)
+            {
+                block[16 + i] = (byte)(rndB[(i + 1) % 16] ^ answer[answerOffset + i]);
+            }
+
+            keyCipher.Encrypt(block, 16, answer, answerOffset + 16);
+
+            // The IV for the card's answer is the last block sent.
+            for (int i = 0; i < 16; i++)
+            {
+                ev1Iv[i] = answer[answerOffset + 16 + i];
+            }
+        }
+
+        /// <summary>
+        /// Step 3 of AuthenticateAES: decrypts the card's 16-byte E(K, RndA') (IV = the last block the reader sent), checks
+        /// RndA' (the proof that the card holds K), derives the session key and starts EV1 secure messaging with a zero
+        /// IV. False when the card did not prove the key: nothing is keyed then.
+        /// </summary>
+        public bool CompleteAuthenticationEv1(byte[] encryptedRndA, int offset)
+        {
+            keyCipher.Decrypt(encryptedRndA, offset, block, 0);
+            int difference = 0;
+            for (int i = 0; i < 16; i++)
+            {
+                difference |= (block[i] ^ ev1Iv[i]) ^ rndA[(i + 1) % 16];
+            }
+
+            if (difference != 0)
+            {
+                Clear();
+                return false;
+            }
+
+            for (int i = 0; i < 4; i++)
+            {
+                sessionKey[i] = rndA[i];
+                sessionKey[4 + i] = rndB[i];
+                sessionKey[8 + i] = rndA[12 + i];
+                sessionKey[12 + i] = rndB[12 + i];
+            }
+
+            encCipher.SetKey(sessionKey, 0);
+            macCmac.SetKey(sessionKey, 0);
+            for (int i = 0; i < 16; i++)
+            {
+                sessionKey[i] = 0;
+                rndA[i] = 0;
+                rndB[i] = 0;
+                ev1Iv[i] = 0;
+            }
+
+            CommandCounter = 0;
+            secureMessaging = DesfireSecureMessaging.Ev1Aes;
+            Authenticated = true;
+            return true;
+        }
+
+        /// <summary>The session IV of EV1 secure messaging (for tests against published traces).</summary>
+        public void CopyEv1Iv(byte[] destination, int offset)
+        {
+            for (int i = 0; i < 16; i++)
+            {
+                destination[offset + i] = ev1Iv[i];
+            }
+        }
+
+        /// <summary>
+        /// EV1: CMAC over Cmd || header || data continuing from the session IV, which becomes the CMAC; the first 8 bytes
+        /// go to <paramref name="mac8"/> (appended only by MACed writes; a ReadData command keeps it to itself).
+        /// </summary>
+        private bool Ev1CommandMac(byte command, byte[] header, int headerOffset, int headerLength, byte[] data, int dataOffset, int dataLength, byte[] mac8, int macOffset)
+        {
+            if (!Authenticated || 1 + headerLength + dataLength > MaxMacInput)
+            {
+                return false;
+            }
+
+            int n = 0;
+            macInput[n++] = command;
+            for (int i = 0; i < headerLength; i++)
+            {
+                macInput[n++] = header[headerOffset + i];
+            }
+
+            for (int i = 0; i < dataLength; i++)
+            {
+                macInput[n++] = data[dataOffset + i];
+            }
+
+            macCmac.ComputeChained(ev1Iv, macInput, 0, n, fullMac, 0);
+            CommandCounter = (CommandCounter + 1) & 0xFFFF;
+            for (int i = 0; i < 8; i++)
+            {
+                mac8[macOffset + i] = fullMac[i];
+            }
+
+            return true;
+        }
+
+        /// <summary>EV1: the card's 8-byte MAC = the first half of CMAC(data || status) from the session IV (fixed-time compare).</summary>
+        private bool Ev1VerifyResponseMac(byte status, byte[] data, int dataOffset, int dataLength, byte[] cardMac, int cardMacOffset)
+        {
+            if (!Authenticated || dataLength + 1 > MaxMacInput)
+            {
+                Clear();
+                return false;
+            }
+
+            for (int i = 0; i < dataLength; i++)
+            {
+                macInput[i] = data[dataOffset + i];
+            }
+
+            macInput[dataLength] = status;
+            macCmac.ComputeChained(ev1Iv, macInput, 0, dataLength + 1, fullMac, 0);
+            int difference = 0;
+            for (int i = 0; i < 8; i++)
+            {
+                difference |= fullMac[i] ^ cardMac[cardMacOffset + i];
+            }
+
+            if (difference != 0)
+            {
+                Clear();
+                return false;
+            }
+
+            return true;
+        }
+    }
+}
