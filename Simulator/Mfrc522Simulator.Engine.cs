@@ -168,6 +168,12 @@ namespace LeoCarte.Simulator
 
         // ==== transmission (§10.3.1.5, §10.3.1.8) =========================================================
 
+        /// <summary>TxModeReg.TxSpeed (§9.3.2.3): 0 = 106, 1 = 212, 2 = 424, 3 = 848 kBd (the chip's values 100b-111b are RFU).</summary>
+        private int ReaderTxRate => (regs[Register.TxMode] >> 4) & 0x03;
+
+        /// <summary>RxModeReg.RxSpeed (§9.3.2.4), same coding.</summary>
+        private int ReaderRxRate => (regs[Register.RxMode] >> 4) & 0x03;
+
         private void StartTransmission()
         {
             ClearReceiveErrors();
@@ -204,7 +210,7 @@ namespace LeoCarte.Simulator
             rxAlign = (regs[Register.BitFraming] >> 4) & 0x07;
             txFrame = new ReaderFrame(data, bits);
             txStartAt = Math.Max(this.now, lastRxEndAt + CostModel.ReaderGuardNs);
-            long duration = bits == 0 ? 0 : CostModel.RfFrameNs(bits + txFrame.ParityBits);
+            long duration = bits == 0 ? 0 : CostModel.RfFrameNs(bits + txFrame.ParityBits, ReaderTxRate);
             txEndAt = txStartAt + duration;
             if (bits > 0)
             {
@@ -216,6 +222,14 @@ namespace LeoCarte.Simulator
         /// <summary>Whether a card decodes the chip's frames: both must agree on the Crypto1 state.</summary>
         private bool Understands(VirtualCard card)
         {
+            // Bit rates (TxModeReg/RxModeReg speed bits, §9.3.2.3/4): a card hears only frames at the rate it listens
+            // at (its DR), and the chip decodes only answers at its RxSpeed (the card's DS); otherwise nothing useful
+            // passes, modeled as silence.
+            if (card.ReaderToCardRate != ReaderTxRate || card.CardToReaderRate != ReaderRxRate)
+            {
+                return false;
+            }
+
             if (Crypto1On)
             {
                 return card.CryptoSession && ReferenceEquals(card, cryptoCard);
@@ -279,12 +293,12 @@ namespace LeoCarte.Simulator
 
             rxAir = air;
             rxStartAt = rxStart;
-            rxEndAt = rxStart + CostModel.RfFrameNs(longest);
+            rxEndAt = rxStart + CostModel.RfFrameNs(longest, ReaderRxRate);
             if (TAuto && (regs[Register.RxMode] & 0x04) == 0)
             {
                 // §9.3.3.10: with TAuto the timer stops after the 5th received bit (start bit + 4 data bits)
                 // unless RxMultiple is set.
-                timerStopAt = rxStart + 5 * CostModel.RfBitNs;
+                timerStopAt = rxStart + 5 * CostModel.RfBitNsAt(ReaderRxRate);
             }
         }
 
@@ -304,7 +318,7 @@ namespace LeoCarte.Simulator
                 longest = Math.Max(longest, stream.Length);
             }
 
-            Costs.RfAirNs += CostModel.RfFrameNs(longest);
+            Costs.RfAirNs += CostModel.RfFrameNs(longest, ReaderRxRate);
 
             Decode(air, longest);
             if (TraceRf)

@@ -20,5 +20,15 @@ namespace LeoCarte.NanoApp
         {
             return new ReaderRecording(new byte[0], new byte[0], 0, new int[0], 0);
         }
+
+        public static ReaderRecording Desfire()
+        {
+            return new ReaderRecording(new byte[0], new byte[0], 0, new int[0], 0);
+        }
+
+        public static ReaderRecording DesfireInstantIrq()
+        {
+            return new ReaderRecording(new byte[0], new byte[0], 0, new int[0], 0);
+        }
     }
 }

@@ -13,7 +13,6 @@ namespace LeoCarte.Drivers.Desfire
         private readonly byte[] k1 = new byte[BlockSize];
         private readonly byte[] k2 = new byte[BlockSize];
         private readonly byte[] chain = new byte[BlockSize];
-        private readonly byte[] last = new byte[BlockSize];
 
         public AesCmac(IBlockCipher cipher)
         {
@@ -84,43 +83,39 @@ namespace LeoCarte.Drivers.Desfire
 
         private void Chain(byte[] message, int offset, int length, byte[] mac, int macOffset)
         {
-
             int blocks = length == 0 ? 1 : (length + BlockSize - 1) / BlockSize;
+            byte[] c = chain;
+            int position = offset;
             for (int b = 0; b < blocks - 1; b++)
             {
-                int start = offset + b * BlockSize;
                 for (int i = 0; i < BlockSize; i++)
                 {
-                    chain[i] ^= message[start + i];
+                    c[i] ^= message[position + i];
                 }
 
-                cipher.Encrypt(chain, 0, chain, 0);
+                position += BlockSize;
+                cipher.Encrypt(c, 0, c, 0);
             }
 
-            int lastStart = (blocks - 1) * BlockSize;
-            int lastLength = length - lastStart;
-            bool complete = length > 0 && lastLength == BlockSize;
-            for (int i = 0; i < BlockSize; i++)
+            // Last block: complete → XOR K1; partial → pad 80 00.. and XOR K2 (SP 800-38B §6.2), folded into the chain
+            // in one pass (no separate padded copy: fewer interpreted instructions per byte on nanoCLR).
+            int lastLength = length - (blocks - 1) * BlockSize;
+            byte[] subkey = length > 0 && lastLength == BlockSize ? k1 : k2;
+            for (int i = 0; i < lastLength; i++)
             {
-                byte value;
-                if (i < lastLength)
-                {
-                    value = message[offset + lastStart + i];
-                }
-                else
-                {
-                    value = i == lastLength ? (byte)0x80 : (byte)0x00;
-                }
-
-                last[i] = (byte)(value ^ (complete ? k1[i] : k2[i]));
+                c[i] ^= (byte)(message[position + i] ^ subkey[i]);
             }
 
-            for (int i = 0; i < BlockSize; i++)
+            if (lastLength < BlockSize)
             {
-                chain[i] ^= last[i];
+                c[lastLength] ^= (byte)(0x80 ^ subkey[lastLength]);
+                for (int i = lastLength + 1; i < BlockSize; i++)
+                {
+                    c[i] ^= subkey[i];
+                }
             }
 
-            cipher.Encrypt(chain, 0, mac, macOffset);
+            cipher.Encrypt(c, 0, mac, macOffset);
         }
 
         /// <summary>

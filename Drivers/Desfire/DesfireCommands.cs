@@ -1,3 +1,4 @@
+using System;
 using LeoCarte.Drivers.Iso14443;
 using LeoCarte.Drivers.Mfrc522;
 
@@ -179,11 +180,7 @@ namespace LeoCarte.Drivers.Desfire
                 return ReaderResult.IntegrityError;
             }
 
-            for (int i = 0; i < length; i++)
-            {
-                destination[destinationOffset + i] = reply[i];
-            }
-
+            Array.Copy(reply, 0, destination, destinationOffset, length);
             return ReaderResult.Ok;
         }
 

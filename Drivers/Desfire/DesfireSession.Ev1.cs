@@ -163,11 +163,7 @@ namespace LeoCarte.Drivers.Desfire
                 return false;
             }
 
-            for (int i = 0; i < dataLength; i++)
-            {
-                macInput[i] = data[dataOffset + i];
-            }
-
+            System.Array.Copy(data, dataOffset, macInput, 0, dataLength);
             macInput[dataLength] = status;
             macCmac.ComputeChained(ev1Iv, macInput, 0, dataLength + 1, fullMac, 0);
             int difference = 0;

@@ -1,3 +1,5 @@
+using System;
+
 namespace LeoCarte.Drivers.Desfire
 {
     /// <summary>
@@ -180,16 +182,10 @@ namespace LeoCarte.Drivers.Desfire
                 return false;
             }
 
-            for (int i = 0; i < headerLength; i++)
-            {
-                macInput[n++] = header[headerOffset + i];
-            }
-
-            for (int i = 0; i < dataLength; i++)
-            {
-                macInput[n++] = data[dataOffset + i];
-            }
-
+            Array.Copy(header, headerOffset, macInput, n, headerLength);
+            n += headerLength;
+            Array.Copy(data, dataOffset, macInput, n, dataLength);
+            n += dataLength;
             macCmac.ComputeTruncated(macInput, 0, n, fullMac, mac8, macOffset);
             return true;
         }
@@ -213,11 +209,8 @@ namespace LeoCarte.Drivers.Desfire
                 return false;
             }
 
-            for (int i = 0; i < dataLength; i++)
-            {
-                macInput[n++] = data[dataOffset + i];
-            }
-
+            Array.Copy(data, dataOffset, macInput, n, dataLength);
+            n += dataLength;
             macCmac.ComputeTruncated(macInput, 0, n, fullMac, mac, 0);
             int difference = 0;
             for (int i = 0; i < 8; i++)
@@ -334,10 +327,10 @@ namespace LeoCarte.Drivers.Desfire
             macInput[0] = first;
             macInput[1] = (byte)counter;
             macInput[2] = (byte)(counter >> 8);
-            for (int i = 0; i < 4; i++)
-            {
-                macInput[3 + i] = ti[i];
-            }
+            macInput[3] = ti[0];
+            macInput[4] = ti[1];
+            macInput[5] = ti[2];
+            macInput[6] = ti[3];
 
             return 7;
         }

@@ -1,5 +1,6 @@
 // nanoFramework-only: built by the device .nfproj (package nanoFramework.System.Security.Cryptography 1.0.43),
 // excluded from the portable builds (Builds/Drivers excludes Device/).
+using System;
 using System.Security.Cryptography;
 using LeoCarte.Drivers.Desfire;
 
@@ -29,11 +30,7 @@ namespace LeoCarte.Drivers.Device
 
         public void SetKey(byte[] source, int offset)
         {
-            for (int i = 0; i < 16; i++)
-            {
-                key[i] = source[offset + i];
-            }
-
+            Array.Copy(source, offset, key, 0, 16);
             aes.Key = key;
         }
 
@@ -61,21 +58,17 @@ namespace LeoCarte.Drivers.Device
             }
         }
 
+        // Array.Copy/Array.Clear are native in nanoCLR: one call each instead of 16 interpreted iterations
+        // (≈ 300 IL instructions saved per block, Tools/InterpreterBenchmark).
         private void Copy(byte[] input, int inputOffset)
         {
-            for (int i = 0; i < 16; i++)
-            {
-                block[i] = input[inputOffset + i];
-            }
+            Array.Copy(input, inputOffset, block, 0, 16);
         }
 
         private static void CopyOut(byte[] result, byte[] output, int outputOffset)
         {
-            for (int i = 0; i < 16; i++)
-            {
-                output[outputOffset + i] = result[i];
-                result[i] = 0;
-            }
+            Array.Copy(result, 0, output, outputOffset, 16);
+            Array.Clear(result, 0, 16);
         }
     }
 }

@@ -22,6 +22,12 @@ namespace LeoCarte.Drivers.Iso14443
         /// <summary>SAK of the last cascade level (§6.5.3.4).</summary>
         public byte Sak;
 
+        /// <summary>How the card's ATS compares with DESFire's (<see cref="DesfireAts"/>); NotRead unless RATS was sent and answered.</summary>
+        public AtsMatch Ats;
+
+        /// <summary>True when the ATQA's UID-size bits announce the UID length the anticollision found.</summary>
+        public bool AtqaAgreesWithUid => CardTypes.AtqaAgreesWithUid(Atqa, UidLength);
+
         public void Clear()
         {
             for (int i = 0; i < MaxUidLength; i++)
@@ -33,6 +39,7 @@ namespace LeoCarte.Drivers.Iso14443
             Atqa = 0;
             AtqaCollided = false;
             Sak = 0;
+            Ats = AtsMatch.NotRead;
         }
 
         public void CopyFrom(CardIdentity other)
@@ -46,6 +53,7 @@ namespace LeoCarte.Drivers.Iso14443
             Atqa = other.Atqa;
             AtqaCollided = other.AtqaCollided;
             Sak = other.Sak;
+            Ats = other.Ats;
         }
 
         public bool SameUid(CardIdentity other)

@@ -80,17 +80,24 @@ namespace LeoCarte.Drivers.Iso14443
             }
         }
 
-        /// <summary>Refines a decoded type with the ATS: DESFire's historical bytes start with 0x80 (AN10833 §3.3;
-        /// DESFire EV1..EV3 answer 06 75 77 81 02 80); an ISO 14443-4 card with other historical bytes is not one.</summary>
-        public static CardType RefineWithAts(CardType decoded, AtsInfo ats)
+        /// <summary>True when the ATQA's UID-size bits (§6.5.2.1) announce <paramref name="uidLength"/> bytes.</summary>
+        public static bool AtqaAgreesWithUid(ushort atqa, int uidLength) => UidLengthFromAtqa(atqa) == uidLength;
+
+        /// <summary>Refines a decoded type with the ATS (<see cref="DesfireAts"/>): DESFire EV1..EV3 answer exactly
+        /// 06 75 77 81 02 80 (AN10833 §3.3); an ISO 14443-4 card with another ATS is not one. The two-argument form
+        /// accepts only the factory ATS.</summary>
+        public static CardType RefineWithAts(CardType decoded, AtsInfo ats) => RefineWithAts(decoded, ats, false);
+
+        /// <summary>As above; <paramref name="acceptConfigured"/> also accepts DESFire's historical byte 80h with other
+        /// interface bytes (an ATS changed with SetConfiguration).</summary>
+        public static CardType RefineWithAts(CardType decoded, AtsInfo ats, bool acceptConfigured)
         {
             if (!ats.Valid || (decoded != CardType.MifareDesfire && decoded != CardType.Iso14443_4))
             {
                 return decoded;
             }
 
-            bool desfireHistory = ats.HistoricalLength == 1 && ats.HistoricalByte(0) == 0x80;
-            return desfireHistory ? CardType.MifareDesfire : CardType.Iso14443_4;
+            return DesfireAts.Accepts(DesfireAts.Classify(ats), acceptConfigured) ? CardType.MifareDesfire : CardType.Iso14443_4;
         }
     }
 }

@@ -11,7 +11,7 @@ namespace LeoCarte.Drivers.Iso14443
     /// runs with the chip's CRC (TxModeReg/RxModeReg), switched on once. The CalcCRC command is never used.</para>
     /// No allocation after construction.
     /// </summary>
-    public sealed class Iso14443TypeA
+    public sealed partial class Iso14443TypeA
     {
         // ISO/IEC 14443-3 §6.3.1 command codes.
         public const byte ReqA = 0x26;
@@ -60,6 +60,10 @@ namespace LeoCarte.Drivers.Iso14443
         {
             card.Atqa = 0;
             card.AtqaCollided = false;
+
+            // Every ISO/IEC 14443-3 exchange starts at 106 kbit/s (14443-4 §5.6: a PPS lasts until the card is
+            // deselected); no writes when the chip already is.
+            chip.SetBitRate(0);
             chip.SetHardwareCrc(false);
             frame[0] = command;
 

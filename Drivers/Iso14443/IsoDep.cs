@@ -1,3 +1,4 @@
+using System;
 using LeoCarte.Drivers.Mfrc522;
 
 namespace LeoCarte.Drivers.Iso14443
@@ -113,10 +114,7 @@ namespace LeoCarte.Drivers.Iso14443
 
                 bool more = sent + chunk < length;
                 frame[0] = (byte)(IBlock | blockNumber | (more ? ChainingBit : 0));
-                for (int i = 0; i < chunk; i++)
-                {
-                    frame[1 + i] = command[offset + sent + i];
-                }
+                Array.Copy(command, offset + sent, frame, 1, chunk); // native in nanoCLR: one call, not a loop per byte
 
                 result = SendBlock(frame, 1 + chunk, true);
                 if (result != ReaderResult.Ok)
@@ -150,17 +148,21 @@ namespace LeoCarte.Drivers.Iso14443
                 }
 
                 blockNumber ^= 1;
-                for (int i = 1; i < answerLength; i++)
+                int information = answerLength - 1;
+                int room = responseCapacity - responseLength;
+                if (response.Length - responseOffset - responseLength < room)
                 {
-                    if (responseLength < responseCapacity && responseOffset + responseLength < response.Length)
-                    {
-                        response[responseOffset + responseLength++] = answer[i];
-                    }
-                    else
-                    {
-                        overflow = true;
-                    }
+                    room = response.Length - responseOffset - responseLength;
                 }
+
+                if (information > room)
+                {
+                    overflow = true;
+                    information = room < 0 ? 0 : room;
+                }
+
+                Array.Copy(answer, 1, response, responseOffset + responseLength, information);
+                responseLength += information;
 
                 if ((pcb & ChainingBit) == 0)
                 {

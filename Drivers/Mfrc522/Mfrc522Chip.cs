@@ -14,7 +14,7 @@ namespace LeoCarte.Drivers.Mfrc522
     /// </para>
     /// Allocation: all buffers are created by the constructor; no method allocates.
     /// </summary>
-    public sealed class Mfrc522Chip
+    public sealed partial class Mfrc522Chip
     {
         /// <summary>FIFO size (datasheet §8.3.1).</summary>
         public const int FifoSize = 64;
@@ -292,6 +292,7 @@ namespace LeoCarte.Drivers.Mfrc522
             // After a soft reset TxModeReg/RxModeReg/BitFramingReg hold their reset value 0x00 and no command runs.
             timerReload = options.ShortTimeoutTicks;
             hardwareCrc = false;
+            bitRate = 0; // TxModeReg/RxModeReg speed 106 kBd, ModWidthReg 26h: the reset values
             bitFraming = 0;
             transceiveRunning = false;
             commandMayBeActive = false;
@@ -442,7 +443,7 @@ namespace LeoCarte.Drivers.Mfrc522
                 return;
             }
 
-            byte value = on ? CrcEnable : (byte)0x00;
+            byte value = (byte)((on ? CrcEnable : 0x00) | (bitRate << 4));
             WriteRegister(Register.TxMode, value);
             WriteRegister(Register.RxMode, value);
             hardwareCrc = on;

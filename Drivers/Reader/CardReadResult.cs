@@ -25,6 +25,14 @@ namespace LeoCarte.Drivers.Reader
         /// <summary>ATS of an ISO 14443-4 card when <see cref="CardReaderOptions.RequestAts"/> is on.</summary>
         public readonly AtsInfo Ats = new AtsInfo();
 
+        /// <summary>How that ATS compares with a DESFire's (<see cref="DesfireAts"/>): NotRead without RATS or when the
+        /// answer was lost; NotDesfire makes <see cref="Type"/> Iso14443_4, so a 7-byte UID is not taken for a LéoCarte.</summary>
+        public AtsMatch AtsMatch;
+
+        /// <summary>False when the ATQA's UID-size bits contradict the UID length (a card answering a made-up ATQA);
+        /// <see cref="Type"/> is then Unknown.</summary>
+        public bool AtqaAgreesWithUid;
+
         /// <summary>SameCardStillPresent although the last presence check missed (removal not yet confirmed).</summary>
         public bool PresenceUncertain;
 
@@ -50,6 +58,8 @@ namespace LeoCarte.Drivers.Reader
             Atqa = 0;
             Type = CardType.Unknown;
             Ats.Clear();
+            AtsMatch = AtsMatch.NotRead;
+            AtqaAgreesWithUid = false;
             PresenceUncertain = false;
             SeveralCards = false;
             FailedStep = ReaderStep.None;
@@ -66,6 +76,8 @@ namespace LeoCarte.Drivers.Reader
             Sak = card.Sak;
             Atqa = card.Atqa;
             Type = type;
+            AtsMatch = card.Ats;
+            AtqaAgreesWithUid = card.AtqaAgreesWithUid;
         }
 
         /// <summary>True when the UID equals <paramref name="uid"/>[0..<paramref name="length"/>).</summary>

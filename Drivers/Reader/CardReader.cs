@@ -19,7 +19,7 @@ namespace LeoCarte.Drivers.Reader
     /// same card, then halts it again. So a resting card is never reported twice, and a card that flickers in
     /// and out of power on the edge of the field does not either.
     /// </summary>
-    public sealed class CardReader
+    public sealed partial class CardReader
     {
         private readonly Mfrc522Chip chip;
         private readonly Iso14443TypeA picc;
@@ -62,6 +62,10 @@ namespace LeoCarte.Drivers.Reader
             options = readerOptions == null ? new CardReaderOptions() : readerOptions;
         }
 
+        /// <summary>How the ATS of the session opened by <see cref="OpenCardSession"/> compares with DESFire's
+        /// (<see cref="DesfireAts"/>): a card whose ATS is <c>NotDesfire</c> is not a LéoCarte, whatever it proves later.</summary>
+        public AtsMatch SessionAts { get; private set; }
+
         /// <summary>The ISO/IEC 14443-4 transport of the card session opened by <see cref="OpenCardSession"/>.</summary>
         public IsoDep IsoDep => isoDep;
 
@@ -83,6 +87,7 @@ namespace LeoCarte.Drivers.Reader
         /// </summary>
         public ReaderResult OpenCardSession(AtsInfo ats)
         {
+            SessionAts = AtsMatch.NotRead;
             if (!cardPresent)
             {
                 return ReaderResult.Timeout;
@@ -106,6 +111,14 @@ namespace LeoCarte.Drivers.Reader
                 {
                     currentMayBeInProtocol = true;
                     result = picc.RequestAts(ats);
+                }
+
+                if (result == ReaderResult.Ok)
+                {
+                    // The ATS check of the card identity, also when the tap itself did not ask for the ATS.
+                    current.Ats = DesfireAts.Classify(ats);
+                    SessionAts = current.Ats;
+                    result = SelectSessionBitRate(ats);
                 }
 
                 if (result == ReaderResult.Ok)
@@ -142,6 +155,7 @@ namespace LeoCarte.Drivers.Reader
                 }
 
                 currentMayBeInProtocol = false;
+                chip.SetBitRate(0);
             }
             catch (Exception)
             {
@@ -401,16 +415,36 @@ namespace LeoCarte.Drivers.Reader
             }
 
             CardType type = CardTypes.Decode(candidate.Sak, candidate.Atqa);
+            if (!candidate.AtqaCollided && !CardTypes.AtqaAgreesWithUid(candidate.Atqa, candidate.UidLength))
+            {
+                // ATQA bits 8..7 announce the UID size (ISO/IEC 14443-3 §6.5.2.1); every genuine card's UID has that
+                // size. A mismatch is a card answering a made-up ATQA: no family is claimed for it.
+                type = CardType.Unknown;
+            }
+
             bool ratsSent = false;
             bool iso4Session = false;
+            candidate.Ats = AtsMatch.NotRead;
             if (options.RequestAts && CardTypes.IsIso14443_4Compliant(candidate.Sak))
             {
                 ratsSent = true;
-                if (picc.RequestAts(ats) == ReaderResult.Ok)
+                ReaderResult atsResult = picc.RequestAts(ats);
+                if (atsResult == ReaderResult.Ok)
                 {
                     iso4Session = true;
-                    type = CardTypes.RefineWithAts(type, ats);
+                    candidate.Ats = DesfireAts.Classify(ats);
+                    type = CardTypes.RefineWithAts(type, ats, options.AcceptConfiguredDesfireAts);
                     CopyAts(into.Ats);
+                }
+                else if (atsResult == ReaderResult.Protocol)
+                {
+                    // An answer with a good CRC_A that is no ATS (TL beyond the frame, T0 bit 8 set): not RF noise,
+                    // which shows as a CRC, bit or collision error. No DESFire answers that.
+                    candidate.Ats = AtsMatch.NotDesfire;
+                    if (type == CardType.MifareDesfire)
+                    {
+                        type = CardType.Iso14443_4;
+                    }
                 }
             }
 
@@ -447,9 +481,13 @@ namespace LeoCarte.Drivers.Reader
                         candidate.Atqa = probe.Atqa;
                         candidate.AtqaCollided = false;
                         type = CardTypes.Decode(candidate.Sak, candidate.Atqa);
-                        if (iso4Session)
+                        if (!CardTypes.AtqaAgreesWithUid(candidate.Atqa, candidate.UidLength))
                         {
-                            type = CardTypes.RefineWithAts(type, ats);
+                            type = CardType.Unknown;
+                        }
+                        else if (iso4Session)
+                        {
+                            type = CardTypes.RefineWithAts(type, ats, options.AcceptConfiguredDesfireAts);
                         }
                     }
 

@@ -19,5 +19,16 @@ namespace LeoCarte.Drivers.Reader
         /// <summary>Send RATS to ISO 14443-4 cards to read their ATS (confirms DESFire; costs two exchanges per
         /// tap). Off by default: the terminal decides on the UID alone.</summary>
         public bool RequestAts;
+
+        /// <summary>With <see cref="RequestAts"/>: also call a card DESFire when its ATS carries DESFire's historical
+        /// byte 80h but other interface bytes (an EV2/EV3 whose ATS the card office changed with SetConfiguration). Off:
+        /// only the factory ATS 06 75 77 81 02 80 is DESFire's (<see cref="Iso14443.DesfireAts"/>).</summary>
+        public bool AcceptConfiguredDesfireAts;
+
+        /// <summary>Bit rate of the ISO 14443-4 card sessions (<see cref="CardReader.OpenCardSession"/>) as a divisor index:
+        /// 0 = 106, 1 = 212, 2 = 424 (default), 3 = 848 kbit/s. PPS asks for it when the card's ATS allows it; a failed PPS
+        /// falls back to 106. 424 rather than 848: the MFRC522's receiver at 848 kBd needs a well-tuned antenna (datasheet
+        /// §8.2 lists the higher rates without sensitivity figures), and 424 already takes the air time to a quarter.</summary>
+        public int SessionBitRate = 2;
     }
 }

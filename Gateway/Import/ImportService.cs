@@ -141,7 +141,7 @@ public sealed class ImportService : BackgroundService
         // again, exactly when every terminal reconnects. The hash is kept in the database with the version.
         string fingerprint = ExportFingerprint(bytes);
         long versionNow = lists.Current(force: true)?.Version ?? 0;
-        if (versionNow > 0 && store.ReadSetting(AppliedExportKey) == $"{fingerprint} {versionNow}")
+        if (versionNow > 0 && store.ReadSetting(AppliedExportKey) == $"{fingerprint} {versionNow}" && !lists.KeyRotationPending())
         {
             return new ImportOutcome(true, $"export unchanged since version {versionNow} (same SHA-256 {fingerprint[..12]}…): not re-imported", versionNow, 0, 0)
             { Status = ImportStatus.Unchanged };

@@ -540,6 +540,11 @@ public sealed class ListService
         }
 
         byte[] snapshot = SnapshotOf(current);
+        if (snapshot == null)
+        {
+            return false; // another instance published this instant: the next import sees its list
+        }
+
         var header = new ListHeader();
         return ListHeader.Read(snapshot, 0, snapshot.Length, header) == ListUpdateResult.Ok
             && (header.KeyVersion != encoder.KeyVersion || header.PreviousKeyVersion != encoder.PreviousKeyVersion);

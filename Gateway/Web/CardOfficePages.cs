@@ -28,7 +28,7 @@ namespace LeoCarte.Gateway.Web;
 /// (CSRF) under a signed-in operator; the sign-in cookie is HttpOnly, SameSite=Strict, Secure over HTTPS.
 /// Nothing personal goes into a URL: the lookup is a POST too.
 /// </summary>
-public static class CardOfficePages
+public static partial class CardOfficePages
 {
     public const string CookieName = "leocarte-office";
 
@@ -308,7 +308,7 @@ public static class CardOfficePages
                 .Append(CultureInfo.InvariantCulture, $"<td class=\"{(silent ? "bad" : "ok")}\">{(silence.HasValue ? Age(silence.Value) + " ago" : "never")}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td class=\"{(t.JournalDepth > 0 ? "bad" : "ok")}\">{t.JournalDepth}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{t.JournalRecords}{(t.JournalConflicts > 0 ? $" <span class=\"bad\">({t.JournalConflicts} conflicts)</span>" : "")}</td>")
-                .Append(CultureInfo.InvariantCulture, $"<td>{E(t.ReaderHealth)}</td><td>{E(t.ClockState)}{(t.ClockSkewSeconds != 0 ? $" ({t.ClockSkewSeconds:+#;-#} s)" : "")}</td><td>{E(t.LastError)}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td>{E(t.ReaderHealth)}</td>{ClockCell(t)}<td>{E(t.LastError)}</td>")
                 .Append("</tr>");
         }
 

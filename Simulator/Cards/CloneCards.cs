@@ -51,5 +51,43 @@ namespace LeoCarte.Simulator.Cards
 
             return clone;
         }
+
+        /// <summary>ATS of a Chinese UID-changeable "Gen4" magic card (GTU/GDM family) as shipped: TL 09, T0 78, TA 00,
+        /// TB 91, TC 02, historical DA BC 19 10 F0 05 (proxmark3 `hf 14a info` of such cards). Its ATQA and SAK can be
+        /// set to DESFire's; the ATS keeps these bytes unless the attacker reprograms it too.</summary>
+        public static readonly byte[] Gen4MagicAts = { 0x09, 0x78, 0x00, 0x91, 0x02, 0xDA, 0xBC, 0x19, 0x10, 0xF0, 0x05 };
+
+        /// <summary>ATS of a JCOP JavaCard (JCOP31 v2.4.1: T0 78, TA 77, TB B1, TC 02, historical "JCOPv241"), the base of the
+        /// JavaCard DESFire-emulation applets.</summary>
+        public static readonly byte[] JcopAts = { 0x0D, 0x78, 0x77, 0xB1, 0x02, 0x4A, 0x43, 0x4F, 0x50, 0x76, 0x32, 0x34, 0x31 };
+
+        /// <summary>
+        /// A UID-changeable 7-byte ISO 14443-4 "magic" card set up as the genuine card: UID, ATQA 0344h, SAK 20h, the
+        /// application layout and file content copied, no keys; but its ATS is its own (<see cref="Gen4MagicAts"/>).
+        /// </summary>
+        public static DesfireCard MagicDesfireEmulator(DesfireCard genuine)
+        {
+            var clone = DesfireWithCopiedUid(genuine, replaySignature: true, seed: 11);
+            clone.Ats = (byte[])Gen4MagicAts.Clone();
+            return clone;
+        }
+
+        /// <summary>A JavaCard (JCOP) with a changeable UID running a DESFire-emulation applet: UID, ATQA and SAK copied,
+        /// the JCOP ATS (<see cref="JcopAts"/>).</summary>
+        public static DesfireCard JavaCardDesfireEmulator(DesfireCard genuine)
+        {
+            var clone = DesfireWithCopiedUid(genuine, replaySignature: false, seed: 13);
+            clone.Ats = (byte[])JcopAts.Clone();
+            return clone;
+        }
+
+        /// <summary>A card that answers the genuine UID with a single-size ATQA (0304h): the ATQA's UID-size bits
+        /// contradict the 7 bytes the anticollision finds, which no genuine card does.</summary>
+        public static DesfireCard DesfireWithInconsistentAtqa(DesfireCard genuine)
+        {
+            var clone = DesfireWithCopiedUid(genuine, replaySignature: true, seed: 17);
+            clone.ForceAtqa(0x0304);
+            return clone;
+        }
     }
 }

@@ -29,6 +29,9 @@ namespace LeoCarte.Simulator.Cards
         /// <summary>EV1 or EV2 behaviour (EV2 by default).</summary>
         public DesfireGeneration Generation { get; set; } = DesfireGeneration.Ev2;
 
+        /// <summary>Answers REQA/WUPA with <paramref name="atqa"/> whatever its UID size (for clone cards).</summary>
+        public void ForceAtqa(ushort atqa) => Atqa = atqa;
+
         private byte HardwareMajorVersion => Generation == DesfireGeneration.Ev1 ? (byte)0x01 : (byte)0x12;
 
         private byte[] AuthenticateAes(byte[] command)
@@ -125,6 +128,56 @@ namespace LeoCarte.Simulator.Cards
             }
 
             return AesCbc(key, iv, padded, true)[^16..];
+        }
+    }
+}
+
+namespace LeoCarte.Simulator.Cards
+{
+    /// <summary>PPS (ISO/IEC 14443-4 §5.6.2–5.6.3) on the card side.</summary>
+    public sealed partial class DesfireCard
+    {
+        private bool ppsAllowed;
+
+        /// <summary>PPS requests answered (for tests).</summary>
+        public int PpsAnswered { get; private set; }
+
+        /// <summary>
+        /// PPS is accepted only as the first frame after the ATS: PPSS (D0h | CID), PPS0 (bit 5: PPS1 present), PPS1 (DSI
+        /// bits 4..3, DRI bits 2..1). Rates the ATS's TA(1) does not offer get no answer. The card answers PPSS at the
+        /// current rate, then switches (§5.6.3); DESELECT, HLTA or a field reset take it back to 106 kbit/s.
+        /// </summary>
+        private Rf.CardAnswer ReceivePps(Rf.ReaderFrame frame)
+        {
+            byte ppss = frame.Data[0];
+            if ((ppss & 0x0F) != (this.cid & 0x0F) || frame.PayloadLength < 2)
+            {
+                return null;
+            }
+
+            int dsi = 0, dri = 0;
+            if ((frame.Data[1] & 0x10) != 0)
+            {
+                if (frame.PayloadLength < 3)
+                {
+                    return null;
+                }
+
+                dsi = (frame.Data[2] >> 2) & 0x03;
+                dri = frame.Data[2] & 0x03;
+            }
+
+            byte ta = Ats.Length > 2 && (Ats[1] & 0x10) != 0 ? Ats[2] : (byte)0x00;
+            bool supported = (dsi == 0 || (ta & (0x10 << (dsi - 1))) != 0) && (dri == 0 || (ta & (1 << (dri - 1))) != 0);
+            if (!supported || ((ta & 0x80) != 0 && dsi != dri))
+            {
+                return null;
+            }
+
+            PpsAnswered++;
+            CardToReaderRate = dsi;
+            ReaderToCardRate = dri;
+            return Rf.CardAnswer.WithCrc(ppss);
         }
     }
 }

@@ -52,6 +52,9 @@ namespace LeoCarte.Simulator.Cards
         protected override void OnReset()
         {
             this.layer4 = false;
+            this.ppsAllowed = false;
+            ReaderToCardRate = 0;
+            CardToReaderRate = 0;
             this.cid = -1;
             this.lastBlock = null;
             this.versionStep = 0;
@@ -89,6 +92,7 @@ namespace LeoCarte.Simulator.Cards
                     int fsdi = frame.Data[1] >> 4;
                     ReaderFrameSize = fsdi switch { 0 => 16, 1 => 24, 2 => 32, 3 => 40, 4 => 48, 5 => 64, 6 => 96, 7 => 128, _ => 256 };
                     this.blockNumber = 1;
+                    this.ppsAllowed = true;
                     return CardAnswer.WithCrc(Ats);
                 }
 
@@ -96,6 +100,13 @@ namespace LeoCarte.Simulator.Cards
                 return null;
             }
 
+            if (this.ppsAllowed && (first & 0xF0) == 0xD0)
+            {
+                this.ppsAllowed = false;
+                return ReceivePps(frame);
+            }
+
+            this.ppsAllowed = false;
             return ReceiveBlock(frame);
         }
 

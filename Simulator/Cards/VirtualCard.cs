@@ -77,6 +77,12 @@ namespace LeoCarte.Simulator.Cards
         /// <summary>True while a MIFARE Crypto1 session with the reader is open (the card expects ciphered frames).</summary>
         public bool CryptoSession { get; protected set; }
 
+        /// <summary>Divisor index the card listens at (DR; 0 = 106 kbit/s), changed only by PPS (ISO/IEC 14443-4 cards).</summary>
+        public int ReaderToCardRate { get; protected set; }
+
+        /// <summary>Divisor index the card answers at (DS; 0 = 106 kbit/s).</summary>
+        public int CardToReaderRate { get; protected set; }
+
         /// <summary>Model time at which the card last got power.</summary>
         public long PoweredAtNs { get; private set; }
 

@@ -94,6 +94,18 @@ namespace LeoCarte.Simulator
         /// <summary>Air time of a frame of <paramref name="rawBits"/> bits (data + parity) plus start and end: ISO/IEC 14443-3 §6.1.</summary>
         public long RfFrameNs(int rawBits) => (rawBits + 2) * RfBitNs;
 
+        /// <summary>
+        /// The same at 106 × 2^<paramref name="divisorIndex"/> kbit/s (after PPS, ISO/IEC 14443-4 §5.6): one bit lasts
+        /// 128/(D·fc) (ISO/IEC 14443-2 §7.1: etu = 128/(D × fc), D = 1, 2, 4, 8), and the frame keeps its start bit,
+        /// parity bits and end (14443-3 §6.1 for the higher rates of type A). Not in shared/design/cost-model.md, which
+        /// gives the 106 kbit/s figure only; the frame delay times are kept at their 106 kbit/s values (an upper bound:
+        /// 14443-3 §6.2.1.1 shortens them at the higher rates).
+        /// </summary>
+        public long RfFrameNs(int rawBits, int divisorIndex) => (rawBits + 2) * RfBitNsAt(divisorIndex);
+
+        /// <summary>One bit at 106 × 2^<paramref name="divisorIndex"/> kbit/s: 9.44 µs, 4.72, 2.36, 1.18.</summary>
+        public long RfBitNsAt(int divisorIndex) => RfBitNs >> divisorIndex;
+
         /// <inheritdoc />
         public override string ToString()
         {
@@ -101,7 +113,7 @@ namespace LeoCarte.Simulator
             sb.Append("CostModel: SPI ").Append(SpiClockHz / 1_000_000.0).Append(" MHz (")
               .Append(Us(1_000_000_000L / SpiClockHz)).Append(" µs/bit), ")
               .Append(Us(TransferOverheadNs)).Append(" µs per transfer; RF ")
-              .Append(Us(RfBitNs)).Append(" µs/bit (1 start + 9 bits/byte + end, short frame 7 bits); FDT ")
+              .Append(Us(RfBitNs)).Append(" µs/bit at 106 kbit/s, ÷2/÷4/÷8 at 212/424/848 after PPS (1 start + 9 bits/byte + end, short frame 7 bits); FDT ")
               .Append(Us(FrameDelayNs)).Append(" µs, reader guard ").Append(Us(ReaderGuardNs))
               .Append(" µs; Classic auth ").Append(Us(ClassicAuthNs)).Append(" µs; GPIO read ")
               .Append(Us(GpioReadNs)).Append(" µs");

@@ -71,6 +71,9 @@ namespace LeoCarte.Terminal.App
 
             report.ClockSynced = clock.IsSynced;
             report.UtcNow = clock.UtcNow;
+            report.ClockSuspect = clock.IsSuspect;
+            report.ClockSuspectReason = clock.SuspectReason;
+            report.ClockStepSeconds = clock.LastSkewSeconds;
 
             if (allowlist != null && allowlist.Version > 0)
             {

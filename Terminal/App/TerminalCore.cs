@@ -102,6 +102,12 @@ namespace LeoCarte.Terminal.App
                     Say("storage: journal " + Journal.Depth.ToString() + " pending, " + Journal.RecoveredRecords.ToString() + " recovered, last sequence " + Journal.LastSequence.ToString());
                 }
 
+                // The last trusted time: after this reboot the clock accepts no earlier time (SyncedClock).
+                if (!clock.OpenTrustedTimeStore(files, SyncedClock.TrustedTimeFileName))
+                {
+                    Say("storage: last trusted time unreadable (the clock trusts the gateway's first time)");
+                }
+
                 if (ok && !Decisions.Start())
                 {
                     ok = false;

@@ -26,7 +26,7 @@ namespace LeoCarte.Terminal.Decisions
     /// Threads: the tap loop calls Decide*; the sync client may call <see cref="NoteListConfirmed"/> concurrently.
     /// Zero allocation per decision (host benchmark: Tools/DecisionBenchmark).
     /// </summary>
-    public sealed class DecisionEngine
+    public sealed partial class DecisionEngine
     {
         private const long MillisecondsPerMinute = 60000;
 
@@ -125,7 +125,7 @@ namespace LeoCarte.Terminal.Decisions
                     periodKey = LocalTime.DayNumber(local) * DecisionSettings.MaxServiceWindows + window;
                 }
 
-                if (ledger.PeriodKey != periodKey && ledger.PeriodKey != PeriodLedger.UnknownPeriod)
+                if (ledger.PeriodKey != periodKey && ledger.PeriodKey != PeriodLedger.UnknownPeriod && !IsBeforeCurrentPeriod(periodKey))
                 {
                     EnterPeriod(periodKey);
                 }
@@ -456,6 +456,16 @@ namespace LeoCarte.Terminal.Decisions
                 }
 
                 periodKey = LocalTime.DayNumber(local) * DecisionSettings.MaxServiceWindows + windowIndex;
+                if (IsBeforeCurrentPeriod(periodKey))
+                {
+                    // The clock is earlier than the period already counted: stay in it (never forget its meals).
+                    periodKey = ledger.PeriodKey;
+                    windowIndex = periodKey % DecisionSettings.MaxServiceWindows;
+                    if (windowIndex >= windows.Length)
+                    {
+                        windowIndex = 0;
+                    }
+                }
             }
             else
             {
@@ -512,6 +522,10 @@ namespace LeoCarte.Terminal.Decisions
             if (d.ClockSynced)
             {
                 periodKey = LocalTime.DayNumber(LocalTime.FromUtc(d.TimeUtc, settings.LocalTime));
+                if (IsBeforeCurrentPeriod(periodKey))
+                {
+                    periodKey = ledger.PeriodKey;
+                }
             }
             else
             {

@@ -42,6 +42,10 @@ namespace LeoCarte.Terminal.Device
             application = new TerminalApplication(new DevicePlatform(), files, clockHardware, new LineWriter(Console.WriteLine), options);
             application.Boot();
 
+            // The system time (which mbedTLS checks certificates against) starts at the last trusted time, not at
+            // 1970 or a leftover RTC value (SyncedClock.PresetHardwareToTrustedTime, hardware/security.md).
+            application.Clock.PresetHardwareToTrustedTime();
+
             // The watchdog checks from a timer thread: if the loop below stops feeding it, it counts the stall and
             // finally reboots (the journal and counters recover at the next boot).
             watchdogTimer = new Timer(CheckWatchdog, null, WatchdogCheckMilliseconds, WatchdogCheckMilliseconds);

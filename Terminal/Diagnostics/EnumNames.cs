@@ -21,6 +21,7 @@ namespace LeoCarte.Terminal.Diagnostics
                 case FaultClass.ClockUnsynced: return "ClockUnsynced";
                 case FaultClass.ListStale: return "ListStale";
                 case FaultClass.JournalNearlyFull: return "JournalNearlyFull";
+                case FaultClass.ClockSuspect: return "ClockSuspect";
                 default: return "FaultClass " + ((int)value).ToString();
             }
         }

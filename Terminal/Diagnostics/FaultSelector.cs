@@ -6,7 +6,7 @@ namespace LeoCarte.Terminal.Diagnostics
     public static class FaultSelector
     {
         /// <summary>Highest fault class value (the size of an array that can hold every fault).</summary>
-        public const int MaxFaults = 12;
+        public const int MaxFaults = 13;
 
         /// <summary>True when <paramref name="report"/> shows <paramref name="fault"/>.</summary>
         public static bool Has(SelfTestReport report, FaultClass fault)
@@ -25,6 +25,7 @@ namespace LeoCarte.Terminal.Diagnostics
                 case FaultClass.ClockUnsynced: return !report.ClockSynced;
                 case FaultClass.ListStale: return report.ListIsStale;
                 case FaultClass.JournalNearlyFull: return report.JournalNearlyFull;
+                case FaultClass.ClockSuspect: return report.ClockSuspect;
                 default: return false;
             }
         }

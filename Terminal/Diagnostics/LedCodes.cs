@@ -24,6 +24,13 @@ namespace LeoCarte.Terminal.Diagnostics
         ClockUnsynced = 10,
         ListStale = 11,
         JournalNearlyFull = 12,
+
+        /// <summary>
+        /// The clock refused a step (SNTP or the gateway disagreed beyond the tolerance, or an offered time was
+        /// before the last trusted one): it keeps its own count and the counters stay; someone may be moving the
+        /// clock. Last in priority only so the existing codes keep their meaning.
+        /// </summary>
+        ClockSuspect = 13,
     }
 
     /// <summary>One fault class's LED code and what a technician should do about it.</summary>
@@ -201,6 +208,7 @@ namespace LeoCarte.Terminal.Diagnostics
             new LedCode(FaultClass.ClockUnsynced, false, 3, "clock not synced", "SNTP blocked or no network: check time.ntp_server / UDP 123"),
             new LedCode(FaultClass.ListStale, false, 4, "allowlist stale", "the list is older than limits.list_max_age_hours: check the sync path"),
             new LedCode(FaultClass.JournalNearlyFull, false, 5, "journal nearly full", "decisions are not being uploaded: check the gateway; do not power the terminal off"),
+            new LedCode(FaultClass.ClockSuspect, false, 6, "clock suspect", "a time source tried to move the clock (step refused): check time.ntp_server and the site network, tell the card office; a reboot takes the gateway's time"),
         };
 
         /// <summary>Number of entries, <see cref="FaultClass.None"/> included.</summary>

@@ -13,6 +13,19 @@ namespace LeoCarte.Terminal.Diagnostics
         public const string Header = "==== LeoCarte self-test ====";
         public const string Footer = "==== end of self-test ====";
 
+        /// <summary>"synced, 2026-11-26 14:20:05 UTC", "NOT SYNCED", plus ", SUSPECT: sntp step refused (+86400 s)".</summary>
+        private static string ClockText(SelfTestReport report)
+        {
+            string text = report.ClockSynced ? "synced, " + FormatUtc(report.UtcNow) : "NOT SYNCED";
+            if (report.ClockSuspect)
+            {
+                text += ", SUSPECT: " + (report.ClockSuspectReason == null ? "step refused" : report.ClockSuspectReason)
+                    + " (" + (report.ClockStepSeconds > 0 ? "+" : "") + report.ClockStepSeconds.ToString() + " s)";
+            }
+
+            return text;
+        }
+
         public static void Write(SelfTestReport report, LineWriter write)
         {
             write(Header);
@@ -24,7 +37,7 @@ namespace LeoCarte.Terminal.Diagnostics
             write(Row("storage", Check(report.Storage) + (report.StorageFreeBytes >= 0 ? ", " + (report.StorageFreeBytes / 1024).ToString() + " KB free" : "")));
             write(Row("wifi", WifiText(report)));
             write(Row("gateway", Check(report.Gateway)));
-            write(Row("clock", report.ClockSynced ? "synced, " + FormatUtc(report.UtcNow) : "NOT SYNCED"));
+            write(Row("clock", ClockText(report)));
             write(Row("list", ListText(report)));
             write(Row("journal", JournalText(report)));
             write(Row("recoveries", "storage " + report.StorageRecoveries.ToString() + ", reader " + report.ReaderRecoveries.ToString()

@@ -74,6 +74,15 @@ namespace LeoCarte.Terminal.Diagnostics
         public bool ClockSynced;
         public DateTime UtcNow;
 
+        /// <summary>The clock refused a step since boot (Sync/SyncedClock): it keeps its own count; someone may be moving it.</summary>
+        public bool ClockSuspect;
+
+        /// <summary>Why the clock is suspect ("sntp step refused", …), or null.</summary>
+        public string ClockSuspectReason;
+
+        /// <summary>The last refused step (offered time minus the clock's), in seconds.</summary>
+        public long ClockStepSeconds;
+
         // Allowlist
         public bool ListPresent;
         public long ListVersion = Unknown;

@@ -527,7 +527,7 @@ namespace LeoCarte.Terminal.Sync
                     return sent;
                 }
 
-                bool clockMoved = clock.OfferGatewayTime(Ascii.ParseNonNegative(response.Header(TimeHeader)));
+                bool clockMoved = clock.OfferGatewayTime(Ascii.ParseNonNegative(response.Header(TimeHeader)), options.GatewayTimeAuthenticated);
                 if (response.StatusCode != 401 || !clockMoved || attempt == 1)
                 {
                     return TransportResult.Ok;
@@ -598,6 +598,10 @@ namespace LeoCarte.Terminal.Sync
             p = JsonString(clock.StateText, buffer, p);
             p = Ascii.Write(",\"clockSkewSeconds\":", buffer, p);
             p = Ascii.WriteInt64(clock.LastSkewSeconds, buffer, p);
+            p = Ascii.Write(",\"clockSuspect\":", buffer, p);
+            p = clock.IsSuspect ? JsonString(clock.SuspectReason, buffer, p) : Ascii.Write("null", buffer, p);
+            p = Ascii.Write(",\"clockRefusedSteps\":", buffer, p);
+            p = Ascii.WriteInt64(clock.RefusedSteps, buffer, p);
             p = Ascii.Write(",\"uptimeSeconds\":", buffer, p);
             p = Ascii.WriteInt64((clock.MonotonicMilliseconds - bootMilliseconds) / 1000, buffer, p);
             p = Ascii.Write(",\"lastError\":", buffer, p);

@@ -25,6 +25,14 @@ namespace LeoCarte.Terminal.Sync
         /// <summary>Journal batches per cycle at most, so a long backlog does not delay the next list check by much.</summary>
         public int MaxBatchesPerCycle = 16;
 
+        /// <summary>
+        /// True when the transport authenticates the gateway (the device: HTTPS with the pinned CA, so the
+        /// X-LeoCarte-Time header cannot be forged or replayed by the network): its time then outranks SNTP after a
+        /// reboot (SyncedClock). False weighs the header like SNTP. A time carried inside a signed answer goes to
+        /// SyncedClock.OfferGatewayTime(seconds, true) whatever this says.
+        /// </summary>
+        public bool GatewayTimeAuthenticated = true;
+
         /// <summary>API prefix; the full path is Prefix + "/terminals/{id}/...".</summary>
         public string ApiPrefix = "/api/v1";
     }

@@ -1,4 +1,6 @@
 using System;
+using LeoCarte.Terminal.Journal;
+using LeoCarte.Terminal.Storage;
 using LeoCarte.Terminal.Time;
 
 namespace LeoCarte.Terminal.Sync
@@ -30,79 +32,274 @@ namespace LeoCarte.Terminal.Sync
     }
 
     /// <summary>
-    /// An <see cref="IClock"/> that knows whether it can be trusted. Two sources feed it: SNTP (the device
-    /// adapter calls <see cref="ReportSntpTime"/> after Sntp.UpdateNow; nanoFramework has no "time set" event,
-    /// so like nanoFramework's own network helper it accepts the time only once the year is 2021 or later),
-    /// and the gateway's time header on every response (<see cref="OfferGatewayTime"/>). SNTP wins when both
-    /// are present; the gateway time sets an unsynced clock and is otherwise only a sanity check: a
-    /// disagreement beyond <see cref="MaxSkewSeconds"/> is reported as <see cref="IsSkewed"/> in the
-    /// heartbeat and, when SNTP has not confirmed the time within <see cref="SntpTrustMilliseconds"/>, corrects it.
+    /// The terminal's wall clock, built so that it cannot be wound back (issue 13, item 3: flipping the date over
+    /// unauthenticated SNTP reset the meal and daily counters).
+    ///
+    /// Wall time = a trusted anchor + the monotonic tick elapsed since (Environment.TickCount64 on the device: it
+    /// does not move when anybody sets the system time), and what <see cref="UtcNow"/> returns never decreases.
+    /// Two sources offer time: SNTP (unauthenticated UDP; the device adapter calls <see cref="ReportSntpTime"/>
+    /// after the native service stepped the system time) and the gateway (<see cref="OfferGatewayTime(long, bool)"/>:
+    /// the time of an authenticated answer — today the X-LeoCarte-Time header of a response received over TLS
+    /// with the pinned CA; the signed "up to date" answer is the seam for a time carried inside a signature).
+    ///
+    /// Rules (tolerance = <see cref="MaxSkewSeconds"/> plus <see cref="DriftPartsPerMillion"/> of the time since
+    /// the last agreement):
+    /// - Once anchored, an offer within the tolerance is a correction and is applied (SNTP re-anchors: finer than
+    ///   the header's seconds); an offer beyond it is a step and is NOT applied: the clock keeps counting from
+    ///   its anchor, is marked <see cref="IsSuspect"/> (until reboot) and SNTP's step is undone on the system
+    ///   time. A step back is applied only when both sources independently agree on it (a clock that ran fast;
+    ///   the decision engine keeps the later period's counters); a step forward never while running (it would
+    ///   empty the counters): a reboot takes the gateway's authenticated time.
+    /// - The last trusted time is persisted (crash-safe two-slot file, <see cref="TrustedTimeFileName"/>) at most
+    ///   every <see cref="PersistIntervalMilliseconds"/>; after a reboot no offer earlier than it is accepted, and
+    ///   SNTP alone may carry the clock past it by at most <see cref="MaxUnconfirmedAdvanceSeconds"/> (a reboot
+    ///   takes seconds; a longer power cut needs the gateway's authenticated time to confirm the date).
+    /// - The very first boot (nothing persisted) takes the first plausible time (year ≥ 2021) from either source.
+    ///
+    /// Threads: the tap loop reads <see cref="UtcNow"/>; the sync thread offers times. One lock.
     /// </summary>
     public sealed class SyncedClock : IClock
     {
         /// <summary>First year a synced clock can show (same test as nanoFramework's NetworkHelper).</summary>
         public const int MinimumValidYear = 2021;
 
-        private readonly IClockHardware hardware;
-        private ClockSource source;
-        private long lastSetMonotonic = -1;
-        private long lastSntpMonotonic = -1;
-        private bool skewed;
-        private long lastSkewSeconds;
+        /// <summary>The file holding the last trusted time (UTC ticks, <see cref="DualSlotValue"/>).</summary>
+        public const string TrustedTimeFileName = "clock.trusted";
 
-        /// <summary>Disagreement with the gateway tolerated before the clock is called skewed (header has 1 s resolution plus network delay).</summary>
+        /// <summary>A system time this close to what the clock last wrote (carried to now) is no SNTP answer: 50 ms.</summary>
+        private const long SameTimeTicks = 50 * TimeSpan.TicksPerMillisecond;
+
+        private readonly object sync = new object();
+        private readonly IClockHardware hardware;
+        private DualSlotValue trustedStore;
+
+        private ClockSource source;
+        private bool anchored;
+        private long anchorTicks;
+        private long anchorMonotonic;
+        private long lastReturnedTicks;
+        private long lastAgreementMonotonic;
+        private bool confirmed;
+
+        // What this clock last wrote to the system time, so an unchanged system time is not taken for an SNTP answer.
+        private bool hardwareWritten;
+        private long hardwareWrittenTicks;
+        private long hardwareWrittenMonotonic;
+
+        private long floorTicks;
+        private long persistedTicks;
+        private long persistedMonotonic = long.MinValue;
+
+        // The last step refused from each source, kept to recognise a corroborated correction.
+        private bool refusedSntp;
+        private long refusedSntpTicks;
+        private long refusedSntpMonotonic;
+        private bool refusedGateway;
+        private long refusedGatewayTicks;
+        private long refusedGatewayMonotonic;
+
+        private bool suspect;
+        private string suspectReason;
+        private int refusedSteps;
+        private long lastSkewSeconds;
+        private long lastSetMonotonic = -1;
+        private bool sntpHeld;
+
+        /// <summary>Disagreement tolerated as drift (header has 1 s resolution plus network delay; SNTP a few ms).</summary>
         public int MaxSkewSeconds = 30;
 
-        /// <summary>How long an SNTP answer outranks the gateway's time (default 2 h: SNTP re-syncs hourly).</summary>
-        public long SntpTrustMilliseconds = 2L * 3600 * 1000;
+        /// <summary>Extra tolerance per elapsed time since the last agreement (ESP32 crystal ±40 ppm; 1000 is generous).</summary>
+        public int DriftPartsPerMillion = 1000;
+
+        /// <summary>How far SNTP alone may carry a rebooted clock past the persisted trusted time (seconds).</summary>
+        public int MaxUnconfirmedAdvanceSeconds = 20 * 60;
+
+        /// <summary>Persist the trusted time at most this often (flash wear: ≤ 144 writes a day).</summary>
+        public long PersistIntervalMilliseconds = 10L * 60 * 1000;
 
         public SyncedClock(IClockHardware hardware)
         {
             this.hardware = hardware;
         }
 
-        public DateTime UtcNow => hardware.UtcNow;
+        /// <summary>
+        /// The current time: anchor + monotonic time elapsed, never less than a time already returned (nor than
+        /// the persisted trusted time). Unanchored (not synced): the hardware's time, which nobody trusts.
+        /// </summary>
+        public DateTime UtcNow
+        {
+            get
+            {
+                lock (sync)
+                {
+                    if (!anchored)
+                    {
+                        return hardware.UtcNow;
+                    }
 
-        public bool IsSynced => source != ClockSource.None;
+                    long ticks = anchorTicks + (hardware.MonotonicMilliseconds - anchorMonotonic) * TimeSpan.TicksPerMillisecond;
+                    if (ticks < lastReturnedTicks)
+                    {
+                        ticks = lastReturnedTicks;
+                    }
+                    else
+                    {
+                        lastReturnedTicks = ticks;
+                    }
+
+                    return new DateTime(ticks, DateTimeKind.Utc);
+                }
+            }
+        }
+
+        public bool IsSynced
+        {
+            get { lock (sync) { return anchored; } }
+        }
 
         public long MonotonicMilliseconds => hardware.MonotonicMilliseconds;
 
-        public ClockSource Source => source;
+        public ClockSource Source
+        {
+            get { lock (sync) { return source; } }
+        }
 
-        /// <summary>True when the last gateway time disagreed with a synced clock by more than <see cref="MaxSkewSeconds"/>.</summary>
-        public bool IsSkewed => skewed;
+        /// <summary>True when a step was refused since boot: the clock disagreed with a source beyond the tolerance.</summary>
+        public bool IsSuspect
+        {
+            get { lock (sync) { return suspect; } }
+        }
 
-        /// <summary>Gateway time minus terminal time at the last comparison, in seconds.</summary>
-        public long LastSkewSeconds => lastSkewSeconds;
+        /// <summary>Kept for the heartbeat's older wording: the same as <see cref="IsSuspect"/>.</summary>
+        public bool IsSkewed => IsSuspect;
+
+        /// <summary>Why the clock is suspect ("sntp step refused", …), or null.</summary>
+        public string SuspectReason
+        {
+            get { lock (sync) { return suspectReason; } }
+        }
+
+        /// <summary>Steps refused since boot.</summary>
+        public int RefusedSteps
+        {
+            get { lock (sync) { return refusedSteps; } }
+        }
+
+        /// <summary>Offered time minus this clock's time at the last comparison, in seconds (the refused step, when suspect).</summary>
+        public long LastSkewSeconds
+        {
+            get { lock (sync) { return lastSkewSeconds; } }
+        }
 
         /// <summary>Monotonic time of the last time-setting event, or -1.</summary>
-        public long LastSetMonotonicMilliseconds => lastSetMonotonic;
-
-        /// <summary>
-        /// Called after SNTP ran (Sntp.UpdateNow or its hourly update). Returns true when the system time now
-        /// looks set (year ≥ 2021) and the clock is marked synced from SNTP.
-        /// </summary>
-        public bool ReportSntpTime()
+        public long LastSetMonotonicMilliseconds
         {
-            if (hardware.UtcNow.Year < MinimumValidYear)
-            {
-                return false;
-            }
+            get { lock (sync) { return lastSetMonotonic; } }
+        }
 
-            source = ClockSource.Sntp;
-            lastSntpMonotonic = hardware.MonotonicMilliseconds;
-            lastSetMonotonic = lastSntpMonotonic;
-            skewed = false;
-            return true;
+        /// <summary>True when the time is confirmed by the gateway (or is the first boot's): it may raise the persisted trusted time.</summary>
+        public bool IsConfirmed
+        {
+            get { lock (sync) { return confirmed; } }
+        }
+
+        /// <summary>The persisted last trusted time (UTC ticks), 0 when none.</summary>
+        public long TrustedFloorTicks
+        {
+            get { lock (sync) { return floorTicks; } }
         }
 
         /// <summary>
-        /// Offers the gateway's time (Unix seconds from the X-LeoCarte-Time header). Returns true when the clock
-        /// was set from it. Values before 2021 are ignored (a broken or hostile header cannot send the clock back
-        /// to 1970), and so are values past what DateTime holds (year 9999): such a header used to throw in the
-        /// conversion, failing every exchange and wedging the sync thread in its retry loop.
+        /// Boot: reads the last trusted time from <paramref name="store"/> (never earlier times from then on). A
+        /// damaged or missing file means a first boot. Returns false on a storage failure (then no floor).
         /// </summary>
+        public bool OpenTrustedTimeStore(IFileStore store, string fileName)
+        {
+            lock (sync)
+            {
+                trustedStore = new DualSlotValue(store, fileName);
+                try
+                {
+                    long loaded = trustedStore.Load(0);
+                    floorTicks = loaded > 0 ? loaded : 0;
+                    persistedTicks = floorTicks;
+                    if (floorTicks > lastReturnedTicks)
+                    {
+                        lastReturnedTicks = floorTicks;
+                    }
+
+                    return true;
+                }
+                catch (Exception)
+                {
+                    floorTicks = 0;
+                    return false;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Device boot, after <see cref="OpenTrustedTimeStore"/>: sets the system time to the last trusted time
+        /// (instead of 1970 or whatever the RTC kept through a reset), remembering it wrote it so it is not taken
+        /// for an SNTP answer. mbedTLS checks certificate dates against the system time (ESP32 firmware:
+        /// CONFIG_MBEDTLS_HAVE_TIME_DATE=y), so from 1970 every certificate would be "not yet valid" and the
+        /// gateway, whose time the clock needs, unreachable; from the last trusted time an expired certificate
+        /// is still refused. Returns false (nothing written) on a first boot (no trusted time yet).
+        /// </summary>
+        public bool PresetHardwareToTrustedTime()
+        {
+            lock (sync)
+            {
+                if (floorTicks <= 0 || anchored)
+                {
+                    return false;
+                }
+
+                WriteHardware(floorTicks, hardware.MonotonicMilliseconds);
+                return true;
+            }
+        }
+
+        /// <summary>
+        /// Called after SNTP ran (Sntp.UpdateNow or its hourly update). Returns true when the SNTP time was
+        /// applied (anchored or corrected the clock). A system time still at what this clock wrote, or before
+        /// 2021, is no SNTP answer.
+        /// </summary>
+        public bool ReportSntpTime()
+        {
+            lock (sync)
+            {
+                DateTime reported = hardware.UtcNow;
+                if (reported.Year < MinimumValidYear)
+                {
+                    return false;
+                }
+
+                long now = hardware.MonotonicMilliseconds;
+                long ticks = reported.Ticks;
+                if (hardwareWritten && Abs(ticks - (hardwareWrittenTicks + (now - hardwareWrittenMonotonic) * TimeSpan.TicksPerMillisecond)) < SameTimeTicks)
+                {
+                    return false;
+                }
+
+                return Offer(ticks, false, ClockSource.Sntp, now);
+            }
+        }
+
+        /// <summary>The gateway's time from an authenticated exchange (see <see cref="OfferGatewayTime(long, bool)"/>).</summary>
         public bool OfferGatewayTime(long gatewayUnixSeconds)
+        {
+            return OfferGatewayTime(gatewayUnixSeconds, true);
+        }
+
+        /// <summary>
+        /// Offers the gateway's time (Unix seconds). <paramref name="authenticated"/>: the value came from an
+        /// exchange that authenticates the gateway (TLS with the pinned CA, or a signed answer); an
+        /// unauthenticated one weighs like SNTP. Returns true when the clock was set from it. Values before 2021
+        /// or past what DateTime holds are ignored (such a header used to throw in the conversion and wedge the sync
+        /// thread in its retry loop).
+        /// </summary>
+        public bool OfferGatewayTime(long gatewayUnixSeconds, bool authenticated)
         {
             if (gatewayUnixSeconds <= 0 || gatewayUnixSeconds > UnixTime.MaxSeconds)
             {
@@ -115,63 +312,255 @@ namespace LeoCarte.Terminal.Sync
                 return false;
             }
 
-            long difference = gatewayUnixSeconds - UnixTime.ToSeconds(hardware.UtcNow);
-            lastSkewSeconds = difference;
-            long magnitude = difference < 0 ? -difference : difference;
-            long now = hardware.MonotonicMilliseconds;
-
-            if (source == ClockSource.None)
+            lock (sync)
             {
-                Set(gatewayTime, ClockSource.Gateway, now);
-                return true;
+                return Offer(gatewayTime.Ticks, authenticated, ClockSource.Gateway, hardware.MonotonicMilliseconds);
             }
-
-            if (magnitude <= MaxSkewSeconds)
-            {
-                skewed = false;
-                return false;
-            }
-
-            bool sntpFresh = source == ClockSource.Sntp && lastSntpMonotonic >= 0 && now - lastSntpMonotonic < SntpTrustMilliseconds;
-            if (sntpFresh)
-            {
-                // Fresh SNTP outranks the gateway: keep the time, report the disagreement.
-                skewed = true;
-                return false;
-            }
-
-            Set(gatewayTime, ClockSource.Gateway, now);
-            return true;
         }
 
-        private void Set(DateTime utc, ClockSource newSource, long now)
-        {
-            hardware.SetUtc(utc);
-            source = newSource;
-            lastSetMonotonic = now;
-            skewed = false;
-        }
-
-        /// <summary>Short text for the heartbeat: "unsynced", "sntp", "gateway", or "skewed".</summary>
+        /// <summary>Short text for the heartbeat and self-test: "unsynced", "sntp-unconfirmed", "sntp", "gateway" or "suspect".</summary>
         public string StateText
         {
             get
             {
-                if (skewed)
+                lock (sync)
                 {
-                    return "skewed";
-                }
+                    if (suspect)
+                    {
+                        return "suspect";
+                    }
 
-                switch (source)
-                {
-                    case ClockSource.Sntp:
-                        return "sntp";
-                    case ClockSource.Gateway:
-                        return "gateway";
-                    default:
-                        return "unsynced";
+                    if (!anchored)
+                    {
+                        return sntpHeld ? "sntp-unconfirmed" : "unsynced";
+                    }
+
+                    return source == ClockSource.Sntp ? "sntp" : "gateway";
                 }
             }
+        }
+
+        private bool Offer(long ticks, bool trusted, ClockSource from, long now)
+        {
+            if (!anchored)
+            {
+                return OfferUnanchored(ticks, trusted, from, now);
+            }
+
+            long expected = anchorTicks + (now - anchorMonotonic) * TimeSpan.TicksPerMillisecond;
+            long difference = ticks - expected;
+            lastSkewSeconds = difference / TimeSpan.TicksPerSecond;
+            if (Abs(difference) <= Tolerance(now))
+            {
+                lastAgreementMonotonic = now;
+                if (trusted)
+                {
+                    confirmed = true;
+                }
+
+                bool moved = false;
+                if (from == ClockSource.Sntp)
+                {
+                    // SNTP is finer than the header's whole seconds: re-anchor on it (a small step back is absorbed
+                    // by UtcNow never decreasing).
+                    Anchor(ticks, now, ClockSource.Sntp, false);
+                    moved = true;
+                }
+
+                PersistIfDue(now, false);
+                return moved;
+            }
+
+            // A step. A step back is applied only when the other source refused the same step independently (both
+            // agree: this clock ran fast); the decision engine keeps the counters of the later period it already
+            // counted in. A step forward is never applied while running (it would open a new period and empty the
+            // counters): the clock stays suspect, and a reboot takes the gateway's authenticated time.
+            if (difference < 0 && Corroborated(ticks, from, now))
+            {
+                Anchor(ticks, now, from, from == ClockSource.Gateway);
+                lastReturnedTicks = ticks;
+                confirmed = true;
+                refusedSntp = false;
+                refusedGateway = false;
+                suspect = false;
+                suspectReason = null;
+                PersistIfDue(now, true);
+                return true;
+            }
+
+            Refuse(ticks, from, now, from == ClockSource.Sntp ? "sntp step refused" : "gateway step refused");
+            if (from == ClockSource.Sntp)
+            {
+                // The native SNTP service already stepped the system time: put the trusted time back (mbedTLS and
+                // anything else reading DateTime.UtcNow).
+                WriteHardware(expected, now);
+            }
+
+            return false;
+        }
+
+        private bool OfferUnanchored(long ticks, bool trusted, ClockSource from, long now)
+        {
+            long tolerance = (long)MaxSkewSeconds * TimeSpan.TicksPerSecond;
+            if (floorTicks > 0 && ticks < floorTicks - tolerance)
+            {
+                // Earlier than a time this terminal already trusted: a wound-back RTC, a replay or a spoofed answer.
+                lastSkewSeconds = (ticks - floorTicks) / TimeSpan.TicksPerSecond;
+                if (Corroborated(ticks, from, now))
+                {
+                    // Both sources agree on a time before the persisted one (it was set from a clock running fast):
+                    // taken; the decision engine still never goes back to an earlier period.
+                    AnchorFirst(ticks, now, from, true);
+                    lastReturnedTicks = ticks;
+                    PersistIfDue(now, true);
+                    return true;
+                }
+
+                Refuse(ticks, from, now, "time before the last trusted time refused");
+                return false;
+            }
+
+            if (!trusted && floorTicks > 0 && ticks > floorTicks + (long)MaxUnconfirmedAdvanceSeconds * TimeSpan.TicksPerSecond)
+            {
+                // Unauthenticated and far past the last trusted time: held until the gateway's time confirms it.
+                sntpHeld = true;
+                refusedSntp = true;
+                refusedSntpTicks = ticks;
+                refusedSntpMonotonic = now;
+                lastSkewSeconds = (ticks - floorTicks) / TimeSpan.TicksPerSecond;
+                return false;
+            }
+
+            if (trusted && refusedSntp && Abs(ticks - Project(refusedSntpTicks, refusedSntpMonotonic, now)) <= tolerance)
+            {
+                // The gateway confirms the SNTP answer held at boot: keep SNTP's finer time.
+                AnchorFirst(Project(refusedSntpTicks, refusedSntpMonotonic, now), now, ClockSource.Sntp, true);
+                refusedSntp = false;
+                PersistIfDue(now, true);
+                return true;
+            }
+
+            if (trusted && refusedSntp)
+            {
+                // SNTP's held answer and the gateway disagree: the authenticated time wins, and it is reported.
+                suspect = true;
+                suspectReason = "sntp disagrees with the gateway";
+                refusedSteps++;
+                refusedSntp = false;
+            }
+
+            AnchorFirst(ticks, now, from, trusted || floorTicks == 0);
+            PersistIfDue(now, true);
+            return true;
+        }
+
+        private void AnchorFirst(long ticks, long now, ClockSource from, bool isConfirmed)
+        {
+            Anchor(ticks, now, from, from == ClockSource.Gateway);
+            sntpHeld = false;
+            confirmed = isConfirmed;
+        }
+
+        private void Anchor(long ticks, long now, ClockSource from, bool writeHardware)
+        {
+            anchored = true;
+            anchorTicks = ticks;
+            anchorMonotonic = now;
+            lastAgreementMonotonic = now;
+            source = from;
+            lastSetMonotonic = now;
+            if (writeHardware)
+            {
+                WriteHardware(ticks, now);
+            }
+        }
+
+        private void WriteHardware(long ticks, long now)
+        {
+            hardware.SetUtc(new DateTime(ticks, DateTimeKind.Utc));
+            hardwareWritten = true;
+            hardwareWrittenTicks = ticks;
+            hardwareWrittenMonotonic = now;
+        }
+
+        /// <summary>True when the other source's last refused step, carried to now, agrees with <paramref name="ticks"/>.</summary>
+        private bool Corroborated(long ticks, ClockSource from, long now)
+        {
+            long tolerance = (long)MaxSkewSeconds * TimeSpan.TicksPerSecond;
+            if (from == ClockSource.Sntp)
+            {
+                return refusedGateway && Abs(ticks - Project(refusedGatewayTicks, refusedGatewayMonotonic, now)) <= tolerance;
+            }
+
+            return refusedSntp && Abs(ticks - Project(refusedSntpTicks, refusedSntpMonotonic, now)) <= tolerance;
+        }
+
+        private void Refuse(long ticks, ClockSource from, long now, string reason)
+        {
+            if (from == ClockSource.Sntp)
+            {
+                refusedSntp = true;
+                refusedSntpTicks = ticks;
+                refusedSntpMonotonic = now;
+            }
+            else
+            {
+                refusedGateway = true;
+                refusedGatewayTicks = ticks;
+                refusedGatewayMonotonic = now;
+            }
+
+            suspect = true;
+            suspectReason = reason;
+            refusedSteps++;
+        }
+
+        /// <summary>Raises the persisted trusted time to now when the time is confirmed and the interval passed (or <paramref name="force"/>).</summary>
+        private void PersistIfDue(long now, bool force)
+        {
+            if (trustedStore == null || !anchored || !confirmed)
+            {
+                return;
+            }
+
+            if (!force && persistedMonotonic != long.MinValue && now - persistedMonotonic < PersistIntervalMilliseconds)
+            {
+                return;
+            }
+
+            long ticks = anchorTicks + (now - anchorMonotonic) * TimeSpan.TicksPerMillisecond;
+            if (ticks < persistedTicks && !force)
+            {
+                return;
+            }
+
+            try
+            {
+                trustedStore.Store(ticks);
+                persistedTicks = ticks;
+                persistedMonotonic = now;
+                floorTicks = ticks;
+            }
+            catch (Exception)
+            {
+                // Only the after-reboot floor lags; the next offer retries.
+            }
+        }
+
+        private long Tolerance(long now)
+        {
+            long elapsed = now - lastAgreementMonotonic;
+            return (long)MaxSkewSeconds * TimeSpan.TicksPerSecond + elapsed * TimeSpan.TicksPerMillisecond / 1000000 * DriftPartsPerMillion;
+        }
+
+        private static long Project(long ticks, long atMonotonic, long now)
+        {
+            return ticks + (now - atMonotonic) * TimeSpan.TicksPerMillisecond;
+        }
+
+        private static long Abs(long value)
+        {
+            return value < 0 ? -value : value;
         }
     }
 }

@@ -73,21 +73,19 @@ namespace LeoCarte.Tools.DesfireOpCount
 
             public void SetKey(byte[] key, int offset)
             {
-                for (int i = 0; i < 16; i++) block[i] = key[offset + i];
+                Array.Copy(key, offset, block, 0, 16);
             }
 
             public void Encrypt(byte[] input, int inputOffset, byte[] output, int outputOffset) => Copy(input, inputOffset, output, outputOffset);
 
             public void Decrypt(byte[] input, int inputOffset, byte[] output, int outputOffset) => Copy(input, inputOffset, output, outputOffset);
 
+            // The statements of Drivers/Device/NativeAesBlockCipher.cs around the native call.
             private void Copy(byte[] input, int inputOffset, byte[] output, int outputOffset)
             {
-                for (int i = 0; i < 16; i++) block[i] = input[inputOffset + i];
-                for (int i = 0; i < 16; i++)
-                {
-                    output[outputOffset + i] = (byte)(result[i] ^ block[i]);
-                    result[i] = 0;
-                }
+                Array.Copy(input, inputOffset, block, 0, 16);
+                Array.Copy(result, 0, output, outputOffset, 16);
+                Array.Clear(result, 0, 16);
             }
         }
 

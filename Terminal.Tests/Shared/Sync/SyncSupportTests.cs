@@ -64,7 +64,7 @@ namespace LeoCarte.Terminal.Tests.Sync
         }
 
         [TestMethod]
-        public void FreshSntpOutranksTheGatewayButReportsSkew()
+        public void AGatewayStepAgainstSntpIsRefusedAndReported()
         {
             DateTime now = new DateTime(2026, 11, 26, 8, 0, 0);
             TestClockHardware hardware = new TestClockHardware(now);
@@ -73,16 +73,18 @@ namespace LeoCarte.Terminal.Tests.Sync
             long nowSeconds = UnixTime.ToSeconds(now);
 
             Assert.IsFalse(clock.OfferGatewayTime(nowSeconds + 5));
-            Assert.IsFalse(clock.IsSkewed);
+            Assert.IsFalse(clock.IsSuspect);
             Assert.IsFalse(clock.OfferGatewayTime(nowSeconds + 600));
-            Assert.IsTrue(clock.IsSkewed);
-            Assert.AreEqual("skewed", clock.StateText);
+            Assert.IsTrue(clock.IsSuspect);
+            Assert.AreEqual("suspect", clock.StateText);
+            Assert.AreEqual(600L, clock.LastSkewSeconds);
             Assert.AreEqual(0, hardware.SetCount);
 
-            // Hours without SNTP: the gateway corrects the clock.
+            // Hours without SNTP do not make one source's step acceptable: the clock keeps its own count.
             hardware.AdvanceMilliseconds(3L * 3600 * 1000);
-            Assert.IsTrue(clock.OfferGatewayTime(UnixTime.ToSeconds(hardware.Utc) + 600));
-            ExpectEnum.Equal(ClockSource.Gateway, clock.Source);
+            Assert.IsFalse(clock.OfferGatewayTime(UnixTime.ToSeconds(hardware.Utc) + 600));
+            ExpectEnum.Equal(ClockSource.Sntp, clock.Source);
+            Assert.AreEqual(hardware.Utc.Ticks, clock.UtcNow.Ticks);
         }
 
         [TestMethod]

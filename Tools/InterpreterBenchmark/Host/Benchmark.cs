@@ -16,7 +16,7 @@ public sealed class OpCounter
 
     public OpCounter(NanoToolchain nano) => this.nano = nano;
 
-    public long Count(int op, int a, int b, int c)
+    public long Count(int op, int a, int b, int c = 0)
     {
         string key = $"{op}/{a}/{b}/{c}";
         if (counts.TryGetValue(key, out long known)) return known;
@@ -132,30 +132,9 @@ public static class Benchmark
         figures.Add(new IlFigure { Name = "snapshot apply, 100,000 cards (EXTRAPOLATED: 10,000-card run + 90,000 x per-card slope)", Instructions = apply100k,
             Note = $"{perCard.ToString("0", ci)} IL instructions per card between the 1,000 and 10,000-card runs" });
 
-        // Issue 13: verifying a signed list (chunk manifest + signed digest), with the device's native one-shot MAC
-        // (IL around the calls) and with the portable subset MAC; the 100,000-card figures extrapolated per card.
-        var verify = new Dictionary<string, long>();
-        foreach (int cards in new[] { 1_000, 10_000 })
-        {
-            long baseline = Count(NanoOp.ListVerify, cards, 0, 0);
-            verify["native" + cards] = Count(NanoOp.ListVerify, cards, 1, 0) - baseline;
-            verify["subset" + cards] = Count(NanoOp.ListVerify, cards, 2, 0) - baseline;
-        }
-
-        long deltaBaseline = Count(NanoOp.ListVerify, 10_000, 0, 1);
-        long deltaNative = Count(NanoOp.ListVerify, 10_000, 1, 1) - deltaBaseline;
-        long deltaSubset = Count(NanoOp.ListVerify, 10_000, 2, 1) - deltaBaseline;
-        ListVerification = new ListVerifyFigures(verify["native1000"], verify["native10000"], verify["subset1000"], verify["subset10000"], deltaNative, deltaSubset);
-        foreach (string mode in new[] { "native", "subset" })
-        {
-            long v1k = verify[mode + "1000"], v10k = verify[mode + "10000"];
-            string label = mode == "native" ? "native one-shot HMAC (IL around the calls)" : "portable subset HMAC-SHA256";
-            figures.Add(new IlFigure { Name = $"signed snapshot verify + apply, 10,000 cards, {label}", Instructions = v10k });
-            figures.Add(new IlFigure { Name = $"signed snapshot verify + apply, 100,000 cards, {label} (EXTRAPOLATED per card)", Instructions = v10k + (long)Math.Round((v10k - v1k) / 9000.0 * 90_000) });
-        }
-
-        figures.Add(new IlFigure { Name = "signed delta verify + apply, 100 changes on 10,000 cards, native one-shot HMAC", Instructions = deltaNative });
-        figures.Add(new IlFigure { Name = "signed delta verify + apply, 100 changes on 10,000 cards, portable subset HMAC-SHA256", Instructions = deltaSubset });
+        // Issue 13: verifying a signed list (chunk manifest + signed digest), native vs subset MAC.
+        ListVerification = MeasureListVerification(counter);
+        ListVerification.AddTo(figures);
 
         double usPerIl = model.IlInstructionNs / 1000.0;
         Console.WriteLine($"{"operation",-92} {"IL instr.",12} {"fake",7} {"device IL",11} {"IRQ spin",9} {"additive",11} {"ESP32 ms",9} {"before*",11}");
@@ -173,7 +152,44 @@ public static class Benchmark
         Console.WriteLine();
         Console.WriteLine(model.InterpreterAssumption());
         PrintTapModel(host, tap, tap7, model);
+        long decide = figures.First(f => f.Name.StartsWith("  of which the decision engine", StringComparison.Ordinal)).Instructions;
+        PrintDesfireTap(host, counter, tap, decide, model);
         return 0;
+    }
+
+    /// <summary>--lists: only the signed-list verification figures (issue 13).</summary>
+    public static int QuickLists(NanoToolchain nano, CostModel model)
+    {
+        var counter = new OpCounter(nano);
+        ListVerifyFigures figures = MeasureListVerification(counter);
+        var list = new List<IlFigure>();
+        figures.AddTo(list);
+        foreach (IlFigure f in list)
+        {
+            Console.WriteLine($"{f.Name,-110} {f.Instructions,14:N0} IL");
+        }
+
+        figures.Print(model.IlInstructionNs / 1000.0);
+        return 0;
+    }
+
+    /// <summary>
+    /// Verifying a signed list with the device's native one-shot MAC (the IL around the calls) and with the portable
+    /// subset MAC: snapshots of 1,000 and 10,000 cards (100,000 extrapolated per card), a 100-change delta.
+    /// </summary>
+    public static ListVerifyFigures MeasureListVerification(OpCounter counter)
+    {
+        var verify = new Dictionary<string, long>();
+        foreach (int cards in new[] { 1_000, 10_000 })
+        {
+            long baseline = counter.Count(NanoOp.ListVerify, cards, 0, 0);
+            verify["native" + cards] = counter.Count(NanoOp.ListVerify, cards, 1, 0) - baseline;
+            verify["subset" + cards] = counter.Count(NanoOp.ListVerify, cards, 2, 0) - baseline;
+        }
+
+        long deltaBaseline = counter.Count(NanoOp.ListVerify, 10_000, 0, 1);
+        return new ListVerifyFigures(verify["native1000"], verify["native10000"], verify["subset1000"], verify["subset10000"],
+            counter.Count(NanoOp.ListVerify, 10_000, 1, 1) - deltaBaseline, counter.Count(NanoOp.ListVerify, 10_000, 2, 1) - deltaBaseline);
     }
 
     /// <summary>The list verification figures of the last run (issue 13).</summary>
@@ -185,10 +201,22 @@ public static class Benchmark
         /// <summary>ASSUMPTION (to measure on hardware): one native one-shot HMAC-SHA256 call over a 4 KB chunk, 50 µs call overhead (cost model: managed→native) + 4 KB at ≥ 4 MB/s (ESP-IDF mbedTLS SHA-256).</summary>
         public const double NativeMacMicroseconds = 50 + 1000;
 
+        public void AddTo(List<IlFigure> figures)
+        {
+            figures.Add(new IlFigure { Name = "signed snapshot verify + apply, 10,000 cards, native one-shot HMAC (IL around the calls)", Instructions = Native10k });
+            figures.Add(new IlFigure { Name = "signed snapshot verify + apply, 100,000 cards, native HMAC (EXTRAPOLATED per card)", Instructions = Extrapolate(Native1k, Native10k) });
+            figures.Add(new IlFigure { Name = "signed snapshot verify + apply, 10,000 cards, portable subset HMAC-SHA256", Instructions = Subset10k });
+            figures.Add(new IlFigure { Name = "signed snapshot verify + apply, 100,000 cards, subset HMAC (EXTRAPOLATED per card)", Instructions = Extrapolate(Subset1k, Subset10k) });
+            figures.Add(new IlFigure { Name = "signed delta verify + apply, 100 changes on 10,000 cards, native one-shot HMAC", Instructions = DeltaNative });
+            figures.Add(new IlFigure { Name = "signed delta verify + apply, 100 changes on 10,000 cards, portable subset HMAC-SHA256", Instructions = DeltaSubset });
+        }
+
+        private static long Extrapolate(long v1k, long v10k) => v10k + (long)Math.Round((v10k - v1k) / 9000.0 * 90_000);
+
         public void Print(double usPerIl)
         {
-            long native100k = Native10k + (long)Math.Round((Native10k - Native1k) / 9000.0 * 90_000);
-            long subset100k = Subset10k + (long)Math.Round((Subset10k - Subset1k) / 9000.0 * 90_000);
+            long native100k = Extrapolate(Native1k, Native10k);
+            long subset100k = Extrapolate(Subset1k, Subset10k);
             const int Chunks100k = 202; // 823 KB body in 4 KB chunks, + the signed digest
             Console.WriteLine("signed list verification on the device (sync thread, never the tap path): IL x the cost model's time per instruction, + native MAC calls");
             Console.WriteLine($"  100,000-card snapshot, native MAC : {native100k:N0} IL (of which MAC {subset100k - native100k:N0} IL avoided) = {native100k * usPerIl / 1e6:0.0} s + {Chunks100k} native calls x {NativeMacMicroseconds / 1000:0.00} ms = {(native100k * usPerIl + (Chunks100k * NativeMacMicroseconds)) / 1e6:0.0} s");
@@ -197,6 +225,47 @@ public static class Benchmark
             Console.WriteLine($"  100-change delta, subset MAC      : {DeltaSubset:N0} IL = {DeltaSubset * usPerIl / 1e3:0} ms");
             Console.WriteLine($"  + one ECDSA P-256 verification per list (subset verifier of Terminal/Crypto: its own IL figure); native MAC assumption: {NativeMacMicroseconds:0} µs per 4 KB chunk");
         }
+    }
+
+    /// <summary>
+    /// The whole desfire-aes tap on nanoCLR, driver included (Poll → NewCard, AN10922 diversification, WUPA/SELECT/RATS/PPS,
+    /// SelectApplication, EV2First, ReadData with MAC, DESELECT), replayed from the simulator; with the subset AES, and
+    /// with the device's native AES (the subset AES's own IL replaced by the native adapter's IL for the same calls).
+    /// </summary>
+    public static void PrintDesfireTap(HostRuns host, OpCounter counter, IlFigure uidTap, long decisionEngine, CostModel model)
+    {
+        var from = host.DesfireStartMark;
+        var to = host.DesfireEndMark;
+        long fake = FakeCost(counter, to.Transfers - from.Transfers, to.Irq - from.Irq, to.Clock - from.Clock);
+        long total = counter.Count(NanoOp.DesfireTap, 1, 0) - counter.Count(NanoOp.DesfireTap, 0, 0);
+        var instantFrom = host.Desfire.InstantMark(host.DesfireStartEvent);
+        var instantTo = host.Desfire.InstantMark(host.DesfireEndEvent);
+        long instantFake = FakeCost(counter, to.Transfers - from.Transfers, instantTo.Irq - instantFrom.Irq, instantTo.Clock - instantFrom.Clock);
+        long instantTotal = counter.Count(NanoOp.DesfireTap, 1, 1) - counter.Count(NanoOp.DesfireTap, 0, 1);
+        long device = total - fake;
+        long spin = device - (instantTotal - instantFake);
+        var calls = host.DesfireAesCalls;
+        long subsetAes = counter.Count(NanoOp.AesOps, calls.Encrypts, calls.Decrypts, calls.Keys) - counter.Count(NanoOp.AesOps, 0, 0, 0);
+        long nativeAes = counter.Count(NanoOp.NativeAesOps, calls.Encrypts, calls.Decrypts, calls.Keys) - counter.Count(NanoOp.NativeAesOps, 0, 0, 0);
+        long additiveSubset = device - spin;
+        long additiveNative = additiveSubset - subsetAes + nativeAes;
+        long appPart = Math.Max(0, decisionEngine);
+        CostSnapshot cost = host.DesfireCost;
+        double usPerIl = model.IlInstructionNs / 1000.0;
+        Console.WriteLine();
+        Console.WriteLine("==== desfire-aes tap on nanoCLR, driver included (Tools/InterpreterBenchmark/Portable/DesfireScenario.cs) ====");
+        Console.WriteLine($"  replayed: {to.Transfers - from.Transfers} SPI transfers, {to.Irq - from.Irq} IRQ reads; AES-128 calls: {calls.Encrypts} encryptions, {calls.Decrypts} decryptions, {calls.Keys} key schedules");
+        Console.WriteLine($"  IL executed {total:N0}; replay fake {fake:N0}; device {device:N0}; IRQ spinning {spin:N0} (overlaps the modeled wait)");
+        Console.WriteLine($"  additive IL, subset AES (host/nanoCLR only)     {additiveSubset,10:N0}   (of which subset AES {subsetAes:N0})");
+        Console.WriteLine($"  additive IL, ESP32 native AES                   {additiveNative,10:N0}   (native adapter IL {nativeAes:N0} instead of the subset AES)");
+        double pollWait = LunchScript.PollMilliseconds / 2.0;
+        double chip = cost.ElapsedNs / 1e6;
+        double flash = 3.0;
+        double ilMs = (additiveNative + appPart) * usPerIl / 1000.0;
+        double totalMs = pollWait + chip + flash + ilMs;
+        Console.WriteLine($"  modeled tap-to-decision with native AES: poll wait {pollWait:0.0} ms + chip {chip:0.0} ms ({cost.Transfers} transfers, {cost.Bytes} bytes, RF air {cost.RfAirNs / 1e6:0.0} ms)"
+            + $" + flash {flash:0.0} ms (1 read, 2 writes) + interpretation {ilMs:0.0} ms ({additiveNative:N0} tap IL + {appPart:N0} decision-engine IL, x {usPerIl:0.###} µs)");
+        Console.WriteLine($"  = {totalMs:0.0} ms (target <= 60 ms: {(totalMs <= 60 ? "met" : "NOT met")}); {(60 - pollWait - chip - flash) * 1000 / (additiveNative + appPart):0.00} µs per IL instruction would meet it");
     }
 
     /// <summary>While optimising: the loop iterations only (approved tap, empty poll, resting poll), a few runs.</summary>
@@ -218,6 +287,16 @@ public static class Benchmark
         long append = (counter.Count(NanoOp.JournalAppend, 100, 0, 0) - counter.Count(NanoOp.JournalAppend, 0, 0, 0)) / 100;
         Console.WriteLine($"{"lookup (310 cards)",-24} {lookup,8:N0} IL; journal append {append:N0} IL");
 
+        return 0;
+    }
+
+    /// <summary>Only the desfire-aes tap (with the decision engine's figure it adds to), for quick runs while optimising.</summary>
+    public static int QuickDesfire(HostRuns host, NanoToolchain nano)
+    {
+        var counter = new OpCounter(nano);
+        int tap = FirstApprovedTap(host);
+        long decide = counter.Count(NanoOp.ScriptDecide, tap, LunchScript.Alice, 1) - counter.Count(NanoOp.ScriptDecide, tap, LunchScript.Alice, 0);
+        PrintDesfireTap(host, counter, null, decide, host.CostModel);
         return 0;
     }
 

@@ -24,6 +24,16 @@ public static class Program
                 return Benchmark.QuickTap(host, nano);
             }
 
+            if (args.Contains("--lists"))
+            {
+                return Benchmark.QuickLists(nano, host.CostModel);
+            }
+
+            if (args.Contains("--desfire"))
+            {
+                return Benchmark.QuickDesfire(host, nano);
+            }
+
             return appCheck ? AppCheck.Run(host, nano, args.Contains("--verbose")) : Benchmark.Run(host, nano);
         }
         finally

@@ -240,7 +240,71 @@ public sealed class HostRuns
         var runs = new HostRuns();
         runs.RecordLunch();
         runs.RecordClassic();
+        runs.RecordDesfire();
         return runs;
+    }
+
+    public RecordingBus Desfire { get; private set; }
+    public (int Transfers, int Irq, int Clock) DesfireStartMark { get; private set; }
+    public (int Transfers, int Irq, int Clock) DesfireEndMark { get; private set; }
+    public int DesfireStartEvent { get; private set; }
+    public int DesfireEndEvent { get; private set; }
+    public int DesfireTransfers { get; private set; }
+    public CostSnapshot DesfireCost { get; private set; }
+
+    /// <summary>AES-128 calls the desfire-aes tap makes (encryptions, decryptions, key schedules), counted on .NET.</summary>
+    public (int Encrypts, int Decrypts, int Keys) DesfireAesCalls { get; private set; }
+
+    private void RecordDesfire()
+    {
+        var sim = new Mfrc522Simulator(0x92, 2026);
+        Desfire = new RecordingBus(sim);
+        var reader = new LeoCarte.Drivers.Reader.CardReader(Desfire, Desfire, new Mfrc522Options(), new LeoCarte.Drivers.Reader.CardReaderOptions());
+        reader.Start();
+        var counters = new CountingCipher[4];
+        for (int i = 0; i < counters.Length; i++) counters[i] = new CountingCipher();
+        reader.UseBlockCiphers(counters[0], counters[1], counters[2]);
+        var diversification = new LeoCarte.Drivers.Desfire.KeyDiversification(counters[3]);
+        var card = VirtualCard.Desfire(DesfireScenario.Uid);
+        var app = card.AddApplication(DesfireScenario.SiteAid);
+        app.Keys[0] = new byte[16];
+        app.Keys[DesfireScenario.KeyNumber] = new byte[16];
+        if (!new LeoCarte.Drivers.Desfire.KeyDiversification(new LeoCarte.Drivers.Desfire.Aes128()).Diversify(DesfireScenario.MasterKey, 0, DesfireScenario.Uid, 7,
+                DesfireScenario.SiteAid, 0, DesfireScenario.SystemId, DesfireScenario.SystemId.Length, app.Keys[DesfireScenario.KeyNumber], 0))
+        {
+            throw new InvalidOperationException("diversification failed");
+        }
+
+        app.Files[DesfireScenario.FileNumber] = new DesfireCard.DataFile { Data = new byte[DesfireScenario.FileLength], CommMode = 1, ReadKey = DesfireScenario.KeyNumber };
+        sim.Field.Add(card);
+        DesfireStartMark = Desfire.Mark;
+        DesfireStartEvent = Desfire.EventCount;
+        int start = Desfire.TransferCount;
+        var before = sim.Costs.Snapshot();
+        var r = DesfireScenario.Tap(reader, diversification, new LeoCarte.Drivers.Reader.CardReadResult(), new LeoCarte.Drivers.Iso14443.AtsInfo(), new byte[16], new byte[DesfireScenario.FileLength]);
+        if (r != ReaderResult.Ok)
+        {
+            throw new InvalidOperationException($"desfire-aes tap on the simulator failed: {r}");
+        }
+
+        DesfireCost = sim.Costs.Snapshot().Minus(before);
+        DesfireEndMark = Desfire.Mark;
+        DesfireEndEvent = Desfire.EventCount;
+        DesfireTransfers = Desfire.TransferCount - start;
+        int enc = 0, dec = 0, keys = 0;
+        foreach (var c in counters) { enc += c.Encrypts; dec += c.Decrypts; keys += c.Keys; }
+        DesfireAesCalls = (enc, dec, keys);
+        Desfire.BuildInstantIrq();
+    }
+
+    /// <summary>AES-128 that counts its calls (the host recording only; the nano replay runs the plain subset AES).</summary>
+    private sealed class CountingCipher : LeoCarte.Drivers.Desfire.IBlockCipher
+    {
+        private readonly LeoCarte.Drivers.Desfire.Aes128 aes = new();
+        public int Encrypts, Decrypts, Keys;
+        public void SetKey(byte[] key, int offset) { Keys++; aes.SetKey(key, offset); }
+        public void Encrypt(byte[] input, int inputOffset, byte[] output, int outputOffset) { Encrypts++; aes.Encrypt(input, inputOffset, output, outputOffset); }
+        public void Decrypt(byte[] input, int inputOffset, byte[] output, int outputOffset) { Decrypts++; aes.Decrypt(input, inputOffset, output, outputOffset); }
     }
 
     private void RecordLunch()
@@ -299,6 +363,7 @@ public sealed class HostRuns
         sb.AppendLine("    {");
         Lunch.WriteMethod(sb, "Lunch");
         Classic.WriteMethod(sb, "Classic");
+        Desfire.WriteMethod(sb, "Desfire");
         sb.AppendLine("    }");
         sb.AppendLine("}");
         return sb.ToString();

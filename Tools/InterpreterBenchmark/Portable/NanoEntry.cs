@@ -1,4 +1,5 @@
 using System;
+using LeoCarte.Drivers.Desfire;
 using LeoCarte.Drivers.Iso14443;
 using LeoCarte.Drivers.Mfrc522;
 using LeoCarte.Drivers.Reader;
@@ -51,6 +52,15 @@ namespace LeoCarte.NanoApp
         /// <summary>The replay fake alone: a transfers, b IRQ reads, c clock reads (its own IL, subtracted from driver figures).</summary>
         public const int FakeBus = 8;
 
+        /// <summary>Reader start (baseline, a = 0); a = 1: also the desfire-aes tap (<see cref="DesfireScenario"/>), subset AES;
+        /// b = 1: the replay with the IRQ spins collapsed.</summary>
+        public const int DesfireTap = 11;
+
+        /// <summary>a AES-128 encryptions, b decryptions, c key schedules with the subset <c>Aes128</c>.</summary>
+        public const int AesOps = 12;
+
+        /// <summary>The same numbers of calls to <see cref="NativeAesStandIn"/> (the native adapter's IL around mbedTLS).</summary>
+        public const int NativeAesOps = 13;
         /// <summary>
         /// A signed list of a cards (c = 0: a snapshot; c = 1: a 100-change delta over an a-card list already applied),
         /// its MACs computed once in the setup (baseline, b = 0); b = 1: verified and applied with the MAC answered from
@@ -58,7 +68,7 @@ namespace LeoCarte.NanoApp
         /// b = 2: verified and applied with the portable subset HMAC-SHA256. The signature check is a stand-in
         /// returning true (the P-256 verification is measured by itself).
         /// </summary>
-        public const int ListVerify = 11;
+        public const int ListVerify = 14;
     }
 
     public static class NanoEntry
@@ -78,6 +88,9 @@ namespace LeoCarte.NanoApp
                 case NanoOp.FakeBus: FakeBus(a, b, c, true); break;
                 case NanoOp.FakeBusLoopsOnly: FakeBus(a, b, c, false); break;
                 case NanoOp.ScriptDecide: ScriptDecide(a, b, c); break;
+                case NanoOp.DesfireTap: DesfireTap(a, b != 0); break;
+                case NanoOp.AesOps: BlockOps(new Aes128(), a, b, c); break;
+                case NanoOp.NativeAesOps: BlockOps(new NativeAesStandIn(), a, b, c); break;
                 case NanoOp.ListVerify: ListVerify(a, b, c != 0); break;
             }
 
@@ -135,6 +148,43 @@ namespace LeoCarte.NanoApp
             {
                 reader.Poll(read);
                 reader.ReadClassicBlock(MifareKeyType.KeyA, key, ClassicScenario.Block, block, 0);
+            }
+        }
+
+        private static void DesfireTap(int run, bool instantIrq)
+        {
+            var bus = new ReplayBus(instantIrq ? ReplayTables.DesfireInstantIrq() : ReplayTables.Desfire(), false);
+            var reader = new CardReader(bus, bus, new Mfrc522Options(), new CardReaderOptions());
+            var diversification = new KeyDiversification(new Aes128());
+            var read = new CardReadResult();
+            var ats = new AtsInfo();
+            var key = new byte[16];
+            var holder = new byte[DesfireScenario.FileLength];
+            reader.Start();
+            if (run > 0)
+            {
+                ReaderResult result = DesfireScenario.Tap(reader, diversification, read, ats, key, holder);
+                Console.WriteLine("desfire tap: " + (result == ReaderResult.Ok ? "Ok" : "failed"));
+            }
+        }
+
+        private static void BlockOps(IBlockCipher cipher, int encrypts, int decrypts, int keys)
+        {
+            var key = new byte[16];
+            var block = new byte[16];
+            for (int i = 0; i < keys; i++)
+            {
+                cipher.SetKey(key, 0);
+            }
+
+            for (int i = 0; i < encrypts; i++)
+            {
+                cipher.Encrypt(block, 0, block, 0);
+            }
+
+            for (int i = 0; i < decrypts; i++)
+            {
+                cipher.Decrypt(block, 0, block, 0);
             }
         }
 

@@ -1,0 +1,88 @@
+using System;
+using LeoCarte.Drivers.Desfire;
+using LeoCarte.Drivers.Iso14443;
+using LeoCarte.Drivers.Mfrc522;
+using LeoCarte.Drivers.Reader;
+
+namespace LeoCarte.NanoApp
+{
+    /// <summary>
+    /// The desfire-aes tap the interpreter benchmark records on .NET and replays on nanoCLR, driver included: the Poll
+    /// that reports NewCard (7-byte UID), the card key diversified from the site master key (AN10922), the ISO 14443-4
+    /// session (WUPA, SELECT, RATS, PPS to 424 kbit/s), SelectApplication, AuthenticateEV2First, ReadData of the 16-byte
+    /// holder file with its MAC, S(DESELECT). The same code runs on both sides, so the replay follows the recording.
+    /// </summary>
+    public static class DesfireScenario
+    {
+        public static readonly byte[] Uid = { 0x04, 0x51, 0x2C, 0x7A, 0x9B, 0x3D, 0x80 };
+        public static readonly byte[] SiteAid = { 0x01, 0x43, 0x4C };
+        public static readonly byte[] MasterKey = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0xFF };
+        public static readonly byte[] SystemId = { 0x4C, 0x65, 0x6F, 0x43, 0x61, 0x72, 0x74, 0x65 }; // "LeoCarte"
+        public static readonly byte[] RandomA = { 0xB9, 0x8F, 0x4C, 0x50, 0xCF, 0x1C, 0x2E, 0x08, 0x4F, 0xD1, 0x50, 0xE3, 0x39, 0x92, 0xB0, 0x48 };
+        public const int KeyNumber = 1;
+        public const int FileNumber = 1;
+        public const int FileLength = 16;
+
+        /// <summary>The tap; Ok when the file was read with its MAC verified.</summary>
+        public static ReaderResult Tap(CardReader reader, KeyDiversification diversification, CardReadResult read, AtsInfo ats, byte[] key, byte[] holder)
+        {
+            if (reader.Poll(read) != CardEvent.NewCard)
+            {
+                return ReaderResult.Timeout;
+            }
+
+            if (!diversification.Diversify(MasterKey, 0, read.Uid, read.UidLength, SiteAid, 0, SystemId, SystemId.Length, key, 0))
+            {
+                return ReaderResult.InvalidArgument;
+            }
+
+            ReaderResult result = reader.OpenCardSession(ats);
+            if (result == ReaderResult.Ok)
+            {
+                result = reader.Desfire.SelectApplication(SiteAid, 0);
+            }
+
+            if (result == ReaderResult.Ok)
+            {
+                result = reader.Desfire.Authenticate(KeyNumber, key, 0, RandomA, 0);
+            }
+
+            if (result == ReaderResult.Ok)
+            {
+                result = reader.Desfire.ReadDataMac(FileNumber, 0, FileLength, holder, 0);
+            }
+
+            reader.CloseCardSession();
+            return result;
+        }
+    }
+
+    /// <summary>
+    /// What the device's NativeAesBlockCipher does in IL around the native call (copy the block in, copy the result out
+    /// and clear it): the AES itself runs natively on the ESP32 (mbedTLS), outside the interpreter.
+    /// </summary>
+    public sealed class NativeAesStandIn : IBlockCipher
+    {
+        private readonly byte[] key = new byte[16];
+        private readonly byte[] block = new byte[16];
+        private readonly byte[] result = new byte[16];
+
+        // The same statements as Drivers/Device/NativeAesBlockCipher.cs, the native Aes.Encrypt/Decrypt call (which
+        // returns a new 16-byte array) replaced by the reused result array.
+        public void SetKey(byte[] source, int offset)
+        {
+            Array.Copy(source, offset, key, 0, 16);
+        }
+
+        public void Encrypt(byte[] input, int inputOffset, byte[] output, int outputOffset) => Copy(input, inputOffset, output, outputOffset);
+
+        public void Decrypt(byte[] input, int inputOffset, byte[] output, int outputOffset) => Copy(input, inputOffset, output, outputOffset);
+
+        private void Copy(byte[] input, int inputOffset, byte[] output, int outputOffset)
+        {
+            Array.Copy(input, inputOffset, block, 0, 16);
+            Array.Copy(result, 0, output, outputOffset, 16);
+            Array.Clear(result, 0, 16);
+        }
+    }
+}
