@@ -4,6 +4,7 @@ using System.Linq;
 using System.Net;
 using LeoCarte.Gateway.Api;
 using LeoCarte.Gateway.Import;
+using LeoCarte.Gateway.Journal;
 using LeoCarte.Gateway.Lists;
 using LeoCarte.Gateway.Storage;
 using LeoCarte.Gateway.Web;
@@ -75,6 +76,8 @@ public static class GatewayApp
     {
         PemListSigner listSigner = CreateListSigner(options);
 
+        SecretPolicy.Validate(options); // weak, all-zero and sample secrets refused unless SampleMode (--sample)
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args ?? Array.Empty<string>(), ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(url);
         builder.WebHost.UseKestrelHttpsConfiguration(); // the slim builder leaves https:// URLs out unless asked
@@ -105,7 +108,15 @@ public static class GatewayApp
         builder.Services.AddSingleton<IListEncoder>(new AllowlistListEncoder(options.SiteId, new LeoCarte.Terminal.Allowlist.ListSigning(listSigner, store.DatabaseId()), options.DesfireKeyVersion, options.DesfirePreviousKeyVersion));
         builder.Services.AddSingleton<ListService>();
         builder.Services.AddSingleton<GroupCommitWriter>();
-        builder.Services.AddSingleton<TerminalAuthenticator>();
+        var trust = TrustStore.For(options);
+        trust.Initialize();
+        builder.Services.AddSingleton(trust);
+        builder.Services.AddSingleton<TerminalCredentials>();
+        builder.Services.AddSingleton(sp => new TerminalAuthenticator(options, sp.GetRequiredService<TerminalCredentials>()));
+        builder.Services.AddSingleton<JournalChecker>();
+        builder.Services.AddSingleton<RetentionService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
+        builder.Services.AddGatewayRateLimits(options.RateLimits);
         builder.Services.AddSingleton<ImportService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ImportService>());
         builder.Services.AddCardOffice();
@@ -119,6 +130,7 @@ public static class GatewayApp
         WebApplication app = builder.Build();
         app.UseHostFiltering();
         app.UseGatewayTime();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.Services.GetRequiredService<ListService>().MaxRemovalShare = options.MaxRemovalShare;
@@ -126,6 +138,7 @@ public static class GatewayApp
         // Terminal API: authenticated per request by the terminal's HMAC signature (Api/TerminalAuthenticator), not by the operators' sign-in.
         app.MapTerminalApi();
         app.MapCardOffice();
+        app.MapTrustPages();
         app.MapGet("/api/v1/status", (IGatewayStore s, ImportService imports) =>
         {
             ListVersionInfo current = s.CurrentVersion();

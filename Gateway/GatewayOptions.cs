@@ -7,7 +7,7 @@ namespace LeoCarte.Gateway;
 /// Gateway settings: from appsettings/command line ("Gateway" section) or built by tests. Secrets: the list
 /// signing key (ECDSA P-256, a PEM file) and one secret per terminal (hex).
 /// </summary>
-public sealed class GatewayOptions
+public sealed partial class GatewayOptions
 {
     /// <summary>"sqlite" (default) or "postgres".</summary>
     public string Database { get; set; } = "sqlite";
@@ -32,9 +32,11 @@ public sealed class GatewayOptions
 
     /// <summary>
     /// Demonstration mode (`--sample`): the public sample keys shipped in Gateway/sample are accepted. Without it
-    /// the gateway refuses to start with a sample list signing key.
+    /// the gateway refuses to start with a sample list signing key. The same switch as <see cref="SampleMode"/>
+    /// (set only by `--sample`; a configuration file cannot turn it on).
     /// </summary>
-    public bool Demo { get; set; }
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Demo { get => SampleMode; set => SampleMode = value; }
 
     /// <summary>
     /// The site's DESFire key version in force (1–255; 0 = the site announces none), written in every list header

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Hosting;
 //   dotnet run --project Gateway -- --config gateway.json [--urls http://0.0.0.0:5080]
 //   dotnet run --project Gateway -- check-export FILE_OR_URL [--config gateway.json]
 //   dotnet run --project Gateway -- hash-password               (reads the password on standard input)
+//   dotnet run --project Gateway -- new-secret                  (prints a new 32-byte secret, hex)
 // See Gateway/README.md.
 string url = "http://127.0.0.1:5080";
 GatewayOptions options = null;
@@ -25,6 +26,7 @@ for (int i = 0; i < args.Length; i++)
             break;
         case "--config" when i + 1 < args.Length:
             options = LoadOptions(CheckExport.ResolvePath(args[++i]));
+            options.SampleMode = false; // only --sample accepts the demo secrets, whatever a configuration file says
             break;
         case "--urls" when i + 1 < args.Length:
             url = args[++i];
@@ -35,6 +37,10 @@ for (int i = 0; i < args.Length; i++)
         case "hash-password":
             hashPassword = true;
             break;
+        case "new-secret":
+            // A terminal request secret (Terminals.<id>, keys.terminal_secret) or a site key: 32 bytes from the OS CSPRNG.
+            Console.WriteLine(LeoCarte.Gateway.Api.SecretPolicy.Generate());
+            return 0;
     }
 }
 
@@ -67,6 +73,14 @@ if (options == null)
     Console.Error.WriteLine("usage: LeoCarte.Gateway --sample | --config gateway.json [--urls http://127.0.0.1:5080]");
     Console.Error.WriteLine("       LeoCarte.Gateway check-export FILE_OR_URL [--config gateway.json]");
     Console.Error.WriteLine("       LeoCarte.Gateway hash-password   (password on standard input)");
+    Console.Error.WriteLine("       LeoCarte.Gateway new-secret      (a new 32-byte terminal secret or site key, hex)");
+    return 2;
+}
+
+if (LeoCarte.Gateway.Api.SecretPolicy.Problems(options) is { Count: > 0 } refused)
+{
+    Console.Error.WriteLine("refused secrets in the configuration (" + string.Join("; ", refused) + ").");
+    Console.Error.WriteLine("Generate each with `dotnet run --project Gateway -- new-secret` (or `openssl rand -hex 32`); the sample values work only with --sample.");
     return 2;
 }
 
@@ -125,6 +139,7 @@ static GatewayOptions SampleOptions()
 {
     string sample = Path.Combine(AppContext.BaseDirectory, "sample");
     var options = LoadOptions(Path.Combine(sample, "gateway.sample.json"));
+    options.SampleMode = true; // the public demo secrets are accepted here and nowhere else
     if (!Path.IsPathRooted(options.ImportSource) && !options.ImportSource.Contains("://", StringComparison.Ordinal))
     {
         options.ImportSource = Path.Combine(sample, options.ImportSource);

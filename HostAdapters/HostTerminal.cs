@@ -33,6 +33,12 @@ public sealed class HostTerminalOptions
 
     /// <summary>CA certificate the gateway's TLS certificate must chain to (https gateways); null for plain HTTP.</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2 PinnedCa { get; set; }
+
+    /// <summary>
+    /// HTTP handler shared by many simulated terminals (Tools/GatewayLoad: one connection pool and one latency
+    /// recorder for thousands of terminals); null = a client of its own. Not used with <see cref="PinnedCa"/>.
+    /// </summary>
+    public System.Net.Http.HttpMessageHandler Handler { get; set; }
 }
 
 /// <summary>
@@ -60,7 +66,7 @@ public sealed class HostTerminal : IDisposable
         Core = new TerminalCore(Configuration, applicationOptions, files, Clock, null);
         Core.OpenStorage();
         Transport = options.PinnedCa == null
-            ? new HttpClientTransport(options.GatewayUri, options.HttpTimeout)
+            ? new HttpClientTransport(options.GatewayUri, options.HttpTimeout, options.Handler)
             : new HttpClientTransport(options.GatewayUri, options.HttpTimeout, options.PinnedCa);
         Core.ComposeSync(Transport, null, ReaderHealth);
     }

@@ -166,7 +166,7 @@ public static class LunchService
                 && taps.Records.Skip(doubleTapStart).Take(2).Any(r => r.Csn == alice.Csn && r.Reason == ReasonCode.RepeatTap),
             SeveralCardsRefusedThenDecided = taps.Records.Skip(severalStart).Take(2).Select(r => r.Kind).SequenceEqual(new[] { Terminal.App.TapKind.RefusedSeveralCards, Terminal.App.TapKind.Decided })
                 && taps.Records[severalStart + 1].Approved,
-            RefusedNotDecided = app.Statistics.RefusedSeveralCards + app.Statistics.RefusedNotConfigured + app.Statistics.RefusedVendBusy + app.Statistics.RefusedNotGenuine,
+            RefusedNotDecided = app.Statistics.RefusedSeveralCards + app.Statistics.RefusedNotConfigured + app.Statistics.RefusedVendBusy,
             RestingCardDecidedOnce = taps.Records.Skip(restingStart).Count(r => r.Csn == bruno.Csn) == 1 && taps.RestingPolls > 1000,
             ReaderRecoveries = app.Reader.Chip.Recoveries,
             WatchdogStalls = app.Watchdog.Stalls,

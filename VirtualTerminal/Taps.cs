@@ -170,7 +170,6 @@ public sealed class TapDriver
             TapKind.RefusedNotConfigured => "REFUSED (not configured)",
             TapKind.RefusedVendBusy => "REFUSED (vend busy)",
             TapKind.RefusedSeveralCards => "REFUSED (several cards)",
-            TapKind.RefusedNotGenuine => "REFUSED (card not genuine)",
             TapKind.ReaderError => "READ ERROR",
             _ => r.Approved ? (r.Offline ? "APPROVED offline" : "APPROVED") : "DENIED " + r.Reason,
         };

@@ -135,6 +135,7 @@ public sealed class VirtualTerminalHost : IDisposable
         GatewayOptions = new GatewayOptions
         {
             Database = "sqlite",
+            SampleMode = true, // the public demo secrets of Gateway/sample
             ConnectionString = "Data Source=" + Path.Combine(Folder, "gateway.db"),
             SiteId = sample.SiteId,
             ListSigningKeyFile = Path.Combine(sampleFolder, sample.ListSigningKeyFile),
@@ -148,6 +149,11 @@ public sealed class VirtualTerminalHost : IDisposable
             // The terminal runs on modeled time (a lunch service in seconds), the gateway on the machine's clock:
             // accept any request timestamp so the signature check does not compare two different clocks.
             MaxClockSkewSeconds = 400 * 24 * 3600,
+
+            // A lunch service in seconds syncs many times a (real) minute: no request rate limit, and no time
+            // checks on the journal (modeled times are not the gateway's clock); the other checks stay.
+            RateLimits = new RateLimitOptions { PerTerminalPerMinute = 0, PerAddressPerMinute = 0 },
+            JournalChecks = new JournalCheckOptions { MaxFutureSeconds = 400 * 24 * 3600, MaxUploadDelayDays = 0 },
         };
         gateway = GatewayApp.Build(GatewayOptions, $"http://127.0.0.1:{Port}", logging => logging.ClearProviders());
         try

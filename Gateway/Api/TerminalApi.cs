@@ -2,14 +2,18 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
+using LeoCarte.Gateway.Journal;
 using LeoCarte.Gateway.Lists;
 using LeoCarte.Gateway.Storage;
 using LeoCarte.Terminal.Journal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace LeoCarte.Gateway.Api;
@@ -47,42 +51,68 @@ public static class TerminalApi
         routes.MapPost("/api/v1/terminals/{id}/heartbeat", PostHeartbeat);
     }
 
-    /// <summary>Reads the body (bounded) and checks the signature; returns the body, or null after writing a 401/413.</summary>
+    /// <summary>
+    /// Authenticates a terminal request in the order that keeps a hostile client cheap (issue 13 item 5): the
+    /// headers first (canonical forms, known and not revoked terminal, timestamp in the window) — a request
+    /// failing them is answered 401/403 without reading a byte of its body; then the declared length against
+    /// this endpoint's limit (413); then the body, bounded; then the signature over the raw request target as
+    /// sent and the body. Every refusal is logged with the reason, terminal id (when well-formed) and client
+    /// address, never a header value that could be a secret. Returns the body, or null after answering.
+    /// </summary>
     private static async Task<byte[]> Authenticate(HttpContext context, string id, TerminalAuthenticator auth, int maxBody)
     {
-        byte[] body = Array.Empty<byte>();
-        if (context.Request.ContentLength > maxBody)
+        HeaderCheck headers = auth.CheckHeaders(id, context.Request.Headers[TerminalHeader], context.Request.Headers[TimestampHeader],
+            context.Request.Headers[SignatureHeader], DateTime.UtcNow);
+        if (!headers.Passed)
         {
-            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            await Refuse(context, headers.Status, headers.Error);
             return null;
         }
 
+        IHttpMaxRequestBodySizeFeature limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (limit is { IsReadOnly: false })
+        {
+            limit.MaxRequestBodySize = maxBody;
+        }
+
+        if (context.Request.ContentLength > maxBody)
+        {
+            await Refuse(context, StatusCodes.Status413PayloadTooLarge, $"body larger than {maxBody} bytes");
+            return null;
+        }
+
+        byte[] body = Array.Empty<byte>();
         if (HttpMethods.IsPost(context.Request.Method))
         {
             using var buffer = new MemoryStream();
             byte[] chunk = new byte[8192];
             int read;
-            while ((read = await context.Request.Body.ReadAsync(chunk)) > 0)
+            try
             {
-                buffer.Write(chunk, 0, read);
-                if (buffer.Length > maxBody)
+                while ((read = await context.Request.Body.ReadAsync(chunk)) > 0)
                 {
-                    context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                    return null;
+                    buffer.Write(chunk, 0, read);
+                    if (buffer.Length > maxBody)
+                    {
+                        await Refuse(context, StatusCodes.Status413PayloadTooLarge, $"body larger than {maxBody} bytes");
+                        return null;
+                    }
                 }
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                await Refuse(context, StatusCodes.Status413PayloadTooLarge, $"body larger than {maxBody} bytes");
+                return null;
             }
 
             body = buffer.ToArray();
         }
 
-        string pathAndQuery = context.Request.Path.Value + context.Request.QueryString.Value;
-        string failure = auth.Check(id, context.Request.Method, pathAndQuery,
-            context.Request.Headers["X-LeoCarte-Terminal"], context.Request.Headers["X-LeoCarte-Timestamp"],
-            context.Request.Headers["X-LeoCarte-Signature"], body, DateTime.UtcNow);
-        if (failure != null)
+        // The request target exactly as the terminal sent it (API.md): no decoding or normalisation before the MAC.
+        string rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value + context.Request.QueryString.Value;
+        if (!auth.CheckSignature(headers, context.Request.Method, rawTarget, id, body))
         {
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            await context.Response.WriteAsJsonAsync(new { error = failure });
+            await Refuse(context, StatusCodes.Status401Unauthorized, "bad signature");
             return null;
         }
 
@@ -92,17 +122,66 @@ public static class TerminalApi
     public const string ListDatabaseHeader = "X-LeoCarte-List-Database";
     public const string ProofHeader = "X-LeoCarte-Proof";
 
-    private static async Task GetList(HttpContext context, string id, long? have, string db, string nonce, TerminalAuthenticator auth, ListService lists, GatewayOptions options)
+    public const string TerminalHeader = "X-LeoCarte-Terminal";
+    public const string TimestampHeader = "X-LeoCarte-Timestamp";
+    public const string SignatureHeader = "X-LeoCarte-Signature";
+
+    private static async Task Refuse(HttpContext context, int status, string error)
+    {
+        string terminal = context.Request.Headers[TerminalHeader];
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("LeoCarte.Gateway.Auth").LogWarning(
+            "terminal request refused {Status}: {Reason}; terminal {Terminal}; from {Address}; {Method} {Path}",
+            status, error, TerminalAuthenticator.IsCanonicalTerminalId(terminal) ? terminal : "(none or malformed)",
+            context.Connection.RemoteIpAddress?.ToString() ?? "?", context.Request.Method, LogSafe(context.Request.Path.Value));
+        context.Response.StatusCode = status;
+        await context.Response.WriteAsJsonAsync(new { error });
+    }
+
+    /// <summary>A request path for the log: printable ASCII only, at most 100 characters (no log forging with line breaks).</summary>
+    private static string LogSafe(string text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+
+        var chars = new char[Math.Min(text.Length, 100)];
+        for (int i = 0; i < chars.Length; i++)
+        {
+            chars[i] = text[i] is >= ' ' and <= '~' ? text[i] : '?';
+        }
+
+        return new string(chars) + (text.Length > 100 ? "…" : "");
+    }
+
+    private static async Task GetList(HttpContext context, string id, TerminalAuthenticator auth, ListService lists, GatewayOptions options)
     {
         if (await Authenticate(context, id, auth, 0) == null)
         {
             return;
         }
 
-        // db and nonce: 16 hex digits each (API.md). db absent: an older terminal; db present, even 0 (a list
-        // written before identities), and not ours: the terminal's versions mean nothing here.
-        long? terminalDb = db == null ? null : ParseHex64(db);
-        long requestNonce = ParseHex64(nonce);
+        // ?have= in canonical decimal only (what SyncEngine sends); no query = 0.
+        long? have = null;
+        Microsoft.Extensions.Primitives.StringValues haveText = context.Request.Query["have"];
+        if (haveText.Count > 1 || (haveText.Count == 1 && !(TerminalAuthenticator.IsCanonicalDecimal(haveText[0])
+            && long.TryParse(haveText[0], NumberStyles.None, CultureInfo.InvariantCulture, out long parsed) && (have = parsed) >= 0)))
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsJsonAsync(new { error = "have must be a version in plain decimal digits" });
+            return;
+        }
+
+        // db and nonce: 16 lowercase hex digits each (API.md), canonical like have. db absent: an older terminal;
+        // db present, even 0 (a list written before identities), and not ours: the terminal's versions mean nothing here.
+        if (!TryHex64(context.Request.Query["db"], out long? terminalDb) || !TryHex64(context.Request.Query["nonce"], out long? nonce))
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsJsonAsync(new { error = "db and nonce must be 16 lowercase hex digits" });
+            return;
+        }
+
+        long requestNonce = nonce ?? 0;
         ListAnswer answer = lists.GetList(have ?? 0, terminalDb);
         context.Response.Headers[ListDatabaseHeader] = lists.DatabaseId.ToString("x16", CultureInfo.InvariantCulture);
         context.Response.Headers[ListVersionHeader] = answer.Version.ToString(CultureInfo.InvariantCulture);
@@ -148,10 +227,35 @@ public static class TerminalApi
         await context.Response.Body.WriteAsync(bytes);
     }
 
-    private static long ParseHex64(string text) =>
-        text != null && text.Length == 16 && long.TryParse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out long value) ? value : 0;
+    /// <summary>An absent parameter (null) or exactly one value of 16 lowercase hex digits; anything else is refused rather than normalised.</summary>
+    private static bool TryHex64(Microsoft.Extensions.Primitives.StringValues values, out long? value)
+    {
+        value = null;
+        if (values.Count == 0)
+        {
+            return true;
+        }
 
-    private static async Task PostJournal(HttpContext context, string id, TerminalAuthenticator auth, GroupCommitWriter writer, GatewayOptions options, ILoggerFactory loggers)
+        string text = values[0];
+        if (values.Count > 1 || text == null || text.Length != 16)
+        {
+            return false;
+        }
+
+        foreach (char c in text)
+        {
+            if (!(char.IsAsciiDigit(c) || (c >= 'a' && c <= 'f')))
+            {
+                return false;
+            }
+        }
+
+        value = long.Parse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+        return true;
+    }
+
+    private static async Task PostJournal(HttpContext context, string id, TerminalAuthenticator auth, GroupCommitWriter writer, GatewayOptions options, ILoggerFactory loggers,
+        JournalChecker checker, TrustStore trust)
     {
         byte[] body = await Authenticate(context, id, auth, options.MaxJournalBatchBytes);
         if (body == null)
@@ -166,7 +270,9 @@ public static class TerminalApi
             return;
         }
 
+        DateTime receivedUtc = DateTime.UtcNow;
         var records = new List<StoredJournalRecord>();
+        var raws = new List<byte[]>();
         var decoded = new JournalRecord();
         long previous = 0;
         for (int offset = 0, index = 0; offset < body.Length; offset += JournalRecord.Size, index++)
@@ -187,6 +293,7 @@ public static class TerminalApi
 
             previous = decoded.Sequence;
             byte[] raw = body.AsSpan(offset, JournalRecord.Size).ToArray();
+            raws.Add(raw);
             records.Add(new StoredJournalRecord(id, decoded.JournalId, decoded.Sequence, raw, decoded.UnixMilliseconds,
                 Convert.ToHexStringLower(decoded.Uid, 0, decoded.UidLength), decoded.Approved, decoded.Reason, decoded.AmountCents, decoded.ListVersion));
         }
@@ -198,11 +305,22 @@ public static class TerminalApi
             return;
         }
 
-        // Answered only once the commit holding these records is done (group commit: durable before acknowledged).
+        // Checked before storing (the sequence rule needs the journal as it was), stored in any case: a record
+        // failing a check is kept and flagged, never dropped (Journal/JournalChecker). Answered only once the
+        // commit holding these records (group commit: durable before acknowledged) and their verdicts are done.
+        List<JournalVerdict> verdicts = checker.Check(id, raws, receivedUtc);
         JournalStoreResult stored = await writer.StoreJournalAsync(id, records);
+        trust.SaveVerdicts(verdicts, receivedUtc);
+        int flagged = verdicts.Count(v => v.Anomalies != null);
+        if (flagged > 0)
+        {
+            loggers.CreateLogger("Journal").LogWarning("terminal {Id}: {Flagged} of {Count} records flagged for review (not billed until an operator decides)", id, flagged, verdicts.Count);
+        }
+
         if (stored.Conflicts > 0)
         {
             loggers.CreateLogger("Journal").LogWarning("terminal {Id}: {Conflicts} records reuse a stored sequence with different content", id, stored.Conflicts);
+            trust.FlagConflicts(id); // the stored copy is not billed before an operator has looked
         }
 
         if (options.Faults.AbortJournalAfterStore > 0)
@@ -212,7 +330,7 @@ public static class TerminalApi
             return;
         }
 
-        await context.Response.WriteAsJsonAsync(new { ackedUpTo = previous, stored = stored.Inserted, duplicates = stored.Duplicates });
+        await context.Response.WriteAsJsonAsync(new { ackedUpTo = previous, stored = stored.Inserted, duplicates = stored.Duplicates, flagged });
     }
 
     private static async Task PostHeartbeat(HttpContext context, string id, TerminalAuthenticator auth, GroupCommitWriter writer, ListService lists)
@@ -228,6 +346,11 @@ public static class TerminalApi
         {
             using JsonDocument document = JsonDocument.Parse(body);
             JsonElement root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new JsonException("the heartbeat is a JSON object");
+            }
+
             row.Firmware = Text(root, "firmware");
             row.ListVersion = Number(root, "listVersion", 0);
             row.ListAgeSeconds = Number(root, "listAgeSeconds", -1);
@@ -240,7 +363,7 @@ public static class TerminalApi
         catch (JsonException)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.Response.WriteAsJsonAsync(new { error = "heartbeat is not JSON" });
+            await context.Response.WriteAsJsonAsync(new { error = "heartbeat is not a JSON object" });
             return;
         }
 

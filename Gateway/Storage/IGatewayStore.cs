@@ -53,6 +53,12 @@ public sealed class TerminalRow
     public long JournalRecords { get; set; }
     public long LastSequence { get; set; }
     public int JournalConflicts { get; set; }
+
+    /// <summary>Approvals by UID alone of cards without the site application (migration mode): cards still to personalise.</summary>
+    public long UidOnlyApprovals { get; set; }
+
+    /// <summary>Approvals of cards that proved their DESFire AES key (policy desfire-aes).</summary>
+    public long AuthenticatedApprovals { get; set; }
 }
 
 /// <summary>

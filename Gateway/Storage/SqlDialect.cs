@@ -35,6 +35,10 @@ public abstract class SqlDialect
         ("terminals", "journal_records", "BIGINT NOT NULL DEFAULT 0"),
         ("terminals", "last_sequence", "BIGINT NOT NULL DEFAULT 0"),
         ("terminals", "journal_conflicts", "BIGINT NOT NULL DEFAULT 0"),
+        // Site card policy (Terminal/Journal/FORMAT.md flags): approvals by UID alone in migration mode (cards still to
+        // personalise) and approvals of cards that proved their DESFire AES key. Records before these flags count 0.
+        ("terminals", "uid_only_approvals", "BIGINT NOT NULL DEFAULT 0"),
+        ("terminals", "authenticated_approvals", "BIGINT NOT NULL DEFAULT 0"),
     };
 
     /// <summary>

@@ -41,15 +41,17 @@ public sealed partial class SqlGatewayStore
         DbParameter ct = Add(conflict, "@t", ""), cj = Add(conflict, "@jid", 0), cs = Add(conflict, "@seq", 0L), cr = Add(conflict, "@record", Array.Empty<byte>());
         Add(conflict, "@now", now);
         using DbCommand counters = Command(connection, transaction,
-            "INSERT INTO terminals (terminal_id, journal_records, last_sequence, journal_conflicts) VALUES (@t, @n, @seq, @c) ON CONFLICT (terminal_id) DO UPDATE SET " +
+            "INSERT INTO terminals (terminal_id, journal_records, last_sequence, journal_conflicts, uid_only_approvals, authenticated_approvals) VALUES (@t, @n, @seq, @c, @uo, @au) ON CONFLICT (terminal_id) DO UPDATE SET " +
             $"journal_records = terminals.journal_records + excluded.journal_records, last_sequence = {dialect.Greatest}(terminals.last_sequence, excluded.last_sequence), " +
-            "journal_conflicts = terminals.journal_conflicts + excluded.journal_conflicts");
+            "journal_conflicts = terminals.journal_conflicts + excluded.journal_conflicts, uid_only_approvals = terminals.uid_only_approvals + excluded.uid_only_approvals, " +
+            "authenticated_approvals = terminals.authenticated_approvals + excluded.authenticated_approvals");
         DbParameter nt = Add(counters, "@t", ""), nn = Add(counters, "@n", 0L), ns = Add(counters, "@seq", 0L), nc = Add(counters, "@c", 0L);
+        DbParameter nu = Add(counters, "@uo", 0L), na = Add(counters, "@au", 0L);
 
         for (int u = 0; u < uploads.Count; u++)
         {
             JournalUpload upload = uploads[u];
-            int inserted = 0, duplicates = 0, conflicts = 0;
+            int inserted = 0, duplicates = 0, conflicts = 0, uidOnly = 0, authenticated = 0;
             long lastInserted = 0;
             p[0].Value = upload.TerminalId;
             et.Value = upload.TerminalId;
@@ -68,6 +70,13 @@ public sealed partial class SqlGatewayStore
                 {
                     inserted++;
                     lastInserted = Math.Max(lastInserted, r.Sequence);
+                    int flags = r.Raw.Length > 1 ? r.Raw[1] : 0;
+                    if ((flags & LeoCarte.Terminal.Journal.JournalRecord.FlagApproved) != 0)
+                    {
+                        uidOnly += (flags & LeoCarte.Terminal.Journal.JournalRecord.FlagUidOnly) != 0 ? 1 : 0;
+                        authenticated += (flags & LeoCarte.Terminal.Journal.JournalRecord.FlagAuthenticated) != 0 ? 1 : 0;
+                    }
+
                     continue;
                 }
 
@@ -97,6 +106,8 @@ public sealed partial class SqlGatewayStore
                 nn.Value = (long)inserted;
                 ns.Value = lastInserted;
                 nc.Value = (long)conflicts;
+                nu.Value = (long)uidOnly;
+                na.Value = (long)authenticated;
                 counters.ExecuteNonQuery();
             }
 

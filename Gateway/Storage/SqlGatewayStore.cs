@@ -311,6 +311,8 @@ public sealed partial class SqlGatewayStore : IGatewayStore
                 JournalRecords = r.GetInt64(10),
                 LastSequence = r.GetInt64(11),
                 JournalConflicts = (int)r.GetInt64(12),
+                UidOnlyApprovals = r.GetInt64(13),
+                AuthenticatedApprovals = r.GetInt64(14),
             });
         }
 
@@ -320,7 +322,7 @@ public sealed partial class SqlGatewayStore : IGatewayStore
     /// <summary>The only query behind the terminals page and the status JSON's terminals (tests check its plan never touches the journal).</summary>
     public const string TerminalsQuery =
         "SELECT terminal_id, heartbeat_ms, firmware, list_version, list_age_s, journal_depth, reader_health, clock_state, clock_skew_s, last_error, " +
-        "journal_records, last_sequence, journal_conflicts FROM terminals";
+        "journal_records, last_sequence, journal_conflicts, uid_only_approvals, authenticated_approvals FROM terminals";
 
     public Dictionary<string, int> FindHolderKeys(IEnumerable<string> eppns)
     {

@@ -86,7 +86,7 @@ public static partial class CardOfficePages
         });
 
         routes.MapGet("/", (HttpContext context, IGatewayStore store, IAntiforgery csrf) =>
-            Html(Dashboard(store, csrf.GetAndStoreTokens(context), Operator(context), DateTime.UtcNow, Notice(context.Request.Query["done"]), null)))
+            Html(Dashboard(store, csrf.GetAndStoreTokens(context), Operator(context), DateTime.UtcNow, Notice(context.Request.Query["done"]), null, context.RequestServices)))
             .RequireAuthorization();
 
         routes.MapPost("/cards", async (HttpContext context, IGatewayStore store, IAntiforgery csrf) =>
@@ -98,7 +98,7 @@ public static partial class CardOfficePages
 
             IFormCollection form = await context.Request.ReadFormAsync();
             string query = form["q"].ToString().Trim();
-            return Html(Dashboard(store, csrf.GetAndStoreTokens(context), Operator(context), DateTime.UtcNow, null, CardLookup(store, query)));
+            return Html(Dashboard(store, csrf.GetAndStoreTokens(context), Operator(context), DateTime.UtcNow, null, CardLookup(store, query), context.RequestServices));
         }).RequireAuthorization();
 
         routes.MapPost("/admin/import", async (HttpContext context, ImportService imports, IAntiforgery csrf) =>
@@ -171,7 +171,7 @@ public static partial class CardOfficePages
         "not-confirmed" => "The held import was not published (see Imports for why).",
         "rejected" => "Held import rejected: the list in force stays.",
         "not-rejected" => "That import was no longer waiting.",
-        _ => null,
+        _ => TrustPages.Notice(done),
     };
 
     private static string E(string text) => WebUtility.HtmlEncode(text ?? "");
@@ -207,7 +207,8 @@ public static partial class CardOfficePages
         return html.ToString();
     }
 
-    public static string Dashboard(IGatewayStore store, AntiforgeryTokenSet tokens, string operatorName, DateTime nowUtc, string notice, string lookup)
+    public static string Dashboard(IGatewayStore store, AntiforgeryTokenSet tokens, string operatorName, DateTime nowUtc, string notice, string lookup,
+        IServiceProvider services = null)
     {
         ListVersionInfo current = store.CurrentVersion();
         var html = new StringBuilder();
@@ -295,9 +296,12 @@ public static partial class CardOfficePages
 
         // Terminals.
         html.Append("<h2>Terminaux / terminals</h2><table id=\"terminals\"><tr><th>terminal</th><th>firmware</th><th>list version</th><th>list age</th><th>last sync</th>")
-            .Append("<th>journal backlog</th><th>records received</th><th>reader</th><th>clock</th><th>last error</th></tr>");
+            .Append("<th>journal backlog</th><th>records received</th><th>cartes non personnalisées / approved by UID only (migration)</th><th>reader</th><th>clock</th><th>last error</th></tr>");
+        long uidOnlyTotal = 0, authenticatedTotal = 0;
         foreach (TerminalRow t in store.Terminals())
         {
+            uidOnlyTotal += t.UidOnlyApprovals;
+            authenticatedTotal += t.AuthenticatedApprovals;
             bool behind = current != null && t.ListVersion < current.Version;
             TimeSpan? silence = t.LastHeartbeatUtc.HasValue ? nowUtc - t.LastHeartbeatUtc.Value : null;
             bool silent = !silence.HasValue || silence.Value > TimeSpan.FromMinutes(5);
@@ -308,11 +312,18 @@ public static partial class CardOfficePages
                 .Append(CultureInfo.InvariantCulture, $"<td class=\"{(silent ? "bad" : "ok")}\">{(silence.HasValue ? Age(silence.Value) + " ago" : "never")}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td class=\"{(t.JournalDepth > 0 ? "bad" : "ok")}\">{t.JournalDepth}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{t.JournalRecords}{(t.JournalConflicts > 0 ? $" <span class=\"bad\">({t.JournalConflicts} conflicts)</span>" : "")}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td class=\"uid-only {(t.UidOnlyApprovals > 0 ? "bad" : "ok")}\">{t.UidOnlyApprovals} (authenticated {t.AuthenticatedApprovals})</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{E(t.ReaderHealth)}</td>{ClockCell(t)}<td>{E(t.LastError)}</td>")
                 .Append("</tr>");
         }
 
-        html.Append("</table><p><small>API: <a href=\"/openapi.yaml\">openapi.yaml</a> · status JSON: <a href=\"/api/v1/status\">/api/v1/status</a></small></p></body></html>");
+        html.Append(CultureInfo.InvariantCulture, $"</table><p id=\"card-policy\">Approbations par UID seul (cartes à personnaliser) / approvals by UID only in migration mode: {uidOnlyTotal}; approbations authentifiées DESFire AES / authenticated approvals: {authenticatedTotal}.</p>");
+        if (services?.GetService<TrustStore>() is TrustStore trust && services.GetService<LeoCarte.Gateway.Api.TerminalCredentials>() is { } credentials)
+        {
+            html.Append(TrustPages.Sections(trust, credentials, tokens)); // journal checks, billing, terminal credentials, audit (issue 13)
+        }
+
+        html.Append("<p><small>API: <a href=\"/openapi.yaml\">openapi.yaml</a> · status JSON: <a href=\"/api/v1/status\">/api/v1/status</a></small></p></body></html>");
         return html.ToString();
     }
 

@@ -113,8 +113,5 @@ namespace LeoCarte.Terminal.App
         /// <summary>A tap refused before deciding: several cards answered at once (a wallet); present one card.</summary>
         RefusedSeveralCards = 7,
 
-        /// <summary>A tap refused before deciding: the card is not of the family its UID belongs to (a 7-byte UID that
-        /// does not answer as a DESFire: a magic Classic or Ultralight clone). See <see cref="CardFamilyCheck"/>.</summary>
-        RefusedNotGenuine = 8,
     }
 }

@@ -14,8 +14,6 @@ namespace LeoCarte.Terminal.App
 
         public const string SeveralCardsFrench = "Plusieurs cartes : présentez une seule carte";
         public const string SeveralCardsEnglish = "Several cards: present one card only";
-        public const string NotGenuineFrench = "Carte non reconnue : carte non authentique";
-        public const string NotGenuineEnglish = "Card not genuine";
 
         public const string ReaderErrorFrench = "Erreur de lecture, présentez à nouveau la carte";
         public const string ReaderErrorEnglish = "Read error, present the card again";

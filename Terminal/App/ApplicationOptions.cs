@@ -55,6 +55,15 @@ namespace LeoCarte.Terminal.App
         /// another implementation (.NET's ECDsa) to check it against.
         /// </summary>
         public LeoCarte.Terminal.Allowlist.IListSignatureVerifier ListSignatureVerifier;
+        /// Four AES-128 block ciphers for policy desfire-aes (the DESFire session's card key, encryption and MAC keys,
+        /// and the AN10922 key diversification); null = the portable subset AES (Drivers/Desfire/Aes128), as on the host
+        /// and on nanoCLR. The device passes Drivers/Device/NativeAesBlockCipher (mbedTLS): about 208,000 interpreted IL
+        /// instructions less per tap (Tools/DesfireOpCount).
+        /// </summary>
+        public LeoCarte.Drivers.Desfire.IBlockCipher[] CardCiphers;
+
+        /// <summary>The source of DESFire authentication challenges; null = <see cref="ChallengeGenerator"/> seeded at boot.</summary>
+        public IChallengeSource Challenges;
 
         /// <summary>Sync options (interval from the configuration); null = defaults.</summary>
         public LeoCarte.Terminal.Sync.SyncOptions Sync;

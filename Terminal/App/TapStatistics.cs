@@ -24,7 +24,15 @@ namespace LeoCarte.Terminal.App
 
         /// <summary>Taps refused because several cards answered at once (nothing decided, nothing charged).</summary>
         public int RefusedSeveralCards;
+
+        /// <summary>Decisions denied as "card not genuine" (reasons NotGenuine, AuthenticationFailed, HolderMismatch: journaled).</summary>
         public int RefusedNotGenuine;
+
+        /// <summary>Approvals of cards that proved their DESFire AES key (policy desfire-aes).</summary>
+        public int ApprovedAuthenticated;
+
+        /// <summary>Approvals by UID alone of cards without the site application (migration mode: journaled with their flag).</summary>
+        public int ApprovedUidOnly;
         public int VendRequests;
 
         /// <summary>Loop iterations that threw (caught so the loop survives; should stay 0).</summary>

@@ -87,9 +87,11 @@ namespace LeoCarte.Terminal.App
                         return RefuseSeveralCards(now);
                     }
 
-                    if (!CardFamilyCheck.Plausible(read.UidLength, read.Type))
+                    if (cardPolicy != null)
                     {
-                        return RefuseNotGenuine(now);
+                        // The site policy talks to this card (type check, DESFire authentication) when the decision
+                        // engine finds it listed with a state that would be approved.
+                        cardPolicy.BeginTap();
                     }
 
                     return Tap(now);
@@ -176,17 +178,6 @@ namespace LeoCarte.Terminal.App
             return RefuseBeforeDeciding(TapKind.RefusedSeveralCards, FeedbackPlayer.Denied, AppText.SeveralCardsFrench, AppText.SeveralCardsEnglish, now);
         }
 
-        /// <summary>
-        /// The UID's length and the card's answer disagree (a 7-byte UID that does not answer as a DESFire: a magic
-        /// Classic or an Ultralight carrying a student's UID; see CardFamilyCheck): nothing decided, nothing journaled.
-        /// </summary>
-        private TapKind RefuseNotGenuine(long now)
-        {
-            statistics.Taps++;
-            statistics.RefusedNotGenuine++;
-            return RefuseBeforeDeciding(TapKind.RefusedNotGenuine, FeedbackPlayer.Denied, AppText.NotGenuineFrench, AppText.NotGenuineEnglish, now);
-        }
-
         /// <summary>A tap refused before any decision: nothing journaled, nothing charged; the student sees why.</summary>
         private TapKind RefuseBeforeDeciding(TapKind kind, int[] pattern, string french, string english, long now)
         {
@@ -204,6 +195,8 @@ namespace LeoCarte.Terminal.App
             {
                 statistics.ByReason[reason]++;
             }
+
+            CountProof(d);
 
             if (!d.Journaled)
             {

@@ -154,6 +154,7 @@ namespace LeoCarte.Terminal.App
             StartOutputs();
             StartReader();
             StartStorage();
+            StartCardPolicy();
             ComposeSync();
 
             booted = true;

@@ -101,9 +101,13 @@ namespace LeoCarte.Terminal.Config
         public const int PulseCount = 19;
         public const int PulseGapMs = 20;
         public const int SiteId = 21;
+        public const int CardPolicy = 22;
+        public const int CardApplication = 23;
+        public const int CardSystemId = 24;
+        public const int CardKey = 25;
 
         /// <summary>pins.spi_bus .. pins.mdb_rx follow in <see cref="PinRules"/> order.</summary>
-        public const int FirstPin = 22;
+        public const int FirstPin = 26;
 
         /// <summary>After the 13 pins.</summary>
         public const int MaxListVersionJump = 35;
@@ -140,6 +144,10 @@ namespace LeoCarte.Terminal.Config
             ConfigField.Number(PulseCount, "vend.pulse_count", 1, 20, "pulses"),
             ConfigField.Number(PulseGapMs, "vend.pulse_gap_ms", 10, 5000, "milliseconds"),
             ConfigField.Number(SiteId, "keys.site_id", 1, 65535, "(the gateway's site number)"),
+            ConfigField.Text(CardPolicy, "card.policy"),
+            ConfigField.Text(CardApplication, "card.application"),
+            ConfigField.Text(CardSystemId, "card.system_id"),
+            ConfigField.Repeated(CardKey, "card.key"),
             ConfigField.Text(FirstPin + PinRules.Bus, "pins.spi_bus"),
             ConfigField.Text(FirstPin + PinRules.Sck, "pins.spi_sck"),
             ConfigField.Text(FirstPin + PinRules.Miso, "pins.spi_miso"),
@@ -160,7 +168,7 @@ namespace LeoCarte.Terminal.Config
         /// <summary>The sections, in the order the documentation lists them.</summary>
         public static readonly string[] Sections = new string[]
         {
-            "terminal", "time", "service", "wifi", "gateway", "keys", "limits", "vend", "pins",
+            "terminal", "time", "service", "wifi", "gateway", "keys", "card", "limits", "vend", "pins",
         };
 
         /// <summary>The field named "section.key", or null.</summary>

@@ -218,6 +218,7 @@ namespace LeoCarte.Terminal.Config
 
                 CheckCertificateChoice();
                 CheckKeyMaterial();
+                CheckCardPolicy();
                 PinRules.CheckDistinct(this.into.Pins, lineOf, this.errors);
                 PinRules.CheckVendOutput(this.into, lineOf, this.errors);
             }
@@ -428,6 +429,13 @@ namespace LeoCarte.Terminal.Config
                             this.into.TerminalSecret = key;
                         }
 
+                        break;
+
+                    case ConfigFields.CardPolicy:
+                    case ConfigFields.CardApplication:
+                    case ConfigFields.CardSystemId:
+                    case ConfigFields.CardKey:
+                        ApplyCard(field, line, value);
                         break;
 
                     default:

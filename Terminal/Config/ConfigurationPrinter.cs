@@ -57,6 +57,20 @@ namespace LeoCarte.Terminal.Config
             write("keys.terminal_secret = " + (config.TerminalSecret == null ? "(none)" : Mask(config.TerminalSecret.Length, "bytes")));
             write("keys.site_id = " + config.SiteId.ToString());
             write("terminal.demo = " + (config.Demo ? "yes" + (config.DemoReason == null ? "" : " (" + config.DemoReason + ")") : "no"));
+            CardPolicySettings card = config.Card;
+            write("card.policy = " + card.PolicyName());
+            write("card.application = " + (card.ApplicationId == null ? "(none)" : Hex(card.ApplicationId[2]) + Hex(card.ApplicationId[1]) + Hex(card.ApplicationId[0])));
+            write("card.system_id = " + (card.SystemId == null ? "(none)" : card.SystemId.Length.ToString() + " bytes"));
+            if (card.KeyCount == 0)
+            {
+                write("card.key = (none)");
+            }
+
+            for (int i = 0; i < card.KeyCount; i++)
+            {
+                write("card.key = version " + card.KeyVersions[i].ToString() + ", " + Mask(card.MasterKeys[i].Length, "bytes"));
+            }
+
             write("limits.card_daily_offline_cap_cents = " + config.CardDailyOfflineCapCents.ToString() + "   (" + Euros(config.CardDailyOfflineCapCents) + ")");
             write("limits.terminal_daily_offline_cap_cents = " + config.TerminalDailyOfflineCapCents.ToString() + "   (" + Euros(config.TerminalDailyOfflineCapCents) + ")");
             write("limits.list_max_age_hours = " + config.ListMaxAgeHours.ToString());
@@ -131,6 +145,11 @@ namespace LeoCarte.Terminal.Config
             }
 
             return count;
+        }
+
+        private static string Hex(byte value)
+        {
+            return new string(new char[] { "0123456789ABCDEF"[value >> 4], "0123456789ABCDEF"[value & 15] });
         }
     }
 }

@@ -95,6 +95,9 @@ namespace LeoCarte.Terminal.Config
         public int VendPulseCount;
         public int VendPulseGapMilliseconds;
 
+        // [card]
+        public readonly CardPolicySettings Card = new CardPolicySettings();
+
         // [pins]
         public PinAssignment Pins;
 
@@ -136,6 +139,7 @@ namespace LeoCarte.Terminal.Config
             VendPulseMilliseconds = 100;
             VendPulseCount = 1;
             VendPulseGapMilliseconds = 100;
+            Card.Reset();
             Pins = PinAssignment.Defaults();
         }
 

@@ -88,7 +88,9 @@ namespace LeoCarte.Terminal.Crypto
             naf1 = new sbyte[(scalars.Limbs * MontgomeryField.LimbBits) + 1];
             naf2 = new sbyte[naf1.Length];
 
-            int largest = 1 << (GeneratorWindow - 2);
+            // The batch-inversion scratch serves the largest table this verifier fills: G's (32 points) for the first
+            // verifier of a curve, the key's (8) for the others (about 2 KB less each on P-256).
+            int largest = curve.GeneratorTableX == null ? 1 << (GeneratorWindow - 2) : 1 << (KeyWindow - 2);
             tableZ = NewElements(largest);
             runningProducts = NewElements(largest);
             keyTableX = NewElements(1 << (KeyWindow - 2));

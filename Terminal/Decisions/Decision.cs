@@ -32,6 +32,9 @@ namespace LeoCarte.Terminal.Decisions
 
         public long ListVersion;
 
+        /// <summary>What the card proved (site policy, <see cref="ICardProof"/>); TypeMatches when nothing was asked.</summary>
+        public CardProofResult Proof;
+
         /// <summary>Charged amount in cents when approved (meal price or sale price), else 0.</summary>
         public int AmountCents;
 
@@ -68,7 +71,9 @@ namespace LeoCarte.Terminal.Decisions
             Card.State = CardState.Active;
             Card.HolderKey = 0;
             Card.Category = 0;
+            Card.Family = CardFamily.Unchecked;
             ListVersion = 0;
+            Proof = CardProofResult.TypeMatches;
             AmountCents = 0;
             RequestedCents = 0;
             ItemCode = 0;

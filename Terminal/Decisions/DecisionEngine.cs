@@ -69,6 +69,14 @@ namespace LeoCarte.Terminal.Decisions
         private int pendingPeriodKey;
         private long pendingSequence;
 
+        /// <summary>
+        /// The site policy's check of the card on the reader (card type, DESFire authentication), asked for a listed card
+        /// whose state would be approved; null: no check (decisions on a UID alone, as in tests of the engine).
+        /// </summary>
+        public ICardProof CardProof { get; set; }
+
+        private CardProofResult pendingProof;
+
         public DecisionEngine(IAllowlist allowlist, IClock clock, TransactionJournal journal, IFileStore store, DecisionSettings settings)
         {
             this.allowlist = allowlist;
@@ -346,6 +354,7 @@ namespace LeoCarte.Terminal.Decisions
             d.Card.State = pendingCard.State;
             d.Card.HolderKey = pendingCard.HolderKey;
             d.Card.Category = pendingCard.Category;
+            d.Proof = pendingProof;
             d.ListVersion = pendingListVersion;
             d.ItemCode = pendingItem;
             d.RequestedCents = pendingAmount;
@@ -419,6 +428,17 @@ namespace LeoCarte.Terminal.Decisions
                 if (stateReason != ReasonCode.Approved)
                 {
                     return Deny(stateReason);
+                }
+
+                ICardProof proof = CardProof;
+                if (proof != null)
+                {
+                    d.Proof = proof.Prove(uid, offset, length, d.Card);
+                    ReasonCode proofReason = CardProofReasons.Of(d.Proof);
+                    if (proofReason != ReasonCode.Approved)
+                    {
+                        return Deny(proofReason);
+                    }
                 }
 
                 if (phase == PhaseSale && IsRepeatTap(d, monotonic))
@@ -722,6 +742,7 @@ namespace LeoCarte.Terminal.Decisions
             pendingCard.State = d.Card.State;
             pendingCard.HolderKey = d.Card.HolderKey;
             pendingCard.Category = d.Card.Category;
+            pendingProof = d.Proof;
             pendingListVersion = d.ListVersion;
             pendingAmount = priceCents;
             pendingItem = d.ItemCode;
@@ -790,6 +811,8 @@ namespace LeoCarte.Terminal.Decisions
             r.Category = d.CardListed ? d.Card.Category : (byte)0;
             r.HolderKey = d.CardListed ? d.Card.HolderKey : 0;
             r.ListVersion = d.ListVersion;
+            r.Authenticated = d.Proof == CardProofResult.Authenticated;
+            r.UidOnly = d.Proof == CardProofResult.UidOnly;
             r.AmountCents = d.Approved ? d.AmountCents : d.RequestedCents;
             r.ItemCode = d.ItemCode;
             r.PeriodKey = d.PeriodKey;

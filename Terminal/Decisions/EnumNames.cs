@@ -31,6 +31,11 @@ namespace LeoCarte.Terminal.Decisions
                 case ReasonCode.VendPending: return "VendPending";
                 case ReasonCode.VendFailed: return "VendFailed";
                 case ReasonCode.VendCancelled: return "VendCancelled";
+                case ReasonCode.OutOfOrder: return "OutOfOrder";
+                case ReasonCode.NotGenuine: return "NotGenuine";
+                case ReasonCode.AuthenticationFailed: return "AuthenticationFailed";
+                case ReasonCode.HolderMismatch: return "HolderMismatch";
+                case ReasonCode.NotPersonalised: return "NotPersonalised";
                 default: return "ReasonCode " + ((int)value).ToString();
             }
         }

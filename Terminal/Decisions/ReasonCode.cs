@@ -81,5 +81,28 @@ namespace LeoCarte.Terminal.Decisions
         /// BlockedOther entry whose category is <see cref="LeoCarte.Terminal.Cards.BlockReason.OutOfOrder"/>.
         /// </summary>
         OutOfOrder = 23,
+
+        /// <summary>
+        /// Card not genuine: it does not answer as the card family its list entry records (ATQA/SAK, or the ATS): a
+        /// "magic" Classic or an Ultralight carrying a LéoCarte's 7-byte UID. Every site policy.
+        /// </summary>
+        NotGenuine = 24,
+
+        /// <summary>
+        /// Card not genuine (policy desfire-aes): the site application is there but the card did not prove the key
+        /// diversified from its UID (AuthenticateEV2First refused or its proof wrong, a MAC that does not verify, an
+        /// answer out of protocol): a DESFire or an emulator carrying a copied UID.
+        /// </summary>
+        AuthenticationFailed = 25,
+
+        /// <summary>Card not genuine (policy desfire-aes): the authenticated holder file names another holder or site than the list.</summary>
+        HolderMismatch = 26,
+
+        /// <summary>
+        /// Policy desfire-aes without migration: a card of the right family without the site application (never
+        /// personalised). In migration mode such a card is approved by its UID instead, journaled with
+        /// <c>JournalRecord.FlagUidOnly</c>.
+        /// </summary>
+        NotPersonalised = 27,
     }
 }

@@ -33,6 +33,10 @@ namespace LeoCarte.Terminal.Decisions
             "Produit non distribué : non débité",
             "Vente annulée : non débitée",
             "Carte hors service : adressez-vous au service carte",
+            "Carte non reconnue : carte non authentique",
+            "Carte non reconnue : carte non authentique",
+            "Carte non reconnue : carte non authentique",
+            "Carte à mettre à jour au service carte",
         };
 
         private static readonly string[] English = new string[]
@@ -61,6 +65,10 @@ namespace LeoCarte.Terminal.Decisions
             "Not dispensed: not charged",
             "Sale cancelled: not charged",
             "Card out of order: contact the card office",
+            "Card not genuine",
+            "Card not genuine",
+            "Card not genuine",
+            "Card must be updated at the card office",
         };
 
         /// <summary>Vending session opened (MDB): the student chooses on the machine.</summary>

@@ -26,6 +26,14 @@ namespace LeoCarte.Terminal.Journal
         public const int FlagClockSynced = 0x02;
         public const int FlagCardListed = 0x04;
 
+        /// <summary>Site policy desfire-aes: the card proved its diversified AES key and its holder file matched the list.</summary>
+        public const int FlagAuthenticated = 0x08;
+
+        /// <summary>Migration mode: a card without the site application yet, decided on its UID alone (the card office counts them).</summary>
+        public const int FlagUidOnly = 0x10;
+
+        private const int KnownFlags = FlagApproved | FlagClockSynced | FlagCardListed | FlagAuthenticated | FlagUidOnly;
+
         // Field offsets (FORMAT.md).
         private const int OffsetVersion = 0;
         private const int OffsetFlags = 1;
@@ -57,6 +65,12 @@ namespace LeoCarte.Terminal.Journal
 
         /// <summary>True when the card was found in the allowlist (then <see cref="HolderKey"/> and <see cref="Category"/> are meaningful).</summary>
         public bool CardListed;
+
+        /// <summary>See <see cref="FlagAuthenticated"/>.</summary>
+        public bool Authenticated;
+
+        /// <summary>See <see cref="FlagUidOnly"/>.</summary>
+        public bool UidOnly;
 
         /// <summary>Decision reason code (LeoCarte.Terminal.Decisions.ReasonCode; 0 = approved).</summary>
         public byte Reason;
@@ -127,6 +141,8 @@ namespace LeoCarte.Terminal.Journal
             ClockSynced = false;
             Approved = false;
             CardListed = false;
+            Authenticated = false;
+            UidOnly = false;
             Reason = 0;
             Mode = 0;
             UidLength = 0;
@@ -144,7 +160,8 @@ namespace LeoCarte.Terminal.Journal
         public void Encode(byte[] buffer, int offset)
         {
             buffer[offset + OffsetVersion] = FormatVersion;
-            int flags = (Approved ? FlagApproved : 0) | (ClockSynced ? FlagClockSynced : 0) | (CardListed ? FlagCardListed : 0);
+            int flags = (Approved ? FlagApproved : 0) | (ClockSynced ? FlagClockSynced : 0) | (CardListed ? FlagCardListed : 0)
+                | (Authenticated ? FlagAuthenticated : 0) | (UidOnly ? FlagUidOnly : 0);
             buffer[offset + OffsetFlags] = (byte)flags;
             buffer[offset + OffsetReason] = Reason;
             buffer[offset + OffsetMode] = Mode;
@@ -183,7 +200,7 @@ namespace LeoCarte.Terminal.Journal
                 return false;
             }
 
-            if ((buffer[offset + OffsetFlags] & ~(FlagApproved | FlagClockSynced | FlagCardListed)) != 0)
+            if ((buffer[offset + OffsetFlags] & ~KnownFlags) != 0)
             {
                 return false;
             }
@@ -215,6 +232,8 @@ namespace LeoCarte.Terminal.Journal
             Approved = (flags & FlagApproved) != 0;
             ClockSynced = (flags & FlagClockSynced) != 0;
             CardListed = (flags & FlagCardListed) != 0;
+            Authenticated = (flags & FlagAuthenticated) != 0;
+            UidOnly = (flags & FlagUidOnly) != 0;
             Reason = buffer[offset + OffsetReason];
             Mode = buffer[offset + OffsetMode];
             Sequence = LittleEndian.ReadInt64(buffer, offset + OffsetSequence);

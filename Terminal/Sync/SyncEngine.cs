@@ -504,6 +504,9 @@ namespace LeoCarte.Terminal.Sync
         /// Signs and sends one request. A 401 whose time header moved our clock (an unsynced terminal at boot
         /// signs with a 1970 timestamp) is retried once at once with the corrected time.
         /// </summary>
+        /// <summary>A stamp this far from the gateway's time is worth one immediate retry after a 401 (API.md's window is wider).</summary>
+        private const long StampRetrySeconds = 30;
+
         private TransportResult Exchange(string method, string path, byte[] body, int bodyLength, string contentType, out IHttpResponse response)
         {
             response = null;
@@ -515,7 +518,8 @@ namespace LeoCarte.Terminal.Sync
                     request.SetBody(body, 0, bodyLength, contentType);
                 }
 
-                if (!signer.Sign(request, UnixTime.ToSeconds(clock.UtcNow)))
+                long stamp = clock.RequestUnixSeconds;
+                if (!signer.Sign(request, stamp))
                 {
                     return TransportResult.Failed;
                 }
@@ -527,8 +531,13 @@ namespace LeoCarte.Terminal.Sync
                     return sent;
                 }
 
-                bool clockMoved = clock.OfferGatewayTime(Ascii.ParseNonNegative(response.Header(TimeHeader)), options.GatewayTimeAuthenticated);
-                if (response.StatusCode != 401 || !clockMoved || attempt == 1)
+                clock.OfferGatewayTime(Ascii.ParseNonNegative(response.Header(TimeHeader)), options.GatewayTimeAuthenticated);
+
+                // Retry a 401 once when the gateway's clock, now seen, is far from the stamp we signed with (a
+                // terminal at boot signs with 1970; a terminal whose own clock runs away keeps the gateway's).
+                long stampError = clock.RequestUnixSeconds - stamp;
+                bool stampWasOff = stampError > StampRetrySeconds || stampError < -StampRetrySeconds;
+                if (response.StatusCode != 401 || !stampWasOff || attempt == 1)
                 {
                     return TransportResult.Ok;
                 }

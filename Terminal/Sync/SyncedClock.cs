@@ -104,6 +104,12 @@ namespace LeoCarte.Terminal.Sync
         private long lastSkewSeconds;
         private long lastSetMonotonic = -1;
         private bool sntpHeld;
+        private bool gatewaySeen;
+        private long gatewaySeenSeconds;
+        private long gatewaySeenMonotonic;
+        private bool hasGatewayReference;
+        private long gatewayReferenceTicks;
+        private long gatewayReferenceMonotonic;
 
         /// <summary>Disagreement tolerated as drift (header has 1 s resolution plus network delay; SNTP a few ms).</summary>
         public int MaxSkewSeconds = 30;
@@ -149,6 +155,30 @@ namespace LeoCarte.Terminal.Sync
 
                     return new DateTime(ticks, DateTimeKind.Utc);
                 }
+            }
+        }
+
+        /// <summary>
+        /// The timestamp to sign a gateway request with: the gateway's own time as last seen in a response header,
+        /// plus the uptime elapsed since; before any response, <see cref="UtcNow"/>. The timestamp only serves the
+        /// gateway's replay window (API.md), so it follows the gateway's clock even when that clock was refused for
+        /// decisions: a terminal whose clock is suspect keeps syncing (and reporting it) instead of being locked
+        /// out by 401s once the two clocks are further apart than the window. A forged header can only make the
+        /// gateway refuse requests, which whoever forges it can do anyway.
+        /// </summary>
+        public long RequestUnixSeconds
+        {
+            get
+            {
+                lock (sync)
+                {
+                    if (gatewaySeen)
+                    {
+                        return gatewaySeenSeconds + (hardware.MonotonicMilliseconds - gatewaySeenMonotonic) / 1000;
+                    }
+                }
+
+                return UnixTime.ToSeconds(UtcNow);
             }
         }
 
@@ -314,7 +344,11 @@ namespace LeoCarte.Terminal.Sync
 
             lock (sync)
             {
-                return Offer(gatewayTime.Ticks, authenticated, ClockSource.Gateway, hardware.MonotonicMilliseconds);
+                long now = hardware.MonotonicMilliseconds;
+                gatewaySeen = true;
+                gatewaySeenSeconds = gatewayUnixSeconds;
+                gatewaySeenMonotonic = now;
+                return Offer(gatewayTime.Ticks, authenticated, ClockSource.Gateway, now);
             }
         }
 
@@ -359,6 +393,27 @@ namespace LeoCarte.Terminal.Sync
                 }
 
                 bool moved = false;
+                if (from == ClockSource.Gateway && trusted)
+                {
+                    // The authenticated reference SNTP is also held to (so SNTP cannot walk the clock away by
+                    // steps each under the tolerance); a whole-second difference re-anchors on it.
+                    hasGatewayReference = true;
+                    gatewayReferenceTicks = ticks;
+                    gatewayReferenceMonotonic = now;
+                    if (Abs(difference) >= TimeSpan.TicksPerSecond && source != ClockSource.Sntp)
+                    {
+                        Anchor(ticks, now, ClockSource.Gateway, true);
+                        moved = true;
+                    }
+                }
+                else if (from == ClockSource.Sntp && hasGatewayReference
+                    && Abs(ticks - Project(gatewayReferenceTicks, gatewayReferenceMonotonic, now)) > Tolerance(now, gatewayReferenceMonotonic))
+                {
+                    Refuse(ticks, from, now, "sntp disagrees with the gateway");
+                    WriteHardware(expected, now);
+                    return false;
+                }
+
                 if (from == ClockSource.Sntp)
                 {
                     // SNTP is finer than the header's whole seconds: re-anchor on it (a small step back is absorbed
@@ -549,7 +604,12 @@ namespace LeoCarte.Terminal.Sync
 
         private long Tolerance(long now)
         {
-            long elapsed = now - lastAgreementMonotonic;
+            return Tolerance(now, lastAgreementMonotonic);
+        }
+
+        private long Tolerance(long now, long since)
+        {
+            long elapsed = now - since;
             return (long)MaxSkewSeconds * TimeSpan.TicksPerSecond + elapsed * TimeSpan.TicksPerMillisecond / 1000000 * DriftPartsPerMillion;
         }
 

@@ -1,5 +1,7 @@
 using System;
+using LeoCarte.Terminal.App;
 using LeoCarte.Terminal.Crypto;
+using LeoCarte.Terminal.Sync;
 
 namespace LeoCarte.Tools.EcdsaOpCount
 {
@@ -10,6 +12,10 @@ namespace LeoCarte.Tools.EcdsaOpCount
     /// multiples, once per curve), key (+ SetPublicKey: on-curve check and the key's table, once per key), verify
     /// (+ one VerifyHash of the RFC 6979 "sample" signature, SHA-256 hash precomputed), verify2 (+ a second one: the
     /// steady-state cost), bad (+ one VerifyHash of a wrong signature: same work, answer false).
+    /// The tap side of the originality check (suffix -p224): tapsetup (NxpOriginality with the AN12343 key, the card
+    /// queued by a first tap and verified by VerifyPending), tapknown (+ one OnTap answered from the remembered verdict),
+    /// tapdigest (+ one OnTap with a list digest, HMAC by the device's native one-shot: IL around the call only),
+    /// tapdigestportable (the same with the subset HMAC-SHA256, as on the host and nanoCLR).
     /// </summary>
     public static class Program
     {
@@ -32,6 +38,12 @@ namespace LeoCarte.Tools.EcdsaOpCount
             byte[] wrong = FromHex(SampleHash);
             wrong[0] ^= 1;
             bool ok = true;
+
+            if (step.StartsWith("tap"))
+            {
+                Console.WriteLine("part " + part + " ok " + Tap(step));
+                return;
+            }
 
             EcCurve curve = p256 ? EcCurve.NistP256() : EcCurve.Secp224r1();
             if (step != "curve")
@@ -58,6 +70,48 @@ namespace LeoCarte.Tools.EcdsaOpCount
             }
 
             Console.WriteLine("part " + part + " ok " + ok);
+        }
+
+        private static bool Tap(string step)
+        {
+            const string LightKey = "040e98e117aaa36457f43173dc920a8757267f44ce4ec5add3c54075571aebbf7b942a9774a1d94ad02572427e5ae0a2dd36591b1fb34fcf3d";
+            byte[] uid = FromHex("045a115a346180");
+            byte[] signature = FromHex("1ca298fc3f0f04a329254ac0df7a3eb8e756c076cd1baaf47b8bba6dcd78bcc64dfd3e80e679d9a663cae9e4d4c2c77023077cc549ce4a61");
+            NxpOriginality originality = new NxpOriginality(1);
+            bool ok = originality.AddKey(LightKey);
+            IMessageHasher hasher = step == "tapdigestportable" ? (IMessageHasher)new PortableMessageHasher() : new NativeHmacStandIn();
+            OriginalityCheck check = new OriginalityCheck(originality, hasher, 32);
+            ok &= check.OnTap(uid, 0, signature, 0, 0) == OriginalityCheck.Unverified;
+            ok &= check.VerifyPending();
+            if (step == "tapknown")
+            {
+                ok &= check.OnTap(uid, 0, signature, 0, 0) == OriginalityCheck.Genuine;
+            }
+
+            if (step == "tapdigest" || step == "tapdigestportable")
+            {
+                // The answer is not checked: the stand-in's output is not HMAC (the cost is the same either way).
+                check.OnTap(uid, 0, signature, 0, 0x12345678);
+            }
+
+            return ok;
+        }
+
+        /// <summary>What the device's native HMAC costs in IL: the call and a copy of the 32-byte result (the HMAC itself
+        /// runs as native code, outside the interpreter).</summary>
+        private sealed class NativeHmacStandIn : IMessageHasher
+        {
+            private readonly byte[] result = new byte[32];
+
+            public void Sha256(byte[] data, int offset, int count, byte[] output)
+            {
+                Array.Copy(result, output, 32);
+            }
+
+            public void HmacSha256(byte[] key, byte[] data, int offset, int count, byte[] output)
+            {
+                Array.Copy(result, output, 32);
+            }
         }
 
         private static byte[] FromHex(string hex)

@@ -28,6 +28,16 @@ for curve in p256 p224; do
     COUNT[$part]=$(echo "$out" | grep -oE "IL opcodes executed: [0-9]+" | grep -oE "[0-9]+$")
   done
 done
+for step in tapsetup tapknown tapdigest tapdigestportable; do
+  part="$step-p224"
+  echo "namespace LeoCarte.Tools.EcdsaOpCount { internal static class Part { public const string Name = \"$part\"; } }" > "$HERE/PartName.g.cs"
+  dotnet build "$HERE/LeoCarte.EcdsaOpCount.csproj" -c Release -o "$WORK/bin" -nologo -v:q > "$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
+  dotnet "$NF/mdp/nanoFramework.Tools.MetadataProcessor.dll" -loadHints mscorlib "$MSCORLIB/mscorlib.dll" \
+    -parse "$WORK/bin/EcdsaOpCount.dll" -compile "$WORK/EcdsaOpCount.pe" false > "$WORK/mdp.log" 2>&1 || { cat "$WORK/mdp.log"; exit 1; }
+  out=$("$NF/clr-opcount/nanoFramework.nanoCLR.test" "$MSCORLIB/mscorlib.pe" "$WORK/EcdsaOpCount.pe" 2>&1)
+  echo "$out" | grep -q "part $part ok True" || { echo "$out" | tail -5; echo "part $part did not complete"; exit 1; }
+  COUNT[$part]=$(echo "$out" | grep -oE "IL opcodes executed: [0-9]+" | grep -oE "[0-9]+$")
+done
 ms() { echo "$(( $1 * NS_PER_IL / 1000000 )) ms"; }
 echo "IL instructions executed by nanoCLR (mscorlib 1.17.11); ESP32 time at $NS_PER_IL ns per IL instruction (assumption, see Tools/InterpreterBenchmark/README.md):"
 for curve in p256 p224; do
@@ -40,3 +50,8 @@ for curve in p256 p224; do
   echo "  $name one verification (next)              : $(( f2 - f )) ($(ms $(( f2 - f ))))"
   echo "  $name one wrong signature                  : $(( b - k )) ($(ms $(( b - k ))))"
 done
+t=${COUNT[tapsetup-p224]}
+echo "Originality check in the tap (App/OriginalityCheck, no ECDSA):"
+echo "  remembered verdict (CRC-32 of the signature + lookup)        : $(( ${COUNT[tapknown-p224]} - t )) ($(( (${COUNT[tapknown-p224]} - t) * NS_PER_IL / 1000 )) µs)"
+echo "  list digest, device's native HMAC-SHA256 (IL around the call): $(( ${COUNT[tapdigest-p224]} - t )) ($(( (${COUNT[tapdigest-p224]} - t) * NS_PER_IL / 1000 )) µs)"
+echo "  list digest, subset HMAC-SHA256 (host, nanoCLR)              : $(( ${COUNT[tapdigestportable-p224]} - t )) ($(( (${COUNT[tapdigestportable-p224]} - t) * NS_PER_IL / 1000 )) µs)"

@@ -30,6 +30,9 @@ public sealed class ThrowawayPostgres : IDisposable
 
     public int Port { get; }
 
+    /// <summary>The postmaster's process id (its backends are its children), for CPU accounting.</summary>
+    public int ServerProcessId => server?.Id ?? 0;
+
     /// <summary>Npgsql connection string of the cluster's "postgres" database as the superuser "postgres".</summary>
     public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=60;Timeout=15";
 

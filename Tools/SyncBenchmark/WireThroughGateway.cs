@@ -23,7 +23,7 @@ namespace LeoCarte.Tools.SyncBenchmark;
 internal static partial class WireMeasurement
 {
     private const string TerminalId = "BENCH-01";
-    private static readonly byte[] Secret = new byte[32];
+    private static readonly byte[] Secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32); // the gateway refuses an all-zero secret
     /// <summary>The gateway's list signing key for the run (never written anywhere but the run's temp folder).</summary>
     public static readonly string BenchmarkKeyPem = NewKeyPem();
 

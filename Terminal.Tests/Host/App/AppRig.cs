@@ -47,7 +47,8 @@ internal sealed class AppRig
     public List<string> Debug { get; } = new();
     public List<(Decision Decision, TapKind Kind, ReasonCode Reason, bool Approved)> Decisions { get; } = new();
 
-    public AppRig(string mode = "restaurant", string configText = null, bool writeConfig = true, bool loadList = true, int journalCapacity = 4096, bool fixedStore = false)
+    public AppRig(string mode = "restaurant", string configText = null, bool writeConfig = true, bool loadList = true, int journalCapacity = 4096, bool fixedStore = false,
+        byte listKeyVersion = 0, byte listPreviousKeyVersion = 0)
     {
         Sim = new Mfrc522Simulator(0x92, 7);
         var clock = new VirtualClockHardware(Sim, NoonParisUtc);
@@ -61,7 +62,7 @@ internal sealed class AppRig
 
         if (loadList)
         {
-            LoadList(Files, 1);
+            LoadList(Files, 1, listKeyVersion, listPreviousKeyVersion);
         }
 
         Platform = new VirtualPlatform(Sim, new VirtualWifi(), _ => null);
@@ -72,7 +73,7 @@ internal sealed class AppRig
     }
 
     /// <summary>A signed snapshot of the sample cards applied to the flash allowlist (what the first sync would do).</summary>
-    public static void LoadList(IFileStore files, long version)
+    public static void LoadList(IFileStore files, long version, byte keyVersion = 0, byte previousKeyVersion = 0)
     {
         var entries = new[]
         {
@@ -86,7 +87,7 @@ internal sealed class AppRig
             new ListEntry(NotActivated, CardState.NotYetActivated, 7, 0),
             new ListEntry(Classic4, CardState.Active, 8, 0),
         };
-        byte[] list = ListBuilder.BuildSnapshot(SiteId, version, new DateTimeOffset(NoonParisUtc).ToUnixTimeSeconds() - 3600, ListBuilder.SortedCopy(entries), ListKey);
+        byte[] list = ListBuilder.BuildSnapshot(SiteId, version, new DateTimeOffset(NoonParisUtc).ToUnixTimeSeconds() - 3600, keyVersion, previousKeyVersion, ListBuilder.SortedCopy(entries), ListKey);
         var store = new AllowlistStore(files);
         store.Open();
         var update = new ListUpdate(store, SiteId, global::LeoCarte.Terminal.Tests.Support.HostListKeys.Trust());

@@ -3,6 +3,7 @@ using System.Linq;
 using LeoCarte.Simulator;
 using LeoCarte.Simulator.Cards;
 using LeoCarte.Terminal.App;
+using LeoCarte.Terminal.Decisions;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace LeoCarte.Terminal.Tests.Host.App;
@@ -23,16 +24,21 @@ public class GenuineCardsAndNoiseTests
         foreach (VirtualCard clone in new VirtualCard[] { CloneCards.MagicClassic(genuine), CloneCards.Ultralight(genuine) })
         {
             rig.Present(25, clone);
-            Assert.AreEqual(TapKind.RefusedNotGenuine, rig.Decisions.Last().Kind, clone.Kind);
-            Assert.AreEqual(AppText.NotGenuineFrench, rig.Platform.Display.French);
+            var last = rig.Decisions.Last();
+            Assert.AreEqual(TapKind.Decided, last.Kind, clone.Kind);
+            Assert.IsFalse(last.Approved, clone.Kind);
+            Assert.AreEqual(ReasonCode.NotGenuine, last.Reason, clone.Kind + ": the entry says DESFire, the card answers otherwise");
+            Assert.AreEqual(ReasonText.InFrench(ReasonCode.NotGenuine), rig.Platform.Display.French);
         }
 
-        Assert.AreEqual(0L, rig.App.Journal.LastSequence, "nothing decided, nothing charged");
+        Assert.AreEqual(2L, rig.App.Journal.LastSequence, "both refusals journaled (the platform sees the attempts), nothing charged");
         Assert.AreEqual(2, rig.App.Statistics.RefusedNotGenuine);
+        Assert.AreEqual(0, rig.App.Statistics.Approved);
         rig.Tap(AppRig.Enabled1);
         Assert.IsTrue(rig.Decisions.Last().Approved, "the genuine DESFire is decided");
         rig.Tap(AppRig.Classic4);
         Assert.AreEqual(TapKind.Decided, rig.Decisions.Last().Kind, "a 4-byte Classic campus card is of its family");
+        Assert.IsTrue(rig.Decisions.Last().Approved);
     }
 
     [TestMethod]

@@ -75,6 +75,8 @@ public class OriginalityTests
         var mac = HMACSHA256.HashData(OriginalityCheck.DigestKey, genuine.OriginalitySignature);
         uint listDigest = (uint)(mac[0] << 24 | mac[1] << 16 | mac[2] << 8 | mac[3]);
         Assert.AreEqual(listDigest, OriginalityCheck.Digest(hasher, genuine.OriginalitySignature, 0, new byte[32]));
+        Assert.AreEqual(listDigest, OriginalityEnrolment.DigestIfGenuine(SimulatorKeyOnly(), hasher, uid, ReadSignature(genuine)));
+        Assert.AreEqual(0u, OriginalityEnrolment.DigestIfGenuine(SimulatorKeyOnly(), hasher, uid, new byte[56]), "a clone at the office gets no digest");
 
         Assert.AreEqual(OriginalityCheck.Genuine, check.OnTap(uid, 0, ReadSignature(genuine), 0, listDigest));
         var clone = CloneCards.DesfireWithCopiedUid(genuine, replaySignature: false);

@@ -6,6 +6,7 @@ using LeoCarte.Drivers.Reader;
 using LeoCarte.Simulator;
 using LeoCarte.Simulator.Cards;
 using LeoCarte.Terminal.App;
+using LeoCarte.Terminal.Cards;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace LeoCarte.Terminal.Tests.Drivers;
@@ -50,7 +51,7 @@ public class AtsIdentityTests
             Assert.AreEqual(AtsMatch.DesfireDefault, r.AtsMatch, generation.ToString());
             Assert.AreEqual(CardType.MifareDesfire, r.Type);
             Assert.IsTrue(r.AtqaAgreesWithUid);
-            Assert.IsTrue(CardFamilyCheck.Plausible(r.UidLength, r.Type));
+            Assert.IsTrue(CardFamilyCheck.MatchesAnswer(CardFamilies.ImpliedBy(r.UidLength), r.Type));
         }
 
         CardReadResult random = Tap(VirtualCard.DesfireRandomUid(Uid));
@@ -78,13 +79,13 @@ public class AtsIdentityTests
             CollectionAssert.AreEqual(Uid, r.Uid[..r.UidLength], name);
             Assert.AreEqual(ats, r.AtsMatch, name);
             Assert.AreEqual(type, r.Type, name);
-            Assert.IsFalse(CardFamilyCheck.Plausible(r.UidLength, r.Type), name + " is refused as not genuine");
+            Assert.IsFalse(CardFamilyCheck.MatchesAnswer(CardFamilies.ImpliedBy(r.UidLength), r.Type), name + " is refused as not genuine");
         }
 
         // The same UID, ATQA and SAK with the ATS copied too is not caught here: AES authentication is what stops it.
         CardReadResult copied = Tap(CloneCards.DesfireWithCopiedUid(genuine, replaySignature: true));
         Assert.AreEqual(AtsMatch.DesfireDefault, copied.AtsMatch);
-        Assert.IsTrue(CardFamilyCheck.Plausible(copied.UidLength, copied.Type));
+        Assert.IsTrue(CardFamilyCheck.MatchesAnswer(CardFamilies.ImpliedBy(copied.UidLength), copied.Type));
     }
 
     [TestMethod]

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Text;
 using LeoCarte.Gateway.Import;
 using LeoCarte.Gateway.Lists;
@@ -73,6 +74,47 @@ public class CardFamilyAndKeyRotationTests
 
             Assert.ThrowsExactly<ArgumentException>(() => new AllowlistListEncoder(14, Key, 2, 2));
             Assert.ThrowsExactly<ArgumentException>(() => new AllowlistListEncoder(14, Key, 0, 1));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, true);
+        }
+    }
+
+    [TestMethod]
+    public void UidOnlyApprovalsOfTheMigrationAreCountedPerTerminalOnTheCardOfficePage()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "leocarte-migration-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var store = new SqlGatewayStore(new SqliteDialect(), "Data Source=" + Path.Combine(folder, "g.db"));
+            store.Initialize();
+            var records = new System.Collections.Generic.List<StoredJournalRecord>();
+            // 3 approvals by UID only, 2 authenticated, 1 plain uid approval, 1 denial flagged UID only (not an approval: not counted).
+            bool[][] flags = { new[] { true, true, false }, new[] { true, true, false }, new[] { true, true, false }, new[] { true, false, true }, new[] { true, false, true }, new[] { true, false, false }, new[] { false, true, false } };
+            for (int i = 0; i < flags.Length; i++)
+            {
+                var record = new LeoCarte.Terminal.Journal.JournalRecord
+                {
+                    Sequence = i + 1, Approved = flags[i][0], UidOnly = flags[i][1], Authenticated = flags[i][2], CardListed = true,
+                    UnixMilliseconds = 1767225600000 + i, JournalId = 7, UidLength = 7,
+                };
+                var raw = new byte[LeoCarte.Terminal.Journal.JournalRecord.Size];
+                record.Encode(raw, 0);
+                records.Add(new StoredJournalRecord("RU-1", 7, i + 1, raw, record.UnixMilliseconds, "04a1b2c3d4e5f0", record.Approved, 0, 100, 1));
+            }
+
+            store.StoreJournal("RU-1", records);
+            store.StoreJournal("RU-1", records); // a repeated upload counts nothing twice
+            TerminalRow row = store.Terminals().Single(t => t.TerminalId == "RU-1");
+            Assert.AreEqual(3L, row.UidOnlyApprovals);
+            Assert.AreEqual(2L, row.AuthenticatedApprovals);
+
+            string page = LeoCarte.Gateway.Web.CardOfficePages.Dashboard(store, new Microsoft.AspNetCore.Antiforgery.AntiforgeryTokenSet("r", "c", "f", "h"), "accueil", DateTime.UtcNow, null, null);
+            StringAssert.Contains(page, "approvals by UID only in migration mode: 3; approbations authentifiées DESFire AES / authenticated approvals: 2.");
+            StringAssert.Contains(page, "3 (authenticated 2)");
         }
         finally
         {

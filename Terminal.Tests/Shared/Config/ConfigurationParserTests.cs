@@ -180,7 +180,7 @@ namespace LeoCarte.Terminal.Tests.Config
         }
 
         [TestMethod]
-        public void TheRemovedCardSectionIsAnUnknownSection()
+        public void TheRemovedCardCsnFormIsAnUnknownKey()
         {
             // card.csn_form was parsed but never used: removed; an old file says so instead of being half-read.
             string text = ConfigTestFiles.Minimal() + "[card]\ncsn_form = hex\n";
@@ -188,7 +188,7 @@ namespace LeoCarte.Terminal.Tests.Config
             ConfigErrors errors = new ConfigErrors();
             Assert.IsFalse(ConfigTestFiles.Parse(text, config, errors));
             Assert.AreEqual(1, errors.Count, ConfigTestFiles.AllErrors(errors));
-            ConfigTestFiles.AssertError(errors, ConfigTestFiles.MinimalLines + 1, "[card]");
+            ConfigTestFiles.AssertError(errors, ConfigTestFiles.MinimalLines + 2, "card.csn_form");
             Assert.AreEqual(-1, ConfigurationParser.FieldId("card.csn_form"));
         }
 

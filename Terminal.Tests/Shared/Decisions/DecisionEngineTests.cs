@@ -93,7 +93,7 @@ namespace LeoCarte.Terminal.Tests.Decisions
                 Assert.IsNotNull(ReasonText.InEnglish((ReasonCode)code));
             }
 
-            Assert.AreEqual(24, ReasonText.Count, "one message per reason code");
+            Assert.AreEqual(28, ReasonText.Count, "one message per reason code");
         }
 
         [TestMethod]

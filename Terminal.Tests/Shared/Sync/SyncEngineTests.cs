@@ -308,6 +308,48 @@ namespace LeoCarte.Terminal.Tests.Sync
         }
 
         [TestMethod]
+        public void ASuspectClockSignsWithTheGatewaysTimeSoSyncGoesOnWithoutMovingTheClockBack()
+        {
+            // The terminal counts an hour while the gateway says a minute passed: the gateway's time is refused for
+            // decisions (clock suspect, the counters keep the terminal's later time) but the request is re-signed
+            // with the gateway's time, which is what its 300 s replay window checks; before this the terminal got
+            // 401 forever once the two clocks were more than 300 s apart.
+            DateTime start = new DateTime(2026, 11, 26, 12, 0, 0);
+            TestClockHardware hardware = new TestClockHardware(start);
+            SyncedClock clock = new SyncedClock(hardware);
+            long gateway = UnixTime.ToSeconds(start);
+            Assert.IsTrue(clock.OfferGatewayTime(gateway));
+            hardware.AdvanceMilliseconds(3600000);
+
+            ScriptedTransport transport = new ScriptedTransport();
+            SyncEngine engine = new SyncEngine(transport, new RequestSigner("T1", new byte[32], new TestHasher()), clock, new RecordingListSink(), null, null, null, new SyncOptions(), null, 1);
+            FakeResponse unauthorized = SyncRig.Ok("{\"error\":\"timestamp\"}");
+            unauthorized.Status = 401;
+            unauthorized.TimeHeader = (gateway + 60).ToString();
+            transport.Then(unauthorized);
+            FakeResponse upToDate = SyncRig.NoContent();
+            upToDate.TimeHeader = (gateway + 60).ToString();
+            transport.Then(upToDate);
+            FakeResponse heartbeat = SyncRig.Ok("{}");
+            heartbeat.TimeHeader = (gateway + 60).ToString();
+            transport.Then(heartbeat);
+
+            SyncStepResult last = SyncStepResult.Working;
+            for (int i = 0; i < 100 && last == SyncStepResult.Working; i++)
+            {
+                last = engine.Step();
+            }
+
+            ExpectEnum.Equal(SyncStepResult.CycleCompleted, last);
+            Assert.IsTrue(clock.IsSuspect);
+            Assert.AreEqual((gateway + 3600).ToString(), (string)transport.Timestamps[0]);
+            Assert.AreEqual((gateway + 60).ToString(), (string)transport.Timestamps[1]);
+            Assert.AreEqual((gateway + 60).ToString(), (string)transport.Timestamps[2]);
+            Assert.AreEqual(1, engine.Statistics.AuthenticationRetries);
+            Assert.IsTrue(UnixTime.ToSeconds(clock.UtcNow) >= gateway + 3600, "the decisions' clock never moves back");
+        }
+
+        [TestMethod]
         public void HeartbeatReportsStateAsJson()
         {
             SyncRig rig = new SyncRig();

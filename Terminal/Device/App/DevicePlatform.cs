@@ -65,6 +65,27 @@ namespace LeoCarte.Terminal.Device.App
                 url = url.Substring(0, url.Length - 1);
             }
 
+            if (configuration.CaCertificatePem != null || url.StartsWith("https:"))
+            {
+                // Exactly one pinned CA (hardware/security.md, "TLS trust"): unreadable, several certificates or
+                // expired means no sync rather than a wider trust. Its dates are checked against the clock once it is
+                // trusted (self-test); mbedTLS checks the gateway's chain against the system time, which boots at the
+                // last trusted time (SyncedClock.PresetHardwareToTrustedTime).
+                PinnedCertificate pinned = new PinnedCertificate();
+                PinnedCertificateStatus status = pinned.Read(configuration.CaCertificatePem);
+                Console.WriteLine("tls: pinned CA " + PinnedCertificate.StatusText(status) + ": " + pinned.Describe());
+                if (!PinnedCertificate.Usable(status))
+                {
+                    return null;
+                }
+
+                if (!CaStoreGuard.PinDeviceStore(configuration.CaCertificatePem))
+                {
+                    Console.WriteLine("tls: the device CA store could not be replaced by the pinned CA: no sync");
+                    return null;
+                }
+            }
+
             try
             {
                 return new NanoHttpTransport(url, configuration.CaCertificatePem, HttpTimeoutMilliseconds);

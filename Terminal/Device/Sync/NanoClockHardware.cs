@@ -23,7 +23,7 @@ namespace LeoCarte.Terminal.Device.Sync
         {
             // 1970-01-01: no source has spoken yet (a constructed value, not a static readonly DateTime field, which
             // held a wrong value on nanoCLR: Builds/README.md).
-            Rtc.SetSystemTime(new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+            Rtc.SetSystemTime(new DateTime(1970, 1, 1, 0, 0, 0));
         }
 
         public DateTime UtcNow => DateTime.UtcNow;

@@ -237,11 +237,11 @@ public static class Benchmark
         var from = host.DesfireStartMark;
         var to = host.DesfireEndMark;
         long fake = FakeCost(counter, to.Transfers - from.Transfers, to.Irq - from.Irq, to.Clock - from.Clock);
-        long total = counter.Count(NanoOp.DesfireTap, 1, 0) - counter.Count(NanoOp.DesfireTap, 0, 0);
+        long total = counter.Count(NanoOp.DesfireTap, 1, 0, 0) - counter.Count(NanoOp.DesfireTap, 0, 0, 0);
         var instantFrom = host.Desfire.InstantMark(host.DesfireStartEvent);
         var instantTo = host.Desfire.InstantMark(host.DesfireEndEvent);
         long instantFake = FakeCost(counter, to.Transfers - from.Transfers, instantTo.Irq - instantFrom.Irq, instantTo.Clock - instantFrom.Clock);
-        long instantTotal = counter.Count(NanoOp.DesfireTap, 1, 1) - counter.Count(NanoOp.DesfireTap, 0, 1);
+        long instantTotal = counter.Count(NanoOp.DesfireTap, 1, 1, 0) - counter.Count(NanoOp.DesfireTap, 0, 1, 0);
         long device = total - fake;
         long spin = device - (instantTotal - instantFake);
         var calls = host.DesfireAesCalls;

@@ -1,0 +1,63 @@
+using LeoCarte.Drivers.Desfire;
+using LeoCarte.Terminal.Config;
+using LeoCarte.Terminal.Decisions;
+
+namespace LeoCarte.Terminal.App
+{
+    /// <summary>The site card policy (configuration [card]) wired between the reader and the decision engine.</summary>
+    public sealed partial class TerminalApplication
+    {
+        private SiteCardPolicy cardPolicy;
+
+        /// <summary>The site card policy in force (null without a reader or storage).</summary>
+        public SiteCardPolicy CardPolicy => cardPolicy;
+
+        private void StartCardPolicy()
+        {
+            if (reader == null || decisions == null)
+            {
+                return;
+            }
+
+            IBlockCipher[] ciphers = options.CardCiphers;
+            IBlockCipher diversification;
+            if (ciphers != null && ciphers.Length >= 4)
+            {
+                reader.UseBlockCiphers(ciphers[0], ciphers[1], ciphers[2]);
+                diversification = ciphers[3];
+            }
+            else
+            {
+                diversification = new Aes128();
+            }
+
+            IChallengeSource challenges = options.Challenges != null ? options.Challenges : new ChallengeGenerator(new System.Random().Next() ^ (int)clock.MonotonicMilliseconds);
+            cardPolicy = new SiteCardPolicy(configuration.Card, reader, read, allowlist, configuration.SiteId, challenges, diversification);
+            decisions.CardProof = cardPolicy;
+            CardPolicySettings card = configuration.Card;
+            if (card.Policy == LeoCarte.Terminal.Config.CardPolicy.DesfireAes)
+            {
+                Say("card policy: " + card.PolicyName() + ", " + card.KeyCount.ToString() + " key version(s) configured; the list announces "
+                    + allowlist.KeyVersion.ToString() + " in force, " + allowlist.PreviousKeyVersion.ToString() + " previous");
+            }
+        }
+
+        private void CountProof(Decision d)
+        {
+            if (d.Reason == ReasonCode.NotGenuine || d.Reason == ReasonCode.AuthenticationFailed || d.Reason == ReasonCode.HolderMismatch)
+            {
+                statistics.RefusedNotGenuine++;
+            }
+
+            if (d.Approved && d.Proof == CardProofResult.Authenticated)
+            {
+                statistics.ApprovedAuthenticated++;
+            }
+
+            if (d.Approved && d.Proof == CardProofResult.UidOnly)
+            {
+                statistics.ApprovedUidOnly++;
+            }
+        }
+    }
+}
