@@ -110,8 +110,8 @@ namespace LeoCarte.Terminal.Config
         public const int FirstPin = 26;
 
         /// <summary>After the 13 pins.</summary>
-        public const int MaxListVersionJump = 35;
-        public const int Demo = 36;
+        public const int MaxListVersionJump = FirstPin + 13;
+        public const int Demo = MaxListVersionJump + 1;
 
         /// <summary>Public keys a terminal holds at most (the key in force and the next one during a rotation, plus spares).</summary>
         public const int MaxListPublicKeys = 4;

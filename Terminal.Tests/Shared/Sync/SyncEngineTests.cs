@@ -322,6 +322,8 @@ namespace LeoCarte.Terminal.Tests.Sync
             hardware.AdvanceMilliseconds(3600000);
 
             ScriptedTransport transport = new ScriptedTransport();
+            transport.ProofMac = new TestHasher(); // the 204 carries its proof (trustlists), as the gateway sends it
+            transport.ProofSecret = new byte[32];
             SyncEngine engine = new SyncEngine(transport, new RequestSigner("T1", new byte[32], new TestHasher()), clock, new RecordingListSink(), null, null, null, new SyncOptions(), null, 1);
             FakeResponse unauthorized = SyncRig.Ok("{\"error\":\"timestamp\"}");
             unauthorized.Status = 401;
