@@ -85,7 +85,7 @@ public static class CheckExport
         ImportReport report;
         using (store)
         {
-            var lists = new ListService(store ?? new EmptyStore(), new AllowlistListEncoder(options.SiteId, new byte[32])) { MaxRemovalShare = options.MaxRemovalShare };
+            var lists = new ListService(store ?? new EmptyStore(), new AllowlistListEncoder(options.SiteId, new LeoCarte.Terminal.Allowlist.ListSigning(new NeverSigns(), 1))) { MaxRemovalShare = options.MaxRemovalShare };
             (status, ImportPlan plan) = lists.DryRun(read);
             report = plan.Report;
             output.WriteLine(store == null
@@ -128,7 +128,7 @@ public static class CheckExport
     /// <summary>The configured database when it exists (a missing SQLite file is not created); null otherwise.</summary>
     private static IGatewayStore OpenExistingStore(GatewayOptions options, TextWriter output)
     {
-        if (string.IsNullOrEmpty(options.SiteKeyHex))
+        if (string.IsNullOrEmpty(options.ListSigningKeyFile) && string.IsNullOrEmpty(options.ListSigningKeyPem) && options.Terminals.Count == 0)
         {
             return null; // no configuration given
         }
@@ -156,10 +156,18 @@ public static class CheckExport
         }
     }
 
+    /// <summary>A dry run plans, it never signs a list.</summary>
+    private sealed class NeverSigns : LeoCarte.Terminal.Allowlist.IListSigner
+    {
+        public uint KeyId => 1;
+        public void SignDigest(byte[] digest, byte[] signature, int offset) => throw new InvalidOperationException("check-export never signs a list");
+    }
+
     /// <summary>No database: an empty list in force.</summary>
     private sealed class EmptyStore : IGatewayStore
     {
         public void Initialize() { }
+        public long DatabaseId() => 1;
         public ListVersionInfo CurrentVersion() => null;
         public System.Collections.Generic.Dictionary<string, ListCard> CurrentCards() => new(StringComparer.Ordinal);
         public System.Collections.Generic.Dictionary<string, int> HolderKeys(System.Collections.Generic.IEnumerable<string> eppns) => new(StringComparer.Ordinal);

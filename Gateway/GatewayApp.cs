@@ -74,10 +74,7 @@ public static class GatewayApp
     public static WebApplication Build(GatewayOptions options, string url, Action<ILoggingBuilder> logging = null, string[] args = null,
         System.Security.Cryptography.X509Certificates.X509Certificate2 tlsCertificate = null)
     {
-        if (string.IsNullOrEmpty(options.SiteKeyHex) || options.SiteKeyHex.Length != 64)
-        {
-            throw new ArgumentException("SiteKeyHex must be 64 hex digits (32-byte HMAC-SHA256 key)");
-        }
+        PemListSigner listSigner = CreateListSigner(options);
 
         SecretPolicy.Validate(options); // weak, all-zero and sample secrets refused unless SampleMode (--sample)
 
@@ -108,7 +105,7 @@ public static class GatewayApp
         store.Initialize();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton<IListEncoder>(new AllowlistListEncoder(options.SiteId, Convert.FromHexString(options.SiteKeyHex), options.DesfireKeyVersion, options.DesfirePreviousKeyVersion));
+        builder.Services.AddSingleton<IListEncoder>(new AllowlistListEncoder(options.SiteId, new LeoCarte.Terminal.Allowlist.ListSigning(listSigner, store.DatabaseId()), options.DesfireKeyVersion, options.DesfirePreviousKeyVersion));
         builder.Services.AddSingleton<ListService>();
         builder.Services.AddSingleton<GroupCommitWriter>();
         var trust = TrustStore.For(options);
@@ -161,6 +158,34 @@ public static class GatewayApp
             return File.Exists(path) ? Results.File(path, "application/yaml") : Results.NotFound();
         });
         return app;
+    }
+
+    /// <summary>
+    /// The list signer of the configuration: the PEM text or file; refused when missing, or when it is the public
+    /// sample key outside demonstration mode (anyone could sign lists for the site).
+    /// </summary>
+    public static PemListSigner CreateListSigner(GatewayOptions options)
+    {
+        string pem = options.ListSigningKeyPem;
+        if (string.IsNullOrEmpty(pem))
+        {
+            if (string.IsNullOrEmpty(options.ListSigningKeyFile))
+            {
+                throw new ArgumentException("ListSigningKeyFile: the PEM file of the list signing key is required (make one with `dotnet run --project Tools/KeyGen`)");
+            }
+
+            pem = System.IO.File.ReadAllText(options.ListSigningKeyFile);
+        }
+
+        var signer = new PemListSigner(options.ListSigningKeyId, pem);
+        if (!options.Demo && LeoCarte.Terminal.Config.DemoMaterial.IsSampleListPublicKey(signer.PublicKey))
+        {
+            signer.Dispose();
+            throw new ArgumentException("ListSigningKeyFile: this is the public sample key of Gateway/sample (anyone can sign lists with it); "
+                + "make the site's own with `dotnet run --project Tools/KeyGen`, or run the demonstration with --sample");
+        }
+
+        return signer;
     }
 
     public static IGatewayStore CreateStore(GatewayOptions options)

@@ -4,8 +4,8 @@ using System.Collections.Generic;
 namespace LeoCarte.Gateway;
 
 /// <summary>
-/// Gateway settings: from appsettings/command line ("Gateway" section) or built by tests. Secrets are hex: the
-/// per-site list signing key (HMAC-SHA256, 32 bytes) and one secret per terminal.
+/// Gateway settings: from appsettings/command line ("Gateway" section) or built by tests. Secrets: the list
+/// signing key (ECDSA P-256, a PEM file) and one secret per terminal (hex).
 /// </summary>
 public sealed partial class GatewayOptions
 {
@@ -18,8 +18,25 @@ public sealed partial class GatewayOptions
     /// <summary>Site number written in every list; a terminal refuses lists for another site.</summary>
     public uint SiteId { get; set; } = 1;
 
-    /// <summary>Per-site list signing key, 64 hex digits; the same key is provisioned on the site's terminals.</summary>
-    public string SiteKeyHex { get; set; }
+    /// <summary>
+    /// PEM file of the ECDSA P-256 private key lists are signed with (made by `dotnet run --project Tools/KeyGen`;
+    /// readable by the gateway only). Terminals hold the public key under <see cref="ListSigningKeyId"/>.
+    /// </summary>
+    public string ListSigningKeyFile { get; set; }
+
+    /// <summary>The same key as PEM text (tests, secrets injected by the environment); wins over the file.</summary>
+    public string ListSigningKeyPem { get; set; }
+
+    /// <summary>The id written in every list header (rotation: a new key gets a new id, terminals hold both for a while).</summary>
+    public uint ListSigningKeyId { get; set; } = 1;
+
+    /// <summary>
+    /// Demonstration mode (`--sample`): the public sample keys shipped in Gateway/sample are accepted. Without it
+    /// the gateway refuses to start with a sample list signing key. The same switch as <see cref="SampleMode"/>
+    /// (set only by `--sample`; a configuration file cannot turn it on).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Demo { get => SampleMode; set => SampleMode = value; }
 
     /// <summary>
     /// The site's DESFire key version in force (1–255; 0 = the site announces none), written in every list header

@@ -145,6 +145,13 @@ static GatewayOptions SampleOptions()
         options.ImportSource = Path.Combine(sample, options.ImportSource);
     }
 
+    if (!string.IsNullOrEmpty(options.ListSigningKeyFile) && !Path.IsPathRooted(options.ListSigningKeyFile))
+    {
+        options.ListSigningKeyFile = Path.Combine(sample, options.ListSigningKeyFile);
+    }
+
+    options.Demo = true;
+
     // Keep the demo database beside the binaries, not in whatever folder the command was run from.
     options.ConnectionString = "Data Source=" + Path.Combine(AppContext.BaseDirectory, "leocarte-gateway-sample.db");
     return options;

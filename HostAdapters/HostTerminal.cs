@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using LeoCarte.Terminal.Allowlist;
 using LeoCarte.Terminal.App;
 using TerminalConfiguration = LeoCarte.Terminal.Config.TerminalConfiguration;
@@ -9,14 +10,21 @@ using LeoCarte.Terminal.Sync;
 
 namespace LeoCarte.HostAdapters;
 
-/// <summary>What a host terminal needs to know: who it is, where the gateway is, and its site's list key.</summary>
+/// <summary>What a host terminal needs to know: who it is, where the gateway is, and the gateway's list public key(s).</summary>
 public sealed class HostTerminalOptions
 {
     public string TerminalId { get; set; }
     public byte[] TerminalSecret { get; set; }
     public Uri GatewayUri { get; set; }
     public uint SiteId { get; set; }
-    public byte[] SiteKey { get; set; }
+    /// <summary>The gateway's list signing public keys (65-byte points) by key id.</summary>
+    public System.Collections.Generic.Dictionary<uint, byte[]> ListPublicKeys { get; set; } = new();
+
+    /// <summary>Bound on a list's version step (keys.max_list_version_jump).</summary>
+    public int MaxListVersionJump { get; set; } = 1000000;
+
+    /// <summary>The list signature verifier; null = the terminal's own (the subset ECDSA P-256 of Terminal/Crypto).</summary>
+    public IListSignatureVerifier ListSignatureVerifier { get; set; }
     public TerminalMode Mode { get; set; } = TerminalMode.Vending;
     public SyncOptions Sync { get; set; } = new();
     public TimeSpan HttpTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -53,6 +61,7 @@ public sealed class HostTerminal : IDisposable
             JournalCapacity = options.JournalCapacity,
             SyncSeed = options.Seed,
             Sync = options.Sync,
+            ListSignatureVerifier = options.ListSignatureVerifier,
         };
         Core = new TerminalCore(Configuration, applicationOptions, files, Clock, null);
         Core.OpenStorage();
@@ -72,7 +81,9 @@ public sealed class HostTerminal : IDisposable
             TerminalSecret = options.TerminalSecret,
             GatewayUrl = options.GatewayUri.ToString(),
             SiteId = options.SiteId,
-            ListKey = options.SiteKey,
+            ListKeyIds = options.ListPublicKeys.Keys.ToArray(),
+            ListPublicKeys = options.ListPublicKeys.Values.ToArray(),
+            MaxListVersionJump = options.MaxListVersionJump,
             Mode = options.Mode == TerminalMode.Vending ? LeoCarte.Terminal.Config.TerminalMode.Vending : LeoCarte.Terminal.Config.TerminalMode.Restaurant,
             SyncIntervalSeconds = options.Sync.IntervalSeconds,
         };

@@ -69,11 +69,8 @@ public static class SecretPolicy
     public static List<string> Problems(GatewayOptions options)
     {
         var problems = new List<string>();
-        if (!string.IsNullOrEmpty(options.SiteKeyHex) && Problem(options.SiteKeyHex, options.SampleMode) is string site)
-        {
-            problems.Add("SiteKeyHex: " + site);
-        }
-
+        // The list signing key is no shared secret any more (ECDSA P-256, GatewayApp refuses the sample key unless
+        // SampleMode): only the per-terminal request secrets are checked here.
         foreach (var (id, hex) in options.Terminals.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
             if (Problem(hex, options.SampleMode) is string problem)

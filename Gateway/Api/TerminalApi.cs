@@ -32,7 +32,12 @@ public static class TerminalApi
         {
             context.Response.OnStarting(() =>
             {
-                context.Response.Headers[TimeHeader] = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+                // An endpoint that signed its time (the "up to date" proof) has set it already: keep that value.
+                if (!context.Response.Headers.ContainsKey(TimeHeader))
+                {
+                    context.Response.Headers[TimeHeader] = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+                }
+
                 return Task.CompletedTask;
             });
             await next();
@@ -114,6 +119,9 @@ public static class TerminalApi
         return body;
     }
 
+    public const string ListDatabaseHeader = "X-LeoCarte-List-Database";
+    public const string ProofHeader = "X-LeoCarte-Proof";
+
     public const string TerminalHeader = "X-LeoCarte-Terminal";
     public const string TimestampHeader = "X-LeoCarte-Timestamp";
     public const string SignatureHeader = "X-LeoCarte-Signature";
@@ -164,7 +172,18 @@ public static class TerminalApi
             return;
         }
 
-        ListAnswer answer = lists.GetList(have ?? 0);
+        // db and nonce: 16 lowercase hex digits each (API.md), canonical like have. db absent: an older terminal;
+        // db present, even 0 (a list written before identities), and not ours: the terminal's versions mean nothing here.
+        if (!TryHex64(context.Request.Query["db"], out long? terminalDb) || !TryHex64(context.Request.Query["nonce"], out long? nonce))
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsJsonAsync(new { error = "db and nonce must be 16 lowercase hex digits" });
+            return;
+        }
+
+        long requestNonce = nonce ?? 0;
+        ListAnswer answer = lists.GetList(have ?? 0, terminalDb);
+        context.Response.Headers[ListDatabaseHeader] = lists.DatabaseId.ToString("x16", CultureInfo.InvariantCulture);
         context.Response.Headers[ListVersionHeader] = answer.Version.ToString(CultureInfo.InvariantCulture);
         switch (answer.Kind)
         {
@@ -173,6 +192,11 @@ public static class TerminalApi
                 await context.Response.WriteAsJsonAsync(new { error = "no list published yet" });
                 return;
             case ListAnswerKind.UpToDate:
+                // Signed, so that a replayed or forged 204 cannot reset a terminal's staleness clock: the proof
+                // binds its database, version, this request's nonce and the time sent in X-LeoCarte-Time.
+                long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+                context.Response.Headers[TimeHeader] = now.ToString(CultureInfo.InvariantCulture);
+                context.Response.Headers[ProofHeader] = auth.UpToDateProof(id, lists.DatabaseId, answer.Version, now, requestNonce);
                 context.Response.StatusCode = StatusCodes.Status204NoContent;
                 return;
             case ListAnswerKind.TerminalAhead:
@@ -201,6 +225,33 @@ public static class TerminalApi
         }
 
         await context.Response.Body.WriteAsync(bytes);
+    }
+
+    /// <summary>An absent parameter (null) or exactly one value of 16 lowercase hex digits; anything else is refused rather than normalised.</summary>
+    private static bool TryHex64(Microsoft.Extensions.Primitives.StringValues values, out long? value)
+    {
+        value = null;
+        if (values.Count == 0)
+        {
+            return true;
+        }
+
+        string text = values[0];
+        if (values.Count > 1 || text == null || text.Length != 16)
+        {
+            return false;
+        }
+
+        foreach (char c in text)
+        {
+            if (!(char.IsAsciiDigit(c) || (c >= 'a' && c <= 'f')))
+            {
+                return false;
+            }
+        }
+
+        value = long.Parse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+        return true;
     }
 
     private static async Task PostJournal(HttpContext context, string id, TerminalAuthenticator auth, GroupCommitWriter writer, GatewayOptions options, ILoggerFactory loggers,

@@ -53,6 +53,23 @@ public sealed class TerminalAuthenticator
     public bool IsKnown(string terminalId) => credentials.Find(terminalId) != null;
 
     /// <summary>
+    /// The proof of an "up to date" answer for this terminal (Gateway/API.md, GET list, 204): lowercase hex
+    /// HMAC-SHA256 under its secret; null for an unknown or revoked terminal. Terminal side: Terminal/Sync/RequestSigner.UpToDate.cs.
+    /// </summary>
+    public string UpToDateProof(string terminalId, long databaseId, long version, long gatewayTime, long nonce)
+    {
+        TerminalCredentialState credential = credentials.Find(terminalId);
+        if (credential == null || credential.Revoked)
+        {
+            return null;
+        }
+
+        string text = string.Join('\n', "LCUP", terminalId, databaseId.ToString("x16", CultureInfo.InvariantCulture),
+            version.ToString(CultureInfo.InvariantCulture), gatewayTime.ToString(CultureInfo.InvariantCulture), nonce.ToString("x16", CultureInfo.InvariantCulture));
+        return Convert.ToHexString(HMACSHA256.HashData(credential.Secret, Encoding.ASCII.GetBytes(text))).ToLowerInvariant();
+    }
+
+    /// <summary>
     /// Step 1, from the headers alone. Canonical forms only: the terminal id as in the path, the timestamp as
     /// plain decimal digits without leading zeros, the signature as exactly 64 lowercase hex digits (what
     /// RequestSigner sends); anything else is refused rather than normalised.

@@ -8,7 +8,7 @@ using LeoCarte.Terminal.Cards;
 namespace LeoCarte.Gateway.Lists;
 
 /// <summary>
-/// <see cref="IListEncoder"/> on the allowlist's own ListBuilder (Terminal/Allowlist), so the bytes the
+/// <see cref="IListEncoder"/> on the allowlist's own ListBuilder (Terminal.Support/Allowlist), so the bytes the
 /// gateway signs are, by construction, the bytes the terminal's ListUpdate parses. CSNs are ESUP-SGC's
 /// canonical form: lowercase hex of the UID in received order. Every entry carries the card family
 /// <see cref="CardFamilies.ImpliedBy"/> its csn length gives: the ESUP-SGC export has no card-type field
@@ -17,9 +17,9 @@ namespace LeoCarte.Gateway.Lists;
 public sealed class AllowlistListEncoder : IListEncoder
 {
     private readonly uint siteId;
-    private readonly byte[] siteKey;
+    private readonly ListSigning signing;
 
-    public AllowlistListEncoder(uint siteId, byte[] siteKey, byte keyVersion = 0, byte previousKeyVersion = 0)
+    public AllowlistListEncoder(uint siteId, ListSigning signing, byte keyVersion = 0, byte previousKeyVersion = 0)
     {
         if (!WireFormat.AreValidKeyVersions(keyVersion, previousKeyVersion))
         {
@@ -27,7 +27,7 @@ public sealed class AllowlistListEncoder : IListEncoder
         }
 
         this.siteId = siteId;
-        this.siteKey = siteKey;
+        this.signing = signing;
         KeyVersion = keyVersion;
         PreviousKeyVersion = previousKeyVersion;
     }
@@ -43,10 +43,14 @@ public sealed class AllowlistListEncoder : IListEncoder
         return new ListEntry(uid, card.State, card.HolderKey, card.Category, CardFamilies.ImpliedBy(uid.Length));
     }
 
+    public uint KeyId => signing.Signer.KeyId;
+
+    public long DatabaseId => signing.DatabaseId;
+
     public byte[] Snapshot(long version, DateTime issuedUtc, IReadOnlyCollection<ListCard> cards)
     {
         ListEntry[] entries = cards.Select(EntryOf).ToArray();
-        return ListBuilder.BuildSnapshot(siteId, version, Seconds(issuedUtc), KeyVersion, PreviousKeyVersion, entries, siteKey);
+        return ListBuilder.BuildSnapshot(siteId, version, Seconds(issuedUtc), KeyVersion, PreviousKeyVersion, entries, signing);
     }
 
     public byte[] Delta(long fromVersion, long toVersion, DateTime issuedUtc, IReadOnlyCollection<ListCard> upserts, IReadOnlyCollection<string> removedCsns)
@@ -54,7 +58,7 @@ public sealed class AllowlistListEncoder : IListEncoder
         var entries = upserts.Select(EntryOf)
             .Concat(removedCsns.Select(csn => ListEntry.Removal(Convert.FromHexString(csn))))
             .ToArray();
-        return ListBuilder.BuildDelta(siteId, toVersion, fromVersion, Seconds(issuedUtc), KeyVersion, PreviousKeyVersion, entries, siteKey);
+        return ListBuilder.BuildDelta(siteId, toVersion, fromVersion, Seconds(issuedUtc), KeyVersion, PreviousKeyVersion, entries, signing);
     }
 
     private static long Seconds(DateTime utc) => new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToUnixTimeSeconds();

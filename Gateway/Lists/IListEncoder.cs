@@ -10,7 +10,13 @@ namespace LeoCarte.Gateway.Lists;
 /// </summary>
 public interface IListEncoder
 {
-    /// <summary>A full list: every card of the version, signed with the site key.</summary>
+    /// <summary>Id of the key lists are signed with now (a stored snapshot signed with another key is re-signed).</summary>
+    uint KeyId { get; }
+
+    /// <summary>The gateway database identity written in every list.</summary>
+    long DatabaseId { get; }
+
+    /// <summary>A full list: every card of the version, signed with the gateway's list key.</summary>
     byte[] Snapshot(long version, DateTime issuedUtc, IReadOnlyCollection<ListCard> cards);
 
     /// <summary>The DESFire key version each list announces (0 = none) and the previous one still accepted (0 = none).</summary>

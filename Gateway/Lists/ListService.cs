@@ -87,7 +87,16 @@ public sealed class ListService
         this.encoder = encoder;
     }
 
-    public ListAnswer GetList(long have)
+    /// <summary>This gateway database's identity, as written in every list.</summary>
+    public long DatabaseId => encoder.DatabaseId;
+
+    /// <param name="have">The version the terminal holds (0: none).</param>
+    /// <param name="terminalDatabaseId">
+    /// The database identity of the terminal's list (null: not sent). Another identity than ours means the terminal's
+    /// versions count in another database (this one was reset, or it served another gateway): it gets a snapshot,
+    /// never "up to date" or a delta by a version number that means something else here.
+    /// </param>
+    public ListAnswer GetList(long have, long? terminalDatabaseId = null)
     {
         ListVersionInfo current = Current();
         if (current != null && have > current.Version)
@@ -99,6 +108,18 @@ public sealed class ListService
         if (current == null)
         {
             return new ListAnswer(ListAnswerKind.NoList, 0, null);
+        }
+
+        if (terminalDatabaseId.HasValue && terminalDatabaseId.Value != encoder.DatabaseId)
+        {
+            byte[] fresh = SnapshotOf(current);
+            if (fresh == null)
+            {
+                current = Current(force: true);
+                fresh = SnapshotOf(current);
+            }
+
+            return new ListAnswer(ListAnswerKind.Snapshot, current.Version, fresh);
         }
 
         if (have == current.Version)
@@ -149,6 +170,14 @@ public sealed class ListService
 
                 // Another instance (PostgreSQL) or an import published: drop deltas built for the old version.
                 deltaCache.Clear();
+                var header = new LeoCarte.Terminal.Allowlist.ListHeader();
+                if (LeoCarte.Terminal.Allowlist.ListHeader.Read(snapshot, 0, snapshot.Length, header) != LeoCarte.Terminal.Allowlist.ListUpdateResult.Ok
+                    || header.KeyId != encoder.KeyId || header.DatabaseId != encoder.DatabaseId)
+                {
+                    // Stored before an upgrade of the list format or a key rotation: sign the current cards again.
+                    snapshot = encoder.Snapshot(current.Version, current.IssuedUtc, store.CurrentCards().Values);
+                }
+
                 cachedSnapshot = snapshot;
                 cachedIssued = current.IssuedUtc;
                 cachedVersion = current.Version;

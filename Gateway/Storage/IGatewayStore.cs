@@ -70,6 +70,13 @@ public interface IGatewayStore : IDisposable
 {
     void Initialize();
 
+    /// <summary>
+    /// This database's random identity (never 0), drawn when the database is created and written in every list
+    /// header: a terminal never matches versions across two identities (a reset gateway restarts at version 1),
+    /// it asks for and accepts only a snapshot (Terminal/Allowlist/FORMAT.md, "Versions and database identity").
+    /// </summary>
+    long DatabaseId();
+
     /// <summary>The latest version, or null before the first import.</summary>
     ListVersionInfo CurrentVersion();
 

@@ -69,6 +69,25 @@ public sealed partial class SqlGatewayStore : IGatewayStore
 
         Execute(connection, null, "INSERT INTO meta (key, value) VALUES ('current_version', 0) ON CONFLICT (key) DO NOTHING");
         Execute(connection, null, "INSERT INTO meta (key, value) VALUES ('delta_floor', 0) ON CONFLICT (key) DO NOTHING");
+        Execute(connection, null, "INSERT INTO meta (key, value) VALUES ('database_id', @id) ON CONFLICT (key) DO NOTHING", ("@id", NewDatabaseId()));
+    }
+
+    public long DatabaseId()
+    {
+        using DbConnection connection = dialect.Open(connectionString);
+        return Convert.ToInt64(Scalar(connection, null, "SELECT value FROM meta WHERE key = 'database_id'"));
+    }
+
+    /// <summary>64 random bits, never 0 (0 means "no identity" on the terminal).</summary>
+    private static long NewDatabaseId()
+    {
+        long id;
+        do
+        {
+            id = BitConverter.ToInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+        }
+        while (id == 0);
+        return id;
     }
 
     public ListVersionInfo CurrentVersion()

@@ -11,17 +11,17 @@ namespace LeoCarte.Terminal.Allowlist
     public static class ListBuilder
     {
         /// <summary>A signed snapshot of <paramref name="entries"/> (any order; duplicates rejected).</summary>
-        public static byte[] BuildSnapshot(uint siteId, long version, long issuedUnixSeconds, ListEntry[] entries, byte[] siteKey)
+        public static byte[] BuildSnapshot(uint siteId, long version, long issuedUnixSeconds, ListEntry[] entries, ListSigning signing)
         {
-            return BuildSnapshot(siteId, version, issuedUnixSeconds, 0, 0, entries, siteKey);
+            return BuildSnapshot(siteId, version, issuedUnixSeconds, 0, 0, entries, signing);
         }
 
         /// <summary>A signed snapshot announcing the site's DESFire key version in force and the previous one still accepted.</summary>
-        public static byte[] BuildSnapshot(uint siteId, long version, long issuedUnixSeconds, byte keyVersion, byte previousKeyVersion, ListEntry[] entries, byte[] siteKey)
+        public static byte[] BuildSnapshot(uint siteId, long version, long issuedUnixSeconds, byte keyVersion, byte previousKeyVersion, ListEntry[] entries, ListSigning signing)
         {
             ListEntry[] sorted = SortedCopy(entries);
             ByteArraySink sink = new ByteArraySink();
-            ListEncoder encoder = new ListEncoder(sink, siteKey);
+            ListEncoder encoder = new ListEncoder(sink, signing);
             encoder.KeyVersion = keyVersion;
             encoder.PreviousKeyVersion = previousKeyVersion;
             encoder.BeginSnapshot(siteId, version, issuedUnixSeconds, sorted.Length);
@@ -40,17 +40,17 @@ namespace LeoCarte.Terminal.Allowlist
         }
 
         /// <summary>A signed delta applying <paramref name="changes"/> (adds/changes and removals, any order) to <paramref name="baseVersion"/>.</summary>
-        public static byte[] BuildDelta(uint siteId, long version, long baseVersion, long issuedUnixSeconds, ListEntry[] changes, byte[] siteKey)
+        public static byte[] BuildDelta(uint siteId, long version, long baseVersion, long issuedUnixSeconds, ListEntry[] changes, ListSigning signing)
         {
-            return BuildDelta(siteId, version, baseVersion, issuedUnixSeconds, 0, 0, changes, siteKey);
+            return BuildDelta(siteId, version, baseVersion, issuedUnixSeconds, 0, 0, changes, signing);
         }
 
         /// <summary>A signed delta announcing the site's DESFire key versions (a change of them is a key rotation).</summary>
-        public static byte[] BuildDelta(uint siteId, long version, long baseVersion, long issuedUnixSeconds, byte keyVersion, byte previousKeyVersion, ListEntry[] changes, byte[] siteKey)
+        public static byte[] BuildDelta(uint siteId, long version, long baseVersion, long issuedUnixSeconds, byte keyVersion, byte previousKeyVersion, ListEntry[] changes, ListSigning signing)
         {
             ListEntry[] sorted = SortedCopy(changes);
             ByteArraySink sink = new ByteArraySink();
-            ListEncoder encoder = new ListEncoder(sink, siteKey);
+            ListEncoder encoder = new ListEncoder(sink, signing);
             encoder.KeyVersion = keyVersion;
             encoder.PreviousKeyVersion = previousKeyVersion;
             encoder.BeginDelta(siteId, version, baseVersion, issuedUnixSeconds, sorted.Length);

@@ -50,32 +50,42 @@ namespace LeoCarte.Terminal.Allowlist
     }
 
     /// <summary>
-    /// Streams a signed snapshot or delta (FORMAT.md, "Wire list") to a sink: Begin, the entries in strictly
-    /// increasing UID order, Finish (which appends the HMAC-SHA256 tag). Used by the platform gateway and the
-    /// tools; memory does not depend on the list size. Programming errors (order, count, bad UID size)
-    /// throw <see cref="ArgumentException"/> or <see cref="InvalidOperationException"/>: this is not tap-path code.
+    /// Writes a signed snapshot or delta (FORMAT.md, "Wire list") to a sink: Begin, the entries in strictly
+    /// increasing UID order, Finish. The body is kept in memory until Finish, which writes the header, the chunk
+    /// manifest (one digest per chunk of the body), the ECDSA P-256 signature over header and manifest, then the
+    /// body: the manifest must precede the body so that a terminal can check each chunk before it parses it.
+    /// Used by the platform gateway and the tools (memory ≈ the list's size). Programming errors (order, count,
+    /// bad UID size) throw <see cref="ArgumentException"/> or <see cref="InvalidOperationException"/>: this is not
+    /// tap-path code.
     /// </summary>
     public sealed class ListEncoder
     {
         private readonly IByteSink sink;
-        private readonly HmacSha256 mac = new HmacSha256();
-        private readonly byte[] scratch = new byte[WireFormat.HeaderSize];
+        private readonly ListSigning signing;
+        private readonly byte[] header = new byte[WireFormat.HeaderSize];
+        private readonly byte[] scratch = new byte[EntryCodec.MaxEntrySize];
         private readonly EntryKey previous = new EntryKey();
+        private ByteArraySink body;
         private ListKind kind;
         private int declared;
         private int written;
         private bool open;
         private long bytes;
 
-        public ListEncoder(IByteSink sink, byte[] siteKey)
+        public ListEncoder(IByteSink sink, ListSigning signing)
         {
-            if (sink == null || siteKey == null)
+            if (sink == null || signing == null)
             {
-                throw new ArgumentNullException(sink == null ? "sink" : "siteKey");
+                throw new ArgumentNullException(sink == null ? "sink" : "signing");
+            }
+
+            if (signing.ChunkSize < WireFormat.MinChunkSize || signing.ChunkSize > WireFormat.MaxChunkSize)
+            {
+                throw new ArgumentException("chunk size out of the format's range");
             }
 
             this.sink = sink;
-            mac.Init(siteKey, 0, siteKey.Length);
+            this.signing = signing;
         }
 
         /// <summary>The site's DESFire key version in force to announce in the next header (0: none); set before Begin.</summary>
@@ -84,7 +94,7 @@ namespace LeoCarte.Terminal.Allowlist
         /// <summary>The previous key version still accepted during a rotation (0: none); set before Begin.</summary>
         public byte PreviousKeyVersion { get; set; }
 
-        /// <summary>Bytes written to the sink so far.</summary>
+        /// <summary>Bytes written to the sink so far (all of them at Finish).</summary>
         public long BytesWritten
         {
             get { return bytes; }
@@ -151,7 +161,7 @@ namespace LeoCarte.Terminal.Allowlist
             }
         }
 
-        /// <summary>Checks the count and writes the tag.</summary>
+        /// <summary>Checks the count, then writes header, manifest, signature and body.</summary>
         public void Finish()
         {
             if (!open)
@@ -164,10 +174,33 @@ namespace LeoCarte.Terminal.Allowlist
                 throw new InvalidOperationException("declared " + declared + " entries, added " + written);
             }
 
-            byte[] tag = new byte[WireFormat.TagSize];
-            mac.Final(tag, 0);
-            sink.Write(tag, 0, tag.Length);
-            bytes += tag.Length;
+            byte[] entries = body.ToArray();
+            int chunkSize = signing.ChunkSize;
+            int chunks = WireFormat.ChunkCount(entries.Length, chunkSize);
+            BigEndian.WriteUInt32(header, WireFormat.OffsetBodyLength, (uint)entries.Length);
+            BigEndian.WriteUInt32(header, WireFormat.OffsetChunkCount, (uint)chunks);
+
+            byte[] signedBytes = new byte[WireFormat.HeaderSize + (chunks * WireFormat.ChunkDigestSize)];
+            Array.Copy(header, signedBytes, WireFormat.HeaderSize);
+            byte[] digest = new byte[32];
+            byte[] chunk = new byte[chunkSize];
+            for (int i = 0; i < chunks; i++)
+            {
+                int length = entries.Length - (i * chunkSize) < chunkSize ? entries.Length - (i * chunkSize) : chunkSize;
+                byte[] part = length == chunkSize ? chunk : new byte[length];
+                Array.Copy(entries, i * chunkSize, part, 0, length);
+                signing.Mac.HmacSha256(WireFormat.ChunkDomainKey, part, 0, length, digest);
+                Array.Copy(digest, 0, signedBytes, WireFormat.HeaderSize + (i * WireFormat.ChunkDigestSize), WireFormat.ChunkDigestSize);
+            }
+
+            signing.Mac.HmacSha256(WireFormat.SignedDomainKey, signedBytes, 0, signedBytes.Length, digest);
+            byte[] signature = new byte[WireFormat.SignatureSize];
+            signing.Signer.SignDigest(digest, signature, 0);
+
+            Emit(signedBytes, signedBytes.Length);
+            Emit(signature, signature.Length);
+            Emit(entries, entries.Length);
+            body = null;
             open = false;
         }
 
@@ -192,19 +225,21 @@ namespace LeoCarte.Terminal.Allowlist
             declared = entryCount;
             written = 0;
             previous.Clear();
-            mac.Restart();
-            Array.Clear(scratch, 0, scratch.Length);
-            BigEndian.WriteUInt32(scratch, WireFormat.OffsetMagic, WireFormat.Magic);
-            scratch[WireFormat.OffsetFormatVersion] = WireFormat.FormatVersion;
-            scratch[WireFormat.OffsetKind] = (byte)listKind;
-            scratch[WireFormat.OffsetKeyVersion] = KeyVersion;
-            scratch[WireFormat.OffsetPreviousKeyVersion] = PreviousKeyVersion;
-            BigEndian.WriteUInt32(scratch, WireFormat.OffsetSiteId, siteId);
-            BigEndian.WriteInt64(scratch, WireFormat.OffsetVersion, version);
-            BigEndian.WriteInt64(scratch, WireFormat.OffsetBaseVersion, baseVersion);
-            BigEndian.WriteInt64(scratch, WireFormat.OffsetIssued, issuedUnixSeconds);
-            BigEndian.WriteUInt32(scratch, WireFormat.OffsetCount, (uint)entryCount);
-            Emit(scratch, WireFormat.HeaderSize);
+            body = new ByteArraySink();
+            Array.Clear(header, 0, header.Length);
+            BigEndian.WriteUInt32(header, WireFormat.OffsetMagic, WireFormat.Magic);
+            header[WireFormat.OffsetFormatVersion] = WireFormat.FormatVersion;
+            header[WireFormat.OffsetKind] = (byte)listKind;
+            header[WireFormat.OffsetKeyVersion] = KeyVersion;
+            header[WireFormat.OffsetPreviousKeyVersion] = PreviousKeyVersion;
+            BigEndian.WriteUInt32(header, WireFormat.OffsetSiteId, siteId);
+            BigEndian.WriteInt64(header, WireFormat.OffsetVersion, version);
+            BigEndian.WriteInt64(header, WireFormat.OffsetBaseVersion, baseVersion);
+            BigEndian.WriteInt64(header, WireFormat.OffsetIssued, issuedUnixSeconds);
+            BigEndian.WriteUInt32(header, WireFormat.OffsetCount, (uint)entryCount);
+            BigEndian.WriteInt64(header, WireFormat.OffsetDatabaseId, signing.DatabaseId);
+            BigEndian.WriteUInt32(header, WireFormat.OffsetKeyId, signing.Signer.KeyId);
+            BigEndian.WriteUInt32(header, WireFormat.OffsetChunkSize, (uint)signing.ChunkSize);
             open = true;
         }
 
@@ -232,13 +267,12 @@ namespace LeoCarte.Terminal.Allowlist
 
             int size = EntryCodec.Encode(scratch, 0, previous, uid, offset, length, state, holderKey, category, family, removal);
             previous.Set(uid, offset, length);
-            Emit(scratch, size);
+            body.Write(scratch, 0, size);
             written++;
         }
 
         private void Emit(byte[] data, int count)
         {
-            mac.Update(data, 0, count);
             sink.Write(data, 0, count);
             bytes += count;
         }

@@ -44,6 +44,7 @@ namespace LeoCarte.Terminal.Allowlist
         private int activeSlot = -1;
         private long tableVersion;
         private long tableIssued;
+        private long tableDatabaseId;
         private int tableCount;
         private byte keyVersion;
         private byte previousKeyVersion;
@@ -119,6 +120,15 @@ namespace LeoCarte.Terminal.Allowlist
         public int Count
         {
             get { return activeOverlay >= 0 ? overlayListCount : tableCount; }
+        }
+
+        /// <summary>
+        /// The gateway database identity of the list in force (an overlay always extends its table's database);
+        /// 0 when no list, or a table written before identities (the next list must then be a snapshot).
+        /// </summary>
+        public long DatabaseId
+        {
+            get { return tableDatabaseId; }
         }
 
         /// <summary>The site's DESFire key version in force with this list (0: none announced). A delta that changes
@@ -857,6 +867,7 @@ namespace LeoCarte.Terminal.Allowlist
                 siteId = BigEndian.ReadUInt32(header, TableFormat.OffsetSiteId);
                 tableVersion = BigEndian.ReadInt64(header, TableFormat.OffsetVersion);
                 tableIssued = BigEndian.ReadInt64(header, TableFormat.OffsetIssued);
+                tableDatabaseId = BigEndian.ReadInt64(header, TableFormat.OffsetDatabaseId);
                 tableCount = (int)BigEndian.ReadUInt32(header, TableFormat.OffsetCount);
                 keyVersion = header[TableFormat.OffsetKeyVersion];
                 previousKeyVersion = header[TableFormat.OffsetPreviousKeyVersion];
@@ -874,6 +885,7 @@ namespace LeoCarte.Terminal.Allowlist
             activeSlot = -1;
             tableVersion = 0;
             tableIssued = 0;
+            tableDatabaseId = 0;
             tableCount = 0;
             keyVersion = 0;
             previousKeyVersion = 0;

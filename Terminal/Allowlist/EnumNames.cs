@@ -22,6 +22,10 @@ namespace LeoCarte.Terminal.Allowlist
                 case ListUpdateResult.LimitExceeded: return "LimitExceeded";
                 case ListUpdateResult.InvalidArgument: return "InvalidArgument";
                 case ListUpdateResult.Superseded: return "Superseded";
+                case ListUpdateResult.UnknownKey: return "UnknownKey";
+                case ListUpdateResult.BadChunk: return "BadChunk";
+                case ListUpdateResult.VersionJumpTooLarge: return "VersionJumpTooLarge";
+                case ListUpdateResult.DatabaseChanged: return "DatabaseChanged";
                 default: return "ListUpdateResult " + ((int)value).ToString();
             }
         }

@@ -6,38 +6,37 @@ using LeoCarte.Terminal.Crypto;
 namespace LeoCarte.Terminal.Allowlist
 {
     /// <summary>
-    /// Applies a signed snapshot or delta streamed in chunks of any size: <see cref="Begin"/>, <see cref="Write"/>
-    /// per chunk as it arrives from HTTP, <see cref="Commit"/> (or <see cref="Abort"/>). The new table is written
-    /// to the slot not in force while the stream is parsed and the HMAC computed; only when the tag verifies
-    /// and the structure is complete does Commit write the slot's commit record and switch. RAM use is a few
-    /// fixed buffers (two blocks, one entry, the header and tag), whatever the list size. Every failure is a
-    /// <see cref="ListUpdateResult"/>; the list in force is untouched by a failed update. One instance per
-    /// store, reused for every update.
+    /// Applies a signed snapshot or delta (FORMAT.md, "Wire list") streamed in chunks of any size:
+    /// <see cref="Begin"/>, <see cref="Write"/> per chunk as it arrives from HTTP, <see cref="Commit"/> (or
+    /// <see cref="Abort"/>). The header is checked first (site, key id, versions, database identity) and the
+    /// ECDSA P-256 signature over header and chunk manifest is verified before anything touches flash; then
+    /// each body chunk is checked against its digest in the manifest before its entries are parsed and written
+    /// to the slot (or overlay file) not in force. Only when every chunk verified and the structure is complete
+    /// does Commit write the commit record and switch. RAM use is a few fixed buffers (header + manifest, one
+    /// body chunk, two table blocks, one entry), whatever the list size. Every failure is a
+    /// <see cref="ListUpdateResult"/>; the list in force is untouched by a failed update. One instance per store,
+    /// reused for every update.
     /// </summary>
     public sealed class ListUpdate
     {
         private const int PhaseIdle = 0;
         private const int PhaseHeader = 1;
-        private const int PhaseBody = 2;
-        private const int PhaseTag = 3;
-        private const int PhaseComplete = 4;
-        private const int PhaseFailed = 5;
-
-        /// <summary>The body broke the format: the rest is only hashed, so Commit can tell forgery from a bad list.</summary>
-        private const int PhaseDraining = 6;
+        private const int PhaseManifest = 2;
+        private const int PhaseSignature = 3;
+        private const int PhaseBody = 4;
+        private const int PhaseComplete = 5;
+        private const int PhaseFailed = 6;
 
         private readonly AllowlistStore store;
         private readonly uint siteId;
-        private readonly HmacSha256 mac = new HmacSha256();
-        private readonly byte[] headerBytes = new byte[WireFormat.HeaderSize];
-        private readonly byte[] tag = new byte[WireFormat.TagSize];
+        private readonly ListTrust trust;
+        private readonly ListHeader header = new ListHeader();
 
-        // The last 32 bytes received, not yet hashed: the HMAC always lags the stream by the tag's length, so
-        // it covers exactly "everything but the last 32 bytes" whatever the parser made of them.
-        private readonly byte[] window = new byte[WireFormat.TagSize];
-        private int windowFill;
-        private ListUpdateResult pendingFailure;
-        private readonly byte[] expectedTag = new byte[WireFormat.TagSize];
+        // Header then manifest, contiguous: the signed digest is one one-shot MAC over them (native on the device).
+        private readonly byte[] signedBytes;
+        private readonly byte[] chunkBuffer;
+        private readonly byte[] digest = new byte[32];
+        private readonly byte[] signature = new byte[WireFormat.SignatureSize];
         private readonly byte[] entryBytes = new byte[EntryCodec.MaxEntrySize];
         private readonly EntryCodec wire = new EntryCodec();
         private readonly TableWriter writer;
@@ -51,6 +50,11 @@ namespace LeoCarte.Terminal.Allowlist
         private int phase;
         private ListUpdateResult failure;
         private int filled;
+        private int signedLength;
+        private int chunkIndex;
+        private int chunkFill;
+        private int chunkLength;
+        private int bodyReceived;
         private int entrySize;
         private int entriesSeen;
         private bool oldHasCurrent;
@@ -71,17 +75,19 @@ namespace LeoCarte.Terminal.Allowlist
 
         /// <param name="store">The store to update.</param>
         /// <param name="siteId">This terminal's site: lists for other sites are refused.</param>
-        /// <param name="siteKey">The per-site HMAC-SHA256 key (copied).</param>
-        public ListUpdate(AllowlistStore store, uint siteId, byte[] siteKey)
+        /// <param name="trust">The gateway's public keys, the signature verifier, the chunk MAC and the bounds.</param>
+        public ListUpdate(AllowlistStore store, uint siteId, ListTrust trust)
         {
-            if (store == null || siteKey == null)
+            if (store == null || trust == null)
             {
-                throw new ArgumentNullException(store == null ? "store" : "siteKey");
+                throw new ArgumentNullException(store == null ? "store" : "trust");
             }
 
             this.store = store;
             this.siteId = siteId;
-            mac.Init(siteKey, 0, siteKey.Length);
+            this.trust = trust;
+            signedBytes = new byte[WireFormat.HeaderSize + (trust.MaxChunks * WireFormat.ChunkDigestSize)];
+            chunkBuffer = new byte[trust.MaxChunkSize];
             writer = new TableWriter(store.NewTableBlockSize);
         }
 
@@ -97,8 +103,14 @@ namespace LeoCarte.Terminal.Allowlist
         /// <summary>Entries declared by the header.</summary>
         public int DeclaredCount { get; private set; }
 
+        /// <summary>The gateway database identity announced by the header (0 before it arrived).</summary>
+        public long DatabaseId { get; private set; }
+
         /// <summary>Bytes accepted by Write since Begin.</summary>
         public long BytesReceived { get; private set; }
+
+        /// <summary>Body chunks verified against the signed manifest since Begin (for the benchmark and tests).</summary>
+        public int ChunksVerified { get; private set; }
 
         /// <summary>Starts receiving a list (abandoning any update in progress).</summary>
         public void Begin()
@@ -108,12 +120,13 @@ namespace LeoCarte.Terminal.Allowlist
                 DiscardTarget();
             }
 
-            mac.Restart();
-            windowFill = 0;
-            pendingFailure = ListUpdateResult.Ok;
             phase = PhaseHeader;
             failure = ListUpdateResult.Ok;
             filled = 0;
+            signedLength = WireFormat.HeaderSize;
+            chunkIndex = 0;
+            chunkFill = 0;
+            bodyReceived = 0;
             entrySize = 0;
             entriesSeen = 0;
             oldHasCurrent = false;
@@ -124,16 +137,18 @@ namespace LeoCarte.Terminal.Allowlist
             ListVersion = 0;
             BaseVersion = 0;
             DeclaredCount = 0;
+            DatabaseId = 0;
             BytesReceived = 0;
+            ChunksVerified = 0;
             versionAtBegin = store.Version;
         }
 
         /// <summary>
-        /// Feeds chunk[offset..+count). Returns Ok to continue, or a failure that is already certain (then sticky:
-        /// later calls and Commit return it, and the partial slot is discarded): a header refusal (BadMagic,
-        /// BadFormat, WrongSite, VersionNotNewer, BaseMismatch) or StorageError. A body that breaks the format
-        /// keeps Write answering Ok until the end of the stream, so Commit can report BadSignature (corrupted or
-        /// forged) apart from BadFormat/BadDelta/LimitExceeded (an authentic list the terminal cannot apply).
+        /// Feeds chunk[offset..+count). Returns Ok to continue, or a failure (then sticky: later calls and Commit
+        /// return it, and the partial slot is discarded): a header refusal (BadMagic, BadFormat, WrongSite,
+        /// UnknownKey, VersionNotNewer, VersionJumpTooLarge, BaseMismatch, DatabaseChanged), BadSignature (before
+        /// any flash write), BadChunk (a body chunk that does not match the signed manifest), a structural error of
+        /// the authenticated body (BadFormat, BadDelta, LimitExceeded) or StorageError. The download can stop at once.
         /// </summary>
         public ListUpdateResult Write(byte[] chunk, int offset, int count)
         {
@@ -154,13 +169,7 @@ namespace LeoCarte.Terminal.Allowlist
 
             try
             {
-                DelayedHash(chunk, offset, count);
                 BytesReceived += count;
-                if (phase == PhaseDraining)
-                {
-                    return ListUpdateResult.Ok;
-                }
-
                 return Consume(chunk, offset, count);
             }
             catch (Exception)
@@ -170,8 +179,9 @@ namespace LeoCarte.Terminal.Allowlist
         }
 
         /// <summary>
-        /// Verifies the tag and structure, completes the new table and switches to it. Ok means the new list is
-        /// in force (and survives a power cut from now on); anything else leaves the previous list in force.
+        /// Completes the new table and switches to it. Ok means the new list is in force (and survives a power cut
+        /// from now on); anything else leaves the previous list in force. Every chunk was verified as it arrived:
+        /// Commit only checks that the whole list arrived (Truncated otherwise).
         /// </summary>
         public ListUpdateResult Commit()
         {
@@ -185,26 +195,9 @@ namespace LeoCarte.Terminal.Allowlist
                 return ListUpdateResult.NotStarted;
             }
 
-            if (phase == PhaseDraining)
-            {
-                if (windowFill < WireFormat.TagSize)
-                {
-                    return Fail(ListUpdateResult.Truncated);
-                }
-
-                return Fail(TagMatches() ? pendingFailure : ListUpdateResult.BadSignature);
-            }
-
             if (phase != PhaseComplete)
             {
-                // The structure wants more bytes. Usually the stream was cut (retry the download); if its last 32
-                // bytes are nevertheless a valid tag, it is an authentic list declaring more than it holds.
-                return Fail(TagMatches() ? ListUpdateResult.BadFormat : ListUpdateResult.Truncated);
-            }
-
-            if (!TagMatches())
-            {
-                return Fail(ListUpdateResult.BadSignature);
+                return Fail(ListUpdateResult.Truncated);
             }
 
             if (store.Version != versionAtBegin)
@@ -231,8 +224,7 @@ namespace LeoCarte.Terminal.Allowlist
                     }
                 }
 
-                writer.Finish(siteId, ListVersion, BigEndian.ReadInt64(headerBytes, WireFormat.OffsetIssued),
-                    headerBytes[WireFormat.OffsetKeyVersion], headerBytes[WireFormat.OffsetPreviousKeyVersion]);
+                writer.Finish(siteId, ListVersion, header.IssuedUnixSeconds, header.KeyVersion, header.PreviousKeyVersion, header.DatabaseId);
                 if (!store.Switch(targetSlot))
                 {
                     return Fail(ListUpdateResult.StorageError);
@@ -267,28 +259,22 @@ namespace LeoCarte.Terminal.Allowlist
                 switch (phase)
                 {
                     case PhaseHeader:
+                    case PhaseManifest:
+                    case PhaseSignature:
                         {
-                            int take = WireFormat.HeaderSize - filled;
+                            int take = (phase == PhaseSignature ? WireFormat.SignatureSize : signedLength) - filled;
                             if (take > end - i)
                             {
                                 take = end - i;
                             }
 
-                            Array.Copy(chunk, i, headerBytes, filled, take);
+                            Array.Copy(chunk, i, phase == PhaseSignature ? signature : signedBytes, filled, take);
                             filled += take;
                             i += take;
-                            if (filled >= 4 && BigEndian.ReadUInt32(headerBytes, WireFormat.OffsetMagic) != WireFormat.Magic)
+                            ListUpdateResult stepped = AfterPrefixBytes();
+                            if (stepped != ListUpdateResult.Ok)
                             {
-                                return Fail(ListUpdateResult.BadMagic);
-                            }
-
-                            if (filled == WireFormat.HeaderSize)
-                            {
-                                ListUpdateResult checkedHeader = StartFromHeader();
-                                if (checkedHeader != ListUpdateResult.Ok)
-                                {
-                                    return Fail(checkedHeader);
-                                }
+                                return Fail(stepped);
                             }
 
                             break;
@@ -296,143 +282,243 @@ namespace LeoCarte.Terminal.Allowlist
 
                     case PhaseBody:
                         {
-                            // Parse entry by entry (the bytes were hashed on arrival).
-                            ListUpdateResult result = ListUpdateResult.Ok;
-                            while (i < end && phase == PhaseBody)
-                            {
-                                if (entrySize == 0)
-                                {
-                                    // Tag (and length byte of a full key) one at a time until the size is known...
-                                    entryBytes[filled++] = chunk[i++];
-                                    entrySize = EntryCodec.Measure(entryBytes, 0, filled);
-                                    if (entrySize < 0)
-                                    {
-                                        result = ListUpdateResult.BadFormat;
-                                        break;
-                                    }
-                                }
-                                else
-                                {
-                                    // ...then the rest of the entry in one copy: per-entry, not per-byte, work on the device.
-                                    int take = entrySize - filled;
-                                    if (take > end - i)
-                                    {
-                                        take = end - i;
-                                    }
-
-                                    Array.Copy(chunk, i, entryBytes, filled, take);
-                                    filled += take;
-                                    i += take;
-                                }
-
-                                if (entrySize > 0 && filled == entrySize)
-                                {
-                                    result = ApplyEntry();
-                                    if (result != ListUpdateResult.Ok)
-                                    {
-                                        break;
-                                    }
-
-                                    filled = 0;
-                                    entrySize = 0;
-                                    entriesSeen++;
-                                    if (entriesSeen == DeclaredCount)
-                                    {
-                                        phase = PhaseTag;
-                                    }
-                                }
-                            }
-
-                            if (result != ListUpdateResult.Ok)
-                            {
-                                return Drain(result);
-                            }
-
-                            break;
-                        }
-
-                    case PhaseTag:
-                        {
-                            int take = WireFormat.TagSize - filled;
+                            int take = chunkLength - chunkFill;
                             if (take > end - i)
                             {
                                 take = end - i;
                             }
 
-                            Array.Copy(chunk, i, tag, filled, take);
-                            filled += take;
+                            Array.Copy(chunk, i, chunkBuffer, chunkFill, take);
+                            chunkFill += take;
                             i += take;
-                            if (filled == WireFormat.TagSize)
+                            if (chunkFill == chunkLength)
                             {
-                                phase = PhaseComplete;
+                                ListUpdateResult verified = VerifyAndApplyChunk();
+                                if (verified != ListUpdateResult.Ok)
+                                {
+                                    return Fail(verified);
+                                }
                             }
 
                             break;
                         }
 
                     default:
-                        // Bytes after the tag: not a list this format produces.
-                        return Drain(ListUpdateResult.BadFormat);
+                        // Bytes after the body: not a list this format produces.
+                        return Fail(ListUpdateResult.BadFormat);
                 }
             }
 
             return ListUpdateResult.Ok;
         }
 
-        private ListUpdateResult StartFromHeader()
+        /// <summary>Moves through header, manifest and signature as each completes.</summary>
+        private ListUpdateResult AfterPrefixBytes()
         {
-            byte[] h = headerBytes;
-            if (h[WireFormat.OffsetFormatVersion] != WireFormat.FormatVersion
-                || !WireFormat.AreValidKeyVersions(h[WireFormat.OffsetKeyVersion], h[WireFormat.OffsetPreviousKeyVersion]))
+            if (phase == PhaseHeader)
             {
+                if (filled >= 4 && BigEndian.ReadUInt32(signedBytes, WireFormat.OffsetMagic) != WireFormat.Magic)
+                {
+                    return ListUpdateResult.BadMagic;
+                }
+
+                if (filled < WireFormat.HeaderSize)
+                {
+                    return ListUpdateResult.Ok;
+                }
+
+                ListUpdateResult checkedHeader = CheckHeader();
+                if (checkedHeader != ListUpdateResult.Ok)
+                {
+                    return checkedHeader;
+                }
+
+                signedLength = WireFormat.HeaderSize + (header.ChunkCount * WireFormat.ChunkDigestSize);
+                phase = PhaseManifest;
+            }
+
+            if (phase == PhaseManifest)
+            {
+                if (filled < signedLength)
+                {
+                    return ListUpdateResult.Ok;
+                }
+
+                filled = 0;
+                phase = PhaseSignature;
+                return ListUpdateResult.Ok;
+            }
+
+            if (filled < WireFormat.SignatureSize)
+            {
+                return ListUpdateResult.Ok;
+            }
+
+            // The signed digest: HMAC-SHA256 under a public domain key, used as a hash (FORMAT.md, "Signature").
+            trust.Mac.HmacSha256(WireFormat.SignedDomainKey, signedBytes, 0, signedLength, digest);
+            if (!trust.Verifier.Verify(trust.Find(header.KeyId).PublicKey, digest, signature, 0))
+            {
+                return ListUpdateResult.BadSignature;
+            }
+
+            // Authentic from here on: now the flash may be prepared.
+            ListUpdateResult prepared = PrepareTarget();
+            if (prepared != ListUpdateResult.Ok)
+            {
+                return prepared;
+            }
+
+            filled = 0;
+            entrySize = 0;
+            wire.Key.Clear();
+            StartChunk();
+            return ListUpdateResult.Ok;
+        }
+
+        /// <summary>The next body chunk's length, or the end of the body.</summary>
+        private void StartChunk()
+        {
+            chunkFill = 0;
+            int left = header.BodyLength - bodyReceived;
+            if (left == 0)
+            {
+                phase = PhaseComplete;
+                return;
+            }
+
+            chunkLength = left < header.ChunkSize ? left : header.ChunkSize;
+            phase = PhaseBody;
+        }
+
+        /// <summary>
+        /// Checks the chunk against its digest in the signed manifest (one-shot MAC: native on the device) and
+        /// only then parses its entries. A tampered chunk stops the update: BadChunk, nothing committed.
+        /// </summary>
+        private ListUpdateResult VerifyAndApplyChunk()
+        {
+            trust.Mac.HmacSha256(WireFormat.ChunkDomainKey, chunkBuffer, 0, chunkLength, digest);
+            int at = WireFormat.HeaderSize + (chunkIndex * WireFormat.ChunkDigestSize);
+            if (!FixedTime.AreEqual(digest, 0, signedBytes, at, WireFormat.ChunkDigestSize))
+            {
+                return ListUpdateResult.BadChunk;
+            }
+
+            ChunksVerified++;
+            chunkIndex++;
+            bodyReceived += chunkLength;
+            ListUpdateResult parsed = ParseEntries(chunkBuffer, 0, chunkLength);
+            if (parsed != ListUpdateResult.Ok)
+            {
+                return parsed;
+            }
+
+            StartChunk();
+            if (phase == PhaseComplete && (entriesSeen != DeclaredCount || filled != 0))
+            {
+                // The signed body ends inside an entry or holds fewer entries than the header declares.
                 return ListUpdateResult.BadFormat;
             }
 
-            int kind = h[WireFormat.OffsetKind];
-            if (kind != (int)ListKind.Snapshot && kind != (int)ListKind.Delta)
+            return ListUpdateResult.Ok;
+        }
+
+        /// <summary>Parses verified body bytes entry by entry (an entry may straddle two chunks).</summary>
+        private ListUpdateResult ParseEntries(byte[] data, int offset, int count)
+        {
+            int end = offset + count;
+            int i = offset;
+            while (i < end)
             {
-                return ListUpdateResult.BadFormat;
+                if (entriesSeen == DeclaredCount)
+                {
+                    // Bytes after the declared entries.
+                    return ListUpdateResult.BadFormat;
+                }
+
+                if (entrySize == 0)
+                {
+                    // Tag (and length byte of a full key) one at a time until the size is known...
+                    entryBytes[filled++] = data[i++];
+                    entrySize = EntryCodec.Measure(entryBytes, 0, filled);
+                    if (entrySize < 0)
+                    {
+                        return ListUpdateResult.BadFormat;
+                    }
+                }
+                else
+                {
+                    // ...then the rest of the entry in one copy: per-entry, not per-byte, work on the device.
+                    int take = entrySize - filled;
+                    if (take > end - i)
+                    {
+                        take = end - i;
+                    }
+
+                    Array.Copy(data, i, entryBytes, filled, take);
+                    filled += take;
+                    i += take;
+                }
+
+                if (entrySize > 0 && filled == entrySize)
+                {
+                    ListUpdateResult result = ApplyEntry();
+                    if (result != ListUpdateResult.Ok)
+                    {
+                        return result;
+                    }
+
+                    filled = 0;
+                    entrySize = 0;
+                    entriesSeen++;
+                }
             }
 
-            Kind = (ListKind)kind;
-            ListVersion = BigEndian.ReadInt64(h, WireFormat.OffsetVersion);
-            BaseVersion = BigEndian.ReadInt64(h, WireFormat.OffsetBaseVersion);
-            uint declared = BigEndian.ReadUInt32(h, WireFormat.OffsetCount);
-            if (ListVersion <= 0 || declared > (uint)WireFormat.MaxEntries
-                || (Kind == ListKind.Snapshot && BaseVersion != 0)
-                || (Kind == ListKind.Delta && (BaseVersion <= 0 || BaseVersion >= ListVersion)))
+            return ListUpdateResult.Ok;
+        }
+
+        /// <summary>
+        /// Header checks, before the signature is verified (the header is not authenticated yet: a forged one can
+        /// make us refuse, never accept, and nothing has touched flash).
+        /// </summary>
+        private ListUpdateResult CheckHeader()
+        {
+            ListUpdateResult read = ListHeader.Read(signedBytes, 0, WireFormat.HeaderSize, header);
+            if (read != ListUpdateResult.Ok)
             {
-                return ListUpdateResult.BadFormat;
+                return read;
             }
 
-            DeclaredCount = (int)declared;
-            if (BigEndian.ReadUInt32(h, WireFormat.OffsetSiteId) != siteId)
+            Kind = header.Kind;
+            ListVersion = header.Version;
+            BaseVersion = header.BaseVersion;
+            DeclaredCount = header.EntryCount;
+            DatabaseId = header.DatabaseId;
+            if (header.ChunkSize > trust.MaxChunkSize || header.ChunkCount > trust.MaxChunks)
+            {
+                return ListUpdateResult.LimitExceeded;
+            }
+
+            if (header.SiteId != siteId)
             {
                 return ListUpdateResult.WrongSite;
             }
 
-            // Refuse replays before touching flash. The header is not authenticated yet, but a forged one can only
-            // make us refuse, never accept: acceptance waits for the tag.
-            if (ListVersion <= store.Version)
+            if (trust.Find(header.KeyId) == null)
             {
-                return ListUpdateResult.VersionNotNewer;
+                return ListUpdateResult.UnknownKey;
             }
 
-            if (Kind == ListKind.Delta && BaseVersion != store.Version)
-            {
-                return ListUpdateResult.BaseMismatch;
-            }
+            return ListVersionRules.Check(header, store.Version, store.DatabaseId, store.IssuedUnixSeconds, trust.MaxVersionJump);
+        }
 
-            wire.Key.Clear();
-            filled = 0;
-            entrySize = 0;
-            phase = DeclaredCount == 0 ? PhaseTag : PhaseBody;
-
+        /// <summary>Opens the overlay file or table slot the list is written to (after the signature verified).</summary>
+        private ListUpdateResult PrepareTarget()
+        {
             // A delta that fits in the overlay with the changes already there is written as a new overlay file
             // (a few KB); a snapshot, a delta that would overflow it, or a delta changing the DESFire key versions
             // (kept in the table header; the overlay trailer has no room for them) as a new table in the other slot.
             Overlay current = store.CurrentOverlay;
-            bool sameKeyVersions = h[WireFormat.OffsetKeyVersion] == store.KeyVersion && h[WireFormat.OffsetPreviousKeyVersion] == store.PreviousKeyVersion;
+            bool sameKeyVersions = header.KeyVersion == store.KeyVersion && header.PreviousKeyVersion == store.PreviousKeyVersion;
             if (Kind == ListKind.Delta && store.ActiveSlot >= 0 && sameKeyVersions && current.Count + DeclaredCount <= current.Capacity)
             {
                 overlayMode = true;
@@ -594,7 +680,7 @@ namespace LeoCarte.Terminal.Allowlist
             }
 
             FlushOverlay();
-            OverlayFormat.WriteTrailer(overlayTrailer, store.TableVersion, ListVersion, BigEndian.ReadInt64(headerBytes, WireFormat.OffsetIssued), listCount, overlayEntries, overlayLength);
+            OverlayFormat.WriteTrailer(overlayTrailer, store.TableVersion, ListVersion, header.IssuedUnixSeconds, listCount, overlayEntries, overlayLength);
             overlayCrc = Crc32.Append(overlayCrc, overlayTrailer, 0, OverlayFormat.OffsetCrc);
             BigEndian.WriteUInt32(overlayTrailer, OverlayFormat.OffsetCrc, overlayCrc);
             store.Files.Append(store.OverlayName(overlayFile), overlayTrailer, 0, OverlayFormat.TrailerSize);
@@ -620,68 +706,6 @@ namespace LeoCarte.Terminal.Allowlist
             return old.IsCorrupt ? ListUpdateResult.StorageError : ListUpdateResult.Ok;
         }
 
-        /// <summary>
-        /// A structural failure in the body: drop the partial table and only hash the rest, so Commit reports
-        /// BadSignature when the tag does not match (corruption, forgery) and this failure when it does.
-        /// </summary>
-        private ListUpdateResult Drain(ListUpdateResult result)
-        {
-            if (result == ListUpdateResult.StorageError)
-            {
-                return Fail(result);
-            }
-
-            DiscardTarget();
-            pendingFailure = result;
-            phase = PhaseDraining;
-            return ListUpdateResult.Ok;
-        }
-
-        /// <summary>Hashes all but the last 32 bytes received so far; those wait in <see cref="window"/>.</summary>
-        private void DelayedHash(byte[] data, int offset, int count)
-        {
-            int total = windowFill + count;
-            if (total <= WireFormat.TagSize)
-            {
-                Array.Copy(data, offset, window, windowFill, count);
-                windowFill = total;
-                return;
-            }
-
-            int toHash = total - WireFormat.TagSize;
-            int fromWindow = toHash < windowFill ? toHash : windowFill;
-            if (fromWindow > 0)
-            {
-                mac.Update(window, 0, fromWindow);
-            }
-
-            int fromData = toHash - fromWindow;
-            if (fromData > 0)
-            {
-                mac.Update(data, offset, fromData);
-            }
-
-            int keep = windowFill - fromWindow;
-            for (int k = 0; k < keep; k++)
-            {
-                window[k] = window[fromWindow + k];
-            }
-
-            Array.Copy(data, offset + fromData, window, keep, count - fromData);
-            windowFill = WireFormat.TagSize;
-        }
-
-        /// <summary>True when the last 32 bytes are the HMAC-SHA256 of everything before them (constant-time compare).</summary>
-        private bool TagMatches()
-        {
-            if (windowFill < WireFormat.TagSize)
-            {
-                return false;
-            }
-
-            mac.Final(expectedTag, 0);
-            return FixedTime.AreEqual(expectedTag, 0, window, 0, WireFormat.TagSize);
-        }
 
         private ListUpdateResult Fail(ListUpdateResult result)
         {

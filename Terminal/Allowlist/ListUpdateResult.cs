@@ -15,7 +15,7 @@ namespace LeoCarte.Terminal.Allowlist
         BadFormat = 2,
         /// <summary>The stream ended before the header, all entries and the tag arrived.</summary>
         Truncated = 3,
-        /// <summary>The HMAC-SHA256 tag does not match with this site's key: forged, corrupted or for another key.</summary>
+        /// <summary>The ECDSA P-256 signature over header and manifest does not verify with the key the header names: forged or corrupted (nothing was written to flash).</summary>
         BadSignature = 4,
         /// <summary>The list's version is not above the version in force (a replay of an older or the same list).</summary>
         VersionNotNewer = 5,
@@ -35,5 +35,13 @@ namespace LeoCarte.Terminal.Allowlist
         InvalidArgument = 12,
         /// <summary>Another update was applied between Begin and Commit.</summary>
         Superseded = 13,
+        /// <summary>The header names a signing key id this terminal does not hold (a key not provisioned yet, or a retired one): see keys.list_public_key.</summary>
+        UnknownKey = 14,
+        /// <summary>A chunk of the body does not match its digest in the signed manifest (tampered or corrupted in transit); nothing is committed.</summary>
+        BadChunk = 15,
+        /// <summary>The version is further above the version in force than the configured maximum jump (ListTrust.MaxVersionJump).</summary>
+        VersionJumpTooLarge = 16,
+        /// <summary>A delta from another gateway database than the list in force (database reset or another gateway): only a snapshot applies.</summary>
+        DatabaseChanged = 17,
     }
 }

@@ -57,6 +57,8 @@ namespace LeoCarte.Terminal.Allowlist
         /// <summary>The list's DESFire key versions (wire header bytes 6–7), kept with the table they came with.</summary>
         public const int OffsetKeyVersion = 48;
         public const int OffsetPreviousKeyVersion = 49;
+        /// <summary>The gateway database identity of the list (8 bytes; 0 in tables written before identities).</summary>
+        public const int OffsetDatabaseId = 52;
         public const int OffsetCrc = 60;
 
         /// <summary>Writes a block's header fields and its segment CRCs (the entries are already in place).</summary>
@@ -143,7 +145,7 @@ namespace LeoCarte.Terminal.Allowlist
             return end;
         }
 
-        public static void WriteHeader(byte[] h, uint siteId, long version, long issued, int count, int blockSize, int blockCount, uint indexCrc, byte keyVersion, byte previousKeyVersion)
+        public static void WriteHeader(byte[] h, uint siteId, long version, long issued, int count, int blockSize, int blockCount, uint indexCrc, byte keyVersion, byte previousKeyVersion, long databaseId)
         {
             System.Array.Clear(h, 0, HeaderSize);
             BigEndian.WriteUInt32(h, OffsetMagic, Magic);
@@ -157,6 +159,7 @@ namespace LeoCarte.Terminal.Allowlist
             BigEndian.WriteUInt32(h, OffsetBlockCount, (uint)blockCount);
             BigEndian.WriteUInt32(h, OffsetDataLength, (uint)blockCount * (uint)blockSize);
             BigEndian.WriteUInt32(h, OffsetIndexCrc, indexCrc);
+            BigEndian.WriteInt64(h, OffsetDatabaseId, databaseId);
             h[OffsetKeyVersion] = keyVersion;
             h[OffsetPreviousKeyVersion] = previousKeyVersion;
             BigEndian.WriteUInt32(h, OffsetCrc, Crc32.Compute(h, 0, OffsetCrc));

@@ -126,7 +126,7 @@ namespace LeoCarte.Terminal.Allowlist
         }
 
         /// <summary>Writes the last block, the rest of the index and then the header: the commit point.</summary>
-        public void Finish(uint siteId, long version, long issuedUnixSeconds, byte keyVersion, byte previousKeyVersion)
+        public void Finish(uint siteId, long version, long issuedUnixSeconds, byte keyVersion, byte previousKeyVersion, long databaseId)
         {
             if (blockEntries > 0)
             {
@@ -138,7 +138,7 @@ namespace LeoCarte.Terminal.Allowlist
                 AppendIndexBatch();
             }
 
-            TableFormat.WriteHeader(header, siteId, version, issuedUnixSeconds, entryCount, blockSize, blockCount, indexCrc, keyVersion, previousKeyVersion);
+            TableFormat.WriteHeader(header, siteId, version, issuedUnixSeconds, entryCount, blockSize, blockCount, indexCrc, keyVersion, previousKeyVersion, databaseId);
             files.Write(indexName, 0, header, 0, TableFormat.HeaderSize);
         }
 

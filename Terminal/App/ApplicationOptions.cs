@@ -50,6 +50,11 @@ namespace LeoCarte.Terminal.App
         public LeoCarte.Terminal.Sync.IMessageHasher MessageHasher;
 
         /// <summary>
+        /// Verifies the gateway's ECDSA P-256 list signatures (Allowlist/ListTrust); null = the portable
+        /// Allowlist/EcdsaListSignatureVerifier (subset ECDSA of Terminal/Crypto), as on the device. Tests may pass
+        /// another implementation (.NET's ECDsa) to check it against.
+        /// </summary>
+        public LeoCarte.Terminal.Allowlist.IListSignatureVerifier ListSignatureVerifier;
         /// Four AES-128 block ciphers for policy desfire-aes (the DESFire session's card key, encryption and MAC keys,
         /// and the AN10922 key diversification); null = the portable subset AES (Drivers/Desfire/Aes128), as on the host
         /// and on nanoCLR. The device passes Drivers/Device/NativeAesBlockCipher (mbedTLS): about 208,000 interpreted IL

@@ -275,6 +275,11 @@ namespace LeoCarte.Terminal.App
                 sync = core.Sync;
                 wifi = core.Wifi;
             }
+            else
+            {
+                // No sync (e.g. no list signature verifier): no link supervised either; the self-test reports it.
+                link = null;
+            }
         }
 
         private void Say(string line)

@@ -145,13 +145,30 @@ namespace LeoCarte.Terminal.App
             Wifi = link == null ? null : new WifiSupervisor(link, options.SyncSeed);
             IMessageHasher hasher = options.MessageHasher != null ? options.MessageHasher : new PortableMessageHasher();
             RequestSigner signer = new RequestSigner(configuration.TerminalId, configuration.TerminalSecret, hasher);
-            ListSink = new AllowlistListSink(Allowlist, configuration.SiteId, configuration.ListKey);
+            ListSink = new AllowlistListSink(Allowlist, configuration.SiteId, TrustOf(configuration, options.ListSignatureVerifier != null ? options.ListSignatureVerifier : new EcdsaListSignatureVerifier(), hasher));
             SyncOptions syncOptions = ConfigurationMapping.ToSyncOptions(configuration, options);
             SyncIntervalMilliseconds = syncOptions.IntervalSeconds * 1000L;
             Sync = new SyncEngine(transport, signer, clock, ListSink, Allowlist, new TransactionJournalSource(Journal), Wifi,
                 syncOptions, readerHealth, options.SyncSeed);
             Sync.ListConfirmed = Decisions.NoteListConfirmed;
             return true;
+        }
+
+        /// <summary>
+        /// What lists this terminal accepts: the gateway's public keys by id from the configuration, the verifier,
+        /// the one-shot MAC of the request signer (native on the device) for the chunk digests, the version bound.
+        /// </summary>
+        public static ListTrust TrustOf(TerminalConfiguration configuration, IListSignatureVerifier verifier, LeoCarte.Terminal.Crypto.IMacFunction mac)
+        {
+            ListSigningKey[] keys = new ListSigningKey[configuration.ListKeyIds.Length];
+            for (int i = 0; i < keys.Length; i++)
+            {
+                keys[i] = new ListSigningKey(configuration.ListKeyIds[i], configuration.ListPublicKeys[i]);
+            }
+
+            ListTrust trust = new ListTrust(keys, verifier, mac);
+            trust.MaxVersionJump = configuration.MaxListVersionJump;
+            return trust;
         }
 
         /// <summary>True when the last sync cycle succeeded within two intervals: the list in force is the platform's current one.</summary>

@@ -56,6 +56,11 @@ namespace LeoCarte.Terminal.Config
             return new ConfigField(id, name, null, true, null, 0, 0);
         }
 
+        public static ConfigField RequiredRepeated(int id, string name, string expected)
+        {
+            return new ConfigField(id, name, "a value (required): " + expected, true, null, 0, 0);
+        }
+
         public static ConfigField Number(int id, string name, int min, int max, string unit)
         {
             return new ConfigField(id, name, null, false, unit, min, max);
@@ -86,7 +91,7 @@ namespace LeoCarte.Terminal.Config
         public const int CaCertificate = 9;
         public const int CaCertificateFile = 10;
         public const int SyncInterval = 11;
-        public const int ListKey = 12;
+        public const int ListPublicKey = 12;
         public const int TerminalSecret = 13;
         public const int CardCap = 14;
         public const int TerminalCap = 15;
@@ -104,8 +109,16 @@ namespace LeoCarte.Terminal.Config
         /// <summary>pins.spi_bus .. pins.mdb_rx follow in <see cref="PinRules"/> order.</summary>
         public const int FirstPin = 26;
 
+        /// <summary>After the 13 pins.</summary>
+        public const int MaxListVersionJump = FirstPin + 13;
+        public const int Demo = MaxListVersionJump + 1;
+
+        /// <summary>Public keys a terminal holds at most (the key in force and the next one during a rotation, plus spares).</summary>
+        public const int MaxListPublicKeys = 4;
+
         public const string ExpectedIdentifier = "1 to 32 characters among A-Z a-z 0-9 . _ -";
         public const string ExpectedHexKey = "64 to 128 hex digits (a key of 32 to 64 bytes)";
+        public const string ExpectedPublicKey = "the key id, a colon and the 130 hex digits of the gateway's P-256 public key (04…), as Tools/KeyGen prints it";
 
         public static readonly ConfigField[] All = new ConfigField[]
         {
@@ -121,7 +134,7 @@ namespace LeoCarte.Terminal.Config
             ConfigField.Text(CaCertificate, "gateway.ca_certificate"),
             ConfigField.Text(CaCertificateFile, "gateway.ca_certificate_file"),
             ConfigField.Number(SyncInterval, "gateway.sync_interval_seconds", 30, 86400, "seconds"),
-            ConfigField.RequiredText(ListKey, "keys.list_key", ExpectedHexKey),
+            ConfigField.RequiredRepeated(ListPublicKey, "keys.list_public_key", ExpectedPublicKey),
             ConfigField.RequiredText(TerminalSecret, "keys.terminal_secret", ExpectedHexKey),
             ConfigField.Number(CardCap, "limits.card_daily_offline_cap_cents", 0, 100000, "cents"),
             ConfigField.Number(TerminalCap, "limits.terminal_daily_offline_cap_cents", 0, 10000000, "cents"),
@@ -148,6 +161,8 @@ namespace LeoCarte.Terminal.Config
             ConfigField.Text(FirstPin + PinRules.Vend, "pins.vend_pulse"),
             ConfigField.Text(FirstPin + PinRules.MdbTx, "pins.mdb_tx"),
             ConfigField.Text(FirstPin + PinRules.MdbRx, "pins.mdb_rx"),
+            ConfigField.Number(MaxListVersionJump, "keys.max_list_version_jump", 1, 100000000, "versions"),
+            ConfigField.Text(Demo, "terminal.demo"),
         };
 
         /// <summary>The sections, in the order the documentation lists them.</summary>

@@ -217,7 +217,7 @@ namespace LeoCarte.Terminal.Config
                 }
 
                 CheckCertificateChoice();
-                CheckSecretsDiffer();
+                CheckKeyMaterial();
                 CheckCardPolicy();
                 PinRules.CheckDistinct(this.into.Pins, lineOf, this.errors);
                 PinRules.CheckVendOutput(this.into, lineOf, this.errors);
@@ -284,6 +284,7 @@ namespace LeoCarte.Terminal.Config
                     case ConfigFields.PulseCount: this.into.VendPulseCount = number; break;
                     case ConfigFields.PulseGapMs: this.into.VendPulseGapMilliseconds = number; break;
                     case ConfigFields.SiteId: this.into.SiteId = (uint)number; break;
+                    case ConfigFields.MaxListVersionJump: this.into.MaxListVersionJump = number; break;
                 }
             }
 
@@ -398,7 +399,23 @@ namespace LeoCarte.Terminal.Config
 
                         break;
 
-                    case ConfigFields.ListKey:
+                    case ConfigFields.ListPublicKey:
+                        ApplyListPublicKey(line, value);
+                        break;
+
+                    case ConfigFields.Demo:
+                        string demo = ConfigValueText.ToLowerAscii(value);
+                        if (demo == "yes" || demo == "no")
+                        {
+                            this.into.Demo = demo == "yes";
+                        }
+                        else
+                        {
+                            this.errors.Add(line, field.Name, "yes (a demonstration with the public sample keys: not deployable) or no");
+                        }
+
+                        break;
+
                     case ConfigFields.TerminalSecret:
                         byte[] key = ConfigValueText.ParseHex(value);
                         if (key == null || key.Length < 32 || key.Length > 64)
@@ -406,10 +423,6 @@ namespace LeoCarte.Terminal.Config
                             // The length is not secret, the digits are: never echo them.
                             this.errors.Add(line, field.Name, ConfigFields.ExpectedHexKey + ", found " + value.Length.ToString() + " characters"
                                 + (key == null && value.Length > 0 ? " that are not all hex digits or an odd count" : ""));
-                        }
-                        else if (field.Id == ConfigFields.ListKey)
-                        {
-                            this.into.ListKey = key;
                         }
                         else
                         {
@@ -447,26 +460,6 @@ namespace LeoCarte.Terminal.Config
                     this.errors.Add(lineOf[ConfigFields.GatewayUrl], ConfigFields.NameOf(ConfigFields.CaCertificate),
                         "the gateway's root CA for an https URL: a gateway.ca_certificate PEM block or gateway.ca_certificate_file");
                 }
-            }
-
-            private void CheckSecretsDiffer()
-            {
-                byte[] a = this.into.ListKey;
-                byte[] b = this.into.TerminalSecret;
-                if (a == null || b == null || a.Length != b.Length)
-                {
-                    return;
-                }
-
-                for (int i = 0; i < a.Length; i++)
-                {
-                    if (a[i] != b[i])
-                    {
-                        return;
-                    }
-                }
-
-                this.errors.Add(lineOf[ConfigFields.TerminalSecret], ConfigFields.NameOf(ConfigFields.TerminalSecret), "a secret different from keys.list_key (one leaked key must not unlock both)");
             }
         }
     }

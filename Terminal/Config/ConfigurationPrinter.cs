@@ -41,9 +41,22 @@ namespace LeoCarte.Terminal.Config
             }
 
             write("gateway.sync_interval_seconds = " + config.SyncIntervalSeconds.ToString());
-            write("keys.list_key = " + (config.ListKey == null ? "(none)" : Mask(config.ListKey.Length, "bytes")));
+            if (config.ListKeyIds.Length == 0)
+            {
+                write("keys.list_public_key = (none)");
+            }
+
+            for (int i = 0; i < config.ListKeyIds.Length; i++)
+            {
+                // A public key: its id and first bytes identify it, nothing to hide.
+                byte[] point = config.ListPublicKeys[i];
+                write("keys.list_public_key = " + config.ListKeyIds[i].ToString() + ":" + ShortHex(point) + "… (P-256)");
+            }
+
+            write("keys.max_list_version_jump = " + config.MaxListVersionJump.ToString());
             write("keys.terminal_secret = " + (config.TerminalSecret == null ? "(none)" : Mask(config.TerminalSecret.Length, "bytes")));
             write("keys.site_id = " + config.SiteId.ToString());
+            write("terminal.demo = " + (config.Demo ? "yes" + (config.DemoReason == null ? "" : " (" + config.DemoReason + ")") : "no"));
             CardPolicySettings card = config.Card;
             write("card.policy = " + card.PolicyName());
             write("card.application = " + (card.ApplicationId == null ? "(none)" : Hex(card.ApplicationId[2]) + Hex(card.ApplicationId[1]) + Hex(card.ApplicationId[0])));
@@ -103,6 +116,18 @@ namespace LeoCarte.Terminal.Config
         public static string Euros(int cents)
         {
             return (cents / 100).ToString() + "." + (cents % 100).ToString().PadLeft(2, '0') + " €";
+        }
+
+        /// <summary>The first 8 bytes in lowercase hex: enough to tell two public keys apart on a screen.</summary>
+        private static string ShortHex(byte[] bytes)
+        {
+            string text = "";
+            for (int i = 0; i < 8 && i < bytes.Length; i++)
+            {
+                text += LeoCarte.Terminal.Bytes.HexDigits.Lowercase[bytes[i] >> 4].ToString() + LeoCarte.Terminal.Bytes.HexDigits.Lowercase[bytes[i] & 15].ToString();
+            }
+
+            return text;
         }
 
         private static string Mask(int length, string unit) => "******** (set, " + length.ToString() + " " + unit + ")";

@@ -49,8 +49,26 @@ namespace LeoCarte.Terminal.Config
         public int SyncIntervalSeconds;
 
         // [keys]
-        /// <summary>HMAC-SHA256 key that authenticates allowlist files and deltas (32..64 bytes), or null.</summary>
-        public byte[] ListKey;
+        /// <summary>
+        /// Ids of the gateway's list signing keys this terminal trusts (keys.list_public_key), parallel to
+        /// <see cref="ListPublicKeys"/>; empty when none. A list signed by another id is refused (UnknownKey).
+        /// </summary>
+        public uint[] ListKeyIds;
+
+        /// <summary>The P-256 public keys, 65 bytes each (04 ‖ X ‖ Y): no secret, a stolen terminal cannot sign lists.</summary>
+        public byte[][] ListPublicKeys;
+
+        /// <summary>A list more than this many versions above the one in force is refused (keys.max_list_version_jump).</summary>
+        public int MaxListVersionJump;
+
+        /// <summary>
+        /// terminal.demo = yes: the public sample keys and CA are accepted (a demonstration, never a deployment:
+        /// the validator says "not deployable" and the self-test shows it).
+        /// </summary>
+        public bool Demo;
+
+        /// <summary>Why this configuration only runs as a demonstration (the sample material it holds), or null.</summary>
+        public string DemoReason;
 
         /// <summary>Secret this terminal authenticates itself with to the gateway (32..64 bytes), or null.</summary>
         public byte[] TerminalSecret;
@@ -107,7 +125,11 @@ namespace LeoCarte.Terminal.Config
             CaCertificatePem = null;
             CaCertificateFile = null;
             SyncIntervalSeconds = 60;
-            ListKey = null;
+            ListKeyIds = new uint[0];
+            ListPublicKeys = new byte[0][];
+            MaxListVersionJump = 1000000;
+            Demo = false;
+            DemoReason = null;
             TerminalSecret = null;
             SiteId = 1;
             CardDailyOfflineCapCents = 1000;

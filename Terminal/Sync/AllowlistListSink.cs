@@ -4,7 +4,7 @@ namespace LeoCarte.Terminal.Sync
 {
     /// <summary>
     /// Connects the sync client to the allowlist (issue 4): downloaded bytes go straight into
-    /// <see cref="ListUpdate"/>, which verifies the site's HMAC-SHA256, the version order and the structure, and
+    /// <see cref="ListUpdate"/>, which verifies the gateway's ECDSA P-256 signature, each chunk's digest, the version order, the database identity and the structure, and
     /// switches A/B slots only on success. This class only translates results into the sync seam.
     /// </summary>
     public sealed class AllowlistListSink : IListUpdateSink
@@ -14,11 +14,14 @@ namespace LeoCarte.Terminal.Sync
         private ListUpdateResult lastResult = ListUpdateResult.Ok;
         private bool needsSnapshot;
 
-        public AllowlistListSink(AllowlistStore store, uint siteId, byte[] siteKey)
+        public AllowlistListSink(AllowlistStore store, uint siteId, ListTrust trust)
         {
             this.store = store;
-            update = new ListUpdate(store, siteId, siteKey);
+            update = new ListUpdate(store, siteId, trust);
         }
+
+        /// <summary>The gateway database identity of the list in force (0: none), sent as &amp;db= so a reset gateway answers with a snapshot.</summary>
+        public long CurrentDatabaseId => store.DatabaseId;
 
         public long CurrentVersion => store.Version;
 
@@ -71,7 +74,8 @@ namespace LeoCarte.Terminal.Sync
             lastResult = result;
 
             // A delta the terminal cannot apply to what it holds: only a snapshot can bring it back in step.
-            if (result == ListUpdateResult.BaseMismatch || result == ListUpdateResult.BadDelta)
+            // So is a delta from another gateway database (a reset gateway): never match versions across databases.
+            if (result == ListUpdateResult.BaseMismatch || result == ListUpdateResult.BadDelta || result == ListUpdateResult.DatabaseChanged)
             {
                 needsSnapshot = true;
             }

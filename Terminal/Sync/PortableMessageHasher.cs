@@ -8,9 +8,12 @@ namespace LeoCarte.Terminal.Sync
             Crypto.Sha256.Hash(data, offset, count, output, 0);
         }
 
+        private readonly Crypto.PortableMac mac = new Crypto.PortableMac();
+
+        /// <summary>One re-keyed instance (the sync thread's): request signatures and list chunks allocate nothing.</summary>
         public void HmacSha256(byte[] key, byte[] data, int offset, int count, byte[] output)
         {
-            Crypto.HmacSha256.Compute(key, data, offset, count, output, 0);
+            mac.HmacSha256(key, data, offset, count, output);
         }
     }
 }

@@ -9,7 +9,7 @@ namespace LeoCarte.Terminal.Sync
     /// replayed request inside the window changes nothing; outside it, it is refused. No nonce store is needed
     /// on either side, which keeps it within reach of a 100 KB heap: one 256-byte buffer, two 32-byte digests.
     /// </summary>
-    public sealed class RequestSigner
+    public sealed partial class RequestSigner
     {
         public const string TerminalHeader = "X-LeoCarte-Terminal";
         public const string TimestampHeader = "X-LeoCarte-Timestamp";

@@ -10,6 +10,9 @@ namespace LeoCarte.Terminal.Sync
         /// <summary>Version of the list in force (0 = none), sent as ?have= so the gateway can answer with a delta.</summary>
         long CurrentVersion { get; }
 
+        /// <summary>Gateway database identity of the list in force (0 = none), sent as &amp;db= (FORMAT.md, "Versions and database identity").</summary>
+        long CurrentDatabaseId { get; }
+
         /// <summary>Starts a new update, discarding any unfinished one. False when the store cannot start (e.g. flash error).</summary>
         bool Begin();
 
@@ -88,12 +91,9 @@ namespace LeoCarte.Terminal.Sync
     /// SHA-256 and HMAC-SHA256 as the request signer needs them. The portable implementation is the allowlist's
     /// (issue 4, Terminal/Crypto); a device with hardware SHA could plug in here.
     /// </summary>
-    public interface IMessageHasher
+    public interface IMessageHasher : Crypto.IMacFunction
     {
         /// <summary>SHA-256 of data[offset..offset+count) into output[0..32).</summary>
         void Sha256(byte[] data, int offset, int count, byte[] output);
-
-        /// <summary>HMAC-SHA256 (RFC 2104) of data[offset..offset+count) under key into output[0..32).</summary>
-        void HmacSha256(byte[] key, byte[] data, int offset, int count, byte[] output);
     }
 }

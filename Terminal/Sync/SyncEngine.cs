@@ -42,6 +42,12 @@ namespace LeoCarte.Terminal.Sync
         public int ListsApplied;
         public int ListsRejected;
         public int ListsUpToDate;
+
+        /// <summary>204 answers whose proof was missing, forged or for another request: the list was not confirmed.</summary>
+        public int UpToDateUnproven;
+
+        /// <summary>Gateway time (Unix seconds) of the last proven "up to date" answer, authenticated by the proof; -1 before.</summary>
+        public long LastProvenGatewayTime = -1;
         public long ListBytesReceived;
         public int BatchesUploaded;
         public long RecordsAcknowledged;
@@ -75,6 +81,7 @@ namespace LeoCarte.Terminal.Sync
     {
         public const string TimeHeader = "X-LeoCarte-Time";
         public const string ListVersionHeader = "X-LeoCarte-List-Version";
+        public const string ListDatabaseHeader = "X-LeoCarte-List-Database";
 
         private readonly IHttpTransport transport;
         private readonly RequestSigner signer;
@@ -103,6 +110,8 @@ namespace LeoCarte.Terminal.Sync
         private long downloadDeclaredLength;
         private long downloadReceived;
         private int batchesThisCycle;
+        private ulong nonceState;
+        private long requestNonce;
 
         public SyncEngine(
             IHttpTransport transport,
@@ -131,6 +140,10 @@ namespace LeoCarte.Terminal.Sync
             chunk = new byte[this.options.ChunkSize];
             uploadBuffer = new byte[this.options.UploadBufferSize];
             bootMilliseconds = clock.MonotonicMilliseconds;
+
+            // Nonces of the list request (what a signed "up to date" answers to): they must not repeat across
+            // boots, so the seed is mixed with the wall clock and uptime (xorshift64 afterwards, Marsaglia 2003).
+            nonceState = ((ulong)seed << 32) ^ (ulong)clock.UtcNow.Ticks ^ (ulong)bootMilliseconds ^ 0x9E3779B97F4A7C15UL;
         }
 
         public SyncPhase Phase => phase;
@@ -209,8 +222,11 @@ namespace LeoCarte.Terminal.Sync
 
         private SyncStepResult StepListRequest()
         {
-            long have = list.NeedsSnapshot ? 0 : list.CurrentVersion;
-            string path = string.Concat(options.ApiPrefix, "/terminals/", signer.TerminalId, "/list?have=" + have.ToString());
+            bool snapshot = list.NeedsSnapshot;
+            long have = snapshot ? 0 : list.CurrentVersion;
+            requestNonce = NextNonce();
+            string path = string.Concat(options.ApiPrefix, "/terminals/", signer.TerminalId, "/list?have=" + have.ToString())
+                + string.Concat("&db=", RequestSigner.Hex16(snapshot ? 0 : list.CurrentDatabaseId), "&nonce=", RequestSigner.Hex16(requestNonce));
             IHttpResponse response;
             TransportResult sent = Exchange("GET", path, null, 0, null, out response);
             if (sent != TransportResult.Ok)
@@ -221,9 +237,24 @@ namespace LeoCarte.Terminal.Sync
             int status = response.StatusCode;
             if (status == 204)
             {
+                // Only a proof for our version, database and this request's nonce confirms the list (a replayed
+                // or unsigned 204 does not reset the staleness clock: the decision engine keeps counting).
+                string gatewayTime = response.Header(TimeHeader);
+                bool proven = signer.VerifyUpToDate(response.Header(RequestSigner.ProofHeader), gatewayTime,
+                    snapshot ? 0 : list.CurrentDatabaseId, have, requestNonce);
                 response.Close();
+                if (!proven)
+                {
+                    statistics.UpToDateUnproven++;
+                    cycleHadError = true;
+                    statistics.LastError = "list: up-to-date answer without a valid proof";
+                    phase = SyncPhase.JournalUpload;
+                    return SyncStepResult.Working;
+                }
+
                 statistics.ListsUpToDate++;
-                if (ListConfirmed != null)
+                statistics.LastProvenGatewayTime = Ascii.ParseNonNegative(gatewayTime);
+                if (ListConfirmed != null && have > 0)
                 {
                     ListConfirmed();
                 }
@@ -255,6 +286,14 @@ namespace LeoCarte.Terminal.Sync
             downloadReceived = 0;
             phase = SyncPhase.ListDownload;
             return SyncStepResult.Working;
+        }
+
+        private long NextNonce()
+        {
+            nonceState ^= nonceState << 13;
+            nonceState ^= nonceState >> 7;
+            nonceState ^= nonceState << 17;
+            return (long)nonceState;
         }
 
         private SyncStepResult StepListDownload()
@@ -312,8 +351,9 @@ namespace LeoCarte.Terminal.Sync
 
                 if (!list.Write(chunk, 0, read))
                 {
+                    // Refused mid-stream (header, signature, a chunk against the signed manifest): stop the download.
                     EndDownload(true);
-                    return RejectList(string.Concat("list: ", list.LastError));
+                    return RejectList(string.Concat("list rejected: ", list.LastError));
                 }
             }
 

@@ -76,8 +76,10 @@ public static class AllowlistBenchmark
 
     public static BenchmarkFigures Run(int cardCount, TextWriter output, bool blockSizeTradeoff = true)
     {
-        var key = new byte[32];
-        new Random(1).NextBytes(key);
+        // The stand-in signer keeps the benchmark about the store (the signature's cost: Tools/SyncBenchmark).
+        var keys = new StandInListKeys(1, 0x42);
+        var key = keys.Signing(0x0DB0_0001);
+        var trust = keys.Trust();
         var random = new Random(2026);
         var entries = Population(cardCount, random);
         var f = new BenchmarkFigures { Cards = cardCount };
@@ -91,7 +93,7 @@ public static class AllowlistBenchmark
         var files = new FlashPartitionStore(6, 2 * 1024 * 1024);
         var store = new AllowlistStore(files);
         store.Open();
-        var update = new ListUpdate(store, Site, key);
+        var update = new ListUpdate(store, Site, trust);
         var result = Feed(update, snapshot);
         if (result != ListUpdateResult.Ok)
         {
@@ -100,10 +102,10 @@ public static class AllowlistBenchmark
 
         // Memory of an update, measured apart (minimum of 3 runs: the first run pays JIT and static tables such
         // as CRC-32's, and tiered compilation may allocate while re-compiling hot loops).
-        f.SnapshotApplyAllocatedExcludingIndex = MeasureApply(snapshot, key, out f.SnapshotApplyAllocatedBytes);
+        f.SnapshotApplyAllocatedExcludingIndex = MeasureApply(snapshot, trust, out f.SnapshotApplyAllocatedBytes);
         f.SmallSnapshotCards = cardCount / 10;
         f.SmallSnapshotApplyAllocatedExcludingIndex = MeasureApply(
-            ListBuilder.BuildSnapshot(Site, 1, 1_767_225_600, Population(f.SmallSnapshotCards, new Random(7)), key), key, out _);
+            ListBuilder.BuildSnapshot(Site, 1, 1_767_225_600, Population(f.SmallSnapshotCards, new Random(7)), key), trust, out _);
 
         // Boot: recovery reads both slot headers and the index of the list in force.
         files.ResetCounters();
@@ -252,7 +254,7 @@ public static class AllowlistBenchmark
         Print(f, output);
         if (blockSizeTradeoff)
         {
-            PrintBlockSizeTradeoff(snapshot, entries, key, output);
+            PrintBlockSizeTradeoff(snapshot, entries, trust, output);
         }
         return f;
     }
@@ -262,7 +264,7 @@ public static class AllowlistBenchmark
     /// <paramref name="total"/> includes the index. Equal for lists of different sizes when update memory does
     /// not grow with the list.
     /// </summary>
-    private static long MeasureApply(byte[] list, byte[] key, out long total)
+    private static long MeasureApply(byte[] list, ListTrust trust, out long total)
     {
         long best = long.MaxValue;
         total = 0;
@@ -271,7 +273,7 @@ public static class AllowlistBenchmark
             var files = new FlashPartitionStore(6, 2 * 1024 * 1024);
             var store = new AllowlistStore(files);
             store.Open();
-            var update = new ListUpdate(store, Site, key);
+            var update = new ListUpdate(store, Site, trust);
             long before = GC.GetAllocatedBytesForCurrentThread();
             if (Feed(update, list) != ListUpdateResult.Ok)
             {
@@ -290,7 +292,7 @@ public static class AllowlistBenchmark
     }
 
     /// <summary>Flash, RAM index and per-lookup decoding work for other block sizes (AllowlistStore's constructor parameter).</summary>
-    private static void PrintBlockSizeTradeoff(byte[] snapshot, ListEntry[] entries, byte[] key, TextWriter o)
+    private static void PrintBlockSizeTradeoff(byte[] snapshot, ListEntry[] entries, ListTrust trust, TextWriter o)
     {
         o.WriteLine();
         o.WriteLine("block size trade-off (listed cards only)");
@@ -301,7 +303,7 @@ public static class AllowlistBenchmark
             var files = new FlashPartitionStore(6, 2 * 1024 * 1024);
             var store = new AllowlistStore(files, "allow", blockSize);
             store.Open();
-            if (Feed(new ListUpdate(store, Site, key), snapshot) != ListUpdateResult.Ok)
+            if (Feed(new ListUpdate(store, Site, trust), snapshot) != ListUpdateResult.Ok)
             {
                 throw new InvalidOperationException("snapshot refused");
             }

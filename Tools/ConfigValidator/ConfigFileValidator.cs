@@ -27,6 +27,12 @@ public sealed class ValidationResult
     public TerminalConfiguration Configuration { get; } = new();
 
     public bool IsValid => !Findings.Exists(f => !f.IsWarning);
+
+    /// <summary>What makes a valid file a demonstration (terminal.demo = yes and the sample material it holds).</summary>
+    public List<string> DemoReasons { get; } = new();
+
+    /// <summary>Valid and no demonstration: a file that may go on a terminal.</summary>
+    public bool IsDeployable => IsValid && !Configuration.Demo;
 }
 
 /// <summary>
@@ -90,7 +96,21 @@ public static class ConfigFileValidator
                 }
                 else
                 {
-                    CheckCertificates(File.ReadAllText(caPath), line, "gateway.ca_certificate_file", utcNow, result);
+                    string caText = File.ReadAllText(caPath).Replace("\r", "", StringComparison.Ordinal);
+                    CheckCertificates(caText, line, "gateway.ca_certificate_file", utcNow, result);
+                    if (DemoMaterial.IsSampleCertificate(caText))
+                    {
+                        // The firmware cannot read the CA file while parsing: the validator checks it here.
+                        if (config.Demo)
+                        {
+                            result.DemoReasons.Add("gateway.ca_certificate_file: the sample CA (its subject says \"not for production\")");
+                        }
+                        else
+                        {
+                            result.Findings.Add(new Finding(line, "gateway.ca_certificate_file",
+                                "the site's own CA, not the sample CA (its subject says \"not for production\"), or terminal.demo = yes for a demonstration, never deployable", false));
+                        }
+                    }
                 }
             }
         }
@@ -98,6 +118,11 @@ public static class ConfigFileValidator
         if (config.CaCertificatePem != null)
         {
             CheckCertificates(config.CaCertificatePem, LineOf(lines, "ca_certificate"), "gateway.ca_certificate", utcNow, result);
+        }
+
+        if (config.DemoReason != null)
+        {
+            result.DemoReasons.Insert(0, config.DemoReason);
         }
 
         if (config.WifiPassword.Length == 0)

@@ -7,7 +7,8 @@ namespace LeoCarte.Tools.ConfigValidator;
 
 /// <summary>
 /// Command line: <c>LeoCarte.ConfigValidator [--quiet] [--deploy-json OUT --serialport PORT] FILE...</c>.
-/// Exit code 0 when every file is valid (warnings allowed), 1 otherwise (including bad usage).
+/// Exit code 0 when every file is valid and deployable (warnings allowed), 1 when one is invalid (or bad usage),
+/// 2 when all are valid but one is a demonstration (terminal.demo = yes, the public sample keys): not deployable.
 /// </summary>
 public static class ValidatorCommand
 {
@@ -18,7 +19,7 @@ public static class ValidatorCommand
         "  --quiet        print only errors and warnings\n" +
         "  --deploy-json  write a nanoff file-deployment description for the (single) valid file and its CA file\n" +
         "  --serialport   the terminal's serial port for --deploy-json (COM5, /dev/ttyUSB0)\n" +
-        "  exit code: 0 = valid, 1 = invalid or bad usage";
+        "  exit code: 0 = valid and deployable, 1 = invalid or bad usage, 2 = valid but a demonstration (terminal.demo = yes: not deployable)";
 
     public static int Run(string[] args, TextWriter output, DateTime utcNow)
     {
@@ -63,6 +64,7 @@ public static class ValidatorCommand
         }
 
         bool allValid = true;
+        bool anyDemo = false;
         foreach (string file in files)
         {
             ValidationResult result = ConfigFileValidator.Validate(file, utcNow);
@@ -79,20 +81,35 @@ public static class ValidatorCommand
                 continue;
             }
 
-            output.WriteLine(file + ": OK");
+            if (!result.IsDeployable)
+            {
+                anyDemo = true;
+                output.WriteLine(file + ": NOT DEPLOYABLE: a demonstration configuration (terminal.demo = yes)"
+                    + (result.DemoReasons.Count > 0 ? ": " + string.Join("; ", result.DemoReasons) : "")
+                    + "; make real keys with  dotnet run --project Tools/KeyGen");
+            }
+            else
+            {
+                output.WriteLine(file + ": OK");
+            }
+
             if (!quiet)
             {
                 ConfigurationPrinter.Write(result.Configuration, line => output.WriteLine("  " + line));
             }
 
-            if (deployJson != null)
+            if (deployJson != null && !result.IsDeployable)
+            {
+                output.WriteLine("no " + deployJson + " written: a demonstration configuration is never deployed");
+            }
+            else if (deployJson != null)
             {
                 WriteDeployJson(deployJson, file, result.Configuration, serialPort);
                 output.WriteLine("wrote " + deployJson + ": deploy with  nanoff deploy file " + deployJson + " serialport " + serialPort);
             }
         }
 
-        return allValid ? 0 : 1;
+        return !allValid ? 1 : (anyDemo ? 2 : 0);
     }
 
     /// <summary>

@@ -66,7 +66,20 @@ GatewayProcess gateway = null;
 try
 {
     Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {LoadAverage()} at start");
-    byte[] siteKey = System.Security.Cryptography.SHA256.HashData("gateway load site key"u8);
+    byte[] siteKey = System.Security.Cryptography.SHA256.HashData("gateway load site key"u8); // derives the terminals' request secrets
+    // The list signing key of the run (ECDSA P-256, never written outside the run's folder); the terminals hold its public key.
+    string listKeyPem;
+    using (var listKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256))
+    {
+        listKeyPem = listKey.ExportPkcs8PrivateKeyPem();
+    }
+
+    byte[] listPublicKey;
+    using (var signer = new LeoCarte.Gateway.Lists.PemListSigner(1, listKeyPem))
+    {
+        listPublicKey = signer.PublicKey;
+    }
+
     string exportPath = Path.Combine(folder, "export.csv");
     var text = new StringWriter();
     EsupSgcCsvWriter.WriteCampus(text, cards, 2026);
@@ -99,7 +112,8 @@ try
         Database = backend,
         ConnectionString = connection,
         SiteId = 14,
-        SiteKeyHex = Convert.ToHexString(siteKey),
+        ListSigningKeyPem = listKeyPem,
+        ListSigningKeyId = 1,
         Terminals = ids.ToDictionary(id => id, id => Convert.ToHexString(Secret(id))),
         ImportSource = exportPath,
         ImportIntervalSeconds = 5, // the changed export is picked up within 5 s; unchanged re-reads are a hash check
@@ -129,7 +143,7 @@ try
             TerminalSecret = Secret(ids[i]),
             GatewayUri = gateway.BaseUri,
             SiteId = 14,
-            SiteKey = siteKey,
+            ListPublicKeys = new Dictionary<uint, byte[]> { [1] = listPublicKey },
             Mode = TerminalMode.Vending,
             // The driver decides when a cycle runs (open or closed loop): the engine finds one due at every call.
             Sync = new SyncOptions { IntervalSeconds = 1, RetryBaseMilliseconds = 1000, RetryMaxMilliseconds = 4000 },

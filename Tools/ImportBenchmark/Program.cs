@@ -71,7 +71,7 @@ try
         {
             Console.WriteLine($"--- {backend} ---");
             store.Initialize();
-            var lists = new ListService(store, new AllowlistListEncoder(14, new byte[32]));
+            var lists = new ListService(store, new AllowlistListEncoder(14, new LeoCarte.Terminal.Allowlist.ListSigning(new PemListSigner(1, BenchmarkKey()), store.DatabaseId())));
             ImportOutcome first = Measure($"first import: plan + publish version 1 ({backend})", () => lists.Apply(read, "bench", DateTime.UtcNow));
             Console.WriteLine("  " + first.Message);
             ImportOutcome next = Measure($"daily re-import: read + plan + publish version 2 ({backend})", () => lists.Apply(EsupSgcExport.Read(second), "bench", DateTime.UtcNow));
@@ -135,4 +135,11 @@ static string ChangeADay(string export, int rows)
     }
 
     return text.ToString();
+}
+
+/// <summary>A list signing key made for the run (never written anywhere).</summary>
+static string BenchmarkKey()
+{
+    using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+    return key.ExportPkcs8PrivateKeyPem();
 }

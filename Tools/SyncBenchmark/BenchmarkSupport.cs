@@ -158,6 +158,8 @@ internal sealed class DiscardSink : IListUpdateSink
 {
     public long CurrentVersion => 0;
 
+    public long CurrentDatabaseId => 0;
+
     public string LastError => null;
 
     public bool NeedsSnapshot => false;

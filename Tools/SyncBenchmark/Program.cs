@@ -9,7 +9,10 @@ using LeoCarte.Tools.SyncBenchmark;
 // Sync figures for issue 5. Deterministic (fixed seeds); run:
 //   dotnet run -c Release --project Tools/SyncBenchmark
 const uint SiteId = 14;
-byte[] siteKey = "leocarte-benchmark-site-key-32b!"u8.ToArray();
+// The gateway's list key, made for the run (ECDSA P-256, as in production); terminals verify with .NET's ECDsa here.
+var gatewayKey = new LeoCarte.Gateway.Lists.PemListSigner(1, WireMeasurement.BenchmarkKeyPem);
+var siteKey = new ListSigning(gatewayKey, 0x0DB0_0001);
+var trust = new ListTrust(new[] { new ListSigningKey(1, gatewayKey.PublicKey) }, new EcdsaListSignatureVerifier(), new LeoCarte.Terminal.Crypto.PortableMac());
 var issued = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
 
 Console.WriteLine("LéoCarte sync benchmark (issue 5)");
@@ -18,25 +21,25 @@ Console.WriteLine();
 
 ListEntry[] cards100k = Population(100_000, 2026);
 byte[] snapshot100k = ListBuilder.BuildSnapshot(SiteId, 41, issued, cards100k, siteKey);
-Console.WriteLine("== Bytes on the wire (list body; the signed format of Terminal/Allowlist, HMAC-SHA256 tag included)");
+Console.WriteLine("== Bytes on the wire (list body; the signed format of Terminal/Allowlist: header, chunk manifest, ECDSA signature included)");
 Console.WriteLine($"snapshot, 100,000 cards : {snapshot100k.Length,9:N0} bytes = {snapshot100k.Length / 100_000.0:F2} bytes/card   (target <= 10)   {(snapshot100k.Length <= 1_000_000 ? "MET" : "MISSED")}");
 
 ListEntry[] changed = Mutate(cards100k, 100, 7, out int states, out int adds, out int removes);
 ListEntry[] deltaEntries = ListBuilder.ComputeDelta(cards100k, changed);
 byte[] delta = ListBuilder.BuildDelta(SiteId, 42, 41, issued + 60, deltaEntries, siteKey);
 Console.WriteLine($"delta, 100 changes      : {delta.Length,9:N0} bytes = {delta.Length / 100.0:F2} bytes/change (target <= 16)   {(delta.Length <= 1600 ? "MET" : "MISSED")}   ({states} state changes, {adds} new cards, {removes} removals; {deltaEntries.Length} entries)");
-Console.WriteLine($"fixed per list          : {WireFormat.HeaderSize} header + {WireFormat.TagSize} tag bytes");
+Console.WriteLine($"fixed per list          : {WireFormat.HeaderSize} header + {WireFormat.SignatureSize} signature bytes, + {WireFormat.ChunkDigestSize} per {WireFormat.DefaultChunkSize}-byte chunk");
 WireMeasurement.Print(cards100k, changed, snapshot100k.Length, delta.Length);
 Console.WriteLine();
 
 Console.WriteLine("== Terminal memory during a snapshot download (sync core + ListUpdate into flash; GC.GetAllocatedBytesForCurrentThread)");
 // Warm-up: the first run pays one-time costs (JIT, static constructors) that the device pays at boot.
-Measure(1_000, ListBuilder.BuildSnapshot(SiteId, 1, issued, Population(1_000, 1), siteKey), siteKey, quiet: true);
+Measure(1_000, ListBuilder.BuildSnapshot(SiteId, 1, issued, Population(1_000, 1), siteKey), trust, quiet: true);
 foreach (int count in new[] { 10_000, 100_000 })
 {
     ListEntry[] cards = count == 100_000 ? cards100k : Population(count, 2026 + count);
     byte[] list = ListBuilder.BuildSnapshot(SiteId, 1, issued, cards, siteKey);
-    Measure(count, list, siteKey);
+    Measure(count, list, trust);
 }
 
 Console.WriteLine();
@@ -44,7 +47,7 @@ Console.WriteLine("The sync core allocates the same for 10k and 100k cards (requ
 Console.WriteLine("ListUpdate's fixed block buffers → flash. The only size-dependent part is the allowlist's RAM block index (8 B per 2 KB flash block).");
 return 0;
 
-static void Measure(int count, byte[] list, byte[] key, bool quiet = false)
+static void Measure(int count, byte[] list, ListTrust key, bool quiet = false)
 {
     var flash = new PreallocatedFlash(2 * 1024 * 1024, "allow-a.idx", "allow-a.dat", "allow-b.idx", "allow-b.dat");
     var hardware = new BenchmarkClockHardware();

@@ -24,7 +24,14 @@ internal static partial class WireMeasurement
 {
     private const string TerminalId = "BENCH-01";
     private static readonly byte[] Secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32); // the gateway refuses an all-zero secret
-    private static readonly byte[] SiteKey = "leocarte-benchmark-site-key-32b!"u8.ToArray();
+    /// <summary>The gateway's list signing key for the run (never written anywhere but the run's temp folder).</summary>
+    public static readonly string BenchmarkKeyPem = NewKeyPem();
+
+    private static string NewKeyPem()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        return key.ExportPkcs8PrivateKeyPem();
+    }
 
     static partial void PrintThroughGateway(ListEntry[] before, ListEntry[] after, int snapshotBody, int deltaBody)
     {
@@ -35,7 +42,7 @@ internal static partial class WireMeasurement
         {
             ConnectionString = "Data Source=" + Path.Combine(folder, "bench.db"),
             SiteId = 14,
-            SiteKeyHex = Convert.ToHexString(SiteKey),
+            ListSigningKeyPem = BenchmarkKeyPem,
             Terminals = new Dictionary<string, string> { [TerminalId] = Convert.ToHexString(Secret) },
             ImportSource = Path.Combine(folder, "export.csv"),
             ImportIntervalSeconds = 0,

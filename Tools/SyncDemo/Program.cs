@@ -29,9 +29,12 @@ var options = new HostTerminalOptions
     TerminalId = Arg("--terminal", "RU-CAEN-01"),
     TerminalSecret = Convert.FromHexString(Arg("--secret", "5465726d696e616c2052552d4341454e2d303120646d6f20736563726574210a")),
     SiteId = uint.Parse(Arg("--site", "14")),
-    SiteKey = Convert.FromHexString(Arg("--site-key", "4c656f43617274652064656d6f2073697465206b6579202d206e6f7420736563")),
     Mode = TerminalMode.Vending,
 };
+
+// The gateway's list public key, id:04… as Tools/KeyGen prints it; by default the sample gateway's (`--sample`).
+string listKey = Arg("--list-key", "1:" + LeoCarte.Terminal.Config.DemoMaterial.SampleListPublicKeyHex);
+options.ListPublicKeys[uint.Parse(listKey[..listKey.IndexOf(':')])] = Convert.FromHexString(listKey[(listKey.IndexOf(':') + 1)..]);
 string flash = Arg("--flash", Path.Combine(Path.GetTempPath(), "leocarte-syncdemo-" + options.TerminalId));
 int watchSeconds = int.Parse(Arg("--watch", "0"));
 var taps = arguments.TryGetValue("--tap", out var t) ? t : new List<string>();

@@ -95,7 +95,7 @@ public class AllowlistCrashTests
         var probe = Prepare(setupLists, false, out var probeStore, out _);
         long tableBefore = probeStore.TableVersion;
         probe.ResetCounters();
-        Assert.AreEqual(ListUpdateResult.Ok, AllowlistTestData.Apply(new ListUpdate(probeStore, AllowlistTestData.Site, AllowlistTestData.Key), newList, 37));
+        Assert.AreEqual(ListUpdateResult.Ok, AllowlistTestData.Apply(new ListUpdate(probeStore, AllowlistTestData.Site, AllowlistTestData.Trust), newList, 37));
         int writes = probe.WriteCount;
         Assert.AreEqual(expectTableRewrite, probeStore.TableVersion != tableBefore, "update path");
         Assert.IsTrue(writes >= (expectTableRewrite ? 10 : 3), "the update spans several writes");
@@ -110,7 +110,7 @@ public class AllowlistCrashTests
                     var files = Prepare(setupLists, nonAtomicReplace, out var store, out var fileStore);
                     files.TornBytesKept = torn;
                     files.CutPowerAfterWrites(k);
-                    var result = AllowlistTestData.Apply(new ListUpdate(store, AllowlistTestData.Site, AllowlistTestData.Key), newList, 37);
+                    var result = AllowlistTestData.Apply(new ListUpdate(store, AllowlistTestData.Site, AllowlistTestData.Trust), newList, 37);
                     bool cut = files.IsPoweredOff;
                     Assert.IsTrue(cut || k == writes, $"cut expected at write {k}");
                     Assert.IsTrue(cut || result == ListUpdateResult.Ok, $"uncut update must succeed, got {result}");
@@ -148,7 +148,7 @@ public class AllowlistCrashTests
                     // The terminal can then fetch the update again and apply it.
                     if (!isNew)
                     {
-                        Assert.AreEqual(ListUpdateResult.Ok, AllowlistTestData.Apply(new ListUpdate(reopened, AllowlistTestData.Site, AllowlistTestData.Key), newList, 101));
+                        Assert.AreEqual(ListUpdateResult.Ok, AllowlistTestData.Apply(new ListUpdate(reopened, AllowlistTestData.Site, AllowlistTestData.Trust), newList, 101));
                         Assert.IsTrue(AllowlistTestData.Holds(reopened, newSorted));
                     }
 
@@ -173,7 +173,7 @@ public class AllowlistCrashTests
         store.Open();
         foreach (var list in setupLists)
         {
-            Assert.AreEqual(ListUpdateResult.Ok, AllowlistTestData.Apply(new ListUpdate(store, AllowlistTestData.Site, AllowlistTestData.Key), list, 50));
+            Assert.AreEqual(ListUpdateResult.Ok, AllowlistTestData.Apply(new ListUpdate(store, AllowlistTestData.Site, AllowlistTestData.Trust), list, 50));
         }
 
         return files;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using LeoCarte.Gateway.Lists;
 using LeoCarte.Terminal.Allowlist;
 using LeoCarte.Terminal.Cards;
 using LeoCarte.Terminal.Crypto;
@@ -21,7 +22,8 @@ public class AllowlistFuzzTests
     {
         ListUpdateResult.BadMagic, ListUpdateResult.BadFormat, ListUpdateResult.Truncated, ListUpdateResult.BadSignature,
         ListUpdateResult.VersionNotNewer, ListUpdateResult.BaseMismatch, ListUpdateResult.WrongSite, ListUpdateResult.BadDelta,
-        ListUpdateResult.LimitExceeded,
+        ListUpdateResult.LimitExceeded, ListUpdateResult.UnknownKey, ListUpdateResult.BadChunk, ListUpdateResult.VersionJumpTooLarge,
+        ListUpdateResult.DatabaseChanged,
     };
 
     [TestMethod]
@@ -65,10 +67,12 @@ public class AllowlistFuzzTests
                 flipped[bit / 8] ^= (byte)(1 << (bit % 8));
                 if (bit >= WireFormat.HeaderSize * 8)
                 {
-                    // Past the header, corruption is named as such (BadSignature), or as Truncated when it makes the
-                    // structure expect more bytes than came: both mean "fetch it again", never BadFormat/BadDelta.
+                    // Past the header, corruption is named as such: BadSignature in the manifest or the signature,
+                    // BadChunk in the body (checked before it is parsed): "fetch it again", never BadFormat/BadDelta.
                     var bodyResult = Feed(update, flipped, bit);
-                    Assert.IsTrue(bodyResult == ListUpdateResult.BadSignature || bodyResult == ListUpdateResult.Truncated, $"{name} bit {bit}: {bodyResult}");
+                    var header = new ListHeader();
+                    ListHeader.Read(list, 0, list.Length, header);
+                    Assert.AreEqual(bit / 8 < header.BodyOffset ? ListUpdateResult.BadSignature : ListUpdateResult.BadChunk, bodyResult, $"{name} bit {bit}");
                     counts[bodyResult] = counts.TryGetValue(bodyResult, out int b) ? b + 1 : 1;
                     cases++;
                     continue;
@@ -86,10 +90,10 @@ public class AllowlistFuzzTests
                 cases++;
             }
 
-            // Wrong key.
-            var wrongKey = (byte[])AllowlistTestData.Key.Clone();
-            wrongKey[5] ^= 0x40;
-            Assert.AreEqual(ListUpdateResult.BadSignature, Feed(new ListUpdate(store, AllowlistTestData.Site, wrongKey), list, 3));
+            // Another key under the trusted id.
+            var wrongKey = new ListSigningKey(global::LeoCarte.Terminal.Tests.Support.HostListKeys.KeyId, new PemListSigner(1, global::LeoCarte.Terminal.Tests.Support.HostListKeys.NewPem()).PublicKey);
+            var wrongTrust = new ListTrust(new[] { wrongKey }, new global::LeoCarte.Terminal.Tests.Support.DotNetListSignatureVerifier(), new LeoCarte.Terminal.Crypto.PortableMac());
+            Assert.AreEqual(ListUpdateResult.BadSignature, Feed(new ListUpdate(store, AllowlistTestData.Site, wrongTrust), list, 3));
             cases++;
 
             // Forged headers: each header field changed, tag left as it was.
@@ -156,9 +160,11 @@ public class AllowlistFuzzTests
         for (int t = 0; t < 4000; t++)
         {
             bool isDelta = t % 2 == 1;
-            var body = new byte[random.Next(0, 120)];
+            // Up to 600 bytes in 256-byte chunks: entries straddle chunk boundaries; counts mostly plausible for the length.
+            var body = new byte[random.Next(0, 600)];
             random.NextBytes(body);
-            var list = Sign(isDelta ? ListKind.Delta : ListKind.Snapshot, 11, isDelta ? 10 : 0, random.Next(0, 12), body);
+            int count = t % 7 == 0 ? random.Next(0, 12) : body.Length / (2 + random.Next(10));
+            var list = Sign(isDelta ? ListKind.Delta : ListKind.Snapshot, 11, isDelta ? 10 : 0, count, body);
             var result = Feed(update, list, t);
             Assert.AreNotEqual(ListUpdateResult.StorageError, result, $"case {t}");
             Assert.AreNotEqual(ListUpdateResult.BadSignature, result, $"case {t}");
@@ -257,7 +263,7 @@ public class AllowlistFuzzTests
         var files = new FailingReadStore(inner);
         var store = new AllowlistStore(files, "allow", 128);
         store.Open();
-        var update = new ListUpdate(store, AllowlistTestData.Site, AllowlistTestData.Key);
+        var update = new ListUpdate(store, AllowlistTestData.Site, AllowlistTestData.Trust);
         Assert.AreEqual(ListUpdateResult.Ok, AllowlistTestData.Apply(update, ListBuilder.BuildSnapshot(AllowlistTestData.Site, 1, 0, entries, AllowlistTestData.Key), 100));
         var record = new CardRecord();
         Assert.IsTrue(store.TryFind(entries[0].Uid, 0, entries[0].Uid.Length, record));
@@ -305,7 +311,7 @@ public class AllowlistFuzzTests
         var files = new MemoryFileStore();
         var store = new AllowlistStore(files, "allow", 128);
         store.Open();
-        var update = new ListUpdate(store, AllowlistTestData.Site, AllowlistTestData.Key);
+        var update = new ListUpdate(store, AllowlistTestData.Site, AllowlistTestData.Trust);
         Assert.AreEqual(ListUpdateResult.Ok, AllowlistTestData.Apply(update, baseList, 64));
         return (files, store, update);
     }
@@ -316,13 +322,14 @@ public class AllowlistFuzzTests
         return AllowlistTestData.Apply(update, list, chunk);
     }
 
+    /// <summary>A list around any body bytes, correctly signed by the test gateway's key (chunks of 64 bytes).</summary>
     private static byte[] Sign(ListKind kind, long version, long baseVersion, int count, byte[] body)
     {
-        var list = new byte[WireFormat.HeaderSize + body.Length + WireFormat.TagSize];
-        list[0] = (byte)'L';
-        list[1] = (byte)'C';
-        list[2] = (byte)'A';
-        list[3] = (byte)'L';
+        const int chunkSize = WireFormat.MinChunkSize;
+        int chunks = WireFormat.ChunkCount(body.Length, chunkSize);
+        int signedLength = WireFormat.HeaderSize + (chunks * WireFormat.ChunkDigestSize);
+        var list = new byte[signedLength + WireFormat.SignatureSize + body.Length];
+        "LCAL"u8.CopyTo(list);
         list[4] = WireFormat.FormatVersion;
         list[5] = (byte)kind;
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(list.AsSpan(8), AllowlistTestData.Site);
@@ -330,9 +337,21 @@ public class AllowlistFuzzTests
         System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(list.AsSpan(20), baseVersion);
         System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(list.AsSpan(28), 5000);
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(list.AsSpan(36), (uint)count);
-        body.CopyTo(list, WireFormat.HeaderSize);
-        var tag = System.Security.Cryptography.HMACSHA256.HashData(AllowlistTestData.Key, list.AsSpan(0, WireFormat.HeaderSize + body.Length));
-        tag.CopyTo(list, WireFormat.HeaderSize + body.Length);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(list.AsSpan(40), AllowlistTestData.Key.DatabaseId);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(list.AsSpan(48), global::LeoCarte.Terminal.Tests.Support.HostListKeys.KeyId);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(list.AsSpan(52), chunkSize);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(list.AsSpan(56), (uint)body.Length);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(list.AsSpan(60), (uint)chunks);
+        for (int i = 0; i < chunks; i++)
+        {
+            var part = body.AsSpan(i * chunkSize, Math.Min(chunkSize, body.Length - (i * chunkSize)));
+            System.Security.Cryptography.HMACSHA256.HashData(WireFormat.ChunkDomainKey, part).AsSpan(0, WireFormat.ChunkDigestSize)
+                .CopyTo(list.AsSpan(WireFormat.HeaderSize + (i * WireFormat.ChunkDigestSize)));
+        }
+
+        var digest = System.Security.Cryptography.HMACSHA256.HashData(WireFormat.SignedDomainKey, list.AsSpan(0, signedLength));
+        global::LeoCarte.Terminal.Tests.Support.HostListKeys.Gateway.SignDigest(digest, list, signedLength);
+        body.CopyTo(list, signedLength + WireFormat.SignatureSize);
         return list;
     }
 

@@ -15,7 +15,7 @@ public class AllowlistRandomTests
         var files = new MemoryFileStore();
         var store = new AllowlistStore(files, "allow", 256);
         Assert.IsFalse(store.Open());
-        var update = new ListUpdate(store, AllowlistTestData.Site, AllowlistTestData.Key);
+        var update = new ListUpdate(store, AllowlistTestData.Site, AllowlistTestData.Trust);
         var random = new Random(42);
         var current = AllowlistTestData.Population(3000, 7);
         var snapshot = ListBuilder.BuildSnapshot(AllowlistTestData.Site, 1, 1_700_000_000, current, AllowlistTestData.Key);

@@ -10,7 +10,9 @@ namespace LeoCarte.Terminal.Tests.Allowlist;
 internal static class AllowlistTestData
 {
     public const uint Site = 14;
-    public static readonly byte[] Key = "leocarte-site-14-key-for-tests!!"u8.ToArray();
+    /// <summary>The gateway's (real ECDSA P-256) key and database identity, and the terminal's trust in it.</summary>
+    public static readonly ListSigning Key = global::LeoCarte.Terminal.Tests.Support.HostListKeys.Signing();
+    public static ListTrust Trust => global::LeoCarte.Terminal.Tests.Support.HostListKeys.Trust();
 
     /// <summary>
     /// A realistic mix: 90 % 7-byte DESFire UIDs (NXP manufacturer byte 0x04, 6 random bytes), 9.5 % 4-byte

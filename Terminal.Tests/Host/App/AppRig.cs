@@ -21,7 +21,10 @@ namespace LeoCarte.Terminal.Tests.Host.App;
 internal sealed class AppRig
 {
     public const uint SiteId = 14;
-    public static readonly byte[] ListKey = Convert.FromHexString("4c656f43617274652064656d6f2073697465206b6579202d206e6f7420736563");
+    public static ListSigning ListKey => global::LeoCarte.Terminal.Tests.Support.HostListKeys.Signing();
+
+    /// <summary>The keys.list_public_key line of the rig's configuration.</summary>
+    public static string ListPublicKeyLine => global::LeoCarte.Terminal.Tests.Support.HostListKeys.PublicKeyLine;
     public const string Secret = "5465726d696e616c2052552d4341454e2d303120646d6f20736563726574210a";
 
     public static readonly byte[] Enabled1 = Convert.FromHexString("04a1b2c3d4e580");
@@ -52,7 +55,7 @@ internal sealed class AppRig
         Files = fixedStore ? new LeoCarte.Terminal.Tests.Host.Decisions.FixedFileStore() : new MemoryFileStore();
         if (writeConfig)
         {
-            string text = configText ?? VirtualTerminalHost.ConfigurationText("http://127.0.0.1:9", SiteId, Convert.ToHexString(ListKey), Secret, mode, 60);
+            string text = configText ?? VirtualTerminalHost.ConfigurationText("http://127.0.0.1:9", SiteId, ListPublicKeyLine, Secret, mode, 60);
             byte[] bytes = Encoding.UTF8.GetBytes(text);
             Files.Append(TerminalConfiguration.FileName, bytes, 0, bytes.Length);
         }
@@ -87,7 +90,7 @@ internal sealed class AppRig
         byte[] list = ListBuilder.BuildSnapshot(SiteId, version, new DateTimeOffset(NoonParisUtc).ToUnixTimeSeconds() - 3600, keyVersion, previousKeyVersion, ListBuilder.SortedCopy(entries), ListKey);
         var store = new AllowlistStore(files);
         store.Open();
-        var update = new ListUpdate(store, SiteId, ListKey);
+        var update = new ListUpdate(store, SiteId, global::LeoCarte.Terminal.Tests.Support.HostListKeys.Trust());
         update.Begin();
         if (update.Write(list, 0, list.Length) != ListUpdateResult.Ok || update.Commit() != ListUpdateResult.Ok)
         {

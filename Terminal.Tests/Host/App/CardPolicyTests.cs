@@ -29,7 +29,7 @@ public class CardPolicyTests
     public static readonly byte[] MasterKey3 = Convert.FromHexString("0F1E2D3C4B5A69788796A5B4C3D2E1F0");
 
     public static string Config(string policy, string mode = "vending") =>
-        VirtualTerminalHost.ConfigurationText("http://127.0.0.1:9", AppRig.SiteId, Convert.ToHexString(AppRig.ListKey), AppRig.Secret, mode, 60)
+        VirtualTerminalHost.ConfigurationText("http://127.0.0.1:9", AppRig.SiteId, AppRig.ListPublicKeyLine, AppRig.Secret, mode, 60)
         + $"\n[card]\npolicy = {policy}\napplication = 4C4301\nsystem_id = {Convert.ToHexString(SystemId)}\n"
         + $"key = 1 {Convert.ToHexString(MasterKey1)}\nkey = 2 {Convert.ToHexString(MasterKey2)}\nkey = 3 {Convert.ToHexString(MasterKey3)}\n";
 
@@ -189,7 +189,7 @@ public class CardPolicyTests
     {
         long issued = new DateTimeOffset(rig.App.Clock.UtcNow).ToUnixTimeSeconds();
         byte[] delta = ListBuilder.BuildDelta(AppRig.SiteId, version, baseVersion, issued, keyVersion, previousKeyVersion, new ListEntry[0], AppRig.ListKey);
-        var update = new ListUpdate(rig.App.Allowlist, AppRig.SiteId, AppRig.ListKey);
+        var update = new ListUpdate(rig.App.Allowlist, AppRig.SiteId, global::LeoCarte.Terminal.Tests.Support.HostListKeys.Trust());
         update.Begin();
         Assert.AreEqual(ListUpdateResult.Ok, update.Write(delta, 0, delta.Length));
         Assert.AreEqual(ListUpdateResult.Ok, update.Commit());

@@ -84,7 +84,7 @@ public sealed class MessageHasherSeamTests
     {
         var sim = new Mfrc522Simulator(0x92, 3);
         var files = new MemoryFileStore();
-        string text = VirtualTerminalHost.ConfigurationText("http://127.0.0.1:9", AppRig.SiteId, Convert.ToHexString(AppRig.ListKey), AppRig.Secret, "restaurant", 60);
+        string text = VirtualTerminalHost.ConfigurationText("http://127.0.0.1:9", AppRig.SiteId, AppRig.ListPublicKeyLine, AppRig.Secret, "restaurant", 60);
         byte[] bytes = Encoding.UTF8.GetBytes(text);
         files.Append(TerminalConfiguration.FileName, bytes, 0, bytes.Length);
         var transport = new CapturingTransport();

@@ -52,16 +52,18 @@ public class ConfigValidatorTests
     [TestMethod]
     [DataRow("restaurant.conf")]
     [DataRow("vending.conf")]
-    public void EverySampleIsValidAndPrintsItsConfigurationWithoutSecrets(string sample)
+    public void EverySampleIsAValidDemonstrationNotDeployableAndPrintsItsConfigurationWithoutSecrets(string sample)
     {
         string path = Path.Combine(Samples, sample);
         var (exit, output) = Run(path);
-        Assert.AreEqual(0, exit, output);
-        StringAssert.Contains(output, path + ": OK");
-        StringAssert.Contains(output, "keys.list_key = ******** (set, 32 bytes)");
+        Assert.AreEqual(2, exit, output);
+        StringAssert.Contains(output, path + ": NOT DEPLOYABLE: a demonstration configuration (terminal.demo = yes): keys.list_public_key: the public sample list key");
+        StringAssert.Contains(output, "keys.terminal_secret: a sample secret");
+        StringAssert.Contains(output, "the sample CA");
+        StringAssert.Contains(output, "keys.list_public_key = 1:04ce0bcf2e198d53… (P-256)");
         foreach (string line in File.ReadAllLines(path))
         {
-            foreach (string secret in new[] { "list_key", "terminal_secret", "password" })
+            foreach (string secret in new[] { "terminal_secret", "password" })
             {
                 if (line.StartsWith(secret + " = ", StringComparison.Ordinal))
                 {
@@ -70,6 +72,66 @@ public class ConfigValidatorTests
                 }
             }
         }
+    }
+
+    [TestMethod]
+    [DataRow("restaurant.conf", 3)]
+    [DataRow("vending.conf", 2)]
+    public void WithoutTheDemoFlagEverySampleKeyAndTheSampleCaAreRefusedByName(string sample, int expectedErrors)
+    {
+        string path = BrokenCopy(sample, lines => Array.ConvertAll(lines, l => l == "demo = yes" ? "demo = no" : l));
+        var (exit, output) = Run(path);
+        Assert.AreEqual(1, exit, output);
+        StringAssert.Contains(output, path + ": INVALID (" + expectedErrors + " errors)");
+        string[] lines = File.ReadAllLines(path);
+        StringAssert.Contains(output, path + ":" + LineStarting(lines, "list_public_key = ") + ": keys.list_public_key: expected the site's own key, not the public sample list key");
+        StringAssert.Contains(output, path + ":" + LineStarting(lines, "terminal_secret = ") + ": keys.terminal_secret: expected the site's own key, not a sample secret");
+        if (sample == "restaurant.conf")
+        {
+            // The inline sample CA (the vending sample's CA file is checked once the file parses: see the next test).
+            StringAssert.Contains(output, ": gateway.ca_certificate: expected the site's own key, not the sample CA (its subject says \"not for production\")");
+        }
+
+        StringAssert.Contains(output, "dotnet run --project Tools/KeyGen");
+    }
+
+    [TestMethod]
+    public void TheSampleCaFileIsRefusedOutsideDemoMode()
+    {
+        // The vending sample with real keys but still the sample CA file.
+        string path = DeployableCopy();
+        File.Copy(Path.Combine(Samples, "gateway-ca.pem"), Path.Combine(Path.GetDirectoryName(path), "gateway-ca.pem"), overwrite: true);
+        var (exit, output) = Run(path);
+        Assert.AreEqual(1, exit, output);
+        StringAssert.Contains(output, ": gateway.ca_certificate_file: expected the site's own CA, not the sample CA (its subject says \"not for production\")");
+    }
+
+    [TestMethod]
+    public void WithTheSitesOwnKeysAndCaASampleIsDeployable()
+    {
+        string path = DeployableCopy();
+        var (exit, output) = Run(path);
+        Assert.AreEqual(0, exit, output);
+        StringAssert.Contains(output, path + ": OK");
+        StringAssert.Contains(output, "terminal.demo = no");
+    }
+
+    /// <summary>
+    /// The vending sample with what a site makes with Tools/KeyGen (a fresh list key pair and terminal secret) and
+    /// its own CA, demo = no.
+    /// </summary>
+    private static string DeployableCopy()
+    {
+        using var listKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        string publicLine = "7:" + Convert.ToHexString(LeoCarte.Gateway.Lists.PemListSigner.PublicKeyOf(listKey)).ToLowerInvariant();
+        string secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
+        string path = BrokenCopy("vending.conf", lines => Array.ConvertAll(lines, l =>
+            l == "demo = yes" ? "demo = no"
+            : l.StartsWith("list_public_key = ", StringComparison.Ordinal) ? "list_public_key = " + publicLine
+            : l.StartsWith("terminal_secret = ", StringComparison.Ordinal) ? "terminal_secret = " + secret
+            : l));
+        File.WriteAllText(Path.Combine(Path.GetDirectoryName(path), "gateway-ca.pem"), SelfSigned(isCa: true, Now.AddYears(-1), Now.AddYears(5)));
+        return path;
     }
 
     [TestMethod]
@@ -82,6 +144,8 @@ public class ConfigValidatorTests
         Assert.AreEqual(TerminalMode.Vending, vending.Configuration.Mode);
         Assert.AreEqual("gateway-ca.pem", vending.Configuration.CaCertificateFile, "vending sample: CA file");
         Assert.AreEqual(0, restaurant.Findings.Count + vending.Findings.Count, "no warning either");
+        Assert.IsTrue(restaurant.Configuration.Demo && vending.Configuration.Demo, "the samples are demonstrations");
+        Assert.IsFalse(restaurant.IsDeployable || vending.IsDeployable);
     }
 
     /// <summary>One line of a sample replaced: the error names that file, that line and that field.</summary>
@@ -93,8 +157,8 @@ public class ConfigValidatorTests
     [DataRow("restaurant.conf", "password = ", "password = 1234", "wifi.password")]
     [DataRow("restaurant.conf", "url = ", "url = http://leocarte-gw.example.fr/terminal", "gateway.url")]
     [DataRow("restaurant.conf", "sync_interval_seconds = ", "sync_interval_seconds = 1", "gateway.sync_interval_seconds")]
-    [DataRow("restaurant.conf", "list_key = ", "list_key = abc", "keys.list_key")]
-    [DataRow("restaurant.conf", "terminal_secret = ", "terminal_secret = b94d599ed92f2ca0dca1e4ce6ea0dd5f26afc07457786874b3d0fbbbc614cb18", "keys.terminal_secret")]
+    [DataRow("restaurant.conf", "list_public_key = ", "list_public_key = abc", "keys.list_public_key")]
+    [DataRow("restaurant.conf", "terminal_secret = ", "terminal_secret = 0000000000000000000000000000000000000000000000000000000000000000", "keys.terminal_secret")]
     [DataRow("restaurant.conf", "card_daily_offline_cap_cents = ", "card_daily_offline_cap_cents = 6.60", "limits.card_daily_offline_cap_cents")]
     [DataRow("restaurant.conf", "[limits]", "[limit]", "[limit]")]
     [DataRow("vending.conf", "pulse_count = ", "pulse_count = 21", "vend.pulse_count")]
@@ -143,9 +207,8 @@ public class ConfigValidatorTests
     [TestMethod]
     public void AnExpiredCaIsAnErrorAndANonCaCertificateAWarning()
     {
-        string dir = TempDir();
-        string conf = Path.Combine(dir, "terminal.conf");
-        File.Copy(Path.Combine(Samples, "vending.conf"), conf);
+        string conf = DeployableCopy();
+        string dir = Path.GetDirectoryName(conf);
 
         File.WriteAllText(Path.Combine(dir, "gateway-ca.pem"), SelfSigned(isCa: true, Now.AddYears(-3), Now.AddDays(-1)));
         var (exit, output) = Run(conf);
@@ -175,7 +238,7 @@ public class ConfigValidatorTests
     public void TheDeployJsonPutsTheConfigurationAndItsCaOnTheInternalDrive()
     {
         string json = Path.Combine(TempDir(), "deploy.json");
-        var (exit, output) = Run("--quiet", "--deploy-json", json, "--serialport", "COM5", Path.Combine(Samples, "vending.conf"));
+        var (exit, output) = Run("--quiet", "--deploy-json", json, "--serialport", "COM5", DeployableCopy());
         Assert.AreEqual(0, exit, output);
         using var document = JsonDocument.Parse(File.ReadAllText(json));
         Assert.AreEqual("COM5", document.RootElement.GetProperty("SerialPort").GetString());
@@ -186,6 +249,16 @@ public class ConfigValidatorTests
         Assert.AreEqual("I:\\gateway-ca.pem", files[1].GetProperty("DestinationFilePath").GetString());
         Assert.IsTrue(File.Exists(files[1].GetProperty("SourceFilePath").GetString()));
         Assert.IsFalse(output.Contains("pins.spi_sck"), "--quiet prints no configuration");
+    }
+
+    [TestMethod]
+    public void ADemonstrationIsNeverGivenADeployJson()
+    {
+        string json = Path.Combine(TempDir(), "deploy.json");
+        var (exit, output) = Run("--quiet", "--deploy-json", json, "--serialport", "COM5", Path.Combine(Samples, "vending.conf"));
+        Assert.AreEqual(2, exit, output);
+        Assert.IsFalse(File.Exists(json));
+        StringAssert.Contains(output, "a demonstration configuration is never deployed");
     }
 
     private static string SelfSigned(bool isCa, DateTime notBefore, DateTime notAfter)

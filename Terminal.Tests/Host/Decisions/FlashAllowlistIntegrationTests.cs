@@ -19,11 +19,11 @@ public class FlashAllowlistIntegrationTests
 {
     public TestContext TestContext { get; set; }
 
-    private static readonly byte[] SiteKey = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+    private static readonly ListSigning SiteKey = global::LeoCarte.Terminal.Tests.Support.HostListKeys.Signing();
 
     internal static ListUpdateResult Apply(AllowlistStore list, byte[] signed)
     {
-        var update = new ListUpdate(list, 76, SiteKey);
+        var update = new ListUpdate(list, 76, global::LeoCarte.Terminal.Tests.Support.HostListKeys.Trust());
         update.Begin();
         ListUpdateResult result = update.Write(signed, 0, signed.Length);
         return result == ListUpdateResult.Ok ? update.Commit() : result;

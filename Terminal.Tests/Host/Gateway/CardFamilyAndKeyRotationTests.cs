@@ -20,7 +20,7 @@ namespace LeoCarte.Terminal.Tests.Host.Gateway;
 [TestClass]
 public class CardFamilyAndKeyRotationTests
 {
-    private static readonly byte[] Key = Convert.FromHexString("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+    private static readonly LeoCarte.Terminal.Allowlist.ListSigning Key = global::LeoCarte.Terminal.Tests.Support.HostListKeys.Signing();
     private const string Export = "id;csn;Etat;Date de modification;Eppn;Motif\n"
         + "1;04A1B2C3D4E5F0;ENABLED;2025-09-01T08:00;a@x;\n"
         + "2;A1B2C3D4;ENABLED;2025-09-01T08:00;b@x;\n"
@@ -125,7 +125,7 @@ public class CardFamilyAndKeyRotationTests
 
     private static ListUpdateResult Apply(AllowlistStore store, byte[] list)
     {
-        var update = new ListUpdate(store, 14, Key);
+        var update = new ListUpdate(store, 14, global::LeoCarte.Terminal.Tests.Support.HostListKeys.Trust());
         update.Begin();
         ListUpdateResult written = update.Write(list, 0, list.Length);
         return written != ListUpdateResult.Ok ? written : update.Commit();

@@ -63,10 +63,10 @@ public class CheckExportTests
         Directory.CreateDirectory(folder);
         try
         {
-            var options = new GatewayOptions { SiteKeyHex = new string('a', 64), ConnectionString = "Data Source=" + Path.Combine(folder, "g.db") };
+            var options = new GatewayOptions { ListSigningKeyPem = global::LeoCarte.Terminal.Tests.Support.HostListKeys.Pem, ConnectionString = "Data Source=" + Path.Combine(folder, "g.db") };
             var store = GatewayApp.CreateStore(options);
             store.Initialize();
-            var lists = new ListService(store, new AllowlistListEncoder(1, new byte[32]));
+            var lists = new ListService(store, new AllowlistListEncoder(1, global::LeoCarte.Terminal.Tests.Support.HostListKeys.Signing(store.DatabaseId())));
             string full = File.ReadAllText(Sample);
             Assert.IsTrue(lists.Apply(EsupSgcExport.Read(full), "test", DateTime.UtcNow).Ok);
 

@@ -239,7 +239,7 @@ public class GatewayTrustTests
             TerminalSecret = Convert.FromHexString(secretHex),
             GatewayUri = gateway.BaseUri,
             SiteId = GatewayFixture.SiteId,
-            SiteKey = GatewayFixture.SiteKey,
+            ListPublicKeys = new Dictionary<uint, byte[]> { [global::LeoCarte.Terminal.Tests.Support.HostListKeys.KeyId] = global::LeoCarte.Terminal.Tests.Support.HostListKeys.Gateway.PublicKey },
             Mode = TerminalMode.Vending,
         }, new LeoCarte.Terminal.Storage.MemoryFileStore(), clock);
         Assert.AreEqual(SyncStepResult.CycleCompleted, terminal.StepUntilCycleEnds(), terminal.Sync.Statistics.LastError);
@@ -393,7 +393,8 @@ public class GatewayTrustTests
         {
             ConnectionString = "Data Source=" + Path.Combine(folder, "g.db"),
             SiteId = GatewayFixture.SiteId,
-            SiteKeyHex = Convert.ToHexString(GatewayFixture.SiteKey),
+            ListSigningKeyPem = GatewayFixture.ListKeyPem,
+            ListSigningKeyId = global::LeoCarte.Terminal.Tests.Support.HostListKeys.KeyId,
             Terminals = new Dictionary<string, string> { [GatewayFixture.TerminalId] = Convert.ToHexString(GatewayFixture.TerminalSecret) },
             ImportSource = Path.Combine(folder, "none.csv"),
             ImportIntervalSeconds = 0,

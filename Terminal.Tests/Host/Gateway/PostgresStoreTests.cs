@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using LeoCarte.Gateway.Import;
 using LeoCarte.Gateway.Lists;
+using LeoCarte.Terminal.Allowlist;
 using LeoCarte.Gateway.Storage;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
@@ -16,7 +17,7 @@ namespace LeoCarte.Terminal.Tests.Host.Gateway;
 [TestClass]
 public class PostgresStoreTests
 {
-    private static readonly byte[] Key = Convert.FromHexString("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+    private static readonly ListSigning Key = global::LeoCarte.Terminal.Tests.Support.HostListKeys.Signing();
 
     private static string Connection(out string schema) => PostgresForTests.NewSchema(out schema);
 

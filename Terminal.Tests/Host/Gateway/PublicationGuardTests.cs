@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text;
 using LeoCarte.Gateway.Import;
 using LeoCarte.Gateway.Lists;
+using LeoCarte.Terminal.Allowlist;
 using LeoCarte.Gateway.Storage;
 using LeoCarte.Terminal.Cards;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
@@ -18,7 +19,7 @@ namespace LeoCarte.Terminal.Tests.Host.Gateway;
 [TestClass]
 public class PublicationGuardTests
 {
-    private static readonly byte[] Key = Convert.FromHexString("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+    private static readonly ListSigning Key = global::LeoCarte.Terminal.Tests.Support.HostListKeys.Signing();
 
     private sealed class Rig : IDisposable
     {

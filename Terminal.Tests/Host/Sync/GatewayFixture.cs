@@ -25,7 +25,8 @@ internal sealed class GatewayFixture : IAsyncDisposable
 {
     public const string TerminalId = "RU-TEST-01";
     public const uint SiteId = 14;
-    public static readonly byte[] SiteKey = Convert.FromHexString("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+    /// <summary>The gateway's list signing key (ECDSA P-256, made for the test run); terminals hold its public key.</summary>
+    public static string ListKeyPem => global::LeoCarte.Terminal.Tests.Support.HostListKeys.Pem;
     public static readonly byte[] TerminalSecret = Convert.FromHexString("5465726d696e616c2052552d544553542d3031207365637265742121212121ff");
 
     private WebApplication app;
@@ -42,7 +43,8 @@ internal sealed class GatewayFixture : IAsyncDisposable
             Database = "sqlite",
             ConnectionString = "Data Source=" + Path.Combine(folder, "gateway.db"),
             SiteId = SiteId,
-            SiteKeyHex = Convert.ToHexString(SiteKey),
+            ListSigningKeyPem = ListKeyPem,
+            ListSigningKeyId = global::LeoCarte.Terminal.Tests.Support.HostListKeys.KeyId,
             Terminals = new Dictionary<string, string> { [TerminalId] = Convert.ToHexString(TerminalSecret) },
             ImportSource = ExportPath,
             ImportIntervalSeconds = 0,
@@ -173,7 +175,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
                 TerminalSecret = TerminalSecret,
                 GatewayUri = BaseUri,
                 SiteId = SiteId,
-                SiteKey = SiteKey,
+                ListPublicKeys = new Dictionary<uint, byte[]> { [global::LeoCarte.Terminal.Tests.Support.HostListKeys.KeyId] = global::LeoCarte.Terminal.Tests.Support.HostListKeys.Gateway.PublicKey },
                 Mode = TerminalMode.Vending,
                 Sync = new LeoCarte.Terminal.Sync.SyncOptions { IntervalSeconds = intervalSeconds, UploadBufferSize = 8 * 64 },
                 HttpTimeout = TimeSpan.FromSeconds(10),

@@ -204,7 +204,7 @@ public class SyncEndToEndTests
     }
 
     [TestMethod]
-    [DataRow("corrupt", "BadSignature")]
+    [DataRow("corrupt", "BadChunk")]
     [DataRow("truncated", "Truncated")]
     [DataRow("replayed", "VersionNotNewer")]
     [DataRow("forged", "BadSignature")]
@@ -225,12 +225,12 @@ public class SyncEndToEndTests
         Assert.IsTrue((await gateway.ImportAsync(GatewayFixture.Export(200, (CsnA, "DISABLED", "LOST"), (CsnB, "DISABLED", "THEFT")))).Ok);
         gateway.Options.Faults.TamperList = (have, real) => attack switch
         {
-            "corrupt" => Flip(real, real.Length / 2),
+            "corrupt" => Flip(real, real.Length - 2), // in the body: its chunk no longer matches the signed manifest
             "truncated" => real.AsSpan(0, real.Length - 40).ToArray(),
             "replayed" => version1,
             "forged" => ListBuilder.BuildSnapshot(GatewayFixture.SiteId, 99, DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
                 new[] { new ListEntry(CardA, CardState.Active, 1, 0), new ListEntry(CardB, CardState.Active, 2, 0) },
-                "an attacker's guess at the key!!"u8.ToArray()),
+                new ListSigning(new PemListSigner(global::LeoCarte.Terminal.Tests.Support.HostListKeys.KeyId, global::LeoCarte.Terminal.Tests.Support.HostListKeys.NewPem()), gateway.Store.DatabaseId())),
             _ => throw new ArgumentException(attack),
         };
 

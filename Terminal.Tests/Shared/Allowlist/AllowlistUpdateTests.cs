@@ -14,7 +14,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
     [TestClass]
     public class AllowlistUpdateTests
     {
-        private const uint Site = 76;
+        internal const uint Site = 76;
         private const long Issued = 1767225600; // 2026-01-01T00:00:00Z
 
         [TestMethod]
@@ -110,9 +110,11 @@ namespace LeoCarte.Terminal.Tests.Allowlist
             ExpectEnum.Equal(ListUpdateResult.VersionNotNewer, Feed(store, ListBuilder.BuildDelta(Site, 3, 2, Issued, change, Key()), 7));
             ExpectEnum.Equal(ListUpdateResult.WrongSite, Feed(store, ListBuilder.BuildSnapshot(Site + 1, 9, Issued, entries, Key()), 7));
 
-            byte[] otherKey = Key();
-            otherKey[0] ^= 1;
-            ExpectEnum.Equal(ListUpdateResult.BadSignature, Feed(store, ListBuilder.BuildSnapshot(Site, 9, Issued, entries, otherKey), 7));
+            // Another key under the trusted id (a forgery), and a key id the terminal does not hold.
+            StandInListKeys forger = new StandInListKeys(GatewayKey.KeyId, 0x11);
+            ExpectEnum.Equal(ListUpdateResult.BadSignature, Feed(store, ListBuilder.BuildSnapshot(Site, 9, Issued, entries, forger.Signing(Database)), 7));
+            StandInListKeys unknown = new StandInListKeys(8, 0xA0);
+            ExpectEnum.Equal(ListUpdateResult.UnknownKey, Feed(store, ListBuilder.BuildSnapshot(Site, 9, Issued, entries, unknown.Signing(Database)), 7));
 
             ListEntry[] absent = new ListEntry[] { ListEntry.Removal(new byte[] { 1, 2, 3, 4 }) };
             ExpectEnum.Equal(ListUpdateResult.BadDelta, Feed(store, ListBuilder.BuildDelta(Site, 4, 3, Issued, absent, Key()), 7));
@@ -133,22 +135,24 @@ namespace LeoCarte.Terminal.Tests.Allowlist
             System.Array.Copy(list, cut, cut.Length);
             ExpectEnum.Equal(ListUpdateResult.Truncated, Feed(store, cut, 9));
 
-            // A byte after the tag: the last 32 bytes are then not the tag of what precedes them.
+            // A byte after the body: not a list this format produces.
             byte[] longer = new byte[list.Length + 1];
             System.Array.Copy(list, longer, list.Length);
-            ExpectEnum.Equal(ListUpdateResult.BadSignature, Feed(store, longer, 9));
+            ExpectEnum.Equal(ListUpdateResult.BadFormat, Feed(store, longer, 9));
 
             byte[] html = CryptoText("<html><body>502 Bad Gateway</body></html>");
             ExpectEnum.Equal(ListUpdateResult.BadMagic, Feed(store, html, 9));
 
-            // A flipped bit in the body is reported as corruption (BadSignature), or as Truncated when it makes the
-            // structure expect more bytes than came; never as a structure error of an authentic list.
+            // A flipped bit after the header: in the manifest or the signature it breaks the signature, in the body
+            // the chunk's digest; never a structure error of an authentic list, never applied.
+            ListHeader parsed = new ListHeader();
+            ExpectEnum.Equal(ListUpdateResult.Ok, ListHeader.Read(list, 0, list.Length, parsed));
             for (int at = WireFormat.HeaderSize; at < list.Length; at++)
             {
                 byte[] flipped = (byte[])list.Clone();
                 flipped[at] ^= 0x01;
                 ListUpdateResult flippedResult = Feed(store, flipped, 9);
-                Assert.IsTrue(flippedResult == ListUpdateResult.BadSignature || flippedResult == ListUpdateResult.Truncated, "byte " + at);
+                ExpectEnum.Equal(at < parsed.BodyOffset ? ListUpdateResult.BadSignature : ListUpdateResult.BadChunk, flippedResult);
             }
 
             Assert.AreEqual(0L, store.Version);
@@ -160,7 +164,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
         {
             AllowlistStore store = new AllowlistStore(new MemoryFileStore(), "t", 128);
             store.Open();
-            ListUpdate update = new ListUpdate(store, Site, Key());
+            ListUpdate update = new ListUpdate(store, Site, Trust());
             byte[] list = ListBuilder.BuildSnapshot(Site, 1, Issued, Sample(3, 5), Key());
             ExpectEnum.Equal(ListUpdateResult.NotStarted, update.Write(list, 0, 4));
             ExpectEnum.Equal(ListUpdateResult.NotStarted, update.Commit());
@@ -246,20 +250,23 @@ namespace LeoCarte.Terminal.Tests.Allowlist
             return entries;
         }
 
-        internal static byte[] Key()
-        {
-            byte[] key = new byte[32];
-            for (int i = 0; i < key.Length; i++)
-            {
-                key[i] = (byte)(0xA0 + i);
-            }
+        /// <summary>The test gateway's key (id 7) and database identity.</summary>
+        internal static readonly StandInListKeys GatewayKey = new StandInListKeys(7, 0xA0);
+        internal const long Database = 0x5EED0001;
 
-            return key;
+        internal static ListSigning Key()
+        {
+            return GatewayKey.Signing(Database);
+        }
+
+        internal static ListTrust Trust()
+        {
+            return GatewayKey.Trust();
         }
 
         internal static ListUpdateResult Feed(AllowlistStore store, byte[] list, int chunk)
         {
-            ListUpdate update = new ListUpdate(store, Site, Key());
+            ListUpdate update = new ListUpdate(store, Site, Trust());
             update.Begin();
             for (int i = 0; i < list.Length; i += chunk)
             {

@@ -43,10 +43,12 @@ namespace LeoCarte.Terminal.Tests.Allowlist
                 0x38, 7, 0x04, 0xa1, 0xb2, 0xc3, 0xd4, 0xe7, 0x02, 0x02, 0x01, 0x11, 0x70, // a 7-byte Classic: key code 7, attribute 02
                 0x83, 0x01, 0x00, 0x00, 0x06, 0x09,                                        // back to deltas after it
             };
-            Expect.Bytes(entries, list, 40, entries.Length);
+            // The body follows the header (64), one manifest digest (16) and the signature (64).
+            const int body = 64 + 16 + 64;
+            Expect.Bytes(entries, list, body, entries.Length);
 
             EntryCodec codec = new EntryCodec();
-            int offset = 40;
+            int offset = body;
             CardFamily[] expected = new CardFamily[] { CardFamily.Desfire, CardFamily.Classic, CardFamily.Desfire };
             for (int i = 0; i < 3; i++)
             {

@@ -33,7 +33,7 @@ namespace LeoCarte.Terminal.Tests.Allowlist
             AllowlistStore store = new AllowlistStore(files, "t", 116);
             store.Open();
             byte[] list = ListBuilder.BuildSnapshot(76, 1, 0, entries, AllowlistUpdateTests.Key());
-            ListUpdate update = new ListUpdate(store, 76, AllowlistUpdateTests.Key());
+            ListUpdate update = new ListUpdate(store, 76, AllowlistUpdateTests.Trust());
             update.Begin();
             ExpectEnum.Equal(ListUpdateResult.Ok, update.Write(list, 0, list.Length));
             ExpectEnum.Equal(ListUpdateResult.Ok, update.Commit());
@@ -77,9 +77,10 @@ namespace LeoCarte.Terminal.Tests.Allowlist
             AllowlistStore store = new AllowlistStore(new MemoryFileStore(), "t", 116);
             store.Open();
             byte[] list = ListBuilder.BuildSnapshot(76, 1, 0, entries, AllowlistUpdateTests.Key());
-            ListUpdate update = new ListUpdate(store, 76, AllowlistUpdateTests.Key());
+            ListUpdate update = new ListUpdate(store, 76, AllowlistUpdateTests.Trust());
             update.Begin();
-            ExpectEnum.Equal(ListUpdateResult.Ok, update.Write(list, 0, list.Length), "body problems are reported by Commit, after the tag");
+            // The chunk verified against the signed manifest, then its entries hit the limit: reported at once.
+            ExpectEnum.Equal(ListUpdateResult.LimitExceeded, update.Write(list, 0, list.Length));
             ExpectEnum.Equal(ListUpdateResult.LimitExceeded, update.Commit());
             Assert.AreEqual(0L, store.Version);
         }

@@ -10,7 +10,8 @@ namespace LeoCarte.Terminal.Tests.Config
     /// <summary>Configuration texts and helpers shared by the configuration tests (host and device).</summary>
     public static class ConfigTestFiles
     {
-        public const string ListKeyHex = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+        /// <summary>A list public key line (id 7; the point's bytes are arbitrary: the parser checks the form, the verifier the curve).</summary>
+        public const string ListPublicKeyLine = "7:040b30557a9fc4e90e33587da2c7ec11365b80a5caef14395e83a8cdf2173c6186abd0f51a3f6489aed3f81d42678cb1d6fb20456a8fb4d9fe23486d92b7dc0126";
         public const string SecretHex = "F0E1D2C3B4A5968778695A4B3C2D1E0FF0E1D2C3B4A5968778695A4B3C2D1E0F";
         public const string WifiPassword = "Crous-IoT 2026!";
 
@@ -28,7 +29,7 @@ namespace LeoCarte.Terminal.Tests.Config
                 + "url = https://leocarte-gw.example.fr/terminal\n"     // 9
                 + "ca_certificate_file = gateway-ca.pem\n"              // 10
                 + "[keys]\n"                                            // 11
-                + "list_key = " + ListKeyHex + "\n"                     // 12
+                + "list_public_key = " + ListPublicKeyLine + "\n"       // 12
                 + "terminal_secret = " + SecretHex + "\n"               // 13
                 + "\n";                                                 // 14
         }

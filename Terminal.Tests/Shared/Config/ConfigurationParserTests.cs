@@ -37,8 +37,12 @@ namespace LeoCarte.Terminal.Tests.Config
             Assert.AreEqual(ConfigTestFiles.WifiPassword, config.WifiPassword);
             Assert.AreEqual("https://leocarte-gw.example.fr/terminal", config.GatewayUrl);
             Assert.AreEqual("gateway-ca.pem", config.CaCertificateFile);
-            Assert.AreEqual(32, config.ListKey.Length);
-            Assert.AreEqual(0x1F, (int)config.ListKey[31]);
+            Assert.AreEqual(1, config.ListKeyIds.Length);
+            Assert.AreEqual(7u, config.ListKeyIds[0]);
+            Assert.AreEqual(65, config.ListPublicKeys[0].Length);
+            Assert.AreEqual(0x04, (int)config.ListPublicKeys[0][0]);
+            Assert.AreEqual(1000000, config.MaxListVersionJump);
+            Assert.IsFalse(config.Demo);
             Assert.AreEqual(0xF0, (int)config.TerminalSecret[0]);
 
             TerminalConfiguration defaults = TerminalConfiguration.Defaults();
@@ -100,7 +104,7 @@ namespace LeoCarte.Terminal.Tests.Config
             ConfigTestFiles.AssertError(errors, 0, "wifi.ssid");
             ConfigTestFiles.AssertError(errors, 0, "wifi.password");
             ConfigTestFiles.AssertError(errors, 0, "gateway.url");
-            ConfigTestFiles.AssertError(errors, 0, "keys.list_key");
+            ConfigTestFiles.AssertError(errors, 0, "keys.list_public_key");
             ConfigTestFiles.AssertError(errors, 0, "keys.terminal_secret");
         }
 
@@ -198,7 +202,9 @@ namespace LeoCarte.Terminal.Tests.Config
         [DataRow(9, "url = http://gw.example.fr/terminal", "gateway.url")]
         [DataRow(9, "url = https://gw.example.fr:99999/", "gateway.url")]
         [DataRow(10, "ca_certificate_file = ../ca.pem", "gateway.ca_certificate_file")]
-        [DataRow(12, "list_key = 0011", "keys.list_key")]
+        [DataRow(12, "list_public_key = 7:0011", "keys.list_public_key")]
+        [DataRow(12, "list_public_key = 0:04aa", "keys.list_public_key")]
+        [DataRow(13, "terminal_secret = 0000000000000000000000000000000000000000000000000000000000000000", "keys.terminal_secret")]
         [DataRow(13, "terminal_secret = zz", "keys.terminal_secret")]
         public void ABadRequiredValueIsReportedAtItsLine(int lineNumber, string replacement, string field)
         {
@@ -219,7 +225,7 @@ namespace LeoCarte.Terminal.Tests.Config
             Assert.IsFalse(ConfigTestFiles.Parse(text, config, errors));
             Assert.IsFalse(config.IsProvisioned);
             Assert.AreEqual(TerminalConfiguration.UnprovisionedId, config.TerminalId);
-            Assert.IsNull(config.ListKey, "no key: no list can be verified, every tap is denied");
+            Assert.AreEqual(0, config.ListKeyIds.Length, "no key: no list can be verified, every tap is denied");
             Assert.IsNull(config.TerminalSecret);
             Assert.AreEqual("", config.WifiSsid);
             Assert.AreEqual(25, config.Pins.LedGreen, "the LED code plays on the documented wiring, not the file's");
@@ -241,8 +247,8 @@ namespace LeoCarte.Terminal.Tests.Config
                 + "[gateway]\n"                   // 11
                 + "url = https://gw.example.fr\n" // 12
                 + "[keys]\n"                      // 13
-                + "list_key = " + ConfigTestFiles.ListKeyHex + "\n"   // 14
-                + "terminal_secret = " + ConfigTestFiles.ListKeyHex + "\n"; // 15
+                + "list_public_key = " + ConfigTestFiles.ListPublicKeyLine + "\n"   // 14
+                + "terminal_secret = 0000000000000000000000000000000000000000000000000000000000000000\n"; // 15: all zero
             TerminalConfiguration config = new TerminalConfiguration();
             ConfigErrors errors = new ConfigErrors();
             Assert.IsFalse(ConfigTestFiles.Parse(text, config, errors));
@@ -287,7 +293,7 @@ namespace LeoCarte.Terminal.Tests.Config
         public void ErrorsNeverQuoteASecret()
         {
             string badKey = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeX";
-            string text = ReplaceLine(ReplaceLine(ConfigTestFiles.Minimal(), 12, "list_key = " + badKey), 7, "password = 1234567");
+            string text = ReplaceLine(ReplaceLine(ConfigTestFiles.Minimal(), 13, "terminal_secret = " + badKey), 7, "password = 1234567");
             TerminalConfiguration config = new TerminalConfiguration();
             ConfigErrors errors = new ConfigErrors();
             Assert.IsFalse(ConfigTestFiles.Parse(text, config, errors));

@@ -32,9 +32,9 @@ namespace LeoCarte.Terminal.Tests.Config
             }
 
             Assert.IsTrue(all.IndexOf(ConfigTestFiles.WifiPassword) < 0, "Wi-Fi password masked");
-            Assert.IsTrue(all.IndexOf("000102030405") < 0, "list key masked");
-            Assert.IsTrue(all.IndexOf("F0E1D2") < 0 && all.IndexOf("f0e1d2") < 0, "terminal secret masked");
-            Assert.IsTrue(all.IndexOf("keys.list_key = ******** (set, 32 bytes)") >= 0, all);
+                        Assert.IsTrue(all.IndexOf("F0E1D2") < 0 && all.IndexOf("f0e1d2") < 0, "terminal secret masked");
+            Assert.IsTrue(all.IndexOf("keys.list_public_key = 7:04") >= 0, all);
+            Assert.IsTrue(all.IndexOf("terminal.demo = no") >= 0, all);
             Assert.IsTrue(all.IndexOf("service.window = lunch 11:00-14:30") >= 0, all);
             Assert.IsTrue(all.IndexOf("limits.card_daily_offline_cap_cents = 1000   (10.00 €)") >= 0, all);
         }

@@ -9,6 +9,7 @@ using LeoCarte.Terminal.Cards;
 using LeoCarte.Terminal.Journal;
 using LeoCarte.Terminal.Storage;
 using LeoCarte.Terminal.Sync;
+using LeoCarte.Terminal.Tests.Allowlist;
 using LeoCarte.Terminal.Tests.Support;
 
 namespace LeoCarte.Terminal.Tests.Sync
@@ -19,15 +20,9 @@ namespace LeoCarte.Terminal.Tests.Sync
     {
         private const uint Site = 14;
 
-        private static byte[] SiteKey()
+        private static ListSigning SiteKey()
         {
-            byte[] key = new byte[32];
-            for (int i = 0; i < key.Length; i++)
-            {
-                key[i] = (byte)(i * 7 + 1);
-            }
-
-            return key;
+            return AllowlistUpdateTests.Key();
         }
 
         private static ListEntry[] Cards(int count, CardState firstState)
@@ -68,7 +63,7 @@ namespace LeoCarte.Terminal.Tests.Sync
             MemoryFileStore flash = new MemoryFileStore();
             AllowlistStore store = new AllowlistStore(flash);
             store.Open();
-            AllowlistListSink sink = new AllowlistListSink(store, Site, SiteKey());
+            AllowlistListSink sink = new AllowlistListSink(store, Site, AllowlistUpdateTests.Trust());
             ScriptedTransport transport = new ScriptedTransport();
             TestClockHardware hardware = new TestClockHardware(new DateTime(2026, 11, 26, 12, 0, 0));
             SyncEngine engine = Engine(transport, hardware, sink, store, null);
@@ -79,14 +74,14 @@ namespace LeoCarte.Terminal.Tests.Sync
             Assert.AreEqual(5L, store.Version);
             Assert.AreEqual(300, store.Count);
 
-            byte[] wrongKey = new byte[32];
+            ListSigning wrongKey = new StandInListKeys(AllowlistUpdateTests.GatewayKey.KeyId, 0x33).Signing(AllowlistUpdateTests.Database);
             transport.Then(new FakeResponse(200, ListBuilder.BuildSnapshot(Site, 6, 1795000000, Cards(300, CardState.Lost), wrongKey)));
             transport.Then(SyncRig.Ok("{}"));
             hardware.AdvanceMilliseconds(60000);
             ExpectEnum.Equal(SyncStepResult.CycleFailed, Run(engine));
             Assert.AreEqual(5L, store.Version);
             Assert.AreEqual("list rejected: BadSignature", engine.Statistics.LastError);
-            Assert.AreEqual("GET /api/v1/terminals/T1/list?have=5", (string)transport.Paths[2]);
+            Assert.IsTrue(((string)transport.Paths[2]).StartsWith("GET /api/v1/terminals/T1/list?have=5&db="), (string)transport.Paths[2]);
         }
 
         [TestMethod]
@@ -95,7 +90,7 @@ namespace LeoCarte.Terminal.Tests.Sync
             MemoryFileStore flash = new MemoryFileStore();
             AllowlistStore store = new AllowlistStore(flash);
             store.Open();
-            AllowlistListSink sink = new AllowlistListSink(store, Site, SiteKey());
+            AllowlistListSink sink = new AllowlistListSink(store, Site, AllowlistUpdateTests.Trust());
             ScriptedTransport transport = new ScriptedTransport();
             TestClockHardware hardware = new TestClockHardware(new DateTime(2026, 11, 26, 12, 0, 0));
             SyncEngine engine = Engine(transport, hardware, sink, store, null);
@@ -115,7 +110,7 @@ namespace LeoCarte.Terminal.Tests.Sync
             transport.Then(SyncRig.Ok("{}"));
             hardware.AdvanceMilliseconds(engine.MillisecondsUntilDue());
             ExpectEnum.Equal(SyncStepResult.CycleCompleted, Run(engine));
-            Assert.AreEqual("GET /api/v1/terminals/T1/list?have=0", (string)transport.Paths[4]);
+            Assert.IsTrue(((string)transport.Paths[4]).StartsWith("GET /api/v1/terminals/T1/list?have=0&db="), (string)transport.Paths[4]);
             Assert.AreEqual(8L, store.Version);
             Assert.IsFalse(sink.NeedsSnapshot);
         }
@@ -131,7 +126,7 @@ namespace LeoCarte.Terminal.Tests.Sync
                 MemoryFileStore flash = new MemoryFileStore();
                 AllowlistStore store = new AllowlistStore(flash, "allow", 512);
                 store.Open();
-                AllowlistListSink sink = new AllowlistListSink(store, Site, SiteKey());
+                AllowlistListSink sink = new AllowlistListSink(store, Site, AllowlistUpdateTests.Trust());
                 ScriptedTransport transport = new ScriptedTransport();
                 TestClockHardware hardware = new TestClockHardware(new DateTime(2026, 11, 26, 12, 0, 0));
                 SyncEngine engine = Engine(transport, hardware, sink, store, null);

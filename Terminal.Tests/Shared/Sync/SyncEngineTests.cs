@@ -23,7 +23,7 @@ namespace LeoCarte.Terminal.Tests.Sync
             rig.Transport.Then(SyncRig.Ok("{}"));
 
             ExpectEnum.Equal(SyncStepResult.CycleCompleted, rig.RunCycle());
-            Assert.AreEqual("GET /api/v1/terminals/T1/list?have=0", (string)rig.Transport.Paths[0]);
+            Assert.IsTrue(((string)rig.Transport.Paths[0]).StartsWith("GET /api/v1/terminals/T1/list?have=0&db="), (string)rig.Transport.Paths[0]);
             Assert.AreEqual("POST /api/v1/terminals/T1/heartbeat", (string)rig.Transport.Paths[1]);
             Assert.AreEqual(60000L, rig.Engine.MillisecondsUntilDue());
 
@@ -148,6 +148,50 @@ namespace LeoCarte.Terminal.Tests.Sync
         }
 
         [TestMethod]
+        public void OnlyAProvenUpToDateConfirmsTheList()
+        {
+            SyncRig rig = new SyncRig();
+            rig.Build(null);
+            rig.List.Version = 41;
+            rig.List.DatabaseId = 0x0DB0;
+            int confirmations = 0;
+            rig.Engine.ListConfirmed = delegate { confirmations++; };
+
+            // The gateway's proof for this request: confirmed, the cycle completes.
+            FakeResponse proven = SyncRig.NoContent();
+            proven.TimeHeader = "1795000000";
+            rig.Transport.Then(proven);
+            rig.Transport.Then(SyncRig.Ok("{}"));
+            ExpectEnum.Equal(SyncStepResult.CycleCompleted, rig.RunCycle());
+            Assert.AreEqual(1, confirmations);
+            Assert.AreEqual(1795000000L, rig.Engine.Statistics.LastProvenGatewayTime);
+            string firstRequest = ((string)rig.Transport.Paths[0]).Substring(4);
+
+            // That same answer replayed to the next request (another nonce): not a confirmation, reported.
+            rig.Hardware.AdvanceMilliseconds(60000);
+            FakeResponse replayed = SyncRig.NoContent();
+            replayed.TimeHeader = "1795000000";
+            replayed.ProofHeader = rig.Transport.UpToDateProof(firstRequest, "1795000000");
+            rig.Transport.Then(replayed);
+            rig.Transport.Then(SyncRig.Ok("{}"));
+            ExpectEnum.Equal(SyncStepResult.CycleFailed, rig.RunCycle());
+            Assert.AreEqual(1, confirmations, "a replayed 204 does not reset staleness");
+            Assert.AreEqual(1, rig.Engine.Statistics.UpToDateUnproven);
+            Assert.AreEqual("list: up-to-date answer without a valid proof", rig.Engine.Statistics.LastError);
+            Assert.IsFalse(((string)rig.Transport.Paths[2]).Substring(4) == firstRequest, "every request has its own nonce");
+
+            // An unsigned 204 (an old gateway, or the network answering for it).
+            rig.Hardware.AdvanceMilliseconds(rig.Engine.MillisecondsUntilDue());
+            FakeResponse unsigned = SyncRig.NoContent();
+            unsigned.Prove = false;
+            rig.Transport.Then(unsigned);
+            rig.Transport.Then(SyncRig.Ok("{}"));
+            ExpectEnum.Equal(SyncStepResult.CycleFailed, rig.RunCycle());
+            Assert.AreEqual(1, confirmations);
+            Assert.AreEqual(2, rig.Engine.Statistics.UpToDateUnproven);
+        }
+
+        [TestMethod]
         public void NeedsSnapshotAsksForHaveZero()
         {
             SyncRig rig = new SyncRig();
@@ -157,7 +201,7 @@ namespace LeoCarte.Terminal.Tests.Sync
             rig.Transport.Then(SyncRig.NoContent());
             rig.Transport.Then(SyncRig.Ok("{}"));
             rig.RunCycle();
-            Assert.AreEqual("GET /api/v1/terminals/T1/list?have=0", (string)rig.Transport.Paths[0]);
+            Assert.IsTrue(((string)rig.Transport.Paths[0]).StartsWith("GET /api/v1/terminals/T1/list?have=0&db="), (string)rig.Transport.Paths[0]);
         }
 
         [TestMethod]
@@ -238,6 +282,8 @@ namespace LeoCarte.Terminal.Tests.Sync
             TestClockHardware hardware = new TestClockHardware(new DateTime(1970, 1, 1, 0, 0, 10));
             SyncedClock clock = new SyncedClock(hardware);
             ScriptedTransport transport = new ScriptedTransport();
+            transport.ProofMac = new TestHasher();
+            transport.ProofSecret = new byte[32];
             RecordingListSink list = new RecordingListSink();
             SyncEngine engine = new SyncEngine(transport, new RequestSigner("T1", new byte[32], new TestHasher()), clock, list, null, null, null, new SyncOptions(), null, 1);
             FakeResponse unauthorized = SyncRig.Ok("{\"error\":\"timestamp\"}");
@@ -276,6 +322,8 @@ namespace LeoCarte.Terminal.Tests.Sync
             hardware.AdvanceMilliseconds(3600000);
 
             ScriptedTransport transport = new ScriptedTransport();
+            transport.ProofMac = new TestHasher(); // the 204 carries its proof (trustlists), as the gateway sends it
+            transport.ProofSecret = new byte[32];
             SyncEngine engine = new SyncEngine(transport, new RequestSigner("T1", new byte[32], new TestHasher()), clock, new RecordingListSink(), null, null, null, new SyncOptions(), null, 1);
             FakeResponse unauthorized = SyncRig.Ok("{\"error\":\"timestamp\"}");
             unauthorized.Status = 401;

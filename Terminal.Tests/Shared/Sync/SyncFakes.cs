@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using LeoCarte.Terminal.Crypto;
 using LeoCarte.Terminal.Sync;
 
 namespace LeoCarte.Terminal.Tests.Sync
@@ -44,6 +45,12 @@ namespace LeoCarte.Terminal.Tests.Sync
         public int Position;
         public bool Closed;
 
+        /// <summary>X-LeoCarte-Proof of a 204 (set by <see cref="ScriptedTransport"/> as the gateway would, or by a test).</summary>
+        public string ProofHeader;
+
+        /// <summary>False: the transport leaves this 204 unsigned (an old gateway, a forged or replayed answer).</summary>
+        public bool Prove = true;
+
         public FakeResponse(int status, byte[] body)
         {
             Status = status;
@@ -56,6 +63,11 @@ namespace LeoCarte.Terminal.Tests.Sync
 
         public string Header(string name)
         {
+            if (name == RequestSigner.ProofHeader)
+            {
+                return ProofHeader;
+            }
+
             return name == SyncEngine.TimeHeader ? TimeHeader : null;
         }
 
@@ -110,6 +122,41 @@ namespace LeoCarte.Terminal.Tests.Sync
 
         public int Remaining => script.Count;
 
+        /// <summary>When set, a 204 gets the gateway's proof (Gateway/API.md) under <see cref="ProofSecret"/> for the request it answers.</summary>
+        public IMacFunction ProofMac;
+        public byte[] ProofSecret;
+        public string ProofTerminalId = "T1";
+
+        /// <summary>The proof for ?have=&amp;db=&amp;nonce= of this request, written independently of RequestSigner.</summary>
+        public string UpToDateProof(string pathAndQuery, string time)
+        {
+            string text = "LCUP\n" + ProofTerminalId + "\n" + QueryValue(pathAndQuery, "db") + "\n" + QueryValue(pathAndQuery, "have")
+                + "\n" + (time == null ? "" : time) + "\n" + QueryValue(pathAndQuery, "nonce");
+            byte[] bytes = new byte[text.Length];
+            Ascii.Write(text, bytes, 0);
+            byte[] mac = new byte[32];
+            ProofMac.HmacSha256(ProofSecret, bytes, 0, bytes.Length, mac);
+            return Ascii.ToHex(mac, 0, 32);
+        }
+
+        private static string QueryValue(string pathAndQuery, string name)
+        {
+            int at = pathAndQuery.IndexOf("?" + name + "=");
+            if (at < 0)
+            {
+                at = pathAndQuery.IndexOf("&" + name + "=");
+            }
+
+            if (at < 0)
+            {
+                return "";
+            }
+
+            int start = at + name.Length + 2;
+            int end = pathAndQuery.IndexOf('&', start);
+            return end < 0 ? pathAndQuery.Substring(start) : pathAndQuery.Substring(start, end - start);
+        }
+
         public TransportResult Send(HttpRequest request, out IHttpResponse response)
         {
             Paths.Add(request.Method + " " + request.PathAndQuery);
@@ -138,7 +185,13 @@ namespace LeoCarte.Terminal.Tests.Sync
             script.RemoveAt(0);
             if (next is FakeResponse)
             {
-                response = (FakeResponse)next;
+                FakeResponse fake = (FakeResponse)next;
+                if (fake.Status == 204 && fake.Prove && ProofMac != null && fake.ProofHeader == null)
+                {
+                    fake.ProofHeader = UpToDateProof(request.PathAndQuery, fake.TimeHeader);
+                }
+
+                response = fake;
                 return TransportResult.Ok;
             }
 
@@ -160,6 +213,10 @@ namespace LeoCarte.Terminal.Tests.Sync
         public bool SnapshotNeeded;
 
         public long CurrentVersion => Version;
+
+        public long DatabaseId;
+
+        public long CurrentDatabaseId => DatabaseId;
 
         public string LastError { get; private set; }
 
@@ -340,6 +397,8 @@ namespace LeoCarte.Terminal.Tests.Sync
         public SyncEngine Build(WifiSupervisor wifi)
         {
             RequestSigner signer = new RequestSigner("T1", new byte[32], new TestHasher());
+            Transport.ProofMac = new TestHasher();
+            Transport.ProofSecret = new byte[32];
             Engine = new SyncEngine(Transport, signer, Clock, List, null, Journal, wifi, Options, ReaderOk, 12345);
             return Engine;
         }

@@ -16,7 +16,7 @@ public sealed class OpCounter
 
     public OpCounter(NanoToolchain nano) => this.nano = nano;
 
-    public long Count(int op, int a, int b, int c)
+    public long Count(int op, int a, int b, int c = 0)
     {
         string key = $"{op}/{a}/{b}/{c}";
         if (counts.TryGetValue(key, out long known)) return known;
@@ -132,6 +132,10 @@ public static class Benchmark
         figures.Add(new IlFigure { Name = "snapshot apply, 100,000 cards (EXTRAPOLATED: 10,000-card run + 90,000 x per-card slope)", Instructions = apply100k,
             Note = $"{perCard.ToString("0", ci)} IL instructions per card between the 1,000 and 10,000-card runs" });
 
+        // Issue 13: verifying a signed list (chunk manifest + signed digest), native vs subset MAC.
+        ListVerification = MeasureListVerification(counter);
+        ListVerification.AddTo(figures);
+
         double usPerIl = model.IlInstructionNs / 1000.0;
         Console.WriteLine($"{"operation",-92} {"IL instr.",12} {"fake",7} {"device IL",11} {"IRQ spin",9} {"additive",11} {"ESP32 ms",9} {"before*",11}");
         foreach (IlFigure f in figures)
@@ -144,11 +148,83 @@ public static class Benchmark
             + "IRQ spin = the driver polling the IRQ line while chip and card work (overlaps the modeled wait); additive = device IL - IRQ spin, the IL that adds to the modeled time");
         Console.WriteLine($"* before = additive IL of the same operation measured the same way on {BeforeCommit} (before the hot-path changes: per-byte register loops and accessor calls in the driver, byte-wise CRC-32, SHA-256 rotation calls, key bytes rebuilt per decoded entry)");
         Console.WriteLine();
+        ListVerification.Print(usPerIl);
+        Console.WriteLine();
         Console.WriteLine(model.InterpreterAssumption());
         PrintTapModel(host, tap, tap7, model);
         long decide = figures.First(f => f.Name.StartsWith("  of which the decision engine", StringComparison.Ordinal)).Instructions;
         PrintDesfireTap(host, counter, tap, decide, model);
         return 0;
+    }
+
+    /// <summary>--lists: only the signed-list verification figures (issue 13).</summary>
+    public static int QuickLists(NanoToolchain nano, CostModel model)
+    {
+        var counter = new OpCounter(nano);
+        ListVerifyFigures figures = MeasureListVerification(counter);
+        var list = new List<IlFigure>();
+        figures.AddTo(list);
+        foreach (IlFigure f in list)
+        {
+            Console.WriteLine($"{f.Name,-110} {f.Instructions,14:N0} IL");
+        }
+
+        figures.Print(model.IlInstructionNs / 1000.0);
+        return 0;
+    }
+
+    /// <summary>
+    /// Verifying a signed list with the device's native one-shot MAC (the IL around the calls) and with the portable
+    /// subset MAC: snapshots of 1,000 and 10,000 cards (100,000 extrapolated per card), a 100-change delta.
+    /// </summary>
+    public static ListVerifyFigures MeasureListVerification(OpCounter counter)
+    {
+        var verify = new Dictionary<string, long>();
+        foreach (int cards in new[] { 1_000, 10_000 })
+        {
+            long baseline = counter.Count(NanoOp.ListVerify, cards, 0, 0);
+            verify["native" + cards] = counter.Count(NanoOp.ListVerify, cards, 1, 0) - baseline;
+            verify["subset" + cards] = counter.Count(NanoOp.ListVerify, cards, 2, 0) - baseline;
+        }
+
+        long deltaBaseline = counter.Count(NanoOp.ListVerify, 10_000, 0, 1);
+        return new ListVerifyFigures(verify["native1000"], verify["native10000"], verify["subset1000"], verify["subset10000"],
+            counter.Count(NanoOp.ListVerify, 10_000, 1, 1) - deltaBaseline, counter.Count(NanoOp.ListVerify, 10_000, 2, 1) - deltaBaseline);
+    }
+
+    /// <summary>The list verification figures of the last run (issue 13).</summary>
+    public static ListVerifyFigures ListVerification { get; private set; }
+
+    /// <summary>Device time of verifying a signed list: interpreted IL, plus the native MAC calls on the ESP32.</summary>
+    public sealed record ListVerifyFigures(long Native1k, long Native10k, long Subset1k, long Subset10k, long DeltaNative, long DeltaSubset)
+    {
+        /// <summary>ASSUMPTION (to measure on hardware): one native one-shot HMAC-SHA256 call over a 4 KB chunk, 50 µs call overhead (cost model: managed→native) + 4 KB at ≥ 4 MB/s (ESP-IDF mbedTLS SHA-256).</summary>
+        public const double NativeMacMicroseconds = 50 + 1000;
+
+        public void AddTo(List<IlFigure> figures)
+        {
+            figures.Add(new IlFigure { Name = "signed snapshot verify + apply, 10,000 cards, native one-shot HMAC (IL around the calls)", Instructions = Native10k });
+            figures.Add(new IlFigure { Name = "signed snapshot verify + apply, 100,000 cards, native HMAC (EXTRAPOLATED per card)", Instructions = Extrapolate(Native1k, Native10k) });
+            figures.Add(new IlFigure { Name = "signed snapshot verify + apply, 10,000 cards, portable subset HMAC-SHA256", Instructions = Subset10k });
+            figures.Add(new IlFigure { Name = "signed snapshot verify + apply, 100,000 cards, subset HMAC (EXTRAPOLATED per card)", Instructions = Extrapolate(Subset1k, Subset10k) });
+            figures.Add(new IlFigure { Name = "signed delta verify + apply, 100 changes on 10,000 cards, native one-shot HMAC", Instructions = DeltaNative });
+            figures.Add(new IlFigure { Name = "signed delta verify + apply, 100 changes on 10,000 cards, portable subset HMAC-SHA256", Instructions = DeltaSubset });
+        }
+
+        private static long Extrapolate(long v1k, long v10k) => v10k + (long)Math.Round((v10k - v1k) / 9000.0 * 90_000);
+
+        public void Print(double usPerIl)
+        {
+            long native100k = Extrapolate(Native1k, Native10k);
+            long subset100k = Extrapolate(Subset1k, Subset10k);
+            const int Chunks100k = 202; // 823 KB body in 4 KB chunks, + the signed digest
+            Console.WriteLine("signed list verification on the device (sync thread, never the tap path): IL x the cost model's time per instruction, + native MAC calls");
+            Console.WriteLine($"  100,000-card snapshot, native MAC : {native100k:N0} IL (of which MAC {subset100k - native100k:N0} IL avoided) = {native100k * usPerIl / 1e6:0.0} s + {Chunks100k} native calls x {NativeMacMicroseconds / 1000:0.00} ms = {(native100k * usPerIl + (Chunks100k * NativeMacMicroseconds)) / 1e6:0.0} s");
+            Console.WriteLine($"  100,000-card snapshot, subset MAC : {subset100k:N0} IL = {subset100k * usPerIl / 1e6:0.0} s  (MAC alone {(subset100k - native100k) * usPerIl / 1e6:0.0} s)");
+            Console.WriteLine($"  100-change delta, native MAC      : {DeltaNative:N0} IL = {DeltaNative * usPerIl / 1e3:0} ms + 2 native calls = {(DeltaNative * usPerIl + (2 * NativeMacMicroseconds)) / 1e3:0} ms");
+            Console.WriteLine($"  100-change delta, subset MAC      : {DeltaSubset:N0} IL = {DeltaSubset * usPerIl / 1e3:0} ms");
+            Console.WriteLine($"  + one ECDSA P-256 verification per list (subset verifier of Terminal/Crypto: its own IL figure); native MAC assumption: {NativeMacMicroseconds:0} µs per 4 KB chunk");
+        }
     }
 
     /// <summary>

@@ -24,6 +24,11 @@ public static class Program
                 return Benchmark.QuickTap(host, nano);
             }
 
+            if (args.Contains("--lists"))
+            {
+                return Benchmark.QuickLists(nano, host.CostModel);
+            }
+
             if (args.Contains("--desfire"))
             {
                 return Benchmark.QuickDesfire(host, nano);

@@ -98,7 +98,12 @@ namespace LeoCarte.NanoApp
         /// <summary>Students in the list besides the script's cards (the list a till really holds is bigger).</summary>
         public const int CrowdSize = 300;
 
-        public static readonly byte[] ListKey = Bytes(0xB9, 32);
+        /// <summary>
+        /// The list's signer on nanoCLR: the stand-in scheme (Terminal.Support/Allowlist/StandInListKeys, no P-256
+        /// signer runs there); the ECDSA verification's own cost is measured apart (Tools/InterpreterBenchmark README).
+        /// </summary>
+        public static readonly StandInListKeys ListKey = new StandInListKeys(1, 0xB9);
+        public const long DatabaseId = 0x0DB0_1234;
         public static readonly byte[] TerminalSecret = Bytes(0x24, 32);
 
         /// <summary>Wednesday 11 March 2026, 10:50 UTC = 11:50 in Paris (lunch window 11:30-14:00).</summary>
@@ -450,7 +455,7 @@ namespace LeoCarte.NanoApp
             }
 
             long issued = UnixTime.ToSeconds(BootUtc) - 600;
-            return ListBuilder.BuildSnapshot(SiteId, ListVersion, issued, entries, ListKey);
+            return ListBuilder.BuildSnapshot(SiteId, ListVersion, issued, entries, ListKey.Signing(DatabaseId));
         }
 
         /// <summary>A crowd student's 7-byte UID (NXP manufacturer byte 04, then a spread-out counter).</summary>
@@ -465,7 +470,7 @@ namespace LeoCarte.NanoApp
         {
             var store = new AllowlistStore(files);
             store.Open();
-            var update = new ListUpdate(store, SiteId, ListKey);
+            var update = new ListUpdate(store, SiteId, ListKey.Trust());
             update.Begin();
             for (int offset = 0; offset < list.Length; offset += chunk)
             {
@@ -492,7 +497,7 @@ namespace LeoCarte.NanoApp
                 + "[service]\nwindow = lunch 11:30-14:00\nwindow = dinner 18:30-20:30\n\n"
                 + "[wifi]\nssid = campus-virtuel\npassword = virtual-passphrase\n\n"
                 + "[gateway]\nurl = http://127.0.0.1:5080/\nsync_interval_seconds = 60\n\n"
-                + "[keys]\nlist_key = " + Hex(ListKey) + "\nterminal_secret = " + Hex(TerminalSecret) + "\nsite_id = " + SiteId.ToString() + "\n\n"
+                + "[keys]\nlist_public_key = 1:" + Hex(ListKey.PublicKey) + "\nterminal_secret = " + Hex(TerminalSecret) + "\nsite_id = " + SiteId.ToString() + "\n\n"
                 + "[limits]\ncard_daily_offline_cap_cents = 1500\nterminal_daily_offline_cap_cents = 100000\nlist_max_age_hours = 72\ndouble_tap_seconds = 10\n";
         }
 

@@ -61,6 +61,14 @@ namespace LeoCarte.NanoApp
 
         /// <summary>The same numbers of calls to <see cref="NativeAesStandIn"/> (the native adapter's IL around mbedTLS).</summary>
         public const int NativeAesOps = 13;
+        /// <summary>
+        /// A signed list of a cards (c = 0: a snapshot; c = 1: a 100-change delta over an a-card list already applied),
+        /// its MACs computed once in the setup (baseline, b = 0); b = 1: verified and applied with the MAC answered from
+        /// that table (what the device's native one-shot HMAC leaves to the interpreter: the IL around the calls);
+        /// b = 2: verified and applied with the portable subset HMAC-SHA256. The signature check is a stand-in
+        /// returning true (the P-256 verification is measured by itself).
+        /// </summary>
+        public const int ListVerify = 14;
     }
 
     public static class NanoEntry
@@ -83,6 +91,7 @@ namespace LeoCarte.NanoApp
                 case NanoOp.DesfireTap: DesfireTap(a, b != 0); break;
                 case NanoOp.AesOps: BlockOps(new Aes128(), a, b, c); break;
                 case NanoOp.NativeAesOps: BlockOps(new NativeAesStandIn(), a, b, c); break;
+                case NanoOp.ListVerify: ListVerify(a, b, c != 0); break;
             }
 
             Console.WriteLine("nano-app: end of run " + op.ToString());
@@ -217,7 +226,7 @@ namespace LeoCarte.NanoApp
 
         private static void Hmac(int repetitions, bool whole)
         {
-            byte[] key = LunchScript.ListKey;
+            byte[] key = LunchScript.TerminalSecret;
             var chunk = new byte[1024];
             for (int i = 0; i < chunk.Length; i++)
             {
@@ -252,6 +261,110 @@ namespace LeoCarte.NanoApp
             else
             {
                 Console.WriteLine("snapshot of " + cards.ToString() + " cards, " + list.Length.ToString() + " bytes: " + LunchScript.ResultName(ListUpdateResult.Ok));
+            }
+        }
+
+        private static void ListVerify(int cards, int mode, bool delta)
+        {
+            var files = new MemoryFileStore();
+            var store = new AllowlistStore(files);
+            store.Open();
+            var table = new TableMac();
+            ListSigning signing = LunchScript.ListKey.Signing(LunchScript.DatabaseId);
+            ListEntry[] entries = new ListEntry[cards];
+            for (int i = 0; i < cards; i++)
+            {
+                entries[i] = new ListEntry(LunchScript.CrowdUid(i), CardState.Active, 5000 + i, 0);
+            }
+
+            byte[] list = ListBuilder.BuildSnapshot(LunchScript.SiteId, 1, 1773220000, entries, signing);
+            if (delta)
+            {
+                // The base list goes in through the table MAC too (setup), then a delta of 100 changes.
+                table.Learn(list);
+                Apply(store, list, table);
+                ListEntry[] changes = new ListEntry[100];
+                for (int i = 0; i < 100; i++)
+                {
+                    changes[i] = i % 10 == 0 ? ListEntry.Removal(LunchScript.CrowdUid(i * (cards / 100)))
+                        : new ListEntry(LunchScript.CrowdUid(i * (cards / 100)), CardState.Lost, 5000 + (i * (cards / 100)), 0);
+                }
+
+                list = ListBuilder.BuildDelta(LunchScript.SiteId, 2, 1, 1773220600, changes, signing);
+            }
+
+            table.Learn(list);
+            ListUpdateResult result = ListUpdateResult.Ok;
+            if (mode == 1)
+            {
+                result = Apply(store, list, table);
+            }
+            else if (mode == 2)
+            {
+                result = Apply(store, list, new PortableMac());
+            }
+
+            Console.WriteLine((delta ? "delta" : "snapshot") + " of " + list.Length.ToString() + " bytes, mode " + mode.ToString() + ": " + LunchScript.ResultName(result));
+        }
+
+        private static ListUpdateResult Apply(AllowlistStore store, byte[] list, IMacFunction mac)
+        {
+            var trust = new ListTrust(new ListSigningKey[] { new ListSigningKey(LunchScript.ListKey.KeyId, LunchScript.ListKey.PublicKey) }, new AcceptingVerifier(), mac);
+            var update = new ListUpdate(store, LunchScript.SiteId, trust);
+            update.Begin();
+            for (int offset = 0; offset < list.Length; offset += 1024)
+            {
+                int n = list.Length - offset < 1024 ? list.Length - offset : 1024;
+                ListUpdateResult r = update.Write(list, offset, n);
+                if (r != ListUpdateResult.Ok)
+                {
+                    return r;
+                }
+            }
+
+            return update.Commit();
+        }
+
+        /// <summary>The signature stand-in of <see cref="NanoOp.ListVerify"/>: P-256 verification is measured apart.</summary>
+        private sealed class AcceptingVerifier : IListSignatureVerifier
+        {
+            public bool Verify(byte[] publicKey, byte[] digest, byte[] signature, int offset)
+            {
+                return true;
+            }
+        }
+
+        /// <summary>
+        /// Answers the list's MACs in the order ListUpdate asks for them (the signed digest, then chunk 0, 1, …),
+        /// computed beforehand: its IL is a copy of 32 bytes, like the device adapter around its native call.
+        /// </summary>
+        private sealed class TableMac : IMacFunction
+        {
+            private byte[][] digests = new byte[0][];
+            private int next;
+
+            public void Learn(byte[] list)
+            {
+                var header = new ListHeader();
+                ListHeader.Read(list, 0, list.Length, header);
+                var mac = new PortableMac();
+                digests = new byte[header.ChunkCount + 1][];
+                digests[0] = new byte[32];
+                mac.HmacSha256(WireFormat.SignedDomainKey, list, 0, WireFormat.HeaderSize + (header.ChunkCount * WireFormat.ChunkDigestSize), digests[0]);
+                for (int i = 0; i < header.ChunkCount; i++)
+                {
+                    int start = header.BodyOffset + (i * header.ChunkSize);
+                    int length = list.Length - start < header.ChunkSize ? list.Length - start : header.ChunkSize;
+                    digests[i + 1] = new byte[32];
+                    mac.HmacSha256(WireFormat.ChunkDomainKey, list, start, length, digests[i + 1]);
+                }
+
+                next = 0;
+            }
+
+            public void HmacSha256(byte[] key, byte[] data, int offset, int count, byte[] output)
+            {
+                Array.Copy(digests[next++], 0, output, 0, 32);
             }
         }
 
