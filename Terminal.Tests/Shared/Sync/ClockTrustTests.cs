@@ -420,5 +420,22 @@ namespace LeoCarte.Terminal.Tests.Sync
             ClockRig first = new ClockRig(TerminalMode.Restaurant, TestTerminal.LunchUtc);
             Assert.IsFalse(first.Clock.PresetHardwareToTrustedTime(), "first boot: nothing trusted yet");
         }
+
+        [TestMethod]
+        public void SntpCannotWalkTheClockAwayInStepsUnderTheTolerance()
+        {
+            ClockRig rig = LunchWithOneMeal();
+            Assert.IsFalse(rig.Gateway(rig.TrueUtc), "the gateway agrees: it becomes the reference");
+            bool refused = false;
+            for (int i = 1; i <= 5 && !refused; i++)
+            {
+                rig.Advance(60);
+                refused = !rig.Sntp(rig.TrueUtc.AddSeconds(25 * i));
+            }
+
+            Assert.IsTrue(refused, "25 s more at each answer: refused once it strays from the gateway's time");
+            Assert.IsTrue(rig.Clock.IsSuspect);
+            Assert.IsTrue(rig.Clock.UtcNow.Ticks - rig.TrueUtc.Ticks <= 31 * TimeSpan.TicksPerSecond);
+        }
     }
 }
