@@ -39,6 +39,14 @@ namespace LeoCarte.Terminal.Device
             // Request signatures by the firmware's native HMAC-SHA256 instead of interpreted IL (see NativeMessageHasher).
             options.MessageHasher = new NativeMessageHasher();
 
+            // DESFire AES (policy desfire-aes) on the firmware's native AES instead of the interpreted subset AES: session
+            // card key, encryption and MAC keys, and the AN10922 diversification (Tools/DesfireOpCount: ~208,000 IL less per tap).
+            options.CardCiphers = new LeoCarte.Drivers.Desfire.IBlockCipher[]
+            {
+                new LeoCarte.Drivers.Device.NativeAesBlockCipher(), new LeoCarte.Drivers.Device.NativeAesBlockCipher(),
+                new LeoCarte.Drivers.Device.NativeAesBlockCipher(), new LeoCarte.Drivers.Device.NativeAesBlockCipher(),
+            };
+
             application = new TerminalApplication(new DevicePlatform(), files, clockHardware, new LineWriter(Console.WriteLine), options);
             application.Boot();
 
