@@ -1,0 +1,158 @@
+using LeoCarte.Terminal.Bytes;
+using System;
+using LeoCarte.Terminal.Cards;
+
+namespace LeoCarte.Terminal.Allowlist
+{
+    /// <summary>Searching one block of the flash table (FORMAT.md): entries decoded in place, keys compared without copying.</summary>
+    public sealed partial class AllowlistStore
+    {
+        private const int SearchFound = 1;
+        private const int SearchAbsent = 0;
+        private const int SearchBeforeBlock = -1;
+
+        private int SearchBlock(int blockNumber, CardRecord into)
+        {
+            searchReads++;
+            int read;
+            try
+            {
+                read = files.Read(dataNames[activeSlot], blockNumber * blockSize, block, 0, blockSize);
+            }
+            catch (Exception)
+            {
+                // A flash driver fault must not escape the tap path: it is reported as a failed lookup.
+                read = -1;
+            }
+
+            if (read != blockSize)
+            {
+                CorruptBlockCount++;
+                searchFailed = true;
+                return SearchAbsent;
+            }
+
+            int first = TableFormat.BlockHeaderSize;
+            int end = BigEndian.ReadUInt16(block, TableFormat.BlockOffsetEnd);
+            int restarts = block[TableFormat.BlockOffsetRestartCount];
+            if (BigEndian.ReadUInt16(block, TableFormat.BlockOffsetCount) == 0 || end <= first || end > blockSize || restarts > TableFormat.RestartSlots)
+            {
+                CorruptBlockCount++;
+                searchFailed = true;
+                return SearchAbsent;
+            }
+
+            // Navigation (first key, restart offsets and keys) is checked before it steers the search.
+            if (!TableFormat.CheckNavigation(block, end, restarts))
+            {
+                CorruptBlockCount++;
+                searchFailed = true;
+                return SearchAbsent;
+            }
+
+            int order = CompareFullKeyAt(first, end);
+            if (order == CorruptKey)
+            {
+                CorruptBlockCount++;
+                searchFailed = true;
+                return SearchAbsent;
+            }
+
+            if (order > 0)
+            {
+                return SearchBeforeBlock;
+            }
+
+            // Binary search of the restart points (full keys at known offsets) for the last one <= target;
+            // then decode from it up to the next restart point.
+            int start = first, limit = end, segment = 0;
+            int lo = 0, hi = restarts - 1;
+            while (lo <= hi)
+            {
+                int mid = (lo + hi) >> 1;
+                int offset = BigEndian.ReadUInt16(block, TableFormat.BlockOffsetRestarts + 2 * mid);
+                int restartOrder = offset > first && offset < end ? CompareFullKeyAt(offset, end) : CorruptKey;
+                if (restartOrder == CorruptKey)
+                {
+                    CorruptBlockCount++;
+                    searchFailed = true;
+                    return SearchAbsent;
+                }
+
+                if (restartOrder <= 0)
+                {
+                    start = offset;
+                    segment = mid + 1;
+                    lo = mid + 1;
+                }
+                else
+                {
+                    limit = offset;
+                    hi = mid - 1;
+                }
+            }
+
+            // Only the segment about to be decoded is checked: a few hundred bytes of CRC per lookup.
+            if (!TableFormat.CheckSegment(block, segment, start, limit))
+            {
+                CorruptBlockCount++;
+                searchFailed = true;
+                return SearchAbsent;
+            }
+
+            EntryCodec codec = lookupCodec;
+            codec.Key.Clear();
+            int position = start;
+            while (position < limit)
+            {
+                int size = EntryCodec.Measure(block, position, limit - position);
+                if (size <= 0 || position + size > limit || !codec.Decode(block, position, size, false))
+                {
+                    CorruptBlockCount++;
+                    searchFailed = true;
+                    return SearchAbsent;
+                }
+
+                searchDecoded++;
+                order = codec.Key.CompareTo(target);
+                if (order == 0)
+                {
+                    into.State = codec.State;
+                    into.HolderKey = codec.HolderKey;
+                    into.Category = codec.Category;
+                    into.Family = codec.Family;
+                    return SearchFound;
+                }
+
+                if (order > 0)
+                {
+                    return SearchAbsent;
+                }
+
+                position += size;
+            }
+
+            return SearchAbsent;
+        }
+
+        private const int CorruptKey = 2;
+
+        /// <summary>Order (-1, 0, 1) of the full-key entry at block[offset] against the target, or CorruptKey.</summary>
+        private int CompareFullKeyAt(int offset, int end)
+        {
+            if (offset + 2 > end || !EntryCodec.HasFullKey(block[offset]))
+            {
+                return CorruptKey;
+            }
+
+            int length = block[offset + 1];
+            if (!CardUid.IsValidLength(length) || offset + 2 + length > end)
+            {
+                return CorruptKey;
+            }
+
+            int order = CardUid.Compare(block, offset + 2, length, target.Bytes, 0, target.Length);
+            return order < 0 ? -1 : (order > 0 ? 1 : 0);
+        }
+    }
+}
