@@ -144,7 +144,7 @@ public sealed class JournalChecker
     private void CheckTimeAndList(JournalRecord r, DateTime receivedUtc, long currentVersion, Dictionary<long, long?> issued, List<string> anomalies)
     {
         JournalCheckOptions o = options.JournalChecks;
-        long receivedMs = TrustStore.ToMs(receivedUtc);
+        long receivedMs = SqlGatewayStore.ToMs(receivedUtc);
         long skewMs = o.MaxFutureSeconds * 1000L;
         if (r.ListVersion > currentVersion)
         {

@@ -437,7 +437,7 @@ public sealed partial class SqlGatewayStore : IGatewayStore
 
     internal static DateTime FromMs(long ms) => DateTime.UnixEpoch.AddMilliseconds(ms);
 
-    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql)
+    internal static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql)
     {
         DbCommand command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -445,7 +445,7 @@ public sealed partial class SqlGatewayStore : IGatewayStore
         return command;
     }
 
-    private static DbParameter Add(DbCommand command, string name, object value)
+    internal static DbParameter Add(DbCommand command, string name, object value)
     {
         DbParameter parameter = command.CreateParameter();
         parameter.ParameterName = name;
@@ -454,7 +454,7 @@ public sealed partial class SqlGatewayStore : IGatewayStore
         return parameter;
     }
 
-    private static void Execute(DbConnection connection, DbTransaction transaction, string sql, params (string Name, object Value)[] parameters)
+    internal static void Execute(DbConnection connection, DbTransaction transaction, string sql, params (string Name, object Value)[] parameters)
     {
         using DbCommand command = Command(connection, transaction, sql);
         foreach (var (name, value) in parameters)
@@ -465,7 +465,7 @@ public sealed partial class SqlGatewayStore : IGatewayStore
         command.ExecuteNonQuery();
     }
 
-    private static object Scalar(DbConnection connection, DbTransaction transaction, string sql, params (string Name, object Value)[] parameters)
+    internal static object Scalar(DbConnection connection, DbTransaction transaction, string sql, params (string Name, object Value)[] parameters)
     {
         using DbCommand command = Command(connection, transaction, sql);
         foreach (var (name, value) in parameters)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Data.Common;
 using LeoCarte.Terminal.Cards;
+using static LeoCarte.Gateway.Storage.SqlGatewayStore;
 
 namespace LeoCarte.Gateway.Storage;
 
@@ -454,48 +455,5 @@ public sealed class TrustStore
         Execute(connection, transaction, "INSERT INTO audit_log (at_ms, operator, action, target, detail) VALUES (@at, @op, @action, @target, @detail)",
             ("@at", ToMs(nowUtc)), ("@op", operatorName ?? "?"), ("@action", action), ("@target", (object)target ?? DBNull.Value), ("@detail", (object)detail ?? DBNull.Value));
 
-    // ---- ADO.NET helpers -----------------------------------------------------------------------------------
-
-    internal static long ToMs(DateTime utc) => (long)(utc.ToUniversalTime() - DateTime.UnixEpoch).TotalMilliseconds;
-
-    internal static DateTime FromMs(long ms) => DateTime.UnixEpoch.AddMilliseconds(ms);
-
-    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql)
-    {
-        DbCommand command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
-
-    private static DbParameter Add(DbCommand command, string name, object value)
-    {
-        DbParameter parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-        return parameter;
-    }
-
-    private static void Execute(DbConnection connection, DbTransaction transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        using DbCommand command = Command(connection, transaction, sql);
-        foreach (var (name, value) in parameters)
-        {
-            Add(command, name, value);
-        }
-
-        command.ExecuteNonQuery();
-    }
-
-    private static object Scalar(DbConnection connection, DbTransaction transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        using DbCommand command = Command(connection, transaction, sql);
-        foreach (var (name, value) in parameters)
-        {
-            Add(command, name, value);
-        }
-
-        return command.ExecuteScalar();
-    }
+    // ADO.NET helpers (ToMs, FromMs, Command, Add, Execute, Scalar): SqlGatewayStore's, imported by `using static`.
 }

@@ -1,7 +1,6 @@
 using LeoCarte.Terminal.Bytes;
 using System;
 using LeoCarte.Terminal.Cards;
-using LeoCarte.Terminal.Crypto;
 
 namespace LeoCarte.Terminal.Allowlist
 {
