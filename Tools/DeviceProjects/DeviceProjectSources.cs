@@ -27,6 +27,8 @@ public static class DeviceProjectSources
 
     private static readonly LinkedSources[] NoLinks = Array.Empty<LinkedSources>();
 
+    private static readonly LinkedSources SupportForTests = new("Terminal.Support", new[] { "Personalisation" });
+
     /// <summary>
     /// The shared test folders each device test assembly holds. One assembly with all of them passed 64 KB of
     /// strings (names + literals): the MetadataProcessor wrapped the 16-bit offsets without an error and nanoCLR
@@ -62,10 +64,12 @@ public static class DeviceProjectSources
         // the test adapter deploys and runs one test project at a time), each under nanoFramework's 64 KB of
         // strings. Both link the portable support code the shared tests use but the device image leaves out
         // (Terminal.Support/: list building, CSN text forms, in-memory file store).
-        new("Terminal.Tests/Terminal.Tests.nfproj", "Terminal.Tests", SecondTestAssemblyFolders.Prepend("Host").ToArray(), new[] { new LinkedSources("Terminal.Support") }),
+        // Terminal.Support/Personalisation (the card office's personaliser) has no shared tests: not linked, it would
+        // only add to the test assemblies' string tables.
+        new("Terminal.Tests/Terminal.Tests.nfproj", "Terminal.Tests", SecondTestAssemblyFolders.Prepend("Host").ToArray(), new[] { SupportForTests }),
         new("Terminal.Tests.SyncDrivers/Terminal.Tests.SyncDrivers.nfproj", "Terminal.Tests.SyncDrivers", Array.Empty<string>(), new[]
         {
-            new LinkedSources("Terminal.Support"),
+            SupportForTests,
             new LinkedSources("Terminal.Tests/Shared", null, SecondTestAssemblyFolders.Select(f => f.Substring("Shared/".Length) + "/").Concat(SecondTestAssemblyHelpers.Select(f => f.Substring("Shared/".Length))).ToArray()),
         }),
     };
