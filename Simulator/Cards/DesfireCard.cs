@@ -306,6 +306,10 @@ namespace LeoCarte.Simulator.Cards
 
         private byte[] originalitySignature;
 
+        /// <summary>False for a card that refuses Read_Sig with ILLEGAL_COMMAND_CODE (1Ch): a DESFire EV1 made before 2018,
+        /// or an emulator without the command.</summary>
+        public bool AnswersReadSig { get; set; } = true;
+
         /// <summary>Answers with a fresh random 4-byte UID (08h + 3 random bytes, ATQA 0304h) after each power-up
         /// (privacy mode); GetVersion then reports zeros for the UID.</summary>
         public bool RandomUid { get; init; }
@@ -498,6 +502,12 @@ namespace LeoCarte.Simulator.Cards
                     return ReadData(command);
                 case 0x3C:
                     // Read_Sig (EV2): address 00h; plain before authentication.
+                    if (!AnswersReadSig)
+                    {
+                        this.versionStep = 0;
+                        return Status(0x1C); // ILLEGAL_COMMAND_CODE, as a card without the command answers
+                    }
+
                     if (command.Length != 2 || command[1] != 0x00)
                     {
                         return Status(0x7E);
