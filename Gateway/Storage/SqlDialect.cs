@@ -23,8 +23,11 @@ public abstract class SqlDialect
     /// <summary>Isolation of write transactions: SQLite has one writer anyway; PostgreSQL relies on the row lock.</summary>
     public abstract System.Data.IsolationLevel WriteIsolation { get; }
 
-    /// <summary>The two-argument maximum: MAX(a, b) in SQLite, GREATEST(a, b) in PostgreSQL.</summary>
-    public abstract string Greatest { get; }
+    /// <summary>
+    /// True where a statement costs a network round trip (PostgreSQL): the group commit sends each of its
+    /// statements once with one array per column (SqlGatewayStore.ArrayBatch) instead of once per record.
+    /// </summary>
+    public virtual bool ArrayBatches => false;
 
     /// <summary>Columns added after the first release, for databases created before them: (table, column, type).</summary>
     public static readonly (string Table, string Column, string Type)[] AddedColumns =
@@ -134,8 +137,6 @@ public sealed class SqliteDialect : SqlDialect
 
     public override string LockVersionRow => "SELECT value FROM meta WHERE key = 'current_version'";
 
-    public override string Greatest => "MAX";
-
     public override System.Data.IsolationLevel WriteIsolation => System.Data.IsolationLevel.Serializable;
 }
 
@@ -154,7 +155,7 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string LockVersionRow => "SELECT value FROM meta WHERE key = 'current_version' FOR UPDATE";
 
-    public override string Greatest => "GREATEST";
+    public override bool ArrayBatches => true;
 
     /// <summary>Key of the session advisory lock every gateway instance takes around an import ("LeoCarte" in ASCII).</summary>
     public const long ImportLockKey = 0x4C656F4361727465;

@@ -20,10 +20,36 @@ public sealed partial class SqlGatewayStore
 
     public JournalStoreResult[] StoreBatch(IReadOnlyList<JournalUpload> uploads, IReadOnlyList<TerminalRow> heartbeats)
     {
-        var results = new JournalStoreResult[uploads.Count];
         using DbConnection connection = dialect.Open(connectionString);
         using DbTransaction transaction = connection.BeginTransaction(dialect.WriteIsolation);
         long now = ToMs(DateTime.UtcNow);
+        JournalStoreResult[] results;
+        if (dialect.ArrayBatches)
+        {
+            // PostgreSQL: a statement costs a round trip; the group goes in as arrays (SqlGatewayStore.ArrayBatch).
+            results = StoreJournalArrays(connection, transaction, uploads, now);
+            if (heartbeats.Count > 0)
+            {
+                StoreHeartbeatsArray(connection, transaction, heartbeats);
+            }
+        }
+        else
+        {
+            results = StoreJournalRows(connection, transaction, uploads, now);
+            StoreHeartbeatRows(connection, transaction, heartbeats);
+        }
+
+        transaction.Commit();
+        return results;
+    }
+
+    /// <summary>
+    /// SQLite: one prepared statement per record is cheap in process (no round trip); what a commit costs is its
+    /// fsync, paid once per group.
+    /// </summary>
+    private static JournalStoreResult[] StoreJournalRows(DbConnection connection, DbTransaction transaction, IReadOnlyList<JournalUpload> uploads, long now)
+    {
+        var results = new JournalStoreResult[uploads.Count];
         using DbCommand insert = Command(connection, transaction,
             "INSERT INTO journal (terminal_id, journal_id, sequence, received_ms, record, time_ms, uid, approved, reason, amount_cents, list_version) " +
             "VALUES (@t, @jid, @seq, @now, @record, @time, @uid, @approved, @reason, @amount, @list) ON CONFLICT (terminal_id, journal_id, sequence) DO NOTHING");
@@ -42,7 +68,7 @@ public sealed partial class SqlGatewayStore
         Add(conflict, "@now", now);
         using DbCommand counters = Command(connection, transaction,
             "INSERT INTO terminals (terminal_id, journal_records, last_sequence, journal_conflicts, uid_only_approvals, authenticated_approvals) VALUES (@t, @n, @seq, @c, @uo, @au) ON CONFLICT (terminal_id) DO UPDATE SET " +
-            $"journal_records = terminals.journal_records + excluded.journal_records, last_sequence = {dialect.Greatest}(terminals.last_sequence, excluded.last_sequence), " +
+            "journal_records = terminals.journal_records + excluded.journal_records, last_sequence = MAX(terminals.last_sequence, excluded.last_sequence), " +
             "journal_conflicts = terminals.journal_conflicts + excluded.journal_conflicts, uid_only_approvals = terminals.uid_only_approvals + excluded.uid_only_approvals, " +
             "authenticated_approvals = terminals.authenticated_approvals + excluded.authenticated_approvals");
         DbParameter nt = Add(counters, "@t", ""), nn = Add(counters, "@n", 0L), ns = Add(counters, "@seq", 0L), nc = Add(counters, "@c", 0L);
@@ -114,6 +140,11 @@ public sealed partial class SqlGatewayStore
             results[u] = new JournalStoreResult(inserted, duplicates, conflicts);
         }
 
+        return results;
+    }
+
+    private static void StoreHeartbeatRows(DbConnection connection, DbTransaction transaction, IReadOnlyList<TerminalRow> heartbeats)
+    {
         if (heartbeats.Count > 0)
         {
             using DbCommand beat = Command(connection, transaction,
@@ -142,9 +173,6 @@ public sealed partial class SqlGatewayStore
                 beat.ExecuteNonQuery();
             }
         }
-
-        transaction.Commit();
-        return results;
     }
 
     /// <summary>Once, when the counter columns are added to a database that already holds journals.</summary>

@@ -257,6 +257,7 @@ public static partial class AllowlistBenchmark
         f.LookupsCorrect &= CheckChanges(store, moreChanges, record) && f.CompactedIntoTable;
 
         Print(f, output);
+        MeasureOriginalityDigests(entries, key, trust, f, output);
         if (blockSizeTradeoff)
         {
             PrintBlockSizeTradeoff(snapshot, entries, trust, output);

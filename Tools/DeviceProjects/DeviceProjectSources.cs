@@ -37,7 +37,9 @@ public static class DeviceProjectSources
         // .ci/nano-app.sh and Tools/DesfireOpCount): with them NFUnitTest's string table passes 64 KB
         // (names + literals; the MetadataProcessor wraps the offsets without an error and nanoCLR then cannot load the
         // assembly by name). They go back when the device tests are split into two assemblies.
-        new("Terminal.Tests/Terminal.Tests.nfproj", "Terminal.Tests", new[] { "Host", "Shared/Sync", "Shared/Drivers", "Shared/Diagnostics" }, "Terminal.Support", Array.Empty<string>()),
+        // Terminal.Support/Personalisation (the card office's personaliser) has no shared tests: not linked, it would only
+        // add to that string table.
+        new("Terminal.Tests/Terminal.Tests.nfproj", "Terminal.Tests", new[] { "Host", "Shared/Sync", "Shared/Drivers", "Shared/Diagnostics" }, "Terminal.Support", new[] { "Personalisation" }),
     };
 
     private static readonly XNamespace Msbuild = "http://schemas.microsoft.com/developer/msbuild/2003";

@@ -117,6 +117,10 @@ try
         Terminals = ids.ToDictionary(id => id, id => Convert.ToHexString(Secret(id))),
         ImportSource = exportPath,
         ImportIntervalSeconds = 5, // the changed export is picked up within 5 s; unchanged re-reads are a hash check
+        // Every simulated terminal comes from 127.0.0.1, as behind a reverse proxy: the per-address bucket (1,200
+        // requests/min by default) would refuse most of 5,000 terminals' requests with 429. The per-terminal
+        // buckets stay on (their cost is part of what is measured).
+        RateLimits = new { PerAddressPerMinute = 0 },
     }));
     gateway = new GatewayProcess(config);
     gateway.Start();
@@ -144,6 +148,7 @@ try
             GatewayUri = gateway.BaseUri,
             SiteId = 14,
             ListPublicKeys = new Dictionary<uint, byte[]> { [1] = listPublicKey },
+            ListSignatureVerifier = new LeoCarte.Terminal.Tests.Support.DotNetListSignatureVerifier(),
             Mode = TerminalMode.Vending,
             // The driver decides when a cycle runs (open or closed loop): the engine finds one due at every call.
             Sync = new SyncOptions { IntervalSeconds = 1, RetryBaseMilliseconds = 1000, RetryMaxMilliseconds = 4000 },
