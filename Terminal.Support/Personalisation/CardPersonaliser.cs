@@ -68,6 +68,12 @@ namespace LeoCarte.Terminal.Personalisation
 
         public int KeyVersion1 { get; private set; }
 
+        /// <summary>
+        /// True when the terminal-side check had to fall back to AuthenticateAES: the card is a DESFire EV1 (it answered
+        /// AuthenticateEV2First with 1Ch). Terminals whose policy only sends AuthenticateEV2First cannot open it.
+        /// </summary>
+        public bool VerifiedWithEv1 { get; private set; }
+
         /// <summary>Personalises the card with UID uidBytes[0..length) (the card session must be open on it).</summary>
         public PersonalisationResult Personalise(byte[] uidBytes, int length) => Run(uidBytes, length, false);
 
@@ -81,6 +87,7 @@ namespace LeoCarte.Terminal.Personalisation
             LastCardStatus = 0;
             KeyVersion0 = -1;
             KeyVersion1 = -1;
+            VerifiedWithEv1 = false;
             if (plan.Problem() != null || uidBytes == null || length < 4 || length > uid.Length || length + 3 + plan.SystemId.Length > KeyDiversification.MaxInputLength)
             {
                 return PersonalisationResult.InvalidPlan;
@@ -383,6 +390,7 @@ namespace LeoCarte.Terminal.Personalisation
                 CardKey(target, HolderFile.ReadKeyNumber, newKey);
                 challenges.Fill(randomA, 0, randomA.Length);
                 r = desfire.Authenticate(HolderFile.ReadKeyNumber, newKey, 0, randomA, 0);
+                VerifiedWithEv1 = r == ReaderResult.Ok && desfire.LastAuthentication == DesfireSecureMessaging.Ev1Aes;
             }
 
             if (r == ReaderResult.Ok)

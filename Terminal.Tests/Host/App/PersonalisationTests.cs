@@ -119,8 +119,13 @@ public class PersonalisationTests
     {
         var card = VirtualCard.Desfire(AppRig.Enabled2);
         card.Generation = DesfireGeneration.Ev1;
-        Assert.AreEqual(PersonalisationResult.Personalised, Personalise(card, Plan(2)));
+        var station = new PersonalisationStation(TextWriter.Null);
+        Assert.AreEqual(PersonalisationResult.Personalised, station.Run(card, Plan(2), rotation: false));
         Assert.IsTrue(HolderFile.Matches(card.Applications.Single().Files[1].Data, 0, 2, AppRig.SiteId));
+        Assert.IsTrue(station.Last.VerifiedWithEv1, "the terminal-side check says it needed AuthenticateAES");
+        var ev2 = new PersonalisationStation(TextWriter.Null);
+        Assert.AreEqual(PersonalisationResult.Personalised, ev2.Run(VirtualCard.Desfire(AppRig.Enabled1), Plan(1), rotation: false));
+        Assert.IsFalse(ev2.Last.VerifiedWithEv1);
     }
 
     [TestMethod]
