@@ -315,10 +315,28 @@ namespace LeoCarte.Terminal.Personalisation
                 return Fail(PersonalisationStep.CreateHolderFile, r);
             }
 
-            // Created by an interrupted run; the error status ended the session: authenticate again.
-            Report(PersonalisationStep.CreateHolderFile, StepOutcome.AlreadyDone, r);
+            // Created before (by an interrupted run, or by someone else): the error status ended the session; authenticate
+            // again and check that it is the plan's file before writing into it.
             r = AuthenticateAes(PersonalisationPlan.MasterKeyNumber, newKey);
-            return r == ReaderResult.Ok ? PersonalisationResult.Personalised : Fail(PersonalisationStep.AuthenticateNewMasterKey, r);
+            if (r == ReaderResult.Ok)
+            {
+                r = desfire.GetStdFileSettings(plan.HolderFileNumber, readBack, 0);
+            }
+
+            if (r != ReaderResult.Ok)
+            {
+                return Fail(PersonalisationStep.CreateHolderFile, r);
+            }
+
+            if (readBack[0] != 0x00 || readBack[1] != DesfireCommands.CommMac || readBack[2] != (byte)rights || readBack[3] != (byte)(rights >> 8)
+                || readBack[4] != HolderFile.Length || readBack[5] != 0 || readBack[6] != 0)
+            {
+                Report(PersonalisationStep.CreateHolderFile, StepOutcome.Failed, r);
+                return PersonalisationResult.HolderFileMismatch;
+            }
+
+            Report(PersonalisationStep.CreateHolderFile, StepOutcome.AlreadyDone, r);
+            return PersonalisationResult.Personalised;
         }
 
         /// <summary>Rotation: the holder file stays the holder's; only its key-version byte follows the keys.</summary>
