@@ -105,7 +105,8 @@ public static class GatewayApp
         store.Initialize();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton<IListEncoder>(new AllowlistListEncoder(options.SiteId, new LeoCarte.Terminal.Allowlist.ListSigning(listSigner, store.DatabaseId()), options.DesfireKeyVersion, options.DesfirePreviousKeyVersion));
+        builder.Services.AddSingleton<IListEncoder>(new AllowlistListEncoder(options.SiteId, new LeoCarte.Terminal.Allowlist.ListSigning(listSigner, store.DatabaseId()), options.DesfireKeyVersion, options.DesfirePreviousKeyVersion,
+            OriginalityOf(options)));
         builder.Services.AddSingleton<ListService>();
         builder.Services.AddSingleton<GroupCommitWriter>();
         var trust = TrustStore.For(options);
@@ -186,6 +187,25 @@ public static class GatewayApp
         }
 
         return signer;
+    }
+
+    /// <summary>The verified originality signatures of the enrolment file when digests are on (null otherwise); a file that
+    /// cannot be read stops the start-up rather than silently publishing lists without digests.</summary>
+    public static OriginalitySignatures OriginalityOf(GatewayOptions options)
+    {
+        if (!options.OriginalityDigests)
+        {
+            return null;
+        }
+
+        var signatures = new OriginalitySignatures(options.OriginalityExtraKeys);
+        if (!string.IsNullOrEmpty(options.OriginalitySignaturesFile))
+        {
+            signatures.Load(options.OriginalitySignaturesFile);
+        }
+
+        Console.WriteLine($"originality: {signatures.Count} card(s) with a verified signature, {signatures.Rejected} line(s) set aside (not verified)");
+        return signatures;
     }
 
     public static IGatewayStore CreateStore(GatewayOptions options)

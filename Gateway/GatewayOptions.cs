@@ -49,6 +49,20 @@ public sealed partial class GatewayOptions
     /// <summary>The previous key version, still accepted while cards personalised with it are re-personalised (0 = none).</summary>
     public byte DesfirePreviousKeyVersion { get; set; }
 
+    /// <summary>
+    /// Put the originality digest of each enrolled card's verified Read_Sig answer in its list entry
+    /// (Terminal/Allowlist/FORMAT.md, "Originality digest"). Off by default: terminals whose firmware predates it refuse
+    /// such a list, so turn it on once every terminal of the site runs a firmware that decodes it.
+    /// </summary>
+    public bool OriginalityDigests { get; set; }
+
+    /// <summary>The card office's enrolment file: one <c>csn,signature</c> line per card (hex), verified at start-up
+    /// against NXP's keys (<see cref="Lists.OriginalitySignatures"/>); read only with <see cref="OriginalityDigests"/>.</summary>
+    public string OriginalitySignaturesFile { get; set; }
+
+    /// <summary>Extra originality public keys (04‖X‖Y hex, secp224r1) besides NXP's: the simulator's manufacturer in `--sample`.</summary>
+    public List<string> OriginalityExtraKeys { get; set; } = new();
+
     /// <summary>Terminal id → secret (hex). A terminal not listed here is refused.</summary>
     public Dictionary<string, string> Terminals { get; set; } = new(StringComparer.Ordinal);
 

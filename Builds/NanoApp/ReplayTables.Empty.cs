@@ -30,5 +30,15 @@ namespace LeoCarte.NanoApp
         {
             return new ReaderRecording(new byte[0], new byte[0], 0, new int[0], 0);
         }
+
+        public static ReaderRecording Originality()
+        {
+            return new ReaderRecording(new byte[0], new byte[0], 0, new int[0], 0);
+        }
+
+        public static ReaderRecording OriginalityInstantIrq()
+        {
+            return new ReaderRecording(new byte[0], new byte[0], 0, new int[0], 0);
+        }
     }
 }

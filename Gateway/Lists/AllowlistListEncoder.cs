@@ -19,8 +19,15 @@ public sealed class AllowlistListEncoder : IListEncoder
     private readonly uint siteId;
     private readonly ListSigning signing;
 
-    public AllowlistListEncoder(uint siteId, ListSigning signing, byte keyVersion = 0, byte previousKeyVersion = 0)
+    private readonly OriginalitySignatures originality;
+
+    /// <param name="originality">Verified originality signatures whose digests go into the entries (FORMAT.md,
+    /// "Originality digest"); null = no digests, the default: a terminal whose firmware predates the digest refuses a
+    /// list carrying one (BadFormat), so a site turns <see cref="GatewayOptions.OriginalityDigests"/> on only once every
+    /// terminal runs a firmware that decodes it.</param>
+    public AllowlistListEncoder(uint siteId, ListSigning signing, byte keyVersion = 0, byte previousKeyVersion = 0, OriginalitySignatures originality = null)
     {
+        this.originality = originality;
         if (!WireFormat.AreValidKeyVersions(keyVersion, previousKeyVersion))
         {
             throw new ArgumentException($"DESFire key versions {keyVersion}/{previousKeyVersion}: the version in force is 1–255 (0 = none, then no previous one) and the previous one differs from it (0 = none)");
@@ -43,19 +50,31 @@ public sealed class AllowlistListEncoder : IListEncoder
         return new ListEntry(uid, card.State, card.HolderKey, card.Category, CardFamilies.ImpliedBy(uid.Length));
     }
 
+    /// <summary>The entry with the digest of the card's verified originality signature, when digests are on and one was enrolled.</summary>
+    private ListEntry Entry(ListCard card)
+    {
+        ListEntry entry = EntryOf(card);
+        if (originality != null && entry.Family == CardFamily.Desfire)
+        {
+            entry.OriginalityDigest = originality.DigestOf(card.Csn);
+        }
+
+        return entry;
+    }
+
     public uint KeyId => signing.Signer.KeyId;
 
     public long DatabaseId => signing.DatabaseId;
 
     public byte[] Snapshot(long version, DateTime issuedUtc, IReadOnlyCollection<ListCard> cards)
     {
-        ListEntry[] entries = cards.Select(EntryOf).ToArray();
+        ListEntry[] entries = cards.Select(Entry).ToArray();
         return ListBuilder.BuildSnapshot(siteId, version, Seconds(issuedUtc), KeyVersion, PreviousKeyVersion, entries, signing);
     }
 
     public byte[] Delta(long fromVersion, long toVersion, DateTime issuedUtc, IReadOnlyCollection<ListCard> upserts, IReadOnlyCollection<string> removedCsns)
     {
-        var entries = upserts.Select(EntryOf)
+        var entries = upserts.Select(Entry)
             .Concat(removedCsns.Select(csn => ListEntry.Removal(Convert.FromHexString(csn))))
             .ToArray();
         return ListBuilder.BuildDelta(siteId, toVersion, fromVersion, Seconds(issuedUtc), KeyVersion, PreviousKeyVersion, entries, signing);

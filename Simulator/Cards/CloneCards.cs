@@ -52,6 +52,25 @@ namespace LeoCarte.Simulator.Cards
             return clone;
         }
 
+        /// <summary>
+        /// A DESFire with the genuine card's UID (and layout, no keys) answering Read_Sig with another genuine card's
+        /// signature: a valid NXP signature, but over another UID (what an attacker has who read a different card).
+        /// </summary>
+        public static DesfireCard DesfireWithForeignSignature(DesfireCard genuine, DesfireCard other)
+        {
+            var clone = DesfireWithCopiedUid(genuine, replaySignature: false, seed: 19);
+            clone.OriginalitySignature = (byte[])other.OriginalitySignature.Clone();
+            return clone;
+        }
+
+        /// <summary>A DESFire (or emulator) with the genuine card's UID and layout that does not implement Read_Sig (answers 1Ch).</summary>
+        public static DesfireCard DesfireWithoutReadSig(DesfireCard genuine)
+        {
+            var clone = DesfireWithCopiedUid(genuine, replaySignature: false, seed: 23);
+            clone.AnswersReadSig = false;
+            return clone;
+        }
+
         /// <summary>ATS of a Chinese UID-changeable "Gen4" magic card (GTU/GDM family) as shipped: TL 09, T0 78, TA 00,
         /// TB 91, TC 02, historical DA BC 19 10 F0 05 (proxmark3 `hf 14a info` of such cards). Its ATQA and SAK can be
         /// set to DESFire's; the ATS keeps these bytes unless the attacker reprograms it too.</summary>

@@ -153,6 +153,12 @@ namespace LeoCarte.Simulator.Cards
                     return GetFileSettings(command);
                 case 0x3C:
                     // Read_Sig (EV2): address 00h; plain before authentication.
+                    if (!AnswersReadSig)
+                    {
+                        this.versionStep = 0;
+                        return Status(0x1C); // ILLEGAL_COMMAND_CODE, as a card without the command answers
+                    }
+
                     if (command.Length != 2 || command[1] != 0x00)
                     {
                         return Status(0x7E);

@@ -174,6 +174,10 @@ namespace LeoCarte.Simulator.Cards
 
         private byte[] originalitySignature;
 
+        /// <summary>False for a card that refuses Read_Sig with ILLEGAL_COMMAND_CODE (1Ch): a DESFire EV1 made before 2018,
+        /// or an emulator without the command.</summary>
+        public bool AnswersReadSig { get; set; } = true;
+
         /// <summary>Answers with a fresh random 4-byte UID (08h + 3 random bytes, ATQA 0304h) after each power-up
         /// (privacy mode); GetVersion then reports zeros for the UID.</summary>
         public bool RandomUid { get; init; }

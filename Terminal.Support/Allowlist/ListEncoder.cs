@@ -123,6 +123,15 @@ namespace LeoCarte.Terminal.Allowlist
         /// <summary>Adds (snapshot) or adds-or-changes (delta) a card.</summary>
         public void Add(byte[] uid, int offset, int length, CardState state, int holderKey, byte category, CardFamily family)
         {
+            Add(uid, offset, length, state, holderKey, category, family, 0);
+        }
+
+        /// <summary>
+        /// Adds (snapshot) or adds-or-changes (delta) a card with the originality digest of its verified Read_Sig answer
+        /// (0 = none; FORMAT.md, "Originality digest"). Only a gateway whose terminals all decode digests may pass one.
+        /// </summary>
+        public void Add(byte[] uid, int offset, int length, CardState state, int holderKey, byte category, CardFamily family, uint originalityDigest)
+        {
             if ((int)family < 0 || (int)family > CardFamilies.MaxValue)
             {
                 throw new ArgumentException("card family not encodable");
@@ -133,7 +142,7 @@ namespace LeoCarte.Terminal.Allowlist
                 throw new ArgumentException("state not encodable");
             }
 
-            Put(uid, offset, length, state, holderKey, category, family, false);
+            Put(uid, offset, length, state, holderKey, category, family, originalityDigest, false);
         }
 
         /// <summary>Removes a card (delta only).</summary>
@@ -144,7 +153,7 @@ namespace LeoCarte.Terminal.Allowlist
                 throw new InvalidOperationException("removals exist in deltas only");
             }
 
-            Put(uid, offset, length, CardState.Active, 0, 0, CardFamily.Unchecked, true);
+            Put(uid, offset, length, CardState.Active, 0, 0, CardFamily.Unchecked, 0, true);
         }
 
         /// <summary>Adds a <see cref="ListEntry"/> (a removal when <see cref="ListEntry.IsRemoval"/>).</summary>
@@ -156,7 +165,7 @@ namespace LeoCarte.Terminal.Allowlist
             }
             else
             {
-                Add(entry.Uid, 0, entry.Uid.Length, entry.State, entry.HolderKey, entry.Category, entry.Family);
+                Add(entry.Uid, 0, entry.Uid.Length, entry.State, entry.HolderKey, entry.Category, entry.Family, entry.OriginalityDigest);
             }
         }
 
@@ -242,7 +251,7 @@ namespace LeoCarte.Terminal.Allowlist
             open = true;
         }
 
-        private void Put(byte[] uid, int offset, int length, CardState state, int holderKey, byte category, CardFamily family, bool removal)
+        private void Put(byte[] uid, int offset, int length, CardState state, int holderKey, byte category, CardFamily family, uint originalityDigest, bool removal)
         {
             if (!open)
             {
@@ -264,7 +273,7 @@ namespace LeoCarte.Terminal.Allowlist
                 throw new InvalidOperationException("more entries than declared");
             }
 
-            int size = EntryCodec.Encode(scratch, 0, previous, uid, offset, length, state, holderKey, category, family, removal);
+            int size = EntryCodec.Encode(scratch, 0, previous, uid, offset, length, state, holderKey, category, family, originalityDigest, removal);
             previous.Set(uid, offset, length);
             body.Write(scratch, 0, size);
             written++;

@@ -19,6 +19,7 @@ namespace LeoCarte.Terminal.Allowlist
         private int holderKey;
         private byte category;
         private CardFamily family;
+        private uint originalityDigest;
 
         public bool IsCorrupt
         {
@@ -45,6 +46,12 @@ namespace LeoCarte.Terminal.Allowlist
             get { return family; }
         }
 
+        /// <summary>The current card's originality digest (0 = none).</summary>
+        public uint OriginalityDigest
+        {
+            get { return originalityDigest; }
+        }
+
         public int UidLength
         {
             get { return key.Length; }
@@ -68,6 +75,7 @@ namespace LeoCarte.Terminal.Allowlist
             into.HolderKey = holderKey;
             into.Category = category;
             into.Family = family;
+            into.OriginalityDigest = originalityDigest;
         }
 
         internal void Open(Storage.IFileStore files, string dataName, int blockSize, int blockCount, Overlay currentOverlay)
@@ -109,6 +117,7 @@ namespace LeoCarte.Terminal.Allowlist
                     holderKey = table.HolderKey;
                     category = table.Category;
                     family = table.Family;
+                    originalityDigest = table.OriginalityDigest;
                     tableHasCurrent = table.MoveNext();
                     return true;
                 }
@@ -130,6 +139,7 @@ namespace LeoCarte.Terminal.Allowlist
                 holderKey = overlay.HolderAt(index);
                 category = overlay.CategoryAt(index);
                 family = overlay.FamilyAt(index);
+                originalityDigest = overlay.DigestAt(index);
                 return true;
             }
         }

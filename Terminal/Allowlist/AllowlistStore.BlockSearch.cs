@@ -121,6 +121,7 @@ namespace LeoCarte.Terminal.Allowlist
                     into.HolderKey = codec.HolderKey;
                     into.Category = codec.Category;
                     into.Family = codec.Family;
+                    into.OriginalityDigest = codec.OriginalityDigest;
                     return SearchFound;
                 }
 

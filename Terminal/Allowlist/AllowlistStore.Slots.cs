@@ -96,7 +96,7 @@ namespace LeoCarte.Terminal.Allowlist
 
                 if (load)
                 {
-                    overlay.Append(codec.Key, codec.IsRemoval ? Overlay.Removed : (int)codec.State, codec.HolderKey, codec.Category, codec.Family);
+                    overlay.Append(codec.Key, codec.IsRemoval ? Overlay.Removed : (int)codec.State, codec.HolderKey, codec.Category, codec.Family, codec.OriginalityDigest);
                 }
 
                 position += size;

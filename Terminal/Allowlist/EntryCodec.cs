@@ -5,25 +5,32 @@ namespace LeoCarte.Terminal.Allowlist
     /// <summary>
     /// The one entry encoding shared by the wire lists and the flash table (FORMAT.md, "Entry"): a tag byte
     /// (state, key code, payload code), the key as a big-endian delta from the previous key or in full (key code 7:
-    /// in full followed by an attribute byte carrying a card family other than the one the UID length implies), the
-    /// holder key on 3 or 4 bytes and an optional category. An instance holds the running key and the fields
+    /// in full followed by an attribute byte carrying a card family other than the one the UID length implies and, when
+    /// its bit 2 is set, a 4-byte originality digest), the holder key on 3 or 4 bytes and an optional category. An instance holds the running key and the fields
     /// of the last decoded entry, so decoding allocates nothing.
     /// </summary>
     public sealed class EntryCodec
     {
-        /// <summary>Longest encoded entry: tag, length byte, 10 UID bytes, attribute, 4 holder bytes, category.</summary>
-        public const int MaxEntrySize = 18;
+        /// <summary>Longest encoded entry: tag, length byte, 10 UID bytes, attribute, 4 digest bytes, 4 holder bytes, category.</summary>
+        public const int MaxEntrySize = 22;
 
         /// <summary>State value 7 in a tag marks a delta removal.</summary>
         public const int RemovalState = 7;
 
         public const int FullKeyCode = 6;
 
-        /// <summary>Key code 7: the key in full, then an attribute byte (bits 0–1 the card family, bits 2–7 zero).</summary>
+        /// <summary>Key code 7: the key in full, then an attribute byte (bits 0–1 the card family, bit 2 an originality
+        /// digest follows, bits 3–7 zero).</summary>
         public const int FullKeyWithAttributesCode = 7;
 
+        /// <summary>Attribute bit 2: the 4-byte originality digest (FORMAT.md, "Originality digest") follows the attribute byte.</summary>
+        public const int AttributeDigestBit = 0x04;
+
+        /// <summary>Bytes of the originality digest: the first 4 bytes, big-endian, of HMAC-SHA256("LeoCarte originality", Read_Sig).</summary>
+        public const int DigestSize = 4;
+
         /// <summary>Bits of the attribute byte that must be zero (reserved for later per-entry fields).</summary>
-        public const int AttributeReservedMask = 0xFC;
+        public const int AttributeReservedMask = 0xF8;
         public const int MaxDeltaBytes = 6;
 
         /// <summary>The previous key before <see cref="Decode"/>, the decoded key after.</summary>
@@ -34,6 +41,9 @@ namespace LeoCarte.Terminal.Allowlist
 
         /// <summary>The card family: from the attribute byte, else the one the UID length implies.</summary>
         public CardFamily Family;
+
+        /// <summary>The originality digest of the card's genuine Read_Sig answer (never 0); 0 when the entry carries none.</summary>
+        public uint OriginalityDigest;
         public bool IsRemoval;
 
         /// <summary>True when the tag's key code writes the key in full (6, or 7 with an attribute byte).</summary>
@@ -83,7 +93,17 @@ namespace LeoCarte.Terminal.Allowlist
                     return -1;
                 }
 
-                keyBytes = 1 + length + (keyCode == FullKeyWithAttributesCode ? 1 : 0);
+                keyBytes = 1 + length;
+                if (keyCode == FullKeyWithAttributesCode)
+                {
+                    // The attribute byte, and the digest when its bit 2 says so.
+                    if (available < 2 + length + 1)
+                    {
+                        return 0;
+                    }
+
+                    keyBytes += (buffer[offset + 2 + length] & AttributeDigestBit) != 0 ? 1 + DigestSize : 1;
+                }
             }
 
             int payloadBytes = removal ? 0 : ((payload & 1) != 0 ? 4 : 3) + ((payload & 2) != 0 ? 1 : 0);
@@ -166,6 +186,7 @@ namespace LeoCarte.Terminal.Allowlist
                 HolderKey = 0;
                 Category = 0;
                 Family = CardFamily.Unchecked;
+                OriginalityDigest = 0;
                 return p == offset + size;
             }
 
@@ -178,10 +199,27 @@ namespace LeoCarte.Terminal.Allowlist
                 }
 
                 Family = (CardFamily)(attributes & 3);
+                OriginalityDigest = 0;
+                if ((attributes & AttributeDigestBit) != 0)
+                {
+                    if (p + DigestSize > offset + size)
+                    {
+                        return false;
+                    }
+
+                    OriginalityDigest = ((uint)buffer[p] << 24) | ((uint)buffer[p + 1] << 16) | ((uint)buffer[p + 2] << 8) | buffer[p + 3];
+                    p += DigestSize;
+                    if (OriginalityDigest == 0)
+                    {
+                        // 0 means "no digest": an encoder clears bit 2 instead, so this entry is malformed.
+                        return false;
+                    }
+                }
             }
             else
             {
                 Family = CardFamilies.ImpliedBy(Key.Length);
+                OriginalityDigest = 0;
             }
 
             State = (CardState)state;
@@ -208,9 +246,18 @@ namespace LeoCarte.Terminal.Allowlist
         /// </summary>
         public static int Encode(byte[] output, int offset, EntryKey previous, byte[] uid, int uidOffset, int length, CardState state, int holderKey, byte category, CardFamily family, bool removal)
         {
+            return Encode(output, offset, previous, uid, uidOffset, length, state, holderKey, category, family, 0, removal);
+        }
+
+        /// <summary>
+        /// <see cref="Encode(byte[], int, EntryKey, byte[], int, int, CardState, int, byte, CardFamily, bool)"/> with an
+        /// originality digest (0 = none): a digest costs the entry its delta (key in full), the attribute byte and 4 bytes.
+        /// </summary>
+        public static int Encode(byte[] output, int offset, EntryKey previous, byte[] uid, int uidOffset, int length, CardState state, int holderKey, byte category, CardFamily family, uint originalityDigest, bool removal)
+        {
             int p = offset + 1;
             int keyCode = FullKeyCode;
-            bool attributes = !removal && family != CardFamilies.ImpliedBy(length);
+            bool attributes = !removal && (family != CardFamilies.ImpliedBy(length) || originalityDigest != 0);
             if (!attributes && previous.Length == length && length <= CardUid.DoubleSize)
             {
                 ulong value = 0;
@@ -247,7 +294,14 @@ namespace LeoCarte.Terminal.Allowlist
                 if (attributes)
                 {
                     keyCode = FullKeyWithAttributesCode;
-                    output[p++] = (byte)family;
+                    output[p++] = (byte)((int)family | (originalityDigest != 0 ? AttributeDigestBit : 0));
+                    if (originalityDigest != 0)
+                    {
+                        output[p++] = (byte)(originalityDigest >> 24);
+                        output[p++] = (byte)(originalityDigest >> 16);
+                        output[p++] = (byte)(originalityDigest >> 8);
+                        output[p++] = (byte)originalityDigest;
+                    }
                 }
             }
 

@@ -17,6 +17,9 @@ namespace LeoCarte.Terminal.Allowlist
         /// <summary>The chip family the card must answer as; the constructors set the one the UID length implies.</summary>
         public CardFamily Family;
 
+        /// <summary>The originality digest of the card's verified Read_Sig answer (FORMAT.md, "Originality digest"); 0 = none.</summary>
+        public uint OriginalityDigest;
+
         /// <summary>In a delta: the card leaves the list (State, HolderKey, Category ignored).</summary>
         public bool IsRemoval;
 
@@ -53,10 +56,10 @@ namespace LeoCarte.Terminal.Allowlist
             return CardUid.Compare(a.Uid, 0, a.Uid.Length, b.Uid, 0, b.Uid.Length);
         }
 
-        /// <summary>True when state, holder, category and family are equal (the UID is not compared).</summary>
+        /// <summary>True when state, holder, category, family and originality digest are equal (the UID is not compared).</summary>
         public bool SameValues(ListEntry other)
         {
-            return State == other.State && HolderKey == other.HolderKey && Category == other.Category && Family == other.Family && IsRemoval == other.IsRemoval;
+            return State == other.State && HolderKey == other.HolderKey && Category == other.Category && Family == other.Family && OriginalityDigest == other.OriginalityDigest && IsRemoval == other.IsRemoval;
         }
     }
 }

@@ -57,7 +57,7 @@ namespace LeoCarte.Terminal.Allowlist
 
             if (Kind == ListKind.Snapshot)
             {
-                return writer.Add(wire.Key, wire.State, wire.HolderKey, wire.Category, wire.Family);
+                return writer.Add(wire.Key, wire.State, wire.HolderKey, wire.Category, wire.Family, wire.OriginalityDigest);
             }
 
             if (overlayMode)
@@ -90,7 +90,7 @@ namespace LeoCarte.Terminal.Allowlist
                 return present ? ListUpdateResult.Ok : ListUpdateResult.BadDelta;
             }
 
-            return writer.Add(wire.Key, wire.State, wire.HolderKey, wire.Category, wire.Family);
+            return writer.Add(wire.Key, wire.State, wire.HolderKey, wire.Category, wire.Family, wire.OriginalityDigest);
         }
 
         private ListUpdateResult ApplyToOverlay()
@@ -128,7 +128,7 @@ namespace LeoCarte.Terminal.Allowlist
                 overlayIndex++;
             }
 
-            EmitOverlay(wire.Key, wire.IsRemoval ? Overlay.Removed : (int)wire.State, wire.HolderKey, wire.Category, wire.Family);
+            EmitOverlay(wire.Key, wire.IsRemoval ? Overlay.Removed : (int)wire.State, wire.HolderKey, wire.Category, wire.Family, wire.OriginalityDigest);
             return ListUpdateResult.Ok;
         }
 
@@ -136,10 +136,10 @@ namespace LeoCarte.Terminal.Allowlist
         {
             Overlay current = store.CurrentOverlay;
             current.CopyKey(index, overlayKey);
-            EmitOverlay(overlayKey, current.StateAt(index), current.HolderAt(index), current.CategoryAt(index), current.FamilyAt(index));
+            EmitOverlay(overlayKey, current.StateAt(index), current.HolderAt(index), current.CategoryAt(index), current.FamilyAt(index), current.DigestAt(index));
         }
 
-        private void EmitOverlay(EntryKey key, int state, int holderKey, byte category, CardFamily family)
+        private void EmitOverlay(EntryKey key, int state, int holderKey, byte category, CardFamily family, uint originalityDigest)
         {
             if (overlayFill + EntryCodec.MaxEntrySize > overlayBuffer.Length)
             {
@@ -148,7 +148,7 @@ namespace LeoCarte.Terminal.Allowlist
 
             bool removal = state == Overlay.Removed;
             int size = EntryCodec.Encode(overlayBuffer, overlayFill, overlayPrevious, key.Bytes, 0, key.Length,
-                removal ? CardState.Active : (CardState)state, holderKey, category, family, removal);
+                removal ? CardState.Active : (CardState)state, holderKey, category, family, removal ? 0u : originalityDigest, removal);
             overlayFill += size;
             overlayEntries++;
             overlayPrevious.CopyFrom(key);
@@ -193,7 +193,7 @@ namespace LeoCarte.Terminal.Allowlist
 
         private ListUpdateResult CopyOld()
         {
-            ListUpdateResult added = writer.Add(old.Key, old.State, old.HolderKey, old.Category, old.Family);
+            ListUpdateResult added = writer.Add(old.Key, old.State, old.HolderKey, old.Category, old.Family, old.OriginalityDigest);
             if (added != ListUpdateResult.Ok)
             {
                 return added;

@@ -22,6 +22,7 @@ namespace LeoCarte.Terminal.Allowlist
         private readonly int[] holders;
         private readonly byte[] categories;
         private readonly byte[] families;
+        private readonly uint[] digests;
         private int count;
 
         public Overlay(int capacity)
@@ -33,6 +34,7 @@ namespace LeoCarte.Terminal.Allowlist
             holders = new int[capacity];
             categories = new byte[capacity];
             families = new byte[capacity];
+            digests = new uint[capacity];
         }
 
         public int Count
@@ -43,7 +45,7 @@ namespace LeoCarte.Terminal.Allowlist
         /// <summary>RAM held by the arrays.</summary>
         public int Bytes
         {
-            get { return Capacity * (CardUid.MaxLength + 1 + 1 + 4 + 1 + 1); }
+            get { return Capacity * (CardUid.MaxLength + 1 + 1 + 4 + 1 + 1 + 4); }
         }
 
         public void Clear()
@@ -53,6 +55,12 @@ namespace LeoCarte.Terminal.Allowlist
 
         /// <summary>Appends an entry above the last one (loading in UID order); false when full.</summary>
         public bool Append(EntryKey key, int state, int holder, byte category, CardFamily family)
+        {
+            return Append(key, state, holder, category, family, 0);
+        }
+
+        /// <summary>Appends an entry with its originality digest (0 = none).</summary>
+        public bool Append(EntryKey key, int state, int holder, byte category, CardFamily family, uint originalityDigest)
         {
             if (count == Capacity)
             {
@@ -70,6 +78,7 @@ namespace LeoCarte.Terminal.Allowlist
             holders[count] = holder;
             categories[count] = category;
             families[count] = (byte)family;
+            digests[count] = originalityDigest;
             count++;
             return true;
         }
@@ -152,9 +161,15 @@ namespace LeoCarte.Terminal.Allowlist
             return (CardFamily)families[index];
         }
 
+        public uint DigestAt(int index)
+        {
+            return digests[index];
+        }
+
         public void Fill(int index, CardRecord into)
         {
             into.Family = (CardFamily)families[index];
+            into.OriginalityDigest = digests[index];
             into.State = (CardState)states[index];
             into.HolderKey = holders[index];
             into.Category = categories[index];

@@ -52,6 +52,12 @@ namespace LeoCarte.Terminal.Allowlist
             get { return codec.Family; }
         }
 
+        /// <summary>The current entry's originality digest (0 = none).</summary>
+        public uint OriginalityDigest
+        {
+            get { return codec.OriginalityDigest; }
+        }
+
         /// <summary>Length of the current UID (4, 7 or 10).</summary>
         public int UidLength
         {
@@ -77,6 +83,7 @@ namespace LeoCarte.Terminal.Allowlist
             into.HolderKey = codec.HolderKey;
             into.Category = codec.Category;
             into.Family = codec.Family;
+            into.OriginalityDigest = codec.OriginalityDigest;
         }
 
         internal void Open(IFileStore store, string data, int size, int count)

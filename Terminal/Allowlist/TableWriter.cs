@@ -78,6 +78,12 @@ namespace LeoCarte.Terminal.Allowlist
         /// <summary>Adds the next entry; Ok, BadFormat (not above the previous key) or LimitExceeded.</summary>
         public ListUpdateResult Add(EntryKey key, CardState state, int holderKey, byte category, CardFamily family)
         {
+            return Add(key, state, holderKey, category, family, 0);
+        }
+
+        /// <summary>Adds the next entry with its originality digest (0 = none).</summary>
+        public ListUpdateResult Add(EntryKey key, CardState state, int holderKey, byte category, CardFamily family, uint originalityDigest)
+        {
             if (last.Length != 0 && key.CompareTo(last) <= 0)
             {
                 return ListUpdateResult.BadFormat;
@@ -91,12 +97,12 @@ namespace LeoCarte.Terminal.Allowlist
                 blockPrevious.Clear();
             }
 
-            int size = EntryCodec.Encode(entry, 0, blockPrevious, key.Bytes, 0, key.Length, state, holderKey, category, family, false);
+            int size = EntryCodec.Encode(entry, 0, blockPrevious, key.Bytes, 0, key.Length, state, holderKey, category, family, originalityDigest, false);
             if (blockEntries > 0 && blockUsed + size > blockSize)
             {
                 FlushBlock();
                 restart = false;
-                size = EntryCodec.Encode(entry, 0, blockPrevious, key.Bytes, 0, key.Length, state, holderKey, category, family, false);
+                size = EntryCodec.Encode(entry, 0, blockPrevious, key.Bytes, 0, key.Length, state, holderKey, category, family, originalityDigest, false);
             }
 
             if (restart)

@@ -4,6 +4,7 @@ using LeoCarte.Drivers.Reader;
 using LeoCarte.Terminal.Cards;
 using LeoCarte.Terminal.Config;
 using LeoCarte.Terminal.Decisions;
+using LeoCarte.Terminal.Sync;
 
 namespace LeoCarte.Terminal.App
 {
@@ -19,6 +20,11 @@ namespace LeoCarte.Terminal.App
     /// ReadData of the 16-byte holder file with its MAC verified, cross-checked with the entry (<see cref="HolderFile"/>).
     /// A card without the site application is NotPersonalised, or UidOnly in migration mode (approved, journaled with
     /// its flag). Failures of a card that answers are AuthenticationFailed; an exchange that breaks off is ReadFailed.</item>
+    /// <item>every policy, a DESFire entry with an originality digest (Allowlist/FORMAT.md, "Originality digest"): Read_Sig
+    /// in the card's session (under uid the session is opened for it: RATS, Read_Sig, DESELECT) and its answer's digest
+    /// compared with the entry's (<see cref="OriginalityCheck.Digest"/>: one HMAC-SHA256, native on the device; no ECDSA in
+    /// the tap, the signature was verified once by the gateway). A different or missing signature is NotOriginal —
+    /// "card not genuine". Under uid a match is Original. What it stops and what it does not: hardware/security.md.</item>
     /// </list>
     /// One result per tap (<see cref="BeginTap"/>): an MDB VEND REQUEST later in the session gets the tap's result without
     /// talking to a card that may have left. Fixed buffers; no allocation per tap.
@@ -39,12 +45,19 @@ namespace LeoCarte.Terminal.App
         private readonly byte[] cardKey = new byte[16];
         private readonly byte[] randomA = new byte[16];
         private readonly byte[] holder = new byte[HolderFile.Length];
+
+        // Read_Sig's answer in an array of exactly its length at offset 0, so the device's native one-shot HMAC hashes it
+        // without a copy (NativeMessageHasher copies only a part of an array).
+        private readonly byte[] signature = new byte[DesfireCommands.SignatureLength];
+        private readonly byte[] digestOutput = new byte[32];
+        private readonly IMessageHasher hasher;
         private bool proved;
         private CardProofResult result;
 
         public SiteCardPolicy(CardPolicySettings settings, CardReader reader, CardReadResult read, IAllowlist allowlist, uint siteId,
-            IChallengeSource challenges, IBlockCipher diversificationCipher)
+            IChallengeSource challenges, IBlockCipher diversificationCipher, IMessageHasher hasher)
         {
+            this.hasher = hasher;
             this.settings = settings;
             this.reader = reader;
             this.read = read;
@@ -59,6 +72,11 @@ namespace LeoCarte.Terminal.App
 
         /// <summary>Authentications tried (one per key version tried), for the tap statistics and the benchmarks.</summary>
         public int Authentications { get; private set; }
+
+        /// <summary>Read_Sig answers compared with a list digest, and of those the ones that did not match.</summary>
+        public int SignaturesCompared { get; private set; }
+
+        public int SignatureMismatches { get; private set; }
 
         /// <summary>A new card was reported: the next proof talks to it.</summary>
         public void BeginTap()
@@ -92,9 +110,10 @@ namespace LeoCarte.Terminal.App
                 return CardProofResult.WrongType;
             }
 
+            bool compareSignature = listed.OriginalityDigest != 0 && listed.Family == CardFamily.Desfire;
             if (settings.Policy == CardPolicy.Uid)
             {
-                return CardProofResult.TypeMatches;
+                return compareSignature ? ProveOriginalityOnly(listed) : CardProofResult.TypeMatches;
             }
 
             if (listed.Family != CardFamily.Desfire)
@@ -119,6 +138,16 @@ namespace LeoCarte.Terminal.App
             if (!CardFamilyCheck.MatchesAts(listed.Family, read.Ats))
             {
                 return CardProofResult.WrongType;
+            }
+
+            if (listed.OriginalityDigest != 0)
+            {
+                // At PICC level, before the site application is selected (Read_Sig addresses the PICC).
+                CardProofResult original = CompareSignature(listed.OriginalityDigest);
+                if (original != CardProofResult.Original)
+                {
+                    return original;
+                }
             }
 
             DesfireCommands desfire = reader.Desfire;
@@ -180,6 +209,51 @@ namespace LeoCarte.Terminal.App
             }
 
             return HolderFile.Matches(holder, 0, listed.HolderKey, siteId) ? CardProofResult.Authenticated : CardProofResult.HolderMismatch;
+        }
+
+        /// <summary>Policy uid, an entry with a digest: a session only for Read_Sig (RATS, Read_Sig, DESELECT).</summary>
+        private CardProofResult ProveOriginalityOnly(CardRecord listed)
+        {
+            ReaderResult opened = reader.OpenCardSession(read.Ats);
+            if (opened != ReaderResult.Ok)
+            {
+                // Refused either way; "present again" rather than "not genuine", since RF noise breaks activations too.
+                return CardProofResult.ReadFailed;
+            }
+
+            CardProofResult outcome = CardFamilyCheck.MatchesAts(listed.Family, read.Ats) ? CompareSignature(listed.OriginalityDigest) : CardProofResult.WrongType;
+            reader.CloseCardSession();
+            return outcome;
+        }
+
+        /// <summary>
+        /// Read_Sig (3Ch 00h, 56 bytes r‖s) and its digest against the list's: Original, NotOriginal (another signature,
+        /// or a card that refuses Read_Sig or answers another length: the listed card answered it when it was enrolled),
+        /// or ReadFailed (the exchange broke off: present the card again). No ECDSA here: the gateway verified the
+        /// signature whose digest the list carries.
+        /// </summary>
+        private CardProofResult CompareSignature(uint listDigest)
+        {
+            SignaturesCompared++;
+            ReaderResult answered = reader.Desfire.ReadSignature(signature, 0);
+            if (answered == ReaderResult.CardStatus || answered == ReaderResult.Protocol || answered == ReaderResult.IntegrityError)
+            {
+                SignatureMismatches++;
+                return CardProofResult.NotOriginal;
+            }
+
+            if (answered != ReaderResult.Ok)
+            {
+                return CardProofResult.ReadFailed;
+            }
+
+            if (OriginalityCheck.Digest(hasher, signature, 0, digestOutput) != listDigest)
+            {
+                SignatureMismatches++;
+                return CardProofResult.NotOriginal;
+            }
+
+            return CardProofResult.Original;
         }
 
         /// <summary>A card that answers wrongly is not genuine; an exchange that broke off is a read error (present again).</summary>

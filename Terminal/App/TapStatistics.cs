@@ -33,6 +33,12 @@ namespace LeoCarte.Terminal.App
 
         /// <summary>Approvals by UID alone of cards without the site application (migration mode: journaled with their flag).</summary>
         public int ApprovedUidOnly;
+
+        /// <summary>Approvals under policy uid whose Read_Sig answer matched the list entry's originality digest.</summary>
+        public int ApprovedOriginal;
+
+        /// <summary>Refusals "card not genuine" because the Read_Sig answer did not match the entry's digest (also in <see cref="RefusedNotGenuine"/>).</summary>
+        public int RefusedNotOriginal;
         public int VendRequests;
 
         /// <summary>Loop iterations that threw (caught so the loop survives; should stay 0).</summary>

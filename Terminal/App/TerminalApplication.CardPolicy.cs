@@ -32,7 +32,8 @@ namespace LeoCarte.Terminal.App
             }
 
             IChallengeSource challenges = options.Challenges != null ? options.Challenges : new ChallengeGenerator(new System.Random().Next() ^ (int)clock.MonotonicMilliseconds);
-            cardPolicy = new SiteCardPolicy(configuration.Card, reader, read, allowlist, configuration.SiteId, challenges, diversification);
+            cardPolicy = new SiteCardPolicy(configuration.Card, reader, read, allowlist, configuration.SiteId, challenges, diversification,
+                options.MessageHasher != null ? options.MessageHasher : new LeoCarte.Terminal.Sync.PortableMessageHasher());
             decisions.CardProof = cardPolicy;
             CardPolicySettings card = configuration.Card;
             if (card.Policy == LeoCarte.Terminal.Config.CardPolicy.DesfireAes)
@@ -57,6 +58,16 @@ namespace LeoCarte.Terminal.App
             if (d.Approved && d.Proof == CardProofResult.UidOnly)
             {
                 statistics.ApprovedUidOnly++;
+            }
+
+            if (d.Approved && d.Proof == CardProofResult.Original)
+            {
+                statistics.ApprovedOriginal++;
+            }
+
+            if (!d.Approved && d.Proof == CardProofResult.NotOriginal)
+            {
+                statistics.RefusedNotOriginal++;
             }
         }
     }

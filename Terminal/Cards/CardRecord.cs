@@ -53,8 +53,13 @@ namespace LeoCarte.Terminal.Cards
         /// otherwise is refused as not genuine under every site policy.</summary>
         public CardFamily Family;
 
+        /// <summary>The originality digest of the card's genuine Read_Sig answer (Allowlist/FORMAT.md, "Originality
+        /// digest"; App/OriginalityCheck.Digest); 0 when the list carries none for this card.</summary>
+        public uint OriginalityDigest;
+
         public void CopyFrom(CardRecord other)
         {
+            OriginalityDigest = other.OriginalityDigest;
             State = other.State;
             HolderKey = other.HolderKey;
             Category = other.Category;

@@ -28,6 +28,14 @@ namespace LeoCarte.Terminal.Decisions
 
         /// <summary>The exchange with the card broke off (card lifted, RF noise, chip fault): ReasonCode.ReaderError, present again.</summary>
         ReadFailed = 7,
+
+        /// <summary>Policy uid, an entry with an originality digest: the type matches and the card's Read_Sig answer has
+        /// the list's digest (journal flag Originality).</summary>
+        Original = 8,
+
+        /// <summary>The entry carries an originality digest and the card's Read_Sig answer does not match it, or the card
+        /// does not answer Read_Sig (ReasonCode.NotGenuine, journal flag Originality).</summary>
+        NotOriginal = 9,
     }
 
     /// <summary>
@@ -51,6 +59,7 @@ namespace LeoCarte.Terminal.Decisions
             switch (result)
             {
                 case CardProofResult.WrongType: return ReasonCode.NotGenuine;
+                case CardProofResult.NotOriginal: return ReasonCode.NotGenuine;
                 case CardProofResult.AuthenticationFailed: return ReasonCode.AuthenticationFailed;
                 case CardProofResult.HolderMismatch: return ReasonCode.HolderMismatch;
                 case CardProofResult.NotPersonalised: return ReasonCode.NotPersonalised;

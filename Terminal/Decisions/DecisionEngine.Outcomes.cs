@@ -150,6 +150,7 @@ namespace LeoCarte.Terminal.Decisions
             r.ListVersion = d.ListVersion;
             r.Authenticated = d.Proof == CardProofResult.Authenticated;
             r.UidOnly = d.Proof == CardProofResult.UidOnly;
+            r.Originality = d.Proof == CardProofResult.Original || d.Proof == CardProofResult.NotOriginal;
             r.AmountCents = d.Approved ? d.AmountCents : d.RequestedCents;
             r.ItemCode = d.ItemCode;
             r.PeriodKey = d.PeriodKey;

@@ -47,6 +47,10 @@ namespace LeoCarte.Terminal.Device
                 new LeoCarte.Drivers.Device.NativeAesBlockCipher(), new LeoCarte.Drivers.Device.NativeAesBlockCipher(),
             };
 
+            // The DESFire challenge RndA from the ESP32's hardware RNG (esp_random() behind System.Random on this firmware,
+            // HardwareChallengeSource); host and nanoCLR keep the boot-seeded ChallengeGenerator.
+            options.Challenges = new HardwareChallengeSource((int)Environment.TickCount64);
+
             application = new TerminalApplication(new DevicePlatform(), files, clockHardware, new LineWriter(Console.WriteLine), options);
             application.Boot();
 

@@ -32,7 +32,11 @@ namespace LeoCarte.Terminal.Journal
         /// <summary>Migration mode: a card without the site application yet, decided on its UID alone (the card office counts them).</summary>
         public const int FlagUidOnly = 0x10;
 
-        private const int KnownFlags = FlagApproved | FlagClockSynced | FlagCardListed | FlagAuthenticated | FlagUidOnly;
+        /// <summary>The card's originality signature (Read_Sig) was compared with its list entry's digest: set on an approval
+        /// under policy uid (it matched) and on a "card not genuine" refusal (it did not, or the card had none).</summary>
+        public const int FlagOriginality = 0x20;
+
+        private const int KnownFlags = FlagApproved | FlagClockSynced | FlagCardListed | FlagAuthenticated | FlagUidOnly | FlagOriginality;
 
         // Field offsets (FORMAT.md).
         private const int OffsetVersion = 0;
@@ -71,6 +75,9 @@ namespace LeoCarte.Terminal.Journal
 
         /// <summary>See <see cref="FlagUidOnly"/>.</summary>
         public bool UidOnly;
+
+        /// <summary>See <see cref="FlagOriginality"/>.</summary>
+        public bool Originality;
 
         /// <summary>Decision reason code (LeoCarte.Terminal.Decisions.ReasonCode; 0 = approved).</summary>
         public byte Reason;
@@ -143,6 +150,7 @@ namespace LeoCarte.Terminal.Journal
             CardListed = false;
             Authenticated = false;
             UidOnly = false;
+            Originality = false;
             Reason = 0;
             Mode = 0;
             UidLength = 0;
@@ -161,7 +169,7 @@ namespace LeoCarte.Terminal.Journal
         {
             buffer[offset + OffsetVersion] = FormatVersion;
             int flags = (Approved ? FlagApproved : 0) | (ClockSynced ? FlagClockSynced : 0) | (CardListed ? FlagCardListed : 0)
-                | (Authenticated ? FlagAuthenticated : 0) | (UidOnly ? FlagUidOnly : 0);
+                | (Authenticated ? FlagAuthenticated : 0) | (UidOnly ? FlagUidOnly : 0) | (Originality ? FlagOriginality : 0);
             buffer[offset + OffsetFlags] = (byte)flags;
             buffer[offset + OffsetReason] = Reason;
             buffer[offset + OffsetMode] = Mode;
@@ -234,6 +242,7 @@ namespace LeoCarte.Terminal.Journal
             CardListed = (flags & FlagCardListed) != 0;
             Authenticated = (flags & FlagAuthenticated) != 0;
             UidOnly = (flags & FlagUidOnly) != 0;
+            Originality = (flags & FlagOriginality) != 0;
             Reason = buffer[offset + OffsetReason];
             Mode = buffer[offset + OffsetMode];
             Sequence = LittleEndian.ReadInt64(buffer, offset + OffsetSequence);

@@ -27,9 +27,9 @@ public class CardPolicyCostTests
         Assert.AreEqual(0L, aes.Allocated, "the desfire-aes tap allocates nothing outside the simulator");
     }
 
-    private const int Rounds = 6;
+    internal const int Rounds = 6;
 
-    private static (long Transfers, long Bytes, double ModelMs, long Allocated) Measure(AppRig rig, Func<LeoCarte.Simulator.Cards.VirtualCard> card)
+    internal static (long Transfers, long Bytes, double ModelMs, long Allocated) Measure(AppRig rig, Func<LeoCarte.Simulator.Cards.VirtualCard> card)
     {
         rig.App.DecisionMade = null;
         rig.Present(10, card()); // warm-up

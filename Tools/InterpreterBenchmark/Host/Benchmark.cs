@@ -343,6 +343,44 @@ public static class Benchmark
         return 0;
     }
 
+    /// <summary>
+    /// What the originality comparison adds to a uid tap (an entry with a digest): the session, Read_Sig and DESELECT on
+    /// nanoCLR, driver included, replayed from the simulator — the tap (a = 1) minus its Poll alone (a = 2), each without
+    /// the replay fake's IL and the IRQ spinning; plus the IL around the native HMAC of the digest (Tools/EcdsaOpCount).
+    /// </summary>
+    public static int QuickOriginality(HostRuns host, NanoToolchain nano)
+    {
+        var counter = new OpCounter(nano);
+        long Additive(int run, (int Transfers, int Irq, int Clock) to, int toEvent)
+        {
+            var from = host.OriginalityStartMark;
+            long fake = FakeCost(counter, to.Transfers - from.Transfers, to.Irq - from.Irq, to.Clock - from.Clock);
+            long total = counter.Count(NanoOp.OriginalityTap, run, 0, 0) - counter.Count(NanoOp.OriginalityTap, 0, 0, 0);
+            var instantFrom = host.Originality.InstantMark(host.OriginalityStartEvent);
+            var instantTo = host.Originality.InstantMark(toEvent);
+            long instantFake = FakeCost(counter, to.Transfers - from.Transfers, instantTo.Irq - instantFrom.Irq, instantTo.Clock - instantFrom.Clock);
+            long instantTotal = counter.Count(NanoOp.OriginalityTap, run, 1, 0) - counter.Count(NanoOp.OriginalityTap, 0, 1, 0);
+            long device = total - fake;
+            long spin = device - (instantTotal - instantFake);
+            Console.WriteLine($"  run {run}: IL executed {total:N0}; replay fake {fake:N0}; device {device:N0}; IRQ spinning {spin:N0}; additive {device - spin:N0}");
+            return device - spin;
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("==== originality comparison on nanoCLR (policy uid, entry with a digest; Tools/InterpreterBenchmark/Portable/DesfireScenario.cs OriginalityScenario) ====");
+        long withSignature = Additive(1, host.OriginalityEndMark, host.OriginalityEndEvent);
+        long pollOnly = Additive(2, host.OriginalityPollMark, host.OriginalityPollEvent);
+        const long digestAroundNativeHmac = 82; // Tools/EcdsaOpCount: OriginalityCheck.Digest around the native HMAC call
+        long added = withSignature - pollOnly + digestAroundNativeHmac;
+        CostSnapshot cost = host.OriginalityCost;
+        double usPerIl = host.CostModel.IlInstructionNs / 1000.0;
+        int transfers = host.OriginalityEndMark.Transfers - host.OriginalityPollMark.Transfers;
+        Console.WriteLine($"  added to the tap: {transfers} SPI transfers, {cost.Bytes} bytes, chip {cost.ElapsedNs / 1e6:0.0} ms modeled (RF air {cost.RfAirNs / 1e6:0.0} ms)"
+            + $"; {withSignature - pollOnly:N0} IL (session, Read_Sig, DESELECT) + {digestAroundNativeHmac} IL around the native HMAC = {added:N0} IL = {added * usPerIl / 1000.0:0.0} ms at {usPerIl:0.###} µs/IL");
+        Console.WriteLine($"  modeled time added: {cost.ElapsedNs / 1e6 + added * usPerIl / 1000.0:0.0} ms (+ the native HMAC-SHA256 of 56 bytes, not modeled)");
+        return 0;
+    }
+
     /// <summary>The script entry of the first approved 7-byte tap (alice's).</summary>
     public static int FirstApprovedTap(HostRuns host) => host.Script.FindStep(TapKind.Decided, 0);
 

@@ -29,6 +29,11 @@ public static class Program
                 return Benchmark.QuickLists(nano, host.CostModel);
             }
 
+            if (args.Contains("--originality"))
+            {
+                return Benchmark.QuickOriginality(host, nano);
+            }
+
             if (args.Contains("--desfire"))
             {
                 return Benchmark.QuickDesfire(host, nano);

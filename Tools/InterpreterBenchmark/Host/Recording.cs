@@ -241,6 +241,7 @@ public sealed class HostRuns
         runs.RecordLunch();
         runs.RecordClassic();
         runs.RecordDesfire();
+        runs.RecordOriginality();
         return runs;
     }
 
@@ -321,6 +322,56 @@ public sealed class HostRuns
         }
     }
 
+    public RecordingBus Originality { get; private set; }
+    public (int Transfers, int Irq, int Clock) OriginalityStartMark { get; private set; }
+    public (int Transfers, int Irq, int Clock) OriginalityPollMark { get; private set; }
+    public (int Transfers, int Irq, int Clock) OriginalityEndMark { get; private set; }
+    public int OriginalityStartEvent { get; private set; }
+    public int OriginalityPollEvent { get; private set; }
+    public int OriginalityEndEvent { get; private set; }
+    public CostSnapshot OriginalityPollCost { get; private set; }
+    public CostSnapshot OriginalityCost { get; private set; }
+
+    /// <summary>The originality Read_Sig of a tap (OriginalityScenario), recorded on a simulated DESFire: the Poll, then the rest.</summary>
+    private void RecordOriginality()
+    {
+        var sim = new Mfrc522Simulator(0x92, 2027);
+        Originality = new RecordingBus(sim);
+        var reader = new LeoCarte.Drivers.Reader.CardReader(Originality, Originality, new Mfrc522Options(), new LeoCarte.Drivers.Reader.CardReaderOptions());
+        reader.Start();
+        sim.Field.Add(VirtualCard.Desfire(DesfireScenario.Uid));
+        OriginalityStartMark = Originality.Mark;
+        OriginalityStartEvent = Originality.EventCount;
+        var before = sim.Costs.Snapshot();
+        var read = new LeoCarte.Drivers.Reader.CardReadResult();
+        var signature = new byte[56];
+        if (OriginalityScenario.Tap(reader, read, new LeoCarte.Drivers.Iso14443.AtsInfo(), signature, true) != ReaderResult.Ok)
+        {
+            throw new InvalidOperationException("originality tap: no NewCard on the simulator");
+        }
+
+        OriginalityPollCost = sim.Costs.Snapshot().Minus(before);
+        OriginalityPollMark = Originality.Mark;
+        OriginalityPollEvent = Originality.EventCount;
+        var atRest = sim.Costs.Snapshot();
+        ReaderResult r = reader.OpenCardSession(new LeoCarte.Drivers.Iso14443.AtsInfo());
+        if (r == ReaderResult.Ok)
+        {
+            r = reader.Desfire.ReadSignature(signature, 0);
+        }
+
+        reader.CloseCardSession();
+        if (r != ReaderResult.Ok)
+        {
+            throw new InvalidOperationException($"originality Read_Sig on the simulator failed: {r}");
+        }
+
+        OriginalityCost = sim.Costs.Snapshot().Minus(atRest);
+        OriginalityEndMark = Originality.Mark;
+        OriginalityEndEvent = Originality.EventCount;
+        Originality.BuildInstantIrq();
+    }
+
     /// <summary>AES-128 that counts its calls (the host recording only; the nano replay runs the plain subset AES).</summary>
     private sealed class CountingCipher : LeoCarte.Drivers.Desfire.IBlockCipher
     {
@@ -388,6 +439,7 @@ public sealed class HostRuns
         Lunch.WriteMethod(sb, "Lunch");
         Classic.WriteMethod(sb, "Classic");
         Desfire.WriteMethod(sb, "Desfire");
+        Originality.WriteMethod(sb, "Originality");
         sb.AppendLine("    }");
         sb.AppendLine("}");
         return sb.ToString();

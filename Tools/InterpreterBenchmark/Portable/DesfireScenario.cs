@@ -113,6 +113,37 @@ namespace LeoCarte.NanoApp
     }
 
     /// <summary>
+    /// The originality comparison a tap adds under policy uid for an entry with a digest (Terminal/App/SiteCardPolicy):
+    /// after the Poll that reports NewCard, an ISO 14443-4 session (WUPA, SELECT, RATS, PPS), Read_Sig (56 bytes),
+    /// S(DESELECT). The digest itself is one native HMAC-SHA256 call on the device (Tools/EcdsaOpCount measures the IL
+    /// around it). <paramref name="pollOnly"/>: stop after the Poll (the baseline the comparison adds to).
+    /// </summary>
+    public static class OriginalityScenario
+    {
+        public static ReaderResult Tap(CardReader reader, CardReadResult read, AtsInfo ats, byte[] signature, bool pollOnly)
+        {
+            if (reader.Poll(read) != CardEvent.NewCard)
+            {
+                return ReaderResult.Timeout;
+            }
+
+            if (pollOnly)
+            {
+                return ReaderResult.Ok;
+            }
+
+            ReaderResult result = reader.OpenCardSession(ats);
+            if (result == ReaderResult.Ok)
+            {
+                result = reader.Desfire.ReadSignature(signature, 0);
+            }
+
+            reader.CloseCardSession();
+            return result;
+        }
+    }
+
+    /// <summary>
     /// What the device's NativeAesBlockCipher does in IL around the native call (copy the block in, copy the result out
     /// and clear it): the AES itself runs natively on the ESP32 (mbedTLS), outside the interpreter.
     /// </summary>

@@ -70,6 +70,10 @@ namespace LeoCarte.NanoApp
         /// returning true (the P-256 verification is measured by itself).
         /// </summary>
         public const int ListVerify = 14;
+
+        /// <summary>Reader start (baseline, a = 0); a = 1: the Poll → NewCard and the originality Read_Sig
+        /// (<see cref="OriginalityScenario"/>); a = 2: the Poll only; b = 1: the replay with the IRQ spins collapsed.</summary>
+        public const int OriginalityTap = 15;
     }
 
     public static class NanoEntry
@@ -93,6 +97,7 @@ namespace LeoCarte.NanoApp
                 case NanoOp.AesOps: BlockOps(new Aes128(), a, b, c); break;
                 case NanoOp.NativeAesOps: BlockOps(new NativeAesStandIn(), a, b, c); break;
                 case NanoOp.ListVerify: ListVerify(a, b, c != 0); break;
+                case NanoOp.OriginalityTap: OriginalityTap(a, b != 0); break;
             }
 
             Console.WriteLine("nano-app: end of run " + op.ToString());
@@ -166,6 +171,21 @@ namespace LeoCarte.NanoApp
             {
                 ReaderResult result = DesfireScenario.Tap(reader, diversification, read, ats, key, holder, run, null);
                 Console.WriteLine("desfire tap: " + (result == ReaderResult.Ok ? "Ok" : "failed"));
+            }
+        }
+
+        private static void OriginalityTap(int run, bool instantIrq)
+        {
+            var bus = new ReplayBus(instantIrq ? ReplayTables.OriginalityInstantIrq() : ReplayTables.Originality(), false);
+            var reader = new CardReader(bus, bus, new Mfrc522Options(), new CardReaderOptions());
+            var read = new CardReadResult();
+            var ats = new AtsInfo();
+            var signature = new byte[DesfireCommands.SignatureLength];
+            reader.Start();
+            if (run > 0)
+            {
+                ReaderResult result = OriginalityScenario.Tap(reader, read, ats, signature, run == 2);
+                Console.WriteLine("originality tap: " + (result == ReaderResult.Ok ? "Ok" : "failed"));
             }
         }
 

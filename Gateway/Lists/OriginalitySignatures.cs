@@ -1,0 +1,161 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Security.Cryptography;
+using LeoCarte.Terminal.App;
+using LeoCarte.Terminal.Crypto;
+
+namespace LeoCarte.Gateway.Lists;
+
+/// <summary>
+/// The gateway's side of the originality check: DESFire originality signatures (the 56 bytes r‖s a card answers to
+/// Read_Sig, NXP AN12343 §11.2: ECDSA over secp224r1 with the 7-byte UID itself as the value e, no hashing) verified
+/// once, here, with .NET's native ECDSA, against NXP's published keys — the one list of them is
+/// <see cref="NxpOriginality.DesfireKeys"/> in Terminal/Crypto, with their sources — plus any extra key the
+/// configuration names (the simulator's manufacturer in `--sample`). A verified signature becomes the 4-byte digest
+/// of the card's list entry (<see cref="OriginalityCheck.Digest"/>; Terminal/Allowlist/FORMAT.md, "Originality
+/// digest"), so that terminals compare instead of verifying (seconds of interpreted ECDSA per card on the ESP32).
+/// <para>Where signatures come from: the ESUP-SGC export has no such field. The card office reads Read_Sig when a card
+/// is enrolled or passes the desk (ESUP-NFC-Tag, or `Tools/SyncDemo`-style readers) and lists <c>csn,signature</c>
+/// lines in the file <see cref="GatewayOptions.OriginalitySignaturesFile"/>; a line whose signature does not verify is
+/// set aside (counted, never published).</para>
+/// </summary>
+public sealed class OriginalitySignatures
+{
+    private readonly List<(string Name, ECDsa Key)> keys = new();
+    private readonly Dictionary<string, uint> digests = new(StringComparer.Ordinal);
+
+    /// <summary>NXP's DESFire-family keys, then <paramref name="extraKeysHex"/> (uncompressed SEC 1, 04‖X‖Y, hex).</summary>
+    public OriginalitySignatures(IEnumerable<string> extraKeysHex = null)
+    {
+        for (int i = 0; i < NxpOriginality.DesfireKeys.Length; i++)
+        {
+            keys.Add((NxpOriginality.DesfireKeyNames[i], Import(NxpOriginality.DesfireKeys[i])));
+        }
+
+        foreach (string extra in extraKeysHex ?? Array.Empty<string>())
+        {
+            keys.Add(("configured key " + extra[..Math.Min(10, extra.Length)] + "…", Import(extra)));
+        }
+    }
+
+    /// <summary>Signatures read from the enrolment file that did not verify (or were malformed).</summary>
+    public int Rejected { get; private set; }
+
+    /// <summary>Cards with a verified signature.</summary>
+    public int Count => digests.Count;
+
+    /// <summary>The name of the key that signed <paramref name="signature"/> over <paramref name="uid"/>, or null.</summary>
+    public string SignedBy(byte[] uid, byte[] signature)
+    {
+        if (uid == null || uid.Length != NxpOriginality.UidLength || signature == null || signature.Length != NxpOriginality.SignatureLength)
+        {
+            return null;
+        }
+
+        foreach (var (name, key) in keys)
+        {
+            // VerifyHash with the UID as the "hash": .NET (OpenSSL) takes it as e as it is, which is NXP's "no hashing".
+            if (key.VerifyHash(uid, signature, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
+            {
+                return name;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The list digest of a verified signature, 0 when it does not verify (the entry then carries none).</summary>
+    public uint DigestIfGenuine(byte[] uid, byte[] signature)
+    {
+        if (SignedBy(uid, signature) == null)
+        {
+            return 0;
+        }
+
+        // The terminal's digest (OriginalityCheck.Digest) computed with .NET's HMAC: first 4 bytes big-endian, 0 → 1.
+        byte[] mac = HMACSHA256.HashData(OriginalityCheck.DigestKey, signature);
+        uint digest = ((uint)mac[0] << 24) | ((uint)mac[1] << 16) | ((uint)mac[2] << 8) | mac[3];
+        return digest == 0 ? 1u : digest;
+    }
+
+    /// <summary>Verifies and records one card's signature; false (and counted in <see cref="Rejected"/>) when it does not verify.</summary>
+    public bool Enrol(string csn, byte[] signature)
+    {
+        byte[] uid;
+        try
+        {
+            uid = Convert.FromHexString(csn);
+        }
+        catch (FormatException)
+        {
+            Rejected++;
+            return false;
+        }
+
+        uint digest = DigestIfGenuine(uid, signature);
+        if (digest == 0)
+        {
+            Rejected++;
+            return false;
+        }
+
+        digests[csn.ToLowerInvariant()] = digest;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads an enrolment file: one card per line, <c>csn,signature</c> in hex (14 + 112 digits); empty lines and lines
+    /// starting with # are skipped. Every signature is verified before its digest is kept.
+    /// </summary>
+    public void Load(string path)
+    {
+        foreach (string raw in File.ReadLines(path))
+        {
+            string line = raw.Trim();
+            if (line.Length == 0 || line[0] == '#')
+            {
+                continue;
+            }
+
+            string[] fields = line.Split(',');
+            byte[] signature = null;
+            if (fields.Length == 2)
+            {
+                try
+                {
+                    signature = Convert.FromHexString(fields[1].Trim());
+                }
+                catch (FormatException)
+                {
+                }
+            }
+
+            if (signature == null)
+            {
+                Rejected++;
+                continue;
+            }
+
+            Enrol(fields[0].Trim(), signature);
+        }
+    }
+
+    /// <summary>The digest of the card's verified signature, 0 when none was enrolled.</summary>
+    public uint DigestOf(string csn) => csn != null && digests.TryGetValue(csn, out uint digest) ? digest : 0;
+
+    private static ECDsa Import(string hex)
+    {
+        byte[] point = Convert.FromHexString(hex);
+        if (point.Length != 57 || point[0] != 0x04)
+        {
+            throw new ArgumentException("an originality key is an uncompressed secp224r1 point: 04 || X || Y, 57 bytes in hex");
+        }
+
+        return ECDsa.Create(new ECParameters
+        {
+            Curve = ECCurve.CreateFromFriendlyName("secp224r1"),
+            Q = new ECPoint { X = point[1..29], Y = point[29..57] },
+        });
+    }
+}
