@@ -83,10 +83,7 @@ namespace LeoCarte.Drivers.Iso14443
                 return false;
             }
 
-            for (int i = 0; i < tl; i++)
-            {
-                Raw[i] = data[offset + i];
-            }
+            System.Array.Copy(data, offset, Raw, 0, tl);
 
             Length = tl;
             if (tl == 1)

@@ -30,11 +30,8 @@ namespace LeoCarte.Drivers.Iso14443
 
         public void Clear()
         {
-            for (int i = 0; i < MaxUidLength; i++)
-            {
-                Uid[i] = 0;
-            }
-
+            // Native Array.Clear/Array.Copy (one call, not an interpreted loop per byte): these run several times per poll.
+            System.Array.Clear(Uid, 0, MaxUidLength);
             UidLength = 0;
             Atqa = 0;
             AtqaCollided = false;
@@ -44,11 +41,7 @@ namespace LeoCarte.Drivers.Iso14443
 
         public void CopyFrom(CardIdentity other)
         {
-            for (int i = 0; i < MaxUidLength; i++)
-            {
-                Uid[i] = other.Uid[i];
-            }
-
+            System.Array.Copy(other.Uid, 0, Uid, 0, MaxUidLength);
             UidLength = other.UidLength;
             Atqa = other.Atqa;
             AtqaCollided = other.AtqaCollided;

@@ -108,10 +108,7 @@ namespace LeoCarte.Drivers.Iso14443
             for (int level = 0; level < 3; level++)
             {
                 frame[0] = (byte)(SelectLevel1 + 2 * level);
-                for (int i = 2; i < 9; i++)
-                {
-                    frame[i] = 0;
-                }
+                System.Array.Clear(frame, 2, 7);
 
                 int knownBits = 0;
 
@@ -301,10 +298,14 @@ namespace LeoCarte.Drivers.Iso14443
 
         private void CopyUidPart(CardIdentity card, int frameOffset, int count)
         {
-            for (int i = 0; i < count && card.UidLength < CardIdentity.MaxUidLength; i++)
+            int room = CardIdentity.MaxUidLength - card.UidLength;
+            if (count > room)
             {
-                card.Uid[card.UidLength++] = frame[frameOffset + i];
+                count = room;
             }
+
+            System.Array.Copy(frame, frameOffset, card.Uid, card.UidLength, count);
+            card.UidLength += count;
         }
 
         /// <summary>

@@ -48,10 +48,7 @@ namespace LeoCarte.Drivers.Reader
         {
             Event = CardEvent.NoCard;
             Error = ReaderResult.Ok;
-            for (int i = 0; i < Uid.Length; i++)
-            {
-                Uid[i] = 0;
-            }
+            System.Array.Clear(Uid, 0, Uid.Length);
 
             UidLength = 0;
             Sak = 0;
@@ -67,10 +64,7 @@ namespace LeoCarte.Drivers.Reader
 
         internal void SetCard(CardIdentity card, CardType type)
         {
-            for (int i = 0; i < card.UidLength; i++)
-            {
-                Uid[i] = card.Uid[i];
-            }
+            System.Array.Copy(card.Uid, 0, Uid, 0, card.UidLength);
 
             UidLength = card.UidLength;
             Sak = card.Sak;
