@@ -1,3 +1,5 @@
+using System;
+
 namespace LeoCarte.Drivers.Desfire
 {
     /// <summary>
@@ -14,6 +16,10 @@ namespace LeoCarte.Drivers.Desfire
         private readonly byte[] k2 = new byte[BlockSize];
         private readonly byte[] chain = new byte[BlockSize];
 
+        // K2 is derived on first use: the session-key CMACs (32-byte inputs) only ever need K1, which saves one
+        // doubling (≈ 350 interpreted instructions) per key on nanoCLR.
+        private bool k2Ready;
+
         public AesCmac(IBlockCipher cipher)
         {
             this.cipher = cipher;
@@ -25,37 +31,35 @@ namespace LeoCarte.Drivers.Desfire
         public void SetKey(byte[] key, int offset)
         {
             cipher.SetKey(key, offset);
-            for (int i = 0; i < BlockSize; i++)
-            {
-                chain[i] = 0;
-            }
-
+            Array.Clear(chain, 0, BlockSize);
             cipher.Encrypt(chain, 0, chain, 0);
             Double(chain, k1);
-            Double(k1, k2);
-            for (int i = 0; i < BlockSize; i++)
+            k2Ready = false;
+            Array.Clear(chain, 0, BlockSize);
+        }
+
+        private byte[] K2()
+        {
+            if (!k2Ready)
             {
-                chain[i] = 0;
+                Double(k1, k2);
+                k2Ready = true;
             }
+
+            return k2;
         }
 
         /// <summary>Subkey K1 or K2 (for tests against the published values).</summary>
         public void CopySubkey(int which, byte[] destination, int offset)
         {
-            byte[] source = which == 1 ? k1 : k2;
-            for (int i = 0; i < BlockSize; i++)
-            {
-                destination[offset + i] = source[i];
-            }
+            Array.Copy(which == 1 ? k1 : K2(), 0, destination, offset, BlockSize);
         }
 
         /// <summary>The 16-byte CMAC of message[offset..offset+length) into mac[macOffset..+16).</summary>
         public void Compute(byte[] message, int offset, int length, byte[] mac, int macOffset)
         {
-            for (int i = 0; i < BlockSize; i++)
-            {
-                chain[i] = 0;
-            }
+            // Array.Clear/Array.Copy are native in nanoCLR: one call instead of 16 interpreted iterations.
+            Array.Clear(chain, 0, BlockSize);
 
             Chain(message, offset, length, mac, macOffset);
         }
@@ -69,16 +73,9 @@ namespace LeoCarte.Drivers.Desfire
         /// </summary>
         public void ComputeChained(byte[] iv, byte[] message, int offset, int length, byte[] mac, int macOffset)
         {
-            for (int i = 0; i < BlockSize; i++)
-            {
-                chain[i] = iv[i];
-            }
-
+            Array.Copy(iv, 0, chain, 0, BlockSize);
             Chain(message, offset, length, mac, macOffset);
-            for (int i = 0; i < BlockSize; i++)
-            {
-                iv[i] = mac[macOffset + i];
-            }
+            Array.Copy(mac, macOffset, iv, 0, BlockSize);
         }
 
         private void Chain(byte[] message, int offset, int length, byte[] mac, int macOffset)
@@ -100,7 +97,7 @@ namespace LeoCarte.Drivers.Desfire
             // Last block: complete → XOR K1; partial → pad 80 00.. and XOR K2 (SP 800-38B §6.2), folded into the chain
             // in one pass (no separate padded copy: fewer interpreted instructions per byte on nanoCLR).
             int lastLength = length - (blocks - 1) * BlockSize;
-            byte[] subkey = length > 0 && lastLength == BlockSize ? k1 : k2;
+            byte[] subkey = length > 0 && lastLength == BlockSize ? k1 : K2();
             for (int i = 0; i < lastLength; i++)
             {
                 c[i] ^= (byte)(message[position + i] ^ subkey[i]);
@@ -125,27 +122,28 @@ namespace LeoCarte.Drivers.Desfire
         public void ComputeTruncated(byte[] message, int offset, int length, byte[] scratch16, byte[] mac8, int macOffset)
         {
             Compute(message, offset, length, scratch16, 0);
-            for (int i = 0; i < 8; i++)
-            {
-                mac8[macOffset + i] = scratch16[2 * i + 1];
-            }
+            mac8[macOffset] = scratch16[1];
+            mac8[macOffset + 1] = scratch16[3];
+            mac8[macOffset + 2] = scratch16[5];
+            mac8[macOffset + 3] = scratch16[7];
+            mac8[macOffset + 4] = scratch16[9];
+            mac8[macOffset + 5] = scratch16[11];
+            mac8[macOffset + 6] = scratch16[13];
+            mac8[macOffset + 7] = scratch16[15];
         }
 
-        /// <summary>Left shift by one bit, XOR Rb = 0x87 into the last byte when the top bit fell off (SP 800-38B §6.1).</summary>
+        /// <summary>Left shift by one bit, XOR Rb = 0x87 into the last byte when the top bit fell off (SP 800-38B §6.1).
+        /// Each byte takes its low bit from the next byte's top bit (no carry variable, no branch per byte); input and
+        /// output are different arrays.</summary>
         private static void Double(byte[] input, byte[] output)
         {
-            int carry = 0;
-            for (int i = BlockSize - 1; i >= 0; i--)
+            int reduce = (input[0] >> 7) * 0x87;
+            for (int i = 0; i < BlockSize - 1; i++)
             {
-                int shifted = (input[i] << 1) | carry;
-                carry = (input[i] & 0x80) != 0 ? 1 : 0;
-                output[i] = (byte)shifted;
+                output[i] = (byte)((input[i] << 1) | (input[i + 1] >> 7));
             }
 
-            if ((input[0] & 0x80) != 0)
-            {
-                output[BlockSize - 1] ^= 0x87;
-            }
+            output[BlockSize - 1] = (byte)((input[BlockSize - 1] << 1) ^ reduce);
         }
     }
 }

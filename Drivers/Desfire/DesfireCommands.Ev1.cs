@@ -97,7 +97,13 @@ namespace LeoCarte.Drivers.Desfire
                 return ReaderResult.Protocol;
             }
 
-            return session.CompleteAuthenticationEv1(reply, 0) ? ReaderResult.Ok : ReaderResult.IntegrityError;
+            if (!session.CompleteAuthenticationEv1(reply, 0))
+            {
+                return ReaderResult.IntegrityError;
+            }
+
+            authenticatedKey = keyNumber;
+            return ReaderResult.Ok;
         }
 
         /// <summary>

@@ -88,6 +88,7 @@ namespace LeoCarte.Drivers.Desfire
             apdu[5] = aid[offset];
             apdu[6] = aid[offset + 1];
             apdu[7] = aid[offset + 2];
+            piccLevel = aid[offset] == 0 && aid[offset + 1] == 0 && aid[offset + 2] == 0;
             return Send(SelectApplicationCode, 3, StatusOk);
         }
 

@@ -62,10 +62,7 @@ namespace LeoCarte.Drivers.Desfire
             keyCipher.Encrypt(block, 16, answer, answerOffset + 16);
 
             // The IV for the card's answer is the last block sent.
-            for (int i = 0; i < 16; i++)
-            {
-                ev1Iv[i] = answer[answerOffset + 16 + i];
-            }
+            System.Array.Copy(answer, answerOffset + 16, ev1Iv, 0, 16);
         }
 
         /// <summary>
@@ -98,13 +95,10 @@ namespace LeoCarte.Drivers.Desfire
 
             encCipher.SetKey(sessionKey, 0);
             macCmac.SetKey(sessionKey, 0);
-            for (int i = 0; i < 16; i++)
-            {
-                sessionKey[i] = 0;
-                rndA[i] = 0;
-                rndB[i] = 0;
-                ev1Iv[i] = 0;
-            }
+            System.Array.Clear(sessionKey, 0, 16);
+            System.Array.Clear(rndA, 0, 16);
+            System.Array.Clear(rndB, 0, 16);
+            System.Array.Clear(ev1Iv, 0, 16);
 
             CommandCounter = 0;
             secureMessaging = DesfireSecureMessaging.Ev1Aes;
@@ -115,10 +109,7 @@ namespace LeoCarte.Drivers.Desfire
         /// <summary>The session IV of EV1 secure messaging (for tests against published traces).</summary>
         public void CopyEv1Iv(byte[] destination, int offset)
         {
-            for (int i = 0; i < 16; i++)
-            {
-                destination[offset + i] = ev1Iv[i];
-            }
+            System.Array.Copy(ev1Iv, 0, destination, offset, 16);
         }
 
         /// <summary>
@@ -132,24 +123,14 @@ namespace LeoCarte.Drivers.Desfire
                 return false;
             }
 
-            int n = 0;
-            macInput[n++] = command;
-            for (int i = 0; i < headerLength; i++)
-            {
-                macInput[n++] = header[headerOffset + i];
-            }
-
-            for (int i = 0; i < dataLength; i++)
-            {
-                macInput[n++] = data[dataOffset + i];
-            }
+            macInput[0] = command;
+            System.Array.Copy(header, headerOffset, macInput, 1, headerLength);
+            System.Array.Copy(data, dataOffset, macInput, 1 + headerLength, dataLength);
+            int n = 1 + headerLength + dataLength;
 
             macCmac.ComputeChained(ev1Iv, macInput, 0, n, fullMac, 0);
             CommandCounter = (CommandCounter + 1) & 0xFFFF;
-            for (int i = 0; i < 8; i++)
-            {
-                mac8[macOffset + i] = fullMac[i];
-            }
+            System.Array.Copy(fullMac, 0, mac8, macOffset, 8);
 
             return true;
         }

@@ -1,3 +1,5 @@
+using System;
+
 namespace LeoCarte.Drivers.Desfire
 {
     /// <summary>
@@ -40,31 +42,17 @@ namespace LeoCarte.Drivers.Desfire
                 return false;
             }
 
+            // Native Array.Copy/Array.Clear: one call per field instead of an interpreted loop per byte.
             input[0] = AesConstant;
-            int n = 1;
-            for (int i = 0; i < uidLength; i++)
-            {
-                input[n++] = uid[i];
-            }
-
-            for (int i = 0; i < 3; i++)
-            {
-                input[n++] = aid[aidOffset + i];
-            }
-
-            for (int i = 0; i < systemIdLength; i++)
-            {
-                input[n++] = systemId[i];
-            }
-
+            Array.Copy(uid, 0, input, 1, uidLength);
+            Array.Copy(aid, aidOffset, input, 1 + uidLength, 3);
+            Array.Copy(systemId, 0, input, 4 + uidLength, systemIdLength);
+            int n = 1 + length;
             bool padded = n < 32;
             if (padded)
             {
-                input[n++] = 0x80;
-                while (n < 32)
-                {
-                    input[n++] = 0x00;
-                }
+                input[n] = 0x80;
+                Array.Clear(input, n + 1, 31 - n);
             }
 
             cmac.SetKey(masterKey, masterOffset);
@@ -72,8 +60,9 @@ namespace LeoCarte.Drivers.Desfire
             for (int i = 0; i < 16; i++)
             {
                 input[16 + i] ^= subkey[i];
-                chain[i] = input[i];
             }
+
+            Array.Copy(input, 0, chain, 0, 16);
 
             // CBC-MAC over the two blocks, IV zero.
             IBlockCipher cipher = cmac.Cipher;
@@ -86,16 +75,9 @@ namespace LeoCarte.Drivers.Desfire
             cipher.Encrypt(chain, 0, cardKey, cardKeyOffset);
 
             // The buffers held key material derived from the master key: clear them.
-            for (int i = 0; i < 32; i++)
-            {
-                input[i] = 0;
-            }
-
-            for (int i = 0; i < 16; i++)
-            {
-                chain[i] = 0;
-                subkey[i] = 0;
-            }
+            Array.Clear(input, 0, 32);
+            Array.Clear(chain, 0, 16);
+            Array.Clear(subkey, 0, 16);
 
             return true;
         }

@@ -11,17 +11,34 @@ namespace LeoCarte.Drivers.Iso14443
         /// <summary>ISO/IEC 14443-3 Annex B: initial register content for CRC_A.</summary>
         public const ushort Preset = 0x6363;
 
+        /// <summary>
+        /// The byte-wise update of Annex B.4 as a table: for register r and byte d, r' = (r >> 8) ^ Table[(d ^ r) &amp; FFh],
+        /// Table[x] being the reference update's shifted terms for x. One lookup per byte is about a third fewer interpreted
+        /// instructions than the shifts (the software CRC runs on every SELECT of the anticollision).
+        /// </summary>
+        private static readonly ushort[] Table = BuildTable();
+
+        private static ushort[] BuildTable()
+        {
+            var table = new ushort[256];
+            for (int x = 0; x < 256; x++)
+            {
+                int b = (x ^ (x << 4)) & 0xFF;
+                table[x] = (ushort)(((b << 8) ^ (b << 3) ^ (b >> 4)) & 0xFFFF);
+            }
+
+            return table;
+        }
+
         /// <summary>Computes CRC_A over <paramref name="count"/> bytes of <paramref name="data"/> from <paramref name="offset"/>.</summary>
         public static ushort Compute(byte[] data, int offset, int count)
         {
             int crc = Preset;
             int end = offset + count;
+            ushort[] table = Table;
             for (int i = offset; i < end; i++)
             {
-                // Byte-wise update of the reflected CRC (ISO/IEC 14443-3 Annex B.4 reference code).
-                int b = data[i] ^ (crc & 0xFF);
-                b = (b ^ (b << 4)) & 0xFF;
-                crc = ((crc >> 8) ^ (b << 8) ^ (b << 3) ^ (b >> 4)) & 0xFFFF;
+                crc = (crc >> 8) ^ table[(data[i] ^ crc) & 0xFF];
             }
 
             return (ushort)crc;

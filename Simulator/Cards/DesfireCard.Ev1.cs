@@ -43,7 +43,13 @@ namespace LeoCarte.Simulator.Cards
             }
 
             int keyNo = command[1];
-            if (this.selected == null || keyNo >= 14 || this.selected.Keys[keyNo] == null)
+            if (this.selected == null && keyNo == 0 && PiccMasterKey == null)
+            {
+                FailedAuthentications++;
+                return Status(0xAE); // the factory PICC master key is a DES key: not for AuthenticateAES
+            }
+
+            if (KeyOf(keyNo) == null)
             {
                 return Status(0x40); // NO_SUCH_KEY
             }
@@ -51,7 +57,7 @@ namespace LeoCarte.Simulator.Cards
             this.authKey = keyNo;
             this.rndB = new byte[16];
             this.random.NextBytes(this.rndB);
-            byte[] encrypted = AesCbc(this.selected.Keys[keyNo], new byte[16], this.rndB, true);
+            byte[] encrypted = AesCbc(KeyOf(keyNo), new byte[16], this.rndB, true);
             this.ev1Iv = encrypted;
             this.authStep = 2;
             return Status(0xAF, encrypted);
@@ -67,7 +73,7 @@ namespace LeoCarte.Simulator.Cards
                 return Status(0x7E);
             }
 
-            byte[] key = this.selected.Keys[this.authKey];
+            byte[] key = KeyOf(this.authKey);
             byte[] token = command[1..];
             byte[] plain = AesCbc(key, this.ev1Iv, token, false);
             for (int i = 0; i < 16; i++)

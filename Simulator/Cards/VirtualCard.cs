@@ -172,7 +172,7 @@ namespace LeoCarte.Simulator.Cards
         /// </summary>
         internal CardAnswer Receive(ReaderFrame frame, bool understood)
         {
-            if (State == CardState.PowerOff)
+            if (State == CardState.PowerOff || Silent)
             {
                 return null;
             }
@@ -234,6 +234,10 @@ namespace LeoCarte.Simulator.Cards
         /// ignored like any invalid block (14443-4 §7.5.5); S(DESELECT) is the way to HALT.
         /// </summary>
         protected virtual bool AcceptsHlta => true;
+
+        /// <summary>True while the card is out of reach although the field still lists it (a card pulled away in the
+        /// middle of a command, see DesfireCard.TearAfterCommands): it answers nothing.</summary>
+        protected virtual bool Silent => false;
 
         /// <summary>The AUTH request of an MFAuthent that this card is not the target of (its answer is lost).</summary>
         internal void ReceiveForAuthentication(ReaderFrame frame, bool understood) => Receive(frame, understood);

@@ -281,7 +281,10 @@ public sealed class HostRuns
         DesfireStartEvent = Desfire.EventCount;
         int start = Desfire.TransferCount;
         var before = sim.Costs.Snapshot();
-        var r = DesfireScenario.Tap(reader, diversification, new LeoCarte.Drivers.Reader.CardReadResult(), new LeoCarte.Drivers.Iso14443.AtsInfo(), new byte[16], new byte[DesfireScenario.FileLength]);
+        var marks = new PhaseRecorder(this, sim, counters);
+        marks.PhaseEnded(0);
+        var r = DesfireScenario.Tap(reader, diversification, new LeoCarte.Drivers.Reader.CardReadResult(), new LeoCarte.Drivers.Iso14443.AtsInfo(), new byte[16], new byte[DesfireScenario.FileLength],
+            DesfireScenario.PhaseCount, marks);
         if (r != ReaderResult.Ok)
         {
             throw new InvalidOperationException($"desfire-aes tap on the simulator failed: {r}");
@@ -295,6 +298,27 @@ public sealed class HostRuns
         foreach (var c in counters) { enc += c.Encrypts; dec += c.Decrypts; keys += c.Keys; }
         DesfireAesCalls = (enc, dec, keys);
         Desfire.BuildInstantIrq();
+    }
+
+    /// <summary>Where each phase of the desfire-aes tap ended (index 0: its start; index p: the end of phase p).</summary>
+    public List<DesfirePhaseMark> DesfirePhases { get; } = new();
+
+    public sealed record DesfirePhaseMark((int Transfers, int Irq, int Clock) Bus, int Event, CostSnapshot Cost, int Encrypts, int Decrypts, int Keys);
+
+    private sealed class PhaseRecorder : IPhaseMarks
+    {
+        private readonly HostRuns runs;
+        private readonly Mfrc522Simulator sim;
+        private readonly CountingCipher[] counters;
+
+        public PhaseRecorder(HostRuns runs, Mfrc522Simulator sim, CountingCipher[] counters) { this.runs = runs; this.sim = sim; this.counters = counters; }
+
+        public void PhaseEnded(int phase)
+        {
+            int enc = 0, dec = 0, keys = 0;
+            foreach (var c in counters) { enc += c.Encrypts; dec += c.Decrypts; keys += c.Keys; }
+            runs.DesfirePhases.Add(new DesfirePhaseMark(runs.Desfire.Mark, runs.Desfire.EventCount, sim.Costs.Snapshot(), enc, dec, keys));
+        }
     }
 
     /// <summary>AES-128 that counts its calls (the host recording only; the nano replay runs the plain subset AES).</summary>

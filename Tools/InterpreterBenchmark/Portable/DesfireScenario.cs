@@ -23,12 +23,37 @@ namespace LeoCarte.NanoApp
         public const int FileNumber = 1;
         public const int FileLength = 16;
 
-        /// <summary>The tap; Ok when the file was read with its MAC verified.</summary>
-        public static ReaderResult Tap(CardReader reader, KeyDiversification diversification, CardReadResult read, AtsInfo ats, byte[] key, byte[] holder)
+        /// <summary>Phases of the tap, in order (the benchmark stops after each to attribute the IL).</summary>
+        public const int PhasePoll = 1, PhaseDiversify = 2, PhaseOpenSession = 3, PhaseSelectApplication = 4, PhaseAuthenticate = 5, PhaseReadData = 6, PhaseClose = 7;
+
+        /// <summary>Number of phases: <see cref="Tap"/> with this many runs the whole tap.</summary>
+        public const int PhaseCount = 7;
+
+        /// <summary>Names of the phases, index = phase - 1.</summary>
+        public static readonly string[] PhaseNames =
+        {
+            "Poll -> NewCard (REQA, anticollision, SELECT, HLTA)",
+            "AN10922 key diversification (CMAC)",
+            "session: WUPA, SELECT, RATS, PPS to 424 kbit/s",
+            "SelectApplication",
+            "AuthenticateEV2First (2 exchanges)",
+            "ReadData 16 B with MAC",
+            "S(DESELECT), back to 106 kbit/s",
+        };
+
+        /// <summary>The tap; Ok when the file was read with its MAC verified. Stops after <paramref name="phases"/>
+        /// phases (<see cref="PhaseCount"/>: the whole tap); <paramref name="marks"/> (may be null) hears the end of each.</summary>
+        public static ReaderResult Tap(CardReader reader, KeyDiversification diversification, CardReadResult read, AtsInfo ats, byte[] key, byte[] holder,
+            int phases, IPhaseMarks marks)
         {
             if (reader.Poll(read) != CardEvent.NewCard)
             {
                 return ReaderResult.Timeout;
+            }
+
+            if (Done(PhasePoll, phases, marks))
+            {
+                return ReaderResult.Ok;
             }
 
             if (!diversification.Diversify(MasterKey, 0, read.Uid, read.UidLength, SiteAid, 0, SystemId, SystemId.Length, key, 0))
@@ -36,25 +61,55 @@ namespace LeoCarte.NanoApp
                 return ReaderResult.InvalidArgument;
             }
 
+            if (Done(PhaseDiversify, phases, marks))
+            {
+                return ReaderResult.Ok;
+            }
+
             ReaderResult result = reader.OpenCardSession(ats);
-            if (result == ReaderResult.Ok)
+            if (result != ReaderResult.Ok || Done(PhaseOpenSession, phases, marks))
             {
-                result = reader.Desfire.SelectApplication(SiteAid, 0);
+                return result;
             }
 
-            if (result == ReaderResult.Ok)
+            result = reader.Desfire.SelectApplication(SiteAid, 0);
+            if (result != ReaderResult.Ok || Done(PhaseSelectApplication, phases, marks))
             {
-                result = reader.Desfire.Authenticate(KeyNumber, key, 0, RandomA, 0);
+                return result;
             }
 
-            if (result == ReaderResult.Ok)
+            result = reader.Desfire.Authenticate(KeyNumber, key, 0, RandomA, 0);
+            if (result != ReaderResult.Ok || Done(PhaseAuthenticate, phases, marks))
             {
-                result = reader.Desfire.ReadDataMac(FileNumber, 0, FileLength, holder, 0);
+                return result;
+            }
+
+            result = reader.Desfire.ReadDataMac(FileNumber, 0, FileLength, holder, 0);
+            if (result != ReaderResult.Ok || Done(PhaseReadData, phases, marks))
+            {
+                return result;
             }
 
             reader.CloseCardSession();
+            Done(PhaseClose, phases, marks);
             return result;
         }
+
+        private static bool Done(int phase, int phases, IPhaseMarks marks)
+        {
+            if (marks != null)
+            {
+                marks.PhaseEnded(phase);
+            }
+
+            return phase >= phases;
+        }
+    }
+
+    /// <summary>Told the end of each phase of the tap (the host recording keeps the transfer counts there).</summary>
+    public interface IPhaseMarks
+    {
+        void PhaseEnded(int phase);
     }
 
     /// <summary>

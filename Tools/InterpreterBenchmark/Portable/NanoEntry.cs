@@ -52,7 +52,8 @@ namespace LeoCarte.NanoApp
         /// <summary>The replay fake alone: a transfers, b IRQ reads, c clock reads (its own IL, subtracted from driver figures).</summary>
         public const int FakeBus = 8;
 
-        /// <summary>Reader start (baseline, a = 0); a = 1: also the desfire-aes tap (<see cref="DesfireScenario"/>), subset AES;
+        /// <summary>Reader start (baseline, a = 0); a = n: also the first n phases of the desfire-aes tap (<see cref="DesfireScenario"/>,
+        /// <see cref="DesfireScenario.PhaseCount"/> = the whole tap), subset AES;
         /// b = 1: the replay with the IRQ spins collapsed.</summary>
         public const int DesfireTap = 11;
 
@@ -163,7 +164,7 @@ namespace LeoCarte.NanoApp
             reader.Start();
             if (run > 0)
             {
-                ReaderResult result = DesfireScenario.Tap(reader, diversification, read, ats, key, holder);
+                ReaderResult result = DesfireScenario.Tap(reader, diversification, read, ats, key, holder, run, null);
                 Console.WriteLine("desfire tap: " + (result == ReaderResult.Ok ? "Ok" : "failed"));
             }
         }

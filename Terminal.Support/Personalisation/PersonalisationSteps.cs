@@ -1,0 +1,74 @@
+using LeoCarte.Drivers.Mfrc522;
+
+namespace LeoCarte.Terminal.Personalisation
+{
+    /// <summary>The steps of a personalisation or key rotation, in order (<see cref="CardPersonaliser"/>).</summary>
+    public enum PersonalisationStep : byte
+    {
+        None = 0,
+        SelectPicc = 1,
+        FindApplication = 2,
+        AuthenticatePicc = 3,
+        CreateApplication = 4,
+        SelectApplication = 5,
+        ReadKeyVersions = 6,
+        AuthenticateMasterKey = 7,
+        ChangeReadKey = 8,
+        ChangeMasterKey = 9,
+        AuthenticateNewMasterKey = 10,
+        CreateHolderFile = 11,
+        WriteHolderFile = 12,
+        VerifyHolderFile = 13,
+        VerifyAsTerminal = 14,
+    }
+
+    /// <summary>What a step did.</summary>
+    public enum StepOutcome : byte
+    {
+        /// <summary>The step changed the card (or, for a check, passed).</summary>
+        Done = 0,
+
+        /// <summary>The card was already in the state the step leads to (a rerun after an interruption).</summary>
+        AlreadyDone = 1,
+
+        /// <summary>The step failed; the run stops.</summary>
+        Failed = 2,
+    }
+
+    /// <summary>How a run ended.</summary>
+    public enum PersonalisationResult : byte
+    {
+        /// <summary>The card holds the site application, both keys of the target version and the holder file, checked as a terminal reads it.</summary>
+        Personalised = 0,
+
+        /// <summary>The plan is incomplete or inconsistent; nothing was sent.</summary>
+        InvalidPlan = 1,
+
+        /// <summary>The card left or the exchange broke off: present it again and rerun — the run resumes where the card is.</summary>
+        CardLost = 2,
+
+        /// <summary>The PICC master key of the plan does not open the card (or the card needs one and the plan has none). Card unchanged.</summary>
+        PiccKeyRefused = 3,
+
+        /// <summary>The application's key 0 does not open with the plan's key of the version the card reports. Card unchanged by this run.</summary>
+        WrongMasterKey = 4,
+
+        /// <summary>A key of the card has a version the plan has no keys for. Card unchanged by this run.</summary>
+        UnknownKeyVersion = 5,
+
+        /// <summary>The card answered a DESFire error (status in <see cref="CardPersonaliser.LastCardStatus"/>).</summary>
+        CardRefused = 6,
+
+        /// <summary>A MAC or the holder file read back did not match: the card (or the channel) is not to be trusted.</summary>
+        VerificationFailed = 7,
+
+        /// <summary>Rotation of a card that has no site application or no valid holder file: personalise it instead.</summary>
+        NotPersonalised = 8,
+    }
+
+    /// <summary>Receives each step as it ends (the tool prints them; tests record them).</summary>
+    public interface IPersonalisationLog
+    {
+        void Step(PersonalisationStep step, StepOutcome outcome, ReaderResult result, byte cardStatus);
+    }
+}
