@@ -119,8 +119,12 @@ try
         ImportIntervalSeconds = 5, // the changed export is picked up within 5 s; unchanged re-reads are a hash check
         // Every simulated terminal comes from 127.0.0.1, as behind a reverse proxy: the per-address bucket (1,200
         // requests/min by default) would refuse most of 5,000 terminals' requests with 429. The per-terminal
-        // buckets stay on (their cost is part of what is measured).
-        RateLimits = new { PerAddressPerMinute = 0 },
+        // buckets stay on (their cost is part of what is measured); in the closed loop a terminal syncs about
+        // once a second instead of once a minute, so its bucket is made wide enough never to refuse (with the
+        // default 120/min, 152,137 of 185,820 cycles of a 1,000-terminal closed loop failed on 429).
+        RateLimits = closedLoop
+            ? new { PerAddressPerMinute = 0, PerTerminalPerMinute = 6_000_000, PerTerminalBurst = 100_000 }
+            : new { PerAddressPerMinute = 0, PerTerminalPerMinute = 120, PerTerminalBurst = 60 },
     }));
     gateway = new GatewayProcess(config);
     gateway.Start();
