@@ -165,6 +165,7 @@ try
 
     var runClock = Stopwatch.StartNew();
     var cycleResults = new long[4]; // completed, failed, idle, skipped (still running)
+    var failureReasons = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(); // the sync engine's LastError of failed cycles
     var running = new int[terminalCount];
     var tapRandom = new ThreadLocal<Random>(() => new Random(Environment.CurrentManagedThreadId));
 
@@ -187,6 +188,10 @@ try
 
         SyncStepResult result = terminals[i].StepUntilCycleEnds();
         Interlocked.Increment(ref cycleResults[result == SyncStepResult.CycleCompleted ? 0 : result == SyncStepResult.Idle ? 2 : 1]);
+        if (result != SyncStepResult.CycleCompleted && result != SyncStepResult.Idle)
+        {
+            failureReasons.AddOrUpdate(terminals[i].Sync.Statistics.LastError ?? "(no reason)", 1, (_, n) => n + 1);
+        }
     }
 
     var queue = Channel.CreateUnbounded<int>();
@@ -373,6 +378,11 @@ try
     long counters = store.Terminals().Sum(t => t.JournalRecords);
     long version = store.CurrentVersionNumber();
     int onLatest = terminals.Count(t => t.Allowlist.Version == version);
+    foreach (var (reason, count) in failureReasons.OrderByDescending(f => f.Value).Take(5))
+    {
+        Console.WriteLine($"  failed cycles: {count:N0} × {reason}");
+    }
+
     Console.WriteLine($"exactly once (after a {drain.Elapsed.TotalSeconds:N0} s drain): {produced:N0} records written by the terminals, {acknowledged:N0} acknowledged, " +
         $"{stored:N0} stored ({missing:N0} missing, {extra:N0} extra), per-terminal counters {counters:N0}; {onLatest:N0}/{terminalCount:N0} terminals hold version {version}");
     return missing == 0 && extra == 0 && counters == stored ? 0 : 1;
