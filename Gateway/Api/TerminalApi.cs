@@ -307,10 +307,10 @@ public static class TerminalApi
 
         // Checked before storing (the sequence rule needs the journal as it was), stored in any case: a record
         // failing a check is kept and flagged, never dropped (Journal/JournalChecker). Answered only once the
-        // commit holding these records (group commit: durable before acknowledged) and their verdicts are done.
+        // commit holding these records and their verdicts (group commit: durable before acknowledged) is done.
+        // The verdicts go in that same commit: one transaction (one fsync) per group, not one more per request.
         List<JournalVerdict> verdicts = checker.Check(id, raws, receivedUtc);
-        JournalStoreResult stored = await writer.StoreJournalAsync(id, records);
-        trust.SaveVerdicts(verdicts, receivedUtc);
+        JournalStoreResult stored = await writer.StoreJournalAsync(id, records, verdicts);
         int flagged = verdicts.Count(v => v.Anomalies != null);
         if (flagged > 0)
         {

@@ -37,10 +37,10 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
-    /// <summary>Stores a terminal's batch; completes after the commit that holds it.</summary>
-    public Task<JournalStoreResult> StoreJournalAsync(string terminalId, IReadOnlyList<StoredJournalRecord> records)
+    /// <summary>Stores a terminal's batch and its records' verdicts (may be null); completes after the commit that holds them.</summary>
+    public Task<JournalStoreResult> StoreJournalAsync(string terminalId, IReadOnlyList<StoredJournalRecord> records, IReadOnlyList<JournalVerdict> verdicts = null)
     {
-        var pending = new Pending(new JournalUpload(terminalId, records), null);
+        var pending = new Pending(new JournalUpload(terminalId, records, verdicts), null);
         Enqueue(pending);
         return pending.Done.Task;
     }

@@ -31,8 +31,12 @@ public sealed record HeldImport(long Id, DateTime AtUtc, string Source, long Bas
 /// </summary>
 public sealed record StoredJournalRecord(string TerminalId, int JournalId, long Sequence, byte[] Raw, long TimeUnixMs, string Uid, bool Approved, int Reason, int AmountCents, long ListVersion);
 
-/// <summary>One terminal's uploaded batch, as queued for a group commit.</summary>
-public sealed record JournalUpload(string TerminalId, IReadOnlyList<StoredJournalRecord> Records);
+/// <summary>
+/// One terminal's uploaded batch, as queued for a group commit, with the journal checks' verdicts on its records
+/// (Journal/JournalChecker; null: not checked here). The verdicts are stored in the same transaction as the
+/// records (journal_checks, first verdict kept on a retry): no record is ever stored without its verdict.
+/// </summary>
+public sealed record JournalUpload(string TerminalId, IReadOnlyList<StoredJournalRecord> Records, IReadOnlyList<JournalVerdict> Verdicts = null);
 
 /// <summary>Outcome of storing one uploaded batch.</summary>
 public sealed record JournalStoreResult(int Inserted, int Duplicates, int Conflicts);

@@ -9,13 +9,14 @@ namespace LeoCarte.Gateway.Storage;
 /// The group commit on PostgreSQL: a whole group of uploads in a fixed number of statements, each one array
 /// insert (<c>unnest</c> of one array per column), instead of one statement — one network round trip — per
 /// record. With 256 requests of up to 32 records per group that was up to 8,000 round trips inside the single
-/// writer's transaction; now it is 2 to 5 statements whatever the group's size:
+/// writer's transaction; now it is 2 to 6 statements whatever the group's size:
 /// <list type="number">
 /// <item>the group's distinct records, sorted by key, <c>INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING
 /// RETURNING</c> the keys actually inserted;</item>
 /// <item>only when some key was already there: its stored bytes, read back in a second statement (it sees rows
 /// another instance committed while the insert waited for them, which the insert's own snapshot would not);</item>
 /// <item>conflicts (same key, other bytes), when any;</item>
+/// <item>the journal checks' verdicts of the records (journal_checks), when the upload carries them;</item>
 /// <item>the per-terminal counters, one upsert row per terminal (summed over its uploads in the group);</item>
 /// <item>the heartbeats, one upsert row per terminal (its latest in the group).</item>
 /// </list>
@@ -179,6 +180,31 @@ public sealed partial class SqlGatewayStore
         }
 
         return results;
+    }
+
+    private void StoreVerdictsArray(DbConnection connection, DbTransaction transaction, IReadOnlyList<JournalUpload> uploads, long now)
+    {
+        JournalVerdict[] verdicts = uploads.Where(u => u.Verdicts != null).SelectMany(u => u.Verdicts)
+            .OrderBy(v => v.TerminalId, StringComparer.Ordinal).ThenBy(v => v.JournalId).ThenBy(v => v.Sequence).ToArray();
+        if (verdicts.Length == 0)
+        {
+            return;
+        }
+
+        // DO NOTHING also absorbs a key repeated within the array (a retry in the same group): the first verdict stays.
+        using DbCommand insert = Command(connection, transaction,
+            "INSERT INTO journal_checks (terminal_id, journal_id, sequence, checked_ms, approved, anomalies, status) " +
+            "SELECT t, j, s, @now, a, an, st FROM unnest(@t::text[], @j::integer[], @s::bigint[], @a::integer[], @an::text[], @st::text[]) AS x(t, j, s, a, an, st) " +
+            "ON CONFLICT (terminal_id, journal_id, sequence) DO NOTHING");
+        Add(insert, "@now", now);
+        Add(insert, "@t", verdicts.Select(v => v.TerminalId).ToArray());
+        Add(insert, "@j", verdicts.Select(v => v.JournalId).ToArray());
+        Add(insert, "@s", verdicts.Select(v => v.Sequence).ToArray());
+        Add(insert, "@a", verdicts.Select(v => v.Approved ? 1 : 0).ToArray());
+        Add(insert, "@an", verdicts.Select(v => v.Anomalies).ToArray());
+        Add(insert, "@st", verdicts.Select(v => v.Anomalies == null ? ReviewStatus.Clean : ReviewStatus.Flagged).ToArray());
+        insert.ExecuteNonQuery();
+        AfterBatchStatement?.Invoke(connection, "verdicts");
     }
 
     private void StoreHeartbeatsArray(DbConnection connection, DbTransaction transaction, IReadOnlyList<TerminalRow> heartbeats)

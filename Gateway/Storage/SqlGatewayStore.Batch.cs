@@ -28,6 +28,7 @@ public sealed partial class SqlGatewayStore
         {
             // PostgreSQL: a statement costs a round trip; the group goes in as arrays (SqlGatewayStore.ArrayBatch).
             results = StoreJournalArrays(connection, transaction, uploads, now);
+            StoreVerdictsArray(connection, transaction, uploads, now);
             if (heartbeats.Count > 0)
             {
                 StoreHeartbeatsArray(connection, transaction, heartbeats);
@@ -36,6 +37,7 @@ public sealed partial class SqlGatewayStore
         else
         {
             results = StoreJournalRows(connection, transaction, uploads, now);
+            StoreVerdictRows(connection, transaction, uploads, now);
             StoreHeartbeatRows(connection, transaction, heartbeats);
         }
 
@@ -142,6 +144,33 @@ public sealed partial class SqlGatewayStore
 
         return results;
     }
+
+    /// <summary>The journal checks' verdicts of the group's records (journal_checks, created by TrustStore), first verdict kept.</summary>
+    private static void StoreVerdictRows(DbConnection connection, DbTransaction transaction, IReadOnlyList<JournalUpload> uploads, long now)
+    {
+        if (!uploads.Any(u => u.Verdicts is { Count: > 0 }))
+        {
+            return;
+        }
+
+        using DbCommand insert = Command(connection, transaction, InsertVerdictSql);
+        DbParameter t = Add(insert, "@t", ""), j = Add(insert, "@j", 0), s = Add(insert, "@s", 0L), a = Add(insert, "@a", 0), an = Add(insert, "@anomalies", DBNull.Value), st = Add(insert, "@status", "");
+        Add(insert, "@now", now);
+        foreach (JournalVerdict v in uploads.Where(u => u.Verdicts != null).SelectMany(u => u.Verdicts))
+        {
+            t.Value = v.TerminalId;
+            j.Value = v.JournalId;
+            s.Value = v.Sequence;
+            a.Value = v.Approved ? 1 : 0;
+            an.Value = (object)v.Anomalies ?? DBNull.Value;
+            st.Value = v.Anomalies == null ? ReviewStatus.Clean : ReviewStatus.Flagged;
+            insert.ExecuteNonQuery();
+        }
+    }
+
+    private const string InsertVerdictSql =
+        "INSERT INTO journal_checks (terminal_id, journal_id, sequence, checked_ms, approved, anomalies, status) VALUES (@t, @j, @s, @now, @a, @anomalies, @status) " +
+        "ON CONFLICT (terminal_id, journal_id, sequence) DO NOTHING";
 
     private static void StoreHeartbeatRows(DbConnection connection, DbTransaction transaction, IReadOnlyList<TerminalRow> heartbeats)
     {

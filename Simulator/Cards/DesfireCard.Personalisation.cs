@@ -109,17 +109,38 @@ namespace LeoCarte.Simulator.Cards
 
         private byte[] CreateApplication(byte[] command)
         {
-            if (Ev2Authenticated) return Fail(0x9D);
-            if (command.Length != 6) return Fail(0x7E);
-            if (this.selected != null) return Fail(0x9D);
+            if (Ev2Authenticated)
+            {
+                return Fail(0x9D);
+            }
+            if (command.Length != 6)
+            {
+                return Fail(0x7E);
+            }
+            if (this.selected != null)
+            {
+                return Fail(0x9D);
+            }
             bool free = (PiccKeySettings & 0x04) != 0;
-            if (!free && !(this.authenticated && this.authenticatedKey == 0)) return Fail(0x9D);
+            if (!free && !(this.authenticated && this.authenticatedKey == 0))
+            {
+                return Fail(0x9D);
+            }
             ChainCommand(command);
             byte[] aid = command[1..4];
             int keys = command[5] & 0x0F;
-            if (aid.All(b => b == 0) || keys < 1 || keys > 14 || (command[5] & 0xC0) != 0x80) return Fail(0x9E); // PARAMETER_ERROR (AES only here)
-            if (Applications.Any(a => a.Aid.SequenceEqual(aid))) return Fail(0xDE); // DUPLICATE_ERROR
-            if (Applications.Count >= 28) return Fail(0xCE); // COUNT_ERROR
+            if (aid.All(b => b == 0) || keys < 1 || keys > 14 || (command[5] & 0xC0) != 0x80)
+            {
+                return Fail(0x9E); // PARAMETER_ERROR (AES only here)
+            }
+            if (Applications.Any(a => a.Aid.SequenceEqual(aid)))
+            {
+                return Fail(0xDE); // DUPLICATE_ERROR
+            }
+            if (Applications.Count >= 28)
+            {
+                return Fail(0xCE); // COUNT_ERROR
+            }
             var app = AddApplication(aid);
             app.KeySettings = command[4];
             for (int i = 0; i < keys; i++)
@@ -132,13 +153,25 @@ namespace LeoCarte.Simulator.Cards
 
         private byte[] DeleteApplication(byte[] command)
         {
-            if (Ev2Authenticated) return Fail(0x9D);
-            if (command.Length != 4) return Fail(0x7E);
-            if (this.selected != null || !(this.authenticated && this.authenticatedKey == 0)) return Fail(0x9D);
+            if (Ev2Authenticated)
+            {
+                return Fail(0x9D);
+            }
+            if (command.Length != 4)
+            {
+                return Fail(0x7E);
+            }
+            if (this.selected != null || !(this.authenticated && this.authenticatedKey == 0))
+            {
+                return Fail(0x9D);
+            }
             ChainCommand(command);
             byte[] aid = command[1..4];
             int index = Applications.FindIndex(a => a.Aid.SequenceEqual(aid));
-            if (index < 0) return Fail(0xA0);
+            if (index < 0)
+            {
+                return Fail(0xA0);
+            }
             Applications.RemoveAt(index);
             ApplicationIds.RemoveAll(a => a.SequenceEqual(aid));
             return Success(null);
@@ -146,11 +179,20 @@ namespace LeoCarte.Simulator.Cards
 
         private byte[] GetKeyVersion(byte[] command)
         {
-            if (Ev2Authenticated) return Fail(0x9D);
-            if (command.Length != 2) return Fail(0x7E);
+            if (Ev2Authenticated)
+            {
+                return Fail(0x9D);
+            }
+            if (command.Length != 2)
+            {
+                return Fail(0x7E);
+            }
             int keyNo = command[1] & 0x0F;
             bool exists = this.selected == null ? keyNo == 0 : KeyOf(keyNo) != null;
-            if (!exists) return Fail(0x40); // NO_SUCH_KEY
+            if (!exists)
+            {
+                return Fail(0x40); // NO_SUCH_KEY
+            }
             ChainCommand(command);
             byte version = this.selected == null ? PiccKeyVersion : this.selected.KeyVersions[keyNo];
             return Success(new[] { version });
@@ -158,18 +200,33 @@ namespace LeoCarte.Simulator.Cards
 
         private byte[] ChangeKey(byte[] command)
         {
-            if (command.Length != 34) return Fail(0x7E);
-            if (!Ev1Authenticated) return Fail(0xAE);
+            if (command.Length != 34)
+            {
+                return Fail(0x7E);
+            }
+            if (!Ev1Authenticated)
+            {
+                return Fail(0xAE);
+            }
             int keyNo = command[1] & 0x0F;
-            if (this.selected == null && (keyNo != 0 || (command[1] & 0xC0) != 0x80)) return Fail(0x9E); // PICC: key 0, AES only here
+            if (this.selected == null && (keyNo != 0 || (command[1] & 0xC0) != 0x80))
+            {
+                return Fail(0x9E); // PICC: key 0, AES only here
+            }
             byte[] current = this.selected == null ? (PiccMasterKey ?? new byte[16]) : KeyOf(keyNo);
-            if (current == null) return Fail(0x40);
+            if (current == null)
+            {
+                return Fail(0x40);
+            }
             byte settings = this.selected == null ? PiccKeySettings : this.selected.KeySettings;
             int changeRight = settings >> 4;
             bool allowed = keyNo == 0
                 ? this.authenticatedKey == 0 && (settings & 0x01) != 0
                 : changeRight == 0x0E ? this.authenticatedKey == keyNo : changeRight != 0x0F && this.authenticatedKey == changeRight;
-            if (!allowed) return Fail(0x9D);
+            if (!allowed)
+            {
+                return Fail(0x9D);
+            }
 
             byte[] cipher = command[2..];
             byte[] plain = AesCbc(this.ev1Key, this.ev1Iv, cipher, false);
@@ -186,7 +243,10 @@ namespace LeoCarte.Simulator.Cards
             }
 
             valid &= plain[used..].All(b => b == 0);
-            if (!valid) return Fail(0x1E); // INTEGRITY_ERROR
+            if (!valid)
+            {
+                return Fail(0x1E); // INTEGRITY_ERROR
+            }
 
             if (this.selected == null)
             {
@@ -214,17 +274,35 @@ namespace LeoCarte.Simulator.Cards
 
         private byte[] CreateStdDataFile(byte[] command)
         {
-            if (Ev2Authenticated) return Fail(0x9D);
-            if (command.Length != 8) return Fail(0x7E);
-            if (this.selected == null) return Fail(0x9D);
+            if (Ev2Authenticated)
+            {
+                return Fail(0x9D);
+            }
+            if (command.Length != 8)
+            {
+                return Fail(0x7E);
+            }
+            if (this.selected == null)
+            {
+                return Fail(0x9D);
+            }
             bool free = (this.selected.KeySettings & 0x04) != 0;
-            if (!free && !(this.authenticated && this.authenticatedKey == 0)) return Fail(0x9D);
+            if (!free && !(this.authenticated && this.authenticatedKey == 0))
+            {
+                return Fail(0x9D);
+            }
             ChainCommand(command);
             byte fileNo = command[1];
             int rights = command[3] | (command[4] << 8);
             int size = command[5] | (command[6] << 8) | (command[7] << 16);
-            if (fileNo > 31 || size == 0 || (command[2] & 0x03) == 2) return Fail(0x9E);
-            if (this.selected.Files.ContainsKey(fileNo)) return Fail(0xDE);
+            if (fileNo > 31 || size == 0 || (command[2] & 0x03) == 2)
+            {
+                return Fail(0x9E);
+            }
+            if (this.selected.Files.ContainsKey(fileNo))
+            {
+                return Fail(0xDE);
+            }
             this.selected.Files[fileNo] = new DataFile
             {
                 Data = new byte[size],
@@ -239,29 +317,53 @@ namespace LeoCarte.Simulator.Cards
 
         private byte[] WriteData(byte[] command)
         {
-            if (Ev2Authenticated) return Fail(0x9D);
-            if (command.Length < 8) return Fail(0x7E);
-            if (this.selected == null || !this.selected.Files.TryGetValue(command[1], out var file)) return Fail(0xF0);
+            if (Ev2Authenticated)
+            {
+                return Fail(0x9D);
+            }
+            if (command.Length < 8)
+            {
+                return Fail(0x7E);
+            }
+            if (this.selected == null || !this.selected.Files.TryGetValue(command[1], out var file))
+            {
+                return Fail(0xF0);
+            }
             int offset = command[2] | (command[3] << 8) | (command[4] << 16);
             int length = command[5] | (command[6] << 8) | (command[7] << 16);
             bool freeAccess = file.WriteKey == 0x0E || file.ReadWriteKey == 0x0E;
-            if (!freeAccess && !this.authenticated) return Fail(0xAE);
-            if (!MayUse(file.WriteKey) && !MayUse(file.ReadWriteKey)) return Fail(0x9D);
+            if (!freeAccess && !this.authenticated)
+            {
+                return Fail(0xAE);
+            }
+            if (!MayUse(file.WriteKey) && !MayUse(file.ReadWriteKey))
+            {
+                return Fail(0x9D);
+            }
             int mode = freeAccess && !this.authenticated ? 0 : file.CommMode;
             byte[] header = command[..8];
             byte[] data;
             switch (mode)
             {
                 case 1:
-                    if (command.Length != 8 + length + 8) return Fail(0x7E);
+                    if (command.Length != 8 + length + 8)
+                    {
+                        return Fail(0x7E);
+                    }
                     byte[] expected = ChainedCmac(this.ev1Key, this.ev1Iv, command[..(8 + length)]);
-                    if (!expected[..8].SequenceEqual(command[(8 + length)..])) return Fail(0x1E);
+                    if (!expected[..8].SequenceEqual(command[(8 + length)..]))
+                    {
+                        return Fail(0x1E);
+                    }
                     this.ev1Iv = expected;
                     data = command[8..(8 + length)];
                     break;
                 case 3:
                     int padded = (length + 4 + 15) / 16 * 16;
-                    if (command.Length != 8 + padded) return Fail(0x7E);
+                    if (command.Length != 8 + padded)
+                    {
+                        return Fail(0x7E);
+                    }
                     byte[] cipher = command[8..];
                     byte[] plain = AesCbc(this.ev1Key, this.ev1Iv, cipher, false);
                     this.ev1Iv = cipher[^16..];
@@ -273,13 +375,19 @@ namespace LeoCarte.Simulator.Cards
 
                     break;
                 default:
-                    if (command.Length != 8 + length) return Fail(0x7E);
+                    if (command.Length != 8 + length)
+                    {
+                        return Fail(0x7E);
+                    }
                     ChainCommand(command);
                     data = command[8..];
                     break;
             }
 
-            if (length == 0 || offset + length > file.Data.Length) return Fail(0xBE); // BOUNDARY_ERROR
+            if (length == 0 || offset + length > file.Data.Length)
+            {
+                return Fail(0xBE); // BOUNDARY_ERROR
+            }
             Array.Copy(data, 0, file.Data, offset, length);
             return Success(null);
         }

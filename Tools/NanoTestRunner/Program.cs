@@ -1,6 +1,9 @@
 // The shared tests (Terminal.Tests/Shared) on nanoFramework's own runtime: this small runner is loaded by the
-// nanoCLR interpreter after the test assembly NFUnitTest and runs every [TestMethod] of every [TestClass],
-// once per [DataRow], each on a new instance of its class (as MSTest and nanoFramework's UnitTestLauncher do).
+// nanoCLR interpreter after a device test assembly and runs every [TestMethod] of every [TestClass], once per
+// [DataRow], each on a new instance of its class (as MSTest and nanoFramework's UnitTestLauncher do). The shared
+// tests are two assemblies (Terminal.Tests, Terminal.Tests.SyncDrivers: together they pass nanoFramework's 64 KB
+// of strings), both named NFUnitTest as the launcher expects; .ci/stages/30-nanoclr-tests starts nanoCLR once
+// per assembly and checks the count against the assembly's sources.
 //
 // Why its own runner: the nanoCLR host program always exits 0, and an unhandled exception ends it silently
 // (shared/nanoframework/README.md). So every test is caught here, each prints one line, and the run ends with
@@ -10,6 +13,7 @@
 // Output (parsed by .ci/stages/30-nanoclr-tests; keep in step):
 //   "  passed  Class.Method(row)"     one per test and data row
 //   "  FAILED  Class.Method(row): Exception: message"
+//   "NFUNITTEST LOADED <assembly full name>"  (the stage checks the name: a wrapped string table loads it as another)
 //   "NFUNITTEST RESULT: <passed> passed, <failed> failed, <classes> classes"
 using System;
 using System.Reflection;

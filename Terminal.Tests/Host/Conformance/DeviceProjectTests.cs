@@ -87,13 +87,63 @@ public class DeviceProjectTests
         Assert.AreEqual(DeviceProjectSources.Projects.Length, Regex.Matches(solution, @"\{11A8DD76-328B-46DF-9F39-F559912D0360\}").Count, "nanoFramework project type entries");
     }
 
+    /// <summary>The device test projects: every .nfproj that is a test container.</summary>
+    private static string[] DeviceTestProjects() => DeviceProjectSources.Projects
+        .Select(p => p.ProjectPath)
+        .Where(p => XDocument.Load(Path.Combine(RepoRoot, p)).Descendants(Msbuild + "IsTestProject").Any(e => e.Value == "true"))
+        .ToArray();
+
     [TestMethod]
-    public void DeviceTestAssemblyIsNamedAsNanoFrameworksLauncherLoadsIt()
+    public void DeviceTestAssembliesAreNamedAsNanoFrameworksLauncherLoadsThem()
     {
         // nanoFramework.TestFramework's UnitTestLauncher loads the assembly "NFUnitTest"; any other name and the
-        // device tests are never run.
-        var project = XDocument.Load(Path.Combine(RepoRoot, "Terminal.Tests/Terminal.Tests.nfproj"));
-        Assert.AreEqual("NFUnitTest", project.Descendants(Msbuild + "AssemblyName").Single().Value);
+        // device tests are never run. The test adapter deploys and runs one test project at a time.
+        string[] tests = DeviceTestProjects();
+        CollectionAssert.AreEquivalent(new[] { "Terminal.Tests/Terminal.Tests.nfproj", "Terminal.Tests.SyncDrivers/Terminal.Tests.SyncDrivers.nfproj" }, tests);
+        foreach (string path in tests)
+        {
+            var project = XDocument.Load(Path.Combine(RepoRoot, path));
+            Assert.AreEqual("NFUnitTest", project.Descendants(Msbuild + "AssemblyName").Single().Value, path);
+        }
+    }
+
+    /// <summary>
+    /// The shared tests are split over several device test assemblies (one passed nanoFramework's 64 KB of
+    /// strings): every shared source declaring tests is compiled into exactly one of them, so each shared test
+    /// runs on the device (and on nanoCLR in CI) exactly once. Helpers (no [TestClass], no [TestMethod]) may be in
+    /// several.
+    /// </summary>
+    [TestMethod]
+    public void EverySharedTestIsInExactlyOneDeviceTestAssembly()
+    {
+        var compiledBy = DeviceTestProjects().ToDictionary(p => p, p =>
+        {
+            var project = DeviceProjectSources.Projects.Single(d => d.ProjectPath == p);
+            string folder = Path.GetDirectoryName(Path.Combine(RepoRoot, p));
+            return DeviceProjectSources.Expected(RepoRoot, project)
+                .Select(i => Path.GetRelativePath(RepoRoot, Path.GetFullPath(Path.Combine(folder, i.Include.Replace('\\', '/')))).Replace('\\', '/'))
+                .ToHashSet();
+        });
+
+        string shared = Path.Combine(RepoRoot, "Terminal.Tests", "Shared");
+        int testFiles = 0;
+        foreach (string file in Directory.EnumerateFiles(shared, "*.cs", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(RepoRoot, file).Replace('\\', '/');
+            string text = File.ReadAllText(file);
+            var holders = compiledBy.Where(c => c.Value.Contains(relative)).Select(c => c.Key).ToList();
+            if (Regex.IsMatch(text, @"^\s*\[(TestClass|TestMethod)\]", RegexOptions.Multiline))
+            {
+                testFiles++;
+                Assert.AreEqual(1, holders.Count, $"{relative} declares tests and is compiled into {holders.Count} device test assemblies ({string.Join(", ", holders)}): Tools/DeviceProjects/DeviceProjectSources.cs");
+            }
+            else
+            {
+                Assert.IsTrue(holders.Count >= 1, $"{relative} is compiled into no device test assembly");
+            }
+        }
+
+        Assert.IsTrue(testFiles > 40, $"{testFiles} shared test files found");
     }
 
     /// <summary>

@@ -123,14 +123,16 @@ public class JournalBatchTests
         string connection = PostgresForTests.NewSchema(out string schema);
         try
         {
-            foreach (string killAfter in new[] { "journal", "existing", "conflicts", "counters", "heartbeats" })
+            foreach (string killAfter in new[] { "journal", "existing", "conflicts", "counters", "verdicts", "heartbeats" })
             {
                 var store = new SqlGatewayStore(new PostgresDialect(), connection);
                 store.Initialize();
+                new TrustStore(new PostgresDialect(), connection).Initialize();
                 string terminal = "T-KILL-" + killAfter;
                 // One record already stored, so the group runs every statement (existing keys, a conflict).
                 store.StoreJournal(terminal, new[] { Record(terminal, 1, 1) });
-                var uploads = new[] { new JournalUpload(terminal, new[] { Record(terminal, 1, 1), Record(terminal, 1, 2), Record(terminal, 1, 3) }), new JournalUpload(terminal, new[] { Record(terminal, 1, 1, marker: 5) }) };
+                JournalVerdict[] verdicts = Enumerable.Range(1, 3).Select(i => new JournalVerdict(terminal, 1, i, true, i == 2 ? "amount not a price" : null)).ToArray();
+                var uploads = new[] { new JournalUpload(terminal, new[] { Record(terminal, 1, 1), Record(terminal, 1, 2), Record(terminal, 1, 3) }, verdicts), new JournalUpload(terminal, new[] { Record(terminal, 1, 1, marker: 5) }) };
                 var beats = new[] { Beat(terminal, 3) };
                 var seen = new List<string>();
                 store.AfterBatchStatement = (open, statement) =>
@@ -149,6 +151,7 @@ public class JournalBatchTests
                 Assert.AreEqual(1L, before.JournalRecords, killAfter);
                 Assert.AreEqual(0, before.JournalConflicts, killAfter);
                 Assert.IsNull(before.LastHeartbeatUtc, killAfter);
+                Assert.AreEqual(0L, Checks(connection, terminal), killAfter + ": nor any verdict");
 
                 store.AfterBatchStatement = null;
                 JournalStoreResult[] retried = store.StoreBatch(uploads, beats);
@@ -159,12 +162,22 @@ public class JournalBatchTests
                 Assert.AreEqual(3L, after.JournalRecords, killAfter);
                 Assert.AreEqual(1, after.JournalConflicts, killAfter);
                 Assert.AreEqual(3, after.JournalDepth, killAfter);
+                Assert.AreEqual(3L, Checks(connection, terminal), killAfter + ": the verdicts are committed with their records");
             }
         }
         finally
         {
             PostgresForTests.DropSchema(schema);
         }
+    }
+
+    private static long Checks(string connection, string terminal)
+    {
+        using var open = new NpgsqlConnection(connection);
+        open.Open();
+        using var count = new NpgsqlCommand("SELECT COUNT(*) FROM journal_checks WHERE terminal_id = @t", open);
+        count.Parameters.AddWithValue("t", terminal);
+        return (long)count.ExecuteScalar();
     }
 
     /// <summary>
