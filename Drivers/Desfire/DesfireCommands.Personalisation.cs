@@ -23,6 +23,10 @@ namespace LeoCarte.Drivers.Desfire
         public const byte ChangeKeyCode = 0xC4;
         public const byte CreateStdDataFileCode = 0xCD;
         public const byte WriteDataCode = 0x3D;
+        public const byte GetFileSettingsCode = 0xF5;
+
+        /// <summary>GetFileSettings of a standard data file answers 7 bytes: type 00h, communication settings, access rights (2, LSB first), size (3, LSB first).</summary>
+        public const int StdFileSettingsLength = 7;
 
         /// <summary>DESFire status DUPLICATE_ERROR: the application or file already exists.</summary>
         public const byte StatusDuplicate = 0xDE;
@@ -169,6 +173,25 @@ namespace LeoCarte.Drivers.Desfire
             apdu[10] = (byte)(size >> 8);
             apdu[11] = (byte)(size >> 16);
             return SendSecured(CreateStdDataFileCode, 7, 0);
+        }
+
+        /// <summary>
+        /// GetFileSettings (F5h) of file <paramref name="fileNumber"/>: the first <see cref="StdFileSettingsLength"/> bytes
+        /// of the answer (a standard data file's whole settings) into settings[offset..]; MACed in an EV1 session.
+        /// </summary>
+        public ReaderResult GetStdFileSettings(int fileNumber, byte[] settings, int offset)
+        {
+            apdu[5] = (byte)fileNumber;
+            ReaderResult result = SendSecured(GetFileSettingsCode, 1, StdFileSettingsLength);
+            if (result == ReaderResult.Ok)
+            {
+                for (int i = 0; i < StdFileSettingsLength; i++)
+                {
+                    settings[offset + i] = reply[i];
+                }
+            }
+
+            return result;
         }
 
         /// <summary>

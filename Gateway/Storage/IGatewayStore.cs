@@ -97,6 +97,9 @@ public interface IGatewayStore : IDisposable
     /// </summary>
     long Publish(long expectedPrevious, DateTime issuedUtc, IReadOnlyList<ListChange> changes, int cardCount, byte[] snapshot, string source);
 
+    /// <summary>Where the last <see cref="Publish"/> of this store spent its time, step by step (null: not measured).</summary>
+    string LastPublishTimings => null;
+
     /// <summary>The current version number alone (cheap: what the in-memory list cache checks), 0 before the first import.</summary>
     long CurrentVersionNumber() => CurrentVersion()?.Version ?? 0;
 

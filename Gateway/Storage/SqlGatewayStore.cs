@@ -179,54 +179,6 @@ public sealed partial class SqlGatewayStore : IGatewayStore
         return keys;
     }
 
-    public long Publish(long expectedPrevious, DateTime issuedUtc, IReadOnlyList<ListChange> changes, int cardCount, byte[] snapshot, string source)
-    {
-        // Everything heavy (reading the export and the list in force, planning, signing the snapshot) was done
-        // before this transaction: it holds the write lock only to insert the changes (COPY on PostgreSQL),
-        // apply them to the cards set-wise and switch the current version.
-        using DbConnection connection = dialect.Open(connectionString);
-        using DbTransaction transaction = connection.BeginTransaction(dialect.WriteIsolation);
-        long current = Convert.ToInt64(Scalar(connection, transaction, dialect.LockVersionRow));
-        if (current != expectedPrevious)
-        {
-            transaction.Rollback();
-            return -1;
-        }
-
-        long version = current + 1;
-        dialect.InsertChanges(connection, transaction, version, changes);
-        // SQLite needs the WHERE before ON CONFLICT (an upsert's SELECT is otherwise ambiguous); it is there.
-        Execute(connection, transaction,
-            "INSERT INTO cards (csn, state, holder_key, category, version) SELECT csn, state, holder_key, category, version FROM list_changes WHERE version = @v AND state >= 0 " +
-            "ON CONFLICT (csn) DO UPDATE SET state = excluded.state, holder_key = excluded.holder_key, category = excluded.category, version = excluded.version", ("@v", version));
-        Execute(connection, transaction, "DELETE FROM cards WHERE csn IN (SELECT csn FROM list_changes WHERE version = @v AND state < 0)", ("@v", version));
-
-        using (DbCommand insertVersion = Command(connection, transaction,
-            "INSERT INTO list_versions (version, issued_ms, card_count, change_count, source, snapshot) VALUES (@v, @issued, @count, @changes, @source, @snapshot)"))
-        {
-            Add(insertVersion, "@v", version);
-            Add(insertVersion, "@issued", ToMs(issuedUtc));
-            Add(insertVersion, "@count", cardCount);
-            Add(insertVersion, "@changes", changes.Count);
-            Add(insertVersion, "@source", (object)source ?? DBNull.Value);
-            Add(insertVersion, "@snapshot", snapshot);
-            insertVersion.ExecuteNonQuery();
-        }
-
-        // Only the current snapshot is served; deltas are built from the retained changes.
-        Execute(connection, transaction, "UPDATE list_versions SET snapshot = NULL WHERE version = @previous", ("@previous", current));
-        long floor = version - RetainedVersions;
-        if (floor > 0)
-        {
-            Execute(connection, transaction, "DELETE FROM list_changes WHERE version <= @floor", ("@floor", floor));
-            Execute(connection, transaction, "UPDATE meta SET value = @floor WHERE key = 'delta_floor' AND value < @floor", ("@floor", floor));
-        }
-
-        Execute(connection, transaction, "UPDATE meta SET value = @v WHERE key = 'current_version'", ("@v", version));
-        transaction.Commit();
-        return version;
-    }
-
     public byte[] Snapshot(long version)
     {
         using DbConnection connection = dialect.Open(connectionString);

@@ -149,6 +149,8 @@ namespace LeoCarte.Simulator.Cards
                     return CreateStdDataFile(command);
                 case 0x3D:
                     return WriteData(command);
+                case 0xF5:
+                    return GetFileSettings(command);
                 case 0x3C:
                     // Read_Sig (EV2): address 00h; plain before authentication.
                     if (!AnswersReadSig)

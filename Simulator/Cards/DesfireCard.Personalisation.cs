@@ -392,6 +392,35 @@ namespace LeoCarte.Simulator.Cards
             return Success(null);
         }
 
+        /// <summary>GetFileSettings (F5h) of a standard data file: type 00h, communication settings, access rights, size; listing
+        /// needs the master key unless key settings bit 1 (free directory listing).</summary>
+        private byte[] GetFileSettings(byte[] command)
+        {
+            if (Ev2Authenticated)
+            {
+                return Fail(0x9D);
+            }
+
+            if (command.Length != 2)
+            {
+                return Fail(0x7E);
+            }
+
+            if (this.selected == null || !this.selected.Files.TryGetValue(command[1], out var file))
+            {
+                return Fail(0xF0);
+            }
+
+            if ((this.selected.KeySettings & 0x02) == 0 && !(this.authenticated && this.authenticatedKey == 0))
+            {
+                return Fail(0x9D);
+            }
+
+            ChainCommand(command);
+            int rights = file.AccessRights, size = file.Data.Length;
+            return Success(new[] { (byte)0x00, file.CommMode, (byte)rights, (byte)(rights >> 8), (byte)size, (byte)(size >> 8), (byte)(size >> 16) });
+        }
+
         /// <summary>DESFire's CRC32: the Ethernet CRC (reflected EDB88320h, preset all ones) without its final inversion, LSB first.</summary>
         private static byte[] Crc32(byte[] data)
         {

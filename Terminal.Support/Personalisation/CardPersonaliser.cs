@@ -68,6 +68,12 @@ namespace LeoCarte.Terminal.Personalisation
 
         public int KeyVersion1 { get; private set; }
 
+        /// <summary>
+        /// True when the terminal-side check had to fall back to AuthenticateAES: the card is a DESFire EV1 (it answered
+        /// AuthenticateEV2First with 1Ch). Terminals whose policy only sends AuthenticateEV2First cannot open it.
+        /// </summary>
+        public bool VerifiedWithEv1 { get; private set; }
+
         /// <summary>Personalises the card with UID uidBytes[0..length) (the card session must be open on it).</summary>
         public PersonalisationResult Personalise(byte[] uidBytes, int length) => Run(uidBytes, length, false);
 
@@ -81,6 +87,7 @@ namespace LeoCarte.Terminal.Personalisation
             LastCardStatus = 0;
             KeyVersion0 = -1;
             KeyVersion1 = -1;
+            VerifiedWithEv1 = false;
             if (plan.Problem() != null || uidBytes == null || length < 4 || length > uid.Length || length + 3 + plan.SystemId.Length > KeyDiversification.MaxInputLength)
             {
                 return PersonalisationResult.InvalidPlan;
@@ -308,10 +315,28 @@ namespace LeoCarte.Terminal.Personalisation
                 return Fail(PersonalisationStep.CreateHolderFile, r);
             }
 
-            // Created by an interrupted run; the error status ended the session: authenticate again.
-            Report(PersonalisationStep.CreateHolderFile, StepOutcome.AlreadyDone, r);
+            // Created before (by an interrupted run, or by someone else): the error status ended the session; authenticate
+            // again and check that it is the plan's file before writing into it.
             r = AuthenticateAes(PersonalisationPlan.MasterKeyNumber, newKey);
-            return r == ReaderResult.Ok ? PersonalisationResult.Personalised : Fail(PersonalisationStep.AuthenticateNewMasterKey, r);
+            if (r == ReaderResult.Ok)
+            {
+                r = desfire.GetStdFileSettings(plan.HolderFileNumber, readBack, 0);
+            }
+
+            if (r != ReaderResult.Ok)
+            {
+                return Fail(PersonalisationStep.CreateHolderFile, r);
+            }
+
+            if (readBack[0] != 0x00 || readBack[1] != DesfireCommands.CommMac || readBack[2] != (byte)rights || readBack[3] != (byte)(rights >> 8)
+                || readBack[4] != HolderFile.Length || readBack[5] != 0 || readBack[6] != 0)
+            {
+                Report(PersonalisationStep.CreateHolderFile, StepOutcome.Failed, r);
+                return PersonalisationResult.HolderFileMismatch;
+            }
+
+            Report(PersonalisationStep.CreateHolderFile, StepOutcome.AlreadyDone, r);
+            return PersonalisationResult.Personalised;
         }
 
         /// <summary>Rotation: the holder file stays the holder's; only its key-version byte follows the keys.</summary>
@@ -383,6 +408,7 @@ namespace LeoCarte.Terminal.Personalisation
                 CardKey(target, HolderFile.ReadKeyNumber, newKey);
                 challenges.Fill(randomA, 0, randomA.Length);
                 r = desfire.Authenticate(HolderFile.ReadKeyNumber, newKey, 0, randomA, 0);
+                VerifiedWithEv1 = r == ReaderResult.Ok && desfire.LastAuthentication == DesfireSecureMessaging.Ev1Aes;
             }
 
             if (r == ReaderResult.Ok)

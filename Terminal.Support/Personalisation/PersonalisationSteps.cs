@@ -64,6 +64,10 @@ namespace LeoCarte.Terminal.Personalisation
 
         /// <summary>Rotation of a card that has no site application or no valid holder file: personalise it instead.</summary>
         NotPersonalised = 8,
+
+        /// <summary>The site application holds a holder file with other settings (communication mode, access rights or
+        /// size) than the plan's: not written; the card needs the card office's attention (delete and recreate the application).</summary>
+        HolderFileMismatch = 9,
     }
 
     /// <summary>Receives each step as it ends (the tool prints them; tests record them).</summary>

@@ -77,7 +77,7 @@ namespace LeoCarte.Terminal.Sync
     /// deterministically. It never throws for network or data problems: they are result codes and
     /// <see cref="SyncStatistics.LastError"/>.
     /// </summary>
-    public sealed class SyncEngine
+    public sealed partial class SyncEngine
     {
         public const string TimeHeader = "X-LeoCarte-Time";
         public const string ListVersionHeader = "X-LeoCarte-List-Version";
@@ -220,228 +220,6 @@ namespace LeoCarte.Terminal.Sync
             return SyncStepResult.Idle;
         }
 
-        private SyncStepResult StepListRequest()
-        {
-            bool snapshot = list.NeedsSnapshot;
-            long have = snapshot ? 0 : list.CurrentVersion;
-            requestNonce = NextNonce();
-            string path = string.Concat(options.ApiPrefix, "/terminals/", signer.TerminalId, "/list?have=" + have.ToString())
-                + string.Concat("&db=", RequestSigner.Hex16(snapshot ? 0 : list.CurrentDatabaseId), "&nonce=", RequestSigner.Hex16(requestNonce));
-            IHttpResponse response;
-            TransportResult sent = Exchange("GET", path, null, 0, null, out response);
-            if (sent != TransportResult.Ok)
-            {
-                return Fail(string.Concat("list: ", TransportText(sent)));
-            }
-
-            int status = response.StatusCode;
-            if (status == 204)
-            {
-                // Only a proof for our version, database and this request's nonce confirms the list (a replayed
-                // or unsigned 204 does not reset the staleness clock: the decision engine keeps counting).
-                string gatewayTime = response.Header(TimeHeader);
-                bool proven = signer.VerifyUpToDate(response.Header(RequestSigner.ProofHeader), gatewayTime,
-                    snapshot ? 0 : list.CurrentDatabaseId, have, requestNonce);
-                response.Close();
-                if (!proven)
-                {
-                    statistics.UpToDateUnproven++;
-                    cycleHadError = true;
-                    statistics.LastError = "list: up-to-date answer without a valid proof";
-                    phase = SyncPhase.JournalUpload;
-                    return SyncStepResult.Working;
-                }
-
-                statistics.ListsUpToDate++;
-                statistics.LastProvenGatewayTime = Ascii.ParseNonNegative(gatewayTime);
-                if (ListConfirmed != null && have > 0)
-                {
-                    ListConfirmed();
-                }
-
-                phase = SyncPhase.JournalUpload;
-                return SyncStepResult.Working;
-            }
-
-            if (status != 200)
-            {
-                response.Close();
-                return Fail(string.Concat("list: HTTP ", status.ToString()));
-            }
-
-            if (response.ContentLength > options.MaxListBytes)
-            {
-                response.Close();
-                return RejectList("list: too large");
-            }
-
-            if (!list.Begin())
-            {
-                response.Close();
-                return RejectList(string.Concat("list: ", list.LastError));
-            }
-
-            download = response;
-            downloadDeclaredLength = response.ContentLength;
-            downloadReceived = 0;
-            phase = SyncPhase.ListDownload;
-            return SyncStepResult.Working;
-        }
-
-        private long NextNonce()
-        {
-            nonceState ^= nonceState << 13;
-            nonceState ^= nonceState >> 7;
-            nonceState ^= nonceState << 17;
-            return (long)nonceState;
-        }
-
-        private SyncStepResult StepListDownload()
-        {
-            for (int i = 0; i < options.ChunksPerStep; i++)
-            {
-                int read = download.Read(chunk, 0, chunk.Length);
-                if (read < 0)
-                {
-                    // Connection cut mid-body: nothing of it is applied, the current list stays.
-                    EndDownload(true);
-                    return Fail("list: download cut");
-                }
-
-                if (read == 0)
-                {
-                    bool complete = downloadDeclaredLength < 0 || downloadReceived == downloadDeclaredLength;
-                    EndDownload(!complete);
-                    if (!complete)
-                    {
-                        return Fail("list: truncated");
-                    }
-
-                    if (list.Commit())
-                    {
-                        statistics.ListsApplied++;
-                        if (ListConfirmed != null)
-                        {
-                            ListConfirmed();
-                        }
-                    }
-                    else
-                    {
-                        statistics.ListsRejected++;
-                        cycleHadError = true;
-                        statistics.LastError = string.Concat("list rejected: ", list.LastError);
-                    }
-
-                    phase = SyncPhase.JournalUpload;
-                    return SyncStepResult.Working;
-                }
-
-                downloadReceived += read;
-                statistics.ListBytesReceived += read;
-                if (read > statistics.LargestChunk)
-                {
-                    statistics.LargestChunk = read;
-                }
-
-                if (downloadReceived > options.MaxListBytes || (downloadDeclaredLength >= 0 && downloadReceived > downloadDeclaredLength))
-                {
-                    EndDownload(true);
-                    return RejectList("list: longer than declared or allowed");
-                }
-
-                if (!list.Write(chunk, 0, read))
-                {
-                    // Refused mid-stream (header, signature, a chunk against the signed manifest): stop the download.
-                    EndDownload(true);
-                    return RejectList(string.Concat("list rejected: ", list.LastError));
-                }
-            }
-
-            return SyncStepResult.Working;
-        }
-
-        private SyncStepResult StepJournalUpload()
-        {
-            if (journal == null || batchesThisCycle >= options.MaxBatchesPerCycle)
-            {
-                phase = SyncPhase.Heartbeat;
-                return SyncStepResult.Working;
-            }
-
-            batch.Clear();
-            journal.ReadBatch(uploadBuffer, 0, uploadBuffer.Length, batch);
-            if (batch.Count == 0 || batch.Length == 0)
-            {
-                if (batch.CoveredThroughSequence > 0)
-                {
-                    // Only unreadable records were pending: the journal reports them skipped; let it move past them.
-                    journal.Acknowledge(batch.CoveredThroughSequence);
-                }
-
-                phase = SyncPhase.Heartbeat;
-                return SyncStepResult.Working;
-            }
-
-            string path = string.Concat(options.ApiPrefix, "/terminals/", signer.TerminalId, "/journal");
-            IHttpResponse response;
-            TransportResult sent = Exchange("POST", path, uploadBuffer, batch.Length, "application/vnd.leocarte.journal", out response);
-            if (sent != TransportResult.Ok)
-            {
-                return Fail(string.Concat("journal: ", TransportText(sent)));
-            }
-
-            int status = response.StatusCode;
-            int length = ReadSmallBody(response);
-            if (status != 200)
-            {
-                return Fail(string.Concat("journal: HTTP ", status.ToString()));
-            }
-
-            long acked = length <= 0 ? -1 : Ascii.FindJsonInteger(smallBuffer, 0, length, "ackedUpTo");
-            if (acked < batch.FirstSequence)
-            {
-                // The gateway stored nothing of this batch (or answered nonsense): keep every record, retry later.
-                return Fail("journal: batch not acknowledged");
-            }
-
-            // Never trim past what was sent, whatever the gateway says; once the whole batch is stored, also
-            // release the unreadable records the batch skipped.
-            long upTo = acked >= batch.LastSequence ? batch.CoveredThroughSequence : acked;
-
-            journal.Acknowledge(upTo);
-            statistics.BatchesUploaded++;
-            statistics.RecordsAcknowledged += acked >= batch.LastSequence ? batch.Count : acked - batch.FirstSequence + 1;
-            batchesThisCycle++;
-            return SyncStepResult.Working;
-        }
-
-        private SyncStepResult StepHeartbeat()
-        {
-            int length = BuildHeartbeat(smallBuffer);
-            if (length < 0)
-            {
-                return Fail("heartbeat: too long");
-            }
-
-            string path = string.Concat(options.ApiPrefix, "/terminals/", signer.TerminalId, "/heartbeat");
-            IHttpResponse response;
-            TransportResult sent = Exchange("POST", path, smallBuffer, length, "application/json", out response);
-            if (sent != TransportResult.Ok)
-            {
-                return Fail(string.Concat("heartbeat: ", TransportText(sent)));
-            }
-
-            int status = response.StatusCode;
-            response.Close();
-            if (status != 200 && status != 204)
-            {
-                return Fail(string.Concat("heartbeat: HTTP ", status.ToString()));
-            }
-
-            statistics.HeartbeatsSent++;
-            return EndCycle();
-        }
-
         private SyncStepResult EndCycle()
         {
             phase = SyncPhase.Idle;
@@ -461,17 +239,6 @@ namespace LeoCarte.Terminal.Sync
             return SyncStepResult.CycleCompleted;
         }
 
-        private SyncStepResult RejectList(string reason)
-        {
-            // The list is refused but the link works: carry on with the journal and the heartbeat (which
-            // reports the rejection), and retry the list after the backoff delay rather than every interval.
-            statistics.ListsRejected++;
-            statistics.LastError = reason;
-            cycleHadError = true;
-            phase = SyncPhase.JournalUpload;
-            return SyncStepResult.Working;
-        }
-
         private SyncStepResult Fail(string reason)
         {
             if (download != null)
@@ -486,27 +253,13 @@ namespace LeoCarte.Terminal.Sync
             return SyncStepResult.CycleFailed;
         }
 
-        private void EndDownload(bool abort)
-        {
-            if (download != null)
-            {
-                download.Close();
-                download = null;
-            }
-
-            if (abort)
-            {
-                list.Abort();
-            }
-        }
+        /// <summary>A stamp this far from the gateway's time is worth one immediate retry after a 401 (API.md's window is wider).</summary>
+        private const long StampRetrySeconds = 30;
 
         /// <summary>
         /// Signs and sends one request. A 401 whose time header moved our clock (an unsynced terminal at boot
         /// signs with a 1970 timestamp) is retried once at once with the corrected time.
         /// </summary>
-        /// <summary>A stamp this far from the gateway's time is worth one immediate retry after a 401 (API.md's window is wider).</summary>
-        private const long StampRetrySeconds = 30;
-
         private TransportResult Exchange(string method, string path, byte[] body, int bodyLength, string contentType, out IHttpResponse response)
         {
             response = null;
@@ -573,75 +326,6 @@ namespace LeoCarte.Terminal.Sync
 
             response.Close();
             return total;
-        }
-
-        private int BuildHeartbeat(byte[] buffer)
-        {
-            long listVersion = allowlist != null ? allowlist.Version : list.CurrentVersion;
-            long listAge = -1;
-            int listCount = -1;
-            if (allowlist != null)
-            {
-                listCount = allowlist.Count;
-                if (listVersion > 0 && clock.IsSynced)
-                {
-                    listAge = UnixTime.ToSeconds(clock.UtcNow) - UnixTime.ToSeconds(allowlist.IssuedUtc);
-                }
-            }
-
-            int p = Ascii.Write("{\"firmware\":", buffer, 0);
-            p = JsonString(FirmwareInfo.Version, buffer, p);
-            p = Ascii.Write(",\"listVersion\":", buffer, p);
-            p = Ascii.WriteInt64(listVersion, buffer, p);
-            p = Ascii.Write(",\"listAgeSeconds\":", buffer, p);
-            p = Ascii.WriteInt64(listAge, buffer, p);
-            p = Ascii.Write(",\"listCount\":", buffer, p);
-            p = Ascii.WriteInt64(listCount, buffer, p);
-            p = Ascii.Write(",\"journalDepth\":", buffer, p);
-            p = Ascii.WriteInt64(journal == null ? 0 : journal.PendingCount, buffer, p);
-            p = Ascii.Write(",\"readerHealth\":", buffer, p);
-            p = JsonString(readerHealth == null ? "unknown" : readerHealth(), buffer, p);
-            p = Ascii.Write(",\"clockSynced\":", buffer, p);
-            p = Ascii.Write(clock.IsSynced ? "true" : "false", buffer, p);
-            p = Ascii.Write(",\"clockState\":", buffer, p);
-            p = JsonString(clock.StateText, buffer, p);
-            p = Ascii.Write(",\"clockSkewSeconds\":", buffer, p);
-            p = Ascii.WriteInt64(clock.LastSkewSeconds, buffer, p);
-            p = Ascii.Write(",\"clockSuspect\":", buffer, p);
-            p = clock.IsSuspect ? JsonString(clock.SuspectReason, buffer, p) : Ascii.Write("null", buffer, p);
-            p = Ascii.Write(",\"clockRefusedSteps\":", buffer, p);
-            p = Ascii.WriteInt64(clock.RefusedSteps, buffer, p);
-            p = Ascii.Write(",\"uptimeSeconds\":", buffer, p);
-            p = Ascii.WriteInt64((clock.MonotonicMilliseconds - bootMilliseconds) / 1000, buffer, p);
-            p = Ascii.Write(",\"lastError\":", buffer, p);
-            p = statistics.LastError == null ? Ascii.Write("null", buffer, p) : JsonString(statistics.LastError, buffer, p);
-            p = Ascii.Write("}", buffer, p);
-            return p;
-        }
-
-        /// <summary>Writes a JSON string, replacing anything outside printable ASCII, quotes and backslashes by '?'.</summary>
-        private static int JsonString(string text, byte[] buffer, int p)
-        {
-            if (p < 0 || text == null)
-            {
-                return p < 0 ? p : Ascii.Write("null", buffer, p);
-            }
-
-            int length = text.Length > 120 ? 120 : text.Length;
-            if (p + length + 2 > buffer.Length)
-            {
-                return -1;
-            }
-
-            buffer[p++] = (byte)'"';
-            for (int i = 0; i < length; i++)
-            {
-                char c = text[i];
-                buffer[p++] = c < 32 || c > 126 || c == '"' || c == '\\' ? (byte)'?' : (byte)c;
-            }
-
-            buffer[p++] = (byte)'"';
-            return p;
         }
 
         private static string TransportText(TransportResult result)

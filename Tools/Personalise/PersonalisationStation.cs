@@ -87,6 +87,11 @@ public sealed class PersonalisationStation : IPersonalisationLog
             PersonalisationResult result = rotation ? Last.Rotate(read.Uid, read.UidLength) : Last.Personalise(read.Uid, read.UidLength);
             Reader.CloseCardSession();
             output.WriteLine($"  result: {result}; card keys now: key 0 {Version(Last.KeyVersion0)}, key 1 {Version(Last.KeyVersion1)}");
+            if (Last.VerifiedWithEv1)
+            {
+                output.WriteLine("  warning: a DESFire EV1 (AuthenticateEV2First answered 1Ch): read back with AuthenticateAES; a terminal policy that only sends AuthenticateEV2First cannot open it");
+            }
+
             return result;
         }
         finally

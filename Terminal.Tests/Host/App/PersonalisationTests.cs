@@ -119,8 +119,13 @@ public class PersonalisationTests
     {
         var card = VirtualCard.Desfire(AppRig.Enabled2);
         card.Generation = DesfireGeneration.Ev1;
-        Assert.AreEqual(PersonalisationResult.Personalised, Personalise(card, Plan(2)));
+        var station = new PersonalisationStation(TextWriter.Null);
+        Assert.AreEqual(PersonalisationResult.Personalised, station.Run(card, Plan(2), rotation: false));
         Assert.IsTrue(HolderFile.Matches(card.Applications.Single().Files[1].Data, 0, 2, AppRig.SiteId));
+        Assert.IsTrue(station.Last.VerifiedWithEv1, "the terminal-side check says it needed AuthenticateAES");
+        var ev2 = new PersonalisationStation(TextWriter.Null);
+        Assert.AreEqual(PersonalisationResult.Personalised, ev2.Run(VirtualCard.Desfire(AppRig.Enabled1), Plan(1), rotation: false));
+        Assert.IsFalse(ev2.Last.VerifiedWithEv1);
     }
 
     [TestMethod]
@@ -271,6 +276,30 @@ public class PersonalisationTests
         var factory = VirtualCard.Desfire(AppRig.Enabled2);
         Assert.AreEqual(PersonalisationResult.PiccKeyRefused, Personalise(factory, plan));
         Assert.AreEqual(PersonalisationResult.Personalised, Personalise(factory, Plan(2)));
+    }
+
+    [TestMethod]
+    public void AHolderFileWithOtherSettingsIsNotWrittenInto()
+    {
+        var card = VirtualCard.Desfire(AppRig.Enabled1);
+        Assert.AreEqual(PersonalisationResult.Personalised, Personalise(card, Plan(1)));
+        var file = card.Applications.Single().Files[1];
+        byte[] before = file.Data.ToArray();
+
+        // Same file, created again by the rerun: DUPLICATE_ERROR, its settings read and found to be the plan's.
+        file.Data[5] ^= 0xFF;
+        var station = new PersonalisationStation(TextWriter.Null);
+        Assert.AreEqual(PersonalisationResult.Personalised, station.Run(card, Plan(1), rotation: false));
+        CollectionAssert.AreEqual(before, file.Data, "rewritten");
+        Assert.IsTrue(station.Steps.Any(s => s.Step == PersonalisationStep.WriteHolderFile && s.Outcome == StepOutcome.Done));
+
+        // A file readable in plain by anyone (another tool's): left alone, said so.
+        file.CommMode = 0;
+        file.ReadKey = 0x0E;
+        file.Data[5] ^= 0xFF;
+        byte[] foreign = file.Data.ToArray();
+        Assert.AreEqual(PersonalisationResult.HolderFileMismatch, Personalise(card, Plan(1)));
+        CollectionAssert.AreEqual(foreign, file.Data);
     }
 
     [TestMethod]
