@@ -181,7 +181,9 @@ namespace LeoCarte.Terminal.App
 
                 challenges.Fill(randomA, 0, randomA.Length);
                 Authentications++;
-                authenticated = desfire.AuthenticateEv2First(HolderFile.ReadKeyNumber, cardKey, 0, randomA, 0);
+                // EV2First, and AuthenticateAES when the card answers 1Ch (an EV1): the LéoCarte fleet mixes EV1, EV2 and
+                // EV3 cards, and an EV1 costs one extra exchange (DesfireCommands.Authenticate).
+                authenticated = desfire.Authenticate(HolderFile.ReadKeyNumber, cardKey, 0, randomA, 0);
                 if (authenticated == ReaderResult.Ok)
                 {
                     LastKeyVersion = version;

@@ -89,7 +89,7 @@ public sealed class PersonalisationStation : IPersonalisationLog
             output.WriteLine($"  result: {result}; card keys now: key 0 {Version(Last.KeyVersion0)}, key 1 {Version(Last.KeyVersion1)}");
             if (Last.VerifiedWithEv1)
             {
-                output.WriteLine("  warning: a DESFire EV1 (AuthenticateEV2First answered 1Ch): read back with AuthenticateAES; a terminal policy that only sends AuthenticateEV2First cannot open it");
+                output.WriteLine("  note: a DESFire EV1 (AuthenticateEV2First answered 1Ch): read back with AuthenticateAES, as terminals do (one extra exchange per tap)");
             }
 
             return result;

@@ -126,6 +126,12 @@ public class PersonalisationTests
         var ev2 = new PersonalisationStation(TextWriter.Null);
         Assert.AreEqual(PersonalisationResult.Personalised, ev2.Run(VirtualCard.Desfire(AppRig.Enabled1), Plan(1), rotation: false));
         Assert.IsFalse(ev2.Last.VerifiedWithEv1);
+
+        // At the till: the terminal tries EV2First, the EV1 answers 1Ch, AuthenticateAES proves the key.
+        var rig = new AppRig(configText: CardPolicyTests.Config("desfire-aes"), listKeyVersion: 1);
+        var tap = TapOnce(rig, card);
+        Assert.IsTrue(tap.Approved, tap.Reason.ToString());
+        Assert.AreEqual(1, rig.App.Statistics.ApprovedAuthenticated);
     }
 
     [TestMethod]
