@@ -1,3 +1,5 @@
+// Length: temporary (issue 16, set by cleanup2 at the 16:25 merge): 502 lines after 10966aa; its owner splits the
+// holder file and its check (CreateHolderFile, RotatedContent, WriteAndVerify) into CardPersonaliser.HolderFile.cs.
 using LeoCarte.Drivers.Desfire;
 using LeoCarte.Drivers.Mfrc522;
 using LeoCarte.Terminal.App;
