@@ -215,7 +215,12 @@ public sealed class VirtualTerminalHost : IDisposable
     public string GatewayUrl => $"http://127.0.0.1:{Port}";
 
     /// <summary>The configuration file a technician would deploy for this terminal (hardware/configuration.md).</summary>
+    /// <param name="gatewayUrl">The gateway's base URL ([gateway] url).</param>
+    /// <param name="siteId">The site id ([keys] site_id).</param>
     /// <param name="listPublicKey">The gateway's list public key line, id:04… (PemListSigner.ConfigLine).</param>
+    /// <param name="terminalSecretHex">The terminal's HMAC secret, hex ([keys] terminal_secret).</param>
+    /// <param name="mode">The terminal mode ([terminal] mode).</param>
+    /// <param name="syncIntervalSeconds">Seconds between sync cycles ([gateway] sync_interval_seconds).</param>
     /// <param name="demo">True for the gateway's public sample keys: terminal.demo = yes (never deployable).</param>
     public static string ConfigurationText(string gatewayUrl, uint siteId, string listPublicKey, string terminalSecretHex, string mode, int syncIntervalSeconds, bool demo = true)
     {

@@ -21,6 +21,10 @@ public sealed class AllowlistListEncoder : IListEncoder
 
     private readonly OriginalitySignatures originality;
 
+    /// <param name="siteId">The site the lists are for (list header).</param>
+    /// <param name="signing">What signs every list: the ECDSA P-256 signer, the gateway database id, the chunk size.</param>
+    /// <param name="keyVersion">The DESFire site key version announced in the header (0: policy uid).</param>
+    /// <param name="previousKeyVersion">The version still accepted during a rotation (0: none).</param>
     /// <param name="originality">Verified originality signatures whose digests go into the entries (FORMAT.md,
     /// "Originality digest"); null = no digests, the default: a terminal whose firmware predates the digest refuses a
     /// list carrying one (BadFormat), so a site turns <see cref="GatewayOptions.OriginalityDigests"/> on only once every

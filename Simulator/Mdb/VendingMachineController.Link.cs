@@ -167,5 +167,4 @@ public sealed partial class VendingMachineController
         return null;
     }
 
-    /// <summary>RESET (or a bus break) and the whole setup sequence of §7: JUST RESET, config, prices, ID, options, enable.</summary>
 }

@@ -152,6 +152,7 @@ public sealed partial class VendingMachineController
 
     private void Count(string fault) => Injected[fault] = Injected.GetValueOrDefault(fault) + 1;
 
+    /// <summary>RESET (or a bus break) and the whole setup sequence of §7: JUST RESET, config, prices, ID, options, enable.</summary>
     public bool PowerUp(bool busBreak = false, int vmcLevel = 3)
     {
         state = Vmc.Off;

@@ -1,7 +1,3 @@
-using System;
-using LeoCarte.Terminal.Cards;
-using LeoCarte.Terminal.Time;
-
 namespace LeoCarte.Terminal.Sync
 {
     /// <summary>The list phase of a sync cycle: the signed request with this terminal's list version, database identity and nonce, the proven "up to date" answer, and the download streamed chunk by chunk into the allowlist update.</summary>

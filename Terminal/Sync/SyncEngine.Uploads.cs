@@ -1,5 +1,3 @@
-using System;
-using LeoCarte.Terminal.Cards;
 using LeoCarte.Terminal.Time;
 
 namespace LeoCarte.Terminal.Sync

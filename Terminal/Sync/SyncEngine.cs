@@ -1,6 +1,5 @@
 using System;
 using LeoCarte.Terminal.Cards;
-using LeoCarte.Terminal.Time;
 
 namespace LeoCarte.Terminal.Sync
 {

@@ -137,7 +137,7 @@ static string ChangeADay(string export, int rows)
     return text.ToString();
 }
 
-/// <summary>A list signing key made for the run (never written anywhere).</summary>
+// A list signing key made for the run (never written anywhere).
 static string BenchmarkKey()
 {
     using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);

@@ -55,9 +55,9 @@ public static class PlanFiles
         }
 
         UnixFileMode mode = File.GetUnixFileMode(path);
-        const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+        const UnixFileMode OthersMask = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
             | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
-        return (mode & others) != 0 ? $"{path}: readable by others ({mode}); chmod 600 it (the keys open every card of the site)" : null;
+        return (mode & OthersMask) != 0 ? $"{path}: readable by others ({mode}); chmod 600 it (the keys open every card of the site)" : null;
     }
 
     private static string Parse(string text, string what, PersonalisationPlan plan, bool secret)

@@ -325,8 +325,8 @@ public class AllowlistFuzzTests
     /// <summary>A list around any body bytes, correctly signed by the test gateway's key (chunks of 64 bytes).</summary>
     private static byte[] Sign(ListKind kind, long version, long baseVersion, int count, byte[] body)
     {
-        const int chunkSize = WireFormat.MinChunkSize;
-        int chunks = WireFormat.ChunkCount(body.Length, chunkSize);
+        const int ChunkSize = WireFormat.MinChunkSize;
+        int chunks = WireFormat.ChunkCount(body.Length, ChunkSize);
         int signedLength = WireFormat.HeaderSize + (chunks * WireFormat.ChunkDigestSize);
         var list = new byte[signedLength + WireFormat.SignatureSize + body.Length];
         "LCAL"u8.CopyTo(list);
@@ -339,12 +339,12 @@ public class AllowlistFuzzTests
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(list.AsSpan(36), (uint)count);
         System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(list.AsSpan(40), AllowlistTestData.Key.DatabaseId);
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(list.AsSpan(48), global::LeoCarte.Terminal.Tests.Support.HostListKeys.KeyId);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(list.AsSpan(52), chunkSize);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(list.AsSpan(52), ChunkSize);
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(list.AsSpan(56), (uint)body.Length);
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(list.AsSpan(60), (uint)chunks);
         for (int i = 0; i < chunks; i++)
         {
-            var part = body.AsSpan(i * chunkSize, Math.Min(chunkSize, body.Length - (i * chunkSize)));
+            var part = body.AsSpan(i * ChunkSize, Math.Min(ChunkSize, body.Length - (i * ChunkSize)));
             System.Security.Cryptography.HMACSHA256.HashData(WireFormat.ChunkDomainKey, part).AsSpan(0, WireFormat.ChunkDigestSize)
                 .CopyTo(list.AsSpan(WireFormat.HeaderSize + (i * WireFormat.ChunkDigestSize)));
         }

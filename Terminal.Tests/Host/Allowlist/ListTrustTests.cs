@@ -3,7 +3,6 @@ using System.Linq;
 using System.Security.Cryptography;
 using LeoCarte.Gateway.Api;
 using LeoCarte.Gateway.Lists;
-using LeoCarte.HostAdapters;
 using LeoCarte.Terminal.Allowlist;
 using LeoCarte.Terminal.Cards;
 using LeoCarte.Terminal.Crypto;

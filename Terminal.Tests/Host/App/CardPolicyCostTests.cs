@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using LeoCarte.Terminal.App;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 

@@ -1,6 +1,5 @@
 #nullable enable
 using System;
-using LeoCarte.Drivers.Desfire;
 using LeoCarte.Drivers.Iso14443;
 using LeoCarte.Drivers.Mfrc522;
 using LeoCarte.Drivers.Reader;

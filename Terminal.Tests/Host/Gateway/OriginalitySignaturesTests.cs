@@ -70,14 +70,14 @@ public class OriginalitySignaturesTests
             Assert.AreEqual(1, signatures.Count);
             Assert.AreEqual(2, signatures.Rejected, "a signature that does not verify and a malformed line are set aside");
 
-            const string export = "id;csn;Etat;Date de modification;Eppn;Motif\n"
+            const string Export = "id;csn;Etat;Date de modification;Eppn;Motif\n"
                 + "1;04A1B2C3D4E5F0;ENABLED;2025-09-01T08:00;a@x;\n"
                 + "2;04A1B2C3D4E5F2;ENABLED;2025-09-01T08:00;b@x;\n"
                 + "3;A1B2C3D4;ENABLED;2025-09-01T08:00;c@x;\n";
             var store = new SqlGatewayStore(new SqliteDialect(), "Data Source=" + Path.Combine(folder, "g.db"));
             store.Initialize();
             var lists = new ListService(store, new AllowlistListEncoder(14, Key, 0, 0, signatures));
-            Assert.AreEqual(ImportStatus.Published, lists.Apply(EsupSgcExport.Read(Encoding.UTF8.GetBytes(export)), "test", DateTime.UtcNow).Status);
+            Assert.AreEqual(ImportStatus.Published, lists.Apply(EsupSgcExport.Read(Encoding.UTF8.GetBytes(Export)), "test", DateTime.UtcNow).Status);
             ListAnswer snapshot = lists.GetList(0);
 
             var terminal = new AllowlistStore(new MemoryFileStore(), "t", 128);

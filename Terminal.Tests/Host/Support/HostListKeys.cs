@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using LeoCarte.Gateway.Lists;
-using LeoCarte.HostAdapters;
 using LeoCarte.Terminal.Allowlist;
 using LeoCarte.Terminal.Crypto;
 

@@ -44,11 +44,11 @@ namespace LeoCarte.Terminal.Tests.Allowlist
                 0x83, 0x01, 0x00, 0x00, 0x06, 0x09,                                        // back to deltas after it
             };
             // The body follows the header (64), one manifest digest (16) and the signature (64).
-            const int body = 64 + 16 + 64;
-            Expect.Bytes(entries, list, body, entries.Length);
+            const int BodyOffset = 64 + 16 + 64;
+            Expect.Bytes(entries, list, BodyOffset, entries.Length);
 
             EntryCodec codec = new EntryCodec();
-            int offset = body;
+            int offset = BodyOffset;
             CardFamily[] expected = new CardFamily[] { CardFamily.Desfire, CardFamily.Classic, CardFamily.Desfire };
             for (int i = 0; i < 3; i++)
             {

@@ -5,7 +5,6 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 #endif
 using LeoCarte.Terminal.Allowlist;
 using LeoCarte.Terminal.Cards;
-using LeoCarte.Terminal.Storage;
 using LeoCarte.Terminal.Tests.Support;
 
 namespace LeoCarte.Terminal.Tests.Allowlist
@@ -39,12 +38,12 @@ namespace LeoCarte.Terminal.Tests.Allowlist
                 0x38, 7, 0x04, 0xa1, 0xb2, 0xc3, 0xd4, 0xe7, 0x02, 0x05, 0xC0, 0xFF, 0xEE, 0x42, 0x01, 0x11, 0x70, // key code 7, attribute 05 (DESFire + digest), digest
                 0x83, 0x01, 0x00, 0x00, 0x06, 0x09,                                                                // back to deltas after it
             };
-            const int body = 64 + 16 + 64;
-            Expect.Bytes(entries, list, body, entries.Length);
+            const int BodyOffset = 64 + 16 + 64;
+            Expect.Bytes(entries, list, BodyOffset, entries.Length);
 
             EntryCodec codec = new EntryCodec();
             uint[] expected = new uint[] { 0, 0xC0FFEE42u, 0 };
-            int offset = body;
+            int offset = BodyOffset;
             for (int i = 0; i < 3; i++)
             {
                 int size = EntryCodec.Measure(list, offset, list.Length - offset);
