@@ -139,7 +139,8 @@ public sealed class ImportService : BackgroundService
         // The same bytes read with the same settings against the same version give the same outcome: a restart
         // (or a schedule re-reading an export that has not moved) does not read, plan and compare 100,000 rows
         // again, exactly when every terminal reconnects. The hash is kept in the database with the version.
-        string fingerprint = ExportFingerprint(bytes);
+        // A changed originality enrolment (digests on) is a change too, even with the same export bytes.
+        string fingerprint = ExportFingerprint(bytes, lists.RefreshOriginality());
         long versionNow = lists.Current(force: true)?.Version ?? 0;
         if (versionNow > 0 && store.ReadSetting(AppliedExportKey) == $"{fingerprint} {versionNow}" && !lists.KeyRotationPending())
         {
@@ -177,13 +178,18 @@ public sealed class ImportService : BackgroundService
     public const string AppliedExportKey = "applied_export";
 
     /// <summary>SHA-256 of the export's bytes and of every setting that changes how it is read or guarded.</summary>
-    private string ExportFingerprint(byte[] bytes)
+    private string ExportFingerprint(byte[] bytes, string originalityFingerprint)
     {
         using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         hash.AppendData(bytes);
         string settings = $"\n{options.ImportFormat}\n{options.MaxRemovalShare.ToString(System.Globalization.CultureInfo.InvariantCulture)}\n" +
             string.Join("\n", (options.ImportHeaderAliases ?? new()).OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => a.Key + "=" + a.Value));
         hash.AppendData(System.Text.Encoding.UTF8.GetBytes(settings));
+        if (originalityFingerprint != null)
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes("\noriginality " + originalityFingerprint));
+        }
+
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 

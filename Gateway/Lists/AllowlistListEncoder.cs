@@ -66,6 +66,12 @@ public sealed class AllowlistListEncoder : IListEncoder
         return entry;
     }
 
+    public uint OriginalityDigestOf(ListCard card) => Entry(card).OriginalityDigest;
+
+    public bool RefreshOriginality() => originality != null && originality.ReloadIfChanged();
+
+    public string OriginalityFingerprint => originality?.EnrolmentFingerprint;
+
     public uint KeyId => signing.Signer.KeyId;
 
     public long DatabaseId => signing.DatabaseId;

@@ -24,6 +24,18 @@ public interface IListEncoder
 
     byte PreviousKeyVersion { get; }
 
+    /// <summary>
+    /// The originality digest the card's entry carries (Terminal/Allowlist/FORMAT.md, "Originality digest"), 0 for
+    /// none. Not a column of the card: the import compares it with the published snapshot's (ListService.Originality.cs).
+    /// </summary>
+    uint OriginalityDigestOf(ListCard card) => 0;
+
+    /// <summary>Re-reads the originality enrolment when it changed (before each import plans); true when it did.</summary>
+    bool RefreshOriginality() => false;
+
+    /// <summary>SHA-256 (hex) of the originality enrolment in force, null when digests are off.</summary>
+    string OriginalityFingerprint => null;
+
     /// <summary>The changes from <paramref name="fromVersion"/> to <paramref name="toVersion"/>, signed.</summary>
     byte[] Delta(long fromVersion, long toVersion, DateTime issuedUtc, IReadOnlyCollection<ListCard> upserts, IReadOnlyCollection<string> removedCsns);
 }

@@ -31,6 +31,9 @@ public sealed class ImportReport
     public int Removed { get; set; }
     public int Changed { get; set; }
 
+    /// <summary>Cards otherwise unchanged republished because their originality digest appeared, changed or went.</summary>
+    public int OriginalityChanged { get; set; }
+
     /// <summary>State changes of listed cards, "active → lost": count.</summary>
     public SortedDictionary<string, int> Transitions { get; set; } = new(StringComparer.Ordinal);
 
@@ -76,6 +79,7 @@ public sealed class ImportReport
     {
         string transitions = Transitions.Count == 0 ? "" : " (" + string.Join(", ", Transitions.Select(t => $"{t.Key} {t.Value}")) + ")";
         string aside = SetAsideCount == 0 ? "" : $"; {SetAsideCount} row{(SetAsideCount == 1 ? "" : "s")} set aside{(Retained > 0 ? $", {Retained} card{(Retained == 1 ? "" : "s")} kept as listed" : "")}";
-        return $"{Added} added, {Removed} removed, {Changed} changed{transitions}{aside}";
+        string originality = OriginalityChanged == 0 ? "" : $", {OriginalityChanged} originality digest{(OriginalityChanged == 1 ? "" : "s")} changed";
+        return $"{Added} added, {Removed} removed, {Changed} changed{transitions}{originality}{aside}";
     }
 }

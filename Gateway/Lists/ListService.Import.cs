@@ -97,6 +97,8 @@ public sealed partial class ListService
     /// <summary>What an import would publish, against the list in force, without changing anything but holder keys.</summary>
     public ImportPlan Plan(ExportReadResult read, bool dryRun = false)
     {
+        // The enrolment file is re-read like the export (an unchanged file is not parsed again).
+        encoder.RefreshOriginality();
         ListVersionInfo current = store.CurrentVersion();
         Dictionary<string, ListCard> have = store.CurrentCards();
         var report = new ImportReport
@@ -205,6 +207,7 @@ public sealed partial class ListService
             }
         }
 
+        AddOriginalityChanges(current, wanted, have, changes, report);
         report.ListedCards = wanted.Count;
         return new ImportPlan(version, current != null, wanted, changes, report);
     }
@@ -288,6 +291,7 @@ public sealed partial class ListService
             }
         }
 
+        AddOriginalityChanges(current, plan.Wanted, have, changes, new ImportReport()); // counted once, by Plan
         return plan with { BaseVersion = version, HasCurrent = current != null, Changes = changes };
     }
 

@@ -23,7 +23,11 @@ namespace LeoCarte.Gateway.Lists;
 public sealed class OriginalitySignatures
 {
     private readonly List<(string Name, ECDsa Key)> keys = new();
-    private readonly Dictionary<string, uint> digests = new(StringComparer.Ordinal);
+    // Replaced whole by a reload (never changed in place once loaded from a file): lists being built read one
+    // consistent set while the import re-reads the enrolment file.
+    private Dictionary<string, uint> digests = new(StringComparer.Ordinal);
+    private string enrolmentPath;
+    private byte[] enrolmentHash;
 
     /// <summary>NXP's DESFire-family keys, then <paramref name="extraKeysHex"/> (uncompressed SEC 1, 04‖X‖Y, hex).</summary>
     public OriginalitySignatures(IEnumerable<string> extraKeysHex = null)
@@ -41,6 +45,9 @@ public sealed class OriginalitySignatures
 
     /// <summary>Signatures read from the enrolment file that did not verify (or were malformed).</summary>
     public int Rejected { get; private set; }
+
+    /// <summary>SHA-256 (hex) of the enrolment file's content in force; "none" when no file was read.</summary>
+    public string EnrolmentFingerprint => enrolmentHash == null ? "none" : Convert.ToHexStringLower(enrolmentHash);
 
     /// <summary>Cards with a verified signature.</summary>
     public int Count => digests.Count;
@@ -80,7 +87,9 @@ public sealed class OriginalitySignatures
     }
 
     /// <summary>Verifies and records one card's signature; false (and counted in <see cref="Rejected"/>) when it does not verify.</summary>
-    public bool Enrol(string csn, byte[] signature)
+    public bool Enrol(string csn, byte[] signature) => EnrolInto(digests, csn, signature);
+
+    private bool EnrolInto(Dictionary<string, uint> into, string csn, byte[] signature)
     {
         byte[] uid;
         try
@@ -100,49 +109,108 @@ public sealed class OriginalitySignatures
             return false;
         }
 
-        digests[csn.ToLowerInvariant()] = digest;
+        into[csn.ToLowerInvariant()] = digest;
         return true;
     }
 
     /// <summary>
     /// Reads an enrolment file: one card per line, <c>csn,signature</c> in hex (14 + 112 digits); empty lines and lines
-    /// starting with # are skipped. Every signature is verified before its digest is kept.
+    /// starting with # are skipped. Every signature is verified before its digest is kept. The file is remembered for
+    /// <see cref="ReloadIfChanged"/>.
     /// </summary>
     public void Load(string path)
     {
-        foreach (string raw in File.ReadLines(path))
+        enrolmentPath = path;
+        byte[] content = File.ReadAllBytes(path);
+        Replace(content);
+    }
+
+    /// <summary>
+    /// Re-reads the enrolment file named to <see cref="Load"/> when its content changed (SHA-256 of the bytes), before
+    /// each import plans: the planner then publishes every card whose digest appeared, changed or disappeared
+    /// (ListService.Originality.cs). True when the set of digests was replaced. An unreadable file (being rewritten,
+    /// removed) keeps the digests in force: a half-written file must not withdraw every card's digest; the card office
+    /// empties the file to withdraw them all.
+    /// </summary>
+    public bool ReloadIfChanged()
+    {
+        if (enrolmentPath == null)
         {
-            string line = raw.Trim();
-            if (line.Length == 0 || line[0] == '#')
-            {
-                continue;
-            }
-
-            string[] fields = line.Split(',');
-            byte[] signature = null;
-            if (fields.Length == 2)
-            {
-                try
-                {
-                    signature = Convert.FromHexString(fields[1].Trim());
-                }
-                catch (FormatException)
-                {
-                }
-            }
-
-            if (signature == null)
-            {
-                Rejected++;
-                continue;
-            }
-
-            Enrol(fields[0].Trim(), signature);
+            return false;
         }
+
+        byte[] content;
+        try
+        {
+            content = File.ReadAllBytes(enrolmentPath);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+
+        if (enrolmentHash != null && SHA256.HashData(content).AsSpan().SequenceEqual(enrolmentHash))
+        {
+            return false;
+        }
+
+        Replace(content);
+        return true;
+    }
+
+    private void Replace(byte[] content)
+    {
+        var loaded = new Dictionary<string, uint>(StringComparer.Ordinal);
+        Rejected = 0;
+        using (var reader = new StreamReader(new MemoryStream(content)))
+        {
+            for (string raw = reader.ReadLine(); raw != null; raw = reader.ReadLine())
+            {
+                EnrolLine(loaded, raw);
+            }
+        }
+
+        enrolmentHash = SHA256.HashData(content);
+        // Published whole, once filled: a list being built concurrently sees the old set or the new one.
+        System.Threading.Volatile.Write(ref digests, loaded);
+    }
+
+    private void EnrolLine(Dictionary<string, uint> into, string raw)
+    {
+        string line = raw.Trim();
+        if (line.Length == 0 || line[0] == '#')
+        {
+            return;
+        }
+
+        string[] fields = line.Split(',');
+        byte[] signature = null;
+        if (fields.Length == 2)
+        {
+            try
+            {
+                signature = Convert.FromHexString(fields[1].Trim());
+            }
+            catch (FormatException)
+            {
+            }
+        }
+
+        if (signature == null)
+        {
+            Rejected++;
+            return;
+        }
+
+        EnrolInto(into, fields[0].Trim(), signature);
     }
 
     /// <summary>The digest of the card's verified signature, 0 when none was enrolled.</summary>
-    public uint DigestOf(string csn) => csn != null && digests.TryGetValue(csn, out uint digest) ? digest : 0;
+    public uint DigestOf(string csn) => csn != null && System.Threading.Volatile.Read(ref digests).TryGetValue(csn, out uint digest) ? digest : 0;
 
     private static ECDsa Import(string hex)
     {
