@@ -106,7 +106,12 @@ namespace LeoCarte.Terminal.Allowlist
             while (position < limit)
             {
                 int size = EntryCodec.Measure(block, position, limit - position);
-                if (size <= 0 || position + size > limit || !codec.Decode(block, position, size, false))
+                int keyEnd = size <= 0 || position + size > limit ? -1 : codec.DecodeKey(block, position, false);
+
+                // The fields after the key are read for the matching entry only, except an attribute byte (key code 7),
+                // the one field that can be invalid: it is checked for every entry, as a whole Decode did.
+                bool fieldsRead = keyEnd >= 0 && ((block[position] >> 3) & 7) == EntryCodec.FullKeyWithAttributesCode;
+                if (keyEnd < 0 || (fieldsRead && !codec.DecodeFields(block, position, size, keyEnd)))
                 {
                     CorruptBlockCount++;
                     searchFailed = true;
@@ -117,6 +122,13 @@ namespace LeoCarte.Terminal.Allowlist
                 order = codec.Key.CompareTo(target);
                 if (order == 0)
                 {
+                    if (!fieldsRead && !codec.DecodeFields(block, position, size, keyEnd))
+                    {
+                        CorruptBlockCount++;
+                        searchFailed = true;
+                        return SearchAbsent;
+                    }
+
                     into.State = codec.State;
                     into.HolderKey = codec.HolderKey;
                     into.Category = codec.Category;

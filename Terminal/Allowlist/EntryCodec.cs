@@ -117,14 +117,23 @@ namespace LeoCarte.Terminal.Allowlist
         /// </summary>
         public bool Decode(byte[] buffer, int offset, int size, bool allowRemoval)
         {
+            int keyEnd = DecodeKey(buffer, offset, allowRemoval);
+            return keyEnd >= 0 && DecodeFields(buffer, offset, size, keyEnd);
+        }
+
+        /// <summary>
+        /// The first half of <see cref="Decode"/>: the key (and <see cref="IsRemoval"/>) of the entry at buffer[offset]
+        /// only; returns the offset just after the key, or -1 when invalid. The lookup compares this key first and reads
+        /// the fields (<see cref="DecodeFields"/>) of the matching entry only: nanoFramework interprets every step.
+        /// </summary>
+        public int DecodeKey(byte[] buffer, int offset, bool allowRemoval)
+        {
             int tag = buffer[offset];
             int keyCode = (tag >> 3) & 7;
-            int state = tag & 7;
-            int payload = tag >> 6;
-            IsRemoval = state == RemovalState;
+            IsRemoval = (tag & 7) == RemovalState;
             if (IsRemoval && !allowRemoval)
             {
-                return false;
+                return -1;
             }
 
             int p = offset + 1;
@@ -133,7 +142,7 @@ namespace LeoCarte.Terminal.Allowlist
                 int length = Key.Length;
                 if (length != CardUid.SingleSize && length != CardUid.DoubleSize)
                 {
-                    return false;
+                    return -1;
                 }
 
                 ulong delta = 0;
@@ -145,7 +154,7 @@ namespace LeoCarte.Terminal.Allowlist
                 ulong limit = length == CardUid.SingleSize ? 0xFFFFFFFFUL : 0x00FFFFFFFFFFFFFFUL;
                 if (delta == 0 || delta > limit - Key.Value)
                 {
-                    return false;
+                    return -1;
                 }
 
                 if (KeyValueOnly)
@@ -162,7 +171,7 @@ namespace LeoCarte.Terminal.Allowlist
                 int length = buffer[p++];
                 if (Key.Length > length)
                 {
-                    return false;
+                    return -1;
                 }
 
                 if (Key.Length == length)
@@ -172,7 +181,7 @@ namespace LeoCarte.Terminal.Allowlist
                     int order = CardUid.Compare(buffer, p, length, Key.Bytes, 0, length);
                     if (order <= 0)
                     {
-                        return false;
+                        return -1;
                     }
                 }
 
@@ -180,6 +189,21 @@ namespace LeoCarte.Terminal.Allowlist
                 p += length;
             }
 
+            return p;
+        }
+
+        /// <summary>
+        /// The second half of <see cref="Decode"/>: the fields after the key (<paramref name="keyEnd"/> from
+        /// <see cref="DecodeKey"/>) of the entry of <paramref name="size"/> bytes at buffer[offset]. Only key code 7
+        /// (attribute byte) can be invalid here; for the others, a size from <see cref="Measure"/> always fits.
+        /// </summary>
+        public bool DecodeFields(byte[] buffer, int offset, int size, int keyEnd)
+        {
+            int tag = buffer[offset];
+            int keyCode = (tag >> 3) & 7;
+            int state = tag & 7;
+            int payload = tag >> 6;
+            int p = keyEnd;
             if (IsRemoval)
             {
                 State = CardState.Active;
