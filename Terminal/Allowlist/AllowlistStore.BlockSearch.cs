@@ -105,12 +105,25 @@ namespace LeoCarte.Terminal.Allowlist
             int position = start;
             while (position < limit)
             {
-                int size = EntryCodec.Measure(block, position, limit - position);
+                int tag = block[position];
+                int keyCode = (tag >> 3) & 7;
+                int size;
+                if (keyCode < EntryCodec.FullKeyCode && (tag & 7) != EntryCodec.RemovalState)
+                {
+                    // EntryCodec.Measure of a delta-coded entry, the common one, without the call: tag, keyCode + 1
+                    // delta bytes, holder key on 4 bytes (payload bit 0 = tag bit 6) or 3, category when tag bit 7.
+                    size = 2 + keyCode + ((tag & 0x40) != 0 ? 4 : 3) + ((tag & 0x80) != 0 ? 1 : 0);
+                }
+                else
+                {
+                    size = EntryCodec.Measure(block, position, limit - position);
+                }
+
                 int keyEnd = size <= 0 || position + size > limit ? -1 : codec.DecodeKey(block, position, false);
 
                 // The fields after the key are read for the matching entry only, except an attribute byte (key code 7),
                 // the one field that can be invalid: it is checked for every entry, as a whole Decode did.
-                bool fieldsRead = keyEnd >= 0 && ((block[position] >> 3) & 7) == EntryCodec.FullKeyWithAttributesCode;
+                bool fieldsRead = keyEnd >= 0 && keyCode == EntryCodec.FullKeyWithAttributesCode;
                 if (keyEnd < 0 || (fieldsRead && !codec.DecodeFields(block, position, size, keyEnd)))
                 {
                     CorruptBlockCount++;
