@@ -4,6 +4,7 @@ using System.IO;
 using System.Security.Cryptography;
 using LeoCarte.Terminal.App;
 using LeoCarte.Terminal.Crypto;
+using LeoCarte.Terminal.Sync;
 
 namespace LeoCarte.Gateway.Lists;
 
@@ -80,10 +81,8 @@ public sealed class OriginalitySignatures
             return 0;
         }
 
-        // The terminal's digest (OriginalityCheck.Digest) computed with .NET's HMAC: first 4 bytes big-endian, 0 → 1.
-        byte[] mac = HMACSHA256.HashData(OriginalityCheck.DigestKey, signature);
-        uint digest = ((uint)mac[0] << 24) | ((uint)mac[1] << 16) | ((uint)mac[2] << 8) | mac[3];
-        return digest == 0 ? 1u : digest;
+        // The terminal's own digest function, so the gateway and the terminals cannot disagree on its layout.
+        return OriginalityCheck.Digest(new PortableMessageHasher(), signature, 0, new byte[32]);
     }
 
     /// <summary>Verifies and records one card's signature; false (and counted in <see cref="Rejected"/>) when it does not verify.</summary>
