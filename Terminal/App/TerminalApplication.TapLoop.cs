@@ -35,6 +35,12 @@ namespace LeoCarte.Terminal.App
                 vend.Step(now);
                 Cashless?.Step(now);
                 kind = PollOnce(now);
+                if (kind == TapKind.None && now >= nextListScrub)
+                {
+                    // Idle, empty field: one bounded slice of the allowlist's flash scrub (TerminalApplication.ListScrub.cs).
+                    ScrubList(now);
+                }
+
                 if (!feedback.IsPlaying)
                 {
                     PlayStatusCode(now);
