@@ -74,6 +74,13 @@ namespace LeoCarte.Drivers.Desfire
         public void BeginAuthentication(byte[] key, int keyOffset, byte[] randomA, int randomAOffset, byte[] encryptedRndB, int encryptedOffset, byte[] answer, int answerOffset)
         {
             Clear();
+            BeginClearedAuthentication(key, keyOffset, randomA, randomAOffset, encryptedRndB, encryptedOffset, answer, answerOffset);
+        }
+
+        /// <summary><see cref="BeginAuthentication"/> for a caller that has just cleared the session (DesfireCommands
+        /// clears it before its first exchange): the second Clear would only zero zeros.</summary>
+        internal void BeginClearedAuthentication(byte[] key, int keyOffset, byte[] randomA, int randomAOffset, byte[] encryptedRndB, int encryptedOffset, byte[] answer, int answerOffset)
+        {
             keyCmac.SetKey(key, keyOffset);
             keyCipher.Decrypt(encryptedRndB, encryptedOffset, rndB, 0); // CBC with IV 0 over one block = ECB
 
