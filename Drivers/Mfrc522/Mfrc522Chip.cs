@@ -129,6 +129,10 @@ namespace LeoCarte.Drivers.Mfrc522
         private readonly byte[] clearIrqTx = new byte[] { (byte)(Register.ComIrq << 1), ClearAllIrqs };
         private readonly byte[] framingTx = new byte[] { (byte)(Register.BitFraming << 1), 0x00 };
         private readonly byte[] startSendTx = new byte[] { (byte)(Register.BitFraming << 1), StartSend };
+
+        // What the chip clocks back during those 2-byte writes (ignored). Exactly their size, like statusRx for the status
+        // read: the device's SPI adapter then wraps whole arrays (the cheap SpanByte constructor, Drivers/Device/SpiRegisterBus).
+        private readonly byte[] writeRx = new byte[2];
         private int lastFraming;
 
         private const int StatusComIrq = 1;
@@ -355,7 +359,7 @@ namespace LeoCarte.Drivers.Mfrc522
             transferredBytes += count + 14;
             IRegisterBus spi = bus;
             byte[] received = rx;
-            spi.Transfer(clearIrqTx, received, 2);
+            spi.Transfer(clearIrqTx, writeRx, 2);
 
             // StartSend must be 0 while the FIFO fills, or the chip could start sending a partial frame.
             if (framing != lastFraming)
@@ -373,7 +377,7 @@ namespace LeoCarte.Drivers.Mfrc522
             }
             else
             {
-                spi.Transfer(framingTx, received, 2);
+                spi.Transfer(framingTx, writeRx, 2);
             }
 
             System.Array.Copy(frame, offset, fifoWriteTx, 1, count);
@@ -385,7 +389,7 @@ namespace LeoCarte.Drivers.Mfrc522
                 commandMayBeActive = true;
             }
 
-            spi.Transfer(startSendTx, received, 2);
+            spi.Transfer(startSendTx, writeRx, 2);
             bitFramingZero = false;
 
             // WaitFor's usual cases, written out: the IRQ line says the exchange ended, and the status read says RxIRq
