@@ -171,6 +171,7 @@ namespace LeoCarte.NanoApp
             var key = new byte[16];
             var holder = new byte[DesfireScenario.FileLength];
             reader.Start();
+            DesfireScenario.PreviousTap(diversification, key);
             if (run > 0)
             {
                 ReaderResult result = DesfireScenario.Tap(reader, diversification, read, ats, key, holder, run, null);
