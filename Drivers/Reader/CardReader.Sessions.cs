@@ -26,10 +26,12 @@ namespace LeoCarte.Drivers.Reader
         }
 
         /// <summary>
-        /// Opens an ISO/IEC 14443-4 session with the card reported by the last NewCard while it rests on the reader: WUPA,
-        /// SELECT by its UID (proof it is the same card), RATS (ATS into <paramref name="ats"/>), then the block protocol
-        /// starts (<see cref="IsoDep"/>, <see cref="Desfire"/>). Always end with <see cref="CloseCardSession"/>. On failure
-        /// the card is parked again (HLTA and S(DESELECT)). Never throws.
+        /// Opens an ISO/IEC 14443-4 session with the card reported by the last NewCard while it rests on the reader. A card the
+        /// Poll kept ACTIVE (<see cref="CardReaderOptions.KeepIso14443_4CardActive"/>) with nothing sent since gets RATS at
+        /// once; otherwise WUPA, SELECT by its UID (proof it is the same card), then RATS. The ATS goes into
+        /// <paramref name="ats"/>, PPS follows when the ATS allows the session bit rate, then the block protocol starts
+        /// (<see cref="IsoDep"/>, <see cref="Desfire"/>). End the tap with <see cref="ParkCard"/> (or
+        /// <see cref="CloseCardSession"/>). On failure the card is parked again (HLTA and S(DESELECT)). Never throws.
         /// </summary>
         public ReaderResult OpenCardSession(AtsInfo ats)
         {
@@ -41,22 +43,35 @@ namespace LeoCarte.Drivers.Reader
 
             try
             {
+                bool active = TakeKeptActiveCard();
+                if (!active)
+                {
+                    // A card still ACTIVE (kept, but something went over the bus since) or in an open session would take
+                    // WUPA as an unexpected frame or ignore it: back to HALT first. Nothing is sent when nothing is pending.
+                    ParkCard();
+                }
+
                 desfire.Session.Clear();
-                ReaderResult result = picc.WakeUpA(probe);
-                if (result == ReaderResult.Ok)
+                ReaderResult result;
+                if (active)
                 {
-                    result = picc.SelectKnownUid(current);
-                }
-
-                if (result == ReaderResult.Ok && !CardTypes.IsIso14443_4Compliant(current.Sak))
-                {
-                    result = ReaderResult.Protocol;
-                }
-
-                if (result == ReaderResult.Ok)
-                {
+                    SessionsOnKeptCard++;
                     currentMayBeInProtocol = true;
                     result = picc.RequestAts(ats);
+                    if (result != ReaderResult.Ok && result != ReaderResult.ChipFault)
+                    {
+                        // The RATS or its ATS was lost or garbled, or the card left: it may be IDLE (an ACTIVE card falls back
+                        // on a frame it cannot decode, ISO/IEC 14443-3 §6.3), still ACTIVE, in the 14443-4 state, or gone.
+                        // HLTA and S(DESELECT) put it in HALT whichever it is, and the activation starts over from WUPA as
+                        // for a card that was not kept.
+                        KeptCardFallbacks++;
+                        Park(true);
+                        result = Activate(ats);
+                    }
+                }
+                else
+                {
+                    result = Activate(ats);
                 }
 
                 if (result == ReaderResult.Ok)
@@ -70,9 +85,12 @@ namespace LeoCarte.Drivers.Reader
                 if (result == ReaderResult.Ok)
                 {
                     isoDep.Begin(ats);
+                    sessionOpen = true;
+                    parkPending = true;
                     return ReaderResult.Ok;
                 }
 
+                parkPending = false;
                 if (result != ReaderResult.ChipFault)
                 {
                     Park(currentMayBeInProtocol);
@@ -84,15 +102,43 @@ namespace LeoCarte.Drivers.Reader
             {
                 ExceptionsCaught++;
                 recoveryNeeded = true;
+                parkPending = false;
                 return ReaderResult.ChipFault;
             }
         }
 
-        /// <summary>Ends the card session: keys forgotten, S(DESELECT) (HLTA too if the card did not confirm), so the card
-        /// rests in HALT and the presence check goes on. Never throws.</summary>
+        /// <summary>WUPA, SELECT by the known UID, the SAK's ISO/IEC 14443-4 bit, RATS: a card in HALT or IDLE to the 14443-4 state.</summary>
+        private ReaderResult Activate(AtsInfo ats)
+        {
+            ReaderResult result = picc.WakeUpA(probe);
+            if (result == ReaderResult.Ok)
+            {
+                result = picc.SelectKnownUid(current);
+            }
+
+            if (result == ReaderResult.Ok && !CardTypes.IsIso14443_4Compliant(current.Sak))
+            {
+                result = ReaderResult.Protocol;
+            }
+
+            if (result == ReaderResult.Ok)
+            {
+                currentMayBeInProtocol = true;
+                result = picc.RequestAts(ats);
+            }
+
+            return result;
+        }
+
+        /// <summary>Ends the card session: keys forgotten, S(DESELECT) (HLTA too if the card did not confirm), back to
+        /// 106 kbit/s, so the card rests in HALT and the presence check goes on. <see cref="ParkCard"/> calls it for an open
+        /// session. Never throws.</summary>
         public void CloseCardSession()
         {
             desfire.Session.Clear();
+            sessionOpen = false;
+            parkPending = false;
+            keptActive = false;
             try
             {
                 if (picc.DeselectCard() != ReaderResult.Ok)

@@ -63,6 +63,10 @@ namespace LeoCarte.Drivers.Reader
         }
 
         public Mfrc522Chip Chip => chip;
+
+        /// <summary>The reader's behaviour (<see cref="CardReaderOptions"/>); the application may set
+        /// <see cref="CardReaderOptions.KeepIso14443_4CardActive"/> before the first Poll.</summary>
+        public CardReaderOptions Options => options;
         public Iso14443TypeA Picc => picc;
         public MifareClassic Classic => classic;
 
@@ -243,6 +247,14 @@ namespace LeoCarte.Drivers.Reader
                 }
             }
 
+            if (parkPending)
+            {
+                // The application did not end the last tap with ParkCard: a card left ACTIVE or in a session would take
+                // the presence check's WUPA as an unexpected frame (or ignore it) and look gone. Halt it first.
+                ParkedByPoll++;
+                ParkCard();
+            }
+
             // A MIFARE session the application left open (or a Crypto1 the chip reports on) ends before the field
             // is addressed again: a stale cipher would garble every frame to the next card (field failure of
             // readers that "stop reading after hours"). One write, only when needed.
@@ -350,7 +362,14 @@ namespace LeoCarte.Drivers.Reader
             // or garbled the card may be in the ISO/IEC 14443-4 protocol state, where HLTA is an invalid block it
             // ignores (14443-4 §7.5.5): then S(DESELECT) is what halts it, and both are sent (HLTA first, so a card
             // still in 14443-3 ACTIVE is halted before the DESELECT could look to it like an unexpected frame).
-            if (iso4Session)
+            // Except a single ISO/IEC 14443-4 card the application may open a session with: it stays ACTIVE, so the
+            // session starts with RATS, and ParkCard halts it once the tap is decided (CardReader.Activation.cs).
+            bool keepActive = KeepsActive(ratsSent, collided, candidate.Sak);
+            if (keepActive)
+            {
+                // Nothing sent: the card is ACTIVE since its SELECT.
+            }
+            else if (iso4Session)
             {
                 if (picc.DeselectCard() != ReaderResult.Ok)
                 {
@@ -401,6 +420,7 @@ namespace LeoCarte.Drivers.Reader
             current.CopyFrom(candidate);
             currentType = type;
             currentMayBeInProtocol = false;
+            NoteKeptActive(keepActive);
             cardPresent = true;
             presenceMisses = 0;
             uncertainPolls = 0;
@@ -423,6 +443,8 @@ namespace LeoCarte.Drivers.Reader
 
             try
             {
+                // A card kept ACTIVE after its poll would take the WUPA as an unexpected frame: halt it first.
+                ParkCard();
                 ReaderResult result = picc.WakeUpA(probe);
                 if (result == ReaderResult.Ok)
                 {

@@ -14,19 +14,20 @@ namespace LeoCarte.Terminal.App
     /// <list type="bullet">
     /// <item>every policy: the card's anticollision answer (and its ATS, when a session reads one) must be of the entry's
     /// family (<see cref="CardFamilyCheck"/>), else WrongType — "card not genuine";</item>
-    /// <item>desfire-aes: a session (WUPA, SELECT, RATS), SelectApplication of the site application,
+    /// <item>desfire-aes: a session (RATS on the card the Poll kept ACTIVE; WUPA, SELECT, RATS otherwise), SelectApplication of the site application,
     /// AuthenticateEV2First with key 1 diversified from the UID (NXP AN10922: AES-CMAC of 01 || UID || AID || system id
     /// under the site's master key) of the key version the list announces in force, then of the previous one; then
     /// ReadData of the 16-byte holder file with its MAC verified, cross-checked with the entry (<see cref="HolderFile"/>).
     /// A card without the site application is NotPersonalised, or UidOnly in migration mode (approved, journaled with
     /// its flag). Failures of a card that answers are AuthenticationFailed; an exchange that breaks off is ReadFailed.</item>
     /// <item>every policy, a DESFire entry with an originality digest (Allowlist/FORMAT.md, "Originality digest"): Read_Sig
-    /// in the card's session (under uid the session is opened for it: RATS, Read_Sig, DESELECT) and its answer's digest
+    /// in the card's session (under uid the session is opened for it: RATS, Read_Sig) and its answer's digest
     /// compared with the entry's (<see cref="OriginalityCheck.Digest"/>: one HMAC-SHA256, native on the device; no ECDSA in
     /// the tap, the signature was verified once by the gateway). A different or missing signature is NotOriginal —
     /// "card not genuine". Under uid a match is Original. What it stops and what it does not: hardware/security.md.</item>
     /// </list>
-    /// One result per tap (<see cref="BeginTap"/>): an MDB VEND REQUEST later in the session gets the tap's result without
+    /// The session is left open: the tap loop closes it after the decision (<see cref="CardReader.ParkCard"/>: S(DESELECT),
+    /// 106 kbit/s). One result per tap (<see cref="BeginTap"/>): an MDB VEND REQUEST later in the session gets the tap's result without
     /// talking to a card that may have left. Fixed buffers; no allocation per tap.
     /// </summary>
     public sealed class SiteCardPolicy : ICardProof
@@ -128,9 +129,9 @@ namespace LeoCarte.Terminal.App
                 return Failure(opened);
             }
 
-            CardProofResult outcome = Authenticate(length, listed);
-            reader.CloseCardSession();
-            return outcome;
+            // The session stays open: the tap loop closes it once the decision is shown (CardReader.ParkCard), so the
+            // S(DESELECT) and the return to 106 kbit/s are not part of the student's wait.
+            return Authenticate(length, listed);
         }
 
         private CardProofResult Authenticate(int length, CardRecord listed)
@@ -213,7 +214,7 @@ namespace LeoCarte.Terminal.App
             return HolderFile.Matches(holder, 0, listed.HolderKey, siteId) ? CardProofResult.Authenticated : CardProofResult.HolderMismatch;
         }
 
-        /// <summary>Policy uid, an entry with a digest: a session only for Read_Sig (RATS, Read_Sig, DESELECT).</summary>
+        /// <summary>Policy uid, an entry with a digest: a session only for Read_Sig (RATS, Read_Sig; DESELECT after the decision).</summary>
         private CardProofResult ProveOriginalityOnly(CardRecord listed)
         {
             ReaderResult opened = reader.OpenCardSession(read.Ats);
@@ -223,9 +224,8 @@ namespace LeoCarte.Terminal.App
                 return CardProofResult.ReadFailed;
             }
 
-            CardProofResult outcome = CardFamilyCheck.MatchesAts(listed.Family, read.Ats) ? CompareSignature(listed.OriginalityDigest) : CardProofResult.WrongType;
-            reader.CloseCardSession();
-            return outcome;
+            // Closed after the decision, with the tap (CardReader.ParkCard).
+            return CardFamilyCheck.MatchesAts(listed.Family, read.Ats) ? CompareSignature(listed.OriginalityDigest) : CardProofResult.WrongType;
         }
 
         /// <summary>

@@ -35,6 +35,11 @@ namespace LeoCarte.Terminal.App
             cardPolicy = new SiteCardPolicy(configuration.Card, reader, read, allowlist, configuration.SiteId, challenges, diversification,
                 options.MessageHasher != null ? options.MessageHasher : new LeoCarte.Terminal.Sync.PortableMessageHasher());
             decisions.CardProof = cardPolicy;
+
+            // A DESFire may need a session in this tap (desfire-aes; under uid a list entry with an originality digest), so
+            // the Poll leaves an ISO/IEC 14443-4 card ACTIVE and the session starts with RATS; the tap loop parks every card
+            // once its tap is decided (Step: CardReader.ParkCard), which also takes the HLTA out of a uid tap's wait.
+            reader.Options.KeepIso14443_4CardActive = true;
             CardPolicySettings card = configuration.Card;
             if (card.Policy == LeoCarte.Terminal.Config.CardPolicy.DesfireAes)
             {

@@ -19,7 +19,16 @@ namespace LeoCarte.Terminal.App
         /// One iteration of the tap loop; the caller sleeps <see cref="PollIntervalMilliseconds"/> between calls.
         /// Never throws, never waits on the network.
         /// </summary>
-        public TapKind Step()
+        public TapKind Step() => Iterate(true);
+
+        /// <summary>
+        /// <see cref="Step"/> without the end of the tap (<see cref="CardReader.ParkCard"/>): what a student waits for, to
+        /// the decision shown and its feedback started. For the benchmarks, which cost the parking apart ("after the
+        /// decision"); a card left ACTIVE or in its session is parked by the next poll.
+        /// </summary>
+        public TapKind StepUntilDecided() => Iterate(false);
+
+        private TapKind Iterate(bool park)
         {
             if (!booted)
             {
@@ -35,6 +44,21 @@ namespace LeoCarte.Terminal.App
                 vend.Step(now);
                 Cashless?.Step(now);
                 kind = PollOnce(now);
+                if (park && reader != null)
+                {
+                    // The tap is decided, journaled, shown and its feedback started: only now does the card go back to
+                    // HALT (a card the Poll kept ACTIVE) or its session close (S(DESELECT), 106 kbit/s), whichever way the
+                    // tap ended (decided, refused before deciding, several cards, reader error), so the presence check
+                    // finds it resting in HALT. Nothing when the Poll had already halted it.
+                    reader.ParkCard();
+                }
+
+                if (kind == TapKind.None && now >= nextListScrub)
+                {
+                    // Idle, empty field: one bounded slice of the allowlist's flash scrub (TerminalApplication.ListScrub.cs).
+                    ScrubList(now);
+                }
+
                 if (!feedback.IsPlaying)
                 {
                     PlayStatusCode(now);
@@ -61,6 +85,10 @@ namespace LeoCarte.Terminal.App
             {
                 // Every component returns result codes; this is the last line so one bad iteration never ends the loop.
                 statistics.LoopExceptions++;
+                if (park && reader != null)
+                {
+                    reader.ParkCard(); // never throws; nothing to do when the tap had ended before the exception
+                }
             }
 
             return kind;

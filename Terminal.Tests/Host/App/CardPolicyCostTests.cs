@@ -19,8 +19,8 @@ public class CardPolicyCostTests
         var aesRig = new AppRig(configText: CardPolicyTests.Config("desfire-aes"), fixedStore: true, listKeyVersion: 1);
         var uid = Measure(uidRig, () => AppRig.Card(AppRig.Enabled1));
         var aes = Measure(aesRig, () => CardPolicyTests.Personalised(AppRig.Enabled1, 1, 1));
-        Console.WriteLine($"uid tap (NewCard poll: detect, select, decide, journal): {uid.Transfers} SPI transfers, {uid.Bytes} bytes, {uid.ModelMs:0.0} ms modeled, {uid.Allocated} bytes allocated outside the simulator");
-        Console.WriteLine($"desfire-aes tap (same + WUPA, SELECT, RATS, PPS, SelectApplication, AuthenticateEV2First, ReadData 16 B with MAC, DESELECT): {aes.Transfers} SPI transfers, {aes.Bytes} bytes, {aes.ModelMs:0.0} ms modeled, {aes.Allocated} bytes allocated outside the simulator");
+        Console.WriteLine($"uid tap (NewCard poll: detect, select, decide, journal; HLTA after the decision): {uid.Transfers} SPI transfers, {uid.Bytes} bytes, {uid.ModelMs:0.0} ms modeled, {uid.Allocated} bytes allocated outside the simulator");
+        Console.WriteLine($"desfire-aes tap (detect, select, the card kept ACTIVE: RATS, PPS, SelectApplication, AuthenticateEV2First, ReadData 16 B with MAC; DESELECT after the decision): {aes.Transfers} SPI transfers, {aes.Bytes} bytes, {aes.ModelMs:0.0} ms modeled, {aes.Allocated} bytes allocated outside the simulator");
         Assert.IsTrue(aesRig.Decisions.TrueForAll(d => d.Kind != TapKind.Decided || d.Approved), "every measured desfire-aes tap approved");
         Assert.IsTrue(aesRig.App.Statistics.ApprovedAuthenticated >= Rounds);
         Assert.AreEqual(0L, aes.Allocated, "the desfire-aes tap allocates nothing outside the simulator");
