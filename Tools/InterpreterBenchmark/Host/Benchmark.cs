@@ -19,7 +19,10 @@ public sealed class OpCounter
     public long Count(int op, int a, int b, int c = 0)
     {
         string key = $"{op}/{a}/{b}/{c}";
-        if (counts.TryGetValue(key, out long known)) return known;
+        if (counts.TryGetValue(key, out long known))
+        {
+            return known;
+        }
         NanoRun run = nano.Run(op, a, b, c, count: true);
         if (!run.Ended || run.Opcodes < 0)
         {
@@ -92,8 +95,9 @@ public static class Benchmark
             figures.Add(refresh);
         }
 
-        IlFigure tap = Step("7-byte tap, card in field -> decision (approved, journaled)", tap7);
+        IlFigure tap = DecisionFigure(host, counter, "7-byte tap, card in field -> decision (approved, journaled)", tap7);
         figures.Add(tap);
+        figures.Add(AfterDecision(Step("whole loop iteration", tap7), tap, host, tap7));
         figures.Add(new IlFigure
         {
             Name = "  of which the decision engine (lookup, counters, journal)",
@@ -245,6 +249,7 @@ public static class Benchmark
         long sumTotal = 0, sumFake = 0, sumSpin = 0, sumSubset = 0, sumNative = 0, sumAdditive = 0;
         int sumEnc = 0, sumDec = 0, sumKeys = 0;
         var additiveByPhase = new long[DesfireScenario.PhaseCount + 1];
+        string afterDecisionRow = null;
         for (int p = 1; p <= DesfireScenario.PhaseCount; p++)
         {
             var from = phases[p - 1];
@@ -264,18 +269,28 @@ public static class Benchmark
             long additive = device - spin - subsetAes + nativeAes;
             CostSnapshot cost = to.Cost.Minus(from.Cost);
             string aes = enc + dec + keys == 0 ? "" : $"{enc}e {dec}d {keys}k";
-            Console.WriteLine($"  {p}. {DesfireScenario.PhaseNames[p - 1],-49} {cost.Transfers,9} {cost.Bytes,6} {cost.ElapsedNs / 1e6,8:0.00} {total,9:N0} {fake,7:N0} {spin,6:N0} {aes,10} {subsetAes,10:N0} {nativeAes,10:N0} {additive,9:N0} {additive * usPerIl / 1000,7:0.00}");
+            string row = $"  {p}. {DesfireScenario.PhaseNames[p - 1],-49} {cost.Transfers,9} {cost.Bytes,6} {cost.ElapsedNs / 1e6,8:0.00} {total,9:N0} {fake,7:N0} {spin,6:N0} {aes,10} {subsetAes,10:N0} {nativeAes,10:N0} {additive,9:N0} {additive * usPerIl / 1000,7:0.00}";
+            additiveByPhase[p] = additive;
+            if (p > DesfireScenario.PhasesToDecision)
+            {
+                // After the decision (the card parked once the result is shown): printed apart, not in tap-to-decision.
+                afterDecisionRow = row;
+                continue;
+            }
+
+            Console.WriteLine(row);
             sumTotal += total; sumFake += fake; sumSpin += spin; sumSubset += subsetAes; sumNative += nativeAes; sumAdditive += additive;
             sumEnc += enc; sumDec += dec; sumKeys += keys;
-            additiveByPhase[p] = additive;
         }
 
-        CostSnapshot whole = host.DesfireCost;
-        Console.WriteLine($"  {"   whole tap",-52} {whole.Transfers,9} {whole.Bytes,6} {whole.ElapsedNs / 1e6,8:0.00} {sumTotal,9:N0} {sumFake,7:N0} {sumSpin,6:N0} {$"{sumEnc}e {sumDec}d {sumKeys}k",10} {sumSubset,10:N0} {sumNative,10:N0} {sumAdditive,9:N0} {sumAdditive * usPerIl / 1000,7:0.00}");
+        CostSnapshot whole = phases[DesfireScenario.PhasesToDecision].Cost.Minus(phases[0].Cost);
+        Console.WriteLine($"  {"   tap to decision",-52} {whole.Transfers,9} {whole.Bytes,6} {whole.ElapsedNs / 1e6,8:0.00} {sumTotal,9:N0} {sumFake,7:N0} {sumSpin,6:N0} {$"{sumEnc}e {sumDec}d {sumKeys}k",10} {sumSubset,10:N0} {sumNative,10:N0} {sumAdditive,9:N0} {sumAdditive * usPerIl / 1000,7:0.00}");
+        Console.WriteLine("  after the decision (the tap loop parks the card once the result is shown; not part of tap-to-decision):");
+        Console.WriteLine(afterDecisionRow);
         long additiveSubset = sumAdditive - sumNative + sumSubset;
         Console.WriteLine($"  IL executed {sumTotal:N0}; replay fake {sumFake:N0}; device {sumTotal - sumFake:N0}; IRQ spinning {sumSpin:N0} (overlaps the modeled wait); additive with the subset AES (host/nanoCLR only) {additiveSubset:N0}, with the ESP32's native AES {sumAdditive:N0}");
         long crypto = additiveByPhase[DesfireScenario.PhaseDiversify];
-        Console.WriteLine($"  of the {sumAdditive:N0}: Poll {additiveByPhase[DesfireScenario.PhasePoll]:N0}, diversification {crypto:N0}, session opening {additiveByPhase[DesfireScenario.PhaseOpenSession]:N0}, DESFire commands {additiveByPhase[DesfireScenario.PhaseSelectApplication] + additiveByPhase[DesfireScenario.PhaseAuthenticate] + additiveByPhase[DesfireScenario.PhaseReadData]:N0} (ISO-DEP exchanges and session cryptography), close {additiveByPhase[DesfireScenario.PhaseClose]:N0}");
+        Console.WriteLine($"  of the {sumAdditive:N0}: Poll {additiveByPhase[DesfireScenario.PhasePoll]:N0}, diversification {crypto:N0}, session opening {additiveByPhase[DesfireScenario.PhaseOpenSession]:N0}, DESFire commands {additiveByPhase[DesfireScenario.PhaseSelectApplication] + additiveByPhase[DesfireScenario.PhaseAuthenticate] + additiveByPhase[DesfireScenario.PhaseReadData]:N0} (ISO-DEP exchanges and session cryptography); after the decision: close {additiveByPhase[DesfireScenario.PhaseClose]:N0}");
 
         // The application's own loop IL around the decision (feedback, display, statistics, the policy's type check):
         // the uid tap's loop iteration minus its Poll (the same Poll -> NewCard as phase 1) and the decision engine.
@@ -296,7 +311,7 @@ public static class Benchmark
         double nativeMs = nativeCalls * NativeAesCallMicroseconds / 1000.0;
         double totalMs = pollWait + chip + flash + nativeMs + ilMs;
         Console.WriteLine($"  application around it: decision engine {decisionEngine:N0} IL (lookup, counters, journal: DecideMeal of the lunch's approved card)"
-            + (uidTap != null ? $" + tap loop {appLoop:N0} IL (the uid tap's loop iteration {uidTap.Additive:N0} - its Poll - the decision engine)" : ""));
+            + (uidTap != null ? $" + tap loop {appLoop:N0} IL (the uid tap's loop iteration to its decision {uidTap.Additive:N0} - its Poll - the decision engine)" : ""));
         Console.WriteLine($"  modeled tap-to-decision with native AES: poll wait {pollWait:0.0} ms (half the {LunchScript.PollMilliseconds} ms poll interval) + chip {chip:0.0} ms ({whole.Transfers} transfers, {whole.Bytes} bytes, RF air {whole.RfAirNs / 1e6:0.0} ms)"
             + $" + flash {flash:0.0} ms ({storage.Reads} reads, {storage.Writes} writes, as the uid tap's decision) + native AES {nativeMs:0.0} ms ({nativeCalls} calls x {NativeAesCallMicroseconds:0} µs, ASSUMPTION) + interpretation {ilMs:0.0} ms ({sumAdditive:N0} tap IL + {appPart:N0} application IL, x {usPerIl:0.###} µs)");
         double fixedMs = pollWait + chip + flash + nativeMs;
@@ -316,11 +331,16 @@ public static class Benchmark
         int tap = FirstApprovedTap(host);
         int resting = host.Script.FindStep(TapKind.Resting, tap);
         int idle = host.Script.FindStep(TapKind.None, tap + 20);
-        foreach (var (name, step) in new[] { ("approved 7-byte tap", tap), ("resting poll", resting), ("empty poll", idle) })
+        IlFigure toDecision = DecisionFigure(host, counter, "approved 7-byte tap", tap);
+        IlFigure wholeTap = StepFigure(host, counter, "  whole loop iteration", tap);
+        IlFigure park = AfterDecision(wholeTap, toDecision, host, tap);
+        park.Name = "  after the decision";
+        foreach (IlFigure f in new[] { toDecision, park, wholeTap, StepFigure(host, counter, "resting poll", resting), StepFigure(host, counter, "empty poll", idle) })
         {
-            IlFigure f = StepFigure(host, counter, name, step);
-            Console.WriteLine($"{name,-24} {f.Instructions,8:N0} IL, fake {f.FakeInstructions,7:N0}, device {f.Device,8:N0}, IRQ spinning {f.SpinInstructions,6:N0}, additive {f.Additive,8:N0}   {f.Note}");
+            Console.WriteLine($"{f.Name,-24} {f.Instructions,8:N0} IL, fake {f.FakeInstructions,7:N0}, device {f.Device,8:N0}, IRQ spinning {f.SpinInstructions,6:N0}, additive {f.Additive,8:N0}   {f.Note}");
         }
+
+        Console.WriteLine($"approved 7-byte tap to its decision: {toDecision.Additive:N0} IL (CostModel.TapIlInstructions = {CostModel.TapIlInstructions:N0}); the parking after it {park.Additive:N0} IL");
 
         long decide = counter.Count(NanoOp.ScriptDecide, tap, LunchScript.Alice, 1) - counter.Count(NanoOp.ScriptDecide, tap, LunchScript.Alice, 0);
         Console.WriteLine($"{"decision engine alone",-24} {decide,8:N0} IL (DecideMeal of the same card at the same point: lookup, counters, journal)");
@@ -337,8 +357,8 @@ public static class Benchmark
         var counter = new OpCounter(nano);
         int tap = FirstApprovedTap(host);
         long decide = counter.Count(NanoOp.ScriptDecide, tap, LunchScript.Alice, 1) - counter.Count(NanoOp.ScriptDecide, tap, LunchScript.Alice, 0);
-        IlFigure uidTap = StepFigure(host, counter, "7-byte tap, card in field -> decision (approved, journaled)", tap);
-        Console.WriteLine($"uid tap (loop iteration {tap}): additive {uidTap.Additive:N0} IL, of which decision engine {decide:N0}; {uidTap.Note}");
+        IlFigure uidTap = DecisionFigure(host, counter, "7-byte tap, card in field -> decision (approved, journaled)", tap);
+        Console.WriteLine($"uid tap (loop iteration {tap}, to its decision): additive {uidTap.Additive:N0} IL, of which decision engine {decide:N0}; {uidTap.Note}");
         PrintDesfireTap(host, counter, uidTap, decide, host.StepStorage[tap], host.CostModel);
         return 0;
     }
@@ -370,13 +390,13 @@ public static class Benchmark
         Console.WriteLine("==== originality comparison on nanoCLR (policy uid, entry with a digest; Tools/InterpreterBenchmark/Portable/DesfireScenario.cs OriginalityScenario) ====");
         long withSignature = Additive(1, host.OriginalityEndMark, host.OriginalityEndEvent);
         long pollOnly = Additive(2, host.OriginalityPollMark, host.OriginalityPollEvent);
-        const long digestAroundNativeHmac = 82; // Tools/EcdsaOpCount: OriginalityCheck.Digest around the native HMAC call
-        long added = withSignature - pollOnly + digestAroundNativeHmac;
+        const long DigestAroundNativeHmac = 82; // Tools/EcdsaOpCount: OriginalityCheck.Digest around the native HMAC call
+        long added = withSignature - pollOnly + DigestAroundNativeHmac;
         CostSnapshot cost = host.OriginalityCost;
         double usPerIl = host.CostModel.IlInstructionNs / 1000.0;
         int transfers = host.OriginalityEndMark.Transfers - host.OriginalityPollMark.Transfers;
         Console.WriteLine($"  added to the tap: {transfers} SPI transfers, {cost.Bytes} bytes, chip {cost.ElapsedNs / 1e6:0.0} ms modeled (RF air {cost.RfAirNs / 1e6:0.0} ms)"
-            + $"; {withSignature - pollOnly:N0} IL (session, Read_Sig, DESELECT) + {digestAroundNativeHmac} IL around the native HMAC = {added:N0} IL = {added * usPerIl / 1000.0:0.0} ms at {usPerIl:0.###} µs/IL");
+            + $"; {withSignature - pollOnly:N0} IL (session, Read_Sig, DESELECT) + {DigestAroundNativeHmac} IL around the native HMAC = {added:N0} IL = {added * usPerIl / 1000.0:0.0} ms at {usPerIl:0.###} µs/IL");
         Console.WriteLine($"  modeled time added: {cost.ElapsedNs / 1e6 + added * usPerIl / 1000.0:0.0} ms (+ the native HMAC-SHA256 of 56 bytes, not modeled)");
         return 0;
     }
@@ -409,6 +429,46 @@ public static class Benchmark
         };
     }
 
+    /// <summary>
+    /// IL instructions of loop iteration <paramref name="step"/> up to its decision (made, journaled, shown, feedback started:
+    /// <c>TerminalApplication.StepUntilDecided</c>, prefix S+1 stopped there minus prefix S), without what the iteration does
+    /// after it (the card parked). The fake and the spinning are those of the transfers and reads before the decision.
+    /// </summary>
+    public static IlFigure DecisionFigure(HostRuns host, OpCounter counter, string name, int step)
+    {
+        var from = host.StepMarks[step];
+        var (to, toEvent, cost) = host.DecisionMarks[step];
+        long fake = FakeCost(counter, to.Transfers - from.Transfers, to.Irq - from.Irq, to.Clock - from.Clock);
+        long device = counter.Count(NanoOp.ScriptPrefix, step + 1, 0, 1) - counter.Count(NanoOp.ScriptPrefix, step, 0, 0) - fake;
+        var instantFrom = host.Lunch.InstantMark(host.StepEvents[step]);
+        var instantTo = host.Lunch.InstantMark(toEvent);
+        long instantFake = FakeCost(counter, to.Transfers - from.Transfers, instantTo.Irq - instantFrom.Irq, instantTo.Clock - instantFrom.Clock);
+        long instantDevice = counter.Count(NanoOp.ScriptPrefix, step + 1, 1, 1) - counter.Count(NanoOp.ScriptPrefix, step, 1, 0) - instantFake;
+        return new IlFigure
+        {
+            Name = name,
+            Instructions = device + fake,
+            FakeInstructions = fake,
+            SpinInstructions = device - instantDevice,
+            Note = $"loop iteration {step} to its decision: {to.Transfers - from.Transfers} SPI transfers, {to.Irq - from.Irq} IRQ reads, {host.StepStorage[step].Reads} flash reads, {host.StepStorage[step].Writes} writes",
+        };
+    }
+
+    /// <summary>What loop iteration <paramref name="step"/> does after its decision (the card parked): the whole iteration minus the part to the decision.</summary>
+    public static IlFigure AfterDecision(IlFigure whole, IlFigure toDecision, HostRuns host, int step)
+    {
+        var (to, _, _) = host.DecisionMarks[step];
+        var end = host.StepMarks[step + 1];
+        return new IlFigure
+        {
+            Name = "  after the decision (CardReader.ParkCard; not in tap-to-decision)",
+            Instructions = whole.Instructions - toDecision.Instructions,
+            FakeInstructions = whole.FakeInstructions - toDecision.FakeInstructions,
+            SpinInstructions = whole.SpinInstructions - toDecision.SpinInstructions,
+            Note = $"{end.Transfers - to.Transfers} SPI transfers, {end.Irq - to.Irq} IRQ reads",
+        };
+    }
+
     /// <summary>The commit the "before" column was measured on (the tool run on its sources).</summary>
     private const string BeforeCommit = "514fa70";
 
@@ -438,10 +498,11 @@ public static class Benchmark
     /// <summary>The script's approved 7-byte tap through the shared cost model, with and without interpretation.</summary>
     private static void PrintTapModel(HostRuns host, IlFigure tap, int step, CostModel model)
     {
-        CostSnapshot cost = host.StepCosts[step];
+        // To the decision: what the iteration does after it (the card parked) is not part of what the student waits for.
+        CostSnapshot cost = host.DecisionMarks[step].Cost;
         var storage = host.StepStorage[step];
         double pollWait = LunchScript.PollMilliseconds / 2.0;
-        double chip = host.ChipNs(step) / 1e6;
+        double chip = cost.ElapsedNs / 1e6;
         double flash = (storage.Reads + storage.Writes) * 1.0;
         double il = tap.Additive * model.IlInstructionNs / 1e6;
         double without = pollWait + chip + flash;
