@@ -373,7 +373,7 @@ public sealed class HostRuns
     {
         var sim = new Mfrc522Simulator(0x92, 2027);
         Originality = new RecordingBus(sim);
-        var reader = new LeoCarte.Drivers.Reader.CardReader(Originality, Originality, new Mfrc522Options(), new LeoCarte.Drivers.Reader.CardReaderOptions());
+        var reader = new LeoCarte.Drivers.Reader.CardReader(Originality, Originality, new Mfrc522Options(), DesfireScenario.ReaderOptions());
         reader.Start();
         sim.Field.Add(VirtualCard.Desfire(DesfireScenario.Uid));
         OriginalityStartMark = Originality.Mark;
@@ -396,15 +396,16 @@ public sealed class HostRuns
             r = reader.Desfire.ReadSignature(signature, 0);
         }
 
-        reader.CloseCardSession();
         if (r != ReaderResult.Ok)
         {
             throw new InvalidOperationException($"originality Read_Sig on the simulator failed: {r}");
         }
 
+        // To the decision; the session is closed after it (ParkCard), as the tap loop does.
         OriginalityCost = sim.Costs.Snapshot().Minus(atRest);
         OriginalityEndMark = Originality.Mark;
         OriginalityEndEvent = Originality.EventCount;
+        reader.ParkCard();
         Originality.BuildInstantIrq();
     }
 

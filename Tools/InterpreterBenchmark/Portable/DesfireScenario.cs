@@ -128,9 +128,11 @@ namespace LeoCarte.NanoApp
 
     /// <summary>
     /// The originality comparison a tap adds under policy uid for an entry with a digest (Terminal/App/SiteCardPolicy):
-    /// after the Poll that reports NewCard, an ISO 14443-4 session (WUPA, SELECT, RATS, PPS), Read_Sig (56 bytes),
-    /// S(DESELECT). The digest itself is one native HMAC-SHA256 call on the device (Tools/EcdsaOpCount measures the IL
-    /// around it). <c>pollOnly</c>: stop after the Poll (the baseline the comparison adds to).
+    /// after the Poll that reports NewCard and keeps the card ACTIVE (<see cref="DesfireScenario.ReaderOptions"/>), an ISO 14443-4
+    /// session (RATS, PPS), Read_Sig (56 bytes), to the decision; the session is closed after it (<see cref="CardReader.ParkCard"/>:
+    /// S(DESELECT) where a tap without a digest gets its HLTA), not part of what the student waits for. The digest itself is
+    /// one native HMAC-SHA256 call on the device (Tools/EcdsaOpCount measures the IL around it). <c>pollOnly</c>: stop after
+    /// the Poll (the baseline the comparison adds to).
     /// </summary>
     public static class OriginalityScenario
     {
@@ -152,7 +154,6 @@ namespace LeoCarte.NanoApp
                 result = reader.Desfire.ReadSignature(signature, 0);
             }
 
-            reader.CloseCardSession();
             return result;
         }
     }

@@ -178,7 +178,7 @@ namespace LeoCarte.NanoApp
         private static void OriginalityTap(int run, bool instantIrq)
         {
             var bus = new ReplayBus(instantIrq ? ReplayTables.OriginalityInstantIrq() : ReplayTables.Originality(), false);
-            var reader = new CardReader(bus, bus, new Mfrc522Options(), new CardReaderOptions());
+            var reader = new CardReader(bus, bus, new Mfrc522Options(), DesfireScenario.ReaderOptions());
             var read = new CardReadResult();
             var ats = new AtsInfo();
             var signature = new byte[DesfireCommands.SignatureLength];
