@@ -6,6 +6,12 @@ namespace LeoCarte.Drivers.Desfire
     /// AES-CMAC (NIST SP 800-38B, RFC 4493) over an <see cref="IBlockCipher"/>: subkeys K1/K2 derived once per key,
     /// then CBC-MAC with the last block XORed with K1 (complete) or padded 80 00.. and XORed with K2. No allocation after
     /// construction. Used for AN10922 key diversification, the DESFire EV2 session keys and the secure-messaging MACs.
+    /// <para>
+    /// Written for nanoCLR, which interprets every IL instruction and inlines nothing: a 16-byte loop costs about 20
+    /// instructions per byte (7 of them the loop itself), so the block operations are written out (<see cref="AesBlock"/>,
+    /// 11 to 17 per byte), the CBC chain of a zero-IV CMAC starts by encrypting the first block as it is (XOR with
+    /// zero skipped), and the padded last block is built with native Array.Copy/Array.Clear.
+    /// </para>
     /// </summary>
     public sealed class AesCmac
     {
@@ -15,9 +21,10 @@ namespace LeoCarte.Drivers.Desfire
         private readonly byte[] k1 = new byte[BlockSize];
         private readonly byte[] k2 = new byte[BlockSize];
         private readonly byte[] chain = new byte[BlockSize];
+        private readonly byte[] last = new byte[BlockSize];
 
         // K2 is derived on first use: the session-key CMACs (32-byte inputs) only ever need K1, which saves one
-        // doubling (≈ 350 interpreted instructions) per key on nanoCLR.
+        // doubling per key on nanoCLR.
         private bool k2Ready;
 
         public AesCmac(IBlockCipher cipher)
@@ -33,7 +40,7 @@ namespace LeoCarte.Drivers.Desfire
             cipher.SetKey(key, offset);
             Array.Clear(chain, 0, BlockSize);
             cipher.Encrypt(chain, 0, chain, 0);
-            Double(chain, k1);
+            AesBlock.Double(chain, k1);
             k2Ready = false;
             Array.Clear(chain, 0, BlockSize);
         }
@@ -42,26 +49,51 @@ namespace LeoCarte.Drivers.Desfire
         {
             if (!k2Ready)
             {
-                Double(k1, k2);
+                AesBlock.Double(k1, k2);
                 k2Ready = true;
             }
 
             return k2;
         }
 
-        /// <summary>Subkey K1 or K2 (for tests against the published values).</summary>
+        /// <summary>Subkey K1 or K2 (for tests against the published values, and for callers that mask a last block once for several MACs).</summary>
         public void CopySubkey(int which, byte[] destination, int offset)
         {
             Array.Copy(which == 1 ? k1 : K2(), 0, destination, offset, BlockSize);
         }
 
+        /// <summary>Zeroes the subkeys and the chain (derived from the key). The cipher keeps its key: clear it separately.</summary>
+        public void Clear()
+        {
+            Array.Clear(k1, 0, BlockSize);
+            Array.Clear(k2, 0, BlockSize);
+            Array.Clear(chain, 0, BlockSize);
+            Array.Clear(last, 0, BlockSize);
+            k2Ready = false;
+        }
+
         /// <summary>The 16-byte CMAC of message[offset..offset+length) into mac[macOffset..+16).</summary>
         public void Compute(byte[] message, int offset, int length, byte[] mac, int macOffset)
         {
-            // Array.Clear/Array.Copy are native in nanoCLR: one call instead of 16 interpreted iterations.
-            Array.Clear(chain, 0, BlockSize);
+            int lastStart = LastBlockStart(length);
+            byte[] c = chain;
+            if (lastStart == 0)
+            {
+                // One block: the chain is zero, so the cipher's input is the (padded) block XOR the subkey.
+                MaskLastBlock(message, offset, length, c);
+                cipher.Encrypt(c, 0, mac, macOffset);
+                return;
+            }
 
-            Chain(message, offset, length, mac, macOffset);
+            // IV zero: the first block enters the cipher as it is.
+            cipher.Encrypt(message, offset, c, 0);
+            for (int position = offset + BlockSize; position < offset + lastStart; position += BlockSize)
+            {
+                AesBlock.Xor(c, message, position);
+                cipher.Encrypt(c, 0, c, 0);
+            }
+
+            FinishWithLastBlock(message, offset + lastStart, length - lastStart, mac, macOffset);
         }
 
         /// <summary>
@@ -74,45 +106,47 @@ namespace LeoCarte.Drivers.Desfire
         public void ComputeChained(byte[] iv, byte[] message, int offset, int length, byte[] mac, int macOffset)
         {
             Array.Copy(iv, 0, chain, 0, BlockSize);
-            Chain(message, offset, length, mac, macOffset);
+            int lastStart = LastBlockStart(length);
+            for (int position = offset; position < offset + lastStart; position += BlockSize)
+            {
+                AesBlock.Xor(chain, message, position);
+                cipher.Encrypt(chain, 0, chain, 0);
+            }
+
+            FinishWithLastBlock(message, offset + lastStart, length - lastStart, mac, macOffset);
             Array.Copy(mac, macOffset, iv, 0, BlockSize);
         }
 
-        private void Chain(byte[] message, int offset, int length, byte[] mac, int macOffset)
+        /// <summary>
+        /// The CMAC of a two-block message whose last block was masked beforehand (<see cref="MaskLastBlock"/> of
+        /// message[16..32)): E(E(first) ⊕ maskedLast). For several MACs over messages that share their second block
+        /// (the DESFire EV2 session vectors SV1/SV2 differ only in their first two bytes): the mask is computed once.
+        /// </summary>
+        public void ComputeTwoBlocks(byte[] first, int firstOffset, byte[] maskedLast, byte[] mac, int macOffset)
         {
-            int blocks = length == 0 ? 1 : (length + BlockSize - 1) / BlockSize;
-            byte[] c = chain;
-            int position = offset;
-            for (int b = 0; b < blocks - 1; b++)
-            {
-                for (int i = 0; i < BlockSize; i++)
-                {
-                    c[i] ^= message[position + i];
-                }
+            cipher.Encrypt(first, firstOffset, chain, 0);
+            AesBlock.Xor(chain, maskedLast, 0);
+            cipher.Encrypt(chain, 0, mac, macOffset);
+        }
 
-                position += BlockSize;
-                cipher.Encrypt(c, 0, c, 0);
+        /// <summary>
+        /// The last block of a CMAC input as it enters the chain (SP 800-38B §6.2 steps 3–4): message[offset..+length)
+        /// (length 0..16 bytes) XOR K1 when complete, padded 80 00.. and XOR K2 otherwise, into masked[0..16).
+        /// </summary>
+        public void MaskLastBlock(byte[] message, int offset, int length, byte[] masked)
+        {
+            if (length == BlockSize)
+            {
+                AesBlock.XorInto(masked, message, offset, k1);
+                return;
             }
 
-            // Last block: complete → XOR K1; partial → pad 80 00.. and XOR K2 (SP 800-38B §6.2), folded into the chain
-            // in one pass (no separate padded copy: fewer interpreted instructions per byte on nanoCLR).
-            int lastLength = length - (blocks - 1) * BlockSize;
-            byte[] subkey = length > 0 && lastLength == BlockSize ? k1 : K2();
-            for (int i = 0; i < lastLength; i++)
-            {
-                c[i] ^= (byte)(message[position + i] ^ subkey[i]);
-            }
-
-            if (lastLength < BlockSize)
-            {
-                c[lastLength] ^= (byte)(0x80 ^ subkey[lastLength]);
-                for (int i = lastLength + 1; i < BlockSize; i++)
-                {
-                    c[i] ^= subkey[i];
-                }
-            }
-
-            cipher.Encrypt(c, 0, mac, macOffset);
+            // Padded copy by native calls, then one written-out XOR with K2.
+            byte[] p = last;
+            Array.Copy(message, offset, p, 0, length);
+            p[length] = 0x80;
+            Array.Clear(p, length + 1, BlockSize - 1 - length);
+            AesBlock.XorInto(masked, p, 0, K2());
         }
 
         /// <summary>
@@ -132,18 +166,26 @@ namespace LeoCarte.Drivers.Desfire
             mac8[macOffset + 7] = scratch16[15];
         }
 
-        /// <summary>Left shift by one bit, XOR Rb = 0x87 into the last byte when the top bit fell off (SP 800-38B §6.1).
-        /// Each byte takes its low bit from the next byte's top bit (no carry variable, no branch per byte); input and
-        /// output are different arrays.</summary>
-        private static void Double(byte[] input, byte[] output)
+        /// <summary>Where the last block starts: a message of 0..16 bytes is one block (the empty one padded).</summary>
+        private static int LastBlockStart(int length) => length == 0 ? 0 : ((length - 1) >> 4) << 4;
+
+        /// <summary>chain ⊕= masked last block, then the final encryption into mac.</summary>
+        private void FinishWithLastBlock(byte[] message, int position, int lastLength, byte[] mac, int macOffset)
         {
-            int reduce = (input[0] >> 7) * 0x87;
-            for (int i = 0; i < BlockSize - 1; i++)
+            if (lastLength == BlockSize)
             {
-                output[i] = (byte)((input[i] << 1) | (input[i + 1] >> 7));
+                AesBlock.Xor2(chain, message, position, k1);
+            }
+            else
+            {
+                byte[] p = last;
+                Array.Copy(message, position, p, 0, lastLength);
+                p[lastLength] = 0x80;
+                Array.Clear(p, lastLength + 1, BlockSize - 1 - lastLength);
+                AesBlock.Xor2(chain, p, 0, K2());
             }
 
-            output[BlockSize - 1] = (byte)((input[BlockSize - 1] << 1) ^ reduce);
+            cipher.Encrypt(chain, 0, mac, macOffset);
         }
     }
 }

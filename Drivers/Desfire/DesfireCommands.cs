@@ -157,11 +157,7 @@ namespace LeoCarte.Drivers.Desfire
             header[4] = (byte)length;
             header[5] = (byte)(length >> 8);
             header[6] = (byte)(length >> 16);
-            for (int i = 0; i < 7; i++)
-            {
-                apdu[5 + i] = header[i];
-            }
-
+            Array.Copy(header, 0, apdu, 5, 7);
             session.CommandMac(ReadDataCode, header, 0, 7, header, 0, 0, apdu, 12);
             ReaderResult result = Send(ReadDataCode, 15, StatusOk);
             if (result != ReaderResult.Ok)

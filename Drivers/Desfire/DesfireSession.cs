@@ -34,13 +34,14 @@ namespace LeoCarte.Drivers.Desfire
         private readonly byte[] rndB = new byte[16];
         private readonly byte[] block = new byte[32];
         private readonly byte[] sv = new byte[32];
+        private readonly byte[] svTail = new byte[16];
         private readonly byte[] sessionKey = new byte[16];
         private readonly byte[] macInput = new byte[MaxMacInput];
         private readonly byte[] fullMac = new byte[16];
-        private readonly byte[] mac = new byte[8];
         private readonly byte[] iv = new byte[16];
         private readonly byte[] ti = new byte[4];
         private DesfireSecureMessaging secureMessaging;
+        private bool encryptionKeyPending;
 
         /// <param name="keyCipher">keyed with the card key K during the authentication (also feeds the CMAC that derives the session keys)</param>
         /// <param name="encCipher">keyed with SesAuthENCKey</param>
@@ -76,20 +77,15 @@ namespace LeoCarte.Drivers.Desfire
             keyCmac.SetKey(key, keyOffset);
             keyCipher.Decrypt(encryptedRndB, encryptedOffset, rndB, 0); // CBC with IV 0 over one block = ECB
 
-            // RndA || RndB' (RndB rotated left one byte) by native Array.Copy: one call instead of 16 interpreted iterations.
+            // RndB' (RndB rotated left one byte) by native Array.Copy: one call instead of 16 interpreted iterations.
             Array.Copy(randomA, randomAOffset, rndA, 0, 16);
-            Array.Copy(rndA, 0, block, 0, 16);
-            Array.Copy(rndB, 1, block, 16, 15);
-            block[31] = rndB[0];
+            Array.Copy(rndB, 1, block, 0, 15);
+            block[15] = rndB[0];
 
-            // AES-CBC, IV 0, two blocks.
-            keyCipher.Encrypt(block, 0, answer, answerOffset);
-            for (int i = 0; i < 16; i++)
-            {
-                block[16 + i] ^= answer[answerOffset + i];
-            }
-
-            keyCipher.Encrypt(block, 16, answer, answerOffset + 16);
+            // AES-CBC, IV 0, over RndA || RndB': the first block enters the cipher as it is.
+            keyCipher.Encrypt(rndA, 0, answer, answerOffset);
+            AesBlock.Xor(block, answer, answerOffset);
+            keyCipher.Encrypt(block, 0, answer, answerOffset + 16);
         }
 
         /// <summary>
@@ -98,20 +94,19 @@ namespace LeoCarte.Drivers.Desfire
         /// </summary>
         public bool CompleteAuthentication(byte[] encryptedAnswer, int offset)
         {
-            // AES-CBC decryption, IV 0.
+            // AES-CBC decryption, IV 0: block 1 = TI || RndA'[0..12); of block 2 only RndA'[12..16) (bytes 16..19) is
+            // used, so only those are XORed with the first ciphertext block (PDcap2 and PCDcap2 are not read).
             keyCipher.Decrypt(encryptedAnswer, offset, block, 0);
             keyCipher.Decrypt(encryptedAnswer, offset + 16, block, 16);
-            for (int i = 0; i < 16; i++)
-            {
-                block[16 + i] ^= encryptedAnswer[offset + i];
-            }
 
-            // RndA' = RndA rotated left one byte; compared in fixed time.
-            int difference = block[19] ^ rndA[0];
-            for (int i = 0; i < 15; i++)
-            {
-                difference |= block[4 + i] ^ rndA[i + 1];
-            }
+            // RndA' = RndA rotated left one byte; compared in fixed time (every byte, one OR, written out).
+            byte[] p = block;
+            byte[] a = rndA;
+            int difference = (p[4] ^ a[1]) | (p[5] ^ a[2]) | (p[6] ^ a[3]) | (p[7] ^ a[4])
+                | (p[8] ^ a[5]) | (p[9] ^ a[6]) | (p[10] ^ a[7]) | (p[11] ^ a[8])
+                | (p[12] ^ a[9]) | (p[13] ^ a[10]) | (p[14] ^ a[11]) | (p[15] ^ a[12])
+                | (p[16] ^ encryptedAnswer[offset] ^ a[13]) | (p[17] ^ encryptedAnswer[offset + 1] ^ a[14])
+                | (p[18] ^ encryptedAnswer[offset + 2] ^ a[15]) | (p[19] ^ encryptedAnswer[offset + 3] ^ a[0]);
 
             if (difference != 0)
             {
@@ -121,16 +116,20 @@ namespace LeoCarte.Drivers.Desfire
 
             Array.Copy(block, 0, ti, 0, 4);
 
-            // SV1 and SV2 differ only in their two label bytes: the vector is built once.
+            // SV1 and SV2 differ only in their two label bytes: the vector is built once, and its second block XOR K1
+            // (CMAC's last-block mask, SP 800-38B) computed once for both. SesAuthMACKey now (every command of the
+            // session needs it); SesAuthENCKey only when CommMode.Full data needs it (DeriveEncryptionKey): a tap that
+            // reads its file in CommMode.MAC never derives it. Until then the vector stays (cleared by Clear).
             BuildSessionVector();
-            DeriveSessionKey(0xA5, 0x5A);
-            encCipher.SetKey(sessionKey, 0);
-            DeriveSessionKey(0x5A, 0xA5);
+            keyCmac.MaskLastBlock(sv, 16, 16, svTail);
+            sv[0] = 0x5A;
+            sv[1] = 0xA5;
+            keyCmac.ComputeTwoBlocks(sv, 0, svTail, sessionKey, 0);
             macCmac.SetKey(sessionKey, 0);
+            encryptionKeyPending = true;
             Array.Clear(sessionKey, 0, 16);
             Array.Clear(rndA, 0, 16);
             Array.Clear(rndB, 0, 16);
-            Array.Clear(sv, 0, 32);
 
             CommandCounter = 0;
             secureMessaging = DesfireSecureMessaging.Ev2;
@@ -138,29 +137,45 @@ namespace LeoCarte.Drivers.Desfire
             return true;
         }
 
-        /// <summary>SV bytes 2..31 (labels at 0..1 set per key by <see cref="DeriveSessionKey"/>).</summary>
-        private void BuildSessionVector()
+        /// <summary>SesAuthENCKey = CMAC(K, SV1) (§9.1.7), keyed into the encryption cipher the first time CommMode.Full
+        /// data is encrypted or decrypted in an EV2 session; then the session vector is cleared.</summary>
+        private void DeriveEncryptionKey()
         {
-            sv[2] = 0x00;
-            sv[3] = 0x01;
-            sv[4] = 0x00;
-            sv[5] = 0x80;
-            sv[6] = rndA[0];
-            sv[7] = rndA[1];
-            for (int i = 0; i < 6; i++)
+            if (!encryptionKeyPending)
             {
-                sv[8 + i] = (byte)(rndA[2 + i] ^ rndB[i]);
+                return;
             }
 
-            Array.Copy(rndB, 6, sv, 14, 10);
-            Array.Copy(rndA, 8, sv, 24, 8);
+            sv[0] = 0xA5;
+            sv[1] = 0x5A;
+            keyCmac.ComputeTwoBlocks(sv, 0, svTail, sessionKey, 0);
+            encCipher.SetKey(sessionKey, 0);
+            encryptionKeyPending = false;
+            Array.Clear(sessionKey, 0, 16);
+            Array.Clear(sv, 0, 32);
+            Array.Clear(svTail, 0, 16);
         }
 
-        private void DeriveSessionKey(byte label0, byte label1)
+        /// <summary>SV bytes 2..31 (the label at 0..1 is set per key).</summary>
+        private void BuildSessionVector()
         {
-            sv[0] = label0;
-            sv[1] = label1;
-            keyCmac.Compute(sv, 0, 32, sessionKey, 0);
+            byte[] v = sv;
+            byte[] a = rndA;
+            byte[] b = rndB;
+            v[2] = 0x00;
+            v[3] = 0x01;
+            v[4] = 0x00;
+            v[5] = 0x80;
+            v[6] = a[0];
+            v[7] = a[1];
+            v[8] = (byte)(a[2] ^ b[0]);
+            v[9] = (byte)(a[3] ^ b[1]);
+            v[10] = (byte)(a[4] ^ b[2]);
+            v[11] = (byte)(a[5] ^ b[3]);
+            v[12] = (byte)(a[6] ^ b[4]);
+            v[13] = (byte)(a[7] ^ b[5]);
+            Array.Copy(b, 6, v, 14, 10);
+            Array.Copy(a, 8, v, 24, 8);
         }
 
         /// <summary>MACt over Cmd || CmdCtr || TI || header || data into <paramref name="mac8"/> (8 bytes). False if too long.</summary>
@@ -206,12 +221,12 @@ namespace LeoCarte.Drivers.Desfire
 
             Array.Copy(data, dataOffset, macInput, n, dataLength);
             n += dataLength;
-            macCmac.ComputeTruncated(macInput, 0, n, fullMac, mac, 0);
-            int difference = 0;
-            for (int i = 0; i < 8; i++)
-            {
-                difference |= mac[i] ^ cardMac[cardMacOffset + i];
-            }
+            // MACt = the odd bytes of the full CMAC, compared in fixed time without extracting them first.
+            macCmac.Compute(macInput, 0, n, fullMac, 0);
+            byte[] f = fullMac;
+            int o = cardMacOffset;
+            int difference = (f[1] ^ cardMac[o]) | (f[3] ^ cardMac[o + 1]) | (f[5] ^ cardMac[o + 2]) | (f[7] ^ cardMac[o + 3])
+                | (f[9] ^ cardMac[o + 4]) | (f[11] ^ cardMac[o + 5]) | (f[13] ^ cardMac[o + 6]) | (f[15] ^ cardMac[o + 7]);
 
             if (difference != 0)
             {
@@ -235,11 +250,7 @@ namespace LeoCarte.Drivers.Desfire
             BuildIv(0xA5, 0x5A, CommandCounter);
             for (int b = 0; b < padded; b += 16)
             {
-                for (int i = 0; i < 16; i++)
-                {
-                    iv[i] ^= data[offset + b + i];
-                }
-
+                AesBlock.Xor(iv, data, offset + b);
                 encCipher.Encrypt(iv, 0, data, offset + b);
                 Array.Copy(data, offset + b, iv, 0, 16);
             }
@@ -264,11 +275,8 @@ namespace LeoCarte.Drivers.Desfire
             {
                 Array.Copy(data, offset + b, block, 0, 16);
                 encCipher.Decrypt(block, 0, data, offset + b);
-                for (int i = 0; i < 16; i++)
-                {
-                    data[offset + b + i] ^= iv[i];
-                    iv[i] = block[i];
-                }
+                AesBlock.XorAt(data, offset + b, iv, 0);
+                Array.Copy(block, 0, iv, 0, 16);
             }
 
             int end = length - 1;
@@ -296,7 +304,9 @@ namespace LeoCarte.Drivers.Desfire
             Array.Clear(iv, 0, 16);
             Array.Clear(block, 0, 32);
             Array.Clear(sv, 0, 32);
+            Array.Clear(svTail, 0, 16);
             Array.Clear(ti, 0, 4);
+            encryptionKeyPending = false;
         }
 
         private int StartMacInput(byte first, int counter)
@@ -304,16 +314,14 @@ namespace LeoCarte.Drivers.Desfire
             macInput[0] = first;
             macInput[1] = (byte)counter;
             macInput[2] = (byte)(counter >> 8);
-            macInput[3] = ti[0];
-            macInput[4] = ti[1];
-            macInput[5] = ti[2];
-            macInput[6] = ti[3];
+            Array.Copy(ti, 0, macInput, 3, 4);
 
             return 7;
         }
 
         private void BuildIv(byte label0, byte label1, int counter)
         {
+            DeriveEncryptionKey();
             iv[0] = label0;
             iv[1] = label1;
             Array.Copy(ti, 0, iv, 2, 4);

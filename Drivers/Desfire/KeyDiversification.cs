@@ -10,6 +10,14 @@ namespace LeoCarte.Drivers.Desfire
     /// So every card carries its own key, and one card's key opened by an attacker opens only that card.
     /// Checked against the note's example (master 00112233..EEFF, UID 04782E21801D80, AID 3042F5, system identifier
     /// "NXP Abu" → A8DD63A3B89D54B37CA802473FDA9175).
+    /// <para>
+    /// The site master key is the same for every card of a key version, so its CMAC state (the cipher keyed with it,
+    /// subkeys K1 and K2: one AES block and two doublings) is computed once and kept until <see cref="Diversify"/> is
+    /// given another master key (compared by content, so a caller may reuse or overwrite its key buffer) or
+    /// <see cref="Forget"/> is called. What stays in RAM between taps is the master key's copy and its subkeys: the
+    /// terminal holds the master key itself for its whole life anyway (configuration); the card key and the input
+    /// block are cleared after every call. The cipher must be this object's own (nothing else may key it).
+    /// </para>
     /// </summary>
     public sealed class KeyDiversification
     {
@@ -20,13 +28,19 @@ namespace LeoCarte.Drivers.Desfire
 
         private readonly AesCmac cmac;
         private readonly byte[] input = new byte[32];
-        private readonly byte[] subkey = new byte[16];
         private readonly byte[] chain = new byte[16];
+        private readonly byte[] cachedMaster = new byte[16];
+        private readonly byte[] k1 = new byte[16];
+        private readonly byte[] k2 = new byte[16];
+        private bool cached;
 
         public KeyDiversification(IBlockCipher cipher)
         {
             cmac = new AesCmac(cipher);
         }
+
+        /// <summary>Master keys keyed since construction or <see cref="Forget"/> (the subkey cache's misses).</summary>
+        public int MasterKeySetups { get; private set; }
 
         /// <summary>
         /// Diversifies <paramref name="masterKey"/> for one card: <paramref name="uid"/>[0..uidLength), the 3-byte AID
@@ -42,6 +56,11 @@ namespace LeoCarte.Drivers.Desfire
                 return false;
             }
 
+            if (!cached || !SameMasterKey(masterKey, masterOffset))
+            {
+                SetUpMasterKey(masterKey, masterOffset);
+            }
+
             // Native Array.Copy/Array.Clear: one call per field instead of an interpreted loop per byte.
             input[0] = AesConstant;
             Array.Copy(uid, 0, input, 1, uidLength);
@@ -55,31 +74,44 @@ namespace LeoCarte.Drivers.Desfire
                 Array.Clear(input, n + 1, 31 - n);
             }
 
-            cmac.SetKey(masterKey, masterOffset);
-            cmac.CopySubkey(padded ? 2 : 1, subkey, 0);
-            for (int i = 0; i < 16; i++)
-            {
-                input[16 + i] ^= subkey[i];
-            }
-
-            Array.Copy(input, 0, chain, 0, 16);
-
-            // CBC-MAC over the two blocks, IV zero.
+            // CBC-MAC over the two blocks, IV zero: E(E(block 1) XOR block 2 XOR subkey).
             IBlockCipher cipher = cmac.Cipher;
-            cipher.Encrypt(chain, 0, chain, 0);
-            for (int i = 0; i < 16; i++)
-            {
-                chain[i] ^= input[16 + i];
-            }
-
+            cipher.Encrypt(input, 0, chain, 0);
+            AesBlock.Xor2(chain, input, 16, padded ? k2 : k1);
             cipher.Encrypt(chain, 0, cardKey, cardKeyOffset);
 
-            // The buffers held key material derived from the master key: clear them.
+            // The buffers held the card key's input and chain: clear them.
             Array.Clear(input, 0, 32);
             Array.Clear(chain, 0, 16);
-            Array.Clear(subkey, 0, 16);
 
             return true;
+        }
+
+        /// <summary>Clears the cached master key and its subkeys (e.g. when its version is retired); the next
+        /// <see cref="Diversify"/> sets them up again. The cipher keeps its key schedule: clear it separately.</summary>
+        public void Forget()
+        {
+            cached = false;
+            Array.Clear(cachedMaster, 0, 16);
+            Array.Clear(k1, 0, 16);
+            Array.Clear(k2, 0, 16);
+            cmac.Clear();
+        }
+
+        /// <summary>Content comparison by two native 64-bit loads per side (the keys are the terminal's own, not an
+        /// attacker's guess: no fixed-time need).</summary>
+        private bool SameMasterKey(byte[] masterKey, int offset) =>
+            BitConverter.ToInt64(masterKey, offset) == BitConverter.ToInt64(cachedMaster, 0)
+            && BitConverter.ToInt64(masterKey, offset + 8) == BitConverter.ToInt64(cachedMaster, 8);
+
+        private void SetUpMasterKey(byte[] masterKey, int offset)
+        {
+            cmac.SetKey(masterKey, offset);
+            cmac.CopySubkey(1, k1, 0);
+            cmac.CopySubkey(2, k2, 0);
+            Array.Copy(masterKey, offset, cachedMaster, 0, 16);
+            cached = true;
+            MasterKeySetups++;
         }
     }
 }

@@ -49,11 +49,11 @@ namespace LeoCarte.Drivers.Mfrc522
             timerReload = options.ShortTimeoutTicks;
             hardwareCrc = false;
             bitRate = 0; // TxModeReg/RxModeReg speed 106 kBd, ModWidthReg 26h: the reset values
-            bitFraming = 0;
+            bitFramingZero = true;
             transceiveRunning = false;
             commandMayBeActive = false;
             fifoMayHoldData = true;
-            status2 = 0;
+            statusRx[StatusStatus2] = 0;
 
             ReadRegisters(verifyRegisters, verifyRegisters.Length, verifyValues);
             bool kept = verifyValues[0] == TModeValue && verifyValues[1] == TPrescalerValue

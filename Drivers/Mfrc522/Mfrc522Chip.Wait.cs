@@ -4,12 +4,38 @@ namespace LeoCarte.Drivers.Mfrc522
     public sealed partial class Mfrc522Chip
     {
         /// <summary>
-        /// Waits for one of <paramref name="doneMask"/> in ComIrqReg or TimerIRq. With the IRQ line, the wait is GPIO
-        /// reads (no SPI traffic) ended by the chip's own timer; without it, one pipelined status read per check.
-        /// Bounded three ways: the chip timer, a wall-clock limit (timer + margin) and read counts. A wait that
-        /// outlives the chip timer means the chip is not working: ChipFault.
+        /// Waits for one of <paramref name="doneMask"/> in ComIrqReg or TimerIRq; the status registers are then in
+        /// <see cref="statusRx"/>. With the IRQ line, the wait is GPIO reads (no SPI traffic) ended by the chip's own
+        /// timer; without it, one pipelined status read per check. Bounded three ways: the chip timer, a wall-clock limit
+        /// (timer + margin) and read counts. A wait that outlives the chip timer means the chip is not working: ChipFault.
+        /// The caller has counted the first status read (it counts an exchange's fixed transfers at once).
         /// </summary>
         private ReaderResult WaitFor(byte doneMask, int timeoutTicks)
+        {
+            // The usual case costs one GPIO read and one status read: by the time the frame is sent the line often says
+            // the command ended already (a card answers ~91 µs after the frame, ISO/IEC 14443-3 §6.2.1.1), and the
+            // wait's bounds are only computed when it did not.
+            if (irqLineUsable && pins.IrqAsserted)
+            {
+                bus.Transfer(statusReadTx, statusRx, 7);
+                int irq = statusRx[StatusComIrq];
+                if ((irq & (doneMask | TimerIrq)) != 0)
+                {
+                    irqLineMisses = 0;
+                    consecutiveChipFaults = 0;
+                    return (irq & doneMask) != 0 ? ReaderResult.Ok : ReaderResult.Timeout;
+                }
+
+                // The line was asserted for something else (or glitched): wait as below, this read counted.
+                return WaitLonger(doneMask, timeoutTicks, 1);
+            }
+
+            return WaitLonger(doneMask, timeoutTicks, 0);
+        }
+
+        /// <summary>The bounded wait of <see cref="WaitFor"/> once the line did not end it at the first look;
+        /// <paramref name="readsDone"/> status reads were made already (the first one counted by the caller).</summary>
+        private ReaderResult WaitLonger(byte doneMask, int timeoutTicks, int readsDone)
         {
             long start = pins.MonotonicMilliseconds;
             long timerMilliseconds = (timeoutTicks * Mfrc522Options.TimerTickMicroseconds) / 1000 + 1;
@@ -26,7 +52,7 @@ namespace LeoCarte.Drivers.Mfrc522
             int maxSpins = options.MaxIrqLineReads;
             IReaderPins line = pins;
             int statusLength = statusReadTx.Length;
-            for (int reads = 0; reads < maxReads; reads++)
+            for (int reads = readsDone; reads < maxReads; reads++)
             {
                 bool lineSeen = false;
                 if (irqLineUsable)
@@ -46,18 +72,17 @@ namespace LeoCarte.Drivers.Mfrc522
                     }
                 }
 
-                // One pipelined read of the six status registers (§8.1.2.1): rx[i + 1] answers tx[i].
-                System.Array.Copy(statusReadTx, tx, statusLength);
-                Transfer(statusLength);
-                comIrq = rx[1];
-                error = rx[2];
-                status2 = rx[3];
-                fifoLevel = rx[4];
-                control = rx[5];
-                coll = rx[6];
+                // One pipelined read of the six status registers (§8.1.2.1): statusRx[i + 1] answers statusReadTx[i].
+                if (reads > 0)
+                {
+                    transfers++;
+                    transferredBytes += statusLength;
+                }
 
-                bool done = (comIrq & doneMask) != 0;
-                if (done || (comIrq & TimerIrq) != 0)
+                bus.Transfer(statusReadTx, statusRx, statusLength);
+                int irq = statusRx[StatusComIrq];
+                bool done = (irq & doneMask) != 0;
+                if (done || (irq & TimerIrq) != 0)
                 {
                     NoteIrqLine(lineSeen);
                     consecutiveChipFaults = 0;
@@ -92,9 +117,15 @@ namespace LeoCarte.Drivers.Mfrc522
             }
         }
 
+        /// <summary>The answer of a Transceive that is not the plain case (an error bit, an empty or oversized FIFO):
+        /// §9.3.1.7 ErrorReg decoded in the order that keeps the most telling result.</summary>
         private ReaderResult CollectAnswer(byte[] response, int responseOffset, int responseCapacity)
         {
-            int level = fifoLevel & 0x7F;
+            byte error = statusRx[StatusError];
+            int level = statusRx[StatusFifoLevel] & 0x7F;
+            responseLength = 0;
+            responseLastBits = 0;
+            collisionPosition = 0;
             if ((error & (WrErr | TempErr)) != 0)
             {
                 // TempErr: the chip switched its antenna drivers off because it overheated (§9.3.1.7).
@@ -120,10 +151,11 @@ namespace LeoCarte.Drivers.Mfrc522
             }
 
             responseLength = level;
-            responseLastBits = control & 0x07;
+            responseLastBits = statusRx[StatusControl] & 0x07;
 
             if ((error & CollErr) != 0)
             {
+                int coll = statusRx[StatusColl];
                 int position = coll & 0x1F;
                 collisionPosition = (coll & CollPosNotValid) != 0 ? 0 : (position == 0 ? 32 : position);
                 AfterFailure();

@@ -93,32 +93,48 @@ namespace LeoCarte.Drivers.Mfrc522
         // What the driver knows the chip's state to be; a register is written only when this says it differs.
         private int timerReload = -1;
         private bool hardwareCrc;
-        private int bitFraming = -1;
+
+        // BitFramingReg (§9.3.1.14): false when it may hold StartSend or framing bits (every Transceive leaves StartSend
+        // set); MFAuthent needs it all zero.
+        private bool bitFramingZero;
         private bool transceiveRunning;
         private bool commandMayBeActive = true;
         private bool fifoMayHoldData = true;
         private bool irqLineUsable;
         private int irqLineMisses;
 
-        private int responseLength;
-        private int responseLastBits;
+        // Read by the ISO/IEC 14443 layers of this assembly directly: nanoCLR does not inline, a property read is a call.
+        internal int responseLength;
+        internal int responseLastBits;
         private int collisionPosition;
         private long transfers;
         private long transferredBytes;
         private int consecutiveChipFaults;
 
-        // The status read of every wait (ComIrq, Error, Status2, FifoLevel, Control, Coll; §8.1.2.1 pipelined read)
-        // and a FIFO read of up to 64 bytes, as ready-made address bytes: copied into tx by one native Array.Copy
-        // instead of a loop with a call per byte.
+        // The transfers of an exchange as ready-made buffers, so the hot path stores no address byte and copies nothing
+        // but the frame (nanoCLR interprets every store; Array.Copy is one native call):
+        // - statusReadTx: the pipelined status read of every wait (§8.1.2.1), answered into statusRx, which then holds
+        //   ComIrq, Error, Status2, FIFOLevel, Control, Coll at [StatusComIrq..StatusColl] until the next wait;
+        // - fifoReadTx: FIFO address bytes for a read of up to 64 bytes (the closing 00h is put in place per read);
+        // - fifoWriteTx: the FIFO address followed by the frame;
+        // - clearIrqTx: ComIrqReg ← 7Fh (clear every request bit, §9.3.1.5);
+        // - framingTx / startSendTx: BitFramingReg ← framing, and framing | StartSend, for framing = lastFraming.
         private readonly byte[] statusReadTx;
+        private readonly byte[] statusRx;
         private readonly byte[] fifoReadTx;
+        private readonly byte[] fifoWriteTx = new byte[FifoSize + 1];
+        private readonly byte[] clearIrqTx = new byte[] { (byte)(Register.ComIrq << 1), ClearAllIrqs };
+        private readonly byte[] framingTx = new byte[] { (byte)(Register.BitFraming << 1), 0x00 };
+        private readonly byte[] startSendTx = new byte[] { (byte)(Register.BitFraming << 1), StartSend };
+        private int lastFraming;
 
-        private byte comIrq;
-        private byte error;
-        private byte status2;
-        private byte fifoLevel;
-        private byte control;
-        private byte coll;
+        private const int StatusComIrq = 1;
+        private const int StatusError = 2;
+        private const int StatusStatus2 = 3;
+        private const int StatusFifoLevel = 4;
+        private const int StatusControl = 5;
+        private const int StatusColl = 6;
+        private const byte FifoReadAddress = 0x80 | (Register.FifoData << 1);
 
         public Mfrc522Chip(IRegisterBus bus, IReaderPins pins, Mfrc522Options options)
         {
@@ -127,16 +143,19 @@ namespace LeoCarte.Drivers.Mfrc522
             this.options = options == null ? new Mfrc522Options() : options;
             irqLineUsable = this.options.UseIrqPin;
             statusReadTx = new byte[statusRegisters.Length + 1];
+            statusRx = new byte[statusRegisters.Length + 1];
             for (int i = 0; i < statusRegisters.Length; i++)
             {
                 statusReadTx[i] = Register.ReadAddress(statusRegisters[i]);
             }
 
-            fifoReadTx = new byte[FifoSize];
-            for (int i = 0; i < FifoSize; i++)
+            fifoReadTx = new byte[FifoSize + 1];
+            for (int i = 0; i <= FifoSize; i++)
             {
-                fifoReadTx[i] = Register.ReadAddress(Register.FifoData);
+                fifoReadTx[i] = FifoReadAddress;
             }
+
+            fifoWriteTx[0] = (byte)(Register.FifoData << 1);
         }
 
         public Mfrc522Options Options => options;
@@ -163,7 +182,7 @@ namespace LeoCarte.Drivers.Mfrc522
         public bool HardwareCrc => hardwareCrc;
 
         /// <summary>Status2Reg.MFCrypto1On as seen by the last status read.</summary>
-        public bool Crypto1On => (status2 & MfCrypto1On) != 0;
+        public bool Crypto1On => (statusRx[StatusStatus2] & MfCrypto1On) != 0;
 
         /// <summary>False once the watchdog has seen the IRQ line fail to signal completed commands; waits then poll ComIrqReg.</summary>
         public bool IrqLineUsable => irqLineUsable;
@@ -241,9 +260,7 @@ namespace LeoCarte.Drivers.Mfrc522
         /// <summary>Reads <paramref name="count"/> bytes from the FIFO in one transfer (the FIFO address repeated).</summary>
         public void ReadFifo(byte[] destination, int offset, int count)
         {
-            System.Array.Copy(fifoReadTx, 0, tx, 0, count);
-            tx[count] = 0;
-            Transfer(count + 1);
+            ReadFifoRaw(count);
             System.Array.Copy(rx, 1, destination, offset, count);
         }
 
@@ -289,7 +306,7 @@ namespace LeoCarte.Drivers.Mfrc522
         public void StopCrypto1()
         {
             WriteRegister(Register.Status2, 0x00);
-            status2 = 0;
+            statusRx[StatusStatus2] = 0;
         }
 
         /// <summary>
@@ -303,26 +320,51 @@ namespace LeoCarte.Drivers.Mfrc522
         public ReaderResult Transceive(byte[] frame, int offset, int count, int txLastBits, int rxAlign, int timeoutTicks,
             byte[] response, int responseOffset, int responseCapacity)
         {
-            responseLength = 0;
-            responseLastBits = 0;
-            collisionPosition = 0;
-            if (count < 1 || count > FifoSize || txLastBits < 0 || txLastBits > 7 || rxAlign < 0 || rxAlign > 7)
+            // Unsigned comparisons: one test catches both ends of each range.
+            if ((uint)(count - 1) >= FifoSize || (uint)txLastBits > 7 || (uint)rxAlign > 7)
             {
-                return ReaderResult.InvalidArgument;
+                return NoAnswer(ReaderResult.InvalidArgument);
             }
 
-            PrepareCommand();
-            SetTimeout(timeoutTicks);
-            WriteRegister(Register.ComIrq, ClearAllIrqs);
+            if (fifoMayHoldData || !transceiveRunning)
+            {
+                PrepareCommand();
+            }
+
+            if (timeoutTicks != timerReload)
+            {
+                SetTimeout(timeoutTicks);
+            }
+
+            // ComIrq clear, BitFraming, FIFO and StartSend below, and the wait's first status read; counted at once.
+            transfers += 5;
+            transferredBytes += count + 14;
+            IRegisterBus spi = bus;
+            byte[] received = rx;
+            spi.Transfer(clearIrqTx, received, 2);
 
             // StartSend must be 0 while the FIFO fills, or the chip could start sending a partial frame.
             int framing = (rxAlign << 4) | txLastBits;
-            if (bitFraming != framing)
+            if (framing != lastFraming)
             {
-                WriteRegister(Register.BitFraming, (byte)framing);
+                lastFraming = framing;
+                framingTx[1] = (byte)framing;
+                startSendTx[1] = (byte)(framing | StartSend);
             }
 
-            WriteFifo(frame, offset, count);
+            if (bitFramingZero && framing == 0)
+            {
+                // The register already holds it (after a reset or MFAuthent): one transfer fewer than counted.
+                transfers--;
+                transferredBytes -= 2;
+            }
+            else
+            {
+                spi.Transfer(framingTx, received, 2);
+            }
+
+            System.Array.Copy(frame, offset, fifoWriteTx, 1, count);
+            spi.Transfer(fifoWriteTx, received, count + 1);
             if (!transceiveRunning)
             {
                 WriteRegister(Register.Command, Command.Transceive);
@@ -330,17 +372,51 @@ namespace LeoCarte.Drivers.Mfrc522
                 commandMayBeActive = true;
             }
 
-            WriteRegister(Register.BitFraming, (byte)(framing | StartSend));
-            bitFraming = framing | StartSend;
+            spi.Transfer(startSendTx, received, 2);
+            bitFramingZero = false;
 
             ReaderResult waited = WaitFor(RxIrq, timeoutTicks);
             if (waited != ReaderResult.Ok)
             {
                 AfterFailure();
-                return waited;
+                return NoAnswer(waited);
+            }
+
+            // The usual answer: no error bit, a few bytes that fit. Everything else goes through CollectAnswer.
+            byte[] status = statusRx;
+            int level = status[StatusFifoLevel] & 0x7F;
+            if (status[StatusError] == 0 && level != 0 && level <= responseCapacity && responseOffset + level <= response.Length)
+            {
+                ReadFifoRaw(level);
+                System.Array.Copy(received, 1, response, responseOffset, level);
+                responseLength = level;
+                responseLastBits = status[StatusControl] & 0x07;
+                collisionPosition = 0;
+                return ReaderResult.Ok;
             }
 
             return CollectAnswer(response, responseOffset, responseCapacity);
+        }
+
+        /// <summary>Reads <paramref name="count"/> (1..64) FIFO bytes into rx[1..count] in one transfer; the closing byte of a
+        /// read is 00h (§8.1.2.1), put in place for this read only.</summary>
+        private void ReadFifoRaw(int count)
+        {
+            transfers++;
+            transferredBytes += count + 1;
+            byte[] addresses = fifoReadTx;
+            addresses[count] = 0;
+            bus.Transfer(addresses, rx, count + 1);
+            addresses[count] = FifoReadAddress;
+        }
+
+        /// <summary>The result of an exchange that placed nothing in the caller's buffer.</summary>
+        private ReaderResult NoAnswer(ReaderResult result)
+        {
+            responseLength = 0;
+            responseLastBits = 0;
+            collisionPosition = 0;
+            return result;
         }
 
         /// <summary>
@@ -363,27 +439,31 @@ namespace LeoCarte.Drivers.Mfrc522
             PrepareCommand();
             SetTimeout(timeoutTicks);
             WriteRegister(Register.ComIrq, ClearAllIrqs);
-            if (bitFraming != 0)
+            if (!bitFramingZero)
             {
                 WriteRegister(Register.BitFraming, 0x00);
-                bitFraming = 0;
+                bitFramingZero = true;
             }
 
             WriteFifo(frame, offset, 12);
             WriteRegister(Register.Command, Command.MfAuthent);
             commandMayBeActive = true;
 
+            // WaitFor's first status read is counted by its caller.
+            transfers++;
+            transferredBytes += 7;
+
             ReaderResult waited = WaitFor(IdleIrq, timeoutTicks);
             if (waited == ReaderResult.Ok)
             {
                 // The command ended by itself (IdleIRq): the chip is idle again.
                 commandMayBeActive = false;
-                if ((error & (ProtocolErr | ParityErr | CrcErr)) == 0 && (status2 & MfCrypto1On) != 0)
+                if ((statusRx[StatusError] & (ProtocolErr | ParityErr | CrcErr)) == 0 && (statusRx[StatusStatus2] & MfCrypto1On) != 0)
                 {
                     return ReaderResult.Ok;
                 }
 
-                fifoMayHoldData = (fifoLevel & 0x7F) != 0;
+                fifoMayHoldData = (statusRx[StatusFifoLevel] & 0x7F) != 0;
                 return ReaderResult.AuthenticationFailed;
             }
 
@@ -414,7 +494,7 @@ namespace LeoCarte.Drivers.Mfrc522
             // exchange, and flush if anything arrived.
             transceiveRunning = false;
             commandMayBeActive = true;
-            if ((fifoLevel & 0x7F) != 0)
+            if ((statusRx[StatusFifoLevel] & 0x7F) != 0)
             {
                 fifoMayHoldData = true;
             }

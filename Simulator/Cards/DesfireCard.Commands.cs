@@ -72,6 +72,11 @@ namespace LeoCarte.Simulator.Cards
                 return AuthenticateAesSecond(command);
             }
 
+            if (this.authStep == 3 && code == 0xAF)
+            {
+                return AuthenticateLegacySecond(command);
+            }
+
             this.authStep = 0;
             switch (code)
             {
@@ -135,6 +140,8 @@ namespace LeoCarte.Simulator.Cards
                     return AuthenticateEv2First(command);
                 case 0xAA:
                     return AuthenticateAes(command);
+                case 0x0A:
+                    return AuthenticateLegacy(command);
                 case 0xAD:
                     return ReadData(command);
                 case 0xCA:

@@ -105,7 +105,7 @@ namespace LeoCarte.Simulator.Cards
             return Status(0x00, data.Concat(this.ev1Iv[..8]).ToArray());
         }
 
-        private bool Ev2Authenticated => this.authenticated && !this.ev1Session;
+        private bool Ev2Authenticated => this.authenticated && !this.ev1Session && !this.legacySession;
 
         private byte[] CreateApplication(byte[] command)
         {
@@ -194,12 +194,17 @@ namespace LeoCarte.Simulator.Cards
                 return Fail(0x40); // NO_SUCH_KEY
             }
             ChainCommand(command);
-            byte version = this.selected == null ? PiccKeyVersion : this.selected.KeyVersions[keyNo];
+            byte version = this.selected == null ? PiccVersionNow : this.selected.KeyVersions[keyNo];
             return Success(new[] { version });
         }
 
         private byte[] ChangeKey(byte[] command)
         {
+            if (this.legacySession)
+            {
+                return ChangeKeyLegacy(command);
+            }
+
             if (command.Length != 34)
             {
                 return Fail(0x7E);

@@ -149,8 +149,8 @@ namespace LeoCarte.Simulator.Cards
             public int AccessRights => (ReadKey << 12) | (WriteKey << 8) | (ReadWriteKey << 4) | ChangeKey;
         }
 
-        /// <summary>The PICC master key as AES-128, or null for a card as it leaves the factory: a DES key of zeros, which
-        /// AuthenticateAES cannot open (answered AEh, AUTHENTICATION_ERROR).</summary>
+        /// <summary>The PICC master key as AES-128, or null while it is a DES/2K3DES key (<see cref="PiccDesKey"/>: 16 zeros as
+        /// the card leaves the factory), which AuthenticateAES cannot open (AEh) and the legacy Authenticate (0Ah) can.</summary>
         public byte[] PiccMasterKey { get; set; }
 
         /// <summary>Version of the PICC master key (GetKeyVersion at PICC level).</summary>
@@ -236,6 +236,9 @@ namespace LeoCarte.Simulator.Cards
             this.cmdCtr = 0;
             this.ev1Session = false;
             this.ev1Iv = null;
+            this.legacySession = false;
+            this.legacyKey = null;
+            this.legacyRndB = null;
         }
     }
 }

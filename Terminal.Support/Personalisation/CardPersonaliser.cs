@@ -10,8 +10,9 @@ namespace LeoCarte.Terminal.Personalisation
     /// (<see cref="PersonalisationStep"/>), and rotates its keys to the next version. Every run starts by reading where
     /// the card is, so a card pulled away at any point is finished by presenting it again and rerunning:
     /// <list type="number">
-    /// <item>the site application: found, or created (with the PICC master key when the plan has one); DUPLICATE_ERROR
-    /// means an interrupted run created it;</item>
+    /// <item>the site application: found, or created (with the PICC master key when the plan has one; on a factory-fresh
+    /// card after the legacy authentication with the default DES PICC key, which the plan may have replaced by the card
+    /// office's AES key first: <c>CardPersonaliser.Picc.cs</c>); DUPLICATE_ERROR means an interrupted run created it;</item>
     /// <item>GetKeyVersion of keys 0 and 1 tells which keys the card holds (version 0: the 00..00 keys of a new
     /// application). DESFire changes a key and its version atomically (the version is inside the ChangeKey cryptogram),
     /// so the version always names the key that opens the card, also after a ChangeKey whose answer was lost;</item>
@@ -107,6 +108,7 @@ namespace LeoCarte.Terminal.Personalisation
             {
                 Wipe(currentKey);
                 Wipe(newKey);
+                desfire.EndLegacySession();
             }
         }
 
@@ -241,61 +243,6 @@ namespace LeoCarte.Terminal.Personalisation
             }
 
             return WriteAndVerify(target);
-        }
-
-        private PersonalisationResult CreateApplication()
-        {
-            ReaderResult r = desfire.SelectApplication(PiccAid, 0);
-            if (r != ReaderResult.Ok)
-            {
-                return Fail(PersonalisationStep.SelectPicc, r);
-            }
-
-            if (plan.PiccMasterKey != null)
-            {
-                r = AuthenticateAes(0, plan.PiccMasterKey);
-                if (r == ReaderResult.CardStatus || r == ReaderResult.IntegrityError)
-                {
-                    Report(PersonalisationStep.AuthenticatePicc, StepOutcome.Failed, r);
-                    return PersonalisationResult.PiccKeyRefused;
-                }
-
-                if (r != ReaderResult.Ok)
-                {
-                    return Fail(PersonalisationStep.AuthenticatePicc, r);
-                }
-
-                Report(PersonalisationStep.AuthenticatePicc, StepOutcome.Done, r);
-            }
-
-            r = desfire.CreateApplication(plan.ApplicationId, 0, plan.KeySettings, PersonalisationPlan.KeyCount);
-            if (r == ReaderResult.CardStatus && desfire.LastStatus == DesfireCommands.StatusDuplicate)
-            {
-                Report(PersonalisationStep.CreateApplication, StepOutcome.AlreadyDone, r);
-            }
-            else if (r == ReaderResult.CardStatus && desfire.LastStatus == DesfireCommands.StatusPermissionDenied)
-            {
-                // The PICC settings forbid free creation and the plan has no (or not this) PICC master key.
-                Report(PersonalisationStep.CreateApplication, StepOutcome.Failed, r);
-                return PersonalisationResult.PiccKeyRefused;
-            }
-            else if (r != ReaderResult.Ok)
-            {
-                return Fail(PersonalisationStep.CreateApplication, r);
-            }
-            else
-            {
-                Report(PersonalisationStep.CreateApplication, StepOutcome.Done, r);
-            }
-
-            r = desfire.SelectApplication(plan.ApplicationId, 0);
-            if (r != ReaderResult.Ok)
-            {
-                return Fail(PersonalisationStep.SelectApplication, r);
-            }
-
-            Report(PersonalisationStep.SelectApplication, StepOutcome.Done, r);
-            return PersonalisationResult.Personalised;
         }
 
         private ReaderResult AuthenticateAes(int keyNumber, byte[] key)

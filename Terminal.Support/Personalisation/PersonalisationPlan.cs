@@ -50,6 +50,17 @@ namespace LeoCarte.Terminal.Personalisation
         /// PICC key settings forbid free creation); null for a card with its factory PICC settings.</summary>
         public byte[] PiccMasterKey;
 
+        /// <summary>
+        /// The cards come factory-fresh (a real blank DESFire EV1/EV2/EV3: PICC master key DES, 16 zero bytes, "delivery
+        /// configuration"): before creating the application the personaliser authenticates with that key (legacy
+        /// Authenticate 0Ah) and, when <see cref="PiccMasterKey"/> is set, changes the PICC master key to it (AES, version
+        /// <see cref="PiccKeyVersion"/>). Without a PICC key the card keeps its factory key.
+        /// </summary>
+        public bool FactoryPiccKey;
+
+        /// <summary>Key version of the AES PICC master key written on a factory-fresh card.</summary>
+        public byte PiccKeyVersion = 1;
+
         /// <summary>The key version to reach (1–255); the list must announce it before terminals use it.</summary>
         public int TargetVersion;
 

@@ -9,6 +9,13 @@ namespace LeoCarte.Terminal.Personalisation
         SelectPicc = 1,
         FindApplication = 2,
         AuthenticatePicc = 3,
+
+        /// <summary>Legacy Authenticate (0Ah) with the factory DES PICC master key (16 zero bytes) of a factory-fresh card.</summary>
+        AuthenticateFactoryPicc = 15,
+
+        /// <summary>ChangeKey of the factory DES PICC master key to the card office's AES key (AlreadyDone: the card refused
+        /// the factory key, so it was replaced before; then AuthenticatePicc follows).</summary>
+        ChangePiccMasterKey = 16,
         CreateApplication = 4,
         SelectApplication = 5,
         ReadKeyVersions = 6,
@@ -47,7 +54,8 @@ namespace LeoCarte.Terminal.Personalisation
         /// <summary>The card left or the exchange broke off: present it again and rerun — the run resumes where the card is.</summary>
         CardLost = 2,
 
-        /// <summary>The PICC master key of the plan does not open the card (or the card needs one and the plan has none). Card unchanged.</summary>
+        /// <summary>The PICC master key of the plan does not open the card (or the card needs one and the plan has none; or
+        /// the plan expects a factory-fresh card and the default DES key does not open it). Card unchanged.</summary>
         PiccKeyRefused = 3,
 
         /// <summary>The application's key 0 does not open with the plan's key of the version the card reports. Card unchanged by this run.</summary>

@@ -27,9 +27,7 @@ namespace LeoCarte.Terminal.Allowlist
 
             if (read != blockSize)
             {
-                CorruptBlockCount++;
-                searchFailed = true;
-                return SearchAbsent;
+                return Corrupt(blockNumber);
             }
 
             int first = TableFormat.BlockHeaderSize;
@@ -37,25 +35,22 @@ namespace LeoCarte.Terminal.Allowlist
             int restarts = block[TableFormat.BlockOffsetRestartCount];
             if (BigEndian.ReadUInt16(block, TableFormat.BlockOffsetCount) == 0 || end <= first || end > blockSize || restarts > TableFormat.RestartSlots)
             {
-                CorruptBlockCount++;
-                searchFailed = true;
-                return SearchAbsent;
+                return Corrupt(blockNumber);
             }
 
-            // Navigation (first key, restart offsets and keys) is checked before it steers the search.
-            if (!TableFormat.CheckNavigation(block, end, restarts))
+            // Navigation (first key, restart offsets and keys) is checked before it steers the search — unless this
+            // block's navigation already matched its CRC since the table came in force (verified mask not 0: set by
+            // a lookup or by the scrub, cleared on any failure; README "Integrity of the bytes a lookup reads").
+            int verifiedMask = verified[blockNumber];
+            if (verifiedMask == 0 && !TableFormat.CheckNavigation(block, end, restarts))
             {
-                CorruptBlockCount++;
-                searchFailed = true;
-                return SearchAbsent;
+                return Corrupt(blockNumber);
             }
 
             int order = CompareFullKeyAt(first, end);
             if (order == CorruptKey)
             {
-                CorruptBlockCount++;
-                searchFailed = true;
-                return SearchAbsent;
+                return Corrupt(blockNumber);
             }
 
             if (order > 0)
@@ -74,9 +69,7 @@ namespace LeoCarte.Terminal.Allowlist
                 int restartOrder = offset > first && offset < end ? CompareFullKeyAt(offset, end) : CorruptKey;
                 if (restartOrder == CorruptKey)
                 {
-                    CorruptBlockCount++;
-                    searchFailed = true;
-                    return SearchAbsent;
+                    return Corrupt(blockNumber);
                 }
 
                 if (restartOrder <= 0)
@@ -92,12 +85,17 @@ namespace LeoCarte.Terminal.Allowlist
                 }
             }
 
-            // Only the segment about to be decoded is checked: a few hundred bytes of CRC per lookup.
-            if (!TableFormat.CheckSegment(block, segment, start, limit))
+            // Only the segment about to be decoded is checked (a few hundred bytes of CRC), and only until it has
+            // matched once: its bit in the verified mask then stands for the check until a failure clears it.
+            int segmentBit = 1 << segment;
+            if ((verifiedMask & segmentBit) == 0)
             {
-                CorruptBlockCount++;
-                searchFailed = true;
-                return SearchAbsent;
+                if (!TableFormat.CheckSegment(block, segment, start, limit))
+                {
+                    return Corrupt(blockNumber);
+                }
+
+                verified[blockNumber] = (byte)(verifiedMask | segmentBit);
             }
 
             EntryCodec codec = lookupCodec;
@@ -126,9 +124,7 @@ namespace LeoCarte.Terminal.Allowlist
                 bool fieldsRead = keyEnd >= 0 && keyCode == EntryCodec.FullKeyWithAttributesCode;
                 if (keyEnd < 0 || (fieldsRead && !codec.DecodeFields(block, position, size, keyEnd)))
                 {
-                    CorruptBlockCount++;
-                    searchFailed = true;
-                    return SearchAbsent;
+                    return Corrupt(blockNumber);
                 }
 
                 searchDecoded++;
@@ -137,9 +133,7 @@ namespace LeoCarte.Terminal.Allowlist
                 {
                     if (!fieldsRead && !codec.DecodeFields(block, position, size, keyEnd))
                     {
-                        CorruptBlockCount++;
-                        searchFailed = true;
-                        return SearchAbsent;
+                        return Corrupt(blockNumber);
                     }
 
                     into.State = codec.State;
@@ -162,6 +156,24 @@ namespace LeoCarte.Terminal.Allowlist
         }
 
         private const int CorruptKey = 2;
+
+        /// <summary>
+        /// The corrupt-block result of a lookup (a failed lookup: storage fault, never an unknown card), counted; the
+        /// block loses its verified mask, so the next lookup checks its navigation and segment CRCs again.
+        /// </summary>
+        private int Corrupt(int blockNumber)
+        {
+            CorruptBlockCount++;
+            searchFailed = true;
+            verified[blockNumber] = 0;
+            if (blockNumber == scrubBlock)
+            {
+                // The scrub's navigation check of this block predates the failure: it starts the block again.
+                scrubSegment = -1;
+            }
+
+            return SearchAbsent;
+        }
 
         /// <summary>Order (-1, 0, 1) of the full-key entry at block[offset] against the target, or CorruptKey.</summary>
         private int CompareFullKeyAt(int offset, int end)

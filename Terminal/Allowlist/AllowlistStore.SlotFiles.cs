@@ -81,10 +81,17 @@ namespace LeoCarte.Terminal.Allowlist
 
             int slotBlockSize = (int)BigEndian.ReadUInt32(header, TableFormat.OffsetBlockSize);
             byte[] slotBlock = block.Length >= slotBlockSize ? block : new byte[slotBlockSize];
+            // Rounded up to 8 bytes: the array's RAM is then exactly what VerifiedMaskBytes reports.
+            byte[] slotVerified = new byte[(slotIndex.Length + 7) & ~7];
             lock (sync)
             {
                 block = slotBlock;
                 index = slotIndex;
+
+                // A table that comes in force is trusted block by block only once verified again (README, "Integrity
+                // of the bytes a lookup reads"): nothing verified yet, the scrub starts over at block 0.
+                verified = slotVerified;
+                RestartScrub();
                 activeSlot = slot;
                 siteId = BigEndian.ReadUInt32(header, TableFormat.OffsetSiteId);
                 tableVersion = BigEndian.ReadInt64(header, TableFormat.OffsetVersion);
@@ -117,6 +124,8 @@ namespace LeoCarte.Terminal.Allowlist
             blockSize = 0;
             blockCount = 0;
             index = new ulong[0];
+            verified = new byte[0];
+            RestartScrub();
         }
     }
 }

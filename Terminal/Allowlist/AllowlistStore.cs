@@ -56,6 +56,10 @@ namespace LeoCarte.Terminal.Allowlist
         private int blockCount;
         private ulong[] index = new ulong[0];
 
+        // Per block of the table in force: bit s set = segment s matched its CRC (and, any bit set, the block's
+        // navigation matched its CRC) since the table came in force and no failure since. Under the lock.
+        private byte[] verified = new byte[0];
+
         /// <summary>A store over <paramref name="store"/> with files "allow-a.idx/.dat" and "allow-b.idx/.dat".</summary>
         public AllowlistStore(IFileStore store)
             : this(store, "allow", DefaultBlockSize, DefaultOverlayCapacity)
@@ -166,10 +170,10 @@ namespace LeoCarte.Terminal.Allowlist
             get { return overlay.Bytes; }
         }
 
-        /// <summary>RAM a lookup searches: block index plus overlay.</summary>
+        /// <summary>RAM a lookup searches: block index plus overlay, plus the verified mask (one byte per block).</summary>
         public int LookupRamBytes
         {
-            get { return IndexBytes + OverlayBytes; }
+            get { return IndexBytes + OverlayBytes + VerifiedMaskBytes; }
         }
 
         /// <summary>Site of the list in force (0 when none).</summary>
@@ -216,7 +220,7 @@ namespace LeoCarte.Terminal.Allowlist
         /// <summary>Entries decoded by the last lookup (the managed compute a device measurement will cost).</summary>
         public int LastLookupEntriesDecoded => lastLookupEntriesDecoded;
 
-        /// <summary>Lookups that met undecodable flash data or a failing read since construction (diagnostics).</summary>
+        /// <summary>Lookups and scrub slices that met undecodable flash data, a CRC mismatch or a failing read since construction (diagnostics).</summary>
         public int CorruptBlockCount { get; private set; }
 
         /// <summary>
@@ -367,6 +371,13 @@ namespace LeoCarte.Terminal.Allowlist
                     {
                         files.Delete(overlayNames[file]);
                     }
+                }
+
+                if (best >= 0)
+                {
+                    // Verified once at boot (the first blocks whole, the scrub does the rest): lookups into them skip
+                    // their CRC checks until a failure, or the scrub, finds them damaged.
+                    VerifyBlocks(BootVerifiedBlocks);
                 }
 
                 return best >= 0;

@@ -53,6 +53,12 @@ namespace LeoCarte.Terminal.App
                     reader.ParkCard();
                 }
 
+                if (kind == TapKind.None && now >= nextListScrub)
+                {
+                    // Idle, empty field: one bounded slice of the allowlist's flash scrub (TerminalApplication.ListScrub.cs).
+                    ScrubList(now);
+                }
+
                 if (!feedback.IsPlaying)
                 {
                     PlayStatusCode(now);

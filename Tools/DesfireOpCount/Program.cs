@@ -5,17 +5,21 @@ namespace LeoCarte.Tools.DesfireOpCount
 {
     /// <summary>
     /// Runs one part of a desfire-aes tap's cryptography, chosen by a constant compiled in (nanoCLR passes no
-    /// arguments): run.sh builds it once per part and subtracts the "setup" run, so each figure is the IL instructions
-    /// of that part alone. Parts: setup (objects, S-box), block (key schedule + one AES-128 block), diversify (AN10922),
-    /// authenticate (EV2First reader side with the AN12196 vectors), authenticate+readmac (plus the command MAC and the
-    /// response MAC check of a 16-byte ReadData), tap (diversify + authenticate + readmac).
+    /// arguments): run.sh builds it once per part and subtracts the matching setup run, so each figure is the IL
+    /// instructions of that part alone. Parts: setup (objects, S-box), block (key schedule + one AES-128 block),
+    /// diversify (AN10922 for a first card: the master key's subkeys set up), diversify2 (a second card with the same
+    /// master key: the subkeys cached, as at every tap after the first), authenticate (EV2First reader side with the
+    /// AN12196 vectors), authenticate+readmac (plus the command MAC and the response MAC check of a 16-byte ReadData),
+    /// tap (diversify + authenticate + readmac). "native-" runs the same with the device adapter's IL around a native
+    /// AES (<see cref="NativeStandIn"/>).
     /// </summary>
     public static class Program
     {
         public static void Main()
         {
-            string part = Part.Name;
-            bool native = part == "tap-native";
+            string name = Part.Name;
+            bool native = name.Length > 7 && name.Substring(0, 7) == "native-";
+            string part = native ? name.Substring(7) : name;
             Aes128 a = new Aes128();
             IBlockCipher k = native ? (IBlockCipher)new NativeStandIn() : a;
             IBlockCipher b = native ? (IBlockCipher)new NativeStandIn() : new Aes128();
@@ -25,6 +29,7 @@ namespace LeoCarte.Tools.DesfireOpCount
             byte[] key = new byte[16];
             byte[] master = new byte[16];
             byte[] uid = new byte[] { 0x04, 0x78, 0x2E, 0x21, 0x80, 0x1D, 0x80 };
+            byte[] uid2 = new byte[] { 0x04, 0x51, 0x2C, 0x7A, 0x9B, 0x3D, 0x80 };
             byte[] aid = new byte[] { 0x30, 0x42, 0xF5 };
             byte[] system = new byte[] { 0x4E, 0x58, 0x50, 0x20, 0x41, 0x62, 0x75 };
             byte[] rndA = Hex("B98F4C50CF1C2E084FD150E33992B048");
@@ -41,24 +46,29 @@ namespace LeoCarte.Tools.DesfireOpCount
                 a.Encrypt(data, 0, data, 0);
             }
 
-            if (part == "diversify" || part == "tap" || native)
+            if (part == "diversify" || part == "diversify2" || part == "tap")
             {
                 ok &= diversification.Diversify(master, 0, uid, 7, aid, 0, system, 7, key, 0);
             }
 
-            if (part == "authenticate" || part == "authenticate+readmac" || part == "tap" || native)
+            if (part == "diversify2")
+            {
+                ok &= diversification.Diversify(master, 0, uid2, 7, aid, 0, system, 7, key, 0);
+            }
+
+            if (part == "authenticate" || part == "authenticate+readmac" || part == "tap")
             {
                 session.BeginAuthentication(new byte[16], 0, rndA, 0, encRndB, 0, answer, 0);
                 ok &= session.CompleteAuthentication(cardAnswer, 0) || native;
             }
 
-            if (part == "authenticate+readmac" || part == "tap" || native)
+            if (part == "authenticate+readmac" || part == "tap")
             {
                 session.CommandMac(0xAD, header, 0, 7, header, 0, 0, mac, 0);
                 session.VerifyResponseMac(0x00, data, 0, 16, data, 16); // a wrong MAC costs the same as a right one
             }
 
-            Console.WriteLine("part " + part + " ok " + ok);
+            Console.WriteLine("part " + name + " ok " + ok);
         }
 
         /// <summary>

@@ -8,7 +8,7 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 MSCORLIB=$NF/packages/nanoFramework.CoreLibrary.1.17.11/lib
 declare -A COUNT
-for part in setup block diversify authenticate authenticate+readmac tap tap-native; do
+for part in setup block diversify diversify2 authenticate authenticate+readmac tap native-setup native-diversify native-diversify2 native-authenticate native-authenticate+readmac; do
   echo "namespace LeoCarte.Tools.DesfireOpCount { internal static class Part { public const string Name = \"$part\"; } }" > "$HERE/PartName.g.cs"
   dotnet build "$HERE/LeoCarte.DesfireOpCount.csproj" -c Release -o "$WORK/bin" -p:ExtraPart=1 -nologo -v:q > "$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
   dotnet "$NF/mdp/nanoFramework.Tools.MetadataProcessor.dll" -loadHints mscorlib "$MSCORLIB/mscorlib.dll" \
@@ -19,10 +19,13 @@ for part in setup block diversify authenticate authenticate+readmac tap tap-nati
 done
 rm -f "$HERE/PartName.g.cs"
 s=${COUNT[setup]}
-echo "IL instructions executed by nanoCLR (mscorlib 1.17.11), setup run ($s) subtracted:"
-echo "  AES-128 key schedule + 1 block encryption : $(( ${COUNT[block]} - s ))"
-echo "  AN10922 diversification (1 key)            : $(( ${COUNT[diversify]} - s ))"
-echo "  AuthenticateEV2First, reader side          : $(( ${COUNT[authenticate]} - s ))"
-echo "  ReadData command MAC + response MAC check  : $(( ${COUNT['authenticate+readmac']} - ${COUNT[authenticate]} ))"
-echo "  desfire-aes tap cryptography (all three)   : $(( ${COUNT[tap]} - s ))"
-echo "  the same with the device's native AES      : $(( ${COUNT[tap-native]} - s )) (AES blocks run natively; IL around the calls only)"
+n=${COUNT[native-setup]}
+echo "IL instructions executed by nanoCLR (mscorlib 1.17.11), setup run subtracted ($s subset AES, $n native stand-in):"
+echo "  AES-128 key schedule + 1 block encryption      : $(( ${COUNT[block]} - s ))"
+echo "                                                    subset AES   native AES"
+printf "  AN10922 diversification, first card          : %9d   %9d  (master key set up: CMAC subkeys)\n" $(( ${COUNT[diversify]} - s )) $(( ${COUNT[native-diversify]} - n ))
+printf "  AN10922 diversification, next cards          : %9d   %9d  (subkeys cached: every tap after the first)\n" $(( ${COUNT[diversify2]} - ${COUNT[diversify]} )) $(( ${COUNT[native-diversify2]} - ${COUNT[native-diversify]} ))
+printf "  AuthenticateEV2First, reader side            : %9d   %9d\n" $(( ${COUNT[authenticate]} - s )) $(( ${COUNT[native-authenticate]} - n ))
+printf "  ReadData command MAC + response MAC check    : %9d   %9d\n" $(( ${COUNT['authenticate+readmac']} - ${COUNT[authenticate]} )) $(( ${COUNT['native-authenticate+readmac']} - ${COUNT[native-authenticate]} ))
+printf "  desfire-aes tap cryptography, a first card   : %9d   %9d\n" $(( ${COUNT[tap]} - s )) $(( ${COUNT[native-diversify]} - n + ${COUNT['native-authenticate+readmac']} - n ))
+printf "  desfire-aes tap cryptography, next cards     : %9d   %9d  (native: AES blocks run natively, IL around the calls only)\n" $(( ${COUNT[tap]} - s - ${COUNT[diversify]} + ${COUNT[diversify2]} - ${COUNT[diversify]} + s )) $(( ${COUNT[native-diversify2]} - ${COUNT[native-diversify]} + ${COUNT['native-authenticate+readmac']} - n ))

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Security.Cryptography;
 using LeoCarte.Drivers.Iso14443;
 using LeoCarte.Drivers.Mfrc522;
@@ -83,10 +84,14 @@ public sealed class PersonalisationStation : IPersonalisationLog
                 return PersonalisationResult.CardLost;
             }
 
+            int stepsBefore = Steps.Count;
             Last = new CardPersonaliser(Reader.Desfire, plan, challenges, this);
             PersonalisationResult result = rotation ? Last.Rotate(read.Uid, read.UidLength) : Last.Personalise(read.Uid, read.UidLength);
             Reader.CloseCardSession();
-            output.WriteLine($"  result: {result}; card keys now: key 0 {Version(Last.KeyVersion0)}, key 1 {Version(Last.KeyVersion1)}");
+            bool versionsRead = Steps.Skip(stepsBefore).Any(s => s.Step == PersonalisationStep.ReadKeyVersions && s.Outcome != StepOutcome.Failed);
+            output.WriteLine(versionsRead
+                ? $"  result: {result}; card keys now: key 0 {Version(Last.KeyVersion0)}, key 1 {Version(Last.KeyVersion1)}"
+                : $"  result: {result}; application keys not read yet (the run stopped at PICC level)");
             if (Last.VerifiedWithEv1)
             {
                 output.WriteLine("  note: a DESFire EV1 (AuthenticateEV2First answered 1Ch): read back with AuthenticateAES, as terminals do (one extra exchange per tap)");

@@ -7,8 +7,9 @@ using LeoCarte.Terminal.Personalisation;
 namespace LeoCarte.Tools.Personalise;
 
 /// <summary>
-/// <c>LeoCarte.Personalise (--sample | --plan FILE --keys FILE) --holder N [--uid HEX] [--ev1] [--tear-after N]
-/// [--rotate-to V]</c>: personalises a simulated blank LéoCarte with the card office's plan and keys, printing every step
+/// <c>LeoCarte.Personalise (--sample | --plan FILE --keys FILE) --holder N [--uid HEX] [--ev1] [--factory-card] [--tear-after N]
+/// [--rotate-to V]</c>: personalises a simulated blank LéoCarte (with <c>--factory-card</c> as a real blank card: opened with
+/// the default DES PICC key, whose place the keys file's AES <c>picc_key</c> takes) with the card office's plan and keys, printing every step
 /// with its SPI transfers; optionally pulls the card away mid-way and presents it again (the rerun finishes the job),
 /// then rotates its keys to another version. Exit 0 when the card ends personalised (and rotated), 1 for a usage or
 /// plan problem, 2 when the card could not be finished.
@@ -16,7 +17,7 @@ namespace LeoCarte.Tools.Personalise;
 public static class PersonaliseCommand
 {
     public const string Usage =
-        "usage: LeoCarte.Personalise (--sample | --plan FILE --keys FILE) --holder N [--uid HEX] [--ev1] [--tear-after N] [--rotate-to V]\n" +
+        "usage: LeoCarte.Personalise (--sample | --plan FILE --keys FILE) --holder N [--uid HEX] [--ev1] [--factory-card] [--tear-after N] [--rotate-to V]\n" +
         "  Personalises a simulated blank LéoCarte for card.policy = desfire-aes: site application, keys 0 and 1\n" +
         "  diversified per card (AN10922) with the key version, holder file; then reads it back as a terminal does.\n" +
         "  --plan FILE      application, system_id, site_id, target_version (as the terminals' [card] section)\n" +
@@ -25,13 +26,15 @@ public static class PersonaliseCommand
         "  --holder N       the holder key the gateway assigns to the student (the holder file content)\n" +
         "  --uid HEX        the simulated card's 7-byte UID (default 04A1B2C3D4E580)\n" +
         "  --ev1            the card is a DESFire EV1 (AuthenticateAES only)\n" +
+        "  --factory-card   the card is factory-fresh (PICC master key DES, 16 zero bytes): authenticate with it (legacy 0Ah)\n" +
+        "                   and change it to picc_key (AES; with --sample a demonstration PICC key) before creating the application\n" +
         "  --tear-after N   pull the card away after its N-th command, then present it again and rerun\n" +
         "  --rotate-to V    afterwards, rotate the card's keys to version V (its keys must be in the keys file)";
 
     public static int Run(string[] args, TextWriter output)
     {
         string planPath = null, keysPath = null;
-        bool sample = false, ev1 = false;
+        bool sample = false, ev1 = false, factory = false;
         int? holder = null;
         int tearAfter = 0, rotateTo = 0;
         byte[] uid = Convert.FromHexString("04A1B2C3D4E580");
@@ -44,6 +47,7 @@ public static class PersonaliseCommand
                 case "--keys" when hasValue: keysPath = args[++i]; break;
                 case "--sample": sample = true; break;
                 case "--ev1": ev1 = true; break;
+                case "--factory-card": factory = true; break;
                 case "--holder" when hasValue && int.TryParse(args[i + 1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int h):
                     holder = h; i++; break;
                 case "--tear-after" when hasValue && int.TryParse(args[i + 1], out int t) && t > 0: tearAfter = t; i++; break;
@@ -76,7 +80,7 @@ public static class PersonaliseCommand
             }
 
             planText = sample ? PlanFiles.SamplePlan : File.ReadAllText(planPath);
-            keysText = sample ? PlanFiles.SampleKeys : File.ReadAllText(keysPath);
+            keysText = sample ? PlanFiles.SampleKeys + (factory ? PlanFiles.SamplePiccKey : "") : File.ReadAllText(keysPath);
         }
         catch (IOException e)
         {
@@ -95,6 +99,7 @@ public static class PersonaliseCommand
         }
 
         plan.HolderKey = holder.Value;
+        plan.FactoryPiccKey = factory;
         output.WriteLine($"plan: application {Convert.ToHexString(plan.ApplicationId)} (on the air), system id {Convert.ToHexString(plan.SystemId)}, site {plan.SiteId}, " +
             $"key version {plan.TargetVersion}, holder {plan.HolderKey}, holder file {plan.HolderFileNumber}{(sample ? " — SAMPLE KEYS, simulator only" : "")}");
 
@@ -131,6 +136,9 @@ public static class PersonaliseCommand
             output.WriteLine($"card: application keys versions {app.KeyVersions[0]}/{app.KeyVersions[1]}, key settings {app.KeySettings:X2}h, " +
                 $"holder file {Convert.ToHexString(app.Files[(byte)plan.HolderFileNumber].Data)}; " +
                 $"{station.Simulator.Costs.Transfers} SPI transfers, {station.Simulator.Costs.Bytes} bytes in all, {card.KeyChanges} key changes");
+            output.WriteLine(card.PiccMasterKey != null
+                ? $"card: PICC master key: AES, version {card.PiccKeyVersion}; PICC key settings {card.PiccKeySettings:X2}h"
+                : $"card: PICC master key: DES (the factory key{(card.LegacyAuthentications > 0 ? ", opened with legacy Authenticate 0Ah" : "")}); PICC key settings {card.PiccKeySettings:X2}h");
             output.WriteLine("A terminal with card.policy = desfire-aes approves it once its list announces the key version (hardware/personalisation.md).");
             return 0;
         }

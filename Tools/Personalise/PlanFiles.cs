@@ -13,7 +13,8 @@ namespace LeoCarte.Tools.Personalise;
 /// <c>target_version = V</c>, optional <c>holder_file = 1</c>, <c>key_settings = 0B</c>;</item>
 /// <item>the keys (secret, kept offline, readable by its owner only): <c>key = V OFFICE_HEX SITE_HEX</c> per version —
 /// the card office's master key of key 0 and the site master key of key 1, the same as the terminals'
-/// <c>card.key = V SITE_HEX</c> — and optionally <c>picc_key = HEX</c> (the card's AES PICC master key).</item>
+/// <c>card.key = V SITE_HEX</c> — and optionally <c>picc_key = HEX</c> (the card's AES PICC master key; on a factory-fresh
+/// card, <c>--factory-card</c>, the key that replaces the default DES key) with <c>picc_key_version = N</c> (1 by default).</item>
 /// </list>
 /// Lines are <c>name = value</c>; <c>#</c> starts a comment. Every problem is reported with its line.
 /// </summary>
@@ -27,6 +28,9 @@ public static class PlanFiles
         "# DEMONSTRATION keys, published in the repository: never for real cards\n" +
         "key = 1 A0A1A2A3A4A5A6A7A8A9AAABACADAEAF 00112233445566778899AABBCCDDEEFF\n" +
         "key = 2 B0B1B2B3B4B5B6B7B8B9BABBBCBDBEBF F0E1D2C3B4A5968778695A4B3C2D1E0F\n";
+
+    /// <summary>The demonstration AES PICC master key <c>--sample --factory-card</c> writes in place of the factory DES key (public: simulator only).</summary>
+    public const string SamplePiccKey = "picc_key = D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF\n";
 
     /// <summary>Parses both texts into <paramref name="plan"/>; null when fine, else the first problem.</summary>
     public static string Read(string planText, string keysText, PersonalisationPlan plan)
@@ -131,6 +135,7 @@ public static class PlanFiles
                 return null;
             case "key":
             case "picc_key":
+            case "picc_key_version":
                 return name + " belongs in the keys file, not the plan";
             default:
                 return "unknown name " + name;
@@ -163,8 +168,10 @@ public static class PlanFiles
             case "picc_key":
                 plan.PiccMasterKey = Hex(value, 16);
                 return plan.PiccMasterKey == null ? "picc_key: 32 hex digits (AES PICC master key)" : null;
+            case "picc_key_version":
+                return byte.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out plan.PiccKeyVersion) ? null : "picc_key_version: 0-255";
             default:
-                return "unknown name " + name + " (the keys file holds key and picc_key lines)";
+                return "unknown name " + name + " (the keys file holds key, picc_key and picc_key_version lines)";
         }
     }
 

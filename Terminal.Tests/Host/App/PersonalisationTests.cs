@@ -44,7 +44,7 @@ public class PersonalisationTests
     private static PersonalisationResult Personalise(DesfireCard card, PersonalisationPlan plan, bool rotation = false, TextWriter output = null)
         => new PersonalisationStation(output ?? TextWriter.Null).Run(card, plan, rotation);
 
-    private static (TapKind Kind, ReasonCode Reason, bool Approved) TapOnce(AppRig rig, VirtualCard card)
+    internal static (TapKind Kind, ReasonCode Reason, bool Approved) TapOnce(AppRig rig, VirtualCard card)
     {
         int before = rig.Decisions.Count;
         rig.Wait(TimeSpan.FromSeconds(11));

@@ -17,6 +17,12 @@ public static class Program
 
         try
         {
+            if (args.Contains("--exchange"))
+            {
+                // Micro measurements over their own register fake: no recording needed.
+                return ExchangeBenchmark.Run(nano);
+            }
+
             HostRuns host = HostRuns.Record();
             nano.BuildApp(host.TablesSource());
             if (args.Contains("--tap"))

@@ -314,6 +314,7 @@ public sealed class HostRuns
 
         app.Files[DesfireScenario.FileNumber] = new DesfireCard.DataFile { Data = new byte[DesfireScenario.FileLength], CommMode = 1, ReadKey = DesfireScenario.KeyNumber };
         sim.Field.Add(card);
+        DesfireScenario.PreviousTap(diversification, new byte[16]);
         DesfireStartMark = Desfire.Mark;
         DesfireStartEvent = Desfire.EventCount;
         int start = Desfire.TransferCount;

@@ -75,6 +75,9 @@ namespace LeoCarte.NanoApp
         /// <summary>Reader start (baseline, a = 0); a = 1: the Poll → NewCard and the originality Read_Sig
         /// (<see cref="OriginalityScenario"/>); a = 2: the Poll only; b = 1: the replay with the IRQ spins collapsed.</summary>
         public const int OriginalityTap = 15;
+
+        /// <summary>One RF exchange of the driver, micro-measured: a = which (<see cref="ExchangeMicro"/>), b = repetitions, c = mode.</summary>
+        public const int ExchangeMicro = 16;
     }
 
     public static class NanoEntry
@@ -99,6 +102,7 @@ namespace LeoCarte.NanoApp
                 case NanoOp.NativeAesOps: BlockOps(new NativeAesStandIn(), a, b, c); break;
                 case NanoOp.ListVerify: ListVerify(a, b, c != 0); break;
                 case NanoOp.OriginalityTap: OriginalityTap(a, b != 0); break;
+                case NanoOp.ExchangeMicro: LeoCarte.NanoApp.ExchangeMicro.Run(a, b, c); break;
             }
 
             Console.WriteLine("nano-app: end of run " + op.ToString());
@@ -168,6 +172,7 @@ namespace LeoCarte.NanoApp
             var key = new byte[16];
             var holder = new byte[DesfireScenario.FileLength];
             reader.Start();
+            DesfireScenario.PreviousTap(diversification, key);
             if (run > 0)
             {
                 ReaderResult result = DesfireScenario.Tap(reader, diversification, read, ats, key, holder, run, null);
