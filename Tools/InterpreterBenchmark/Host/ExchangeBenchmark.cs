@@ -26,7 +26,11 @@ public static class ExchangeBenchmark
         {
             NanoRun probe = nano.Run(NanoOp.ExchangeMicro, which, 0, 0, count: false);
             string line = probe.Lines.FirstOrDefault(l => l.StartsWith("exchange micro", StringComparison.Ordinal)) ?? "(no line)";
-            if (!line.Contains(": Ok,", StringComparison.Ordinal)) failures++;
+            if (!line.Contains(": Ok,", StringComparison.Ordinal))
+            {
+                failures++;
+            }
+
             long driver = counter.Count(NanoOp.ExchangeMicro, which, Repetitions, 0) - counter.Count(NanoOp.ExchangeMicro, which, 0, 0);
             long fake = counter.Count(NanoOp.ExchangeMicro, which, Repetitions, 1) - counter.Count(NanoOp.ExchangeMicro, which, Repetitions, 2);
             Console.WriteLine($"{ExchangeMicro.Name(which),-44} {(driver - fake) / (double)Repetitions,8:N1} IL   (with fake {driver / (double)Repetitions:N1}; {line})");
