@@ -19,8 +19,9 @@ namespace LeoCarte.Drivers.Desfire
     /// to whole 8-byte blocks — for another key than the authenticating one (new ⊕ current) ‖ [version] ‖ CRC_A of
     /// that ‖ CRC_A(new key) (libfreefare <c>mifare_desfire_change_key</c>, <c>AS_LEGACY</c>).</item>
     /// </list>
-    /// Checked against a real EV1 card's trace with the default key (NXP community thread 395903: 0A 00 → AF DE D4 E1 04 62
-    /// 13 C5 B2 …) and the simulator's card side (System.Security.Cryptography's TripleDES). The DES cipher is made on first
+    /// Checked against three real cards' traces with the default key (NXP community thread 395903; mifare.net forum replies
+    /// 12600 and 18844, the last with a ChangeKeySettings the card accepted, enciphered in send mode with a session key that
+    /// is not weak: it fixes the decipher direction and CRC_A) and the simulator's card side (.NET's TripleDES). The DES cipher is made on first
     /// use: a terminal, which never authenticates this way, does not carry it. Keys are wiped by <see cref="ClearLegacy"/>
     /// (not by <see cref="Clear"/>: the caller — <see cref="DesfireCommands"/> and the personaliser — ends it explicitly).
     /// </summary>
@@ -175,6 +176,29 @@ namespace LeoCarte.Drivers.Desfire
                 legacyBlock[i] = 0;
             }
 
+            return padded;
+        }
+
+        /// <summary>
+        /// Enciphered command data under the legacy session (e.g. ChangeKeySettings 54h): data[offset..offset+length)
+        /// followed by its CRC_A, zero-padded to whole 8-byte blocks and put through send mode in place (the buffer must hold
+        /// the padded length). Returns the padded length, or -1 without a legacy session.
+        /// </summary>
+        public int EncipherLegacy(byte[] data, int offset, int length)
+        {
+            if (!LegacyAuthenticated)
+            {
+                return -1;
+            }
+
+            CrcA.Append(data, offset, length);
+            int padded = (length + 2 + 7) / 8 * 8;
+            for (int i = length + 2; i < padded; i++)
+            {
+                data[offset + i] = 0;
+            }
+
+            SendMode(data, offset, padded, data, offset);
             return padded;
         }
 

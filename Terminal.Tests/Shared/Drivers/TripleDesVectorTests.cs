@@ -10,11 +10,12 @@ namespace LeoCarte.Terminal.Tests.Drivers
     /// <summary>
     /// The subset DES/TDEA (<see cref="TripleDes"/>) against published vectors — FIPS 81 appendix B (ECB, "Now is the time
     /// for all "), NIST SP 800-20 table A.1 (key 01..01, the DESFire default key with parity), SP 800-67 appendix B (three-key
-    /// TDEA) — and the legacy DESFire authentication (0Ah) against a real DESFire EV1's trace with the default key (NXP
-    /// community thread 395903, "Mifare DesFire Authentication", SL032 reader: 0A 00 → AF DE D4 E1 04 62 13 C5 B2; the
-    /// reader's token DB 47 … C7 95 accepted with 00 7C B5 65 E3 8B 65 BA 74). The zero key is a DES weak key (encryption =
-    /// decryption), so that trace fixes the IV rules (each message from a zero IV; send mode chains the reader's own output),
-    /// not the encipher/decipher direction, which libfreefare's AS_LEGACY and the simulator's card side check with other keys.
+    /// TDEA) — and the legacy DESFire authentication (0Ah) against three real DESFire EV1 traces with the default key: NXP
+    /// community thread 395903 ("Mifare DesFire Authentication", SL032 reader: 0A 00 → AF DE D4 E1 04 62 13 C5 B2, the
+    /// reader's token DB 47 … C7 95 accepted with 00 7C B5 65 E3 8B 65 BA 74) and the mifare.net forum replies 12600 and
+    /// 18844. The zero key is a DES weak key (encryption = decryption), so the authentications fix the IV rules (each
+    /// message from a zero IV; send mode chains the reader's own output); the direction (the reader deciphers) and CRC_A
+    /// are fixed by the ChangeKeySettings of reply 18844, enciphered with a session key that is not weak and accepted.
     /// </summary>
     [TestClass]
     public class TripleDesVectorTests
@@ -63,20 +64,40 @@ namespace LeoCarte.Terminal.Tests.Drivers
         }
 
         [TestMethod]
-        public void LegacyAuthenticationMatchesARealEv1CardWithTheDefaultKey()
+        [DataRow("ded4e1046213c5b2", "4f26ae35ad389e6a", "db47ccd210da8a43332b67e4dd8dc795", "7cb565e38b65ba74")]
+        [DataRow("57b0c35a080ae608", "b0a6405f57794a93", "5bd89f653176ae3a7a1128c9d4035129", "b53bf499feac13e4")]
+        [DataRow("63c54dcf6f3a6fc9", "0001020304050607", "491e890de9ace9329c5c6d55d9fa36d7", "b7d1da7ce0dd986b")]
+        public void LegacyAuthenticationMatchesRealCardsWithTheDefaultKey(string encryptedRndB, string rndA, string readerToken, string cardAnswer)
         {
             DesfireSession session = new DesfireSession(new Aes128(), new Aes128(), new Aes128());
             byte[] token = new byte[16];
-            session.BeginLegacyAuthentication(new byte[16], 0, HexText.Parse("4f26ae35ad389e6a"), 0, HexText.Parse("ded4e1046213c5b2"), 0, token, 0);
-            Assert.AreEqual("db47ccd210da8a43332b67e4dd8dc795", HexText.Format(token), "the token the card accepted");
+            session.BeginLegacyAuthentication(new byte[16], 0, HexText.Parse(rndA), 0, HexText.Parse(encryptedRndB), 0, token, 0);
+            Assert.AreEqual(readerToken, HexText.Format(token), "the token the card accepted");
             Assert.IsFalse(session.LegacyAuthenticated);
-            Assert.IsTrue(session.CompleteLegacyAuthentication(HexText.Parse("7cb565e38b65ba74"), 0), "the card's E(K, RndA')");
+            Assert.IsTrue(session.CompleteLegacyAuthentication(HexText.Parse(cardAnswer), 0), "the card's E(K, RndA')");
             Assert.IsTrue(session.LegacyAuthenticated);
             Assert.IsTrue(session.LegacySessionIsSingleDes, "equal halves: a DES session key RndA[0..3] RndB[0..3]");
             Assert.IsFalse(session.Authenticated, "no AES secure messaging: plain commands carry no MAC");
+        }
 
-            // ChangeKey of the PICC master key to AES 00112233..EEFF version 1: key || 01 || CRC_A (80 1D) || 0^5, send mode
-            // with the session key 4F26AE35 02462E7F (computed for this test with pyca/cryptography).
+        [TestMethod]
+        public void LegacyEncipheredDataMatchesWhatARealCardAccepted()
+        {
+            // mifare.net forum reply 18844: session key 00010203 F6B03339; ChangeKeySettings 0Fh sent as 54 CB 64 3F D0 30
+            // E6 87 DA and answered 00: 0F || CRC_A (09 A9) || 0^5 deciphered in send mode (enciphering would give D0 15 ..).
+            DesfireSession session = new DesfireSession(new Aes128(), new Aes128(), new Aes128());
+            byte[] token = new byte[16];
+            session.BeginLegacyAuthentication(new byte[16], 0, HexText.Parse("0001020304050607"), 0, HexText.Parse("63c54dcf6f3a6fc9"), 0, token, 0);
+            Assert.IsTrue(session.CompleteLegacyAuthentication(HexText.Parse("b7d1da7ce0dd986b"), 0));
+            byte[] data = new byte[8];
+            data[0] = 0x0F;
+            Assert.AreEqual(8, session.EncipherLegacy(data, 0, 1));
+            Assert.AreEqual("cb643fd030e687da", HexText.Format(data));
+
+            // ChangeKey of the PICC master key to AES 00112233..EEFF version 1 in the session of the first trace: key || 01 ||
+            // CRC_A (80 1D) || 0^5 in send mode with the session key 4F26AE35 02462E7F (computed with pyca/cryptography).
+            session.BeginLegacyAuthentication(new byte[16], 0, HexText.Parse("4f26ae35ad389e6a"), 0, HexText.Parse("ded4e1046213c5b2"), 0, token, 0);
+            Assert.IsTrue(session.CompleteLegacyAuthentication(HexText.Parse("7cb565e38b65ba74"), 0));
             byte[] cryptogram = new byte[DesfireSession.MaxLegacyCryptogram];
             int length = session.BuildLegacyChangeKeyCryptogram(HexText.Parse("00112233445566778899aabbccddeeff"), 0, null, 0, true, 1, cryptogram, 0);
             Assert.AreEqual(24, length);
@@ -85,6 +106,7 @@ namespace LeoCarte.Terminal.Tests.Drivers
             session.ClearLegacy();
             Assert.IsFalse(session.LegacyAuthenticated);
             Assert.AreEqual(-1, session.BuildLegacyChangeKeyCryptogram(new byte[16], 0, null, 0, true, 1, cryptogram, 0));
+            Assert.AreEqual(-1, session.EncipherLegacy(data, 0, 1));
         }
 
         [TestMethod]
