@@ -99,36 +99,89 @@ namespace LeoCarte.Terminal.Allowlist
             }
 
             EntryCodec codec = lookupCodec;
-            codec.Key.Clear();
+            EntryKey key = codec.Key;
+            key.Clear();
+
+            // The running key of delta-coded entries lives in locals (nanoFramework does not inline: a DecodeKey and a
+            // CompareTo call per entry cost more than the decoding); it is written back to the codec's key before any
+            // other entry is decoded (keyInLocals) and before the matching entry's fields are read.
+            int targetLength = target.Length;
+            ulong targetValue = target.Value;
+            int keyLength = 0;
+            ulong keyValue = 0;
+            bool keyInLocals = false;
             int position = start;
             while (position < limit)
             {
                 int tag = block[position];
                 int keyCode = (tag >> 3) & 7;
                 int size;
+                int keyEnd;
+                bool fieldsRead = false;
                 if (keyCode < EntryCodec.FullKeyCode && (tag & 7) != EntryCodec.RemovalState)
                 {
                     // EntryCodec.Measure of a delta-coded entry, the common one, without the call: tag, keyCode + 1
                     // delta bytes, holder key on 4 bytes (payload bit 0 = tag bit 6) or 3, category when tag bit 7.
                     size = 2 + keyCode + ((tag & 0x40) != 0 ? 4 : 3) + ((tag & 0x80) != 0 ? 1 : 0);
+
+                    // EntryCodec.DecodeKey of a delta entry, inline and with its checks: the previous key is a 4- or
+                    // 7-byte one, the delta is not 0 and does not carry past the key's length.
+                    if (position + size > limit || (keyLength != CardUid.SingleSize && keyLength != CardUid.DoubleSize))
+                    {
+                        return Corrupt(blockNumber);
+                    }
+
+                    int p = position + 1;
+                    ulong delta = block[p++];
+                    for (int i = 0; i < keyCode; i++)
+                    {
+                        delta = (delta << 8) | block[p++];
+                    }
+
+                    ulong keyMax = keyLength == CardUid.SingleSize ? 0xFFFFFFFFUL : 0x00FFFFFFFFFFFFFFUL;
+                    if (delta == 0 || delta > keyMax - keyValue)
+                    {
+                        return Corrupt(blockNumber);
+                    }
+
+                    keyValue += delta;
+                    keyInLocals = true;
+                    keyEnd = p;
+                    searchDecoded++;
+
+                    // EntryKey.CompareTo for keys of at most 7 bytes: by length, then by value.
+                    order = keyLength != targetLength ? (keyLength < targetLength ? -1 : 1) : (keyValue == targetValue ? 0 : (keyValue < targetValue ? -1 : 1));
+                    if (order == 0)
+                    {
+                        key.SetValueOnly(keyLength, keyValue);
+                        codec.IsRemoval = false;
+                    }
                 }
                 else
                 {
+                    if (keyInLocals)
+                    {
+                        key.SetValueOnly(keyLength, keyValue);
+                        keyInLocals = false;
+                    }
+
                     size = EntryCodec.Measure(block, position, limit - position);
+                    keyEnd = size <= 0 || position + size > limit ? -1 : codec.DecodeKey(block, position, false);
+
+                    // The fields after the key are read for the matching entry only, except an attribute byte (key code 7),
+                    // the one field that can be invalid: it is checked for every entry, as a whole Decode did.
+                    fieldsRead = keyEnd >= 0 && keyCode == EntryCodec.FullKeyWithAttributesCode;
+                    if (keyEnd < 0 || (fieldsRead && !codec.DecodeFields(block, position, size, keyEnd)))
+                    {
+                        return Corrupt(blockNumber);
+                    }
+
+                    keyLength = key.Length;
+                    keyValue = key.Value;
+                    searchDecoded++;
+                    order = key.CompareTo(target);
                 }
 
-                int keyEnd = size <= 0 || position + size > limit ? -1 : codec.DecodeKey(block, position, false);
-
-                // The fields after the key are read for the matching entry only, except an attribute byte (key code 7),
-                // the one field that can be invalid: it is checked for every entry, as a whole Decode did.
-                bool fieldsRead = keyEnd >= 0 && keyCode == EntryCodec.FullKeyWithAttributesCode;
-                if (keyEnd < 0 || (fieldsRead && !codec.DecodeFields(block, position, size, keyEnd)))
-                {
-                    return Corrupt(blockNumber);
-                }
-
-                searchDecoded++;
-                order = codec.Key.CompareTo(target);
                 if (order == 0)
                 {
                     if (!fieldsRead && !codec.DecodeFields(block, position, size, keyEnd))
