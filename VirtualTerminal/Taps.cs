@@ -44,6 +44,9 @@ public sealed class TapDriver
     private readonly Random random;
     private CampusCard presenting;
     private TapRecord pending;
+    private CostSnapshot stepStart;
+    private int stepStartReads;
+    private int stepStartWrites;
 
     public TapDriver(VirtualTerminalHost host, TextWriter output, int seed)
     {
@@ -91,6 +94,15 @@ public sealed class TapDriver
             record.English = host.Platform.Display.English;
         }
 
+        // Tap-to-decision ends here: the loop parks the card (HLTA or S(DESELECT)) after this notification, and that is
+        // not part of what the student waits for, so the cost is taken now rather than at the end of the iteration.
+        CostSnapshot cost = host.Sim.Costs.Snapshot().Minus(stepStart ?? host.Sim.Costs.Snapshot());
+        record.ChipNs = cost.ElapsedNs;
+        record.Transfers = cost.Transfers;
+        record.SpiBytes = cost.Bytes;
+        record.RfAirNs = cost.RfAirNs;
+        record.StorageReads = host.Files.ReadCount - stepStartReads;
+        record.StorageWrites = host.Files.WriteCount - stepStartWrites;
         pending = record;
         Records.Add(record);
     }
@@ -98,21 +110,14 @@ public sealed class TapDriver
     /// <summary>One loop iteration with its cost measured; returns the loop's verdict.</summary>
     private TapKind MeasuredStep()
     {
-        CostSnapshot before = host.Sim.Costs.Snapshot();
-        int reads = host.Files.ReadCount;
-        int writes = host.Files.WriteCount;
+        stepStart = host.Sim.Costs.Snapshot();
+        stepStartReads = host.Files.ReadCount;
+        stepStartWrites = host.Files.WriteCount;
         pending = null;
         TapKind kind = host.App.Step();
         host.App.CheckWatchdog();
         if (pending != null)
         {
-            CostSnapshot cost = host.Sim.Costs.Snapshot().Minus(before);
-            pending.ChipNs = cost.ElapsedNs;
-            pending.Transfers = cost.Transfers;
-            pending.SpiBytes = cost.Bytes;
-            pending.RfAirNs = cost.RfAirNs;
-            pending.StorageReads = host.Files.ReadCount - reads;
-            pending.StorageWrites = host.Files.WriteCount - writes;
             Print(pending);
         }
 
