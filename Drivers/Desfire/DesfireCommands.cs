@@ -115,7 +115,7 @@ namespace LeoCarte.Drivers.Desfire
                 return ReaderResult.Protocol;
             }
 
-            session.BeginAuthentication(key, keyOffset, randomA, randomOffset, reply, 0, apdu, 5);
+            session.BeginClearedAuthentication(key, keyOffset, randomA, randomOffset, reply, 0, apdu, 5);
             result = Send(AdditionalFrameCode, 32, StatusOk);
             if (result != ReaderResult.Ok)
             {

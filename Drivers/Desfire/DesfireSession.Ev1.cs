@@ -45,20 +45,16 @@ namespace LeoCarte.Drivers.Desfire
             Clear();
             keyCipher.SetKey(key, keyOffset);
             keyCipher.Decrypt(encryptedRndB, encryptedOffset, rndB, 0); // IV 0: the decrypted block is RndB itself
-            for (int i = 0; i < 16; i++)
-            {
-                rndA[i] = randomA[randomAOffset + i];
+            System.Array.Copy(randomA, randomAOffset, rndA, 0, 16);
 
-                // First block of the reader's token XOR the IV, which is now the card's cryptogram.
-                block[i] = (byte)(rndA[i] ^ encryptedRndB[encryptedOffset + i]);
-            }
-
+            // First block of the reader's token: RndA XOR the IV, which is now the card's cryptogram.
+            AesBlock.XorInto(block, encryptedRndB, encryptedOffset, rndA);
             keyCipher.Encrypt(block, 0, answer, answerOffset);
-            for (int i = 0; i < 16; i++)
-            {
-                block[16 + i] = (byte)(rndB[(i + 1) % 16] ^ answer[answerOffset + i]);
-            }
 
+            // Second block: RndB' (RndB rotated left one byte) XOR the first block sent.
+            System.Array.Copy(rndB, 1, block, 16, 15);
+            block[31] = rndB[0];
+            AesBlock.XorAt(block, 16, answer, answerOffset);
             keyCipher.Encrypt(block, 16, answer, answerOffset + 16);
 
             // The IV for the card's answer is the last block sent.
@@ -73,11 +69,15 @@ namespace LeoCarte.Drivers.Desfire
         public bool CompleteAuthenticationEv1(byte[] encryptedRndA, int offset)
         {
             keyCipher.Decrypt(encryptedRndA, offset, block, 0);
-            int difference = 0;
-            for (int i = 0; i < 16; i++)
-            {
-                difference |= (block[i] ^ ev1Iv[i]) ^ rndA[(i + 1) % 16];
-            }
+
+            // D(E(RndA')) XOR IV = RndA', which must be RndA rotated left one byte: fixed time, written out.
+            byte[] p = block;
+            byte[] v = ev1Iv;
+            byte[] a = rndA;
+            int difference = (p[0] ^ v[0] ^ a[1]) | (p[1] ^ v[1] ^ a[2]) | (p[2] ^ v[2] ^ a[3]) | (p[3] ^ v[3] ^ a[4])
+                | (p[4] ^ v[4] ^ a[5]) | (p[5] ^ v[5] ^ a[6]) | (p[6] ^ v[6] ^ a[7]) | (p[7] ^ v[7] ^ a[8])
+                | (p[8] ^ v[8] ^ a[9]) | (p[9] ^ v[9] ^ a[10]) | (p[10] ^ v[10] ^ a[11]) | (p[11] ^ v[11] ^ a[12])
+                | (p[12] ^ v[12] ^ a[13]) | (p[13] ^ v[13] ^ a[14]) | (p[14] ^ v[14] ^ a[15]) | (p[15] ^ v[15] ^ a[0]);
 
             if (difference != 0)
             {
@@ -85,13 +85,10 @@ namespace LeoCarte.Drivers.Desfire
                 return false;
             }
 
-            for (int i = 0; i < 4; i++)
-            {
-                sessionKey[i] = rndA[i];
-                sessionKey[4 + i] = rndB[i];
-                sessionKey[8 + i] = rndA[12 + i];
-                sessionKey[12 + i] = rndB[12 + i];
-            }
+            System.Array.Copy(rndA, 0, sessionKey, 0, 4);
+            System.Array.Copy(rndB, 0, sessionKey, 4, 4);
+            System.Array.Copy(rndA, 12, sessionKey, 8, 4);
+            System.Array.Copy(rndB, 12, sessionKey, 12, 4);
 
             encCipher.SetKey(sessionKey, 0);
             macCmac.SetKey(sessionKey, 0);
@@ -147,11 +144,10 @@ namespace LeoCarte.Drivers.Desfire
             System.Array.Copy(data, dataOffset, macInput, 0, dataLength);
             macInput[dataLength] = status;
             macCmac.ComputeChained(ev1Iv, macInput, 0, dataLength + 1, fullMac, 0);
-            int difference = 0;
-            for (int i = 0; i < 8; i++)
-            {
-                difference |= fullMac[i] ^ cardMac[cardMacOffset + i];
-            }
+            byte[] f = fullMac;
+            int o = cardMacOffset;
+            int difference = (f[0] ^ cardMac[o]) | (f[1] ^ cardMac[o + 1]) | (f[2] ^ cardMac[o + 2]) | (f[3] ^ cardMac[o + 3])
+                | (f[4] ^ cardMac[o + 4]) | (f[5] ^ cardMac[o + 5]) | (f[6] ^ cardMac[o + 6]) | (f[7] ^ cardMac[o + 7]);
 
             if (difference != 0)
             {

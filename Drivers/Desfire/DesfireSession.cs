@@ -42,6 +42,7 @@ namespace LeoCarte.Drivers.Desfire
         private readonly byte[] ti = new byte[4];
         private DesfireSecureMessaging secureMessaging;
         private bool encryptionKeyPending;
+        private readonly bool keyCipherIsMacCipher;
 
         /// <param name="keyCipher">keyed with the card key K during the authentication (also feeds the CMAC that derives the session keys)</param>
         /// <param name="encCipher">keyed with SesAuthENCKey</param>
@@ -50,6 +51,7 @@ namespace LeoCarte.Drivers.Desfire
         {
             this.keyCipher = keyCipher;
             this.encCipher = encCipher;
+            keyCipherIsMacCipher = keyCipher == macCipher;
             keyCmac = new AesCmac(keyCipher);
             macCmac = new AesCmac(macCipher);
         }
@@ -74,6 +76,13 @@ namespace LeoCarte.Drivers.Desfire
         public void BeginAuthentication(byte[] key, int keyOffset, byte[] randomA, int randomAOffset, byte[] encryptedRndB, int encryptedOffset, byte[] answer, int answerOffset)
         {
             Clear();
+            BeginClearedAuthentication(key, keyOffset, randomA, randomAOffset, encryptedRndB, encryptedOffset, answer, answerOffset);
+        }
+
+        /// <summary><see cref="BeginAuthentication"/> for a caller that has just cleared the session (DesfireCommands
+        /// clears it before its first exchange): the second Clear would only zero zeros.</summary>
+        internal void BeginClearedAuthentication(byte[] key, int keyOffset, byte[] randomA, int randomAOffset, byte[] encryptedRndB, int encryptedOffset, byte[] answer, int answerOffset)
+        {
             keyCmac.SetKey(key, keyOffset);
             keyCipher.Decrypt(encryptedRndB, encryptedOffset, rndB, 0); // CBC with IV 0 over one block = ECB
 
@@ -122,14 +131,28 @@ namespace LeoCarte.Drivers.Desfire
             // reads its file in CommMode.MAC never derives it. Until then the vector stays (cleared by Clear).
             BuildSessionVector();
             keyCmac.MaskLastBlock(sv, 16, 16, svTail);
+            if (keyCipherIsMacCipher)
+            {
+                // One cipher object for K and SesAuthMACKey: keying the MAC key ends K, so SesAuthENCKey comes first.
+                ComputeEncryptionKey();
+            }
+            else
+            {
+                encryptionKeyPending = true;
+            }
+
             sv[0] = 0x5A;
             sv[1] = 0xA5;
             keyCmac.ComputeTwoBlocks(sv, 0, svTail, sessionKey, 0);
             macCmac.SetKey(sessionKey, 0);
-            encryptionKeyPending = true;
             Array.Clear(sessionKey, 0, 16);
             Array.Clear(rndA, 0, 16);
             Array.Clear(rndB, 0, 16);
+            if (!encryptionKeyPending)
+            {
+                Array.Clear(sv, 0, 32);
+                Array.Clear(svTail, 0, 16);
+            }
 
             CommandCounter = 0;
             secureMessaging = DesfireSecureMessaging.Ev2;
@@ -146,14 +169,19 @@ namespace LeoCarte.Drivers.Desfire
                 return;
             }
 
+            ComputeEncryptionKey();
+            encryptionKeyPending = false;
+            Array.Clear(sv, 0, 32);
+            Array.Clear(svTail, 0, 16);
+        }
+
+        private void ComputeEncryptionKey()
+        {
             sv[0] = 0xA5;
             sv[1] = 0x5A;
             keyCmac.ComputeTwoBlocks(sv, 0, svTail, sessionKey, 0);
             encCipher.SetKey(sessionKey, 0);
-            encryptionKeyPending = false;
             Array.Clear(sessionKey, 0, 16);
-            Array.Clear(sv, 0, 32);
-            Array.Clear(svTail, 0, 16);
         }
 
         /// <summary>SV bytes 2..31 (the label at 0..1 is set per key).</summary>

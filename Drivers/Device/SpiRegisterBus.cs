@@ -50,7 +50,17 @@ namespace LeoCarte.Drivers.Device
 
         public void Transfer(byte[] tx, byte[] rx, int length)
         {
-            device.TransferFullDuplex(new SpanByte(tx, 0, length), new SpanByte(rx, 0, length));
+            // Most transfers of an exchange use buffers of exactly their length (Mfrc522Chip's write templates and status
+            // read): the one-argument SpanByte constructor (CoreLibrary 1.17.11) is three stores, the three-argument one
+            // checks its bounds first (interpreted on the device, twice per transfer).
+            if (length == tx.Length && length == rx.Length)
+            {
+                device.TransferFullDuplex(new SpanByte(tx), new SpanByte(rx));
+            }
+            else
+            {
+                device.TransferFullDuplex(new SpanByte(tx, 0, length), new SpanByte(rx, 0, length));
+            }
         }
 
         public void Dispose()

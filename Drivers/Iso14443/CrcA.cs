@@ -16,7 +16,7 @@ namespace LeoCarte.Drivers.Iso14443
         /// Table[x] being the reference update's shifted terms for x. One lookup per byte is about a third fewer interpreted
         /// instructions than the shifts (the software CRC runs on every SELECT of the anticollision).
         /// </summary>
-        private static readonly ushort[] Table = BuildTable();
+        internal static readonly ushort[] Table = BuildTable();
 
         private static ushort[] BuildTable()
         {

@@ -37,13 +37,13 @@ namespace LeoCarte.Drivers.Iso14443
             frame[0] = Ppss;
             frame[1] = 0x11;
             frame[2] = (byte)((divisorIndex << 2) | divisorIndex);
-            ReaderResult result = chip.Transceive(frame, 0, 3, 0, 0, chip.Options.MediumTimeoutTicks, answer, 0, answer.Length);
+            ReaderResult result = chip.TransceiveFrame(frame, 0, 3, 0x00, options.MediumTimeoutTicks, answer, 0, answer.Length);
             if (result != ReaderResult.Ok)
             {
                 return result;
             }
 
-            if (chip.ResponseLength < 1 || answer[0] != Ppss || chip.ResponseLastBits != 0)
+            if (chip.responseLength < 1 || answer[0] != Ppss || chip.responseLastBits != 0)
             {
                 return ReaderResult.Protocol;
             }

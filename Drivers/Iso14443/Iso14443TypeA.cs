@@ -30,24 +30,51 @@ namespace LeoCarte.Drivers.Iso14443
         private const byte SelectLevel1 = 0x93;
 
         private readonly Mfrc522Chip chip;
+
+        // The chip's options object (fixed at its construction; its fields are read at each use).
+        private readonly Mfrc522Options options;
         private readonly byte[] frame = new byte[16];
         private readonly byte[] answer = new byte[Mfrc522Chip.FifoSize];
+
+        // Frames that never change, CRC_A included where the chip's CRC may be off (HLTA follows the anticollision,
+        // which runs with it off): built once instead of per exchange.
+        private readonly byte[] haltFrame = new byte[] { HltA, 0x00, 0x00, 0x00 };
+        private readonly byte[] ratsFrame = new byte[] { Rats, RatsParameter };
+        private readonly byte[] deselectFrame = new byte[] { Deselect };
+
+        // CRC_A register after the SELECT prefix (SEL, NVB 70h) of each cascade level: the SELECT's software CRC then
+        // runs over the five UID CLn/BCC bytes only.
+        private readonly int[] selectCrcAfterPrefix = new int[3];
+
+        // Counters as fields behind read-only properties: nanoCLR does not inline, an auto-property is a call per use.
+        private int collisionsResolved;
+        private int lastSelectExchanges;
+        private int lastSelectCollisions;
 
         public Iso14443TypeA(Mfrc522Chip chip)
         {
             this.chip = chip;
+            options = chip.Options;
+            CrcA.Append(haltFrame, 0, 2);
+            var prefix = new byte[2];
+            prefix[1] = 0x70;
+            for (int level = 0; level < 3; level++)
+            {
+                prefix[0] = (byte)(SelectLevel1 + 2 * level);
+                selectCrcAfterPrefix[level] = CrcA.Compute(prefix, 0, 2);
+            }
         }
 
         public Mfrc522Chip Chip => chip;
 
         /// <summary>Collisions resolved by anticollision since construction.</summary>
-        public int CollisionsResolved { get; private set; }
+        public int CollisionsResolved => collisionsResolved;
 
         /// <summary>Anticollision/select exchanges of the last <see cref="Select"/>.</summary>
-        public int LastSelectExchanges { get; private set; }
+        public int LastSelectExchanges => lastSelectExchanges;
 
         /// <summary>Collisions resolved by the last <see cref="Select"/>.</summary>
-        public int LastSelectCollisions { get; private set; }
+        public int LastSelectCollisions => lastSelectCollisions;
 
         /// <summary>REQA (§6.3.1): wakes cards in IDLE only. Ok when at least one card answered; a collision between
         /// different ATQAs also means cards are present (<see cref="CardIdentity.AtqaCollided"/>).</summary>
@@ -63,29 +90,38 @@ namespace LeoCarte.Drivers.Iso14443
 
             // Every ISO/IEC 14443-3 exchange starts at 106 kbit/s (14443-4 §5.6: a PPS lasts until the card is
             // deselected); no writes when the chip already is.
-            chip.SetBitRate(0);
-            chip.SetHardwareCrc(false);
+            if (chip.bitRate != 0)
+            {
+                chip.SetBitRate(0);
+            }
+
+            if (chip.hardwareCrc)
+            {
+                chip.SetHardwareCrc(false);
+            }
+
             frame[0] = command;
 
             // A short frame: 7 data bits (§6.2.3.1).
-            ReaderResult result = chip.Transceive(frame, 0, 1, 7, 0, chip.Options.ShortTimeoutTicks, answer, 0, answer.Length);
-            if (result == ReaderResult.Collision)
-            {
-                card.AtqaCollided = true;
-                return ReaderResult.Ok;
-            }
-
+            byte[] received = answer;
+            ReaderResult result = chip.TransceiveFrame(frame, 0, 1, 0x07, options.ShortTimeoutTicks, received, 0, received.Length);
             if (result != ReaderResult.Ok)
             {
+                if (result == ReaderResult.Collision)
+                {
+                    card.AtqaCollided = true;
+                    return ReaderResult.Ok;
+                }
+
                 return result;
             }
 
-            if (chip.ResponseLength != 2 || chip.ResponseLastBits != 0)
+            if (chip.responseLength != 2 || chip.responseLastBits != 0)
             {
                 return ReaderResult.Protocol;
             }
 
-            card.Atqa = (ushort)(answer[0] | (answer[1] << 8));
+            card.Atqa = (ushort)(received[0] | (received[1] << 8));
             return ReaderResult.Ok;
         }
 
@@ -100,56 +136,64 @@ namespace LeoCarte.Drivers.Iso14443
         {
             card.UidLength = 0;
             card.Sak = 0;
-            LastSelectExchanges = 0;
-            LastSelectCollisions = 0;
-            chip.SetHardwareCrc(false);
-            int timeout = chip.Options.ShortTimeoutTicks;
+            lastSelectExchanges = 0;
+            lastSelectCollisions = 0;
+            if (chip.hardwareCrc)
+            {
+                chip.SetHardwareCrc(false);
+            }
 
+            int timeout = options.ShortTimeoutTicks;
+            byte[] f = frame;
+            byte[] received = answer;
             for (int level = 0; level < 3; level++)
             {
-                frame[0] = (byte)(SelectLevel1 + 2 * level);
-                System.Array.Clear(frame, 2, 7);
+                f[0] = (byte)(SelectLevel1 + 2 * level);
+                System.Array.Clear(f, 2, 7);
 
                 int knownBits = 0;
 
                 // Each collision fixes at least one more bit, so 32 rounds plus the final one always suffice.
-                for (int round = 0; round <= 33 && knownBits < 40; round++)
+                for (int round = 0; round <= 33; round++)
                 {
                     if (knownBits >= 32)
                     {
                         // All UID CLn bits are known (the last one was a collision we resolved): BCC follows.
-                        frame[6] = Bcc.Compute(frame, 2);
+                        f[6] = Bcc.Compute(f, 2);
                         knownBits = 40;
                         break;
                     }
 
-                    int fullBytes = knownBits / 8;
-                    int extraBits = knownBits % 8;
-                    int sendCount = 2 + fullBytes + (extraBits > 0 ? 1 : 0);
+                    int fullBytes = knownBits >> 3;
+                    int extraBits = knownBits & 7;
 
                     // NVB (§6.5.3.2): high nibble = whole bytes sent including SEL and NVB, low nibble = extra bits.
-                    frame[1] = (byte)(((2 + fullBytes) << 4) | extraBits);
-                    LastSelectExchanges++;
-                    ReaderResult result = chip.Transceive(frame, 0, sendCount, extraBits, extraBits, timeout, answer, 0, answer.Length);
+                    f[1] = (byte)(((2 + fullBytes) << 4) | extraBits);
+                    lastSelectExchanges++;
+                    ReaderResult result = chip.TransceiveFrame(f, 0, 2 + ((knownBits + 7) >> 3), (extraBits << 4) | extraBits, timeout, received, 0, received.Length);
                     if (result != ReaderResult.Ok && result != ReaderResult.Collision)
                     {
                         return result;
                     }
 
-                    int received = chip.ResponseLength;
+                    int count = chip.responseLength;
                     int index = 2 + fullBytes;
-                    if (received < 1 || index + received > 7)
+                    if (count < 1 || index + count > 7)
                     {
                         return ReaderResult.Protocol;
                     }
 
-                    // The first received bit sits at bit RxAlign (= extraBits) of answer[0], the position it has in
-                    // the UID byte we sent partially; merge it with the bits we sent.
-                    int lowMask = (1 << extraBits) - 1;
-                    frame[index] = (byte)((frame[index] & lowMask) | (answer[0] & ~lowMask));
-                    for (int i = 1; i < received; i++)
+                    if (extraBits == 0)
                     {
-                        frame[index + i] = answer[i];
+                        System.Array.Copy(received, 0, f, index, count);
+                    }
+                    else
+                    {
+                        // The first received bit sits at bit RxAlign (= extraBits) of answer[0], the position it has in
+                        // the UID byte we sent partially; merge it with the bits we sent.
+                        int lowMask = (1 << extraBits) - 1;
+                        f[index] = (byte)((f[index] & lowMask) | (received[0] & ~lowMask));
+                        System.Array.Copy(received, 1, f, index + 1, count - 1);
                     }
 
                     if (result == ReaderResult.Collision)
@@ -164,46 +208,44 @@ namespace LeoCarte.Drivers.Iso14443
 
                         int byteIndex = 2 + bit / 8;
                         int bitInByte = bit % 8;
-                        frame[byteIndex] = (byte)((frame[byteIndex] & ((1 << bitInByte) - 1)) | (1 << bitInByte));
+                        f[byteIndex] = (byte)((f[byteIndex] & ((1 << bitInByte) - 1)) | (1 << bitInByte));
                         for (int i = byteIndex + 1; i < 7; i++)
                         {
-                            frame[i] = 0;
+                            f[i] = 0;
                         }
 
                         knownBits = bit + 1;
-                        CollisionsResolved++;
-                        LastSelectCollisions++;
+                        collisionsResolved++;
+                        lastSelectCollisions++;
                         continue;
                     }
 
-                    if (received != 5 - fullBytes || chip.ResponseLastBits != 0)
+                    if (count != 5 - fullBytes || chip.responseLastBits != 0)
                     {
                         return ReaderResult.Protocol;
                     }
 
                     knownBits = 40;
+                    break;
                 }
 
-                if (knownBits < 40)
+                // BCC (§6.5.3.2), written out: the XOR of the four UID CLn bytes.
+                if (knownBits < 40 || (f[2] ^ f[3] ^ f[4] ^ f[5]) != f[6])
                 {
                     return ReaderResult.Protocol;
                 }
 
-                if (!Bcc.Check(frame, 2))
-                {
-                    return ReaderResult.Protocol;
-                }
-
-                ReaderResult selected = SendSelect(timeout);
+                ReaderResult selected = SendSelect(level, timeout);
                 if (selected != ReaderResult.Ok)
                 {
                     return selected;
                 }
 
-                byte sak = answer[0];
-                if (!CardTypes.UidComplete(sak))
+                byte sak = received[0];
+                if ((sak & CardTypes.SakCascadeBit) != 0)
                 {
-                    if (frame[2] != CascadeTag || level == 2)
+                    // UID not complete (§6.5.3.4): CLn was the cascade tag and three UID bytes.
+                    if (f[2] != CascadeTag || level == 2)
                     {
                         return ReaderResult.Protocol;
                     }
@@ -233,36 +275,36 @@ namespace LeoCarte.Drivers.Iso14443
                 return ReaderResult.InvalidArgument;
             }
 
-            chip.SetHardwareCrc(false);
-            int timeout = chip.Options.ShortTimeoutTicks;
+            if (chip.hardwareCrc)
+            {
+                chip.SetHardwareCrc(false);
+            }
+
+            int timeout = options.ShortTimeoutTicks;
+            byte[] f = frame;
             for (int level = 0; level < levels; level++)
             {
-                frame[0] = (byte)(SelectLevel1 + 2 * level);
+                f[0] = (byte)(SelectLevel1 + 2 * level);
                 int source = 3 * level;
                 if (level < levels - 1)
                 {
-                    frame[2] = CascadeTag;
-                    frame[3] = card.Uid[source];
-                    frame[4] = card.Uid[source + 1];
-                    frame[5] = card.Uid[source + 2];
+                    f[2] = CascadeTag;
+                    System.Array.Copy(card.Uid, source, f, 3, 3);
                 }
                 else
                 {
-                    frame[2] = card.Uid[source];
-                    frame[3] = card.Uid[source + 1];
-                    frame[4] = card.Uid[source + 2];
-                    frame[5] = card.Uid[source + 3];
+                    System.Array.Copy(card.Uid, source, f, 2, 4);
                 }
 
-                frame[6] = Bcc.Compute(frame, 2);
-                ReaderResult result = SendSelect(timeout);
+                f[6] = (byte)(f[2] ^ f[3] ^ f[4] ^ f[5]);
+                ReaderResult result = SendSelect(level, timeout);
                 if (result != ReaderResult.Ok)
                 {
                     return result;
                 }
 
                 bool lastLevel = level == levels - 1;
-                if (CardTypes.UidComplete(answer[0]) != lastLevel)
+                if (((answer[0] & CardTypes.SakCascadeBit) == 0) != lastLevel)
                 {
                     return ReaderResult.Protocol;
                 }
@@ -276,24 +318,37 @@ namespace LeoCarte.Drivers.Iso14443
             return ReaderResult.Ok;
         }
 
-        /// <summary>SELECT with NVB 0x70 over frame[0..7), CRC_A in software; checks the SAK's CRC_A (§6.5.3.4).</summary>
-        private ReaderResult SendSelect(int timeout)
+        /// <summary>SELECT with NVB 0x70 over frame[0..7) of cascade level <paramref name="level"/>, CRC_A in software;
+        /// checks the SAK's CRC_A (§6.5.3.4). Both CRCs are the table steps of <see cref="CrcA"/> written out: the frame's
+        /// from the register after SEL and NVB (<see cref="selectCrcAfterPrefix"/>), the SAK's one step from the preset.</summary>
+        private ReaderResult SendSelect(int level, int timeout)
         {
-            frame[1] = 0x70;
-            CrcA.Append(frame, 0, 7);
-            LastSelectExchanges++;
-            ReaderResult result = chip.Transceive(frame, 0, 9, 0, 0, timeout, answer, 0, answer.Length);
+            byte[] f = frame;
+            ushort[] table = CrcA.Table;
+            f[1] = 0x70;
+            int crc = selectCrcAfterPrefix[level];
+            crc = (crc >> 8) ^ table[(f[2] ^ crc) & 0xFF];
+            crc = (crc >> 8) ^ table[(f[3] ^ crc) & 0xFF];
+            crc = (crc >> 8) ^ table[(f[4] ^ crc) & 0xFF];
+            crc = (crc >> 8) ^ table[(f[5] ^ crc) & 0xFF];
+            crc = (crc >> 8) ^ table[(f[6] ^ crc) & 0xFF];
+            f[7] = (byte)crc;
+            f[8] = (byte)(crc >> 8);
+            lastSelectExchanges++;
+            byte[] received = answer;
+            ReaderResult result = chip.TransceiveFrame(f, 0, 9, 0x00, timeout, received, 0, received.Length);
             if (result != ReaderResult.Ok)
             {
                 return result;
             }
 
-            if (chip.ResponseLength != 3 || chip.ResponseLastBits != 0)
+            if (chip.responseLength != 3 || chip.responseLastBits != 0)
             {
                 return ReaderResult.Protocol;
             }
 
-            return CrcA.Check(answer, 0, 3) ? ReaderResult.Ok : ReaderResult.Crc;
+            int sakCrc = (CrcA.Preset >> 8) ^ table[(received[0] ^ CrcA.Preset) & 0xFF];
+            return received[1] == (byte)sakCrc && received[2] == (byte)(sakCrc >> 8) ? ReaderResult.Ok : ReaderResult.Crc;
         }
 
         private void CopyUidPart(CardIdentity card, int frameOffset, int count)
@@ -314,16 +369,8 @@ namespace LeoCarte.Drivers.Iso14443
         /// </summary>
         public ReaderResult Halt()
         {
-            frame[0] = HltA;
-            frame[1] = 0x00;
-            int count = 2;
-            if (!chip.HardwareCrc)
-            {
-                CrcA.Append(frame, 0, 2);
-                count = 4;
-            }
-
-            ReaderResult result = chip.Transceive(frame, 0, count, 0, 0, chip.Options.ShortTimeoutTicks, answer, 0, answer.Length);
+            // With the chip's CRC off (after the anticollision) the frame's own CRC_A (57 CDh) goes out too.
+            ReaderResult result = chip.TransceiveFrame(haltFrame, 0, chip.hardwareCrc ? 2 : 4, 0x00, options.ShortTimeoutTicks, answer, 0, answer.Length);
             if (result == ReaderResult.Timeout)
             {
                 return ReaderResult.Ok;
@@ -343,7 +390,7 @@ namespace LeoCarte.Drivers.Iso14443
         {
             chip.SetHardwareCrc(true);
             frame[0] = 0x00;
-            ReaderResult result = chip.Transceive(frame, 0, 1, 0, 0, chip.Options.ShortTimeoutTicks, answer, 0, answer.Length);
+            ReaderResult result = chip.TransceiveFrame(frame, 0, 1, 0x00, options.ShortTimeoutTicks, answer, 0, answer.Length);
             return result == ReaderResult.ChipFault ? result : ReaderResult.Ok;
         }
 
@@ -354,44 +401,45 @@ namespace LeoCarte.Drivers.Iso14443
         /// </summary>
         public ReaderResult RequestAts(AtsInfo ats)
         {
+            if (!chip.hardwareCrc)
+            {
+                chip.SetHardwareCrc(true);
+            }
+
+            ReaderResult result = chip.TransceiveFrame(ratsFrame, 0, 2, 0x00, options.MediumTimeoutTicks, answer, 0, answer.Length);
+            if (result == ReaderResult.Ok)
+            {
+                // The chip has checked CRC_A; accept the ATS with or without the two CRC bytes left in the FIFO.
+                // Parse clears the ATS first, so every outcome leaves it either parsed or cleared.
+                int length = chip.responseLength;
+                int tl = answer[0];
+                if (length >= 1 && chip.responseLastBits == 0 && (tl == length || tl + 2 == length))
+                {
+                    return ats.Parse(answer, 0, tl) ? ReaderResult.Ok : ReaderResult.Protocol;
+                }
+
+                result = ReaderResult.Protocol;
+            }
+
             ats.Clear();
-            chip.SetHardwareCrc(true);
-            frame[0] = Rats;
-            frame[1] = RatsParameter;
-            ReaderResult result = chip.Transceive(frame, 0, 2, 0, 0, chip.Options.MediumTimeoutTicks, answer, 0, answer.Length);
-            if (result != ReaderResult.Ok)
-            {
-                return result;
-            }
-
-            int length = chip.ResponseLength;
-            if (length < 1 || chip.ResponseLastBits != 0)
-            {
-                return ReaderResult.Protocol;
-            }
-
-            // The chip has checked CRC_A; accept the ATS with or without the two CRC bytes left in the FIFO.
-            int tl = answer[0];
-            if (tl != length && tl + 2 != length)
-            {
-                return ReaderResult.Protocol;
-            }
-
-            return ats.Parse(answer, 0, tl) ? ReaderResult.Ok : ReaderResult.Protocol;
+            return result;
         }
 
         /// <summary>S(DESELECT) (ISO/IEC 14443-4 §8): the ISO 14443-4 way to put a card in HALT.</summary>
         public ReaderResult DeselectCard()
         {
-            chip.SetHardwareCrc(true);
-            frame[0] = Deselect;
-            ReaderResult result = chip.Transceive(frame, 0, 1, 0, 0, chip.Options.MediumTimeoutTicks, answer, 0, answer.Length);
+            if (!chip.hardwareCrc)
+            {
+                chip.SetHardwareCrc(true);
+            }
+
+            ReaderResult result = chip.TransceiveFrame(deselectFrame, 0, 1, 0x00, options.MediumTimeoutTicks, answer, 0, answer.Length);
             if (result != ReaderResult.Ok)
             {
                 return result;
             }
 
-            return chip.ResponseLength >= 1 && answer[0] == Deselect ? ReaderResult.Ok : ReaderResult.Protocol;
+            return chip.responseLength >= 1 && answer[0] == Deselect ? ReaderResult.Ok : ReaderResult.Protocol;
         }
     }
 }

@@ -48,14 +48,19 @@ namespace LeoCarte.Drivers.Iso14443
             this.chip = chip;
         }
 
+        // Counters as fields behind read-only properties: nanoCLR does not inline, an auto-property is a call per use.
+        private int retransmissions;
+        private int waitingTimeExtensions;
+        private int chainedBlocks;
+
         /// <summary>Retransmissions (R(NAK), repeated R(ACK), re-sent I-blocks) since construction.</summary>
-        public int Retransmissions { get; private set; }
+        public int Retransmissions => retransmissions;
 
         /// <summary>S(WTX) requests granted since construction.</summary>
-        public int WaitingTimeExtensions { get; private set; }
+        public int WaitingTimeExtensions => waitingTimeExtensions;
 
         /// <summary>Chained blocks sent and received since construction.</summary>
-        public int ChainedBlocks { get; private set; }
+        public int ChainedBlocks => chainedBlocks;
 
         /// <summary>Largest INF field the reader sends in one block (FSC − 3, at most 61).</summary>
         public int MaxInformation => maxInformation;
@@ -101,80 +106,96 @@ namespace LeoCarte.Drivers.Iso14443
                 return ReaderResult.InvalidArgument;
             }
 
-            chip.SetHardwareCrc(true);
+            if (!chip.hardwareCrc)
+            {
+                chip.SetHardwareCrc(true);
+            }
+
+            byte[] block = frame;
+            byte[] received = answer;
             int sent = 0;
             ReaderResult result;
             while (true)
             {
                 int chunk = length - sent;
-                if (chunk > maxInformation)
+                bool more = chunk > maxInformation;
+                if (more)
                 {
                     chunk = maxInformation;
+                    block[0] = (byte)(IBlock | ChainingBit | blockNumber);
+                }
+                else
+                {
+                    block[0] = (byte)(IBlock | blockNumber);
                 }
 
-                bool more = sent + chunk < length;
-                frame[0] = (byte)(IBlock | blockNumber | (more ? ChainingBit : 0));
-                Array.Copy(command, offset + sent, frame, 1, chunk); // native in nanoCLR: one call, not a loop per byte
-
-                result = SendBlock(frame, 1 + chunk, true);
+                Array.Copy(command, offset + sent, block, 1, chunk); // native in nanoCLR: one call, not a loop per byte
+                result = SendBlock(block, 1 + chunk, true);
                 if (result != ReaderResult.Ok)
                 {
                     return result;
                 }
 
-                sent += chunk;
                 if (!more)
                 {
                     break;
                 }
 
+                sent += chunk;
+
                 // Reader chaining: the card acknowledges each block with R(ACK) carrying its number (§7.5.2.1).
-                if ((answer[0] & 0xF6) != RAck || (answer[0] & 0x01) != blockNumber)
+                if ((received[0] & 0xF6) != RAck || (received[0] & 0x01) != blockNumber)
                 {
                     return ReaderResult.Protocol;
                 }
 
-                ChainedBlocks++;
+                chainedBlocks++;
                 blockNumber ^= 1;
             }
 
+            // Room for the answer: the caller's capacity, bounded by the array.
+            int room = response.Length - responseOffset;
+            if (responseCapacity < room)
+            {
+                room = responseCapacity;
+            }
+
+            int collected = 0;
             bool overflow = false;
             while (true)
             {
-                byte pcb = answer[0];
-                if ((pcb & 0xE2) != IBlock || (pcb & 0x01) != blockNumber || (pcb & 0x0C) != 0)
+                byte pcb = received[0];
+                if ((pcb & 0xEF) != (IBlock | blockNumber))
                 {
+                    // Not an I-block with our number, or with CID/NAD following (bits 0Ch): §7.1.1.1.
+                    responseLength = collected;
                     return ReaderResult.Protocol;
                 }
 
                 blockNumber ^= 1;
                 int information = answerLength - 1;
-                int room = responseCapacity - responseLength;
-                if (response.Length - responseOffset - responseLength < room)
-                {
-                    room = response.Length - responseOffset - responseLength;
-                }
-
-                if (information > room)
+                if (information > room - collected)
                 {
                     overflow = true;
-                    information = room < 0 ? 0 : room;
+                    information = room - collected < 0 ? 0 : room - collected;
                 }
 
-                Array.Copy(answer, 1, response, responseOffset + responseLength, information);
-                responseLength += information;
+                Array.Copy(received, 1, response, responseOffset + collected, information);
+                collected += information;
 
                 if ((pcb & ChainingBit) == 0)
                 {
+                    responseLength = collected;
                     return overflow ? ReaderResult.BufferTooSmall : ReaderResult.Ok;
                 }
 
                 // Card chaining: R(ACK) with the reader's (toggled) number asks for the next block (§7.5.2.2).
-                ChainedBlocks++;
+                chainedBlocks++;
                 ackFrame[0] = (byte)(RAck | blockNumber);
                 result = SendBlock(ackFrame, 1, false);
                 if (result != ReaderResult.Ok)
                 {
+                    responseLength = collected;
                     return result;
                 }
             }
@@ -190,29 +211,31 @@ namespace LeoCarte.Drivers.Iso14443
             int timeout = frameWaitTicks;
             byte[] outgoing = block;
             int outgoingLength = length;
+            byte[] received = answer;
             while (true)
             {
-                ReaderResult result = chip.Transceive(outgoing, 0, outgoingLength, 0, 0, timeout, answer, 0, answer.Length);
-                timeout = frameWaitTicks;
-                answerLength = chip.ResponseLength;
-                if (result == ReaderResult.ChipFault || result == ReaderResult.InvalidArgument)
+                ReaderResult result = chip.TransceiveFrame(outgoing, 0, outgoingLength, 0x00, timeout, received, 0, received.Length);
+                int count = chip.responseLength;
+                answerLength = count;
+                if (result == ReaderResult.Ok && count >= 1 && chip.responseLastBits == 0)
                 {
-                    return result;
-                }
+                    byte pcb = received[0];
+                    if ((pcb & 0xC0) == 0x00)
+                    {
+                        // An I-block (the usual answer; Exchange checks its number).
+                        return ReaderResult.Ok;
+                    }
 
-                if (result == ReaderResult.Ok && answerLength >= 1 && chip.ResponseLastBits == 0)
-                {
-                    byte pcb = answer[0];
-                    if ((pcb & 0xF7) == SWtx && answerLength >= 2)
+                    if ((pcb & 0xF7) == SWtx && count >= 2)
                     {
                         // The card needs more time: answer S(WTX) with the same WTXM (1..59), wait FWT × WTXM.
-                        int wtxm = answer[1] & 0x3F;
+                        int wtxm = received[1] & 0x3F;
                         if (wtxm < 1 || wtxm > 59)
                         {
                             return ReaderResult.Protocol;
                         }
 
-                        WaitingTimeExtensions++;
+                        waitingTimeExtensions++;
                         wtxFrame[0] = SWtx;
                         wtxFrame[1] = (byte)wtxm;
                         long extended = (long)frameWaitTicks * wtxm;
@@ -230,16 +253,21 @@ namespace LeoCarte.Drivers.Iso14443
                             return ReaderResult.Protocol;
                         }
 
-                        Retransmissions++;
+                        retransmissions++;
+                        timeout = frameWaitTicks;
                         outgoing = block;
                         outgoingLength = length;
                         continue;
                     }
 
-                    if ((pcb & 0xC0) == 0x00 || (pcb & 0xE6) == RAck)
+                    if ((pcb & 0xE6) == RAck)
                     {
                         return ReaderResult.Ok;
                     }
+                }
+                else if (result == ReaderResult.ChipFault || result == ReaderResult.InvalidArgument)
+                {
+                    return result;
                 }
 
                 // Lost or garbled (§7.5.4 rule 4/5): R(NAK) after an I-block, the same R(ACK) while receiving a chain.
@@ -248,7 +276,8 @@ namespace LeoCarte.Drivers.Iso14443
                     return result == ReaderResult.Ok ? ReaderResult.Protocol : result;
                 }
 
-                Retransmissions++;
+                retransmissions++;
+                timeout = frameWaitTicks;
                 if (isIBlock)
                 {
                     nakFrame[0] = (byte)(RNak | blockNumber);

@@ -83,7 +83,7 @@ namespace LeoCarte.Drivers.Iso14443
             chip.SetHardwareCrc(true);
             frame[0] = ReadCommand;
             frame[1] = (byte)block;
-            ReaderResult result = chip.Transceive(frame, 0, 2, 0, 0, chip.Options.ShortTimeoutTicks, answer, 0, answer.Length);
+            ReaderResult result = chip.TransceiveFrame(frame, 0, 2, 0x00, chip.options.ShortTimeoutTicks, answer, 0, answer.Length);
             if (result != ReaderResult.Ok)
             {
                 return result;
@@ -96,17 +96,13 @@ namespace LeoCarte.Drivers.Iso14443
             }
 
             // 16 data bytes; the chip checked CRC_A and may leave its two bytes in the FIFO.
-            int length = chip.ResponseLength;
-            if ((length != BlockSize && length != BlockSize + 2) || chip.ResponseLastBits != 0)
+            int length = chip.responseLength;
+            if ((length != BlockSize && length != BlockSize + 2) || chip.responseLastBits != 0)
             {
                 return ReaderResult.Protocol;
             }
 
-            for (int i = 0; i < BlockSize; i++)
-            {
-                destination[offset + i] = answer[i];
-            }
-
+            System.Array.Copy(answer, 0, destination, offset, BlockSize);
             return ReaderResult.Ok;
         }
 
@@ -126,7 +122,7 @@ namespace LeoCarte.Drivers.Iso14443
             chip.SetHardwareCrc(true);
             frame[0] = WriteCommand;
             frame[1] = (byte)block;
-            ReaderResult result = ExpectAck(2, chip.Options.ShortTimeoutTicks);
+            ReaderResult result = ExpectAck(2, chip.options.ShortTimeoutTicks);
             if (result != ReaderResult.Ok)
             {
                 return result;
@@ -137,12 +133,12 @@ namespace LeoCarte.Drivers.Iso14443
                 frame[i] = data[offset + i];
             }
 
-            return ExpectAck(BlockSize, chip.Options.LongTimeoutTicks);
+            return ExpectAck(BlockSize, chip.options.LongTimeoutTicks);
         }
 
         private ReaderResult ExpectAck(int count, int timeout)
         {
-            ReaderResult result = chip.Transceive(frame, 0, count, 0, 0, timeout, answer, 0, answer.Length);
+            ReaderResult result = chip.TransceiveFrame(frame, 0, count, 0x00, timeout, answer, 0, answer.Length);
             if (result != ReaderResult.Ok)
             {
                 return result;

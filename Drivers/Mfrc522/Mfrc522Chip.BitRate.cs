@@ -9,7 +9,7 @@ namespace LeoCarte.Drivers.Mfrc522
     public sealed partial class Mfrc522Chip
     {
         /// <summary>Divisor index D = 2^index: 0 = 106, 1 = 212, 2 = 424, 3 = 848 kbit/s.</summary>
-        private int bitRate;
+        internal int bitRate;
 
         /// <summary>Current divisor index both ways (0 = 106 kbit/s ... 3 = 848 kbit/s).</summary>
         public int BitRate => bitRate;

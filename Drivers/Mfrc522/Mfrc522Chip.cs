@@ -76,7 +76,7 @@ namespace LeoCarte.Drivers.Mfrc522
 
         private readonly IRegisterBus bus;
         private readonly IReaderPins pins;
-        private readonly Mfrc522Options options;
+        internal readonly Mfrc522Options options;
 
         // One SPI transfer never exceeds an address byte per FIFO byte plus the closing byte.
         private readonly byte[] tx = new byte[FifoSize + 8];
@@ -92,7 +92,10 @@ namespace LeoCarte.Drivers.Mfrc522
 
         // What the driver knows the chip's state to be; a register is written only when this says it differs.
         private int timerReload = -1;
-        private bool hardwareCrc;
+
+        // Read by the ISO/IEC 14443 layers of this assembly before calling SetHardwareCrc/SetBitRate (a field test
+        // instead of a call that finds nothing to do).
+        internal bool hardwareCrc;
 
         // BitFramingReg (§9.3.1.14): false when it may hold StartSend or framing bits (every Transceive leaves StartSend
         // set); MFAuthent needs it all zero.
@@ -126,6 +129,10 @@ namespace LeoCarte.Drivers.Mfrc522
         private readonly byte[] clearIrqTx = new byte[] { (byte)(Register.ComIrq << 1), ClearAllIrqs };
         private readonly byte[] framingTx = new byte[] { (byte)(Register.BitFraming << 1), 0x00 };
         private readonly byte[] startSendTx = new byte[] { (byte)(Register.BitFraming << 1), StartSend };
+
+        // What the chip clocks back during those 2-byte writes (ignored). Exactly their size, like statusRx for the status
+        // read: the device's SPI adapter then wraps whole arrays (the cheap SpanByte constructor, Drivers/Device/SpiRegisterBus).
+        private readonly byte[] writeRx = new byte[2];
         private int lastFraming;
 
         private const int StatusComIrq = 1;
@@ -326,6 +333,17 @@ namespace LeoCarte.Drivers.Mfrc522
                 return NoAnswer(ReaderResult.InvalidArgument);
             }
 
+            return TransceiveFrame(frame, offset, count, (rxAlign << 4) | txLastBits, timeoutTicks, response, responseOffset, responseCapacity);
+        }
+
+        /// <summary>
+        /// <see cref="Transceive"/> for the protocol layers of this assembly, which pass valid arguments by construction
+        /// (1 ≤ <paramref name="count"/> ≤ 64, <paramref name="framing"/> = RxAlign &lt;&lt; 4 | TxLastBits, each 0..7, as
+        /// BitFramingReg holds them): no argument checks on the path every exchange takes.
+        /// </summary>
+        internal ReaderResult TransceiveFrame(byte[] frame, int offset, int count, int framing, int timeoutTicks,
+            byte[] response, int responseOffset, int responseCapacity)
+        {
             if (fifoMayHoldData || !transceiveRunning)
             {
                 PrepareCommand();
@@ -341,10 +359,9 @@ namespace LeoCarte.Drivers.Mfrc522
             transferredBytes += count + 14;
             IRegisterBus spi = bus;
             byte[] received = rx;
-            spi.Transfer(clearIrqTx, received, 2);
+            spi.Transfer(clearIrqTx, writeRx, 2);
 
             // StartSend must be 0 while the FIFO fills, or the chip could start sending a partial frame.
-            int framing = (rxAlign << 4) | txLastBits;
             if (framing != lastFraming)
             {
                 lastFraming = framing;
@@ -360,7 +377,7 @@ namespace LeoCarte.Drivers.Mfrc522
             }
             else
             {
-                spi.Transfer(framingTx, received, 2);
+                spi.Transfer(framingTx, writeRx, 2);
             }
 
             System.Array.Copy(frame, offset, fifoWriteTx, 1, count);
@@ -372,27 +389,65 @@ namespace LeoCarte.Drivers.Mfrc522
                 commandMayBeActive = true;
             }
 
-            spi.Transfer(startSendTx, received, 2);
+            spi.Transfer(startSendTx, writeRx, 2);
             bitFramingZero = false;
 
-            ReaderResult waited = WaitFor(RxIrq, timeoutTicks);
+            // WaitFor's usual cases, written out: the IRQ line says the exchange ended, and the status read says RxIRq
+            // (answered) or TimerIRq (silence). Otherwise the bounded wait goes on with this read counted.
+            int readsDone = 0;
+            if (irqLineUsable && pins.IrqAsserted)
+            {
+                byte[] status = statusRx;
+                spi.Transfer(statusReadTx, status, 7);
+                int irq = status[StatusComIrq];
+                if ((irq & RxIrq) != 0)
+                {
+                    irqLineMisses = 0;
+                    consecutiveChipFaults = 0;
+
+                    // The plain answer: no error bit, a few bytes that fit. Everything else goes through CollectAnswer.
+                    int level = status[StatusFifoLevel] & 0x7F;
+                    if (status[StatusError] == 0 && level != 0 && level <= responseCapacity && responseOffset + level <= response.Length)
+                    {
+                        transfers++;
+                        transferredBytes += level + 1;
+                        byte[] addresses = fifoReadTx;
+                        addresses[level] = 0; // the closing byte of a read (§8.1.2.1), for this read only
+                        spi.Transfer(addresses, received, level + 1);
+                        addresses[level] = FifoReadAddress;
+                        System.Array.Copy(received, 1, response, responseOffset, level);
+                        responseLength = level;
+                        responseLastBits = status[StatusControl] & 0x07;
+                        collisionPosition = 0;
+                        return ReaderResult.Ok;
+                    }
+
+                    return CollectAnswer(response, responseOffset, responseCapacity);
+                }
+
+                if ((irq & TimerIrq) != 0)
+                {
+                    irqLineMisses = 0;
+                    consecutiveChipFaults = 0;
+                    AfterFailure();
+                    return NoAnswer(ReaderResult.Timeout);
+                }
+
+                readsDone = 1;
+            }
+
+            return WaitAndCollect(timeoutTicks, readsDone, response, responseOffset, responseCapacity);
+        }
+
+        /// <summary>The rest of an exchange when the IRQ line and the first status read did not show an answer at once:
+        /// the line was not asserted yet (or is not used), or the status says TimerIRq or something else.</summary>
+        private ReaderResult WaitAndCollect(int timeoutTicks, int readsDone, byte[] response, int responseOffset, int responseCapacity)
+        {
+            ReaderResult waited = WaitLonger(RxIrq, timeoutTicks, readsDone);
             if (waited != ReaderResult.Ok)
             {
                 AfterFailure();
                 return NoAnswer(waited);
-            }
-
-            // The usual answer: no error bit, a few bytes that fit. Everything else goes through CollectAnswer.
-            byte[] status = statusRx;
-            int level = status[StatusFifoLevel] & 0x7F;
-            if (status[StatusError] == 0 && level != 0 && level <= responseCapacity && responseOffset + level <= response.Length)
-            {
-                ReadFifoRaw(level);
-                System.Array.Copy(received, 1, response, responseOffset, level);
-                responseLength = level;
-                responseLastBits = status[StatusControl] & 0x07;
-                collisionPosition = 0;
-                return ReaderResult.Ok;
             }
 
             return CollectAnswer(response, responseOffset, responseCapacity);

@@ -63,13 +63,14 @@ namespace LeoCarte.Simulator
 
         /// <summary>
         /// IL instructions the ESP32 interprets for one approved 7-byte tap, from the loop iteration that sees the
-        /// card to the journaled decision (driver, lookup, decision, counters, journal), that add to the modeled
+        /// card to the journaled decision shown (driver, lookup, decision, counters, journal; the card's parking after
+        /// the decision, CardReader.ParkCard, is not part of it: 574 IL measured apart), that add to the modeled
         /// time: the replayed chip's own IL and the driver's spinning on the IRQ line (which overlaps the chip and RF
         /// wait the model already charges) excluded. Measured by <c>dotnet run --project Tools/InterpreterBenchmark</c> with clr-opcount. The
         /// virtual terminal cannot run the interpreter, so it adds this figure; <c>.ci/nano-app.sh</c> re-measures it
         /// and fails when it drifts by more than 5 %.
         /// </summary>
-        public const long TapIlInstructions = 11_731;
+        public const long TapIlInstructions = 10_725;
 
         /// <summary>Interpretation time of <paramref name="ilInstructions"/> at <see cref="IlInstructionNs"/>.</summary>
         public long InterpretationNs(long ilInstructions) => ilInstructions * IlInstructionNs;

@@ -58,8 +58,104 @@ public class Aes128CrossCheckTests
         }
     }
 
+    [TestMethod]
+    public void CmacAtOffsetsAndChainedFromAnIvMatchesDotNetAes()
+    {
+        var random = new Random(38);
+        var cmac = new AesCmac(new Aes128());
+        int cases = 0;
+        for (int n = 0; n < 300; n++)
+        {
+            byte[] key = new byte[16];
+            random.NextBytes(key);
+            int offset = random.Next(0, 20);
+            byte[] message = new byte[offset + random.Next(0, 80)];
+            random.NextBytes(message);
+            byte[] body = message[offset..];
+            cmac.SetKey(key, 0);
+            byte[] ours = new byte[19];
+            cmac.Compute(message, offset, body.Length, ours, 3);
+            CollectionAssert.AreEqual(ReferenceCmac(key, body), ours[3..], "length " + body.Length + " at " + offset);
+
+            // EV1 "CMAC as IV": the CBC chain starts at the IV; the IV becomes the CMAC.
+            byte[] iv = new byte[16];
+            random.NextBytes(iv);
+            byte[] expected = ReferenceCmac(key, body, iv);
+            cmac.ComputeChained(iv, message, offset, body.Length, ours, 0);
+            CollectionAssert.AreEqual(expected, ours[..16]);
+            CollectionAssert.AreEqual(expected, iv);
+            cases += 2;
+        }
+
+        Console.WriteLine(cases + " CMACs at offsets, plain and chained, match System.Security.Cryptography");
+    }
+
+    [TestMethod]
+    public void DiversificationWithChangingMasterKeysMatchesAn10922OverDotNetAes()
+    {
+        // The diversifier caches the master key's subkeys: random taps over 3 master keys (a rotation with a
+        // reconfigured key) and random UID/system-id lengths, against AN10922 §2.2 written over .NET's AES.
+        var random = new Random(10922);
+        var masters = new byte[3][];
+        for (int i = 0; i < masters.Length; i++)
+        {
+            masters[i] = new byte[16];
+            random.NextBytes(masters[i]);
+        }
+
+        var diversification = new KeyDiversification(new Aes128());
+        byte[] aid = { 0x01, 0x43, 0x4C };
+        int changes = 0, previous = -1;
+        for (int n = 0; n < 400; n++)
+        {
+            int which = random.Next(0, 10) < 8 ? n / 50 % 3 : random.Next(0, 3);
+            if (n == 200)
+            {
+                random.NextBytes(masters[which]); // overwritten in place: must be set up again
+            }
+
+            changes += which != previous || n == 200 ? 1 : 0;
+            previous = which;
+            byte[] uid = new byte[random.Next(0, 2) == 0 ? 7 : 4];
+            random.NextBytes(uid);
+            byte[] systemId = new byte[random.Next(0, 33 - 4 - uid.Length)]; // up to 32 bytes of input: K1, no padding
+            random.NextBytes(systemId);
+            byte[] key = new byte[16];
+            Assert.IsTrue(diversification.Diversify(masters[which], 0, uid, uid.Length, aid, 0, systemId, systemId.Length, key, 0));
+            CollectionAssert.AreEqual(ReferenceDiversify(masters[which], uid, aid, systemId), key, "tap " + n);
+        }
+
+        Assert.AreEqual(changes, diversification.MasterKeySetups, "set up exactly when the master key changed");
+        Console.WriteLine("400 diversifications over 3 master keys match AN10922 over System.Security.Cryptography; " + changes + " key set-ups");
+    }
+
+    /// <summary>AN10922 §2.2: CMAC(master, 01h || UID || AID || system id) with the input always padded to 32 bytes.</summary>
+    private static byte[] ReferenceDiversify(byte[] master, byte[] uid, byte[] aid, byte[] systemId)
+    {
+        using var aes = Aes.Create();
+        aes.Key = master;
+        byte[] k1 = Shift(aes.EncryptEcb(new byte[16], PaddingMode.None)), k2 = Shift(k1);
+        byte[] input = new byte[32];
+        input[0] = 0x01;
+        uid.CopyTo(input, 1);
+        aid.CopyTo(input, 1 + uid.Length);
+        systemId.CopyTo(input, 4 + uid.Length);
+        int n = 4 + uid.Length + systemId.Length;
+        if (n < 32)
+        {
+            input[n] = 0x80;
+        }
+
+        for (int i = 0; i < 16; i++)
+        {
+            input[16 + i] ^= n < 32 ? k2[i] : k1[i];
+        }
+
+        return aes.EncryptCbc(input, new byte[16], PaddingMode.None)[16..];
+    }
+
     /// <summary>SP 800-38B written directly over .NET's AES (an independent implementation of the same steps).</summary>
-    private static byte[] ReferenceCmac(byte[] key, byte[] message)
+    private static byte[] ReferenceCmac(byte[] key, byte[] message, byte[] iv = null)
     {
         using var aes = Aes.Create();
         aes.Key = key;
@@ -80,7 +176,7 @@ public class Aes128CrossCheckTests
             padded[padded.Length - 16 + i] ^= sub[i];
         }
 
-        byte[] cbc = aes.EncryptCbc(padded, new byte[16], PaddingMode.None);
+        byte[] cbc = aes.EncryptCbc(padded, iv ?? new byte[16], PaddingMode.None);
         return cbc[^16..];
     }
 

@@ -24,6 +24,13 @@ internal sealed class ScriptedChip : IRegisterBus, IReaderPins
     public bool ThrowOnTransfer;
     public bool TimerNeverFires;
     public int Transfers;
+    public long Bytes;
+
+    /// <summary>When above 0, an answer is held back for that many ComIrqReg reads while IdleIRq alone asserts the IRQ
+    /// line (a spurious or early interrupt): the driver must keep waiting, not take it for the end of the exchange.</summary>
+    public int StatusReadsBeforeAnswer;
+    private Action? heldAnswer;
+    private int heldReads;
     public long NowMicroseconds;
     public bool ResetLine = true;
     public int HardResets;
@@ -52,6 +59,7 @@ internal sealed class ScriptedChip : IRegisterBus, IReaderPins
     public void Transfer(byte[] tx, byte[] rx, int length)
     {
         Transfers++;
+        Bytes += length;
         NowMicroseconds += 50;
         if (ThrowOnTransfer)
         {
@@ -90,6 +98,17 @@ internal sealed class ScriptedChip : IRegisterBus, IReaderPins
         switch (register)
         {
             case Register.FifoData: return Fifo.Count > 0 ? Fifo.Dequeue() : (byte)0;
+            case Register.ComIrq:
+                if (heldAnswer != null && --heldReads <= 0)
+                {
+                    // Released by this read: the register read after it (ErrorReg, FIFOLevel ...) already sees the answer.
+                    Action release = heldAnswer;
+                    heldAnswer = null;
+                    release();
+                    return Registers[register];
+                }
+
+                return Registers[register];
             case Register.FifoLevel: return (byte)Fifo.Count;
             case Register.Version: return VersionValue;
             default: return Registers[register];
@@ -195,6 +214,19 @@ internal sealed class ScriptedChip : IRegisterBus, IReaderPins
 
         SentFrames.Add(frame);
         ScriptedAnswer? answer = OnTransmit(frame, txLastBits, rxAlign);
+        if (StatusReadsBeforeAnswer > 0)
+        {
+            heldReads = StatusReadsBeforeAnswer;
+            heldAnswer = () => Complete(answer);
+            Registers[Register.ComIrq] |= 0x10;
+            return;
+        }
+
+        Complete(answer);
+    }
+
+    private void Complete(ScriptedAnswer? answer)
+    {
         Registers[Register.Error] = 0;
         Registers[Register.Coll] = 0x20;
         if (answer == null)

@@ -173,6 +173,37 @@ namespace LeoCarte.Terminal.Tests.Drivers
             CollectionAssert.AreEqual(Fresh(masterA, uid, aid, systemId), key, "master key at offset 4");
         }
 
+        [TestMethod]
+        public void EncryptionKeyDerivedOnFirstUseMatchesAn12196WhateverCiphersAreShared()
+        {
+            // SesAuthENCKey is derived when CommMode.Full data first needs it: the AN12196 WriteData ciphertext must come
+            // out the same with distinct ciphers, with K and the MAC key on one cipher object (then it is derived at
+            // once), with K and the encryption key on one, and after a MAC-only command came first.
+            Aes128 shared = new Aes128();
+            Aes128 other = new Aes128();
+            DesfireSession[] sessions =
+            {
+                new DesfireSession(new Aes128(), new Aes128(), new Aes128()),
+                new DesfireSession(shared, new Aes128(), shared),
+                new DesfireSession(other, other, new Aes128()),
+            };
+            for (int s = 0; s < sessions.Length; s++)
+            {
+                DesfireSession session = sessions[s];
+                byte[] answer = new byte[32];
+                session.BeginAuthentication(new byte[16], 0, HexText.Parse("b98f4c50cf1c2e084fd150e33992b048"), 0, HexText.Parse("b875ceb0e66a6c5cd00898dc371f92d1"), 0, answer, 0);
+                Assert.IsTrue(session.CompleteAuthentication(HexText.Parse("0cc9a8094a8eea683ecaac5c7bf20584206d0608d477110fc6b3d5d3f65c3a6a"), 0), "session " + s.ToString());
+                byte[] data = new byte[16];
+                byte[] plain = HexText.Parse("0102030405060708090a");
+                System.Array.Copy(plain, 0, data, 0, plain.Length);
+                Assert.AreEqual(16, session.EncryptCommandData(data, 0, 10));
+                Assert.AreEqual("6b5e6804909962fc4e3ff5522cf0f843", HexText.Format(data), "session " + s.ToString());
+                byte[] mac = new byte[8];
+                Assert.IsTrue(session.CommandMac(0x8D, HexText.Parse("030000000a0000"), 0, 7, data, 0, 16, mac, 0));
+                Assert.AreEqual("6c0c53315b9c73aa", HexText.Format(mac), "session " + s.ToString());
+            }
+        }
+
         private static byte[] Fresh(byte[] master, byte[] uid, byte[] aid, byte[] systemId)
         {
             byte[] key = new byte[16];

@@ -17,7 +17,14 @@ public static class AppCheck
         void Check(bool ok, string what)
         {
             Console.WriteLine((ok ? "ok     " : "FAILED ") + what);
-            if (ok) passed++; else failed++;
+            if (ok)
+            {
+                passed++;
+            }
+            else
+            {
+                failed++;
+            }
         }
 
         NanoRun run = nano.Run(NanoApp.NanoOp.Lunch, 0, 0, 0, count: false);
@@ -26,7 +33,10 @@ public static class AppCheck
         string replay = run.Lines.FirstOrDefault(l => l.StartsWith("replay:", StringComparison.Ordinal));
         if (verbose)
         {
-            foreach (string line in run.Lines) Console.WriteLine("nanoCLR| " + line);
+            foreach (string line in run.Lines)
+            {
+                Console.WriteLine("nanoCLR| " + line);
+            }
         }
 
         int decisions = dotnet.Count(l => l.Contains("APPROVED") || l.Contains("DENIED") || l.Contains("REFUSED"));
@@ -57,10 +67,10 @@ public static class AppCheck
 
         // The virtual terminal adds CostModel.TapIlInstructions to its modeled tap-to-decision time: keep it true.
         int tap = Benchmark.FirstApprovedTap(host);
-        IlFigure figure = Benchmark.StepFigure(host, new OpCounter(nano), "tap", tap);
+        IlFigure figure = Benchmark.DecisionFigure(host, new OpCounter(nano), "tap", tap);
         long expected = LeoCarte.Simulator.CostModel.TapIlInstructions;
         Check(Math.Abs(figure.Additive - expected) <= expected / 20,
-            $"approved 7-byte tap on nanoCLR: {figure.Additive:N0} IL instructions besides the IRQ spinning (CostModel.TapIlInstructions = {expected:N0}, within 5 %)");
+            $"approved 7-byte tap on nanoCLR, to its decision: {figure.Additive:N0} IL instructions besides the IRQ spinning (CostModel.TapIlInstructions = {expected:N0}, within 5 %)");
         Console.WriteLine($"nano-app: {passed} passed, {failed} failed");
         return failed == 0 ? 0 : 1;
     }

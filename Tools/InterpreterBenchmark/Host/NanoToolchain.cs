@@ -122,7 +122,10 @@ public sealed class NanoToolchain
             UseShellExecute = false,
             WorkingDirectory = Work,
         };
-        foreach (string pe in peFiles) psi.ArgumentList.Add(pe);
+        foreach (string pe in peFiles)
+        {
+            psi.ArgumentList.Add(pe);
+        }
         psi.ArgumentList.Add(entry);
         using var process = Process.Start(psi);
         var stderrTask = process.StandardError.ReadToEndAsync();
@@ -139,20 +142,35 @@ public sealed class NanoToolchain
                 continue;
             }
 
-            if (line == "Done.") break;
-            if (line.StartsWith("nano-app: end of run", StringComparison.Ordinal)) run.Ended = true;
-            else run.Lines.Add(line);
+            if (line == "Done.")
+            {
+                break;
+            }
+            if (line.StartsWith("nano-app: end of run", StringComparison.Ordinal))
+            {
+                run.Ended = true;
+            }
+            else
+            {
+                run.Lines.Add(line);
+            }
         }
 
         var m = Regex.Match(run.Stderr + stdout, @"\[opcount\] IL opcodes executed: (\d+)");
-        if (m.Success) run.Opcodes = long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        if (m.Success)
+        {
+            run.Opcodes = long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        }
         return run;
     }
 
     private string EntryPe(int op, int a, int b, int c)
     {
         string key = $"{op}_{a}_{b}_{c}";
-        if (entryPes.TryGetValue(key, out string existing)) return existing;
+        if (entryPes.TryGetValue(key, out string existing))
+        {
+            return existing;
+        }
         string name = "NanoRun_" + key;
         string source = "public static class NanoRunEntry { public static void Main() { LeoCarte.NanoApp.NanoEntry.Run("
             + string.Join(", ", new[] { op, a, b, c }.Select(v => v.ToString(CultureInfo.InvariantCulture))) + "); } }";
@@ -176,7 +194,10 @@ public sealed class NanoToolchain
     private static void Exec(string file, IEnumerable<string> args, string dir, string what)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = dir };
-        foreach (string a in args) psi.ArgumentList.Add(a);
+        foreach (string a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
         using var p = Process.Start(psi);
         var err = p.StandardError.ReadToEndAsync();
         string output = p.StandardOutput.ReadToEnd();

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
 using System.Text;
 using LeoCarte.Drivers.Mfrc522;
 using LeoCarte.NanoApp;
@@ -33,20 +32,29 @@ public sealed class RecordingBus : IRegisterBus, IReaderPins
 
     public void Transfer(byte[] tx, byte[] rx, int length)
     {
-        if (length > 255) throw new InvalidOperationException("transfer longer than the table format holds");
+        if (length > 255)
+        {
+            throw new InvalidOperationException("transfer longer than the table format holds");
+        }
         sim.Transfer(tx, rx, length);
         Transfers.Add((byte)length);
         Transfers.Add(tx[0]);
         Transfers.Add((byte)ReaderRecording.Checksum(tx, length));
         if ((tx[0] & 0x80) != 0)
         {
-            for (int i = 0; i < length; i++) Transfers.Add(rx[i]);
+            for (int i = 0; i < length; i++)
+            {
+                Transfers.Add(rx[i]);
+            }
         }
         else
         {
             for (int i = 0; i < length; i++)
             {
-                if (rx[i] != 0) throw new InvalidOperationException("a write transfer clocked back a non-zero byte: the replay table format assumes zeros");
+                if (rx[i] != 0)
+                {
+                    throw new InvalidOperationException("a write transfer clocked back a non-zero byte: the replay table format assumes zeros");
+                }
             }
         }
 
@@ -110,9 +118,18 @@ public sealed class RecordingBus : IRegisterBus, IReaderPins
             }
 
             int end = e;
-            while (end < Events.Count && Events[end] != 'T') end++;
+            while (end < Events.Count && Events[end] != 'T')
+            {
+                end++;
+            }
             int lastIrq = -1;
-            for (int i = e; i < end; i++) if (Events[i] == '0' || Events[i] == '1') lastIrq = i;
+            for (int i = e; i < end; i++)
+            {
+                if (Events[i] == '0' || Events[i] == '1')
+                {
+                    lastIrq = i;
+                }
+            }
             bool collapse = lastIrq >= 0 && Events[lastIrq] == '1';
             for (int i = e; i < end; i++)
             {
@@ -121,7 +138,10 @@ public sealed class RecordingBus : IRegisterBus, IReaderPins
                 char ev = Events[i];
                 int clockValue = ev == 'C' ? ClockReads[originalClock++] : 0;
                 bool drop = collapse && (ev == '0' || (ev == 'C' && i > e && Events[i - 1] == '0'));
-                if (drop) continue;
+                if (drop)
+                {
+                    continue;
+                }
                 if (ev == '0' || ev == '1') { InstantIrqReads.Add(ev == '1' ? (byte)1 : (byte)0); irq++; }
                 else if (ev == 'C') { InstantClockReads.Add(clockValue); clock++; }
             }
@@ -168,7 +188,10 @@ public sealed class RecordingBus : IRegisterBus, IReaderPins
         for (int i = 0; i < reads.Count; i += 8)
         {
             int b = 0;
-            for (int j = 0; j < 8 && i + j < reads.Count; j++) b |= reads[i + j] << j;
+            for (int j = 0; j < 8 && i + j < reads.Count; j++)
+            {
+                b |= reads[i + j] << j;
+            }
             bits.Add(b);
         }
 
@@ -180,7 +203,10 @@ public sealed class RecordingBus : IRegisterBus, IReaderPins
         sb.Append("        private static readonly ").Append(type).Append("[] ").Append(name).Append(" = new ").Append(type).Append("[] {");
         for (int i = 0; i < values.Count; i++)
         {
-            if (i % 32 == 0) sb.AppendLine().Append("            ");
+            if (i % 32 == 0)
+            {
+                sb.AppendLine().Append("            ");
+            }
             sb.Append(values[i].ToString(CultureInfo.InvariantCulture)).Append(',');
         }
 
@@ -232,6 +258,13 @@ public sealed class HostRuns
     public List<CostSnapshot> StepCosts { get; } = new();
     public List<(int Reads, int Writes)> StepStorage { get; } = new();
 
+    /// <summary>
+    /// Per script entry that decided (or refused) a tap: the bus position, event index and chip cost since the entry began
+    /// when the application announced the decision (<c>DecisionMade</c>, after journal, display and feedback): what the
+    /// student waits for. What the iteration does after it (the card parked: <c>CardReader.ParkCard</c>) is not part of it.
+    /// </summary>
+    public Dictionary<int, ((int Transfers, int Irq, int Clock) Mark, int Event, CostSnapshot Cost)> DecisionMarks { get; } = new();
+
     /// <summary>Modeled chip time of entry <paramref name="i"/> (SPI, RF, frame delays, IRQ reads), the pause after it excluded.</summary>
     public long ChipNs(int i) => StepCosts[i].ElapsedNs - Script.PauseAfter(i) * 1_000_000L;
 
@@ -260,10 +293,13 @@ public sealed class HostRuns
     {
         var sim = new Mfrc522Simulator(0x92, 2026);
         Desfire = new RecordingBus(sim);
-        var reader = new LeoCarte.Drivers.Reader.CardReader(Desfire, Desfire, new Mfrc522Options(), new LeoCarte.Drivers.Reader.CardReaderOptions());
+        var reader = new LeoCarte.Drivers.Reader.CardReader(Desfire, Desfire, new Mfrc522Options(), DesfireScenario.ReaderOptions());
         reader.Start();
         var counters = new CountingCipher[4];
-        for (int i = 0; i < counters.Length; i++) counters[i] = new CountingCipher();
+        for (int i = 0; i < counters.Length; i++)
+        {
+            counters[i] = new CountingCipher();
+        }
         reader.UseBlockCiphers(counters[0], counters[1], counters[2]);
         var diversification = new LeoCarte.Drivers.Desfire.KeyDiversification(counters[3]);
         var card = VirtualCard.Desfire(DesfireScenario.Uid);
@@ -338,7 +374,7 @@ public sealed class HostRuns
     {
         var sim = new Mfrc522Simulator(0x92, 2027);
         Originality = new RecordingBus(sim);
-        var reader = new LeoCarte.Drivers.Reader.CardReader(Originality, Originality, new Mfrc522Options(), new LeoCarte.Drivers.Reader.CardReaderOptions());
+        var reader = new LeoCarte.Drivers.Reader.CardReader(Originality, Originality, new Mfrc522Options(), DesfireScenario.ReaderOptions());
         reader.Start();
         sim.Field.Add(VirtualCard.Desfire(DesfireScenario.Uid));
         OriginalityStartMark = Originality.Mark;
@@ -361,15 +397,16 @@ public sealed class HostRuns
             r = reader.Desfire.ReadSignature(signature, 0);
         }
 
-        reader.CloseCardSession();
         if (r != ReaderResult.Ok)
         {
             throw new InvalidOperationException($"originality Read_Sig on the simulator failed: {r}");
         }
 
+        // To the decision; the session is closed after it (ParkCard), as the tap loop does.
         OriginalityCost = sim.Costs.Snapshot().Minus(atRest);
         OriginalityEndMark = Originality.Mark;
         OriginalityEndEvent = Originality.EventCount;
+        reader.ParkCard();
         Originality.BuildInstantIrq();
     }
 
@@ -389,11 +426,22 @@ public sealed class HostRuns
         Lunch = new RecordingBus(LunchSim);
         Script = new LunchScript(Lunch, Lunch, new SimulatorField(LunchSim), LunchLines.Add);
         Script.Boot();
+        int entry = 0;
+        CostSnapshot entryStart = null;
+        var printing = Script.App.DecisionMade;
+        Script.App.DecisionMade = (d, kind) =>
+        {
+            printing?.Invoke(d, kind);
+            DecisionMarks[entry] = (Lunch.Mark, Lunch.EventCount, LunchSim.Costs.Snapshot().Minus(entryStart));
+        };
+
         for (int i = 0; i < Script.StepCount; i++)
         {
             StepMarks.Add(Lunch.Mark);
             StepEvents.Add(Lunch.EventCount);
             var before = LunchSim.Costs.Snapshot();
+            entry = i;
+            entryStart = before;
             int reads = Script.Files.ReadCount, writes = Script.Files.WriteCount;
             Script.Run(i + 1);
             StepCosts.Add(LunchSim.Costs.Snapshot().Minus(before));

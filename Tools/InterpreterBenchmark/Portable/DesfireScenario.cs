@@ -7,10 +7,12 @@ using LeoCarte.Drivers.Reader;
 namespace LeoCarte.NanoApp
 {
     /// <summary>
-    /// The desfire-aes tap the interpreter benchmark records on .NET and replays on nanoCLR, driver included: the Poll
-    /// that reports NewCard (7-byte UID), the card key diversified from the site master key (AN10922), the ISO 14443-4
-    /// session (WUPA, SELECT, RATS, PPS to 424 kbit/s), SelectApplication, AuthenticateEV2First, ReadData of the 16-byte
-    /// holder file with its MAC, S(DESELECT). The same code runs on both sides, so the replay follows the recording.
+    /// The desfire-aes tap the interpreter benchmark records on .NET and replays on nanoCLR, driver included, as the terminal
+    /// runs it (<see cref="CardReaderOptions.KeepIso14443_4CardActive"/>): the Poll that reports NewCard (7-byte UID) and
+    /// leaves the card ACTIVE, the card key diversified from the site master key (AN10922), the ISO 14443-4 session (RATS,
+    /// PPS to 424 kbit/s), SelectApplication, AuthenticateEV2First, ReadData of the 16-byte holder file with its MAC; then,
+    /// after the decision, <see cref="CardReader.ParkCard"/> (S(DESELECT), back to 106 kbit/s). The same code runs on both
+    /// sides, so the replay follows the recording.
     /// </summary>
     public static class DesfireScenario
     {
@@ -29,16 +31,27 @@ namespace LeoCarte.NanoApp
         /// <summary>Number of phases: <see cref="Tap"/> with this many runs the whole tap.</summary>
         public const int PhaseCount = 7;
 
+        /// <summary>Phases up to the decision: the last one (<see cref="PhaseClose"/>) comes after it, the student does not wait for it.</summary>
+        public const int PhasesToDecision = 6;
+
+        /// <summary>The reader's options as the terminal application sets them (the card kept ACTIVE for its session).</summary>
+        public static CardReaderOptions ReaderOptions()
+        {
+            var options = new CardReaderOptions();
+            options.KeepIso14443_4CardActive = true;
+            return options;
+        }
+
         /// <summary>Names of the phases, index = phase - 1.</summary>
         public static readonly string[] PhaseNames =
         {
-            "Poll -> NewCard (REQA, anticollision, SELECT, HLTA)",
+            "Poll -> NewCard, card kept ACTIVE (no HLTA)",
             "AN10922 key diversification (CMAC)",
-            "session: WUPA, SELECT, RATS, PPS to 424 kbit/s",
+            "session: RATS, PPS to 424 kbit/s",
             "SelectApplication",
             "AuthenticateEV2First (2 exchanges)",
             "ReadData 16 B with MAC",
-            "S(DESELECT), back to 106 kbit/s",
+            "ParkCard: S(DESELECT), back to 106 kbit/s",
         };
 
         /// <summary>The card tapped before the measured one (same site master key).</summary>
@@ -105,7 +118,8 @@ namespace LeoCarte.NanoApp
                 return result;
             }
 
-            reader.CloseCardSession();
+            // The decision is made, journaled and shown here; then the tap loop parks the card (TerminalApplication.Step).
+            reader.ParkCard();
             Done(PhaseClose, phases, marks);
             return result;
         }
@@ -129,9 +143,11 @@ namespace LeoCarte.NanoApp
 
     /// <summary>
     /// The originality comparison a tap adds under policy uid for an entry with a digest (Terminal/App/SiteCardPolicy):
-    /// after the Poll that reports NewCard, an ISO 14443-4 session (WUPA, SELECT, RATS, PPS), Read_Sig (56 bytes),
-    /// S(DESELECT). The digest itself is one native HMAC-SHA256 call on the device (Tools/EcdsaOpCount measures the IL
-    /// around it). <paramref name="pollOnly"/>: stop after the Poll (the baseline the comparison adds to).
+    /// after the Poll that reports NewCard and keeps the card ACTIVE (<see cref="DesfireScenario.ReaderOptions"/>), an ISO 14443-4
+    /// session (RATS, PPS), Read_Sig (56 bytes), to the decision; the session is closed after it (<see cref="CardReader.ParkCard"/>:
+    /// S(DESELECT) where a tap without a digest gets its HLTA), not part of what the student waits for. The digest itself is
+    /// one native HMAC-SHA256 call on the device (Tools/EcdsaOpCount measures the IL around it). <c>pollOnly</c>: stop after
+    /// the Poll (the baseline the comparison adds to).
     /// </summary>
     public static class OriginalityScenario
     {
@@ -153,7 +169,6 @@ namespace LeoCarte.NanoApp
                 result = reader.Desfire.ReadSignature(signature, 0);
             }
 
-            reader.CloseCardSession();
             return result;
         }
     }

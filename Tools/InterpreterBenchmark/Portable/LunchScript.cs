@@ -17,7 +17,7 @@ namespace LeoCarte.NanoApp
     /// signed snapshot applied through <see cref="ListUpdate"/> before boot, as a sync would have left it in flash.
     /// The script is a flat list of loop iterations (fixed before the run), so a run can stop after any number
     /// of iterations: the interpreter benchmark costs one iteration as the difference of two prefixes.
-    /// Everything printed goes through <see cref="Print"/>; .NET and nanoCLR must print the same lines.
+    /// Everything printed goes through the constructor's <see cref="LineWriter"/>; .NET and nanoCLR must print the same lines.
     /// </summary>
     public sealed partial class LunchScript
     {
@@ -238,13 +238,21 @@ namespace LeoCarte.NanoApp
         /// <summary>Runs the script's loop iterations up to <paramref name="limit"/> (all of them for int.MaxValue).</summary>
         public void Run(int limit)
         {
+            Run(limit, false);
+        }
+
+        /// <summary>As <see cref="Run(int)"/>; <paramref name="lastUntilDecided"/>: the last iteration run stops at its decision
+        /// (<see cref="TerminalApplication.StepUntilDecided"/>, without the end-of-tap parking), so the benchmark costs the
+        /// tap to the decision apart from what follows it.</summary>
+        public void Run(int limit, bool lastUntilDecided)
+        {
             for (; done < count && done < limit; done++)
             {
-                DoEntry(done);
+                DoEntry(done, lastUntilDecided && done == limit - 1);
             }
         }
 
-        private void DoEntry(int i)
+        private void DoEntry(int i, bool untilDecided)
         {
             switch (actions[i])
             {
@@ -269,7 +277,7 @@ namespace LeoCarte.NanoApp
                 return;
             }
 
-            Kinds[i] = app.Step();
+            Kinds[i] = untilDecided ? app.StepUntilDecided() : app.Step();
             app.CheckWatchdog();
             clock.Advance(advances[i]);
             field.Advance(advances[i]);

@@ -22,7 +22,8 @@ namespace LeoCarte.NanoApp
         /// <summary>The scripted lunch, printed, replay verified byte for byte (check A); a = 1: with the IRQ spins collapsed.</summary>
         public const int Lunch = 0;
 
-        /// <summary>Boot, then the first a loop iterations of the lunch script, silent; b = 1: the IRQ line answers every wait at its first read (spinning removed).</summary>
+        /// <summary>Boot, then the first a loop iterations of the lunch script, silent; b = 1: the IRQ line answers every wait at its first read (spinning removed);
+        /// c = 1: the last iteration stops at its decision (<c>TerminalApplication.StepUntilDecided</c>: without the end-of-tap parking).</summary>
         public const int ScriptPrefix = 1;
 
         /// <summary>Driver only: reader start (baseline); with a = 1 also a 4-byte Classic card's detect + select + authenticate + read of one block.</summary>
@@ -86,7 +87,7 @@ namespace LeoCarte.NanoApp
             switch (op)
             {
                 case NanoOp.Lunch: Lunch(a != 0); break;
-                case NanoOp.ScriptPrefix: ScriptPrefix(a, b != 0); break;
+                case NanoOp.ScriptPrefix: ScriptPrefix(a, b != 0, c != 0); break;
                 case NanoOp.ClassicRead: ClassicRead(a); break;
                 case NanoOp.Lookup: Lookup(a, b); break;
                 case NanoOp.JournalAppend: JournalAppend(a); break;
@@ -125,12 +126,12 @@ namespace LeoCarte.NanoApp
                 + ", clock reads " + bus.ClockReadsReplayed.ToString() + " of " + r.ClockReads.Length.ToString());
         }
 
-        private static void ScriptPrefix(int steps, bool instantIrq)
+        private static void ScriptPrefix(int steps, bool instantIrq, bool lastUntilDecided)
         {
             var bus = new ReplayBus(instantIrq ? ReplayTables.LunchInstantIrq() : ReplayTables.Lunch(), false);
             var script = new LunchScript(bus, bus, new ReplayedField(), null);
             script.Boot();
-            script.Run(steps);
+            script.Run(steps, lastUntilDecided);
         }
 
         private static void ScriptDecide(int steps, int card, int decide)
@@ -164,7 +165,7 @@ namespace LeoCarte.NanoApp
         private static void DesfireTap(int run, bool instantIrq)
         {
             var bus = new ReplayBus(instantIrq ? ReplayTables.DesfireInstantIrq() : ReplayTables.Desfire(), false);
-            var reader = new CardReader(bus, bus, new Mfrc522Options(), new CardReaderOptions());
+            var reader = new CardReader(bus, bus, new Mfrc522Options(), DesfireScenario.ReaderOptions());
             var diversification = new KeyDiversification(new Aes128());
             var read = new CardReadResult();
             var ats = new AtsInfo();
@@ -182,7 +183,7 @@ namespace LeoCarte.NanoApp
         private static void OriginalityTap(int run, bool instantIrq)
         {
             var bus = new ReplayBus(instantIrq ? ReplayTables.OriginalityInstantIrq() : ReplayTables.Originality(), false);
-            var reader = new CardReader(bus, bus, new Mfrc522Options(), new CardReaderOptions());
+            var reader = new CardReader(bus, bus, new Mfrc522Options(), DesfireScenario.ReaderOptions());
             var read = new CardReadResult();
             var ats = new AtsInfo();
             var signature = new byte[DesfireCommands.SignatureLength];
