@@ -170,9 +170,8 @@ public static partial class AllowlistBenchmark
             expected[Convert.ToHexString(e.Uid)] = e;
         }
 
-        // Warm-up outside the measurement: one whole pass, so tiered JIT's on-stack replacement and tier-1 recompiles of
-        // the lookup (which allocate on this thread, and happen later on a loaded machine) are over before the measured
-        // pass; then measure allocation over all lookups.
+        // Warm-up: one whole unmeasured pass, so tiered JIT's OSR/tier-1 recompiles (they allocate on this thread, later
+        // on a loaded machine) are over before the measured pass.
         for (int i = 0; i < probes.Count; i++)
         {
             store.TryFind(probes[i], 0, probes[i].Length, record);
