@@ -255,7 +255,7 @@ namespace LeoCarte.Terminal.App
 
             display.Show(d.MessageFrench, d.MessageEnglish);
             HoldMessage(now);
-            if (sync != null && journal.IsNearlyFull)
+            if (sync != null && journal.IsOpen && SelfTestReport.IsJournalNearlyFull(journal.Depth, journal.Capacity))
             {
                 // 80 % of the journal awaits upload: ask the sync thread not to wait for its interval.
                 sync.RequestSyncNow();

@@ -177,10 +177,9 @@ namespace LeoCarte.Terminal.Journal
             LittleEndian.WriteInt64(buffer, offset + OffsetTime, UnixMilliseconds);
             int uidLength = UidLength < 0 ? 0 : (UidLength > MaxUidLength ? MaxUidLength : UidLength);
             buffer[offset + OffsetUidLength] = (byte)uidLength;
-            for (int i = 0; i < MaxUidLength; i++)
-            {
-                buffer[offset + OffsetUid + i] = i < uidLength ? Uid[i] : (byte)0;
-            }
+            // Two native calls instead of a 10-step interpreted loop: the UID, then zeros up to MaxUidLength.
+            Array.Copy(Uid, 0, buffer, offset + OffsetUid, uidLength);
+            Array.Clear(buffer, offset + OffsetUid + uidLength, MaxUidLength - uidLength);
 
             buffer[offset + OffsetCategory] = Category;
             LittleEndian.WriteInt64(buffer, offset + OffsetListVersion, ListVersion);

@@ -97,15 +97,6 @@ namespace LeoCarte.Terminal.Journal
             get { lock (sync) { return (int)(lastSequence - acknowledgedSequence); } }
         }
 
-        /// <summary>
-        /// Open, and at least 80 % of the capacity awaits upload (<see cref="LeoCarte.Terminal.Diagnostics.SelfTestReport.IsJournalNearlyFull"/>,
-        /// the one rule): the tap loop's early sync request, read under one lock instead of three (IsOpen, Depth, Capacity).
-        /// </summary>
-        public bool IsNearlyFull
-        {
-            get { lock (sync) { return open && LeoCarte.Terminal.Diagnostics.SelfTestReport.IsJournalNearlyFull((int)(lastSequence - acknowledgedSequence), capacity); } }
-        }
-
         /// <summary>True when no record can be appended until the platform acknowledges some.</summary>
         public bool IsFull
         {

@@ -294,8 +294,7 @@ public static partial class AllowlistBenchmark
             }
 
             long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            // The RAM index and the verified mask grow with the list (8 bytes and 1 byte per block); the rest must not.
-            long perBlock = store.IndexBytes + store.VerifiedMaskBytes;
+            long perBlock = store.IndexBytes + store.VerifiedMaskBytes; // grow with the list (8 B and 1 B per block); the rest must not
             if (allocated - perBlock < best)
             {
                 best = allocated - perBlock;
