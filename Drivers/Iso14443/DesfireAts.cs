@@ -44,7 +44,7 @@ namespace LeoCarte.Drivers.Iso14443
                 return ats.Length == 0 ? AtsMatch.NotRead : AtsMatch.NotDesfire;
             }
 
-            if (ats.HistoricalLength != 1 || ats.HistoricalByte(0) != Historical)
+            if (ats.HistoricalLength != 1 || ats.Raw[ats.HistoricalOffset] != Historical)
             {
                 return AtsMatch.NotDesfire;
             }

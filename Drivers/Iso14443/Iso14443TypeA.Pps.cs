@@ -33,7 +33,11 @@ namespace LeoCarte.Drivers.Iso14443
         /// </summary>
         public ReaderResult RequestPps(int divisorIndex)
         {
-            chip.SetHardwareCrc(true);
+            if (!chip.hardwareCrc)
+            {
+                chip.SetHardwareCrc(true);
+            }
+
             frame[0] = Ppss;
             frame[1] = 0x11;
             frame[2] = (byte)((divisorIndex << 2) | divisorIndex);

@@ -49,7 +49,7 @@ namespace LeoCarte.Drivers.Iso14443
         // Counters as fields behind read-only properties: nanoCLR does not inline, an auto-property is a call per use.
         private int collisionsResolved;
         private int lastSelectExchanges;
-        private int lastSelectCollisions;
+        internal int lastSelectCollisions;
 
         public Iso14443TypeA(Mfrc522Chip chip)
         {
@@ -83,7 +83,8 @@ namespace LeoCarte.Drivers.Iso14443
         /// <summary>WUPA (§6.3.1): wakes cards in IDLE and in HALT; the presence check of a resting, halted card.</summary>
         public ReaderResult WakeUpA(CardIdentity card) => Request(WupA, card);
 
-        private ReaderResult Request(byte command, CardIdentity card)
+        // Internal: CardReader calls it directly at every poll (RequestA/WakeUpA would be one more call; nanoCLR does not inline).
+        internal ReaderResult Request(byte command, CardIdentity card)
         {
             card.Atqa = 0;
             card.AtqaCollided = false;

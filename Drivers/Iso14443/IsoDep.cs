@@ -90,7 +90,8 @@ namespace LeoCarte.Drivers.Iso14443
 
             long microseconds = (302L << fwi) + 1;
             long ticks = microseconds / Mfrc522Options.TimerTickMicroseconds + 2;
-            frameWaitTicks = ticks < chip.Options.MediumTimeoutTicks ? chip.Options.MediumTimeoutTicks : ticks > 255 ? 255 : (int)ticks;
+            int medium = chip.Options.MediumTimeoutTicks;
+            frameWaitTicks = ticks < medium ? medium : ticks > 255 ? 255 : (int)ticks;
         }
 
         /// <summary>

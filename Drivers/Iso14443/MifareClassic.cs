@@ -35,7 +35,10 @@ namespace LeoCarte.Drivers.Iso14443
         }
 
         /// <summary>True between a successful <see cref="Authenticate"/> and <see cref="EndSession"/>.</summary>
-        public bool SessionOpen { get; private set; }
+        public bool SessionOpen => sessionOpen;
+
+        // Read by CardReader at every poll (nanoCLR does not inline a property).
+        internal bool sessionOpen;
 
         /// <summary>The 4-bit answer of the last NAK (0x0..0xF without 0xA), for diagnostics.</summary>
         public int LastNak { get; private set; }
@@ -67,7 +70,7 @@ namespace LeoCarte.Drivers.Iso14443
             // MFAuthent frames its own CRC; the chip's TxCRCEn stays off as for the anticollision phase.
             chip.SetHardwareCrc(false);
             ReaderResult result = chip.Authenticate(frame, 0, chip.Options.MediumTimeoutTicks);
-            SessionOpen = result == ReaderResult.Ok;
+            sessionOpen = result == ReaderResult.Ok;
             return result;
         }
 
@@ -165,7 +168,7 @@ namespace LeoCarte.Drivers.Iso14443
         public void EndSession()
         {
             chip.StopCrypto1();
-            SessionOpen = false;
+            sessionOpen = false;
         }
     }
 }

@@ -52,7 +52,7 @@ namespace LeoCarte.Drivers.Mfrc522
         /// </summary>
         public ReaderResult Recover()
         {
-            Recoveries++;
+            recoveries++;
             long deadline = pins.MonotonicMilliseconds + options.RecoveryBudgetMilliseconds;
             byte expected = Version;
             byte probe = ReadRegister(Register.Version);

@@ -110,9 +110,10 @@ namespace LeoCarte.Drivers.Mfrc522
         internal int responseLength;
         internal int responseLastBits;
         private int collisionPosition;
-        private long transfers;
+        // Internal (read by CardReader per poll): nanoCLR does not inline, a property read is a call.
+        internal long transfers;
         private long transferredBytes;
-        private int consecutiveChipFaults;
+        internal int consecutiveChipFaults;
 
         // The transfers of an exchange as ready-made buffers, so the hot path stores no address byte and copies nothing
         // but the frame (nanoCLR interprets every store; Array.Copy is one native call):
@@ -203,7 +204,8 @@ namespace LeoCarte.Drivers.Mfrc522
         public int HealthChecks { get; private set; }
         public int SoftResets { get; private set; }
         public int HardResets { get; private set; }
-        public int Recoveries { get; private set; }
+        public int Recoveries => recoveries;
+        internal int recoveries;
         public int Crypto1Cleared { get; private set; }
 
         /// <summary>Exchanges that ended with ErrorReg.TempErr (§9.3.1.7: the chip switched its drivers off, overheated).</summary>

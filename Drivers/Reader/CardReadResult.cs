@@ -71,7 +71,7 @@ namespace LeoCarte.Drivers.Reader
             Atqa = card.Atqa;
             Type = type;
             AtsMatch = card.Ats;
-            AtqaAgreesWithUid = card.AtqaAgreesWithUid;
+            AtqaAgreesWithUid = CardTypes.AtqaAgreesWithUid(card.Atqa, card.UidLength);
         }
 
         /// <summary>True when the UID equals <paramref name="uid"/>[0..<paramref name="length"/>).</summary>

@@ -1,5 +1,4 @@
 using System;
-using LeoCarte.Drivers.Iso14443;
 
 namespace LeoCarte.Drivers.Reader
 {
@@ -25,7 +24,10 @@ namespace LeoCarte.Drivers.Reader
         private bool sessionOpen;
 
         /// <summary>Sessions started straight with RATS on a card kept ACTIVE since its Poll, whatever came of them (counter, never reset).</summary>
-        public int SessionsOnKeptCard { get; private set; }
+        public int SessionsOnKeptCard => sessionsOnKeptCard;
+
+        // Fields, not auto-properties, on the tap path: nanoCLR does not inline (an auto-property's ++ is two calls).
+        private int sessionsOnKeptCard;
 
         /// <summary>RATS to a kept-ACTIVE card that failed (noise, a card lifted) and was retried from WUPA (counter).</summary>
         public int KeptCardFallbacks { get; private set; }
@@ -37,28 +39,19 @@ namespace LeoCarte.Drivers.Reader
         /// application still has to call <see cref="ParkCard"/>.</summary>
         public bool ParkPending => parkPending;
 
-        /// <summary>The Poll leaves the new card ACTIVE: the option is on, the Poll sent no RATS (its card is in 14443-3
-        /// ACTIVE), no collision was resolved (a wallet's cards must be halted for the REQA that confirms it), and the SAK
-        /// announces ISO/IEC 14443-4 (ISO/IEC 14443-3 §6.5.3.4, bit 6): a MIFARE Classic or Ultralight, genuine or a clone
-        /// with a 7-byte UID, is halted by its Poll as before and never sees a RATS.</summary>
-        private bool KeepsActive(bool ratsSent, bool collided, byte sak)
-        {
-            return options.KeepIso14443_4CardActive && !ratsSent && !collided && CardTypes.IsIso14443_4Compliant(sak);
-        }
-
         private void NoteKeptActive(bool kept)
         {
             keptActive = kept;
             parkPending = kept;
             sessionOpen = false;
-            transfersWhenKept = chip.Transfers;
-            recoveriesWhenKept = chip.Recoveries;
+            transfersWhenKept = chip.transfers;
+            recoveriesWhenKept = chip.recoveries;
         }
 
         /// <summary>True once per kept card when nothing went over the bus since its SELECT; the card may then take RATS.</summary>
         private bool TakeKeptActiveCard()
         {
-            bool usable = keptActive && chip.Transfers == transfersWhenKept && chip.Recoveries == recoveriesWhenKept;
+            bool usable = keptActive && chip.transfers == transfersWhenKept && chip.recoveries == recoveriesWhenKept;
             keptActive = false;
             return usable;
         }
@@ -85,7 +78,7 @@ namespace LeoCarte.Drivers.Reader
 
             parkPending = false;
             keptActive = false;
-            if (chip.Recoveries != recoveriesWhenKept)
+            if (chip.recoveries != recoveriesWhenKept)
             {
                 // A reset switched the field off and on since: the card lost power and came back IDLE.
                 return;

@@ -80,7 +80,7 @@ namespace LeoCarte.Drivers.Reader
                 pollsSinceHealthCheck = 0;
             }
 
-            if (chip.Recoveries != recoveriesAtPollStart)
+            if (chip.recoveries != recoveriesAtPollStart)
             {
                 // The field went off and on in this poll: the card is powering up (ISO/IEC 14443-2 gives it 5 ms) and
                 // its silence says nothing. It comes back IDLE and answers the next poll's WUPA.
@@ -134,7 +134,7 @@ namespace LeoCarte.Drivers.Reader
         /// <summary>WUPA, select by the known UID, HLTA: Ok only when the resting card is still the same one.</summary>
         private ReaderResult CheckPresence()
         {
-            ReaderResult result = picc.WakeUpA(probe);
+            ReaderResult result = picc.Request(Iso14443TypeA.WupA, probe);
             if (result == ReaderResult.Ok)
             {
                 result = picc.SelectKnownUid(current);
@@ -160,11 +160,11 @@ namespace LeoCarte.Drivers.Reader
         private int LookAgain()
         {
             int resolvedBefore = picc.CollisionsResolved;
-            ReaderResult result = picc.WakeUpA(probe);
+            ReaderResult result = picc.Request(Iso14443TypeA.WupA, probe);
             if (result == ReaderResult.Timeout)
             {
                 // Silence is the only proof of absence, and one lost frame can fake it: ask twice.
-                result = picc.WakeUpA(probe);
+                result = picc.Request(Iso14443TypeA.WupA, probe);
                 if (result == ReaderResult.Timeout)
                 {
                     return LookAbsent;

@@ -10,7 +10,9 @@ namespace LeoCarte.Drivers.Reader
     {
         /// <summary>How the ATS of the session opened by <see cref="OpenCardSession"/> compares with DESFire's
         /// (<see cref="DesfireAts"/>): a card whose ATS is <c>NotDesfire</c> is not a LéoCarte, whatever it proves later.</summary>
-        public AtsMatch SessionAts { get; private set; }
+        public AtsMatch SessionAts => sessionAts;
+
+        private AtsMatch sessionAts;
 
         /// <summary>The ISO/IEC 14443-4 transport of the card session opened by <see cref="OpenCardSession"/>.</summary>
         public IsoDep IsoDep => isoDep;
@@ -35,7 +37,7 @@ namespace LeoCarte.Drivers.Reader
         /// </summary>
         public ReaderResult OpenCardSession(AtsInfo ats)
         {
-            SessionAts = AtsMatch.NotRead;
+            sessionAts = AtsMatch.NotRead;
             if (!cardPresent)
             {
                 return ReaderResult.Timeout;
@@ -55,7 +57,7 @@ namespace LeoCarte.Drivers.Reader
                 ReaderResult result;
                 if (active)
                 {
-                    SessionsOnKeptCard++;
+                    sessionsOnKeptCard++;
                     currentMayBeInProtocol = true;
                     result = picc.RequestAts(ats);
                     if (result != ReaderResult.Ok && result != ReaderResult.ChipFault)
@@ -77,8 +79,9 @@ namespace LeoCarte.Drivers.Reader
                 if (result == ReaderResult.Ok)
                 {
                     // The ATS check of the card identity, also when the tap itself did not ask for the ATS.
-                    current.Ats = DesfireAts.Classify(ats);
-                    SessionAts = current.Ats;
+                    AtsMatch match = DesfireAts.Classify(ats);
+                    current.Ats = match;
+                    sessionAts = match;
                     result = SelectSessionBitRate(ats);
                 }
 

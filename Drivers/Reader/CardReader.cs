@@ -27,6 +27,7 @@ namespace LeoCarte.Drivers.Reader
         private readonly IsoDep isoDep;
         private DesfireCommands desfire;
         private readonly CardReaderOptions options;
+        private readonly Mfrc522Options chipOptions;
         private readonly CardIdentity current = new CardIdentity();
         private readonly CardIdentity candidate = new CardIdentity();
         private readonly CardIdentity probe = new CardIdentity();
@@ -60,6 +61,7 @@ namespace LeoCarte.Drivers.Reader
             isoDep = new IsoDep(chip);
             desfire = new DesfireCommands(isoDep, new DesfireSession(new Aes128(), new Aes128(), new Aes128()));
             options = readerOptions == null ? new CardReaderOptions() : readerOptions;
+            this.chipOptions = chip.Options;
         }
 
         public Mfrc522Chip Chip => chip;
@@ -73,11 +75,14 @@ namespace LeoCarte.Drivers.Reader
         /// <summary>True while a card reported by NewCard has not been reported removed.</summary>
         public bool CardPresent => cardPresent;
 
-        // Counters (never reset).
-        public long Polls { get; private set; }
-        public int NewCards { get; private set; }
+        // Counters (never reset); per-poll ones as fields (nanoCLR does not inline: an auto-property's ++ is two calls).
+        private long polls;
+        private int newCards;
+        private int errors;
+        public long Polls => polls;
+        public int NewCards => newCards;
         public int Removals { get; private set; }
-        public int Errors { get; private set; }
+        public int Errors => errors;
         public int ExceptionsCaught { get; private set; }
 
         /// <summary>Presence checks that failed although the resting card was then found again (noise ridden out).</summary>
@@ -173,15 +178,15 @@ namespace LeoCarte.Drivers.Reader
             into.ChipFaults = chip.ChipFaults;
             into.Crypto1Cleared = chip.Crypto1Cleared;
             into.Overheats = chip.Overheats;
-            into.Polls = Polls;
-            into.Errors = Errors;
+            into.Polls = polls;
+            into.Errors = errors;
         }
 
         /// <summary>One poll of the field; fills <paramref name="into"/> and returns its event.</summary>
         public CardEvent Poll(CardReadResult into)
         {
             into.Reset();
-            Polls++;
+            polls++;
             CardEvent result;
             try
             {
@@ -200,7 +205,7 @@ namespace LeoCarte.Drivers.Reader
             into.Event = result;
             if (result == CardEvent.Error)
             {
-                Errors++;
+                errors++;
             }
 
             return result;
@@ -208,8 +213,8 @@ namespace LeoCarte.Drivers.Reader
 
         private CardEvent PollOnce(CardReadResult into)
         {
-            recoveriesAtPollStart = chip.Recoveries;
-            if (!started || recoveryNeeded || chip.ConsecutiveChipFaults >= chip.Options.FaultsBeforeRecovery)
+            recoveriesAtPollStart = chip.recoveries;
+            if (!started || recoveryNeeded || chip.consecutiveChipFaults >= chipOptions.FaultsBeforeRecovery)
             {
                 if (pollsUntilRecovery > 0)
                 {
@@ -238,7 +243,7 @@ namespace LeoCarte.Drivers.Reader
                     return CardEvent.SameCardStillPresent;
                 }
             }
-            else if (++pollsSinceHealthCheck >= chip.Options.HealthCheckEveryPolls)
+            else if (++pollsSinceHealthCheck >= chipOptions.HealthCheckEveryPolls)
             {
                 pollsSinceHealthCheck = 0;
                 if (chip.CheckHealth(false) != ReaderResult.Ok && !AfterRecovery(chip.Recover()))
@@ -258,7 +263,7 @@ namespace LeoCarte.Drivers.Reader
             // A MIFARE session the application left open (or a Crypto1 the chip reports on) ends before the field
             // is addressed again: a stale cipher would garble every frame to the next card (field failure of
             // readers that "stop reading after hours"). One write, only when needed.
-            if (classic.SessionOpen || chip.Crypto1On)
+            if (classic.sessionOpen || chip.Crypto1On)
             {
                 classic.EndSession();
             }
@@ -291,7 +296,7 @@ namespace LeoCarte.Drivers.Reader
         private CardEvent Detect(CardReadResult into)
         {
             candidate.Clear();
-            ReaderResult result = picc.RequestA(candidate);
+            ReaderResult result = picc.Request(Iso14443TypeA.ReqA, candidate);
             if (result == ReaderResult.Timeout)
             {
                 return CardEvent.NoCard;
@@ -315,7 +320,7 @@ namespace LeoCarte.Drivers.Reader
                 return result == ReaderResult.Timeout ? CardEvent.NoCard : Fail(into, result, ReaderStep.Select);
             }
 
-            bool collided = picc.LastSelectCollisions > 0 || candidate.AtqaCollided;
+            bool collided = picc.lastSelectCollisions > 0 || candidate.AtqaCollided;
             if (candidate.AtqaCollided)
             {
                 // The ATQA was lost in a collision (two card families, or noise). If the confirmation below finds this
@@ -324,7 +329,9 @@ namespace LeoCarte.Drivers.Reader
                 atqaPending = true;
             }
 
-            CardType type = CardTypes.Decode(candidate.Sak, candidate.Atqa);
+            byte sak = candidate.Sak;
+            CardType type = CardTypes.Decode(sak, candidate.Atqa);
+            bool iso4Capable = (sak & CardTypes.SakIso14443_4Bit) != 0 && (sak & CardTypes.SakCascadeBit) == 0;
             if (!candidate.AtqaCollided && !CardTypes.AtqaAgreesWithUid(candidate.Atqa, candidate.UidLength))
             {
                 // ATQA bits 8..7 announce the UID size (ISO/IEC 14443-3 §6.5.2.1); every genuine card's UID has that
@@ -334,8 +341,7 @@ namespace LeoCarte.Drivers.Reader
 
             bool ratsSent = false;
             bool iso4Session = false;
-            candidate.Ats = AtsMatch.NotRead;
-            if (options.RequestAts && CardTypes.IsIso14443_4Compliant(candidate.Sak))
+            if (options.RequestAts && iso4Capable)
             {
                 ratsSent = true;
                 ReaderResult atsResult = picc.RequestAts(ats);
@@ -344,7 +350,7 @@ namespace LeoCarte.Drivers.Reader
                     iso4Session = true;
                     candidate.Ats = DesfireAts.Classify(ats);
                     type = CardTypes.RefineWithAts(type, ats, options.AcceptConfiguredDesfireAts);
-                    CopyAts(into.Ats);
+                    into.Ats.Parse(ats.Raw, 0, ats.Length);
                 }
                 else if (atsResult == ReaderResult.Protocol)
                 {
@@ -363,8 +369,9 @@ namespace LeoCarte.Drivers.Reader
             // ignores (14443-4 §7.5.5): then S(DESELECT) is what halts it, and both are sent (HLTA first, so a card
             // still in 14443-3 ACTIVE is halted before the DESELECT could look to it like an unexpected frame).
             // Except a single ISO/IEC 14443-4 card the application may open a session with: it stays ACTIVE, so the
-            // session starts with RATS, and ParkCard halts it once the tap is decided (CardReader.Activation.cs).
-            bool keepActive = KeepsActive(ratsSent, collided, candidate.Sak);
+            // session starts with RATS, and ParkCard halts it once the tap is decided (CardReader.Activation.cs). Only with the
+            // option on, no RATS here, no collision (a wallet is halted for the confirming REQA), SAK bit 6 (§6.5.3.4): not a Classic clone.
+            bool keepActive = options.KeepIso14443_4CardActive && !ratsSent && !collided && iso4Capable;
             if (keepActive)
             {
                 // Nothing sent: the card is ACTIVE since its SELECT.
@@ -424,7 +431,7 @@ namespace LeoCarte.Drivers.Reader
             cardPresent = true;
             presenceMisses = 0;
             uncertainPolls = 0;
-            NewCards++;
+            newCards++;
             into.SetCard(current, type);
             into.SeveralCards = severalCards;
             return CardEvent.NewCard;
@@ -481,11 +488,6 @@ namespace LeoCarte.Drivers.Reader
                 recoveryNeeded = true;
                 return ReaderResult.ChipFault;
             }
-        }
-
-        private void CopyAts(AtsInfo target)
-        {
-            target.Parse(ats.Raw, 0, ats.Length);
         }
 
         private static CardEvent Fail(CardReadResult into, ReaderResult error, ReaderStep step)
