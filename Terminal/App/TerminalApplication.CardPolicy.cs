@@ -1,4 +1,5 @@
 using LeoCarte.Drivers.Desfire;
+using LeoCarte.Drivers.Reader;
 using LeoCarte.Terminal.Config;
 using LeoCarte.Terminal.Decisions;
 
@@ -11,6 +12,9 @@ namespace LeoCarte.Terminal.App
 
         /// <summary>The site card policy in force (null without a reader or storage).</summary>
         public SiteCardPolicy CardPolicy => cardPolicy;
+
+        /// <summary>The last poll's result (the card the site policy checks); for tools that replay a tap step by step.</summary>
+        public CardReadResult LastRead => read;
 
         private void StartCardPolicy()
         {

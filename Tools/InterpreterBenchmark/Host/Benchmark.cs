@@ -157,7 +157,8 @@ public static partial class Benchmark
         Console.WriteLine(model.InterpreterAssumption());
         PrintTapModel(host, tap, tap7, model);
         long decide = figures.First(f => f.Name.StartsWith("  of which the decision engine", StringComparison.Ordinal)).Instructions;
-        PrintDesfireTap(host, counter, tap, decide, host.StepStorage[tap7], model);
+        AppTap first = new AppTap { Label = "first tap of the service period: alice 2 s after boot, period not yet prepared", Step = tap7, Iteration = tap, DecisionEngine = decide, Storage = host.StepStorage[tap7] };
+        PrintDesfireTap(host, counter, first, SteadyStateTap(host, counter), model);
         return 0;
     }
 

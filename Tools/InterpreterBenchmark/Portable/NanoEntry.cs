@@ -4,6 +4,7 @@ using LeoCarte.Drivers.Iso14443;
 using LeoCarte.Drivers.Mfrc522;
 using LeoCarte.Drivers.Reader;
 using LeoCarte.Terminal.Allowlist;
+using LeoCarte.Terminal.App;
 using LeoCarte.Terminal.Cards;
 using LeoCarte.Terminal.Crypto;
 using LeoCarte.Terminal.Journal;
@@ -47,7 +48,7 @@ namespace LeoCarte.NanoApp
         /// <summary>The same loops as <see cref="FakeBus"/> without calling the fake: its bookkeeping, subtracted from FakeBus.</summary>
         public const int FakeBusLoopsOnly = 10;
 
-        /// <summary>Boot, the first a loop iterations, then (c = 1) the decision engine alone on card b (lookup, counters, journal).</summary>
+        /// <summary>Boot, the first a loop iterations, the next iteration's Poll (the card entering), then (c = 1) the decision engine alone on card b (lookup, card policy, counters, journal).</summary>
         public const int ScriptDecide = 9;
 
         /// <summary>The replay fake alone: a transfers, b IRQ reads, c clock reads (its own IL, subtracted from driver figures).</summary>
@@ -140,6 +141,16 @@ namespace LeoCarte.NanoApp
             var script = new LunchScript(bus, bus, new ReplayedField(), null);
             script.Boot();
             script.Run(steps);
+            // In both runs, the tap iteration's Poll as PollOnce does it (NewCard, then the policy's BeginTap): the site
+            // policy's type check compares the decided UID with the card the reader reported, so without it the
+            // decision would take the "not the card on the reader" (ReaderError, denied) path instead of the approval.
+            TerminalApplication app = script.App;
+            app.Reader.Poll(app.LastRead);
+            if (app.CardPolicy != null)
+            {
+                app.CardPolicy.BeginTap();
+            }
+
             if (decide != 0)
             {
                 byte[] uid = LunchScript.CardUids[card];
