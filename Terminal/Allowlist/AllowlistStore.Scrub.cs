@@ -114,9 +114,14 @@ namespace LeoCarte.Terminal.Allowlist
                             // The header was read again with this slice: a restart count or offset that changed since
                             // the navigation check fails here (segment past the count, offsets out of order) or at the
                             // next pass's navigation check.
-                            int start = segment == 0 ? first : BigEndian.ReadUInt16(block, TableFormat.BlockOffsetRestarts + 2 * (segment - 1));
-                            int limit = segment < restarts ? BigEndian.ReadUInt16(block, TableFormat.BlockOffsetRestarts + 2 * segment) : end;
-                            if (segment > restarts || start < first || limit <= start || limit > end || !TableFormat.CheckSegment(block, segment, start, limit))
+                            if (segment > restarts)
+                            {
+                                break;
+                            }
+
+                            int start = segment == 0 ? first : TableFormat.SegmentEnd(block, segment - 1, restarts, end);
+                            int limit = TableFormat.SegmentEnd(block, segment, restarts, end);
+                            if (start < first || limit <= start || limit > end || !TableFormat.CheckSegment(block, segment, start, limit))
                             {
                                 break;
                             }

@@ -70,12 +70,19 @@ namespace LeoCarte.Terminal.Allowlist
             int start = BlockHeaderSize;
             for (int i = 0; i <= restarts; i++)
             {
-                int segmentEnd = i < restarts ? BigEndian.ReadUInt16(block, BlockOffsetRestarts + 2 * i) : end;
+                int segmentEnd = SegmentEnd(block, i, restarts, end);
                 BigEndian.WriteUInt32(block, BlockOffsetSegmentCrcs + 4 * i, Crc32.Compute(block, start, segmentEnd - start));
                 start = segmentEnd;
             }
 
             BigEndian.WriteUInt32(block, BlockOffsetNavigationCrc, (uint)NavigationCrc(block, end, restarts));
+        }
+
+        /// <summary>Where segment <paramref name="segment"/> ends: at the next restart point, or at the end of the entries
+        /// for the last one (segment s starts where s − 1 ends, segment 0 at <see cref="BlockHeaderSize"/>).</summary>
+        public static int SegmentEnd(byte[] block, int segment, int restarts, int end)
+        {
+            return segment < restarts ? BigEndian.ReadUInt16(block, BlockOffsetRestarts + 2 * segment) : end;
         }
 
         /// <summary>The navigation CRC of a block as it stands, or -1 when a key it covers is malformed (as a long, to carry -1).</summary>
@@ -133,7 +140,7 @@ namespace LeoCarte.Terminal.Allowlist
             int start = BlockHeaderSize;
             for (int i = 0; i <= restarts; i++)
             {
-                int segmentEnd = i < restarts ? BigEndian.ReadUInt16(block, BlockOffsetRestarts + 2 * i) : end;
+                int segmentEnd = SegmentEnd(block, i, restarts, end);
                 if (segmentEnd <= start || segmentEnd > end || !CheckSegment(block, i, start, segmentEnd))
                 {
                     return -1;
