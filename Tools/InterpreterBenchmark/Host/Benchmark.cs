@@ -240,25 +240,8 @@ public static partial class Benchmark
         counter.Count(NanoOp.FakeBus, transfers, irqReads, clockReads) - counter.Count(NanoOp.FakeBusLoopsOnly, transfers, irqReads, clockReads);
 
     /// <summary>IL instructions of one loop iteration of the script (prefix S+1 minus prefix S) and of the replayed chip inside it.</summary>
-    public static IlFigure StepFigure(HostRuns host, OpCounter counter, string name, int step)
-    {
-        var from = host.StepMarks[step];
-        var to = host.StepMarks[step + 1];
-        long fake = FakeCost(counter, to.Transfers - from.Transfers, to.Irq - from.Irq, to.Clock - from.Clock);
-        long device = counter.Count(NanoOp.ScriptPrefix, step + 1, 0, 0) - counter.Count(NanoOp.ScriptPrefix, step, 0, 0) - fake;
-        var instantFrom = host.Lunch.InstantMark(host.StepEvents[step]);
-        var instantTo = host.Lunch.InstantMark(host.StepEvents[step + 1]);
-        long instantFake = FakeCost(counter, to.Transfers - from.Transfers, instantTo.Irq - instantFrom.Irq, instantTo.Clock - instantFrom.Clock);
-        long instantDevice = counter.Count(NanoOp.ScriptPrefix, step + 1, 1, 0) - counter.Count(NanoOp.ScriptPrefix, step, 1, 0) - instantFake;
-        return new IlFigure
-        {
-            Name = name,
-            Instructions = device + fake,
-            FakeInstructions = fake,
-            SpinInstructions = device - instantDevice,
-            Note = $"loop iteration {step}: {to.Transfers - from.Transfers} SPI transfers, {to.Irq - from.Irq} IRQ reads, {host.StepStorage[step].Reads} flash reads, {host.StepStorage[step].Writes} writes",
-        };
-    }
+    public static IlFigure StepFigure(HostRuns host, OpCounter counter, string name, int step) =>
+        Iteration(host, counter, name, step, host.StepMarks[step + 1], host.StepEvents[step + 1], false, $"loop iteration {step}");
 
     /// <summary>
     /// IL instructions of loop iteration <paramref name="step"/> up to its decision (made, journaled, shown, feedback started:
@@ -267,21 +250,33 @@ public static partial class Benchmark
     /// </summary>
     public static IlFigure DecisionFigure(HostRuns host, OpCounter counter, string name, int step)
     {
+        var (to, toEvent, _) = host.DecisionMarks[step];
+        return Iteration(host, counter, name, step, to, toEvent, true, $"loop iteration {step} to its decision");
+    }
+
+    /// <summary>
+    /// Loop iteration <paramref name="step"/> from its start to <paramref name="to"/> (its end, or its decision when
+    /// <paramref name="untilDecision"/>): the device's IL with the replayed chip's own IL (the fake) and the IRQ spinning
+    /// (the same run with the spins collapsed, subtracted) told apart.
+    /// </summary>
+    private static IlFigure Iteration(HostRuns host, OpCounter counter, string name, int step, (int Transfers, int Irq, int Clock) to, int toEvent,
+        bool untilDecision, string what)
+    {
         var from = host.StepMarks[step];
-        var (to, toEvent, cost) = host.DecisionMarks[step];
+        int stop = untilDecision ? 1 : 0;
         long fake = FakeCost(counter, to.Transfers - from.Transfers, to.Irq - from.Irq, to.Clock - from.Clock);
-        long device = counter.Count(NanoOp.ScriptPrefix, step + 1, 0, 1) - counter.Count(NanoOp.ScriptPrefix, step, 0, 0) - fake;
+        long device = counter.Count(NanoOp.ScriptPrefix, step + 1, 0, stop) - counter.Count(NanoOp.ScriptPrefix, step, 0, 0) - fake;
         var instantFrom = host.Lunch.InstantMark(host.StepEvents[step]);
         var instantTo = host.Lunch.InstantMark(toEvent);
         long instantFake = FakeCost(counter, to.Transfers - from.Transfers, instantTo.Irq - instantFrom.Irq, instantTo.Clock - instantFrom.Clock);
-        long instantDevice = counter.Count(NanoOp.ScriptPrefix, step + 1, 1, 1) - counter.Count(NanoOp.ScriptPrefix, step, 1, 0) - instantFake;
+        long instantDevice = counter.Count(NanoOp.ScriptPrefix, step + 1, 1, stop) - counter.Count(NanoOp.ScriptPrefix, step, 1, 0) - instantFake;
         return new IlFigure
         {
             Name = name,
             Instructions = device + fake,
             FakeInstructions = fake,
             SpinInstructions = device - instantDevice,
-            Note = $"loop iteration {step} to its decision: {to.Transfers - from.Transfers} SPI transfers, {to.Irq - from.Irq} IRQ reads, {host.StepStorage[step].Reads} flash reads, {host.StepStorage[step].Writes} writes",
+            Note = $"{what}: {to.Transfers - from.Transfers} SPI transfers, {to.Irq - from.Irq} IRQ reads, {host.StepStorage[step].Reads} flash reads, {host.StepStorage[step].Writes} writes",
         };
     }
 
