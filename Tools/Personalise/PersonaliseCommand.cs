@@ -135,10 +135,17 @@ public static class PersonaliseCommand
             var app = card.Applications.Find(a => a.Aid.AsSpan().SequenceEqual(plan.ApplicationId));
             output.WriteLine($"card: application keys versions {app.KeyVersions[0]}/{app.KeyVersions[1]}, key settings {app.KeySettings:X2}h, " +
                 $"holder file {Convert.ToHexString(app.Files[(byte)plan.HolderFileNumber].Data)}; " +
-                $"{station.Simulator.Costs.Transfers} SPI transfers, {station.Simulator.Costs.Bytes} bytes in all, {card.KeyChanges} key changes");
+                $"{card.CommandsProcessed} DESFire commands, {station.Simulator.Costs.Transfers} SPI transfers, {station.Simulator.Costs.Bytes} bytes, " +
+                $"{station.Simulator.Costs.ElapsedNs / 1e6:0.0} ms modeled in all (polls and sessions included), {card.KeyChanges} key changes, {card.KeySettingsChanges} key settings changes");
             output.WriteLine(card.PiccMasterKey != null
                 ? $"card: PICC master key: AES, version {card.PiccKeyVersion}; PICC key settings {card.PiccKeySettings:X2}h"
                 : $"card: PICC master key: DES (the factory key{(card.LegacyAuthentications > 0 ? ", opened with legacy Authenticate 0Ah" : "")}); PICC key settings {card.PiccKeySettings:X2}h");
+            if (plan.PiccMasterKey == null)
+            {
+                output.WriteLine("warning: the plan has no picc_key: the PICC is left with its factory key and settings (anyone may create applications on the card; " +
+                    "only our application's own keys protect it). Give a picc_key (with --factory-card for blank cards) to lock it (hardware/security.md).");
+            }
+
             output.WriteLine("A terminal with card.policy = desfire-aes approves it once its list announces the key version (hardware/personalisation.md).");
             return 0;
         }
