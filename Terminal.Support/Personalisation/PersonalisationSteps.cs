@@ -89,6 +89,9 @@ namespace LeoCarte.Terminal.Personalisation
         /// <summary>The site application holds a holder file with other settings (communication mode, access rights or
         /// size) than the plan's: not written; the card needs the card office's attention (delete and recreate the application).</summary>
         HolderFileMismatch = 9,
+
+        /// <summary><see cref="CardPersonaliser.Format"/> ended: the card holds no application any more (PICC key and settings kept).</summary>
+        Formatted = 10,
     }
 
     /// <summary>Receives each step as it ends (the tool prints them; tests record them).</summary>
