@@ -116,7 +116,7 @@ namespace LeoCarte.Terminal.Decisions
                     return;
                 }
 
-                DateTime local = LocalTime.FromUtc(clock.UtcNow, settings.LocalTime);
+                DateTime local = LocalNow(clock.UtcNow);
                 int periodKey;
                 if (settings.Mode == TerminalMode.Vending)
                 {
@@ -337,7 +337,7 @@ namespace LeoCarte.Terminal.Decisions
             int windowIndex;
             if (d.ClockSynced)
             {
-                DateTime local = LocalTime.FromUtc(d.TimeUtc, settings.LocalTime);
+                DateTime local = LocalNow(d.TimeUtc);
                 windowIndex = WindowAt(LocalTime.MinuteOfDay(local));
 
                 if (windowIndex < 0)
@@ -411,7 +411,7 @@ namespace LeoCarte.Terminal.Decisions
             int periodKey;
             if (d.ClockSynced)
             {
-                periodKey = LocalTime.DayNumber(LocalTime.FromUtc(d.TimeUtc, settings.LocalTime));
+                periodKey = LocalTime.DayNumber(LocalNow(d.TimeUtc));
                 if (IsBeforeCurrentPeriod(periodKey))
                 {
                     periodKey = ledger.PeriodKey;

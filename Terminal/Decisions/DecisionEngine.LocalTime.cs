@@ -1,0 +1,39 @@
+using System;
+
+namespace LeoCarte.Terminal.Decisions
+{
+    /// <summary>Local time of a tap: the UTC offset of the last conversion kept with the span where it holds.</summary>
+    public sealed partial class DecisionEngine
+    {
+        // The UTC span over which the local offset of the last conversion holds (LocalNow), and the rule it was worked
+        // out under. Starts empty (from > to). Guarded by sync like every caller.
+        private long localFromTicks = long.MaxValue;
+        private long localToTicks = long.MinValue;
+        private long localOffsetTicks;
+        private LocalTimeSettings localRule;
+        private int localRuleOffsetMinutes;
+        private bool localRuleSummerTime;
+
+        /// <summary>
+        /// <see cref="LocalTime.FromUtc"/> of <paramref name="utc"/> under the settings' rule, with the offset of the last
+        /// call reused while the instant stays in the span where that offset holds (LocalTime.OffsetTicks: up to the next
+        /// EU switch or the end of the year) and the rule is unchanged: one comparison per tap instead of working out the
+        /// last Sundays of the month. Callers hold sync.
+        /// </summary>
+        private DateTime LocalNow(DateTime utc)
+        {
+            long ticks = utc.Ticks;
+            LocalTimeSettings rule = settings.LocalTime;
+            if (ticks < localFromTicks || ticks >= localToTicks || rule != localRule || rule.UtcOffsetMinutes != localRuleOffsetMinutes
+                || rule.EuropeanSummerTime != localRuleSummerTime)
+            {
+                localOffsetTicks = LocalTime.OffsetTicks(utc, rule, out localFromTicks, out localToTicks);
+                localRule = rule;
+                localRuleOffsetMinutes = rule.UtcOffsetMinutes;
+                localRuleSummerTime = rule.EuropeanSummerTime;
+            }
+
+            return new DateTime(ticks + localOffsetTicks);
+        }
+    }
+}
