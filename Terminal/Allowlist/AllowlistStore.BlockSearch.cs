@@ -61,6 +61,7 @@ namespace LeoCarte.Terminal.Allowlist
             // Binary search of the restart points (full keys at known offsets) for the last one <= target;
             // then decode from it up to the next restart point.
             int start = first, limit = end, segment = 0;
+            int startOrder = order;
             int lo = 0, hi = restarts - 1;
             while (lo <= hi)
             {
@@ -75,6 +76,7 @@ namespace LeoCarte.Terminal.Allowlist
                 if (restartOrder <= 0)
                 {
                     start = offset;
+                    startOrder = restartOrder;
                     segment = mid + 1;
                     lo = mid + 1;
                 }
@@ -118,7 +120,40 @@ namespace LeoCarte.Terminal.Allowlist
                 int size;
                 int keyEnd;
                 bool fieldsRead = false;
-                if (keyCode < EntryCodec.FullKeyCode && (tag & 7) != EntryCodec.RemovalState)
+                int startLength;
+                if (position == start && keyCode == EntryCodec.FullKeyCode && (tag & 7) != EntryCodec.RemovalState
+                    && (startLength = block[start + 1]) <= CardUid.DoubleSize)
+                {
+                    // The segment's first entry: the full key the navigation above has just compared with the target
+                    // (CompareFullKeyAt: a full-key tag, a valid length, the key inside the block; its order is startOrder).
+                    // A full key without attributes is read in place into the running key instead of EntryCodec.Measure,
+                    // DecodeKey (a copy of the key bytes) and EntryKey.CompareTo; the same checks remain: not a removal,
+                    // the entry inside the segment. Keys of 10 bytes, removals and entries with attributes take the general path.
+                    size = 2 + startLength + ((tag & 0x40) != 0 ? 4 : 3) + ((tag & 0x80) != 0 ? 1 : 0);
+                    if (position + size > limit)
+                    {
+                        return Corrupt(blockNumber);
+                    }
+
+                    int p = position + 2;
+                    keyEnd = p + startLength;
+                    keyValue = 0;
+                    while (p < keyEnd)
+                    {
+                        keyValue = (keyValue << 8) | block[p++];
+                    }
+
+                    keyLength = startLength;
+                    keyInLocals = true;
+                    searchDecoded++;
+                    order = startOrder;
+                    if (order == 0)
+                    {
+                        key.SetValueOnly(keyLength, keyValue);
+                        codec.IsRemoval = false;
+                    }
+                }
+                else if (keyCode < EntryCodec.FullKeyCode && (tag & 7) != EntryCodec.RemovalState)
                 {
                     // EntryCodec.Measure of a delta-coded entry, the common one, without the call: tag, keyCode + 1
                     // delta bytes, holder key on 4 bytes (payload bit 0 = tag bit 6) or 3, category when tag bit 7.
