@@ -1,4 +1,3 @@
-using LeoCarte.Terminal.Bytes;
 using System;
 using LeoCarte.Terminal.Cards;
 
@@ -31,9 +30,9 @@ namespace LeoCarte.Terminal.Allowlist
             }
 
             int first = TableFormat.BlockHeaderSize;
-            int end = BigEndian.ReadUInt16(block, TableFormat.BlockOffsetEnd);
+            int end = (block[TableFormat.BlockOffsetEnd] << 8) | block[TableFormat.BlockOffsetEnd + 1];
             int restarts = block[TableFormat.BlockOffsetRestartCount];
-            if (BigEndian.ReadUInt16(block, TableFormat.BlockOffsetCount) == 0 || end <= first || end > blockSize || restarts > TableFormat.RestartSlots)
+            if ((block[TableFormat.BlockOffsetCount] | block[TableFormat.BlockOffsetCount + 1]) == 0 || end <= first || end > blockSize || restarts > TableFormat.RestartSlots)
             {
                 return Corrupt(blockNumber);
             }
@@ -66,7 +65,8 @@ namespace LeoCarte.Terminal.Allowlist
             while (lo <= hi)
             {
                 int mid = (lo + hi) >> 1;
-                int offset = BigEndian.ReadUInt16(block, TableFormat.BlockOffsetRestarts + 2 * mid);
+                int at = TableFormat.BlockOffsetRestarts + 2 * mid;
+                int offset = (block[at] << 8) | block[at + 1];
                 int restartOrder = offset > first && offset < end ? CompareFullKeyAt(offset, end) : CorruptKey;
                 if (restartOrder == CorruptKey)
                 {
@@ -266,19 +266,39 @@ namespace LeoCarte.Terminal.Allowlist
         /// <summary>Order (-1, 0, 1) of the full-key entry at block[offset] against the target, or CorruptKey.</summary>
         private int CompareFullKeyAt(int offset, int end)
         {
-            if (offset + 2 > end || !EntryCodec.HasFullKey(block[offset]))
+            // EntryCodec.HasFullKey, CardUid.IsValidLength and CardUid.Compare written out: the lookup calls this for the
+            // block's first key and each restart point it visits, and nanoFramework interprets every call frame.
+            byte[] b = block;
+            if (offset + 2 > end || ((b[offset] >> 3) & 7) < EntryCodec.FullKeyCode)
             {
                 return CorruptKey;
             }
 
-            int length = block[offset + 1];
-            if (!CardUid.IsValidLength(length) || offset + 2 + length > end)
+            int length = b[offset + 1];
+            if ((length != CardUid.SingleSize && length != CardUid.DoubleSize && length != CardUid.TripleSize) || offset + 2 + length > end)
             {
                 return CorruptKey;
             }
 
-            int order = CardUid.Compare(block, offset + 2, length, target.Bytes, 0, target.Length);
-            return order < 0 ? -1 : (order > 0 ? 1 : 0);
+            // CardUid order: a shorter UID first, then byte by byte.
+            int targetLength = target.Length;
+            if (length != targetLength)
+            {
+                return length < targetLength ? -1 : 1;
+            }
+
+            byte[] t = target.Bytes;
+            int p = offset + 2;
+            for (int i = 0; i < length; i++)
+            {
+                int d = b[p + i] - t[i];
+                if (d != 0)
+                {
+                    return d < 0 ? -1 : 1;
+                }
+            }
+
+            return 0;
         }
     }
 }
