@@ -79,6 +79,9 @@ namespace LeoCarte.NanoApp
 
         /// <summary>One RF exchange of the driver, micro-measured: a = which (<see cref="ExchangeMicro"/>), b = repetitions, c = mode.</summary>
         public const int ExchangeMicro = 16;
+
+        /// <summary>The application side of bruno's steady-state tap, piece by piece: a = piece (<see cref="EngineProfile"/>), b = repetitions, c = the tap's loop iteration.</summary>
+        public const int EngineProfile = 30;
     }
 
     public static class NanoEntry
@@ -104,6 +107,7 @@ namespace LeoCarte.NanoApp
                 case NanoOp.ListVerify: ListVerify(a, b, c != 0); break;
                 case NanoOp.OriginalityTap: OriginalityTap(a, b != 0); break;
                 case NanoOp.ExchangeMicro: LeoCarte.NanoApp.ExchangeMicro.Run(a, b, c); break;
+                case NanoOp.EngineProfile: LeoCarte.NanoApp.EngineProfile.Run(a, b, c); break;
             }
 
             Console.WriteLine("nano-app: end of run " + op.ToString());
