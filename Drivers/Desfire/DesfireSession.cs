@@ -40,7 +40,6 @@ namespace LeoCarte.Drivers.Desfire
         private readonly byte[] fullMac = new byte[16];
         private readonly byte[] iv = new byte[16];
         private readonly byte[] ti = new byte[4];
-        private DesfireSecureMessaging secureMessaging;
         private bool encryptionKeyPending;
         private readonly bool keyCipherIsMacCipher;
 
@@ -56,14 +55,24 @@ namespace LeoCarte.Drivers.Desfire
             macCmac = new AesCmac(macCipher);
         }
 
+        // Fields behind read-only properties: nanoCLR inlines nothing, so an auto-property costs a call per use; the
+        // commands (same assembly) read the fields.
+        internal bool authenticated;
+        internal DesfireSecureMessaging secureMessaging;
+        private int commandCounter;
+
+        // True while every buffer Clear wipes is already zero (after Clear, and at construction): Clear then has nothing
+        // to do. Every method that writes one of them sets it false first (authentication steps, MAC checks, IVs).
+        private bool clean = true;
+
         /// <summary>True after a successful <see cref="CompleteAuthentication"/> or <see cref="CompleteAuthenticationEv1"/> until <see cref="Clear"/>.</summary>
-        public bool Authenticated { get; private set; }
+        public bool Authenticated => authenticated;
 
         /// <summary>Which secure messaging the authentication set up: EV2 (AuthenticateEV2First) or EV1 (AuthenticateAES); None before.</summary>
         public DesfireSecureMessaging SecureMessaging => secureMessaging;
 
         /// <summary>CmdCtr: commands sent in this session (datasheet §9.1.2).</summary>
-        public int CommandCounter { get; private set; }
+        public int CommandCounter => commandCounter;
 
         /// <summary>Transaction identifier chosen by the card (4 bytes).</summary>
         public byte[] TransactionIdentifier => ti;
@@ -83,6 +92,7 @@ namespace LeoCarte.Drivers.Desfire
         /// clears it before its first exchange): the second Clear would only zero zeros.</summary>
         internal void BeginClearedAuthentication(byte[] key, int keyOffset, byte[] randomA, int randomAOffset, byte[] encryptedRndB, int encryptedOffset, byte[] answer, int answerOffset)
         {
+            clean = false;
             keyCmac.SetKey(key, keyOffset);
             keyCipher.Decrypt(encryptedRndB, encryptedOffset, rndB, 0); // CBC with IV 0 over one block = ECB
 
@@ -104,6 +114,7 @@ namespace LeoCarte.Drivers.Desfire
         public bool CompleteAuthentication(byte[] encryptedAnswer, int offset)
         {
             // AES-CBC decryption, IV 0, one call over both blocks: TI || RndA' || PDcap2 || PCDcap2.
+            clean = false;
             keyCipher.DecryptCbc(AesCmac.ZeroIv, encryptedAnswer, offset, 32, block, 0);
 
             // RndA' = RndA rotated left one byte; compared in fixed time (every byte, one OR, written out).
@@ -151,9 +162,9 @@ namespace LeoCarte.Drivers.Desfire
                 Array.Clear(sv, 0, 32);
             }
 
-            CommandCounter = 0;
+            commandCounter = 0;
             secureMessaging = DesfireSecureMessaging.Ev2;
-            Authenticated = true;
+            authenticated = true;
             return true;
         }
 
@@ -210,7 +221,7 @@ namespace LeoCarte.Drivers.Desfire
                 return Ev1CommandMac(command, header, headerOffset, headerLength, data, dataOffset, dataLength, mac8, macOffset);
             }
 
-            int n = StartMacInput(command, CommandCounter);
+            int n = StartMacInput(command, commandCounter);
             if (n + headerLength + dataLength > MaxMacInput)
             {
                 return false;
@@ -244,9 +255,11 @@ namespace LeoCarte.Drivers.Desfire
                 return Ev1VerifyResponseMac(status, data, dataOffset, dataLength, cardMac, cardMacOffset);
             }
 
-            CommandCounter = (CommandCounter + 1) & 0xFFFF;
-            int n = StartMacInput(status, CommandCounter);
-            if (!Authenticated || n + dataLength > MaxMacInput)
+            clean = false;
+            int counter = (commandCounter + 1) & 0xFFFF;
+            commandCounter = counter;
+            int n = StartMacInput(status, counter);
+            if (!authenticated || n + dataLength > MaxMacInput)
             {
                 Clear();
                 return false;
@@ -280,7 +293,7 @@ namespace LeoCarte.Drivers.Desfire
             data[offset + length] = 0x80;
             Array.Clear(data, offset + length + 1, padded - length - 1);
 
-            BuildIv(0xA5, 0x5A, CommandCounter);
+            BuildIv(0xA5, 0x5A, commandCounter);
             encCipher.EncryptCbc(iv, data, offset, padded, data, offset);
 
             return padded;
@@ -298,7 +311,7 @@ namespace LeoCarte.Drivers.Desfire
                 return -1;
             }
 
-            BuildIv(0x5A, 0xA5, CommandCounter);
+            BuildIv(0x5A, 0xA5, commandCounter);
             encCipher.DecryptCbc(iv, data, offset, length, data, offset);
 
             int end = length - 1;
@@ -313,9 +326,16 @@ namespace LeoCarte.Drivers.Desfire
         /// <summary>Forgets the session: keys, challenges, TI, counter.</summary>
         public void Clear()
         {
-            Authenticated = false;
+            if (clean)
+            {
+                // Nothing written since the last Clear (a tap clears the session when it opens it, before
+                // SelectApplication and before each authentication): ≈ 60 IL instructions each time on nanoCLR.
+                return;
+            }
+
+            authenticated = false;
             secureMessaging = DesfireSecureMessaging.None;
-            CommandCounter = 0;
+            commandCounter = 0;
 
             // Native Array.Clear: the session is cleared several times per tap (SelectApplication, each authentication,
             // session open and close); as interpreted loops that was ≈ 1,100 IL instructions each.
@@ -329,6 +349,7 @@ namespace LeoCarte.Drivers.Desfire
             Array.Clear(svCipher, 0, 32);
             Array.Clear(ti, 0, 4);
             encryptionKeyPending = false;
+            clean = true;
         }
 
         private int StartMacInput(byte first, int counter)
@@ -343,6 +364,7 @@ namespace LeoCarte.Drivers.Desfire
 
         private void BuildIv(byte label0, byte label1, int counter)
         {
+            clean = false;
             DeriveEncryptionKey();
             iv[0] = label0;
             iv[1] = label1;

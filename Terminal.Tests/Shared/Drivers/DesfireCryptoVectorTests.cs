@@ -160,6 +160,41 @@ namespace LeoCarte.Terminal.Tests.Drivers
         }
 
         [TestMethod]
+        public void ClearForgetsTheSessionEveryTimeItWasUsed()
+        {
+            // Clear skips its work when nothing was written since the last Clear: after an authentication, a MAC check on
+            // a cleared session, and a second authentication, it must still forget everything.
+            DesfireSession session = new DesfireSession(new Aes128(), new Aes128(), new Aes128());
+            byte[] key = new byte[16];
+            byte[] rndA = HexText.Parse("b98f4c50cf1c2e084fd150e33992b048");
+            byte[] answer = new byte[32];
+            byte[] data = new byte[16];
+            for (int round = 0; round < 2; round++)
+            {
+                session.Clear();
+                session.BeginAuthentication(key, 0, rndA, 0, HexText.Parse("b875ceb0e66a6c5cd00898dc371f92d1"), 0, answer, 0);
+                Assert.AreEqual("ff0306e47dfbc50087c4d8a78e88e62de1e8be457aa477c707e2f0874916a8b1", HexText.Format(answer));
+                Assert.IsTrue(session.CompleteAuthentication(HexText.Parse("0cc9a8094a8eea683ecaac5c7bf20584206d0608d477110fc6b3d5d3f65c3a6a"), 0));
+                Assert.AreEqual("7614281a", HexText.Format(session.TransactionIdentifier)); // AN12196: TI 7614281A
+                Assert.AreEqual(16, session.EncryptCommandData(data, 0, 10));
+                Assert.IsTrue(session.VerifyResponseMac(0x00, data, 0, 0, HexText.Parse("c26d236e4a7c046d"), 0));
+                Assert.AreEqual(1, session.CommandCounter);
+
+                session.Clear();
+                Assert.IsFalse(session.Authenticated);
+                Assert.AreEqual(0, session.CommandCounter);
+                Assert.AreEqual("00000000", HexText.Format(session.TransactionIdentifier));
+
+                // Unauthenticated, a response MAC is refused and leaves the counter at 0, whatever Clear skips.
+                Assert.IsFalse(session.VerifyResponseMac(0x00, data, 0, 0, HexText.Parse("c26d236e4a7c046d"), 0));
+                Assert.AreEqual(0, session.CommandCounter);
+                session.Clear();
+                Assert.AreEqual(0, session.CommandCounter);
+                Assert.AreEqual(DesfireSecureMessaging.None, session.SecureMessaging);
+            }
+        }
+
+        [TestMethod]
         public void Ev2AuthenticationFailsWithoutTheKey()
         {
             DesfireSession session = new DesfireSession(new Aes128(), new Aes128(), new Aes128());
