@@ -80,6 +80,8 @@ namespace LeoCarte.NanoApp
         /// <summary>One RF exchange of the driver, micro-measured: a = which (<see cref="ExchangeMicro"/>), b = repetitions, c = mode.</summary>
         public const int ExchangeMicro = 16;
 
+        /// <summary>The application side of bruno's steady-state tap, piece by piece: a = piece (<see cref="EngineProfile"/>), b = repetitions, c = the tap's loop iteration.</summary>
+        public const int EngineProfile = 30;
         /// <summary>a CBC calls (<see cref="IBlockCipher.EncryptCbc"/>, c bit 0: <see cref="IBlockCipher.DecryptCbc"/>) over b blocks
         /// in all (spread as evenly as the calls allow), with the subset <c>Aes128</c>, or (c bit 1) <see cref="NativeAesStandIn"/>.</summary>
         public const int CbcOps = 17;
@@ -108,6 +110,7 @@ namespace LeoCarte.NanoApp
                 case NanoOp.ListVerify: ListVerify(a, b, c != 0); break;
                 case NanoOp.OriginalityTap: OriginalityTap(a, b != 0); break;
                 case NanoOp.ExchangeMicro: LeoCarte.NanoApp.ExchangeMicro.Run(a, b, c); break;
+                case NanoOp.EngineProfile: LeoCarte.NanoApp.EngineProfile.Run(a, b, c); break;
                 case NanoOp.CbcOps: CbcOps((c & 2) != 0 ? (IBlockCipher)new NativeAesStandIn() : new Aes128(), a, b, (c & 1) != 0); break;
             }
 
