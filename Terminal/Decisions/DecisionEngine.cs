@@ -116,21 +116,21 @@ namespace LeoCarte.Terminal.Decisions
                     return;
                 }
 
-                DateTime local = LocalTime.FromUtc(clock.UtcNow, settings.LocalTime);
+                long local = LocalTicks(clock.UtcNow);
                 int periodKey;
                 if (settings.Mode == TerminalMode.Vending)
                 {
-                    periodKey = LocalTime.DayNumber(local);
+                    periodKey = DayNumberOf(local);
                 }
                 else
                 {
-                    int window = WindowAt(LocalTime.MinuteOfDay(local));
+                    int window = WindowAt(MinuteOfDayOf(local));
                     if (window < 0)
                     {
                         return;
                     }
 
-                    periodKey = LocalTime.DayNumber(local) * DecisionSettings.MaxServiceWindows + window;
+                    periodKey = DayNumberOf(local) * DecisionSettings.MaxServiceWindows + window;
                 }
 
                 if (ledger.PeriodKey != periodKey && ledger.PeriodKey != PeriodLedger.UnknownPeriod && !IsBeforeCurrentPeriod(periodKey))
@@ -147,9 +147,10 @@ namespace LeoCarte.Terminal.Decisions
         }
 
         /// <summary>
-        /// Boot, after <see cref="TransactionJournal.Open"/>: restores the counters (dropping the one entry whose
-        /// journal record never reached flash) and the last list confirmation time. False on a storage failure: every decision is then a
-        /// StorageError denial until a later Start succeeds.
+        /// Boot, after <see cref="TransactionJournal.Open"/>: restores the counters — the counter log, then the approved
+        /// journal records of the period it does not cover yet (an approval whose entry was not flushed before the power
+        /// cut), which are counted and logged (PeriodLedger.Load) — and the last list confirmation time. False on a
+        /// storage failure: every decision is then a StorageError denial until a later Start succeeds.
         /// </summary>
         public bool Start()
         {
@@ -166,7 +167,7 @@ namespace LeoCarte.Terminal.Decisions
 
                 try
                 {
-                    ledger.Load(journal.LastSequence);
+                    ledger.Load(journal, record);
                     persistedConfirmationTicks = confirmation.Load(0);
                 }
                 catch (Exception)
@@ -337,15 +338,15 @@ namespace LeoCarte.Terminal.Decisions
             int windowIndex;
             if (d.ClockSynced)
             {
-                DateTime local = LocalTime.FromUtc(d.TimeUtc, settings.LocalTime);
-                windowIndex = WindowAt(LocalTime.MinuteOfDay(local));
+                long local = LocalTicks(d.TimeUtc);
+                windowIndex = WindowAt(MinuteOfDayOf(local));
 
                 if (windowIndex < 0)
                 {
                     return Deny(ReasonCode.OutsideServiceHours);
                 }
 
-                periodKey = LocalTime.DayNumber(local) * DecisionSettings.MaxServiceWindows + windowIndex;
+                periodKey = DayNumberOf(local) * DecisionSettings.MaxServiceWindows + windowIndex;
                 if (IsBeforeCurrentPeriod(periodKey))
                 {
                     // The clock is earlier than the period already counted: stay in it (never forget its meals).
@@ -411,7 +412,7 @@ namespace LeoCarte.Terminal.Decisions
             int periodKey;
             if (d.ClockSynced)
             {
-                periodKey = LocalTime.DayNumber(LocalTime.FromUtc(d.TimeUtc, settings.LocalTime));
+                periodKey = DayNumberOf(LocalTicks(d.TimeUtc));
                 if (IsBeforeCurrentPeriod(periodKey))
                 {
                     periodKey = ledger.PeriodKey;
