@@ -56,6 +56,7 @@ namespace LeoCarte.Drivers.Iso14443
             this.chip = chip;
             options = chip.Options;
             CrcA.Append(haltFrame, 0, 2);
+            BuildSoftwareCrcFrames();
             var prefix = new byte[2];
             prefix[1] = 0x70;
             for (int level = 0; level < 3; level++)
@@ -425,7 +426,8 @@ namespace LeoCarte.Drivers.Iso14443
         {
             if (!chip.hardwareCrc)
             {
-                chip.SetHardwareCrc(true);
+                // Right after the anticollision (the card kept ACTIVE by the Poll): CRC_A in software (Iso14443TypeA.Pps.cs).
+                return RequestAtsSoftwareCrc(ats);
             }
 
             ReaderResult result = chip.TransceiveFrame(ratsFrame, 0, 2, 0x00, options.MediumTimeoutTicks, answer, 0, answer.Length);

@@ -58,6 +58,23 @@ namespace LeoCarte.Drivers.Mfrc522
             }
         }
 
+        /// <summary>
+        /// The ISO/IEC 14443-4 session's modes after a PPS sent with the chip's CRC off: <paramref name="divisorIndex"/> both
+        /// ways and the chip's CRC on, TxModeReg and RxModeReg written once (not for the CRC bits and again for the rate),
+        /// ModWidthReg when the rate changes.
+        /// </summary>
+        internal void SetSessionModes(int divisorIndex)
+        {
+            int previousRate = bitRate;
+            WriteModes((byte)(CrcEnable | (divisorIndex << 4)));
+            hardwareCrc = true;
+            bitRate = divisorIndex;
+            if (previousRate != divisorIndex)
+            {
+                WriteModWidth(divisorIndex);
+            }
+        }
+
         /// <summary>TxModeReg and RxModeReg ← <paramref name="mode"/> (§9.3.2.3/4: the same CRC and speed bits both ways), from
         /// ready-made transfer buffers.</summary>
         private void WriteModes(byte mode)
