@@ -53,6 +53,7 @@ namespace LeoCarte.Terminal.App
                     reader.ParkCard();
                 }
 
+                FlushCountersWhenIdle(kind); // TerminalApplication.CounterFlush.cs
                 if (kind == TapKind.None && now >= nextListScrub)
                 {
                     // Idle, empty field: one bounded slice of the allowlist's flash scrub (TerminalApplication.ListScrub.cs).

@@ -7,14 +7,15 @@ namespace LeoCarte.Terminal.Decisions
     /// <summary>Outcomes: approvals and denials journaled (one record each), the repeat-tap rule, list staleness, and the reason for a card state.</summary>
     public sealed partial class DecisionEngine
     {
+        /// <summary>
+        /// An approval: its journal record is the commit point and the one storage write before it is shown; the
+        /// counter entry is written behind it (DecisionEngine.WriteBehind.cs). The previous approval's entry is flushed
+        /// first if the idle loop has not done it, so at most one approval is ever unflushed; a failure there is a
+        /// StorageError denial, as a failed counter write always was.
+        /// </summary>
         private Decision Approve(Decision d, int amountCents, long monotonic)
         {
-            long sequence = journal.NextSequence;
-            try
-            {
-                ledger.Add(d.Card.HolderKey, amountCents, sequence);
-            }
-            catch (Exception)
+            if (!FlushLedger())
             {
                 return Deny(ReasonCode.StorageError);
             }
@@ -26,20 +27,13 @@ namespace LeoCarte.Terminal.Decisions
             JournalResult result = journal.Append(record);
             if (result != JournalResult.Ok)
             {
-                try
-                {
-                    ledger.RemoveLast();
-                }
-                catch (Exception)
-                {
-                    // RAM is rolled back; boot recovery drops the flash entry unless its sequence gets reused.
-                }
-
                 d.Approved = false;
                 d.AmountCents = 0;
                 return DenyUnjournaled(result == JournalResult.Full ? ReasonCode.JournalFull : ReasonCode.StorageError);
             }
 
+            // Durable: count it (RAM, cannot fail); the log entry follows at the next FlushCounters or approval.
+            ledger.AddUnflushed(d.Card.HolderKey, amountCents, record.Sequence);
             d.Journaled = true;
             d.JournalSequence = record.Sequence;
             if (settings.Mode == TerminalMode.Restaurant)
@@ -65,6 +59,11 @@ namespace LeoCarte.Terminal.Decisions
             d.Approved = false;
             d.Reason = ReasonCode.VendPending;
             d.RequestedCents = priceCents;
+            if (!KeepUnflushedInRing())
+            {
+                return DenyUnjournaled(ReasonCode.StorageError);
+            }
+
             FillRecord(d);
             JournalResult result = journal.Append(record);
             if (result != JournalResult.Ok)
@@ -106,7 +105,7 @@ namespace LeoCarte.Terminal.Decisions
 
             // Keep the last slots for approvals (money): a flood of denials (a card left on the reader, a broken
             // card tapped again and again) must not be what blocks sales. Denials beyond are shown, not journaled.
-            if (journal.Capacity - journal.Depth <= settings.JournalSlotsReservedForApprovals)
+            if (journal.Capacity - journal.Depth <= settings.JournalSlotsReservedForApprovals || !KeepUnflushedInRing())
             {
                 DenialsNotJournaled++;
                 return d;

@@ -20,7 +20,10 @@ namespace LeoCarte.Terminal.Decisions
             return -1;
         }
 
-        /// <summary>Switches the counters to <paramref name="periodKey"/> (adopting unknown-period counters); false on a storage failure.</summary>
+        /// <summary>
+        /// Switches the counters to <paramref name="periodKey"/> (adopting unknown-period counters); false on a storage
+        /// failure. Adopting flushes the unflushed approval first; a new period drops it (it belongs to the old one).
+        /// </summary>
         private bool EnterPeriod(int periodKey)
         {
             if (ledger.PeriodKey == periodKey)
@@ -36,7 +39,7 @@ namespace LeoCarte.Terminal.Decisions
                 }
                 else
                 {
-                    ledger.BeginPeriod(periodKey);
+                    ledger.BeginPeriod(periodKey, journal.LastSequence);
                 }
 
                 return true;

@@ -70,8 +70,10 @@ namespace LeoCarte.Terminal.Decisions
         }
 
         /// <summary>
-        /// VEND SUCCESS: the pending vend becomes a charge — counter entry, then an approved journal record with the
-        /// authorised amount and the item the machine reports (same commit order and crash safety as any approval).
+        /// VEND SUCCESS: the pending vend becomes a charge — an approved journal record with the authorised amount and
+        /// the item the machine reports, its counter entry written behind it (same commit point and crash safety as any
+        /// approval: counted in RAM at once, so the caps of the next vend include it; replayed at boot if a cut came
+        /// before its entry; charged once, since the pending vend is cleared before and lives in RAM only).
         /// Without a pending vend nothing is charged (InvalidSale, not journaled). A storage failure here leaves the
         /// item dispensed and uncharged (StorageError/JournalFull; the pending record tells the platform).
         /// </summary>

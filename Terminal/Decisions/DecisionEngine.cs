@@ -147,9 +147,10 @@ namespace LeoCarte.Terminal.Decisions
         }
 
         /// <summary>
-        /// Boot, after <see cref="TransactionJournal.Open"/>: restores the counters (dropping the one entry whose
-        /// journal record never reached flash) and the last list confirmation time. False on a storage failure: every decision is then a
-        /// StorageError denial until a later Start succeeds.
+        /// Boot, after <see cref="TransactionJournal.Open"/>: restores the counters — the counter log, then the approved
+        /// journal records of the period it does not cover yet (an approval whose entry was not flushed before the power
+        /// cut), which are counted and logged (PeriodLedger.Load) — and the last list confirmation time. False on a
+        /// storage failure: every decision is then a StorageError denial until a later Start succeeds.
         /// </summary>
         public bool Start()
         {
@@ -166,7 +167,7 @@ namespace LeoCarte.Terminal.Decisions
 
                 try
                 {
-                    ledger.Load(journal.LastSequence);
+                    ledger.Load(journal, record);
                     persistedConfirmationTicks = confirmation.Load(0);
                 }
                 catch (Exception)

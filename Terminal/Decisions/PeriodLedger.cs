@@ -9,12 +9,17 @@ namespace LeoCarte.Terminal.Decisions
     /// Per-holder counters of the current period (a restaurant service window, or a vending day), persisted in flash
     /// as an append-only log and mirrored in a fixed-size RAM table.
     ///
-    /// Flash (little-endian): a 16-byte header {"LCCT", period key int32, reserved int32, CRC-32 of bytes 0..11}
-    /// then 16-byte entries {holder key int32, amount cents int32, journal sequence uint32, CRC-32 of bytes 0..11}.
-    /// An approval appends one entry (one storage write) BEFORE its journal record; at boot, <see cref="Load"/> drops a
-    /// torn entry and the newest entry when its sequence is the journal's next one (power cut between the two
-    /// writes), so the counters and the journal agree exactly: a journaled meal is always counted, an unjournaled
-    /// one never.
+    /// Flash (little-endian, Terminal/Decisions/FORMAT.md): a 16-byte header {"LCCW", period key int32, journal
+    /// sequence the period began after (low 32 bits), CRC-32 of bytes 0..11} then 16-byte entries {holder key int32,
+    /// amount cents int32, journal sequence uint32, CRC-32 of bytes 0..11}.
+    ///
+    /// Write-behind (PeriodLedger.WriteBehind.cs): the journal record is the commit point of an approval. The engine
+    /// appends the record, then counts it in RAM with <see cref="AddUnflushed"/>; its log entry is written later by
+    /// <see cref="Flush"/> (idle time, or the start of the next approval: at most one approval is ever unflushed).
+    /// At boot, <see cref="Load"/> (PeriodLedger.Recovery.cs) counts the log, then replays the approved journal
+    /// records of the period after the last sequence the log covers, so the counters and the journal agree
+    /// exactly: a journaled approval is always counted, once; an unjournaled one never.
+    /// Files of the previous format ("LCCT": entry written before its record) are still read and upgraded.
     /// A new period truncates the file then writes a new header (a cut between leaves an empty file: no period).
     ///
     /// RAM: open addressing (linear probing) over holder keys, power-of-two slots, 10 bytes per slot, filled to ¾ at
@@ -22,7 +27,7 @@ namespace LeoCarte.Terminal.Decisions
     /// may have flash-only entries, and only those lookups scan the log — correct, only slower, never an
     /// under-count. Zero allocation per lookup or add.
     /// </summary>
-    public sealed class PeriodLedger
+    public sealed partial class PeriodLedger
     {
         public const int HeaderSize = 16;
         public const int EntrySize = 16;
@@ -35,6 +40,12 @@ namespace LeoCarte.Terminal.Decisions
         /// under a damaged header. The engine adopts them into the next real period instead of emptying them.
         /// </summary>
         public const int UnknownPeriod = -1;
+
+        /// <summary>Header byte 3 of the previous format: each entry was written before its journal record.</summary>
+        private const byte FormatEntryFirst = (byte)'T';
+
+        /// <summary>Header byte 3 of the write-behind format: the journal record first, its entry later.</summary>
+        private const byte FormatWriteBehind = (byte)'W';
 
         private const int ScanEntries = 16;
         private const int OverflowFilterBits = 8192;
@@ -56,10 +67,9 @@ namespace LeoCarte.Terminal.Decisions
         private readonly byte[] scan = new byte[ScanEntries * EntrySize];
 
         private int appendPosition;
-        private int lastHolder;
-        private int lastAmount;
-        private bool lastInserted;
-        private int lastSlot = -1;
+
+        /// <summary>Low 32 bits of the journal's last sequence when the period began (header bytes 8..11).</summary>
+        private uint periodBaseSequence;
 
         public PeriodLedger(IFileStore store, string fileName, int tableSlots)
         {
@@ -102,135 +112,39 @@ namespace LeoCarte.Terminal.Decisions
             get { return keys.Length; }
         }
 
-        /// <summary>Damaged entries skipped by the last <see cref="Load"/>.</summary>
-        public int DamagedEntriesAtLoad { get; private set; }
-
-        /// <summary>Entries dropped by the last <see cref="Load"/> because the journal does not hold their decision.</summary>
-        public int UncommittedEntriesDropped { get; private set; }
 
         /// <summary>
-        /// Boot: rebuilds the table from flash, dropping the newest entry when its journal sequence is
-        /// <paramref name="journalLastSequence"/> + 1 (its record was never written). Storage exceptions propagate
-        /// (the caller reports a storage error).
+        /// Starts a new period: empties the counters (truncate, then a new header: two storage writes). The header
+        /// records <paramref name="journalLastSequence"/>: every approval of the new period gets a later sequence, so
+        /// boot replays the journal from there when the log has no entry yet. An unflushed approval of the old period
+        /// is dropped, not written: its sequence is at most <paramref name="journalLastSequence"/>, so no boot counts
+        /// it in the new period either.
         /// </summary>
-        public void Load(long journalLastSequence)
+        public void BeginPeriod(int periodKey, long journalLastSequence)
         {
             ClearTable();
+            unflushed = false;
             PeriodKey = NoPeriod;
-            DamagedEntriesAtLoad = 0;
-            UncommittedEntriesDropped = 0;
-            appendPosition = HeaderSize;
-            int length = store.Length(fileName);
-            if (length < HeaderSize)
-            {
-                // No period (fresh, or cut between truncate and header): the next BeginPeriod rewrites the file.
-                return;
-            }
-
-            if (store.Read(fileName, 0, entry, 0, HeaderSize) == HeaderSize && HeaderValid(entry))
-            {
-                PeriodKey = LittleEndian.ReadInt32(entry, 4);
-            }
-            else if (length >= HeaderSize + EntrySize)
-            {
-                // Entries under a damaged header: only a cut during AdoptPeriod (or flash damage) does this, since
-                // BeginPeriod truncates first. Keep counting them under an unknown period rather than forget meals.
-                PeriodKey = UnknownPeriod;
-            }
-            else
-            {
-                return;
-            }
-
-            // Only the newest entry can be uncommitted: an approval writes its entry, then its journal record, one
-            // decision at a time. So the newest valid entry is cut exactly when its sequence is the journal's next
-            // one (the record never made it). Any other entry is kept, even one ahead of the journal (a journal lost
-            // or reset under the counters): over-counting is safe, forgetting a served meal is not.
-            uint inFlight = (uint)journalLastSequence + 1;
-            int entriesInFile = (length - HeaderSize) / EntrySize;
-            int trailingDamagedFrom = -1;
-            bool pending = false;
-            int pendingHolder = 0;
-            int pendingAmount = 0;
-            uint pendingSequence = 0;
-            int pendingPosition = 0;
-            for (int first = 0; first < entriesInFile; first += ScanEntries)
-            {
-                int count = entriesInFile - first < ScanEntries ? entriesInFile - first : ScanEntries;
-                int got = store.Read(fileName, HeaderSize + first * EntrySize, scan, 0, count * EntrySize) / EntrySize;
-                for (int i = 0; i < got; i++)
-                {
-                    int position = HeaderSize + (first + i) * EntrySize;
-                    int at = i * EntrySize;
-                    if (!EntryValid(scan, at))
-                    {
-                        DamagedEntriesAtLoad++;
-                        if (trailingDamagedFrom < 0)
-                        {
-                            trailingDamagedFrom = position;
-                        }
-
-                        continue;
-                    }
-
-                    trailingDamagedFrom = -1;
-                    if (pending)
-                    {
-                        Count(pendingHolder, pendingAmount);
-                    }
-
-                    // One entry behind: the newest valid entry is judged after the scan.
-                    pending = true;
-                    pendingHolder = LittleEndian.ReadInt32(scan, at);
-                    pendingAmount = LittleEndian.ReadInt32(scan, at + 4);
-                    pendingSequence = LittleEndian.ReadUInt32(scan, at + 8);
-                    pendingPosition = position;
-                }
-            }
-
-            if (pending && pendingSequence == inFlight)
-            {
-                UncommittedEntriesDropped = 1;
-                store.Truncate(fileName, pendingPosition);
-                appendPosition = pendingPosition;
-            }
-            else
-            {
-                if (pending)
-                {
-                    Count(pendingHolder, pendingAmount);
-                }
-
-                // Damaged entries at the end (a torn append) are overwritten by the next entry.
-                appendPosition = trailingDamagedFrom >= 0 ? trailingDamagedFrom : HeaderSize + entriesInFile * EntrySize;
-            }
-
-            lastSlot = -1;
-        }
-
-        /// <summary>Starts a new period: empties the counters (truncate, then a new header: two storage writes).</summary>
-        public void BeginPeriod(int periodKey)
-        {
-            ClearTable();
-            PeriodKey = NoPeriod;
-            lastSlot = -1;
             if (store.Length(fileName) > 0)
             {
                 store.Truncate(fileName, 0);
             }
 
+            periodBaseSequence = (uint)journalLastSequence;
             WriteHeader(periodKey);
             PeriodKey = periodKey;
             appendPosition = HeaderSize;
         }
 
         /// <summary>
-        /// Gives the counters of the current period a new key without emptying them (one storage write): used when
-        /// the clock becomes synced during the period that was started on an unsynced clock, so meals served
-        /// before the sync still count.
+        /// Gives the counters of the current period a new key without emptying them: used when the clock becomes
+        /// synced during the period that was started on an unsynced clock, so meals served before the sync still
+        /// count. Flushes the unflushed approval first (its record carries the old key, which a boot replay under the
+        /// new key would not count), then rewrites the header keeping its base sequence: one or two storage writes.
         /// </summary>
         public void AdoptPeriod(int periodKey)
         {
+            Flush();
             WriteHeader(periodKey);
             PeriodKey = periodKey;
         }
@@ -279,60 +193,13 @@ namespace LeoCarte.Terminal.Decisions
                     }
                 }
             }
-        }
 
-        /// <summary>
-        /// Counts one approval: appends its entry (one storage write, durable when this returns), then updates RAM.
-        /// <paramref name="journalSequence"/> is the sequence the journal will give the decision's record.
-        /// Storage exceptions propagate with RAM unchanged.
-        /// </summary>
-        public void Add(int holder, int amountCents, long journalSequence)
-        {
-            LittleEndian.WriteInt32(entry, 0, holder);
-            LittleEndian.WriteInt32(entry, 4, amountCents);
-            LittleEndian.WriteUInt32(entry, 8, (uint)journalSequence);
-            LittleEndian.WriteUInt32(entry, 12, Crc32.Compute(entry, 0, 12));
-            // appendPosition never exceeds the file length: Load and BeginPeriod set it within the file, and each
-            // write (even a failed one, which leaves a prefix at least as long as the old length) keeps it so.
-            store.Write(fileName, appendPosition, entry, 0, EntrySize);
-            appendPosition += EntrySize;
-            lastSlot = Count(holder, amountCents);
-            lastHolder = holder;
-            lastAmount = amountCents;
-        }
-
-        /// <summary>
-        /// Undoes the last <see cref="Add"/> when its journal record could not be written: cuts the entry from flash
-        /// (one write) and from RAM. Storage exceptions propagate; RAM is rolled back first either way, and a boot
-        /// recovery removes a leftover entry as long as its sequence was not reused.
-        /// </summary>
-        public void RemoveLast()
-        {
-            if (lastSlot == -1)
+            if (unflushed && unflushedHolder == holder)
             {
-                return;
+                // Counted in RAM as flash-only (overflow) but its entry is not in the log yet.
+                count++;
+                amount += unflushedAmount;
             }
-
-            if (lastSlot >= 0)
-            {
-                if (counts[lastSlot] > 0)
-                {
-                    counts[lastSlot]--;
-                }
-
-                amounts[lastSlot] -= lastAmount;
-                if (counts[lastSlot] == 0 && lastInserted)
-                {
-                    // Safe for linear probing: this key was inserted last, so no other key's probe passed its slot.
-                    HoldersInTable--;
-                }
-            }
-
-            Entries--;
-            TotalAmount -= lastAmount;
-            lastSlot = -1;
-            appendPosition -= EntrySize;
-            store.Truncate(fileName, appendPosition);
         }
 
         /// <summary>Adds to the RAM counters; returns the table slot, or -2 when the holder stays in flash only (overflow).</summary>
@@ -341,7 +208,6 @@ namespace LeoCarte.Terminal.Decisions
             Entries++;
             TotalAmount += amountCents;
             int slot = FindSlot(holder);
-            lastInserted = false;
             if (counts[slot] == 0)
             {
                 if (HoldersInTable >= maxHolders)
@@ -355,7 +221,6 @@ namespace LeoCarte.Terminal.Decisions
                 keys[slot] = holder;
                 amounts[slot] = 0;
                 HoldersInTable++;
-                lastInserted = true;
             }
 
             if (counts[slot] < ushort.MaxValue)
@@ -396,23 +261,29 @@ namespace LeoCarte.Terminal.Decisions
             Overflowed = false;
         }
 
+        /// <summary>Writes the header of the write-behind format ("LCCW") with <see cref="periodBaseSequence"/>.</summary>
         private void WriteHeader(int periodKey)
         {
             Array.Clear(entry, 0, EntrySize);
             entry[0] = (byte)'L';
             entry[1] = (byte)'C';
             entry[2] = (byte)'C';
-            entry[3] = (byte)'T';
+            entry[3] = FormatWriteBehind;
             LittleEndian.WriteInt32(entry, 4, periodKey);
+            LittleEndian.WriteUInt32(entry, 8, periodBaseSequence);
             LittleEndian.WriteUInt32(entry, 12, Crc32.Compute(entry, 0, 12));
             store.Write(fileName, 0, entry, 0, HeaderSize);
         }
 
-        private static bool HeaderValid(byte[] bytes)
+        /// <summary>The header's format byte (<see cref="FormatEntryFirst"/> or <see cref="FormatWriteBehind"/>), or 0 when the header is not valid.</summary>
+        private static byte HeaderFormat(byte[] bytes)
         {
-            return bytes[0] == (byte)'L' && bytes[1] == (byte)'C' && bytes[2] == (byte)'C' && bytes[3] == (byte)'T'
+            byte format = bytes[3];
+            bool valid = bytes[0] == (byte)'L' && bytes[1] == (byte)'C' && bytes[2] == (byte)'C'
+                && (format == FormatEntryFirst || format == FormatWriteBehind)
                 && LittleEndian.ReadUInt32(bytes, 12) == Crc32.Compute(bytes, 0, 12)
                 && LittleEndian.ReadInt32(bytes, 4) != NoPeriod;
+            return valid ? format : (byte)0;
         }
 
         private static bool EntryValid(byte[] bytes, int at)

@@ -52,6 +52,9 @@ namespace LeoCarte.Terminal.Tests.Decisions
                 Assert.IsTrue(t.Tap(uid).Approved);
             }
 
+            // The tap loop's next idle iteration writes the last approval's counter entry (write-behind): from then on
+            // the counter log alone remembers every meal. (Before it, the journal record is that meal's only copy.)
+            Assert.IsTrue(t.Engine.FlushCounters());
             t.Store.Delete("journal");
             t.Store.Delete("journal.ack");
             Assert.IsTrue(t.Boot());
