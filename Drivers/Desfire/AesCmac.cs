@@ -22,13 +22,16 @@ namespace LeoCarte.Drivers.Desfire
         internal static readonly byte[] ZeroIv = new byte[BlockSize];
 
         private readonly IBlockCipher cipher;
+        private readonly byte[] l = new byte[BlockSize];
         private readonly byte[] k1 = new byte[BlockSize];
         private readonly byte[] k2 = new byte[BlockSize];
         private readonly byte[] chain = new byte[BlockSize];
         private readonly byte[] last = new byte[BlockSize];
 
-        // K2 is derived on first use: the session-key CMACs (32-byte inputs) only ever need K1, which saves one
-        // doubling per key on nanoCLR.
+        // Each subkey is derived on first use from L = E(K, 0) (a doubling is ≈ 190 IL instructions on nanoCLR): the
+        // session-key CMACs (32-byte inputs) only ever need K1, the DESFire MACs of a tap (14- and 23-byte inputs) only
+        // K2, which is then computed from L in one pass (L·x², AesBlock.DoubleTwice) without K1.
+        private bool k1Ready;
         private bool k2Ready;
 
         public AesCmac(IBlockCipher cipher)
@@ -38,22 +41,40 @@ namespace LeoCarte.Drivers.Desfire
 
         public IBlockCipher Cipher => cipher;
 
-        /// <summary>Keys the cipher and derives K1, K2 (SP 800-38B §6.1: L = E(K, 0^128); K1 = L·x; K2 = K1·x).</summary>
+        /// <summary>Keys the cipher and computes L = E(K, 0^128), from which K1 = L·x and K2 = L·x² (SP 800-38B §6.1) are
+        /// derived when first needed.</summary>
         public void SetKey(byte[] key, int offset)
         {
             cipher.SetKey(key, offset);
-            Array.Clear(chain, 0, BlockSize);
-            cipher.Encrypt(chain, 0, chain, 0);
-            AesBlock.Double(chain, k1);
+            cipher.Encrypt(ZeroIv, 0, l, 0);
+            k1Ready = false;
             k2Ready = false;
-            Array.Clear(chain, 0, BlockSize);
+        }
+
+        private byte[] K1()
+        {
+            if (!k1Ready)
+            {
+                AesBlock.Double(l, k1);
+                k1Ready = true;
+            }
+
+            return k1;
         }
 
         private byte[] K2()
         {
             if (!k2Ready)
             {
-                AesBlock.Double(k1, k2);
+                if (k1Ready)
+                {
+                    AesBlock.Double(k1, k2);
+                }
+                else
+                {
+                    AesBlock.DoubleTwice(l, k2);
+                }
+
                 k2Ready = true;
             }
 
@@ -63,16 +84,18 @@ namespace LeoCarte.Drivers.Desfire
         /// <summary>Subkey K1 or K2 (for tests against the published values, and for callers that mask a last block once for several MACs).</summary>
         public void CopySubkey(int which, byte[] destination, int offset)
         {
-            Array.Copy(which == 1 ? k1 : K2(), 0, destination, offset, BlockSize);
+            Array.Copy(which == 1 ? K1() : K2(), 0, destination, offset, BlockSize);
         }
 
         /// <summary>Zeroes the subkeys and the chain (derived from the key). The cipher keeps its key: clear it separately.</summary>
         public void Clear()
         {
+            Array.Clear(l, 0, BlockSize);
             Array.Clear(k1, 0, BlockSize);
             Array.Clear(k2, 0, BlockSize);
             Array.Clear(chain, 0, BlockSize);
             Array.Clear(last, 0, BlockSize);
+            k1Ready = false;
             k2Ready = false;
         }
 
@@ -87,7 +110,7 @@ namespace LeoCarte.Drivers.Desfire
                 // encryption with the subkey as IV does that XOR inside the (native) call.
                 if (length == BlockSize)
                 {
-                    cipher.EncryptCbc(k1, message, offset, BlockSize, mac, macOffset);
+                    cipher.EncryptCbc(K1(), message, offset, BlockSize, mac, macOffset);
                     return;
                 }
 
@@ -121,8 +144,12 @@ namespace LeoCarte.Drivers.Desfire
         {
             int lastStart = LastBlockStart(length);
             int lastLength = length - lastStart;
-            byte[] mask = k1;
-            if (lastLength != BlockSize)
+            byte[] mask;
+            if (lastLength == BlockSize)
+            {
+                mask = K1();
+            }
+            else
             {
                 buffer[length] = 0x80;
                 Array.Clear(buffer, length + 1, BlockSize - 1 - lastLength);
@@ -144,7 +171,7 @@ namespace LeoCarte.Drivers.Desfire
         /// §6.2 step 3), for callers that CBC-encrypt the message themselves (the DESFire EV2 session vectors).</summary>
         public void MaskWholeLastBlockInPlace(byte[] buffer, int offset)
         {
-            AesBlock.XorAt(buffer, offset, k1, 0);
+            AesBlock.XorAt(buffer, offset, K1(), 0);
         }
 
         /// <summary>
@@ -188,7 +215,7 @@ namespace LeoCarte.Drivers.Desfire
         {
             if (length == BlockSize)
             {
-                AesBlock.XorInto(masked, message, offset, k1);
+                AesBlock.XorInto(masked, message, offset, K1());
                 return;
             }
 
@@ -225,7 +252,7 @@ namespace LeoCarte.Drivers.Desfire
         {
             if (lastLength == BlockSize)
             {
-                AesBlock.Xor2(chain, message, position, k1);
+                AesBlock.Xor2(chain, message, position, K1());
             }
             else
             {

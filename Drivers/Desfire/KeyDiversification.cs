@@ -66,16 +66,33 @@ namespace LeoCarte.Drivers.Desfire
             Array.Copy(aid, aidOffset, input, 1 + uidLength, 3);
             Array.Copy(systemId, 0, input, 4 + uidLength, systemIdLength);
             int n = 1 + length;
-            bool padded = n < 32;
-            if (padded)
+
+            // Block 2 XOR the subkey, where it lies (SP 800-38B §6.2 steps 3-4 with AN10922's padding to 32 bytes):
+            // complete, XOR K1; padded (80 00..), XOR K2, and the zero tail XOR K2 is K2's own tail, one native copy,
+            // so only the bytes up to the 80h are XORed one by one (4 for a 7-byte UID, AID and an 8-byte system id).
+            if (n == 32)
+            {
+                AesBlock.XorAt(input, 16, k1, 0);
+            }
+            else if (n < 16)
             {
                 input[n] = 0x80;
-                Array.Clear(input, n + 1, 31 - n);
+                Array.Clear(input, n + 1, 15 - n);
+                Array.Copy(k2, 0, input, 16, 16);
+            }
+            else
+            {
+                byte[] k = k2;
+                input[n] = 0x80;
+                Array.Copy(k, n - 15, input, n + 1, 31 - n);
+                for (int i = 16; i <= n; i++)
+                {
+                    input[i] ^= k[i - 16];
+                }
             }
 
-            // CBC-MAC over the two blocks, IV zero: E(E(block 1) XOR (block 2 XOR subkey)): the subkey XORed in place,
-            // then one CBC call over both blocks (the chaining XOR inside it); the second ciphertext block is the key.
-            AesBlock.XorAt(input, 16, padded ? k2 : k1, 0);
+            // CBC-MAC over the two blocks, IV zero: E(E(block 1) XOR masked block 2), one CBC call (the chaining XOR
+            // inside it); the second ciphertext block is the card key.
             cmac.Cipher.EncryptCbc(AesCmac.ZeroIv, input, 0, 32, input, 0);
             Array.Copy(input, 16, cardKey, cardKeyOffset, 16);
 

@@ -107,15 +107,62 @@ namespace LeoCarte.Drivers.Iso14443
                 return ReaderResult.InvalidArgument;
             }
 
-            if (!chip.hardwareCrc)
+            Mfrc522Chip c = chip;
+            if (!c.hardwareCrc)
             {
-                chip.SetHardwareCrc(true);
+                c.SetHardwareCrc(true);
             }
 
             byte[] block = frame;
             byte[] received = answer;
-            int sent = 0;
             ReaderResult result;
+            if (length <= maxInformation)
+            {
+                // One I-block (every command of a tap): sent at once; a clean I-block answer (the usual case) needs
+                // none of the recovery rules, anything else goes through them exactly as a re-sent block would.
+                block[0] = (byte)(IBlock | blockNumber);
+                Array.Copy(command, offset, block, 1, length); // native in nanoCLR: one call, not a loop per byte
+                result = c.TransceiveFrame(block, 0, 1 + length, 0x00, frameWaitTicks, received, 0, received.Length);
+                int count = c.responseLength;
+                answerLength = count;
+                if (result != ReaderResult.Ok || count < 1 || c.responseLastBits != 0 || (received[0] & 0xC0) != 0x00)
+                {
+                    result = Recover(block, 1 + length, true, result);
+                    if (result != ReaderResult.Ok)
+                    {
+                        return result;
+                    }
+                }
+            }
+            else
+            {
+                result = SendChained(command, offset, length);
+                if (result != ReaderResult.Ok)
+                {
+                    return result;
+                }
+            }
+
+            // The usual answer: one I-block with our number, not chained, that fits.
+            int information = answerLength - 1;
+            if (received[0] == (byte)(IBlock | blockNumber) && information <= responseCapacity && information <= response.Length - responseOffset)
+            {
+                blockNumber ^= 1;
+                Array.Copy(received, 1, response, responseOffset, information);
+                responseLength = information;
+                return ReaderResult.Ok;
+            }
+
+            return CollectAnswer(response, responseOffset, responseCapacity, out responseLength);
+        }
+
+        /// <summary>A command longer than one block: chained I-blocks, each acknowledged by R(ACK) (§7.5.2.1); the last
+        /// block's answer is left in <see cref="answer"/>.</summary>
+        private ReaderResult SendChained(byte[] command, int offset, int length)
+        {
+            byte[] block = frame;
+            byte[] received = answer;
+            int sent = 0;
             while (true)
             {
                 int chunk = length - sent;
@@ -130,16 +177,11 @@ namespace LeoCarte.Drivers.Iso14443
                     block[0] = (byte)(IBlock | blockNumber);
                 }
 
-                Array.Copy(command, offset + sent, block, 1, chunk); // native in nanoCLR: one call, not a loop per byte
-                result = SendBlock(block, 1 + chunk, true);
-                if (result != ReaderResult.Ok)
+                Array.Copy(command, offset + sent, block, 1, chunk);
+                ReaderResult result = SendBlock(block, 1 + chunk, true);
+                if (result != ReaderResult.Ok || !more)
                 {
                     return result;
-                }
-
-                if (!more)
-                {
-                    break;
                 }
 
                 sent += chunk;
@@ -153,6 +195,12 @@ namespace LeoCarte.Drivers.Iso14443
                 chainedBlocks++;
                 blockNumber ^= 1;
             }
+        }
+
+        /// <summary>The card's answer in <see cref="answer"/>, chained or not, into response (§7.5.2.2).</summary>
+        private ReaderResult CollectAnswer(byte[] response, int responseOffset, int responseCapacity, out int responseLength)
+        {
+            byte[] received = answer;
 
             // Room for the answer: the caller's capacity, bounded by the array.
             int room = response.Length - responseOffset;
@@ -193,7 +241,7 @@ namespace LeoCarte.Drivers.Iso14443
                 // Card chaining: R(ACK) with the reader's (toggled) number asks for the next block (§7.5.2.2).
                 chainedBlocks++;
                 ackFrame[0] = (byte)(RAck | blockNumber);
-                result = SendBlock(ackFrame, 1, false);
+                ReaderResult result = SendBlock(ackFrame, 1, false);
                 if (result != ReaderResult.Ok)
                 {
                     responseLength = collected;
@@ -208,16 +256,26 @@ namespace LeoCarte.Drivers.Iso14443
         /// </summary>
         private ReaderResult SendBlock(byte[] block, int length, bool isIBlock)
         {
+            ReaderResult result = chip.TransceiveFrame(block, 0, length, 0x00, frameWaitTicks, answer, 0, answer.Length);
+            answerLength = chip.responseLength;
+            return Recover(block, length, isIBlock, result);
+        }
+
+        /// <summary>
+        /// The rules after a block was sent and <paramref name="result"/> came back (the answer in <see cref="answer"/>,
+        /// its length in <see cref="answerLength"/>): Ok for an I-block or R(ACK); S(WTX) granted; lost or garbled blocks
+        /// recovered (§7.5.4), at most <see cref="MaxRetries"/> attempts.
+        /// </summary>
+        private ReaderResult Recover(byte[] block, int length, bool isIBlock, ReaderResult result)
+        {
             int retries = 0;
-            int timeout = frameWaitTicks;
-            byte[] outgoing = block;
-            int outgoingLength = length;
+            int timeout;
+            byte[] outgoing;
+            int outgoingLength;
             byte[] received = answer;
             while (true)
             {
-                ReaderResult result = chip.TransceiveFrame(outgoing, 0, outgoingLength, 0x00, timeout, received, 0, received.Length);
-                int count = chip.responseLength;
-                answerLength = count;
+                int count = answerLength;
                 if (result == ReaderResult.Ok && count >= 1 && chip.responseLastBits == 0)
                 {
                     byte pcb = received[0];
@@ -243,10 +301,8 @@ namespace LeoCarte.Drivers.Iso14443
                         timeout = extended > 255 ? 255 : (int)extended;
                         outgoing = wtxFrame;
                         outgoingLength = 2;
-                        continue;
                     }
-
-                    if ((pcb & 0xE6) == RAck && (pcb & 0x10) == 0 && (pcb & 0x01) != blockNumber && isIBlock)
+                    else if ((pcb & 0xE6) == RAck && (pcb & 0x10) == 0 && (pcb & 0x01) != blockNumber && isIBlock)
                     {
                         // Rule 6: R(ACK) with another number: the card never got our I-block; send it again.
                         if (++retries > MaxRetries)
@@ -258,39 +314,63 @@ namespace LeoCarte.Drivers.Iso14443
                         timeout = frameWaitTicks;
                         outgoing = block;
                         outgoingLength = length;
-                        continue;
                     }
-
-                    if ((pcb & 0xE6) == RAck)
+                    else if ((pcb & 0xE6) == RAck)
                     {
                         return ReaderResult.Ok;
+                    }
+                    else
+                    {
+                        if (!Retry(ref retries, result, isIBlock, block, length, out outgoing, out outgoingLength, out timeout, out result))
+                        {
+                            return result;
+                        }
                     }
                 }
                 else if (result == ReaderResult.ChipFault || result == ReaderResult.InvalidArgument)
                 {
                     return result;
                 }
-
-                // Lost or garbled (§7.5.4 rule 4/5): R(NAK) after an I-block, the same R(ACK) while receiving a chain.
-                if (++retries > MaxRetries)
+                else if (!Retry(ref retries, result, isIBlock, block, length, out outgoing, out outgoingLength, out timeout, out result))
                 {
-                    return result == ReaderResult.Ok ? ReaderResult.Protocol : result;
+                    return result;
                 }
 
-                retransmissions++;
-                timeout = frameWaitTicks;
-                if (isIBlock)
-                {
-                    nakFrame[0] = (byte)(RNak | blockNumber);
-                    outgoing = nakFrame;
-                    outgoingLength = 1;
-                }
-                else
-                {
-                    outgoing = block;
-                    outgoingLength = length;
-                }
+                result = chip.TransceiveFrame(outgoing, 0, outgoingLength, 0x00, timeout, received, 0, received.Length);
+                answerLength = chip.responseLength;
             }
+        }
+
+        /// <summary>
+        /// Lost or garbled (§7.5.4 rule 4/5): R(NAK) after an I-block, the same R(ACK) while receiving a chain. False
+        /// (with the result to return) when the attempts are spent.
+        /// </summary>
+        private bool Retry(ref int retries, ReaderResult last, bool isIBlock, byte[] block, int length, out byte[] outgoing, out int outgoingLength, out int timeout, out ReaderResult final)
+        {
+            final = last;
+            timeout = frameWaitTicks;
+            if (++retries > MaxRetries)
+            {
+                final = last == ReaderResult.Ok ? ReaderResult.Protocol : last;
+                outgoing = null;
+                outgoingLength = 0;
+                return false;
+            }
+
+            retransmissions++;
+            if (isIBlock)
+            {
+                nakFrame[0] = (byte)(RNak | blockNumber);
+                outgoing = nakFrame;
+                outgoingLength = 1;
+            }
+            else
+            {
+                outgoing = block;
+                outgoingLength = length;
+            }
+
+            return true;
         }
     }
 }

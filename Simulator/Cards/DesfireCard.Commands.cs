@@ -61,6 +61,12 @@ namespace LeoCarte.Simulator.Cards
             }
 
             byte code = command[0];
+            byte[] continued = ContinuePendingWrite(command);
+            if (continued != null)
+            {
+                return continued;
+            }
+
             if (this.authStep == 1 && code == 0xAF)
             {
                 return AuthenticateEv2Second(command);

@@ -63,6 +63,60 @@ namespace LeoCarte.Terminal.Tests.Drivers
         }
 
         [TestMethod]
+        public void Ev2FirstRefusesAnAnswerWithAnyByteOfRndAPrimeChanged()
+        {
+            // The card's answer built here (E(K, TI || RndA' || PDcap2 || PCDcap2), CBC from IV 0) with one byte of RndA'
+            // changed at each of the 16 positions: every one refused; the right one accepted.
+            byte[] key = Pattern(16, 11);
+            byte[] rndA = Pattern(16, 77);
+            byte[] rndB = Pattern(16, 140);
+            Aes128 card = new Aes128();
+            card.SetKey(key, 0);
+            byte[] encryptedRndB = new byte[16];
+            card.Encrypt(rndB, 0, encryptedRndB, 0);
+            for (int flip = -1; flip < 16; flip++)
+            {
+                DesfireSession session = new DesfireSession(new Aes128(), new Aes128(), new Aes128());
+                byte[] answer = new byte[32];
+                session.BeginAuthentication(key, 0, rndA, 0, encryptedRndB, 0, answer, 0);
+                byte[] plain = new byte[32];
+                plain[0] = 0x12; plain[1] = 0x34; plain[2] = 0x56; plain[3] = 0x78; // TI
+                for (int i = 0; i < 16; i++)
+                {
+                    plain[4 + i] = rndA[(i + 1) & 15];
+                }
+
+                if (flip >= 0)
+                {
+                    plain[4 + flip] ^= 0x01;
+                }
+
+                byte[] cardAnswer = new byte[32];
+                card.EncryptCbc(new byte[16], plain, 0, 32, cardAnswer, 0);
+                Assert.AreEqual(flip < 0, session.CompleteAuthentication(cardAnswer, 0), "RndA' byte changed: " + flip.ToString());
+                Assert.AreEqual(flip < 0, session.Authenticated);
+            }
+        }
+
+        [TestMethod]
+        public void DoublingTwiceInOnePassEqualsTwoDoublings()
+        {
+            // K2 = L·x² straight from L (AesCmac when K1 is not needed): every combination of the two top bits.
+            for (int seed = 0; seed < 40; seed++)
+            {
+                byte[] input = Pattern(16, seed * 53);
+                input[0] = (byte)((input[0] & 0x3F) | ((seed & 3) << 6));
+                byte[] once = new byte[16];
+                byte[] twice = new byte[16];
+                byte[] direct = new byte[16];
+                AesBlock.Double(input, once);
+                AesBlock.Double(once, twice);
+                AesBlock.DoubleTwice(input, direct);
+                CollectionAssert.AreEqual(twice, direct, "seed " + seed.ToString());
+            }
+        }
+
+        [TestMethod]
         public void DoublingEqualsTheShiftWithReduction()
         {
             for (int seed = 0; seed < 20; seed++)
