@@ -1,3 +1,4 @@
+using System;
 using LeoCarte.Terminal.Cards;
 
 namespace LeoCarte.Terminal.Allowlist
@@ -20,7 +21,20 @@ namespace LeoCarte.Terminal.Allowlist
                 long version = Version;
                 if (uid != null && into != null && CardUid.IsValidLength(length) && offset >= 0 && offset + length <= uid.Length && version != 0)
                 {
-                    target.Set(uid, offset, length);
+                    // EntryKey.Set written out (225 interpreted IL instructions for a 7-byte UID: a field store per byte):
+                    // the bytes by one native copy, the value by a shift loop. target is only ever filled here and by
+                    // Contains (EntryKey.CopyFrom), never by SetValueOnly, so its bytes are never stale.
+                    EntryKey t = target;
+                    Array.Copy(uid, offset, t.Bytes, 0, length);
+                    t.Length = length;
+                    ulong value = 0;
+                    int end = offset + length;
+                    for (int p = offset; p < end; p++)
+                    {
+                        value = (value << 8) | uid[p];
+                    }
+
+                    t.Value = value;
                     found = FindTarget(into);
                 }
 

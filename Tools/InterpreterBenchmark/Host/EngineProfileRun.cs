@@ -26,9 +26,9 @@ public static class EngineProfileRun
         Console.WriteLine("  " + string.Join(" ", nano.Run(NanoOp.EngineProfile, 0, 0, tap, false).Lines.Where(l => l.Contains("lookup of bruno", StringComparison.Ordinal))));
         long whole = Per(EngineProfile.WholeDecision, 1);
         Console.WriteLine($"  {EngineProfile.Name(EngineProfile.WholeDecision),-100} {whole,7:N0} IL");
-        int[] inDecision = { EngineProfile.Clock, EngineProfile.ClockNow, EngineProfile.LocalTimeOfTap, EngineProfile.SummerTime, EngineProfile.Lookup,
+        int[] inDecision = { EngineProfile.Clock, EngineProfile.ClockNow, EngineProfile.LocalTimeOfTap, EngineProfile.SummerTime, EngineProfile.Lookup, EngineProfile.FakeBlockRead, EngineProfile.KeySet, EngineProfile.EmptyLock,
             EngineProfile.JournalGetters, EngineProfile.Proof, EngineProfile.StaleIssued, EngineProfile.LedgerLookup, EngineProfile.LedgerAdd,
-            EngineProfile.RecordFill, EngineProfile.JournalAppend, EngineProfile.RecordEncode, EngineProfile.Crc60 };
+            EngineProfile.RecordFill, EngineProfile.JournalAppend, EngineProfile.FakeRecordWrite, EngineProfile.RecordEncode, EngineProfile.Crc60 };
         long measured = 0;
         foreach (int part in inDecision)
         {

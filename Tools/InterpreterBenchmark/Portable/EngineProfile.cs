@@ -39,7 +39,11 @@ namespace LeoCarte.NanoApp
         public const int ClockNow = 18;
         public const int SummerTime = 19;
         public const int WholeDecision = 20;
-        public const int PartCount = 20;
+        public const int FakeBlockRead = 21;
+        public const int FakeRecordWrite = 22;
+        public const int KeySet = 23;
+        public const int EmptyLock = 24;
+        public const int PartCount = 24;
 
         /// <summary>What each part stands for, printed by the host.</summary>
         public static string Name(int part)
@@ -58,7 +62,7 @@ namespace LeoCarte.NanoApp
                 case JournalAppend: return "TransactionJournal.Append (Encode + MemoryFileStore write)";
                 case Proof: return "site card policy: ICardProof.Prove (uid policy, not this helper's)";
                 case LedgerLookup: return "PeriodLedger.Lookup (LookupHolder; the ledger's engineer)";
-                case LedgerAdd: return "PeriodLedger.Add (counter entry write; the ledger's engineer)";
+                case LedgerAdd: return "PeriodLedger.AddUnflushed (RAM; the entry is written by the idle flush; the ledger's engineer)";
                 case StaleIssued: return "ListTooOld's allowlist.IssuedUtc (UnixTime.FromSeconds)";
                 case FeedbackStep: return "tap loop: feedback.Step + vend.Step (idle)";
                 case FeedbackPlay: return "tap loop: feedback.Play(ApprovedOffline)";
@@ -66,6 +70,10 @@ namespace LeoCarte.NanoApp
                 case WatchdogFeed: return "tap loop: watchdog.Feed";
                 case ConcludeJournalCheck: return "tap loop: journal.ReadOccupancy + IsJournalNearlyFull (Conclude; was IsOpen + Depth + Capacity: 90)";
                 case WholeDecision: return "whole DecideMeal (the figure --desfire adds)";
+                case KeySet: return "  of the lookup: EntryKey.Set of the 7-byte UID (the lookup's target)";
+                case EmptyLock: return "  an empty lock (Monitor.Enter/Exit and the try/finally)";
+                case FakeBlockRead: return "  of the lookup: MemoryFileStore.Read of allow-a.dat and allow-b.dat blocks (2 reads; the benchmark's flash stand-in)";
+                case FakeRecordWrite: return "  of the append: MemoryFileStore.Write of 64 bytes in the journal file (flash stand-in)";
                 default: return "part " + part.ToString();
             }
         }
@@ -98,6 +106,9 @@ namespace LeoCarte.NanoApp
             PeriodLedger ledger = app.Decisions.Counters;
             TransactionJournal journal = app.Journal;
             long sink = 0;
+            var blockBuffer = new byte[2048];
+            var key = new LeoCarte.Terminal.Allowlist.EntryKey();
+            object gate = new object();
             for (int i = 0; i < repetitions; i++)
             {
                 switch (part)
@@ -147,7 +158,7 @@ namespace LeoCarte.NanoApp
                         sink += count + amount;
                         break;
                     case LedgerAdd:
-                        ledger.Add(card.HolderKey + i, 330, journal.NextSequence + i);
+                        ledger.AddUnflushed(card.HolderKey + i, 330, journal.NextSequence + i);
                         break;
                     case StaleIssued:
                         sink += app.Allowlist.IssuedUtc.Ticks;
@@ -169,6 +180,23 @@ namespace LeoCarte.NanoApp
                         int depth;
                         int slots;
                         sink += journal.ReadOccupancy(out depth, out slots) && SelfTestReport.IsJournalNearlyFull(depth, slots) ? 1 : 0;
+                        break;
+                    case KeySet:
+                        key.Set(uid, 0, uid.Length);
+                        break;
+                    case EmptyLock:
+                        lock (gate)
+                        {
+                            sink++;
+                        }
+
+                        break;
+                    case FakeBlockRead:
+                        sink += script.Files.Read("allow-a.dat", 2048, blockBuffer, 0, blockBuffer.Length);
+                        sink += script.Files.Read("allow-b.dat", 2048, blockBuffer, 0, blockBuffer.Length);
+                        break;
+                    case FakeRecordWrite:
+                        script.Files.Write("journal", 32, buffer, 0, 64);
                         break;
                     case WholeDecision:
                         app.Decisions.DecideMeal(uid, 0, uid.Length);
