@@ -1,3 +1,5 @@
+using System;
+
 namespace LeoCarte.Drivers.Desfire
 {
     /// <summary>
@@ -16,6 +18,8 @@ namespace LeoCarte.Drivers.Desfire
 
         private readonly byte[] roundKeys = new byte[16 * (Rounds + 1)];
         private readonly byte[] state = new byte[16];
+        private readonly byte[] chain = new byte[16];
+        private readonly byte[] cipherBlock = new byte[16];
 
         public void SetKey(byte[] key, int offset)
         {
@@ -135,6 +139,35 @@ namespace LeoCarte.Drivers.Desfire
             for (int i = 0; i < 16; i++)
             {
                 output[outputOffset + i] = s[i];
+            }
+        }
+
+        /// <summary>CBC encryption (SP 800-38A §6.2) block by block; on the device the native adapter does it in one call.</summary>
+        public void EncryptCbc(byte[] iv, byte[] input, int inputOffset, int length, byte[] output, int outputOffset)
+        {
+            byte[] c = chain;
+            Array.Copy(iv, 0, c, 0, 16);
+            for (int position = 0; position < length; position += 16)
+            {
+                AesBlock.Xor(c, input, inputOffset + position);
+                Encrypt(c, 0, c, 0);
+                Array.Copy(c, 0, output, outputOffset + position, 16);
+            }
+        }
+
+        /// <summary>CBC decryption (SP 800-38A §6.2): each ciphertext block is kept before its plaintext is written, so
+        /// input and output may be the same bytes.</summary>
+        public void DecryptCbc(byte[] iv, byte[] input, int inputOffset, int length, byte[] output, int outputOffset)
+        {
+            byte[] previous = chain;
+            byte[] current = cipherBlock;
+            Array.Copy(iv, 0, previous, 0, 16);
+            for (int position = 0; position < length; position += 16)
+            {
+                Array.Copy(input, inputOffset + position, current, 0, 16);
+                Decrypt(current, 0, output, outputOffset + position);
+                AesBlock.XorAt(output, outputOffset + position, previous, 0);
+                Array.Copy(current, 0, previous, 0, 16);
             }
         }
 

@@ -17,6 +17,10 @@ namespace LeoCarte.Drivers.Desfire
     {
         public const int BlockSize = 16;
 
+        /// <summary>The zero IV of a CMAC's CBC chain and of DESFire's IV-0 CBC messages. Only ever read (handed to
+        /// <see cref="IBlockCipher.EncryptCbc"/>/<see cref="IBlockCipher.DecryptCbc"/>, which copy it).</summary>
+        internal static readonly byte[] ZeroIv = new byte[BlockSize];
+
         private readonly IBlockCipher cipher;
         private readonly byte[] k1 = new byte[BlockSize];
         private readonly byte[] k2 = new byte[BlockSize];
@@ -79,9 +83,19 @@ namespace LeoCarte.Drivers.Desfire
             byte[] c = chain;
             if (lastStart == 0)
             {
-                // One block: the chain is zero, so the cipher's input is the (padded) block XOR the subkey.
-                MaskLastBlock(message, offset, length, c);
-                cipher.Encrypt(c, 0, mac, macOffset);
+                // One block: the chain is zero, so the cipher's input is the (padded) block XOR the subkey: a CBC
+                // encryption with the subkey as IV does that XOR inside the (native) call.
+                if (length == BlockSize)
+                {
+                    cipher.EncryptCbc(k1, message, offset, BlockSize, mac, macOffset);
+                    return;
+                }
+
+                byte[] p = last;
+                Array.Copy(message, offset, p, 0, length);
+                p[length] = 0x80;
+                Array.Clear(p, length + 1, BlockSize - 1 - length);
+                cipher.EncryptCbc(K2(), p, 0, BlockSize, mac, macOffset);
                 return;
             }
 
@@ -94,6 +108,43 @@ namespace LeoCarte.Drivers.Desfire
             }
 
             FinishWithLastBlock(message, offset + lastStart, length - lastStart, mac, macOffset);
+        }
+
+        /// <summary>
+        /// The CMAC of buffer[0..length) into mac[macOffset..+16), computed in the buffer: it is padded (80 00.. to the
+        /// block boundary, SP 800-38B §6.2), its last block masked with K1 or K2, and overwritten by its CBC encryption (one
+        /// call over every block: on the device one native call, the chaining XORs done natively). The buffer must have
+        /// room up to the next multiple of 16 past length; its content is lost. A one-block message goes in with the
+        /// subkey as the CBC IV (E(K ⊕ M), no XOR in IL at all).
+        /// </summary>
+        public void ComputeInPlace(byte[] buffer, int length, byte[] mac, int macOffset)
+        {
+            int lastStart = LastBlockStart(length);
+            int lastLength = length - lastStart;
+            byte[] mask = k1;
+            if (lastLength != BlockSize)
+            {
+                buffer[length] = 0x80;
+                Array.Clear(buffer, length + 1, BlockSize - 1 - lastLength);
+                mask = K2();
+            }
+
+            if (lastStart == 0)
+            {
+                cipher.EncryptCbc(mask, buffer, 0, BlockSize, mac, macOffset);
+                return;
+            }
+
+            AesBlock.XorAt(buffer, lastStart, mask, 0);
+            cipher.EncryptCbc(ZeroIv, buffer, 0, lastStart + BlockSize, buffer, 0);
+            Array.Copy(buffer, lastStart, mac, macOffset, BlockSize);
+        }
+
+        /// <summary>buffer[offset..+16) ^= K1: the last block of a whole-block CMAC input masked where it lies (SP 800-38B
+        /// §6.2 step 3), for callers that CBC-encrypt the message themselves (the DESFire EV2 session vectors).</summary>
+        public void MaskWholeLastBlockInPlace(byte[] buffer, int offset)
+        {
+            AesBlock.XorAt(buffer, offset, k1, 0);
         }
 
         /// <summary>

@@ -14,7 +14,9 @@ namespace LeoCarte.Drivers.Desfire
         public const byte StatusIllegalCommand = 0x1C;
 
         /// <summary>Which authentication <see cref="Authenticate"/> used last (None before, or after a failure).</summary>
-        public DesfireSecureMessaging LastAuthentication { get; private set; }
+        public DesfireSecureMessaging LastAuthentication => lastAuthentication;
+
+        private DesfireSecureMessaging lastAuthentication; // a field: nanoCLR calls an auto-property's setter
 
         /// <summary>
         /// When true, <see cref="Authenticate"/> goes straight to AuthenticateAES (EV1): set it from GetVersion
@@ -37,17 +39,17 @@ namespace LeoCarte.Drivers.Desfire
         /// </summary>
         public ReaderResult Authenticate(int keyNumber, byte[] key, int keyOffset, byte[] randomA, int randomOffset)
         {
-            LastAuthentication = DesfireSecureMessaging.None;
+            lastAuthentication = DesfireSecureMessaging.None;
             ReaderResult result;
             if (!PreferEv1)
             {
                 result = AuthenticateEv2First(keyNumber, key, keyOffset, randomA, randomOffset);
                 if (result == ReaderResult.Ok)
                 {
-                    LastAuthentication = DesfireSecureMessaging.Ev2;
+                    lastAuthentication = DesfireSecureMessaging.Ev2;
                 }
 
-                if (result != ReaderResult.CardStatus || LastStatus != StatusIllegalCommand)
+                if (result != ReaderResult.CardStatus || lastStatus != StatusIllegalCommand)
                 {
                     return result;
                 }
@@ -56,7 +58,7 @@ namespace LeoCarte.Drivers.Desfire
             result = AuthenticateAes(keyNumber, key, keyOffset, randomA, randomOffset);
             if (result == ReaderResult.Ok)
             {
-                LastAuthentication = DesfireSecureMessaging.Ev1Aes;
+                lastAuthentication = DesfireSecureMessaging.Ev1Aes;
             }
 
             return result;

@@ -5,7 +5,7 @@ namespace LeoCarte.Drivers.Desfire
     /// <summary>
     /// The write commands the card office needs to personalise a card (the portable subset of DESFire EV1, which EV2 and
     /// EV3 cards keep): CreateApplication (CAh), DeleteApplication (DAh), GetKeyVersion (64h), ChangeKey (C4h),
-    /// CreateStdDataFile (CDh), WriteData (3Dh) in the file's communication mode. Unauthenticated they go plain; after
+    /// CreateStdDataFile (CDh), WriteData (3Dh, <c>DesfireCommands.WriteData.cs</c>) in the file's communication mode. Unauthenticated they go plain; after
     /// <see cref="AuthenticateAes"/> they follow EV1 secure messaging (libfreefare <c>mifare_desfire.c</c>, checked
     /// byte by byte): a plain command's CMAC is computed but not sent (it moves the session IV), a MACed WriteData carries
     /// the first 8 bytes of it, ChangeKey and enciphered writes go through <see cref="DesfireSession.BuildChangeKeyCryptogram"/>
@@ -53,9 +53,6 @@ namespace LeoCarte.Drivers.Desfire
 
         /// <summary>The number-of-keys byte of CreateApplication flags AES keys with 80h (bits 7..6 = 10b).</summary>
         public const byte AesKeysFlag = 0x80;
-
-        /// <summary>Longest WriteData this class sends in one frame (header 7 + data + CRC and padding or MAC ≤ 56 bytes).</summary>
-        public const int MaxWriteLength = 32;
 
         private readonly byte[] cryptogram = new byte[32];
         private bool piccLevel = true;
@@ -192,65 +189,6 @@ namespace LeoCarte.Drivers.Desfire
             }
 
             return result;
-        }
-
-        /// <summary>
-        /// WriteData (3Dh) of data[offset..offset+length) at <paramref name="fileOffset"/> of a standard data file, in the
-        /// file's communication mode: plain (the CMAC only moves the IV when authenticated), MAC (the first 8 bytes of
-        /// CMAC(3D || header || data) appended) or full (data || CRC32 enciphered). MAC and full need an EV1 AES session.
-        /// </summary>
-        public ReaderResult WriteData(int fileNumber, int fileOffset, byte[] data, int offset, int length, byte communication)
-        {
-            if (length <= 0 || length > MaxWriteLength || fileOffset < 0 || session.SecureMessaging == DesfireSecureMessaging.Ev2
-                || (communication != CommPlain && !session.Authenticated))
-            {
-                return ReaderResult.InvalidArgument;
-            }
-
-            header[0] = (byte)fileNumber;
-            header[1] = (byte)fileOffset;
-            header[2] = (byte)(fileOffset >> 8);
-            header[3] = (byte)(fileOffset >> 16);
-            header[4] = (byte)length;
-            header[5] = (byte)(length >> 8);
-            header[6] = (byte)(length >> 16);
-            for (int i = 0; i < 7; i++)
-            {
-                apdu[5 + i] = header[i];
-            }
-
-            for (int i = 0; i < length; i++)
-            {
-                apdu[12 + i] = data[offset + i];
-            }
-
-            int dataLength = length;
-            if (communication == CommFull)
-            {
-                dataLength = session.EncipherCommandDataEv1(WriteDataCode, header, 0, 7, apdu, 12, length);
-            }
-            else if (session.Authenticated)
-            {
-                session.CommandMac(WriteDataCode, header, 0, 7, apdu, 12, length, mac, 0);
-                if (communication == CommMac)
-                {
-                    for (int i = 0; i < 8; i++)
-                    {
-                        apdu[12 + length + i] = mac[i];
-                    }
-
-                    dataLength += 8;
-                }
-            }
-
-            ReaderResult result = Send(WriteDataCode, 7 + dataLength, StatusOk);
-            if (result != ReaderResult.Ok)
-            {
-                Forget();
-                return result;
-            }
-
-            return session.Authenticated ? VerifyAnswer(0) : (replyData == 0 ? ReaderResult.Ok : ReaderResult.Protocol);
         }
 
         /// <summary>

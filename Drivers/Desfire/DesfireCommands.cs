@@ -45,17 +45,26 @@ namespace LeoCarte.Drivers.Desfire
         {
             this.dep = dep;
             this.session = session;
+
+            // CLA, P1, P2 of every command (MF3D(H)x2 §10.1): written once, Send writes INS and Lc.
+            apdu[0] = Cla;
+            apdu[2] = 0x00;
+            apdu[3] = 0x00;
         }
 
         public IsoDep Dep => dep;
 
         public DesfireSession Session => session;
 
+        // Fields behind read-only properties: nanoCLR inlines nothing, an auto-property is a call per use.
+        private byte lastStatus;
+        private int commands;
+
         /// <summary>DESFire status byte (SW2) of the last answer.</summary>
-        public byte LastStatus { get; private set; }
+        public byte LastStatus => lastStatus;
 
         /// <summary>Commands exchanged since construction.</summary>
-        public int Commands { get; private set; }
+        public int Commands => commands;
 
         /// <summary>GetVersion (60h, then AFh twice): 28 bytes into <paramref name="version"/>.</summary>
         public ReaderResult GetVersion(byte[] version, int offset)
@@ -140,25 +149,27 @@ namespace LeoCarte.Drivers.Desfire
         /// </summary>
         public ReaderResult ReadDataMac(int fileNumber, int fileOffset, int length, byte[] destination, int destinationOffset)
         {
-            if (!session.Authenticated || length <= 0 || length > MaxReadLength || fileOffset < 0)
+            DesfireSession s = session;
+            if (!s.authenticated || length <= 0 || length > MaxReadLength || fileOffset < 0)
             {
                 return ReaderResult.InvalidArgument;
             }
 
-            if (session.SecureMessaging == DesfireSecureMessaging.Ev1Aes)
+            if (s.secureMessaging == DesfireSecureMessaging.Ev1Aes)
             {
                 return ReadDataMacEv1(fileNumber, fileOffset, length, destination, destinationOffset);
             }
 
-            header[0] = (byte)fileNumber;
-            header[1] = (byte)fileOffset;
-            header[2] = (byte)(fileOffset >> 8);
-            header[3] = (byte)(fileOffset >> 16);
-            header[4] = (byte)length;
-            header[5] = (byte)(length >> 8);
-            header[6] = (byte)(length >> 16);
-            Array.Copy(header, 0, apdu, 5, 7);
-            session.CommandMac(ReadDataCode, header, 0, 7, header, 0, 0, apdu, 12);
+            // The command header goes straight into the APDU, and the MAC reads it there (no data after it).
+            byte[] a = apdu;
+            a[5] = (byte)fileNumber;
+            a[6] = (byte)fileOffset;
+            a[7] = (byte)(fileOffset >> 8);
+            a[8] = (byte)(fileOffset >> 16);
+            a[9] = (byte)length;
+            a[10] = (byte)(length >> 8);
+            a[11] = (byte)(length >> 16);
+            s.CommandMac(ReadDataCode, a, 5, 7, a, 12, 0, a, 12);
             ReaderResult result = Send(ReadDataCode, 15, StatusOk);
             if (result != ReaderResult.Ok)
             {
@@ -172,7 +183,7 @@ namespace LeoCarte.Drivers.Desfire
                 return ReaderResult.Protocol;
             }
 
-            if (!session.VerifyResponseMac(LastStatus, reply, 0, length, reply, length))
+            if (!s.VerifyResponseMac(lastStatus, reply, 0, length, reply, length))
             {
                 return ReaderResult.IntegrityError;
             }
@@ -187,7 +198,7 @@ namespace LeoCarte.Drivers.Desfire
         {
             apdu[5] = 0x00;
             ReaderResult result = Send(ReadSignatureCode, 1, StatusOk);
-            if (result == ReaderResult.CardStatus && LastStatus == 0x90)
+            if (result == ReaderResult.CardStatus && lastStatus == 0x90)
             {
                 // Some products answer Read_Sig with 91 90h (ISO "OK" in the DESFire status byte).
                 result = ReaderResult.Ok;
@@ -214,27 +225,25 @@ namespace LeoCarte.Drivers.Desfire
         /// <summary>Builds 90 INS 00 00 [Lc data] 00 around apdu[5..5+dataLength), exchanges it, splits data and status.</summary>
         private ReaderResult Send(byte code, int dataLength, byte expectedStatus)
         {
-            Commands++;
-            apdu[0] = Cla;
-            apdu[1] = code;
-            apdu[2] = 0x00;
-            apdu[3] = 0x00;
+            commands++;
+            byte[] a = apdu;
+            a[1] = code;
             int length;
             if (dataLength > 0)
             {
-                apdu[4] = (byte)dataLength;
-                apdu[5 + dataLength] = 0x00;
+                a[4] = (byte)dataLength;
+                a[5 + dataLength] = 0x00;
                 length = 6 + dataLength;
             }
             else
             {
-                apdu[4] = 0x00;
+                a[4] = 0x00;
                 length = 5;
             }
 
             int received;
             replyData = 0;
-            ReaderResult result = dep.Exchange(apdu, 0, length, reply, 0, reply.Length, out received);
+            ReaderResult result = dep.Exchange(a, 0, length, reply, 0, reply.Length, out received);
             if (result != ReaderResult.Ok)
             {
                 return result;
@@ -245,9 +254,10 @@ namespace LeoCarte.Drivers.Desfire
                 return ReaderResult.Protocol;
             }
 
-            LastStatus = reply[received - 1];
+            byte status = reply[received - 1];
+            lastStatus = status;
             replyData = received - 2;
-            return LastStatus == expectedStatus ? ReaderResult.Ok : ReaderResult.CardStatus;
+            return status == expectedStatus ? ReaderResult.Ok : ReaderResult.CardStatus;
         }
     }
 }

@@ -43,6 +43,7 @@ namespace LeoCarte.Drivers.Desfire
         public void BeginAuthenticationEv1(byte[] key, int keyOffset, byte[] randomA, int randomAOffset, byte[] encryptedRndB, int encryptedOffset, byte[] answer, int answerOffset)
         {
             Clear();
+            clean = false;
             keyCipher.SetKey(key, keyOffset);
             keyCipher.Decrypt(encryptedRndB, encryptedOffset, rndB, 0); // IV 0: the decrypted block is RndB itself
             System.Array.Copy(randomA, randomAOffset, rndA, 0, 16);
@@ -68,6 +69,7 @@ namespace LeoCarte.Drivers.Desfire
         /// </summary>
         public bool CompleteAuthenticationEv1(byte[] encryptedRndA, int offset)
         {
+            clean = false;
             keyCipher.Decrypt(encryptedRndA, offset, block, 0);
 
             // D(E(RndA')) XOR IV = RndA', which must be RndA rotated left one byte: fixed time, written out.
@@ -97,9 +99,9 @@ namespace LeoCarte.Drivers.Desfire
             System.Array.Clear(rndB, 0, 16);
             System.Array.Clear(ev1Iv, 0, 16);
 
-            CommandCounter = 0;
+            commandCounter = 0;
             secureMessaging = DesfireSecureMessaging.Ev1Aes;
-            Authenticated = true;
+            authenticated = true;
             return true;
         }
 
@@ -126,7 +128,7 @@ namespace LeoCarte.Drivers.Desfire
             int n = 1 + headerLength + dataLength;
 
             macCmac.ComputeChained(ev1Iv, macInput, 0, n, fullMac, 0);
-            CommandCounter = (CommandCounter + 1) & 0xFFFF;
+            commandCounter = (commandCounter + 1) & 0xFFFF;
             System.Array.Copy(fullMac, 0, mac8, macOffset, 8);
 
             return true;

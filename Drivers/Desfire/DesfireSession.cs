@@ -34,13 +34,12 @@ namespace LeoCarte.Drivers.Desfire
         private readonly byte[] rndB = new byte[16];
         private readonly byte[] block = new byte[32];
         private readonly byte[] sv = new byte[32];
-        private readonly byte[] svTail = new byte[16];
+        private readonly byte[] svCipher = new byte[32];
         private readonly byte[] sessionKey = new byte[16];
-        private readonly byte[] macInput = new byte[MaxMacInput];
+        private readonly byte[] macInput = new byte[MaxMacInput + 16]; // + room for the CMAC padding, computed in place
         private readonly byte[] fullMac = new byte[16];
         private readonly byte[] iv = new byte[16];
         private readonly byte[] ti = new byte[4];
-        private DesfireSecureMessaging secureMessaging;
         private bool encryptionKeyPending;
         private readonly bool keyCipherIsMacCipher;
 
@@ -56,14 +55,24 @@ namespace LeoCarte.Drivers.Desfire
             macCmac = new AesCmac(macCipher);
         }
 
+        // Fields behind read-only properties: nanoCLR inlines nothing, so an auto-property costs a call per use; the
+        // commands (same assembly) read the fields.
+        internal bool authenticated;
+        internal DesfireSecureMessaging secureMessaging;
+        private int commandCounter;
+
+        // True while every buffer Clear wipes is already zero (after Clear, and at construction): Clear then has nothing
+        // to do. Every method that writes one of them sets it false first (authentication steps, MAC checks, IVs).
+        private bool clean = true;
+
         /// <summary>True after a successful <see cref="CompleteAuthentication"/> or <see cref="CompleteAuthenticationEv1"/> until <see cref="Clear"/>.</summary>
-        public bool Authenticated { get; private set; }
+        public bool Authenticated => authenticated;
 
         /// <summary>Which secure messaging the authentication set up: EV2 (AuthenticateEV2First) or EV1 (AuthenticateAES); None before.</summary>
         public DesfireSecureMessaging SecureMessaging => secureMessaging;
 
         /// <summary>CmdCtr: commands sent in this session (datasheet §9.1.2).</summary>
-        public int CommandCounter { get; private set; }
+        public int CommandCounter => commandCounter;
 
         /// <summary>Transaction identifier chosen by the card (4 bytes).</summary>
         public byte[] TransactionIdentifier => ti;
@@ -83,18 +92,19 @@ namespace LeoCarte.Drivers.Desfire
         /// clears it before its first exchange): the second Clear would only zero zeros.</summary>
         internal void BeginClearedAuthentication(byte[] key, int keyOffset, byte[] randomA, int randomAOffset, byte[] encryptedRndB, int encryptedOffset, byte[] answer, int answerOffset)
         {
+            clean = false;
             keyCmac.SetKey(key, keyOffset);
             keyCipher.Decrypt(encryptedRndB, encryptedOffset, rndB, 0); // CBC with IV 0 over one block = ECB
 
-            // RndB' (RndB rotated left one byte) by native Array.Copy: one call instead of 16 interpreted iterations.
+            // RndA || RndB' (RndB rotated left one byte) by native Array.Copy: one call instead of 16 interpreted iterations.
+            byte[] plain = block;
             Array.Copy(randomA, randomAOffset, rndA, 0, 16);
-            Array.Copy(rndB, 1, block, 0, 15);
-            block[15] = rndB[0];
+            Array.Copy(randomA, randomAOffset, plain, 0, 16);
+            Array.Copy(rndB, 1, plain, 16, 15);
+            plain[31] = rndB[0];
 
-            // AES-CBC, IV 0, over RndA || RndB': the first block enters the cipher as it is.
-            keyCipher.Encrypt(rndA, 0, answer, answerOffset);
-            AesBlock.Xor(block, answer, answerOffset);
-            keyCipher.Encrypt(block, 0, answer, answerOffset + 16);
+            // AES-CBC, IV 0, over RndA || RndB': one CBC call (the chaining XOR inside it, natively on the device).
+            keyCipher.EncryptCbc(AesCmac.ZeroIv, plain, 0, 32, answer, answerOffset);
         }
 
         /// <summary>
@@ -103,10 +113,9 @@ namespace LeoCarte.Drivers.Desfire
         /// </summary>
         public bool CompleteAuthentication(byte[] encryptedAnswer, int offset)
         {
-            // AES-CBC decryption, IV 0: block 1 = TI || RndA'[0..12); of block 2 only RndA'[12..16) (bytes 16..19) is
-            // used, so only those are XORed with the first ciphertext block (PDcap2 and PCDcap2 are not read).
-            keyCipher.Decrypt(encryptedAnswer, offset, block, 0);
-            keyCipher.Decrypt(encryptedAnswer, offset + 16, block, 16);
+            // AES-CBC decryption, IV 0, one call over both blocks: TI || RndA' || PDcap2 || PCDcap2.
+            clean = false;
+            keyCipher.DecryptCbc(AesCmac.ZeroIv, encryptedAnswer, offset, 32, block, 0);
 
             // RndA' = RndA rotated left one byte; compared in fixed time (every byte, one OR, written out).
             byte[] p = block;
@@ -114,8 +123,7 @@ namespace LeoCarte.Drivers.Desfire
             int difference = (p[4] ^ a[1]) | (p[5] ^ a[2]) | (p[6] ^ a[3]) | (p[7] ^ a[4])
                 | (p[8] ^ a[5]) | (p[9] ^ a[6]) | (p[10] ^ a[7]) | (p[11] ^ a[8])
                 | (p[12] ^ a[9]) | (p[13] ^ a[10]) | (p[14] ^ a[11]) | (p[15] ^ a[12])
-                | (p[16] ^ encryptedAnswer[offset] ^ a[13]) | (p[17] ^ encryptedAnswer[offset + 1] ^ a[14])
-                | (p[18] ^ encryptedAnswer[offset + 2] ^ a[15]) | (p[19] ^ encryptedAnswer[offset + 3] ^ a[0]);
+                | (p[16] ^ a[13]) | (p[17] ^ a[14]) | (p[18] ^ a[15]) | (p[19] ^ a[0]);
 
             if (difference != 0)
             {
@@ -126,11 +134,12 @@ namespace LeoCarte.Drivers.Desfire
             Array.Copy(block, 0, ti, 0, 4);
 
             // SV1 and SV2 differ only in their two label bytes: the vector is built once, and its second block XOR K1
-            // (CMAC's last-block mask, SP 800-38B) computed once for both. SesAuthMACKey now (every command of the
-            // session needs it); SesAuthENCKey only when CommMode.Full data needs it (DeriveEncryptionKey): a tap that
-            // reads its file in CommMode.MAC never derives it. Until then the vector stays (cleared by Clear).
+            // (CMAC's last-block mask, SP 800-38B) computed once for both, in place; each CMAC is then the last block of
+            // one CBC call over the vector. SesAuthMACKey now (every command of the session needs it); SesAuthENCKey
+            // only when CommMode.Full data needs it (DeriveEncryptionKey): a tap that reads its file in CommMode.MAC
+            // never derives it. Until then the vector stays (cleared by Clear).
             BuildSessionVector();
-            keyCmac.MaskLastBlock(sv, 16, 16, svTail);
+            keyCmac.MaskWholeLastBlockInPlace(sv, 16);
             if (keyCipherIsMacCipher)
             {
                 // One cipher object for K and SesAuthMACKey: keying the MAC key ends K, so SesAuthENCKey comes first.
@@ -143,20 +152,19 @@ namespace LeoCarte.Drivers.Desfire
 
             sv[0] = 0x5A;
             sv[1] = 0xA5;
-            keyCmac.ComputeTwoBlocks(sv, 0, svTail, sessionKey, 0);
-            macCmac.SetKey(sessionKey, 0);
-            Array.Clear(sessionKey, 0, 16);
+            keyCipher.EncryptCbc(AesCmac.ZeroIv, sv, 0, 32, svCipher, 0);
+            macCmac.SetKey(svCipher, 16);
+            Array.Clear(svCipher, 0, 32);
             Array.Clear(rndA, 0, 16);
             Array.Clear(rndB, 0, 16);
             if (!encryptionKeyPending)
             {
                 Array.Clear(sv, 0, 32);
-                Array.Clear(svTail, 0, 16);
             }
 
-            CommandCounter = 0;
+            commandCounter = 0;
             secureMessaging = DesfireSecureMessaging.Ev2;
-            Authenticated = true;
+            authenticated = true;
             return true;
         }
 
@@ -172,16 +180,15 @@ namespace LeoCarte.Drivers.Desfire
             ComputeEncryptionKey();
             encryptionKeyPending = false;
             Array.Clear(sv, 0, 32);
-            Array.Clear(svTail, 0, 16);
         }
 
         private void ComputeEncryptionKey()
         {
             sv[0] = 0xA5;
             sv[1] = 0x5A;
-            keyCmac.ComputeTwoBlocks(sv, 0, svTail, sessionKey, 0);
-            encCipher.SetKey(sessionKey, 0);
-            Array.Clear(sessionKey, 0, 16);
+            keyCipher.EncryptCbc(AesCmac.ZeroIv, sv, 0, 32, svCipher, 0);
+            encCipher.SetKey(svCipher, 16);
+            Array.Clear(svCipher, 0, 32);
         }
 
         /// <summary>SV bytes 2..31 (the label at 0..1 is set per key).</summary>
@@ -214,7 +221,7 @@ namespace LeoCarte.Drivers.Desfire
                 return Ev1CommandMac(command, header, headerOffset, headerLength, data, dataOffset, dataLength, mac8, macOffset);
             }
 
-            int n = StartMacInput(command, CommandCounter);
+            int n = StartMacInput(command, commandCounter);
             if (n + headerLength + dataLength > MaxMacInput)
             {
                 return false;
@@ -224,7 +231,16 @@ namespace LeoCarte.Drivers.Desfire
             n += headerLength;
             Array.Copy(data, dataOffset, macInput, n, dataLength);
             n += dataLength;
-            macCmac.ComputeTruncated(macInput, 0, n, fullMac, mac8, macOffset);
+            macCmac.ComputeInPlace(macInput, n, fullMac, 0);
+            byte[] f = fullMac;
+            mac8[macOffset] = f[1];
+            mac8[macOffset + 1] = f[3];
+            mac8[macOffset + 2] = f[5];
+            mac8[macOffset + 3] = f[7];
+            mac8[macOffset + 4] = f[9];
+            mac8[macOffset + 5] = f[11];
+            mac8[macOffset + 6] = f[13];
+            mac8[macOffset + 7] = f[15];
             return true;
         }
 
@@ -239,9 +255,11 @@ namespace LeoCarte.Drivers.Desfire
                 return Ev1VerifyResponseMac(status, data, dataOffset, dataLength, cardMac, cardMacOffset);
             }
 
-            CommandCounter = (CommandCounter + 1) & 0xFFFF;
-            int n = StartMacInput(status, CommandCounter);
-            if (!Authenticated || n + dataLength > MaxMacInput)
+            clean = false;
+            int counter = (commandCounter + 1) & 0xFFFF;
+            commandCounter = counter;
+            int n = StartMacInput(status, counter);
+            if (!authenticated || n + dataLength > MaxMacInput)
             {
                 Clear();
                 return false;
@@ -250,7 +268,7 @@ namespace LeoCarte.Drivers.Desfire
             Array.Copy(data, dataOffset, macInput, n, dataLength);
             n += dataLength;
             // MACt = the odd bytes of the full CMAC, compared in fixed time without extracting them first.
-            macCmac.Compute(macInput, 0, n, fullMac, 0);
+            macCmac.ComputeInPlace(macInput, n, fullMac, 0);
             byte[] f = fullMac;
             int o = cardMacOffset;
             int difference = (f[1] ^ cardMac[o]) | (f[3] ^ cardMac[o + 1]) | (f[5] ^ cardMac[o + 2]) | (f[7] ^ cardMac[o + 3])
@@ -275,13 +293,8 @@ namespace LeoCarte.Drivers.Desfire
             data[offset + length] = 0x80;
             Array.Clear(data, offset + length + 1, padded - length - 1);
 
-            BuildIv(0xA5, 0x5A, CommandCounter);
-            for (int b = 0; b < padded; b += 16)
-            {
-                AesBlock.Xor(iv, data, offset + b);
-                encCipher.Encrypt(iv, 0, data, offset + b);
-                Array.Copy(data, offset + b, iv, 0, 16);
-            }
+            BuildIv(0xA5, 0x5A, commandCounter);
+            encCipher.EncryptCbc(iv, data, offset, padded, data, offset);
 
             return padded;
         }
@@ -298,14 +311,8 @@ namespace LeoCarte.Drivers.Desfire
                 return -1;
             }
 
-            BuildIv(0x5A, 0xA5, CommandCounter);
-            for (int b = 0; b < length; b += 16)
-            {
-                Array.Copy(data, offset + b, block, 0, 16);
-                encCipher.Decrypt(block, 0, data, offset + b);
-                AesBlock.XorAt(data, offset + b, iv, 0);
-                Array.Copy(block, 0, iv, 0, 16);
-            }
+            BuildIv(0x5A, 0xA5, commandCounter);
+            encCipher.DecryptCbc(iv, data, offset, length, data, offset);
 
             int end = length - 1;
             while (end >= length - 16 && data[offset + end] == 0)
@@ -319,9 +326,16 @@ namespace LeoCarte.Drivers.Desfire
         /// <summary>Forgets the session: keys, challenges, TI, counter.</summary>
         public void Clear()
         {
-            Authenticated = false;
+            if (clean)
+            {
+                // Nothing written since the last Clear (a tap clears the session when it opens it, before
+                // SelectApplication and before each authentication): ≈ 60 IL instructions each time on nanoCLR.
+                return;
+            }
+
+            authenticated = false;
             secureMessaging = DesfireSecureMessaging.None;
-            CommandCounter = 0;
+            commandCounter = 0;
 
             // Native Array.Clear: the session is cleared several times per tap (SelectApplication, each authentication,
             // session open and close); as interpreted loops that was ≈ 1,100 IL instructions each.
@@ -332,9 +346,10 @@ namespace LeoCarte.Drivers.Desfire
             Array.Clear(iv, 0, 16);
             Array.Clear(block, 0, 32);
             Array.Clear(sv, 0, 32);
-            Array.Clear(svTail, 0, 16);
+            Array.Clear(svCipher, 0, 32);
             Array.Clear(ti, 0, 4);
             encryptionKeyPending = false;
+            clean = true;
         }
 
         private int StartMacInput(byte first, int counter)
@@ -349,6 +364,7 @@ namespace LeoCarte.Drivers.Desfire
 
         private void BuildIv(byte label0, byte label1, int counter)
         {
+            clean = false;
             DeriveEncryptionKey();
             iv[0] = label0;
             iv[1] = label1;

@@ -28,7 +28,6 @@ namespace LeoCarte.Drivers.Desfire
 
         private readonly AesCmac cmac;
         private readonly byte[] input = new byte[32];
-        private readonly byte[] chain = new byte[16];
         private readonly byte[] cachedMaster = new byte[16];
         private readonly byte[] k1 = new byte[16];
         private readonly byte[] k2 = new byte[16];
@@ -74,15 +73,14 @@ namespace LeoCarte.Drivers.Desfire
                 Array.Clear(input, n + 1, 31 - n);
             }
 
-            // CBC-MAC over the two blocks, IV zero: E(E(block 1) XOR block 2 XOR subkey).
-            IBlockCipher cipher = cmac.Cipher;
-            cipher.Encrypt(input, 0, chain, 0);
-            AesBlock.Xor2(chain, input, 16, padded ? k2 : k1);
-            cipher.Encrypt(chain, 0, cardKey, cardKeyOffset);
+            // CBC-MAC over the two blocks, IV zero: E(E(block 1) XOR (block 2 XOR subkey)): the subkey XORed in place,
+            // then one CBC call over both blocks (the chaining XOR inside it); the second ciphertext block is the key.
+            AesBlock.XorAt(input, 16, padded ? k2 : k1, 0);
+            cmac.Cipher.EncryptCbc(AesCmac.ZeroIv, input, 0, 32, input, 0);
+            Array.Copy(input, 16, cardKey, cardKeyOffset, 16);
 
-            // The buffers held the card key's input and chain: clear them.
+            // The buffer held the card key's input and the card key: clear it.
             Array.Clear(input, 0, 32);
-            Array.Clear(chain, 0, 16);
 
             return true;
         }

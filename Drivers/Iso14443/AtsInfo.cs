@@ -28,6 +28,11 @@ namespace LeoCarte.Drivers.Iso14443
         public int HistoricalOffset;
         public int HistoricalLength;
 
+        /// <summary>True when <see cref="Parse"/> found exactly the factory ATS of MIFARE DESFire EV1–EV3, 06 75 77 81 02 80
+        /// (<see cref="DesfireAts"/>): every LéoCarte's. <see cref="DesfireAts.Classify"/> and the PPS check read it instead
+        /// of comparing the bytes again. Like every field here it is written by Parse and Clear only.</summary>
+        public bool DesfireFactory;
+
         public byte HistoricalByte(int index) => Raw[HistoricalOffset + index];
 
         /// <summary>FSC for FSCI (ISO/IEC 14443-4 table 1): 16, 24, 32, 40, 48, 64, 96, 128, 256; RFU values count as 256.</summary>
@@ -62,6 +67,7 @@ namespace LeoCarte.Drivers.Iso14443
             Ta = Tb = Tc = 0;
             HistoricalOffset = 0;
             HistoricalLength = 0;
+            DesfireFactory = false;
         }
 
         /// <summary>
@@ -71,6 +77,27 @@ namespace LeoCarte.Drivers.Iso14443
         /// </summary>
         public bool Parse(byte[] data, int offset, int count)
         {
+            if (count >= DesfireAts.Tl && data[offset] == DesfireAts.Tl && data[offset + 1] == DesfireAts.T0 && data[offset + 2] == DesfireAts.Ta1
+                && data[offset + 3] == DesfireAts.Tb1 && data[offset + 4] == DesfireAts.Tc1 && data[offset + 5] == DesfireAts.Historical)
+            {
+                // DESFire's factory ATS, the one a tap meets nearly always: its fields are known, so they are set without
+                // the general parse below (which gives the same values: AtsParseTests compares them).
+                System.Array.Copy(data, offset, Raw, 0, DesfireAts.Tl);
+                Length = DesfireAts.Tl;
+                Fsci = DesfireAts.T0 & 0x0F;
+                HasTa = true;
+                HasTb = true;
+                HasTc = true;
+                Ta = DesfireAts.Ta1;
+                Tb = DesfireAts.Tb1;
+                Tc = DesfireAts.Tc1;
+                HistoricalOffset = 5;
+                HistoricalLength = 1;
+                DesfireFactory = true;
+                Valid = true;
+                return true;
+            }
+
             Clear();
             if (count < 1)
             {

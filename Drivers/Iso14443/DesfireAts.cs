@@ -39,6 +39,12 @@ namespace LeoCarte.Drivers.Iso14443
 
         public static AtsMatch Classify(AtsInfo ats)
         {
+            if (ats.DesfireFactory)
+            {
+                // Parse found these very bytes (06 75 77 81 02 80).
+                return AtsMatch.DesfireDefault;
+            }
+
             if (!ats.Valid || ats.Length == 0)
             {
                 return ats.Length == 0 ? AtsMatch.NotRead : AtsMatch.NotDesfire;

@@ -90,15 +90,11 @@ namespace LeoCarte.Drivers.Iso14443
             card.AtqaCollided = false;
 
             // Every ISO/IEC 14443-3 exchange starts at 106 kbit/s (14443-4 §5.6: a PPS lasts until the card is
-            // deselected); no writes when the chip already is.
-            if (chip.bitRate != 0)
+            // deselected) with the chip's CRC off (short frame); no writes when the chip already is, TxModeReg and
+            // RxModeReg written once when both change.
+            if (chip.hardwareCrc || chip.bitRate != 0)
             {
-                chip.SetBitRate(0);
-            }
-
-            if (chip.hardwareCrc)
-            {
-                chip.SetHardwareCrc(false);
+                chip.SetIso14443_3Modes();
             }
 
             frame[0] = command;
@@ -149,89 +145,28 @@ namespace LeoCarte.Drivers.Iso14443
             byte[] received = answer;
             for (int level = 0; level < 3; level++)
             {
+                // The first ANTICOLLISION of the level: NVB 20h, no UID bit known, so every card in READY answers its whole
+                // UID CLn and BCC (§6.5.3.2). The usual answer (one card: 5 bytes, no collision) goes straight to the BCC
+                // check; anything else (a collision, a short or broken answer) through the bit-level rounds.
                 f[0] = (byte)(SelectLevel1 + 2 * level);
-                System.Array.Clear(f, 2, 7);
-
-                int knownBits = 0;
-
-                // Each collision fixes at least one more bit, so 32 rounds plus the final one always suffice.
-                for (int round = 0; round <= 33; round++)
+                f[1] = 0x20;
+                lastSelectExchanges++;
+                ReaderResult result = chip.TransceiveFrame(f, 0, 2, 0x00, timeout, received, 0, received.Length);
+                if (result == ReaderResult.Ok && chip.responseLength == 5 && chip.responseLastBits == 0)
                 {
-                    if (knownBits >= 32)
-                    {
-                        // All UID CLn bits are known (the last one was a collision we resolved): BCC follows.
-                        f[6] = Bcc.Compute(f, 2);
-                        knownBits = 40;
-                        break;
-                    }
-
-                    int fullBytes = knownBits >> 3;
-                    int extraBits = knownBits & 7;
-
-                    // NVB (§6.5.3.2): high nibble = whole bytes sent including SEL and NVB, low nibble = extra bits.
-                    f[1] = (byte)(((2 + fullBytes) << 4) | extraBits);
-                    lastSelectExchanges++;
-                    ReaderResult result = chip.TransceiveFrame(f, 0, 2 + ((knownBits + 7) >> 3), (extraBits << 4) | extraBits, timeout, received, 0, received.Length);
-                    if (result != ReaderResult.Ok && result != ReaderResult.Collision)
+                    System.Array.Copy(received, 0, f, 2, 5);
+                }
+                else
+                {
+                    result = ResolveAnticollision(result, timeout);
+                    if (result != ReaderResult.Ok)
                     {
                         return result;
                     }
-
-                    int count = chip.responseLength;
-                    int index = 2 + fullBytes;
-                    if (count < 1 || index + count > 7)
-                    {
-                        return ReaderResult.Protocol;
-                    }
-
-                    if (extraBits == 0)
-                    {
-                        System.Array.Copy(received, 0, f, index, count);
-                    }
-                    else
-                    {
-                        // The first received bit sits at bit RxAlign (= extraBits) of answer[0], the position it has in
-                        // the UID byte we sent partially; merge it with the bits we sent.
-                        int lowMask = (1 << extraBits) - 1;
-                        f[index] = (byte)((f[index] & lowMask) | (received[0] & ~lowMask));
-                        System.Array.Copy(received, 1, f, index + 1, count - 1);
-                    }
-
-                    if (result == ReaderResult.Collision)
-                    {
-                        int position = chip.CollisionPosition;
-                        int bit = fullBytes * 8 + position - 1;
-                        if (position == 0 || bit < knownBits || bit >= 32)
-                        {
-                            // No usable position, or no progress: refuse rather than loop.
-                            return ReaderResult.Collision;
-                        }
-
-                        int byteIndex = 2 + bit / 8;
-                        int bitInByte = bit % 8;
-                        f[byteIndex] = (byte)((f[byteIndex] & ((1 << bitInByte) - 1)) | (1 << bitInByte));
-                        for (int i = byteIndex + 1; i < 7; i++)
-                        {
-                            f[i] = 0;
-                        }
-
-                        knownBits = bit + 1;
-                        collisionsResolved++;
-                        lastSelectCollisions++;
-                        continue;
-                    }
-
-                    if (count != 5 - fullBytes || chip.responseLastBits != 0)
-                    {
-                        return ReaderResult.Protocol;
-                    }
-
-                    knownBits = 40;
-                    break;
                 }
 
                 // BCC (§6.5.3.2), written out: the XOR of the four UID CLn bytes.
-                if (knownBits < 40 || (f[2] ^ f[3] ^ f[4] ^ f[5]) != f[6])
+                if ((f[2] ^ f[3] ^ f[4] ^ f[5]) != f[6])
                 {
                     return ReaderResult.Protocol;
                 }
@@ -243,20 +178,118 @@ namespace LeoCarte.Drivers.Iso14443
                 }
 
                 byte sak = received[0];
+                int uidLength = card.UidLength;
                 if ((sak & CardTypes.SakCascadeBit) != 0)
                 {
-                    // UID not complete (§6.5.3.4): CLn was the cascade tag and three UID bytes.
+                    // UID not complete (§6.5.3.4): CLn was the cascade tag and three UID bytes. At most two such levels
+                    // (3 + 3 bytes) come before the last one (4 bytes), so the UID always fits its 10 bytes.
                     if (f[2] != CascadeTag || level == 2)
                     {
                         return ReaderResult.Protocol;
                     }
 
-                    CopyUidPart(card, 3, 3);
+                    System.Array.Copy(f, 3, card.Uid, uidLength, 3);
+                    card.UidLength = uidLength + 3;
                     continue;
                 }
 
-                CopyUidPart(card, 2, 4);
+                System.Array.Copy(f, 2, card.Uid, uidLength, 4);
+                card.UidLength = uidLength + 4;
                 card.Sak = sak;
+                return ReaderResult.Ok;
+            }
+
+            return ReaderResult.Protocol;
+        }
+
+        /// <summary>
+        /// The bit-level rounds of one cascade level (ISO/IEC 14443-3 §6.5.3) after its first ANTICOLLISION (NVB 20h) answered
+        /// <paramref name="first"/> with something else than one clean UID CLn: on a collision the bits before it are kept,
+        /// the colliding bit is set to 1, and the next ANTICOLLISION frame carries the known bits with TxLastBits/RxAlign so
+        /// only the cards matching them answer. Ok when frame[2..7) holds a whole UID CLn and BCC (checked by the caller).
+        /// </summary>
+        private ReaderResult ResolveAnticollision(ReaderResult first, int timeout)
+        {
+            byte[] f = frame;
+            byte[] received = answer;
+            System.Array.Clear(f, 2, 7);
+            int knownBits = 0;
+            ReaderResult result = first;
+
+            // Each collision fixes at least one more bit, so 32 rounds plus the final one always suffice.
+            for (int round = 0; round <= 33; round++)
+            {
+                int fullBytes = knownBits >> 3;
+                int extraBits = knownBits & 7;
+                if (round > 0)
+                {
+                    if (knownBits >= 32)
+                    {
+                        // All UID CLn bits are known (the last one was a collision we resolved): BCC follows.
+                        f[6] = Bcc.Compute(f, 2);
+                        return ReaderResult.Ok;
+                    }
+
+                    // NVB (§6.5.3.2): high nibble = whole bytes sent including SEL and NVB, low nibble = extra bits.
+                    f[1] = (byte)(((2 + fullBytes) << 4) | extraBits);
+                    lastSelectExchanges++;
+                    result = chip.TransceiveFrame(f, 0, 2 + ((knownBits + 7) >> 3), (extraBits << 4) | extraBits, timeout, received, 0, received.Length);
+                }
+
+                if (result != ReaderResult.Ok && result != ReaderResult.Collision)
+                {
+                    return result;
+                }
+
+                int count = chip.responseLength;
+                int index = 2 + fullBytes;
+                if (count < 1 || index + count > 7)
+                {
+                    return ReaderResult.Protocol;
+                }
+
+                if (extraBits == 0)
+                {
+                    System.Array.Copy(received, 0, f, index, count);
+                }
+                else
+                {
+                    // The first received bit sits at bit RxAlign (= extraBits) of answer[0], the position it has in
+                    // the UID byte we sent partially; merge it with the bits we sent.
+                    int lowMask = (1 << extraBits) - 1;
+                    f[index] = (byte)((f[index] & lowMask) | (received[0] & ~lowMask));
+                    System.Array.Copy(received, 1, f, index + 1, count - 1);
+                }
+
+                if (result == ReaderResult.Collision)
+                {
+                    int position = chip.CollisionPosition;
+                    int bit = fullBytes * 8 + position - 1;
+                    if (position == 0 || bit < knownBits || bit >= 32)
+                    {
+                        // No usable position, or no progress: refuse rather than loop.
+                        return ReaderResult.Collision;
+                    }
+
+                    int byteIndex = 2 + bit / 8;
+                    int bitInByte = bit % 8;
+                    f[byteIndex] = (byte)((f[byteIndex] & ((1 << bitInByte) - 1)) | (1 << bitInByte));
+                    for (int i = byteIndex + 1; i < 7; i++)
+                    {
+                        f[i] = 0;
+                    }
+
+                    knownBits = bit + 1;
+                    collisionsResolved++;
+                    lastSelectCollisions++;
+                    continue;
+                }
+
+                if (count != 5 - fullBytes || chip.responseLastBits != 0)
+                {
+                    return ReaderResult.Protocol;
+                }
+
                 return ReaderResult.Ok;
             }
 
@@ -350,18 +383,6 @@ namespace LeoCarte.Drivers.Iso14443
 
             int sakCrc = (CrcA.Preset >> 8) ^ table[(received[0] ^ CrcA.Preset) & 0xFF];
             return received[1] == (byte)sakCrc && received[2] == (byte)(sakCrc >> 8) ? ReaderResult.Ok : ReaderResult.Crc;
-        }
-
-        private void CopyUidPart(CardIdentity card, int frameOffset, int count)
-        {
-            int room = CardIdentity.MaxUidLength - card.UidLength;
-            if (count > room)
-            {
-                count = room;
-            }
-
-            System.Array.Copy(frame, frameOffset, card.Uid, card.UidLength, count);
-            card.UidLength += count;
         }
 
         /// <summary>

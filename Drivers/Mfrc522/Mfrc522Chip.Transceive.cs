@@ -45,9 +45,10 @@ namespace LeoCarte.Drivers.Mfrc522
                 SetTimeout(timeoutTicks);
             }
 
-            // ComIrq clear, BitFraming, FIFO and StartSend below, and the wait's first status read; counted at once.
-            transfers += 5;
-            transferredBytes += count + 14;
+            // ComIrq clear, BitFraming, FIFO and StartSend below, and the wait's first status read (5 transfers, count + 14
+            // bytes) are counted at once where the exchange leaves: with the FIFO read on the plain answer (one update of
+            // each counter instead of two), before the general code otherwise. A bus exception between them leaves them
+            // uncounted; the caller then recovers the chip (CardReader: recoveryNeeded), which the counters do record.
             IRegisterBus spi = bus;
             byte[] received = rx;
             spi.Transfer(clearIrqTx, writeRx, 2);
@@ -75,7 +76,7 @@ namespace LeoCarte.Drivers.Mfrc522
             spi.Transfer(fifoWriteTx, received, count + 1);
             if (!transceiveRunning)
             {
-                WriteRegister(Register.Command, Command.Transceive);
+                WriteReady(commandTransceiveTx);
                 transceiveRunning = true;
                 commandMayBeActive = true;
             }
@@ -100,8 +101,8 @@ namespace LeoCarte.Drivers.Mfrc522
                     int level = status[StatusFifoLevel] & 0x7F;
                     if (status[StatusError] == 0 && level != 0 && level <= responseCapacity && responseOffset + level <= response.Length)
                     {
-                        transfers++;
-                        transferredBytes += level + 1;
+                        transfers += 6;
+                        transferredBytes += count + level + 15;
                         byte[] addresses = fifoReadTx;
                         addresses[level] = 0; // the closing byte of a read (§8.1.2.1), for this read only
                         spi.Transfer(addresses, received, level + 1);
@@ -113,9 +114,13 @@ namespace LeoCarte.Drivers.Mfrc522
                         return ReaderResult.Ok;
                     }
 
+                    transfers += 5;
+                    transferredBytes += count + 14;
                     return CollectAnswer(response, responseOffset, responseCapacity);
                 }
 
+                transfers += 5;
+                transferredBytes += count + 14;
                 if ((irq & TimerIrq) != 0)
                 {
                     irqLineMisses = 0;
@@ -125,6 +130,11 @@ namespace LeoCarte.Drivers.Mfrc522
                 }
 
                 readsDone = 1;
+            }
+            else
+            {
+                transfers += 5;
+                transferredBytes += count + 14;
             }
 
             return WaitAndCollect(timeoutTicks, readsDone, response, responseOffset, responseCapacity);

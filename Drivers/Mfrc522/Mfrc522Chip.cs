@@ -131,6 +131,13 @@ namespace LeoCarte.Drivers.Mfrc522
         private readonly byte[] framingTx = new byte[] { (byte)(Register.BitFraming << 1), 0x00 };
         private readonly byte[] startSendTx = new byte[] { (byte)(Register.BitFraming << 1), StartSend };
 
+        // The other register writes around an exchange, ready-made too: CommandReg ← Idle / Transceive (§10.3.1.1, §10.3.1.8),
+        // FIFOLevelReg ← FlushBuffer (§9.3.1.11), TReloadLowReg ← the timer reload (its value byte put in place per write).
+        private readonly byte[] commandIdleTx = new byte[] { (byte)(Register.Command << 1), Command.Idle };
+        private readonly byte[] commandTransceiveTx = new byte[] { (byte)(Register.Command << 1), Command.Transceive };
+        private readonly byte[] flushFifoTx = new byte[] { (byte)(Register.FifoLevel << 1), FlushBuffer };
+        private readonly byte[] timerReloadTx = new byte[] { (byte)(Register.TReloadLow << 1), 0x00 };
+
         // What the chip clocks back during those 2-byte writes (ignored). Exactly their size, like statusRx for the status
         // read: the device's SPI adapter then wraps whole arrays (the cheap SpanByte constructor, Drivers/Device/SpiRegisterBus).
         private readonly byte[] writeRx = new byte[2];
@@ -289,9 +296,19 @@ namespace LeoCarte.Drivers.Mfrc522
 
             if (ticks != timerReload)
             {
-                WriteRegister(Register.TReloadLow, (byte)ticks);
+                byte[] reload = timerReloadTx;
+                reload[1] = (byte)ticks;
+                WriteReady(reload);
                 timerReload = ticks;
             }
+        }
+
+        /// <summary>One 2-byte register write from a ready-made buffer (address byte, value).</summary>
+        private void WriteReady(byte[] write)
+        {
+            transfers++;
+            transferredBytes += 2;
+            bus.Transfer(write, writeRx, 2);
         }
 
         /// <summary>Switches the chip's CRC_A generation and check (TxModeReg.TxCRCEn, RxModeReg.RxCRCEn) on or off;
@@ -304,9 +321,7 @@ namespace LeoCarte.Drivers.Mfrc522
                 return;
             }
 
-            byte value = (byte)((on ? CrcEnable : 0x00) | (bitRate << 4));
-            WriteRegister(Register.TxMode, value);
-            WriteRegister(Register.RxMode, value);
+            WriteModes((byte)((on ? CrcEnable : 0x00) | (bitRate << 4)));
             hardwareCrc = on;
         }
 
@@ -376,13 +391,13 @@ namespace LeoCarte.Drivers.Mfrc522
         {
             if (commandMayBeActive && !transceiveRunning)
             {
-                WriteRegister(Register.Command, Command.Idle);
+                WriteReady(commandIdleTx);
                 commandMayBeActive = false;
             }
 
             if (fifoMayHoldData)
             {
-                WriteRegister(Register.FifoLevel, FlushBuffer);
+                WriteReady(flushFifoTx);
                 fifoMayHoldData = false;
             }
         }

@@ -54,7 +54,15 @@ namespace LeoCarte.Drivers.Reader
             Sak = 0;
             Atqa = 0;
             Type = CardType.Unknown;
-            Ats.Clear();
+
+            // Only a poll with RATS (RequestAts) fills the ATS, and Parse and Clear are what write an AtsInfo: Parse leaves
+            // Length 0 only after clearing it. So Length 0 and not Valid is a cleared ATS already: the call is skipped on
+            // the polls that never read one (nanoCLR does not inline; every poll resets its result).
+            AtsInfo ats = Ats;
+            if (ats.Length != 0 || ats.Valid)
+            {
+                ats.Clear();
+            }
             AtsMatch = AtsMatch.NotRead;
             AtqaAgreesWithUid = false;
             PresenceUncertain = false;
@@ -62,16 +70,19 @@ namespace LeoCarte.Drivers.Reader
             FailedStep = ReaderStep.None;
         }
 
-        internal void SetCard(CardIdentity card, CardType type)
+        /// <summary>Copies the card; <paramref name="atqaAgrees"/> is <see cref="CardTypes.AtqaAgreesWithUid"/> of it, which the
+        /// reader computed once when the card was detected.</summary>
+        internal void SetCard(CardIdentity card, CardType type, bool atqaAgrees)
         {
-            System.Array.Copy(card.Uid, 0, Uid, 0, card.UidLength);
+            int length = card.UidLength;
+            System.Array.Copy(card.Uid, 0, Uid, 0, length);
 
-            UidLength = card.UidLength;
+            UidLength = length;
             Sak = card.Sak;
             Atqa = card.Atqa;
             Type = type;
             AtsMatch = card.Ats;
-            AtqaAgreesWithUid = CardTypes.AtqaAgreesWithUid(card.Atqa, card.UidLength);
+            AtqaAgreesWithUid = atqaAgrees;
         }
 
         /// <summary>True when the UID equals <paramref name="uid"/>[0..<paramref name="length"/>).</summary>

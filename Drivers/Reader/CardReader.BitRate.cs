@@ -17,7 +17,8 @@ namespace LeoCarte.Drivers.Reader
         private ReaderResult SelectSessionBitRate(AtsInfo ats)
         {
             int rate = options.SessionBitRate;
-            if (rate <= 0 || !Iso14443TypeA.AtsSupportsBitRate(ats, rate))
+            // DESFire's factory ATS offers 212, 424 and 848 kbit/s both ways (TA(1) 77h): no need to decode it again.
+            if (rate <= 0 || !(ats.DesfireFactory && rate <= 3) && !Iso14443TypeA.AtsSupportsBitRate(ats, rate))
             {
                 return ReaderResult.Ok;
             }

@@ -65,7 +65,7 @@ namespace LeoCarte.Drivers.Reader
                 return Fail(into, result, ReaderStep.PresenceCheck);
             }
 
-            into.SetCard(current, currentType);
+            into.SetCard(current, currentType, currentAtqaAgrees);
 
             // A miss may be the reader's fault, not the card's: antenna bits lost or the chip reset by a brown-out
             // also silence a resting card. One health read (1 transfer) tells them apart, so a reader glitch is
@@ -127,7 +127,7 @@ namespace LeoCarte.Drivers.Reader
         {
             presenceMisses = 0;
             uncertainPolls = 0;
-            into.SetCard(current, currentType);
+            into.SetCard(current, currentType, currentAtqaAgrees);
             return CardEvent.SameCardStillPresent;
         }
 

@@ -150,7 +150,10 @@ namespace LeoCarte.Drivers.Reader
                 }
 
                 currentMayBeInProtocol = false;
-                chip.SetBitRate(0);
+
+                // Back to 106 kbit/s with the chip's CRC off, as the next Poll's WUPA/REQA needs it: TxModeReg and RxModeReg
+                // written once, not for the rate now and for the CRC bits at the next Poll.
+                chip.SetIso14443_3Modes();
             }
             catch (Exception)
             {

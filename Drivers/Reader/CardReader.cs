@@ -28,11 +28,16 @@ namespace LeoCarte.Drivers.Reader
         private DesfireCommands desfire;
         private readonly CardReaderOptions options;
         private readonly Mfrc522Options chipOptions;
-        private readonly CardIdentity current = new CardIdentity();
-        private readonly CardIdentity candidate = new CardIdentity();
+        // The card reported by the last NewCard, and the one being detected. Not readonly: a NewCard swaps them (a
+        // reference swap, not a copy of every field); neither object is ever handed out (CardReadResult gets copies).
+        private CardIdentity current = new CardIdentity();
+        private CardIdentity candidate = new CardIdentity();
         private readonly CardIdentity probe = new CardIdentity();
         private readonly AtsInfo ats = new AtsInfo();
         private CardType currentType;
+
+        // CardTypes.AtqaAgreesWithUid of the current card, computed once by its NewCard (CardReadResult.SetCard takes it).
+        private bool currentAtqaAgrees;
 
         private bool started;
         private bool recoveryNeeded;
@@ -238,7 +243,7 @@ namespace LeoCarte.Drivers.Reader
                 {
                     // The reset switched the field off and on: the resting card is powering up again (up to 5 ms,
                     // ISO/IEC 14443-2), so nothing can be said about it in this poll. The next one asks it.
-                    into.SetCard(current, currentType);
+                    into.SetCard(current, currentType, currentAtqaAgrees);
                     into.PresenceUncertain = true;
                     return CardEvent.SameCardStillPresent;
                 }
@@ -320,8 +325,10 @@ namespace LeoCarte.Drivers.Reader
                 return result == ReaderResult.Timeout ? CardEvent.NoCard : Fail(into, result, ReaderStep.Select);
             }
 
-            bool collided = picc.lastSelectCollisions > 0 || candidate.AtqaCollided;
-            if (candidate.AtqaCollided)
+            CardIdentity card = candidate;
+            bool atqaCollided = card.AtqaCollided;
+            bool collided = atqaCollided || picc.lastSelectCollisions > 0;
+            if (atqaCollided)
             {
                 // The ATQA was lost in a collision (two card families, or noise). If the confirmation below finds this
                 // card alone, its ATQA is read again (WUPA wakes it from HALT; it falls back on the release frame), so
@@ -329,10 +336,13 @@ namespace LeoCarte.Drivers.Reader
                 atqaPending = true;
             }
 
-            byte sak = candidate.Sak;
-            CardType type = CardTypes.Decode(sak, candidate.Atqa);
-            bool iso4Capable = (sak & CardTypes.SakIso14443_4Bit) != 0 && (sak & CardTypes.SakCascadeBit) == 0;
-            if (!candidate.AtqaCollided && !CardTypes.AtqaAgreesWithUid(candidate.Atqa, candidate.UidLength))
+            byte sak = card.Sak;
+            CardType type = CardTypes.Decode(sak, card.Atqa);
+
+            // The SAK of a complete UID never has the cascade bit (Select returns Ok only then): bit 6 alone says 14443-4.
+            bool iso4Capable = (sak & CardTypes.SakIso14443_4Bit) != 0;
+            bool atqaAgrees = CardTypes.AtqaAgreesWithUid(card.Atqa, card.UidLength);
+            if (!atqaCollided && !atqaAgrees)
             {
                 // ATQA bits 8..7 announce the UID size (ISO/IEC 14443-3 §6.5.2.1); every genuine card's UID has that
                 // size. A mismatch is a card answering a made-up ATQA: no family is claimed for it.
@@ -348,7 +358,7 @@ namespace LeoCarte.Drivers.Reader
                 if (atsResult == ReaderResult.Ok)
                 {
                     iso4Session = true;
-                    candidate.Ats = DesfireAts.Classify(ats);
+                    card.Ats = DesfireAts.Classify(ats);
                     type = CardTypes.RefineWithAts(type, ats, options.AcceptConfiguredDesfireAts);
                     into.Ats.Parse(ats.Raw, 0, ats.Length);
                 }
@@ -356,7 +366,7 @@ namespace LeoCarte.Drivers.Reader
                 {
                     // An answer with a good CRC_A that is no ATS (TL beyond the frame, T0 bit 8 set): not RF noise,
                     // which shows as a CRC, bit or collision error. No DESFire answers that.
-                    candidate.Ats = AtsMatch.NotDesfire;
+                    card.Ats = AtsMatch.NotDesfire;
                     if (type == CardType.MifareDesfire)
                     {
                         type = CardType.Iso14443_4;
@@ -402,10 +412,11 @@ namespace LeoCarte.Drivers.Reader
                     NoiseCollisionsDismissed++;
                     if (atqaPending && picc.WakeUpA(probe) == ReaderResult.Ok && !probe.AtqaCollided)
                     {
-                        candidate.Atqa = probe.Atqa;
-                        candidate.AtqaCollided = false;
-                        type = CardTypes.Decode(candidate.Sak, candidate.Atqa);
-                        if (!CardTypes.AtqaAgreesWithUid(candidate.Atqa, candidate.UidLength))
+                        card.Atqa = probe.Atqa;
+                        card.AtqaCollided = false;
+                        type = CardTypes.Decode(card.Sak, card.Atqa);
+                        atqaAgrees = CardTypes.AtqaAgreesWithUid(card.Atqa, card.UidLength);
+                        if (!atqaAgrees)
                         {
                             type = CardType.Unknown;
                         }
@@ -424,15 +435,17 @@ namespace LeoCarte.Drivers.Reader
 
             atqaPending = false;
 
-            current.CopyFrom(candidate);
+            candidate = current;
+            current = card;
             currentType = type;
+            currentAtqaAgrees = atqaAgrees;
             currentMayBeInProtocol = false;
             NoteKeptActive(keepActive);
             cardPresent = true;
             presenceMisses = 0;
             uncertainPolls = 0;
             newCards++;
-            into.SetCard(current, type);
+            into.SetCard(card, type, atqaAgrees);
             into.SeveralCards = severalCards;
             return CardEvent.NewCard;
         }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 
 namespace LeoCarte.Simulator.Cards
 {
@@ -62,6 +61,12 @@ namespace LeoCarte.Simulator.Cards
             }
 
             byte code = command[0];
+            byte[] continued = ContinuePendingWrite(command);
+            if (continued != null)
+            {
+                return continued;
+            }
+
             if (this.authStep == 1 && code == 0xAF)
             {
                 return AuthenticateEv2Second(command);
@@ -99,14 +104,7 @@ namespace LeoCarte.Simulator.Cards
                     last[13] = 0x20; last[14] = 0x24;
                     return last;
                 case 0x6A:
-                    this.versionStep = 0;
-                    var ids = new List<byte> { 0x00 };
-                    foreach (var aid in ApplicationIds)
-                    {
-                        ids.AddRange(aid);
-                    }
-
-                    return ids.ToArray();
+                    return GetApplicationIds(command);
                 case 0x5A:
                     this.versionStep = 0;
                     if (command.Length != 4)
@@ -158,6 +156,12 @@ namespace LeoCarte.Simulator.Cards
                     return WriteData(command);
                 case 0xF5:
                     return GetFileSettings(command);
+                case 0x45:
+                    return GetKeySettings(command);
+                case 0x54:
+                    return ChangeKeySettings(command);
+                case 0xFC:
+                    return FormatPicc(command);
                 case 0x3C:
                     // Read_Sig (EV2): address 00h; plain before authentication.
                     if (!AnswersReadSig)

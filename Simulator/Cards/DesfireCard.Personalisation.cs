@@ -8,9 +8,9 @@ namespace LeoCarte.Simulator.Cards
     /// libfreefare implements it), written over System.Security.Cryptography independently of the driver:
     /// <list type="bullet">
     /// <item>CreateApplication (CAh) at PICC level: free when the PICC key settings have bit 2, else after authentication
-    /// with the PICC master key; AES keys only in this model (others: 9Eh); an existing AID: DEh DUPLICATE_ERROR; keys
+    /// with the PICC master key (AEh without a session, as real cards answer: libfreefare's test suite); AES keys only in this model (others: 9Eh); an existing AID: DEh DUPLICATE_ERROR; keys
     /// start as 00..00, version 0.</item>
-    /// <item>DeleteApplication (DAh): after authentication with the PICC master key.</item>
+    /// <item>DeleteApplication (DAh): after authentication with the PICC master key (or the application's, see the method).</item>
     /// <item>GetKeyVersion (64h): plain, or MACed in a session.</item>
     /// <item>ChangeKey (C4h): needs an EV1 AES session (AEh without), the change right of the key settings (bits 7..4: the
     /// master key, a given key, the key itself, frozen; key 0 only by itself and with bit 0 set: else 9Dh
@@ -122,9 +122,9 @@ namespace LeoCarte.Simulator.Cards
                 return Fail(0x9D);
             }
             bool free = (PiccKeySettings & 0x04) != 0;
-            if (!free && !(this.authenticated && this.authenticatedKey == 0))
+            if (!free && !MasterKeySession)
             {
-                return Fail(0x9D);
+                return Fail(this.authenticated ? (byte)0x9D : (byte)0xAE);
             }
             ChainCommand(command);
             byte[] aid = command[1..4];
@@ -151,6 +151,11 @@ namespace LeoCarte.Simulator.Cards
             return Success(null);
         }
 
+        /// <summary>
+        /// DeleteApplication (DAh): at PICC level in the PICC master key's session; with PICC settings bit 2 (free
+        /// create/delete) also from the application itself, in its master key's session (the AID must be the selected one;
+        /// the card is then at PICC level, unauthenticated). AEh without a session, 9Dh with the wrong one.
+        /// </summary>
         private byte[] DeleteApplication(byte[] command)
         {
             if (Ev2Authenticated)
@@ -161,12 +166,17 @@ namespace LeoCarte.Simulator.Cards
             {
                 return Fail(0x7E);
             }
-            if (this.selected != null || !(this.authenticated && this.authenticatedKey == 0))
+            if (!this.authenticated)
+            {
+                return Fail(0xAE);
+            }
+            byte[] aid = command[1..4];
+            bool fromItself = this.selected != null && (PiccKeySettings & 0x04) != 0 && this.selected.Aid.SequenceEqual(aid);
+            if ((this.selected != null && !fromItself) || this.authenticatedKey != 0)
             {
                 return Fail(0x9D);
             }
             ChainCommand(command);
-            byte[] aid = command[1..4];
             int index = Applications.FindIndex(a => a.Aid.SequenceEqual(aid));
             if (index < 0)
             {
@@ -174,7 +184,16 @@ namespace LeoCarte.Simulator.Cards
             }
             Applications.RemoveAt(index);
             ApplicationIds.RemoveAll(a => a.SequenceEqual(aid));
-            return Success(null);
+            byte[] answer = Success(null);
+            if (fromItself)
+            {
+                // The selected application is gone: PICC level, its session ended (libfreefare drops it too).
+                ResetSession();
+                this.selected = null;
+                SelectedApplication = new byte[3];
+            }
+
+            return answer;
         }
 
         private byte[] GetKeyVersion(byte[] command)
@@ -317,83 +336,6 @@ namespace LeoCarte.Simulator.Cards
                 ReadWriteKey = (rights >> 4) & 0x0F,
                 ChangeKey = rights & 0x0F,
             };
-            return Success(null);
-        }
-
-        private byte[] WriteData(byte[] command)
-        {
-            if (Ev2Authenticated)
-            {
-                return Fail(0x9D);
-            }
-            if (command.Length < 8)
-            {
-                return Fail(0x7E);
-            }
-            if (this.selected == null || !this.selected.Files.TryGetValue(command[1], out var file))
-            {
-                return Fail(0xF0);
-            }
-            int offset = command[2] | (command[3] << 8) | (command[4] << 16);
-            int length = command[5] | (command[6] << 8) | (command[7] << 16);
-            bool freeAccess = file.WriteKey == 0x0E || file.ReadWriteKey == 0x0E;
-            if (!freeAccess && !this.authenticated)
-            {
-                return Fail(0xAE);
-            }
-            if (!MayUse(file.WriteKey) && !MayUse(file.ReadWriteKey))
-            {
-                return Fail(0x9D);
-            }
-            int mode = freeAccess && !this.authenticated ? 0 : file.CommMode;
-            byte[] header = command[..8];
-            byte[] data;
-            switch (mode)
-            {
-                case 1:
-                    if (command.Length != 8 + length + 8)
-                    {
-                        return Fail(0x7E);
-                    }
-                    byte[] expected = ChainedCmac(this.ev1Key, this.ev1Iv, command[..(8 + length)]);
-                    if (!expected[..8].SequenceEqual(command[(8 + length)..]))
-                    {
-                        return Fail(0x1E);
-                    }
-                    this.ev1Iv = expected;
-                    data = command[8..(8 + length)];
-                    break;
-                case 3:
-                    int padded = (length + 4 + 15) / 16 * 16;
-                    if (command.Length != 8 + padded)
-                    {
-                        return Fail(0x7E);
-                    }
-                    byte[] cipher = command[8..];
-                    byte[] plain = AesCbc(this.ev1Key, this.ev1Iv, cipher, false);
-                    this.ev1Iv = cipher[^16..];
-                    data = plain[..length];
-                    if (!Crc32(header.Concat(data).ToArray()).SequenceEqual(plain[length..(length + 4)]) || plain[(length + 4)..].Any(b => b != 0))
-                    {
-                        return Fail(0x1E);
-                    }
-
-                    break;
-                default:
-                    if (command.Length != 8 + length)
-                    {
-                        return Fail(0x7E);
-                    }
-                    ChainCommand(command);
-                    data = command[8..];
-                    break;
-            }
-
-            if (length == 0 || offset + length > file.Data.Length)
-            {
-                return Fail(0xBE); // BOUNDARY_ERROR
-            }
-            Array.Copy(data, 0, file.Data, offset, length);
             return Success(null);
         }
 

@@ -239,6 +239,7 @@ namespace LeoCarte.Simulator.Cards
             this.legacySession = false;
             this.legacyKey = null;
             this.legacyRndB = null;
+            this.pendingWrite = null;
         }
     }
 }

@@ -15,7 +15,66 @@ namespace LeoCarte.Terminal.Personalisation
         /// key was already replaced (a ChangeKey whose answer was lost, a rerun) refuses the DES key with AEh and opens with
         /// the AES key.
         /// </summary>
-        private PersonalisationResult CreateApplication()
+        private PersonalisationResult CreateApplication(bool lockPicc)
+        {
+            PersonalisationResult opened = OpenPicc();
+            if (opened != PersonalisationResult.Personalised)
+            {
+                return opened;
+            }
+
+            ReaderResult r;
+            // Under AuthenticateAES the command and its answer are MACed; under the legacy session (a factory card kept on
+            // its DES key) or without authentication (free creation, PICC key settings bit 2) they go plain.
+            r = desfire.CreateApplication(plan.ApplicationId, 0, plan.KeySettings, PersonalisationPlan.KeyCount);
+            desfire.EndLegacySession();
+            if (r == ReaderResult.CardStatus && desfire.LastStatus == DesfireCommands.StatusDuplicate)
+            {
+                Report(PersonalisationStep.CreateApplication, StepOutcome.AlreadyDone, r);
+            }
+            else if (r == ReaderResult.CardStatus
+                && (desfire.LastStatus == DesfireCommands.StatusPermissionDenied || desfire.LastStatus == DesfireCommands.StatusAuthenticationError))
+            {
+                // The PICC settings forbid free creation (AEh without a session) and the plan has no PICC master key.
+                Report(PersonalisationStep.CreateApplication, StepOutcome.Failed, r);
+                return PersonalisationResult.PiccKeyRefused;
+            }
+            else if (r != ReaderResult.Ok)
+            {
+                return Fail(PersonalisationStep.CreateApplication, r);
+            }
+            else
+            {
+                applicationCreated = true;
+                Report(PersonalisationStep.CreateApplication, StepOutcome.Done, r);
+            }
+
+            if (lockPicc)
+            {
+                // In the same PICC session (a DUPLICATE_ERROR ended it: LockPicc opens the PICC again).
+                PersonalisationResult locked = LockPicc(desfire.Session.Authenticated);
+                if (locked != PersonalisationResult.Personalised)
+                {
+                    return locked;
+                }
+            }
+
+            r = desfire.SelectApplication(plan.ApplicationId, 0);
+            if (r != ReaderResult.Ok)
+            {
+                return Fail(PersonalisationStep.SelectApplication, r);
+            }
+
+            Report(PersonalisationStep.SelectApplication, StepOutcome.Done, r);
+            return PersonalisationResult.Personalised;
+        }
+
+        /// <summary>
+        /// Opens the PICC level for the card office: SelectApplication(000000), then with a factory-fresh card the legacy
+        /// authentication and the change of the factory DES key to the plan's AES PICC key, then AuthenticateAES with that
+        /// key (nothing when the plan has no PICC key and the card is not factory-fresh: free creation).
+        /// </summary>
+        private PersonalisationResult OpenPicc()
         {
             ReaderResult r = desfire.SelectApplication(PiccAid, 0);
             if (r != ReaderResult.Ok)
@@ -75,36 +134,6 @@ namespace LeoCarte.Terminal.Personalisation
                 Report(PersonalisationStep.AuthenticatePicc, StepOutcome.Done, r);
             }
 
-            // Under AuthenticateAES the command and its answer are MACed; under the legacy session (a factory card kept on
-            // its DES key) or without authentication (free creation, PICC key settings bit 2) they go plain.
-            r = desfire.CreateApplication(plan.ApplicationId, 0, plan.KeySettings, PersonalisationPlan.KeyCount);
-            desfire.EndLegacySession();
-            if (r == ReaderResult.CardStatus && desfire.LastStatus == DesfireCommands.StatusDuplicate)
-            {
-                Report(PersonalisationStep.CreateApplication, StepOutcome.AlreadyDone, r);
-            }
-            else if (r == ReaderResult.CardStatus && desfire.LastStatus == DesfireCommands.StatusPermissionDenied)
-            {
-                // The PICC settings forbid free creation and the plan has no (or not this) PICC master key.
-                Report(PersonalisationStep.CreateApplication, StepOutcome.Failed, r);
-                return PersonalisationResult.PiccKeyRefused;
-            }
-            else if (r != ReaderResult.Ok)
-            {
-                return Fail(PersonalisationStep.CreateApplication, r);
-            }
-            else
-            {
-                Report(PersonalisationStep.CreateApplication, StepOutcome.Done, r);
-            }
-
-            r = desfire.SelectApplication(plan.ApplicationId, 0);
-            if (r != ReaderResult.Ok)
-            {
-                return Fail(PersonalisationStep.SelectApplication, r);
-            }
-
-            Report(PersonalisationStep.SelectApplication, StepOutcome.Done, r);
             return PersonalisationResult.Personalised;
         }
     }

@@ -13,10 +13,14 @@ namespace LeoCarte.Terminal.Personalisation
     /// <item>the site application: found, or created (with the PICC master key when the plan has one; on a factory-fresh
     /// card after the legacy authentication with the default DES PICC key, which the plan may have replaced by the card
     /// office's AES key first: <c>CardPersonaliser.Picc.cs</c>); DUPLICATE_ERROR means an interrupted run created it;</item>
+    /// <item>with a PICC key in the plan, the PICC key settings read (GetKeySettings) and, unless already the plan's,
+    /// set in the AES PICC session right after the application is created (or on their own for an existing application):
+    /// no application created or deleted without the PICC key (<c>CardPersonaliser.KeySettings.cs</c>);</item>
     /// <item>GetKeyVersion of keys 0 and 1 tells which keys the card holds (version 0: the 00..00 keys of a new
     /// application). DESFire changes a key and its version atomically (the version is inside the ChangeKey cryptogram),
     /// so the version always names the key that opens the card, also after a ChangeKey whose answer was lost;</item>
-    /// <item>AuthenticateAES with key 0 of that version; key 1 changed to the target version (the other-key case: the
+    /// <item>AuthenticateAES with key 0 of that version; the application's key settings checked and set to the plan's
+    /// (before any key change, which they govern); key 1 changed to the target version (the other-key case: the
     /// current key 1 is known from its version), then key 0 (the session ends; authenticate again with the new key);</item>
     /// <item>the holder file created (MAC, read key 1, write and read-write key 0, change key 0) and written unless it
     /// already holds the content; read back; then read as a terminal reads it: key 1 of the target version
@@ -47,6 +51,7 @@ namespace LeoCarte.Terminal.Personalisation
         private readonly byte[] content = new byte[HolderFile.Length];
         private readonly byte[] readBack = new byte[HolderFile.Length];
         private int uidLength;
+        private bool applicationCreated;
 
         public CardPersonaliser(DesfireCommands desfire, PersonalisationPlan plan, IChallengeSource challenges, IPersonalisationLog log)
         {
@@ -89,6 +94,7 @@ namespace LeoCarte.Terminal.Personalisation
             KeyVersion0 = -1;
             KeyVersion1 = -1;
             VerifiedWithEv1 = false;
+            applicationCreated = false;
             if (plan.Problem() != null || uidBytes == null || length < 4 || length > uid.Length || length + 3 + plan.SystemId.Length > KeyDiversification.MaxInputLength)
             {
                 return PersonalisationResult.InvalidPlan;
@@ -122,6 +128,13 @@ namespace LeoCarte.Terminal.Personalisation
             }
 
             Report(PersonalisationStep.SelectPicc, StepOutcome.Done, r);
+            bool lockPicc;
+            PersonalisationResult checkedPicc = PiccNeedsLocking(out lockPicc);
+            if (checkedPicc != PersonalisationResult.Personalised)
+            {
+                return checkedPicc;
+            }
+
             r = desfire.SelectApplication(plan.ApplicationId, 0);
             if (r == ReaderResult.CardStatus && desfire.LastStatus == DesfireCommands.StatusApplicationNotFound)
             {
@@ -131,7 +144,7 @@ namespace LeoCarte.Terminal.Personalisation
                     return PersonalisationResult.NotPersonalised;
                 }
 
-                PersonalisationResult created = CreateApplication();
+                PersonalisationResult created = CreateApplication(lockPicc);
                 if (created != PersonalisationResult.Personalised)
                 {
                     return created;
@@ -144,6 +157,14 @@ namespace LeoCarte.Terminal.Personalisation
             else
             {
                 Report(PersonalisationStep.FindApplication, StepOutcome.AlreadyDone, r);
+                if (lockPicc)
+                {
+                    PersonalisationResult locked = LockPiccAndReselect();
+                    if (locked != PersonalisationResult.Personalised)
+                    {
+                        return locked;
+                    }
+                }
             }
 
             // Which keys the card holds now: the version byte changes with the key, atomically.
@@ -188,6 +209,11 @@ namespace LeoCarte.Terminal.Personalisation
             }
 
             Report(PersonalisationStep.AuthenticateMasterKey, StepOutcome.Done, r);
+            PersonalisationResult settings = LockApplication();
+            if (settings != PersonalisationResult.Personalised)
+            {
+                return settings;
+            }
 
             // Key 1 first, while key 0 still authenticates the session (the other-key case needs its current value).
             if (version1 != target)

@@ -21,11 +21,27 @@ namespace LeoCarte.Terminal.Personalisation
         public const int MaxVersions = 8;
 
         /// <summary>
-        /// Key settings of the site application: keys changed with the application master key (bits 7..4 = 0),
-        /// configuration changeable (bit 3), files created only with the master key (bit 2 = 0), directory listed freely
-        /// (bit 1), master key changeable (bit 0): 0Bh.
+        /// Key settings of the site application (MF3ICDx1 "ChangeKeySettings", application level; <c>DesfireCommands.KeySettings*</c>):
+        /// bits 7..4 = 0h, keys changed only with the application master key (Eh would let a terminal's key 1 change itself:
+        /// whoever lifted the site master key from a terminal could lock students out card by card); bit 3 = 1,
+        /// configuration changeable, so the card office can amend it later (0 would freeze it for good); bit 2 = 0, files
+        /// created and deleted only with the application master key; bit 1 = 0, no free directory listing: terminals
+        /// select the application and read file 1 directly, nothing needs GetFileIDs/GetFileSettings/GetKeySettings without
+        /// key 0, so a skimmer learns no file layout or settings; bit 0 = 1, the application master key changeable (key
+        /// rotation changes it). 09h.
         /// </summary>
-        public const byte DefaultKeySettings = 0x0B;
+        public const byte DefaultKeySettings = 0x09;
+
+        /// <summary>
+        /// PICC master key settings the card office sets once the card carries its AES PICC key (MF3ICDx1 "PICC master key
+        /// settings"): bits 7..4 = 0 (RFU at PICC level); bit 3 = 1, configuration changeable (the card office can open it again,
+        /// e.g. for another service on the multi-application card); bit 2 = 0, CreateApplication and DeleteApplication only with
+        /// the PICC master key (the factory 1 lets anyone create applications, and delete one with its own master key); bit 1
+        /// = 1, free directory listing kept: the AIDs are no secret (ours is in every terminal's configuration) and other
+        /// services' readers may list them; bit 0 = 1, the PICC master key changeable (rotation of the card office's key).
+        /// 0Bh: the factory 0Fh with bit 2 cleared.
+        /// </summary>
+        public const byte DefaultPiccKeySettings = 0x0B;
 
         /// <summary>Number of application keys: key 0 (master) and key 1 (holder file read key).</summary>
         public const int KeyCount = 2;
@@ -45,6 +61,9 @@ namespace LeoCarte.Terminal.Personalisation
         public byte[] SystemId;
 
         public byte KeySettings = DefaultKeySettings;
+
+        /// <summary>PICC key settings written when the plan has a <see cref="PiccMasterKey"/> (ChangeKeySettings needs its session).</summary>
+        public byte PiccKeySettings = DefaultPiccKeySettings;
 
         /// <summary>The AES PICC master key when the card office has set one (needed to create the application when the
         /// PICC key settings forbid free creation); null for a card with its factory PICC settings.</summary>
@@ -121,6 +140,16 @@ namespace LeoCarte.Terminal.Personalisation
             if (PiccMasterKey != null && PiccMasterKey.Length != 16)
             {
                 return "the PICC master key must be 16 bytes (AES)";
+            }
+
+            if ((PiccKeySettings & 0xF4) != 0)
+            {
+                return "the PICC key settings must keep bits 7..4 zero (RFU) and bit 2 clear (no free application creation or deletion)";
+            }
+
+            if ((KeySettings & 0xF4) != 0 || (KeySettings & 0x01) == 0)
+            {
+                return "the application key settings must let key 0 change keys (bits 7..4 zero), keep file creation with key 0 (bit 2 clear) and key 0 changeable (bit 0 set)";
             }
 
             if (HolderFileNumber < 0 || HolderFileNumber > 31)

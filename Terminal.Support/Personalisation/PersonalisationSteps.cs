@@ -17,9 +17,19 @@ namespace LeoCarte.Terminal.Personalisation
         /// the factory key, so it was replaced before; then AuthenticatePicc follows).</summary>
         ChangePiccMasterKey = 16,
         CreateApplication = 4,
+
+        /// <summary>The PICC key settings set to the plan's (ChangeKeySettings in the AES PICC master key's session; AlreadyDone when
+        /// GetKeySettings shows them). Only with a PICC key in the plan.</summary>
+        LockPicc = 17,
+
+        /// <summary>GetKeySettings at PICC level found other settings than the plan's (LockPicc follows, Done).</summary>
+        ReadPiccKeySettings = 20,
         SelectApplication = 5,
         ReadKeyVersions = 6,
         AuthenticateMasterKey = 7,
+
+        /// <summary>The site application's key settings set to the plan's (GetKeySettings, ChangeKeySettings with key 0).</summary>
+        LockApplication = 18,
         ChangeReadKey = 8,
         ChangeMasterKey = 9,
         AuthenticateNewMasterKey = 10,
@@ -27,6 +37,9 @@ namespace LeoCarte.Terminal.Personalisation
         WriteHolderFile = 12,
         VerifyHolderFile = 13,
         VerifyAsTerminal = 14,
+
+        /// <summary>FormatPICC of a test card (<see cref="CardPersonaliser.Format"/>): every application deleted.</summary>
+        FormatPicc = 19,
     }
 
     /// <summary>What a step did.</summary>
@@ -76,6 +89,9 @@ namespace LeoCarte.Terminal.Personalisation
         /// <summary>The site application holds a holder file with other settings (communication mode, access rights or
         /// size) than the plan's: not written; the card needs the card office's attention (delete and recreate the application).</summary>
         HolderFileMismatch = 9,
+
+        /// <summary><see cref="CardPersonaliser.Format"/> ended: the card holds no application any more (PICC key and settings kept).</summary>
+        Formatted = 10,
     }
 
     /// <summary>Receives each step as it ends (the tool prints them; tests record them).</summary>

@@ -1,4 +1,3 @@
-using LeoCarte.Terminal.Bytes;
 using System;
 using LeoCarte.Terminal.Cards;
 
@@ -31,9 +30,9 @@ namespace LeoCarte.Terminal.Allowlist
             }
 
             int first = TableFormat.BlockHeaderSize;
-            int end = BigEndian.ReadUInt16(block, TableFormat.BlockOffsetEnd);
+            int end = (block[TableFormat.BlockOffsetEnd] << 8) | block[TableFormat.BlockOffsetEnd + 1];
             int restarts = block[TableFormat.BlockOffsetRestartCount];
-            if (BigEndian.ReadUInt16(block, TableFormat.BlockOffsetCount) == 0 || end <= first || end > blockSize || restarts > TableFormat.RestartSlots)
+            if ((block[TableFormat.BlockOffsetCount] | block[TableFormat.BlockOffsetCount + 1]) == 0 || end <= first || end > blockSize || restarts > TableFormat.RestartSlots)
             {
                 return Corrupt(blockNumber);
             }
@@ -61,11 +60,13 @@ namespace LeoCarte.Terminal.Allowlist
             // Binary search of the restart points (full keys at known offsets) for the last one <= target;
             // then decode from it up to the next restart point.
             int start = first, limit = end, segment = 0;
+            int startOrder = order;
             int lo = 0, hi = restarts - 1;
             while (lo <= hi)
             {
                 int mid = (lo + hi) >> 1;
-                int offset = BigEndian.ReadUInt16(block, TableFormat.BlockOffsetRestarts + 2 * mid);
+                int at = TableFormat.BlockOffsetRestarts + 2 * mid;
+                int offset = (block[at] << 8) | block[at + 1];
                 int restartOrder = offset > first && offset < end ? CompareFullKeyAt(offset, end) : CorruptKey;
                 if (restartOrder == CorruptKey)
                 {
@@ -75,6 +76,7 @@ namespace LeoCarte.Terminal.Allowlist
                 if (restartOrder <= 0)
                 {
                     start = offset;
+                    startOrder = restartOrder;
                     segment = mid + 1;
                     lo = mid + 1;
                 }
@@ -118,7 +120,40 @@ namespace LeoCarte.Terminal.Allowlist
                 int size;
                 int keyEnd;
                 bool fieldsRead = false;
-                if (keyCode < EntryCodec.FullKeyCode && (tag & 7) != EntryCodec.RemovalState)
+                int startLength;
+                if (position == start && keyCode == EntryCodec.FullKeyCode && (tag & 7) != EntryCodec.RemovalState
+                    && (startLength = block[start + 1]) <= CardUid.DoubleSize)
+                {
+                    // The segment's first entry: the full key the navigation above has just compared with the target
+                    // (CompareFullKeyAt: a full-key tag, a valid length, the key inside the block; its order is startOrder).
+                    // A full key without attributes is read in place into the running key instead of EntryCodec.Measure,
+                    // DecodeKey (a copy of the key bytes) and EntryKey.CompareTo; the same checks remain: not a removal,
+                    // the entry inside the segment. Keys of 10 bytes, removals and entries with attributes take the general path.
+                    size = 2 + startLength + ((tag & 0x40) != 0 ? 4 : 3) + ((tag & 0x80) != 0 ? 1 : 0);
+                    if (position + size > limit)
+                    {
+                        return Corrupt(blockNumber);
+                    }
+
+                    int p = position + 2;
+                    keyEnd = p + startLength;
+                    keyValue = 0;
+                    while (p < keyEnd)
+                    {
+                        keyValue = (keyValue << 8) | block[p++];
+                    }
+
+                    keyLength = startLength;
+                    keyInLocals = true;
+                    searchDecoded++;
+                    order = startOrder;
+                    if (order == 0)
+                    {
+                        key.SetValueOnly(keyLength, keyValue);
+                        codec.IsRemoval = false;
+                    }
+                }
+                else if (keyCode < EntryCodec.FullKeyCode && (tag & 7) != EntryCodec.RemovalState)
                 {
                     // EntryCodec.Measure of a delta-coded entry, the common one, without the call: tag, keyCode + 1
                     // delta bytes, holder key on 4 bytes (payload bit 0 = tag bit 6) or 3, category when tag bit 7.
@@ -231,19 +266,39 @@ namespace LeoCarte.Terminal.Allowlist
         /// <summary>Order (-1, 0, 1) of the full-key entry at block[offset] against the target, or CorruptKey.</summary>
         private int CompareFullKeyAt(int offset, int end)
         {
-            if (offset + 2 > end || !EntryCodec.HasFullKey(block[offset]))
+            // EntryCodec.HasFullKey, CardUid.IsValidLength and CardUid.Compare written out: the lookup calls this for the
+            // block's first key and each restart point it visits, and nanoFramework interprets every call frame.
+            byte[] b = block;
+            if (offset + 2 > end || ((b[offset] >> 3) & 7) < EntryCodec.FullKeyCode)
             {
                 return CorruptKey;
             }
 
-            int length = block[offset + 1];
-            if (!CardUid.IsValidLength(length) || offset + 2 + length > end)
+            int length = b[offset + 1];
+            if ((length != CardUid.SingleSize && length != CardUid.DoubleSize && length != CardUid.TripleSize) || offset + 2 + length > end)
             {
                 return CorruptKey;
             }
 
-            int order = CardUid.Compare(block, offset + 2, length, target.Bytes, 0, target.Length);
-            return order < 0 ? -1 : (order > 0 ? 1 : 0);
+            // CardUid order: a shorter UID first, then byte by byte.
+            int targetLength = target.Length;
+            if (length != targetLength)
+            {
+                return length < targetLength ? -1 : 1;
+            }
+
+            byte[] t = target.Bytes;
+            int p = offset + 2;
+            for (int i = 0; i < length; i++)
+            {
+                int d = b[p + i] - t[i];
+                if (d != 0)
+                {
+                    return d < 0 ? -1 : 1;
+                }
+            }
+
+            return 0;
         }
     }
 }

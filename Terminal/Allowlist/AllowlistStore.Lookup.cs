@@ -17,7 +17,8 @@ namespace LeoCarte.Terminal.Allowlist
                 searchDecoded = 0;
                 searchFailed = false;
                 bool found = false;
-                if (uid != null && into != null && CardUid.IsValidLength(length) && offset >= 0 && offset + length <= uid.Length && Version != 0)
+                long version = Version;
+                if (uid != null && into != null && CardUid.IsValidLength(length) && offset >= 0 && offset + length <= uid.Length && version != 0)
                 {
                     target.Set(uid, offset, length);
                     found = FindTarget(into);
@@ -27,7 +28,7 @@ namespace LeoCarte.Terminal.Allowlist
                 lastLookupReads = searchReads;
                 lastLookupEntriesDecoded = searchDecoded;
                 lastLookupFailed = searchFailed;
-                lastLookupVersion = Version;
+                lastLookupVersion = version; // the lock keeps an update from switching lists during the lookup
                 return found;
             }
         }

@@ -256,7 +256,9 @@ namespace LeoCarte.Terminal.App
 
             display.Show(d.MessageFrench, d.MessageEnglish);
             HoldMessage(now);
-            if (sync != null && journal.IsOpen && SelfTestReport.IsJournalNearlyFull(journal.Depth, journal.Capacity))
+            int depth;
+            int slots;
+            if (sync != null && journal.ReadOccupancy(out depth, out slots) && SelfTestReport.IsJournalNearlyFull(depth, slots))
             {
                 // 80 % of the journal awaits upload: ask the sync thread not to wait for its interval.
                 sync.RequestSyncNow();

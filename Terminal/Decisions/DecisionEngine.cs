@@ -116,21 +116,21 @@ namespace LeoCarte.Terminal.Decisions
                     return;
                 }
 
-                DateTime local = LocalTime.FromUtc(clock.UtcNow, settings.LocalTime);
+                long local = LocalTicks(clock.UtcNow);
                 int periodKey;
                 if (settings.Mode == TerminalMode.Vending)
                 {
-                    periodKey = LocalTime.DayNumber(local);
+                    periodKey = DayNumberOf(local);
                 }
                 else
                 {
-                    int window = WindowAt(LocalTime.MinuteOfDay(local));
+                    int window = WindowAt(MinuteOfDayOf(local));
                     if (window < 0)
                     {
                         return;
                     }
 
-                    periodKey = LocalTime.DayNumber(local) * DecisionSettings.MaxServiceWindows + window;
+                    periodKey = DayNumberOf(local) * DecisionSettings.MaxServiceWindows + window;
                 }
 
                 if (ledger.PeriodKey != periodKey && ledger.PeriodKey != PeriodLedger.UnknownPeriod && !IsBeforeCurrentPeriod(periodKey))
@@ -338,15 +338,15 @@ namespace LeoCarte.Terminal.Decisions
             int windowIndex;
             if (d.ClockSynced)
             {
-                DateTime local = LocalTime.FromUtc(d.TimeUtc, settings.LocalTime);
-                windowIndex = WindowAt(LocalTime.MinuteOfDay(local));
+                long local = LocalTicks(d.TimeUtc);
+                windowIndex = WindowAt(MinuteOfDayOf(local));
 
                 if (windowIndex < 0)
                 {
                     return Deny(ReasonCode.OutsideServiceHours);
                 }
 
-                periodKey = LocalTime.DayNumber(local) * DecisionSettings.MaxServiceWindows + windowIndex;
+                periodKey = DayNumberOf(local) * DecisionSettings.MaxServiceWindows + windowIndex;
                 if (IsBeforeCurrentPeriod(periodKey))
                 {
                     // The clock is earlier than the period already counted: stay in it (never forget its meals).
@@ -412,7 +412,7 @@ namespace LeoCarte.Terminal.Decisions
             int periodKey;
             if (d.ClockSynced)
             {
-                periodKey = LocalTime.DayNumber(LocalTime.FromUtc(d.TimeUtc, settings.LocalTime));
+                periodKey = DayNumberOf(LocalTicks(d.TimeUtc));
                 if (IsBeforeCurrentPeriod(periodKey))
                 {
                     periodKey = ledger.PeriodKey;

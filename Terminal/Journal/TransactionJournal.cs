@@ -97,6 +97,21 @@ namespace LeoCarte.Terminal.Journal
             get { lock (sync) { return (int)(lastSequence - acknowledgedSequence); } }
         }
 
+        /// <summary>
+        /// <see cref="IsOpen"/>, with <see cref="Depth"/> and <see cref="Capacity"/> read under the same lock: the tap
+        /// loop's "journal nearly full" check after each decision, one call where three locked getters were (nanoCLR
+        /// interprets each lock and call).
+        /// </summary>
+        public bool ReadOccupancy(out int depth, out int slots)
+        {
+            lock (sync)
+            {
+                depth = (int)(lastSequence - acknowledgedSequence);
+                slots = capacity;
+                return open;
+            }
+        }
+
         /// <summary>True when no record can be appended until the platform acknowledges some.</summary>
         public bool IsFull
         {

@@ -97,6 +97,25 @@ namespace LeoCarte.Tools.DesfireOpCount
                 Array.Copy(result, 0, output, outputOffset, 16);
                 Array.Clear(result, 0, 16);
             }
+
+            private readonly byte[] iv = new byte[16];
+            private readonly byte[] twoBlocks = new byte[32];
+            private readonly byte[] twoResult = new byte[32];
+
+            public void EncryptCbc(byte[] chainStart, byte[] input, int inputOffset, int length, byte[] output, int outputOffset) => Cbc(chainStart, input, inputOffset, length, output, outputOffset);
+
+            public void DecryptCbc(byte[] chainStart, byte[] input, int inputOffset, int length, byte[] output, int outputOffset) => Cbc(chainStart, input, inputOffset, length, output, outputOffset);
+
+            // The adapter's CBC statements: IV and input staged, one native call (here a reused result array), copy out, clear.
+            private void Cbc(byte[] chainStart, byte[] input, int inputOffset, int length, byte[] output, int outputOffset)
+            {
+                Array.Copy(chainStart, 0, iv, 0, 16);
+                byte[] staged = length == 16 ? block : length == 32 ? twoBlocks : new byte[length];
+                Array.Copy(input, inputOffset, staged, 0, length);
+                byte[] cbcResult = length == 16 ? result : length == 32 ? twoResult : new byte[length];
+                Array.Copy(cbcResult, 0, output, outputOffset, length);
+                Array.Clear(cbcResult, 0, length);
+            }
         }
 
         private static byte[] Hex(string hex)

@@ -52,7 +52,15 @@ public sealed class PersonalisationStation : IPersonalisationLog
     /// Puts <paramref name="card"/> on the reader, runs a personalisation (or rotation) on it and takes it away.
     /// CardLost when no card answers the poll.
     /// </summary>
-    public PersonalisationResult Run(DesfireCard card, PersonalisationPlan plan, bool rotation)
+    public PersonalisationResult Run(DesfireCard card, PersonalisationPlan plan, bool rotation) =>
+        Present(card, rotation ? "key rotation to key version " + plan.TargetVersion : "personalisation to key version " + plan.TargetVersion,
+            read => rotation ? Last.Rotate(read.Uid, read.UidLength) : Last.Personalise(read.Uid, read.UidLength), plan, reportKeys: true);
+
+    /// <summary>Puts <paramref name="card"/> on the reader and formats it (FormatPICC: every application erased), then takes it away.</summary>
+    public PersonalisationResult Format(DesfireCard card, PersonalisationPlan plan) =>
+        Present(card, "FormatPICC (every application erased)", read => Last.Format(), plan, reportKeys: false);
+
+    private PersonalisationResult Present(DesfireCard card, string what, Func<CardReadResult, PersonalisationResult> work, PersonalisationPlan plan, bool reportKeys)
     {
         var read = new CardReadResult();
         for (int poll = 0; poll < 20 && Reader.CardPresent; poll++)
@@ -75,7 +83,7 @@ public sealed class PersonalisationStation : IPersonalisationLog
                 return PersonalisationResult.CardLost;
             }
 
-            output.WriteLine($"  card {Convert.ToHexString(read.Uid, 0, read.UidLength)} ({read.Type}), {(rotation ? "key rotation" : "personalisation")} to key version {plan.TargetVersion}");
+            output.WriteLine($"  card {Convert.ToHexString(read.Uid, 0, read.UidLength)} ({read.Type}), {what}");
             Mark();
             ReaderResult opened = Reader.OpenCardSession(new AtsInfo());
             if (opened != ReaderResult.Ok)
@@ -86,8 +94,14 @@ public sealed class PersonalisationStation : IPersonalisationLog
 
             int stepsBefore = Steps.Count;
             Last = new CardPersonaliser(Reader.Desfire, plan, challenges, this);
-            PersonalisationResult result = rotation ? Last.Rotate(read.Uid, read.UidLength) : Last.Personalise(read.Uid, read.UidLength);
+            PersonalisationResult result = work(read);
             Reader.CloseCardSession();
+            if (!reportKeys)
+            {
+                output.WriteLine($"  result: {result}");
+                return result;
+            }
+
             bool versionsRead = Steps.Skip(stepsBefore).Any(s => s.Step == PersonalisationStep.ReadKeyVersions && s.Outcome != StepOutcome.Failed);
             output.WriteLine(versionsRead
                 ? $"  result: {result}; card keys now: key 0 {Version(Last.KeyVersion0)}, key 1 {Version(Last.KeyVersion1)}"

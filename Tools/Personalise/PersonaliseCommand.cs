@@ -8,16 +8,17 @@ namespace LeoCarte.Tools.Personalise;
 
 /// <summary>
 /// <c>LeoCarte.Personalise (--sample | --plan FILE --keys FILE) --holder N [--uid HEX] [--ev1] [--factory-card] [--tear-after N]
-/// [--rotate-to V]</c>: personalises a simulated blank LéoCarte (with <c>--factory-card</c> as a real blank card: opened with
+/// [--rotate-to V] [--format --yes]</c>: personalises a simulated blank LéoCarte (with <c>--factory-card</c> as a real blank card: opened with
 /// the default DES PICC key, whose place the keys file's AES <c>picc_key</c> takes) with the card office's plan and keys, printing every step
 /// with its SPI transfers; optionally pulls the card away mid-way and presents it again (the rerun finishes the job),
-/// then rotates its keys to another version. Exit 0 when the card ends personalised (and rotated), 1 for a usage or
+/// then rotates its keys to another version; with <c>--format --yes</c> it then formats the card (FormatPICC, as a used
+/// test card is cleared) and personalises it again (re-issue). Exit 0 when the card ends personalised (and rotated), 1 for a usage or
 /// plan problem, 2 when the card could not be finished.
 /// </summary>
 public static class PersonaliseCommand
 {
     public const string Usage =
-        "usage: LeoCarte.Personalise (--sample | --plan FILE --keys FILE) --holder N [--uid HEX] [--ev1] [--factory-card] [--tear-after N] [--rotate-to V]\n" +
+        "usage: LeoCarte.Personalise (--sample | --plan FILE --keys FILE) --holder N [--uid HEX] [--ev1] [--factory-card] [--tear-after N] [--rotate-to V] [--format --yes]\n" +
         "  Personalises a simulated blank LéoCarte for card.policy = desfire-aes: site application, keys 0 and 1\n" +
         "  diversified per card (AN10922) with the key version, holder file; then reads it back as a terminal does.\n" +
         "  --plan FILE      application, system_id, site_id, target_version (as the terminals' [card] section)\n" +
@@ -29,12 +30,15 @@ public static class PersonaliseCommand
         "  --factory-card   the card is factory-fresh (PICC master key DES, 16 zero bytes): authenticate with it (legacy 0Ah)\n" +
         "                   and change it to picc_key (AES; with --sample a demonstration PICC key) before creating the application\n" +
         "  --tear-after N   pull the card away after its N-th command, then present it again and rerun\n" +
-        "  --rotate-to V    afterwards, rotate the card's keys to version V (its keys must be in the keys file)";
+        "  --rotate-to V    afterwards, rotate the card's keys to version V (its keys must be in the keys file)\n" +
+        "  --format         afterwards, FormatPICC the card with the PICC master key (picc_key, or the factory key with\n" +
+        "                   --factory-card) and personalise it again: a test card re-issued. ERASES EVERY APPLICATION on the\n" +
+        "                   card, other services' too: refused unless --yes is given as well";
 
     public static int Run(string[] args, TextWriter output)
     {
         string planPath = null, keysPath = null;
-        bool sample = false, ev1 = false, factory = false;
+        bool sample = false, ev1 = false, factory = false, format = false, confirmed = false;
         int? holder = null;
         int tearAfter = 0, rotateTo = 0;
         byte[] uid = Convert.FromHexString("04A1B2C3D4E580");
@@ -48,6 +52,8 @@ public static class PersonaliseCommand
                 case "--sample": sample = true; break;
                 case "--ev1": ev1 = true; break;
                 case "--factory-card": factory = true; break;
+                case "--format": format = true; break;
+                case "--yes": confirmed = true; break;
                 case "--holder" when hasValue && int.TryParse(args[i + 1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int h):
                     holder = h; i++; break;
                 case "--tear-after" when hasValue && int.TryParse(args[i + 1], out int t) && t > 0: tearAfter = t; i++; break;
@@ -64,6 +70,17 @@ public static class PersonaliseCommand
         if (holder == null || (!sample && (planPath == null || keysPath == null)))
         {
             return Fail(output, "--holder and either --sample or --plan and --keys are needed");
+        }
+
+        if (format && !confirmed)
+        {
+            return Fail(output, "--format erases every application on the card (the other services' too, not only ours) and cannot be undone: " +
+                "for the card office's test cards only. Nothing was sent; add --yes to confirm");
+        }
+
+        if (confirmed && !format)
+        {
+            return Fail(output, "--yes confirms --format and nothing else");
         }
 
         var plan = new PersonalisationPlan();
@@ -100,6 +117,11 @@ public static class PersonaliseCommand
 
         plan.HolderKey = holder.Value;
         plan.FactoryPiccKey = factory;
+        if (format && plan.PiccMasterKey == null && !factory)
+        {
+            return Fail(output, "--format needs the PICC master key: picc_key in the keys file, or --factory-card for a card on its factory key");
+        }
+
         output.WriteLine($"plan: application {Convert.ToHexString(plan.ApplicationId)} (on the air), system id {Convert.ToHexString(plan.SystemId)}, site {plan.SiteId}, " +
             $"key version {plan.TargetVersion}, holder {plan.HolderKey}, holder file {plan.HolderFileNumber}{(sample ? " — SAMPLE KEYS, simulator only" : "")}");
 
@@ -132,13 +154,37 @@ public static class PersonaliseCommand
                 }
             }
 
+            if (format)
+            {
+                output.WriteLine($"  formatting the test card ({card.Applications.Count} application(s) on it), then re-issuing it");
+                result = station.Format(card, plan);
+                if (result != PersonalisationResult.Formatted)
+                {
+                    return Fail(output, "the card was not formatted: " + result);
+                }
+
+                output.WriteLine($"  card: {card.Applications.Count} applications after FormatPICC; PICC key and settings kept ({card.PiccKeySettings:X2}h)");
+                result = station.Run(card, plan, rotation: false);
+                if (result != PersonalisationResult.Personalised)
+                {
+                    return Fail(output, "the re-issue did not finish: " + result);
+                }
+            }
+
             var app = card.Applications.Find(a => a.Aid.AsSpan().SequenceEqual(plan.ApplicationId));
             output.WriteLine($"card: application keys versions {app.KeyVersions[0]}/{app.KeyVersions[1]}, key settings {app.KeySettings:X2}h, " +
                 $"holder file {Convert.ToHexString(app.Files[(byte)plan.HolderFileNumber].Data)}; " +
-                $"{station.Simulator.Costs.Transfers} SPI transfers, {station.Simulator.Costs.Bytes} bytes in all, {card.KeyChanges} key changes");
+                $"{card.CommandsProcessed} DESFire commands, {station.Simulator.Costs.Transfers} SPI transfers, {station.Simulator.Costs.Bytes} bytes, " +
+                $"{station.Simulator.Costs.ElapsedNs / 1e6:0.0} ms modeled in all (polls and sessions included), {card.KeyChanges} key changes, {card.KeySettingsChanges} key settings changes");
             output.WriteLine(card.PiccMasterKey != null
                 ? $"card: PICC master key: AES, version {card.PiccKeyVersion}; PICC key settings {card.PiccKeySettings:X2}h"
                 : $"card: PICC master key: DES (the factory key{(card.LegacyAuthentications > 0 ? ", opened with legacy Authenticate 0Ah" : "")}); PICC key settings {card.PiccKeySettings:X2}h");
+            if (plan.PiccMasterKey == null)
+            {
+                output.WriteLine("warning: the plan has no picc_key: the PICC is left with its factory key and settings (anyone may create applications on the card; " +
+                    "only our application's own keys protect it). Give a picc_key (with --factory-card for blank cards) to lock it (hardware/security.md).");
+            }
+
             output.WriteLine("A terminal with card.policy = desfire-aes approves it once its list announces the key version (hardware/personalisation.md).");
             return 0;
         }

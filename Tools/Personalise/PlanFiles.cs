@@ -10,7 +10,7 @@ namespace LeoCarte.Tools.Personalise;
 /// <list type="bullet">
 /// <item>the plan (not secret; the same values as the terminals' <c>[card]</c> section): <c>application = 4C4301</c>
 /// (as card.application, most significant byte first), <c>system_id = hex</c>, <c>site_id = N</c>,
-/// <c>target_version = V</c>, optional <c>holder_file = 1</c>, <c>key_settings = 0B</c>;</item>
+/// <c>target_version = V</c>, optional <c>holder_file = 1</c>, <c>key_settings = 09</c>, <c>picc_key_settings = 0B</c>;</item>
 /// <item>the keys (secret, kept offline, readable by its owner only): <c>key = V OFFICE_HEX SITE_HEX</c> per version —
 /// the card office's master key of key 0 and the site master key of key 1, the same as the terminals'
 /// <c>card.key = V SITE_HEX</c> — and optionally <c>picc_key = HEX</c> (the card's AES PICC master key; on a factory-fresh
@@ -132,6 +132,15 @@ public static class PlanFiles
                 }
 
                 plan.KeySettings = settings[0];
+                return null;
+            case "picc_key_settings":
+                byte[] piccSettings = Hex(value, 1);
+                if (piccSettings == null)
+                {
+                    return "picc_key_settings: 2 hex digits";
+                }
+
+                plan.PiccKeySettings = piccSettings[0];
                 return null;
             case "key":
             case "picc_key":

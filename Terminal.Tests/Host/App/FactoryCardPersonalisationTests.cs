@@ -57,16 +57,17 @@ public class FactoryCardPersonalisationTests
         Console.WriteLine($"factory-fresh card: {card.CommandsProcessed} DESFire commands, {station.Simulator.Costs.Transfers} SPI transfers, " +
             $"{station.Simulator.Costs.Bytes} bytes, {station.Simulator.Costs.ElapsedNs / 1e6:0.0} ms modeled (poll and session included)");
         CollectionAssert.AreEqual(
-            new[] { PersonalisationStep.SelectPicc, PersonalisationStep.AuthenticateFactoryPicc, PersonalisationStep.ChangePiccMasterKey, PersonalisationStep.AuthenticatePicc,
-                PersonalisationStep.CreateApplication, PersonalisationStep.SelectApplication, PersonalisationStep.ReadKeyVersions,
-                PersonalisationStep.AuthenticateMasterKey, PersonalisationStep.ChangeReadKey, PersonalisationStep.ChangeMasterKey, PersonalisationStep.AuthenticateNewMasterKey,
+            new[] { PersonalisationStep.SelectPicc, PersonalisationStep.ReadPiccKeySettings, PersonalisationStep.AuthenticateFactoryPicc, PersonalisationStep.ChangePiccMasterKey, PersonalisationStep.AuthenticatePicc,
+                PersonalisationStep.CreateApplication, PersonalisationStep.LockPicc, PersonalisationStep.SelectApplication, PersonalisationStep.ReadKeyVersions,
+                PersonalisationStep.AuthenticateMasterKey, PersonalisationStep.LockApplication, PersonalisationStep.ChangeReadKey, PersonalisationStep.ChangeMasterKey, PersonalisationStep.AuthenticateNewMasterKey,
                 PersonalisationStep.CreateHolderFile, PersonalisationStep.WriteHolderFile, PersonalisationStep.VerifyHolderFile, PersonalisationStep.VerifyAsTerminal },
             station.Steps.Select(s => s.Step).ToArray());
         Assert.IsTrue(station.Steps.All(s => s.Outcome == StepOutcome.Done));
         Assert.AreEqual(1, card.LegacyAuthentications);
         CollectionAssert.AreEqual(OfficePiccKey, card.PiccMasterKey);
         Assert.AreEqual(3, card.PiccKeyVersion);
-        Assert.AreEqual(0x0F, card.PiccKeySettings, "the PICC key settings are left as they were");
+        Assert.AreEqual(PersonalisationPlan.DefaultPiccKeySettings, card.PiccKeySettings, "0Bh: applications created and deleted only with the PICC master key");
+        Assert.AreEqual(1, card.KeySettingsChanges, "the PICC's; the application was created with its settings");
         var app = card.Applications.Single();
         Assert.AreEqual((1, 1), (app.KeyVersions[0], app.KeyVersions[1]));
         Assert.IsTrue(HolderFile.Matches(app.Files[HolderFile.FileNumber].Data, 0, 1, AppRig.SiteId));
@@ -81,6 +82,9 @@ public class FactoryCardPersonalisationTests
         Assert.AreEqual(PersonalisationResult.Personalised, again.Run(card, FactoryPlan(1), rotation: false));
         Assert.AreEqual(1, card.LegacyAuthentications);
         Assert.IsFalse(again.Steps.Any(s => s.Step is PersonalisationStep.AuthenticateFactoryPicc or PersonalisationStep.ChangePiccMasterKey));
+        Assert.IsTrue(again.Steps.Any(s => s.Step == PersonalisationStep.LockPicc && s.Outcome == StepOutcome.AlreadyDone));
+        Assert.IsTrue(again.Steps.Any(s => s.Step == PersonalisationStep.LockApplication && s.Outcome == StepOutcome.AlreadyDone));
+        Assert.AreEqual(1, card.KeySettingsChanges, "the rerun reads the settings, writes nothing");
     }
 
     [TestMethod]
@@ -125,7 +129,7 @@ public class FactoryCardPersonalisationTests
         var reference = VirtualCard.Desfire(AppRig.Enabled1);
         Assert.AreEqual(PersonalisationResult.Personalised, new PersonalisationStation(TextWriter.Null).Run(reference, FactoryPlan(1), rotation: false));
         int commands = reference.CommandsProcessed;
-        int cases = 0, piccChangedBeforeTear = 0;
+        int cases = 0, piccChangedBeforeTear = 0, piccLockedBeforeTear = 0;
         for (int tear = 1; tear <= commands; tear++)
         {
             var card = VirtualCard.Desfire(AppRig.Enabled1);
@@ -137,7 +141,9 @@ public class FactoryCardPersonalisationTests
             Assert.IsTrue(card.Torn, context + ": the tear happened");
             Assert.AreEqual(PersonalisationResult.CardLost, first, context);
             AssertPiccKeyIsFactoryOrThePlans(card, context);
+            Assert.IsTrue(card.PiccKeySettings is 0x0F or PersonalisationPlan.DefaultPiccKeySettings, context + ": factory or the plan's PICC settings");
             piccChangedBeforeTear += card.PiccMasterKey != null ? 1 : 0;
+            piccLockedBeforeTear += card.PiccKeySettings == PersonalisationPlan.DefaultPiccKeySettings ? 1 : 0;
 
             card.ReturnToField();
             PersonalisationResult rerun = station.Run(card, plan, rotation: false);
@@ -146,10 +152,12 @@ public class FactoryCardPersonalisationTests
             var app = card.Applications.Single();
             Assert.AreEqual((1, 1), (app.KeyVersions[0], app.KeyVersions[1]), context);
             Assert.IsTrue(HolderFile.Matches(app.Files[1].Data, 0, 1, AppRig.SiteId), context);
+            Assert.AreEqual(PersonalisationPlan.DefaultPiccKeySettings, card.PiccKeySettings, context + ": PICC locked");
+            Assert.AreEqual(PersonalisationPlan.DefaultKeySettings, app.KeySettings, context + ": application settings");
             cases++;
         }
 
-        Console.WriteLine($"factory-card tears: {cases} cases ({commands} commands of a personalisation), PICC key already AES at the tear in {piccChangedBeforeTear}, every rerun finished the card");
+        Console.WriteLine($"factory-card tears: {cases} cases ({commands} commands of a personalisation), PICC key already AES at the tear in {piccChangedBeforeTear}, PICC already locked in {piccLockedBeforeTear}, every rerun finished the card");
         Assert.AreEqual(commands, cases);
     }
 

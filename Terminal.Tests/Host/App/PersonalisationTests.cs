@@ -83,7 +83,7 @@ public class PersonalisationTests
         Console.WriteLine(output);
         CollectionAssert.AreEqual(
             new[] { PersonalisationStep.SelectPicc, PersonalisationStep.CreateApplication, PersonalisationStep.SelectApplication, PersonalisationStep.ReadKeyVersions,
-                PersonalisationStep.AuthenticateMasterKey, PersonalisationStep.ChangeReadKey, PersonalisationStep.ChangeMasterKey, PersonalisationStep.AuthenticateNewMasterKey,
+                PersonalisationStep.AuthenticateMasterKey, PersonalisationStep.LockApplication, PersonalisationStep.ChangeReadKey, PersonalisationStep.ChangeMasterKey, PersonalisationStep.AuthenticateNewMasterKey,
                 PersonalisationStep.CreateHolderFile, PersonalisationStep.WriteHolderFile, PersonalisationStep.VerifyHolderFile, PersonalisationStep.VerifyAsTerminal },
             station.Steps.Select(s => s.Step).ToArray());
         Assert.IsTrue(station.Steps.All(s => s.Outcome == StepOutcome.Done));
@@ -218,6 +218,7 @@ public class PersonalisationTests
                 AssertKeysOpenWithThePlan(card, context);
                 Assert.IsTrue(HolderFile.Matches(app.Files[1].Data, 0, 1, AppRig.SiteId), context);
                 Assert.AreEqual(plan.TargetVersion, app.Files[1].Data[3], context);
+                Assert.AreEqual(PersonalisationPlan.DefaultKeySettings, app.KeySettings, context + ": application key settings");
                 cases++;
             }
         }
@@ -342,5 +343,15 @@ public class PersonalisationTests
         StringAssert.Contains(PlanFiles.Read(PlanFiles.SamplePlan, "key = 1 " + new string('0', 32) + " " + new string('1', 32) + "\n", new PersonalisationPlan()), "all-equal");
         StringAssert.Contains(PlanFiles.Read(PlanFiles.SamplePlan + "key = 1 00\n", PlanFiles.SampleKeys, new PersonalisationPlan()), "belongs in the keys file");
         StringAssert.Contains(PlanFiles.Read(PlanFiles.SamplePlan.Replace("target_version = 1", "target_version = 3"), PlanFiles.SampleKeys, new PersonalisationPlan()), "target key version");
+
+        // Key settings: the plan's lock-down, and settings that would undo it refused.
+        Assert.AreEqual((PersonalisationPlan.DefaultKeySettings, PersonalisationPlan.DefaultPiccKeySettings), (plan.KeySettings, plan.PiccKeySettings));
+        var amended = new PersonalisationPlan();
+        Assert.IsNull(PlanFiles.Read(PlanFiles.SamplePlan + "key_settings = 0B\npicc_key_settings = 09\n", PlanFiles.SampleKeys, amended));
+        Assert.AreEqual((0x0B, 0x09), (amended.KeySettings, amended.PiccKeySettings));
+        StringAssert.Contains(PlanFiles.Read(PlanFiles.SamplePlan + "picc_key_settings = 0F\n", PlanFiles.SampleKeys, new PersonalisationPlan()), "bit 2 clear");
+        StringAssert.Contains(PlanFiles.Read(PlanFiles.SamplePlan + "key_settings = E9\n", PlanFiles.SampleKeys, new PersonalisationPlan()), "key 0 change keys");
+        StringAssert.Contains(PlanFiles.Read(PlanFiles.SamplePlan + "key_settings = 08\n", PlanFiles.SampleKeys, new PersonalisationPlan()), "key 0 changeable");
+        StringAssert.Contains(PlanFiles.Read(PlanFiles.SamplePlan + "picc_key_settings = 0\n", PlanFiles.SampleKeys, new PersonalisationPlan()), "2 hex digits");
     }
 }

@@ -138,7 +138,7 @@ public class DesfirePersonalisationCommandTests
         CollectionAssert.AreEqual(Key0, card.PiccMasterKey);
         Assert.AreEqual(3, card.PiccKeyVersion);
         card.PiccKeySettings = 0x0B;
-        Status(d, d.CreateApplication(Aid, 0, 0x0B, 2), DesfireCommands.StatusPermissionDenied, "no free creation, no PICC authentication");
+        Status(d, d.CreateApplication(Aid, 0, 0x0B, 2), DesfireCommands.StatusAuthenticationError, "no free creation, no PICC authentication: AEh as real cards (libfreefare tests)");
         Assert.AreEqual(ReaderResult.Ok, d.AuthenticateAes(0, Key0, 0, RandomA, 0));
         Assert.AreEqual(ReaderResult.Ok, d.CreateApplication(Aid, 0, 0x0B, 2));
         Assert.AreEqual(ReaderResult.Ok, d.DeleteApplication(Aid, 0));

@@ -53,6 +53,58 @@ namespace LeoCarte.Terminal.Tests.Drivers
         }
 
         [TestMethod]
+        public void CbcMatchesSp80038AF21AndF22()
+        {
+            // NIST SP 800-38A F.2.1 (CBC-AES128.Encrypt) and F.2.2 (Decrypt): four blocks, IV 00 01 .. 0F; in place and
+            // at an offset, over every prefix of whole blocks.
+            string plainText = "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e5130c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710";
+            string cipherText = "7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b273bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7";
+            Aes128 aes = new Aes128();
+            aes.SetKey(HexText.Parse("2b7e151628aed2a6abf7158809cf4f3c"), 0);
+            byte[] iv = HexText.Parse("000102030405060708090a0b0c0d0e0f");
+            for (int blocks = 1; blocks <= 4; blocks++)
+            {
+                byte[] data = HexText.Parse(plainText.Substring(0, 32 * blocks));
+                aes.EncryptCbc(iv, data, 0, data.Length, data, 0);
+                Assert.AreEqual(cipherText.Substring(0, 32 * blocks), HexText.Format(data));
+                byte[] moved = new byte[data.Length + 5];
+                aes.DecryptCbc(iv, data, 0, data.Length, moved, 5);
+                byte[] back = new byte[data.Length];
+                System.Array.Copy(moved, 5, back, 0, back.Length);
+                Assert.AreEqual(plainText.Substring(0, 32 * blocks), HexText.Format(back));
+                aes.DecryptCbc(iv, data, 0, data.Length, data, 0);
+                Assert.AreEqual(plainText.Substring(0, 32 * blocks), HexText.Format(data));
+            }
+
+            Assert.AreEqual("000102030405060708090a0b0c0d0e0f", HexText.Format(iv));
+        }
+
+        [TestMethod]
+        [DataRow(0, "bb1d6929e95937287fa37d129b756746")]
+        [DataRow(16, "070a16b46b4d4144f79bdd9dd04a287c")]
+        [DataRow(40, "dfa66747de9ae63030ca32611497c827")]
+        [DataRow(64, "51f0bebf7e3b9d92fc49741779363cfe")]
+        public void CmacInPlaceMatchesRfc4493(int length, string expected)
+        {
+            // The DESFire session's MACs are computed in their own buffer (padded and CBC-encrypted where they lie).
+            byte[] message = HexText.Parse("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e5130c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710");
+            byte[] buffer = new byte[80];
+            System.Array.Copy(message, 0, buffer, 0, length);
+            for (int i = length; i < buffer.Length; i++)
+            {
+                buffer[i] = 0xA5; // whatever lies past the message must not matter
+            }
+
+            AesCmac cmac = new AesCmac(new Aes128());
+            cmac.SetKey(HexText.Parse("2b7e151628aed2a6abf7158809cf4f3c"), 0);
+            byte[] mac = new byte[20];
+            cmac.ComputeInPlace(buffer, length, mac, 4);
+            byte[] result = new byte[16];
+            System.Array.Copy(mac, 4, result, 0, 16);
+            Assert.AreEqual(expected, HexText.Format(result));
+        }
+
+        [TestMethod]
         public void DiversificationMatchesAn10922Example()
         {
             byte[] master = HexText.Parse("00112233445566778899aabbccddeeff");
@@ -105,6 +157,41 @@ namespace LeoCarte.Terminal.Tests.Drivers
 
             Assert.IsFalse(session.VerifyResponseMac(0x00, data, 0, 0, HexText.Parse("c26d236e4a7c046d"), 0), "replayed: the counter moved on");
             Assert.IsFalse(session.Authenticated, "a wrong MAC ends the session");
+        }
+
+        [TestMethod]
+        public void ClearForgetsTheSessionEveryTimeItWasUsed()
+        {
+            // Clear skips its work when nothing was written since the last Clear: after an authentication, a MAC check on
+            // a cleared session, and a second authentication, it must still forget everything.
+            DesfireSession session = new DesfireSession(new Aes128(), new Aes128(), new Aes128());
+            byte[] key = new byte[16];
+            byte[] rndA = HexText.Parse("b98f4c50cf1c2e084fd150e33992b048");
+            byte[] answer = new byte[32];
+            byte[] data = new byte[16];
+            for (int round = 0; round < 2; round++)
+            {
+                session.Clear();
+                session.BeginAuthentication(key, 0, rndA, 0, HexText.Parse("b875ceb0e66a6c5cd00898dc371f92d1"), 0, answer, 0);
+                Assert.AreEqual("ff0306e47dfbc50087c4d8a78e88e62de1e8be457aa477c707e2f0874916a8b1", HexText.Format(answer));
+                Assert.IsTrue(session.CompleteAuthentication(HexText.Parse("0cc9a8094a8eea683ecaac5c7bf20584206d0608d477110fc6b3d5d3f65c3a6a"), 0));
+                Assert.AreEqual("7614281a", HexText.Format(session.TransactionIdentifier)); // AN12196: TI 7614281A
+                Assert.AreEqual(16, session.EncryptCommandData(data, 0, 10));
+                Assert.IsTrue(session.VerifyResponseMac(0x00, data, 0, 0, HexText.Parse("c26d236e4a7c046d"), 0));
+                Assert.AreEqual(1, session.CommandCounter);
+
+                session.Clear();
+                Assert.IsFalse(session.Authenticated);
+                Assert.AreEqual(0, session.CommandCounter);
+                Assert.AreEqual("00000000", HexText.Format(session.TransactionIdentifier));
+
+                // Unauthenticated, a response MAC is refused and leaves the counter at 0, whatever Clear skips.
+                Assert.IsFalse(session.VerifyResponseMac(0x00, data, 0, 0, HexText.Parse("c26d236e4a7c046d"), 0));
+                Assert.AreEqual(0, session.CommandCounter);
+                session.Clear();
+                Assert.AreEqual(0, session.CommandCounter);
+                Assert.AreEqual(DesfireSecureMessaging.None, session.SecureMessaging);
+            }
         }
 
         [TestMethod]

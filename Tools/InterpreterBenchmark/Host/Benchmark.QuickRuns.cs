@@ -26,7 +26,7 @@ public static partial class Benchmark
         Console.WriteLine("  per phase: the run stopping after phase p minus the run stopping after p - 1; AES blocks natively on the ESP32 (subset AES IL replaced by the native adapter's)");
         Console.WriteLine($"  {"phase",-52} {"transfers",9} {"bytes",6} {"chip ms",8} {"IL exec.",9} {"fake",7} {"spin",6} {"AES calls",10} {"subset AES",10} {"native IL",10} {"additive",9} {"IL ms",7}");
         long sumTotal = 0, sumFake = 0, sumSpin = 0, sumSubset = 0, sumNative = 0, sumAdditive = 0;
-        int sumEnc = 0, sumDec = 0, sumKeys = 0;
+        int sumEnc = 0, sumDec = 0, sumKeys = 0, sumCbc = 0;
         var additiveByPhase = new long[DesfireScenario.PhaseCount + 1];
         string afterDecisionRow = null;
         for (int p = 1; p <= DesfireScenario.PhaseCount; p++)
@@ -45,9 +45,15 @@ public static partial class Benchmark
             int enc = to.Encrypts - from.Encrypts, dec = to.Decrypts - from.Decrypts, keys = to.Keys - from.Keys;
             long subsetAes = enc + dec + keys == 0 ? 0 : counter.Count(NanoOp.AesOps, enc, dec, keys) - aesBase;
             long nativeAes = enc + dec + keys == 0 ? 0 : counter.Count(NanoOp.NativeAesOps, enc, dec, keys) - nativeBase;
+
+            // CBC calls: the subset does them block by block in IL; on the device each is one native call.
+            var cbc = to.Cbc.Minus(from.Cbc);
+            subsetAes += CbcCost(counter, cbc, false);
+            nativeAes += CbcCost(counter, cbc, true);
+            int cbcCalls = cbc.Encrypts + cbc.Decrypts;
             long additive = device - spin - subsetAes + nativeAes;
             CostSnapshot cost = to.Cost.Minus(from.Cost);
-            string aes = enc + dec + keys == 0 ? "" : $"{enc}e {dec}d {keys}k";
+            string aes = enc + dec + keys + cbcCalls == 0 ? "" : $"{enc}e {dec}d {keys}k" + (cbcCalls == 0 ? "" : $" {cbcCalls}cbc");
             string row = $"  {p}. {DesfireScenario.PhaseNames[p - 1],-49} {cost.Transfers,9} {cost.Bytes,6} {cost.ElapsedNs / 1e6,8:0.00} {total,9:N0} {fake,7:N0} {spin,6:N0} {aes,10} {subsetAes,10:N0} {nativeAes,10:N0} {additive,9:N0} {additive * usPerIl / 1000,7:0.00}";
             additiveByPhase[p] = additive;
             if (p > DesfireScenario.PhasesToDecision)
@@ -59,11 +65,11 @@ public static partial class Benchmark
 
             Console.WriteLine(row);
             sumTotal += total; sumFake += fake; sumSpin += spin; sumSubset += subsetAes; sumNative += nativeAes; sumAdditive += additive;
-            sumEnc += enc; sumDec += dec; sumKeys += keys;
+            sumEnc += enc; sumDec += dec; sumKeys += keys; sumCbc += cbcCalls;
         }
 
         CostSnapshot whole = phases[DesfireScenario.PhasesToDecision].Cost.Minus(phases[0].Cost);
-        Console.WriteLine($"  {"   tap to decision",-52} {whole.Transfers,9} {whole.Bytes,6} {whole.ElapsedNs / 1e6,8:0.00} {sumTotal,9:N0} {sumFake,7:N0} {sumSpin,6:N0} {$"{sumEnc}e {sumDec}d {sumKeys}k",10} {sumSubset,10:N0} {sumNative,10:N0} {sumAdditive,9:N0} {sumAdditive * usPerIl / 1000,7:0.00}");
+        Console.WriteLine($"  {"   tap to decision",-52} {whole.Transfers,9} {whole.Bytes,6} {whole.ElapsedNs / 1e6,8:0.00} {sumTotal,9:N0} {sumFake,7:N0} {sumSpin,6:N0} {$"{sumEnc}e {sumDec}d {sumKeys}k" + (sumCbc == 0 ? "" : $" {sumCbc}cbc"),10} {sumSubset,10:N0} {sumNative,10:N0} {sumAdditive,9:N0} {sumAdditive * usPerIl / 1000,7:0.00}");
         Console.WriteLine("  after the decision (the tap loop parks the card once the result is shown; not part of tap-to-decision):");
         Console.WriteLine(afterDecisionRow);
         long additiveSubset = sumAdditive - sumNative + sumSubset;
@@ -78,7 +84,7 @@ public static partial class Benchmark
         // housekeeping's PreparePeriod: + the period start) is printed beside it.
         double pollWait = LunchScript.PollMilliseconds / 2.0;
         double chip = whole.ElapsedNs / 1e6;
-        int nativeCalls = sumEnc + sumDec;
+        int nativeCalls = sumEnc + sumDec + sumCbc; // a CBC call over several blocks is one native call
         double nativeMs = nativeCalls * NativeAesCallMicroseconds / 1000.0;
         long pollAdditive = additiveByPhase[DesfireScenario.PhasePoll];
         double Modeled(AppTap app, out long appPart, out double flash)
@@ -137,6 +143,24 @@ public static partial class Benchmark
     /// on the ESP32: the managed→native call (12–37 µs, cost-model.md's basis for the SPI overhead), the native array it returns,
     /// mbedTLS cipher set-up, key schedule and one or two blocks; charged like an SPI transfer's overhead.</summary>
     public const double NativeAesCallMicroseconds = 50;
+
+    /// <summary>IL of the CBC calls of a phase: subset (the blocks in IL) or native stand-in (IL around one native call each).</summary>
+    private static long CbcCost(OpCounter counter, CbcCalls cbc, bool native)
+    {
+        int mode = native ? 2 : 0;
+        long cost = 0;
+        if (cbc.Encrypts > 0)
+        {
+            cost += counter.Count(NanoOp.CbcOps, cbc.Encrypts, cbc.EncryptBlocks, mode) - counter.Count(NanoOp.CbcOps, 0, 0, mode);
+        }
+
+        if (cbc.Decrypts > 0)
+        {
+            cost += counter.Count(NanoOp.CbcOps, cbc.Decrypts, cbc.DecryptBlocks, mode | 1) - counter.Count(NanoOp.CbcOps, 0, 0, mode | 1);
+        }
+
+        return cost;
+    }
 
     /// <summary>While optimising: the loop iterations only (approved tap, empty poll, resting poll), a few runs.</summary>
     public static int QuickTap(HostRuns host, NanoToolchain nano)

@@ -40,6 +40,11 @@ public static class Program
                 return Benchmark.QuickOriginality(host, nano);
             }
 
+            if (args.Contains("--engine-profile"))
+            {
+                return EngineProfileRun.Run(host, nano);
+            }
+
             if (args.Contains("--desfire"))
             {
                 return Benchmark.QuickDesfire(host, nano);

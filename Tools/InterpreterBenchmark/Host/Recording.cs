@@ -295,10 +295,10 @@ public sealed class HostRuns
         Desfire = new RecordingBus(sim);
         var reader = new LeoCarte.Drivers.Reader.CardReader(Desfire, Desfire, new Mfrc522Options(), DesfireScenario.ReaderOptions());
         reader.Start();
-        var counters = new CountingCipher[4];
+        var counters = new DesfireCountingCipher[4];
         for (int i = 0; i < counters.Length; i++)
         {
-            counters[i] = new CountingCipher();
+            counters[i] = new DesfireCountingCipher();
         }
         reader.UseBlockCiphers(counters[0], counters[1], counters[2]);
         var diversification = new LeoCarte.Drivers.Desfire.KeyDiversification(counters[3]);
@@ -341,21 +341,28 @@ public sealed class HostRuns
     /// <summary>Where each phase of the desfire-aes tap ended (index 0: its start; index p: the end of phase p).</summary>
     public List<DesfirePhaseMark> DesfirePhases { get; } = new();
 
-    public sealed record DesfirePhaseMark((int Transfers, int Irq, int Clock) Bus, int Event, CostSnapshot Cost, int Encrypts, int Decrypts, int Keys);
+    public sealed record DesfirePhaseMark((int Transfers, int Irq, int Clock) Bus, int Event, CostSnapshot Cost, int Encrypts, int Decrypts, int Keys, CbcCalls Cbc);
+
 
     private sealed class PhaseRecorder : IPhaseMarks
     {
         private readonly HostRuns runs;
         private readonly Mfrc522Simulator sim;
-        private readonly CountingCipher[] counters;
+        private readonly DesfireCountingCipher[] counters;
 
-        public PhaseRecorder(HostRuns runs, Mfrc522Simulator sim, CountingCipher[] counters) { this.runs = runs; this.sim = sim; this.counters = counters; }
+        public PhaseRecorder(HostRuns runs, Mfrc522Simulator sim, DesfireCountingCipher[] counters) { this.runs = runs; this.sim = sim; this.counters = counters; }
 
         public void PhaseEnded(int phase)
         {
-            int enc = 0, dec = 0, keys = 0;
-            foreach (var c in counters) { enc += c.Encrypts; dec += c.Decrypts; keys += c.Keys; }
-            runs.DesfirePhases.Add(new DesfirePhaseMark(runs.Desfire.Mark, runs.Desfire.EventCount, sim.Costs.Snapshot(), enc, dec, keys));
+            int enc = 0, dec = 0, keys = 0, cbcEnc = 0, cbcEncBlocks = 0, cbcDec = 0, cbcDecBlocks = 0;
+            foreach (var c in counters)
+            {
+                enc += c.Encrypts; dec += c.Decrypts; keys += c.Keys;
+                cbcEnc += c.CbcEncrypts; cbcEncBlocks += c.CbcEncryptBlocks; cbcDec += c.CbcDecrypts; cbcDecBlocks += c.CbcDecryptBlocks;
+            }
+
+            runs.DesfirePhases.Add(new DesfirePhaseMark(runs.Desfire.Mark, runs.Desfire.EventCount, sim.Costs.Snapshot(), enc, dec, keys,
+                new CbcCalls(cbcEnc, cbcEncBlocks, cbcDec, cbcDecBlocks)));
         }
     }
 
@@ -408,16 +415,6 @@ public sealed class HostRuns
         OriginalityEndEvent = Originality.EventCount;
         reader.ParkCard();
         Originality.BuildInstantIrq();
-    }
-
-    /// <summary>AES-128 that counts its calls (the host recording only; the nano replay runs the plain subset AES).</summary>
-    private sealed class CountingCipher : LeoCarte.Drivers.Desfire.IBlockCipher
-    {
-        private readonly LeoCarte.Drivers.Desfire.Aes128 aes = new();
-        public int Encrypts, Decrypts, Keys;
-        public void SetKey(byte[] key, int offset) { Keys++; aes.SetKey(key, offset); }
-        public void Encrypt(byte[] input, int inputOffset, byte[] output, int outputOffset) { Encrypts++; aes.Encrypt(input, inputOffset, output, outputOffset); }
-        public void Decrypt(byte[] input, int inputOffset, byte[] output, int outputOffset) { Decrypts++; aes.Decrypt(input, inputOffset, output, outputOffset); }
     }
 
     private void RecordLunch()

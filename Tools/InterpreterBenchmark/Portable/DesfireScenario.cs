@@ -182,6 +182,9 @@ namespace LeoCarte.NanoApp
         private readonly byte[] key = new byte[16];
         private readonly byte[] block = new byte[16];
         private readonly byte[] result = new byte[16];
+        private readonly byte[] twoBlocks = new byte[32];
+        private readonly byte[] twoResult = new byte[32];
+        private readonly byte[] iv = new byte[16];
 
         // The same statements as Drivers/Device/NativeAesBlockCipher.cs, the native Aes.Encrypt/Decrypt call (which
         // returns a new 16-byte array) replaced by the reused result array.
@@ -200,5 +203,34 @@ namespace LeoCarte.NanoApp
             Array.Copy(result, 0, output, outputOffset, 16);
             Array.Clear(result, 0, 16);
         }
+
+        // The adapter's CBC calls: IV and input staged, the native Aes(CipherMode.CBC).Encrypt/Decrypt (a new array of
+        // the input's length) replaced by a reused result array of the same length, copied out and cleared.
+        public void EncryptCbc(byte[] chainStart, byte[] input, int inputOffset, int length, byte[] output, int outputOffset)
+        {
+            byte[] staged = Stage(chainStart, input, inputOffset, length);
+            byte[] cbcResult = ResultOf(staged);
+            Array.Copy(cbcResult, 0, output, outputOffset, length);
+            Array.Clear(cbcResult, 0, length);
+        }
+
+        public void DecryptCbc(byte[] chainStart, byte[] input, int inputOffset, int length, byte[] output, int outputOffset)
+        {
+            byte[] staged = Stage(chainStart, input, inputOffset, length);
+            byte[] cbcResult = ResultOf(staged);
+            Array.Copy(cbcResult, 0, output, outputOffset, length);
+            Array.Clear(cbcResult, 0, length);
+        }
+
+        private byte[] Stage(byte[] chainStart, byte[] input, int inputOffset, int length)
+        {
+            Array.Copy(chainStart, 0, iv, 0, 16);
+            byte[] staged = length == 16 ? block : length == 32 ? twoBlocks : new byte[length];
+            Array.Copy(input, inputOffset, staged, 0, length);
+            return staged;
+        }
+
+        /// <summary>Stands for the native call (one argument, returns the result array): no interpreted work of its own.</summary>
+        private byte[] ResultOf(byte[] staged) => staged.Length == 16 ? result : staged.Length == 32 ? twoResult : new byte[staged.Length];
     }
 }

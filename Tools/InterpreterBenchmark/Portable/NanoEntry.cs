@@ -79,6 +79,12 @@ namespace LeoCarte.NanoApp
 
         /// <summary>One RF exchange of the driver, micro-measured: a = which (<see cref="ExchangeMicro"/>), b = repetitions, c = mode.</summary>
         public const int ExchangeMicro = 16;
+
+        /// <summary>The application side of bruno's steady-state tap, piece by piece: a = piece (<see cref="EngineProfile"/>), b = repetitions, c = the tap's loop iteration.</summary>
+        public const int EngineProfile = 30;
+        /// <summary>a CBC calls (<see cref="IBlockCipher.EncryptCbc"/>, c bit 0: <see cref="IBlockCipher.DecryptCbc"/>) over b blocks
+        /// in all (spread as evenly as the calls allow), with the subset <c>Aes128</c>, or (c bit 1) <see cref="NativeAesStandIn"/>.</summary>
+        public const int CbcOps = 17;
     }
 
     public static class NanoEntry
@@ -104,6 +110,8 @@ namespace LeoCarte.NanoApp
                 case NanoOp.ListVerify: ListVerify(a, b, c != 0); break;
                 case NanoOp.OriginalityTap: OriginalityTap(a, b != 0); break;
                 case NanoOp.ExchangeMicro: LeoCarte.NanoApp.ExchangeMicro.Run(a, b, c); break;
+                case NanoOp.EngineProfile: LeoCarte.NanoApp.EngineProfile.Run(a, b, c); break;
+                case NanoOp.CbcOps: CbcOps((c & 2) != 0 ? (IBlockCipher)new NativeAesStandIn() : new Aes128(), a, b, (c & 1) != 0); break;
             }
 
             Console.WriteLine("nano-app: end of run " + op.ToString());
@@ -223,6 +231,24 @@ namespace LeoCarte.NanoApp
             for (int i = 0; i < decrypts; i++)
             {
                 cipher.Decrypt(block, 0, block, 0);
+            }
+        }
+
+        private static void CbcOps(IBlockCipher cipher, int calls, int blocks, bool decrypt)
+        {
+            var iv = new byte[16];
+            var data = new byte[blocks * 16 + 16];
+            for (int i = 0; i < calls; i++)
+            {
+                int length = (blocks / calls + (i < blocks % calls ? 1 : 0)) * 16;
+                if (decrypt)
+                {
+                    cipher.DecryptCbc(iv, data, 0, length, data, 0);
+                }
+                else
+                {
+                    cipher.EncryptCbc(iv, data, 0, length, data, 0);
+                }
             }
         }
 
