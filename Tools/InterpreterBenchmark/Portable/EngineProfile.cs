@@ -58,7 +58,7 @@ namespace LeoCarte.NanoApp
                 case JournalAppend: return "TransactionJournal.Append (Encode + MemoryFileStore write)";
                 case Proof: return "site card policy: ICardProof.Prove (uid policy, not this helper's)";
                 case LedgerLookup: return "PeriodLedger.Lookup (LookupHolder; the ledger's engineer)";
-                case LedgerAdd: return "PeriodLedger.Add (counter entry write; the ledger's engineer)";
+                case LedgerAdd: return "PeriodLedger.AddUnflushed (RAM count in the tap; its entry is written behind, by the idle flush)";
                 case StaleIssued: return "ListTooOld's allowlist.IssuedUtc (UnixTime.FromSeconds)";
                 case FeedbackStep: return "tap loop: feedback.Step + vend.Step (idle)";
                 case FeedbackPlay: return "tap loop: feedback.Play(ApprovedOffline)";
@@ -147,7 +147,7 @@ namespace LeoCarte.NanoApp
                         sink += count + amount;
                         break;
                     case LedgerAdd:
-                        ledger.Add(card.HolderKey + i, 330, journal.NextSequence + i);
+                        ledger.AddUnflushed(card.HolderKey + i, 330, journal.NextSequence + i);
                         break;
                     case StaleIssued:
                         sink += app.Allowlist.IssuedUtc.Ticks;
