@@ -1,5 +1,3 @@
-using LeoCarte.Terminal.Decisions;
-
 namespace LeoCarte.Terminal.App
 {
     /// <summary>Write-behind of the meal / spending counters (Terminal/Decisions/DecisionEngine.WriteBehind.cs), on the tap loop's idle iterations.</summary>

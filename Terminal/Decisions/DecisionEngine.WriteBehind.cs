@@ -7,17 +7,22 @@ namespace LeoCarte.Terminal.Decisions
     /// its journal record; its counter entry is written by <see cref="FlushCounters"/> when the tap loop is idle, or at
     /// the start of the next approval at the latest.
     ///
-    /// Why an acknowledged record overwritten in the ring can never be the only copy of an uncounted approval:
+    /// Why an acknowledged record overwritten in the ring can never be the only copy of an uncounted approval, and why
+    /// the boot replay needs to read only the last W = min(PeriodLedger.ReplayWindow, C) records (C = ring capacity):
     /// 1. At most one approval is unflushed: <see cref="Approve"/> flushes the previous one before appending its
     ///    record, and denies with StorageError when that flush fails (the previous one stays unflushed, never two).
     /// 2. Its record, sequence s, sits in ring slot (s − B) mod C; only the record of sequence s + C reuses that slot
     ///    (TransactionJournal, Journal/FORMAT.md), and <see cref="TransactionJournal.TryRead"/> holds every sequence
     ///    after LastSequence − C. Every append of the engine (approval, denial, vend pending) first calls
-    ///    <see cref="KeepUnflushedInRing"/>, which flushes when the next sequence would be s + C or later — and, should
-    ///    that flush fail, refuses the append. So while s is unflushed, LastSequence ≤ s + C − 1: the record is still
-    ///    in the ring and readable, and the boot replay (PeriodLedger.Load) finds it.
+    ///    <see cref="KeepUnflushedInRing"/>, which flushes when the next sequence would be s + W or later — and, should
+    ///    that flush fail, refuses the append. So while s is unflushed, LastSequence ≤ s + W − 1 ≤ s + C − 1: the
+    ///    record is still in the ring, readable, and among the last W, where the boot replay (PeriodLedger.Load) looks.
+    ///    Every older approval has its entry in the log (1), so the replay misses none and counts none twice (it reads
+    ///    only after the newest entry).
     /// 3. Acknowledgement does not change this: it only allows slots to be reused, and reuse is what 2 bounds.
-    /// Test: CounterWriteBehindTests.RingNeverOverwritesTheUnflushedApproval (journal of 4 slots, all acknowledged).
+    /// In the tap loop the idle flush comes long before: W denials in a row with no idle iteration do not happen.
+    /// Tests: CounterWriteBehindTests.RingNeverOverwritesTheUnflushedApproval (journal of 4 slots, all acknowledged)
+    /// and ReplayWindowBoundsTheBootReads (256 slots: the 16th record after an approval flushes it).
     /// Limit: a journal re-created at boot (flash wiped, or a new configured capacity adopted while nothing is pending)
     /// loses its records, and with them the one approval whose entry had not been flushed before the power cut.
     /// </summary>
@@ -58,12 +63,15 @@ namespace LeoCarte.Terminal.Decisions
         }
 
         /// <summary>
-        /// Before any journal append: false when the append would overwrite the ring slot of the unflushed approval's
-        /// record and its entry cannot be flushed first (the caller then does not append). See the proof above.
+        /// Before any journal append: false when the append would move the unflushed approval's record out of the
+        /// replay window (or overwrite its ring slot) and its entry cannot be flushed first (the caller then does not
+        /// append). See the proof above.
         /// </summary>
         private bool KeepUnflushedInRing()
         {
-            return !ledger.HasUnflushed || journal.NextSequence < ledger.UnflushedSequence + journal.Capacity || FlushLedger();
+            return !ledger.HasUnflushed
+                || journal.NextSequence < ledger.UnflushedSequence + PeriodLedger.ReplayWindowFor(journal.Capacity)
+                || FlushLedger();
         }
     }
 }

@@ -195,8 +195,9 @@ namespace LeoCarte.Terminal.Decisions
 
         /// <summary>
         /// Counts and logs the approved records after sequence <paramref name="covered"/> (of this period, or of any with
-        /// <paramref name="anyPeriod"/>). Records no longer in the ring are skipped without a read: by the engine's rule an
-        /// unflushed approval is never overwritten (DecisionEngine.WriteBehind.cs), so those were flushed or not approvals.
+        /// <paramref name="anyPeriod"/>), among the journal's last <see cref="ReplayWindow"/>: by the engine's rule the
+        /// unflushed approval, if any, is one of them (DecisionEngine.WriteBehind.cs), so older records were flushed or
+        /// are not approvals. At most <see cref="ReplayWindow"/> reads, however many denials followed the last approval.
         /// </summary>
         private void ReplayJournal(TransactionJournal journal, JournalRecord scratch, uint covered, bool anyPeriod)
         {
@@ -204,10 +205,10 @@ namespace LeoCarte.Terminal.Decisions
 
             // Entries keep the low 32 bits of a sequence (4 billion decisions: beyond the terminal's life).
             long from = (long)covered + 1;
-            long oldestInRing = last - journal.Capacity + 1;
-            if (from < oldestInRing)
+            long oldestInWindow = last - ReplayWindowFor(journal.Capacity) + 1;
+            if (from < oldestInWindow)
             {
-                from = oldestInRing;
+                from = oldestInWindow;
             }
 
             for (long sequence = from; sequence <= last; sequence++)

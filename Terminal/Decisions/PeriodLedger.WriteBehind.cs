@@ -12,11 +12,25 @@ namespace LeoCarte.Terminal.Decisions
     /// (the newest entry's, or the header's base when there is none). An approval whose entry never reached flash is
     /// thus counted from its record; one whose entry did is in the log and not replayed. Exactly once either way.
     /// The engine keeps at most ONE approval unflushed (it flushes before the next approval, and before an append that
-    /// would overwrite the unflushed record's ring slot), so the replay reads only the records after the newest
-    /// approval, and that record is always still in the ring (DecisionEngine.WriteBehind.cs, the proof).
+    /// would move the unflushed record out of the journal's last <see cref="ReplayWindow"/> records), so the replay
+    /// reads at most that many records and the unflushed one is always among them, still in the ring
+    /// (DecisionEngine.WriteBehind.cs, the proof).
     /// </summary>
     public sealed partial class PeriodLedger
     {
+        /// <summary>
+        /// The unflushed approval is always among the journal's last <see cref="ReplayWindow"/> records (or its whole
+        /// ring, when smaller): the engine flushes before an append that would push it out (DecisionEngine.WriteBehind.cs).
+        /// So the boot replay reads at most that many records, whatever came after the newest counted approval.
+        /// </summary>
+        public const int ReplayWindow = 16;
+
+        /// <summary>The replay window for a journal of <paramref name="journalCapacity"/> slots.</summary>
+        public static int ReplayWindowFor(int journalCapacity)
+        {
+            return journalCapacity < ReplayWindow ? journalCapacity : ReplayWindow;
+        }
+
         private bool unflushed;
         private int unflushedHolder;
         private int unflushedAmount;

@@ -231,6 +231,67 @@ public class CounterWriteBehindTests
     }
 
     /// <summary>
+    /// Boot reads at most <see cref="PeriodLedger.ReplayWindow"/> journal records, however many denials followed the
+    /// last approval: the 16th record after an unflushed approval flushes it first (when no idle iteration came between).
+    /// </summary>
+    [TestMethod]
+    public void ReplayWindowBoundsTheBootReads()
+    {
+        TestTerminal t = Lunch(256, 2);
+        Decision first = t.Tap(TestTerminal.Uid7(300));
+        Assert.IsTrue(first.Approved);
+        long firstSequence = first.JournalSequence; // the Decision object is reused by the next decision
+        int denials = 0;
+        while (t.Engine.Counters.HasUnflushed)
+        {
+            t.Clock.Advance(1);
+            t.Store.ResetCounters();
+            Assert.AreEqual(ReasonCode.UnknownCard, t.Tap(TestTerminal.Uid4(0x7E570000 + denials)).Reason);
+            denials++;
+            Assert.IsTrue(denials < 100);
+        }
+
+        Assert.AreEqual(PeriodLedger.ReplayWindow, denials, "flushed by the append that would leave the window: the 16th record after it");
+        Assert.AreEqual(2, t.Store.WriteCount, "that denial: the counter entry, then its record");
+        Assert.AreEqual(firstSequence + PeriodLedger.ReplayWindow, t.Journal.LastSequence);
+
+        // An unflushed approval followed by many denials would break that rule only by a cut: then boot replays it.
+        Decision second = t.Tap(TestTerminal.Uid7(301));
+        Assert.IsTrue(second.Approved);
+        for (int i = 0; i < 200; i++)
+        {
+            t.Clock.Advance(1);
+            t.Tap(TestTerminal.Uid4(0x7E580000 + i));
+        }
+
+        t.Store.Reboot();
+        t.Store.ResetCounters();
+        Assert.IsTrue(t.Boot());
+        int readsAtBoot = t.Engine.Counters.RecordsReadAtLoad;
+        Assert.IsTrue(readsAtBoot <= PeriodLedger.ReplayWindow, $"{readsAtBoot} records read at boot");
+        Assert.AreEqual(0, t.Engine.Counters.ApprovalsReplayedAtLoad, "both approvals were flushed by the window rule");
+        Assert.AreEqual(1, Meals(t, 3000));
+        Assert.AreEqual(1, Meals(t, 3001));
+
+        Decision third = t.Tap(TestTerminal.Uid7(300)); // a denial: already served
+        Assert.AreEqual(ReasonCode.MealAlreadyServed, third.Reason);
+        t.List.Add(TestTerminal.Uid7(302), CardState.Active, 3002);
+        Assert.IsTrue(t.Tap(TestTerminal.Uid7(302)).Approved);
+        for (int i = 0; i < 10; i++)
+        {
+            t.Clock.Advance(1);
+            t.Tap(TestTerminal.Uid4(0x7E590000 + i));
+        }
+
+        t.Store.Reboot();
+        Assert.IsTrue(t.Boot());
+        Assert.AreEqual(1, t.Engine.Counters.ApprovalsReplayedAtLoad, "the unflushed approval, 10 records back, is replayed");
+        Assert.IsTrue(t.Engine.Counters.RecordsReadAtLoad <= PeriodLedger.ReplayWindow);
+        Assert.AreEqual(1, Meals(t, 3002));
+        TestContext.WriteLine($"boot after 200 denials following the last approval: {readsAtBoot} journal records read (window {PeriodLedger.ReplayWindow}); an approval is flushed by the {PeriodLedger.ReplayWindow}th record after it when no idle iteration came between");
+    }
+
+    /// <summary>
     /// Meals served on an unsynced clock (unknown period) are adopted by the first synced service; adoption flushes
     /// the unflushed one first. Power cut at every write of: two unsynced approvals, the sync, a third approval (adopt:
     /// flush + header + record), the idle flush; then at every write of the boot that follows (replay entry, header).
