@@ -9,7 +9,7 @@ namespace LeoCarte.Terminal.Decisions
     /// <summary>
     /// Decides a tap offline: (card read, allowlist, clock, mode, counters) → approve or deny with a reason, and
     /// records it. Every decision, approved or denied, is journaled when the journal can take it; an approval is
-    /// reported only once both its counter entry and its journal record are durable.
+    /// reported only once its journal record is durable.
     ///
     /// Order of the checks (the first that fails gives the reason): reader error; storage not started; journal
     /// full; no list; unknown card; card state (not activated, lost, stolen, renewed, expired, blocked); same card
@@ -17,11 +17,12 @@ namespace LeoCarte.Terminal.Decisions
     /// policy demands a synced clock); then the mode: restaurant (outside service hours, meal already served to
     /// this holder in this window) or vending (invalid sale, card daily cap, terminal daily cap).
     ///
-    /// Commit order of an approval (crash safety, see PeriodLedger and TransactionJournal): 1. counter entry tagged
-    /// with the journal sequence the record will get; 2. journal record. A power cut between them leaves a newest
-    /// counter entry whose sequence is the journal's next one, which <see cref="Start"/> drops at boot. So after any crash, a meal
-    /// is counted exactly when it is journaled: a journaled meal is never served twice, an unjournaled one never
-    /// blocks the student.
+    /// Commit order of an approval (crash safety, see DecisionEngine.WriteBehind.cs and Decisions/FORMAT.md): the journal
+    /// record is the commit point and the one storage write before the approval is shown; the RAM counters count it at
+    /// once, and its 16-byte counter-log entry is written behind (<see cref="FlushCounters"/> on the tap loop's next idle
+    /// iteration, or before the next approval at the latest). At boot, <see cref="Start"/> counts the log, then the
+    /// approved journal records after the last one the log covers. So after any crash a meal is counted exactly when it
+    /// is journaled: a journaled meal is never served twice, an unjournaled one never blocks the student.
     ///
     /// Threads: the tap loop calls Decide*; the sync client may call <see cref="NoteListConfirmed"/> concurrently.
     /// Zero allocation per decision (host benchmark: Tools/DecisionBenchmark).
