@@ -72,9 +72,10 @@ namespace LeoCarte.Simulator.Cards
         }
 
         /// <summary>ATS of a Chinese UID-changeable "Gen4" magic card (GTU/GDM family) as shipped: TL 09, T0 78, TA 00,
-        /// TB 91, TC 02, historical DA BC 19 10 F0 05 (proxmark3 `hf 14a info` of such cards). Its ATQA and SAK can be
+        /// TB 91, TC 02, historical DA BC 19 10 (proxmark3 `hf 14a info` of such cards prints the CRC_A F0 05 after them;
+        /// the simulated card appends its own CRC_A, so it is not part of these bytes: TL = 09 counts 9 bytes). Its ATQA and SAK can be
         /// set to DESFire's; the ATS keeps these bytes unless the attacker reprograms it too.</summary>
-        public static readonly byte[] Gen4MagicAts = { 0x09, 0x78, 0x00, 0x91, 0x02, 0xDA, 0xBC, 0x19, 0x10, 0xF0, 0x05 };
+        public static readonly byte[] Gen4MagicAts = { 0x09, 0x78, 0x00, 0x91, 0x02, 0xDA, 0xBC, 0x19, 0x10 };
 
         /// <summary>ATS of a JCOP JavaCard (JCOP31 v2.4.1: T0 78, TA 77, TB B1, TC 02, historical "JCOPv241"), the base of the
         /// JavaCard DESFire-emulation applets.</summary>
