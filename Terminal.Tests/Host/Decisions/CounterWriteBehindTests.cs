@@ -176,11 +176,11 @@ public class CounterWriteBehindTests
     [TestMethod]
     public void RingNeverOverwritesTheUnflushedApproval()
     {
-        const int capacity = 4;
+        const int Capacity = 4;
         int cases = 0;
         for (int cutAt = -1; cutAt < 12; cutAt++)
         {
-            TestTerminal t = Lunch(capacity, 2);
+            TestTerminal t = Lunch(Capacity, 2);
             Assert.IsTrue(t.Tap(TestTerminal.Uid7(300)).Approved);
             t.Engine.FlushCounters();
             Decision approved = t.Tap(TestTerminal.Uid7(301));
@@ -193,7 +193,7 @@ public class CounterWriteBehindTests
                 t.Store.CutPowerAfterWrites(cutAt);
             }
 
-            for (int i = 0; i < 2 * capacity && !t.Store.IsPoweredOff; i++)
+            for (int i = 0; i < 2 * Capacity && !t.Store.IsPoweredOff; i++)
             {
                 t.Clock.Advance(1);
                 Decision denial = t.Tap(TestTerminal.Uid4(0x7E570000 + i)); // unknown cards
@@ -205,12 +205,12 @@ public class CounterWriteBehindTests
                 Assert.AreEqual(ReasonCode.UnknownCard, denial.Reason);
                 if (t.Engine.Counters.HasUnflushed)
                 {
-                    Assert.IsTrue(t.Journal.LastSequence < s + capacity, $"cut {cutAt}: the unflushed record {s} is still in the ring");
+                    Assert.IsTrue(t.Journal.LastSequence < s + Capacity, $"cut {cutAt}: the unflushed record {s} is still in the ring");
                     Assert.IsTrue(t.Journal.TryRead(s, new JournalRecord()), $"cut {cutAt}: and readable");
                 }
                 else
                 {
-                    Assert.IsTrue(t.Journal.LastSequence >= s + capacity - 1, $"cut {cutAt}: flushed only when its slot was next");
+                    Assert.IsTrue(t.Journal.LastSequence >= s + Capacity - 1, $"cut {cutAt}: flushed only when its slot was next");
                 }
 
                 if (t.Journal.Acknowledge(t.Journal.LastSequence) != JournalResult.Ok)
@@ -227,7 +227,7 @@ public class CounterWriteBehindTests
             cases++;
         }
 
-        TestContext.WriteLine($"ring rule cases: {cases} (journal of {capacity} slots, every record acknowledged, cut at each write of the denials that follow an unflushed approval)");
+        TestContext.WriteLine($"ring rule cases: {cases} (journal of {Capacity} slots, every record acknowledged, cut at each write of the denials that follow an unflushed approval)");
     }
 
     /// <summary>
