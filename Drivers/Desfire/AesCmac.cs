@@ -234,14 +234,20 @@ namespace LeoCarte.Drivers.Desfire
         public void ComputeTruncated(byte[] message, int offset, int length, byte[] scratch16, byte[] mac8, int macOffset)
         {
             Compute(message, offset, length, scratch16, 0);
-            mac8[macOffset] = scratch16[1];
-            mac8[macOffset + 1] = scratch16[3];
-            mac8[macOffset + 2] = scratch16[5];
-            mac8[macOffset + 3] = scratch16[7];
-            mac8[macOffset + 4] = scratch16[9];
-            mac8[macOffset + 5] = scratch16[11];
-            mac8[macOffset + 6] = scratch16[13];
-            mac8[macOffset + 7] = scratch16[15];
+            Truncate(scratch16, mac8, macOffset);
+        }
+
+        /// <summary>MACt from a full CMAC: its bytes at odd positions 1, 3, ... 15, in order (MF3D(H)x2 §9.1.9).</summary>
+        public static void Truncate(byte[] fullMac, byte[] mac8, int macOffset)
+        {
+            mac8[macOffset] = fullMac[1];
+            mac8[macOffset + 1] = fullMac[3];
+            mac8[macOffset + 2] = fullMac[5];
+            mac8[macOffset + 3] = fullMac[7];
+            mac8[macOffset + 4] = fullMac[9];
+            mac8[macOffset + 5] = fullMac[11];
+            mac8[macOffset + 6] = fullMac[13];
+            mac8[macOffset + 7] = fullMac[15];
         }
 
         /// <summary>Where the last block starts: a message of 0..16 bytes is one block (the empty one padded).</summary>

@@ -115,13 +115,7 @@ namespace LeoCarte.Drivers.Desfire
         /// </summary>
         private ReaderResult ReadDataMacEv1(int fileNumber, int fileOffset, int length, byte[] destination, int destinationOffset)
         {
-            header[0] = (byte)fileNumber;
-            header[1] = (byte)fileOffset;
-            header[2] = (byte)(fileOffset >> 8);
-            header[3] = (byte)(fileOffset >> 16);
-            header[4] = (byte)length;
-            header[5] = (byte)(length >> 8);
-            header[6] = (byte)(length >> 16);
+            WriteFileHeader(header, 0, fileNumber, fileOffset, length);
             for (int i = 0; i < 7; i++)
             {
                 apdu[5 + i] = header[i];

@@ -46,13 +46,7 @@ namespace LeoCarte.Drivers.Desfire
                 writeStream = new byte[7 + MaxWriteLength + 16];
             }
 
-            header[0] = (byte)fileNumber;
-            header[1] = (byte)fileOffset;
-            header[2] = (byte)(fileOffset >> 8);
-            header[3] = (byte)(fileOffset >> 16);
-            header[4] = (byte)length;
-            header[5] = (byte)(length >> 8);
-            header[6] = (byte)(length >> 16);
+            WriteFileHeader(header, 0, fileNumber, fileOffset, length);
             for (int i = 0; i < 7; i++)
             {
                 writeStream[i] = header[i];

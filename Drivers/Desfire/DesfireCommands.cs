@@ -142,6 +142,21 @@ namespace LeoCarte.Drivers.Desfire
         }
 
         /// <summary>
+        /// The 7-byte header of ReadData (ADh) and WriteData (3Dh): file number, then offset and length as 3-byte
+        /// little-endian numbers (MIFARE DESFire EV1 datasheet, ReadData / WriteData), at to[at..at+7).
+        /// </summary>
+        private static void WriteFileHeader(byte[] to, int at, int fileNumber, int fileOffset, int length)
+        {
+            to[at] = (byte)fileNumber;
+            to[at + 1] = (byte)fileOffset;
+            to[at + 2] = (byte)(fileOffset >> 8);
+            to[at + 3] = (byte)(fileOffset >> 16);
+            to[at + 4] = (byte)length;
+            to[at + 5] = (byte)(length >> 8);
+            to[at + 6] = (byte)(length >> 16);
+        }
+
+        /// <summary>
         /// ReadData (ADh) of a standard data file in CommMode.MAC after <see cref="AuthenticateEv2First"/> (EV2 secure
         /// messaging; after <see cref="AuthenticateAes"/> the EV1 rules apply, see <c>ReadDataMacEv1</c>): the command
         /// carries MACt(Cmd || CmdCtr || TI || header), the answer data || MACt(RC || CmdCtr+1 || TI || data), checked in
@@ -162,13 +177,7 @@ namespace LeoCarte.Drivers.Desfire
 
             // The command header goes straight into the APDU, and the MAC reads it there (no data after it).
             byte[] a = apdu;
-            a[5] = (byte)fileNumber;
-            a[6] = (byte)fileOffset;
-            a[7] = (byte)(fileOffset >> 8);
-            a[8] = (byte)(fileOffset >> 16);
-            a[9] = (byte)length;
-            a[10] = (byte)(length >> 8);
-            a[11] = (byte)(length >> 16);
+            WriteFileHeader(a, 5, fileNumber, fileOffset, length);
             s.CommandMac(ReadDataCode, a, 5, 7, a, 12, 0, a, 12);
             ReaderResult result = Send(ReadDataCode, 15, StatusOk);
             if (result != ReaderResult.Ok)

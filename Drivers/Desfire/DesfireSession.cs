@@ -233,15 +233,7 @@ namespace LeoCarte.Drivers.Desfire
             Array.Copy(data, dataOffset, macInput, n, dataLength);
             n += dataLength;
             macCmac.ComputeInPlace(macInput, n, fullMac, 0);
-            byte[] f = fullMac;
-            mac8[macOffset] = f[1];
-            mac8[macOffset + 1] = f[3];
-            mac8[macOffset + 2] = f[5];
-            mac8[macOffset + 3] = f[7];
-            mac8[macOffset + 4] = f[9];
-            mac8[macOffset + 5] = f[11];
-            mac8[macOffset + 6] = f[13];
-            mac8[macOffset + 7] = f[15];
+            AesCmac.Truncate(fullMac, mac8, macOffset);
             return true;
         }
 
