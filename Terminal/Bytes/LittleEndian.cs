@@ -17,10 +17,22 @@ namespace LeoCarte.Terminal.Bytes
             WriteInt32(buffer, offset, (int)value);
         }
 
+        /// <summary>
+        /// Written out as two 32-bit halves in one frame: nanoFramework does not inline, so a call per half costs its
+        /// argument loads and a frame each, and shifts on int are cheaper than on long for the interpreter.
+        /// </summary>
         public static void WriteInt64(byte[] buffer, int offset, long value)
         {
-            WriteInt32(buffer, offset, (int)value);
-            WriteInt32(buffer, offset + 4, (int)(value >> 32));
+            int v = (int)value;
+            buffer[offset] = (byte)v;
+            buffer[offset + 1] = (byte)(v >> 8);
+            buffer[offset + 2] = (byte)(v >> 16);
+            buffer[offset + 3] = (byte)(v >> 24);
+            v = (int)(value >> 32);
+            buffer[offset + 4] = (byte)v;
+            buffer[offset + 5] = (byte)(v >> 8);
+            buffer[offset + 6] = (byte)(v >> 16);
+            buffer[offset + 7] = (byte)(v >> 24);
         }
 
         public static void WriteUInt16(byte[] buffer, int offset, int value)

@@ -167,9 +167,7 @@ namespace LeoCarte.Terminal.Journal
         /// <summary>Writes the 64-byte record, CRC included, at buffer[offset].</summary>
         public void Encode(byte[] buffer, int offset)
         {
-            // Written out byte by byte instead of LittleEndian.WriteInt32/WriteInt64 calls (nanoFramework does not inline:
-            // every call costs its argument loads and a frame, and WriteInt64 is two calls deep); each field is read once.
-            // Same bytes as before (FORMAT.md): the journal tests compare them with fixed vectors.
+            // Same bytes as FORMAT.md says: the journal tests compare them with fixed vectors.
             int o = offset;
             buffer[o + OffsetVersion] = FormatVersion;
             int flags = (Approved ? FlagApproved : 0) | (ClockSynced ? FlagClockSynced : 0) | (CardListed ? FlagCardListed : 0)
@@ -177,8 +175,8 @@ namespace LeoCarte.Terminal.Journal
             buffer[o + OffsetFlags] = (byte)flags;
             buffer[o + OffsetReason] = Reason;
             buffer[o + OffsetMode] = Mode;
-            WriteLong(buffer, o + OffsetSequence, Sequence);
-            WriteLong(buffer, o + OffsetTime, UnixMilliseconds);
+            LittleEndian.WriteInt64(buffer, o + OffsetSequence, Sequence);
+            LittleEndian.WriteInt64(buffer, o + OffsetTime, UnixMilliseconds);
             int uidLength = UidLength < 0 ? 0 : (UidLength > MaxUidLength ? MaxUidLength : UidLength);
             buffer[o + OffsetUidLength] = (byte)uidLength;
             // Two native calls instead of a 10-step interpreted loop: the UID, then zeros up to MaxUidLength.
@@ -186,52 +184,13 @@ namespace LeoCarte.Terminal.Journal
             Array.Clear(buffer, o + OffsetUid + uidLength, MaxUidLength - uidLength);
 
             buffer[o + OffsetCategory] = Category;
-            WriteLong(buffer, o + OffsetListVersion, ListVersion);
-            int v = AmountCents;
-            buffer[o + OffsetAmount] = (byte)v;
-            buffer[o + (OffsetAmount + 1)] = (byte)(v >> 8);
-            buffer[o + (OffsetAmount + 2)] = (byte)(v >> 16);
-            buffer[o + (OffsetAmount + 3)] = (byte)(v >> 24);
-            v = ItemCode;
-            buffer[o + OffsetItem] = (byte)v;
-            buffer[o + (OffsetItem + 1)] = (byte)(v >> 8);
-            buffer[o + (OffsetItem + 2)] = (byte)(v >> 16);
-            buffer[o + (OffsetItem + 3)] = (byte)(v >> 24);
-            v = HolderKey;
-            buffer[o + OffsetHolder] = (byte)v;
-            buffer[o + (OffsetHolder + 1)] = (byte)(v >> 8);
-            buffer[o + (OffsetHolder + 2)] = (byte)(v >> 16);
-            buffer[o + (OffsetHolder + 3)] = (byte)(v >> 24);
-            v = PeriodKey;
-            buffer[o + OffsetPeriod] = (byte)v;
-            buffer[o + (OffsetPeriod + 1)] = (byte)(v >> 8);
-            buffer[o + (OffsetPeriod + 2)] = (byte)(v >> 16);
-            buffer[o + (OffsetPeriod + 3)] = (byte)(v >> 24);
-            v = JournalId;
-            buffer[o + OffsetJournalId] = (byte)v;
-            buffer[o + (OffsetJournalId + 1)] = (byte)(v >> 8);
-            buffer[o + (OffsetJournalId + 2)] = (byte)(v >> 16);
-            buffer[o + (OffsetJournalId + 3)] = (byte)(v >> 24);
-            v = (int)Crc32.Compute(buffer, o, OffsetCrc);
-            buffer[o + OffsetCrc] = (byte)v;
-            buffer[o + (OffsetCrc + 1)] = (byte)(v >> 8);
-            buffer[o + (OffsetCrc + 2)] = (byte)(v >> 16);
-            buffer[o + (OffsetCrc + 3)] = (byte)(v >> 24);
-        }
-
-        /// <summary>A little-endian int64 as two 32-bit halves: one call, shifts on int (cheaper than on long for the interpreter).</summary>
-        private static void WriteLong(byte[] buffer, int at, long value)
-        {
-            int v = (int)value;
-            buffer[at] = (byte)v;
-            buffer[at + 1] = (byte)(v >> 8);
-            buffer[at + 2] = (byte)(v >> 16);
-            buffer[at + 3] = (byte)(v >> 24);
-            v = (int)(value >> 32);
-            buffer[at + 4] = (byte)v;
-            buffer[at + 5] = (byte)(v >> 8);
-            buffer[at + 6] = (byte)(v >> 16);
-            buffer[at + 7] = (byte)(v >> 24);
+            LittleEndian.WriteInt64(buffer, o + OffsetListVersion, ListVersion);
+            LittleEndian.WriteInt32(buffer, o + OffsetAmount, AmountCents);
+            LittleEndian.WriteInt32(buffer, o + OffsetItem, ItemCode);
+            LittleEndian.WriteInt32(buffer, o + OffsetHolder, HolderKey);
+            LittleEndian.WriteInt32(buffer, o + OffsetPeriod, PeriodKey);
+            LittleEndian.WriteInt32(buffer, o + OffsetJournalId, JournalId);
+            LittleEndian.WriteUInt32(buffer, o + OffsetCrc, Crc32.Compute(buffer, o, OffsetCrc));
         }
 
         /// <summary>
